@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "connector-compiler",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ConnectorRuntime", targets: ["ConnectorRuntime"]),
+        .library(name: "Connectors", targets: ["Connectors"]),
+        .library(name: "ConnectorCompilerCore", targets: ["ConnectorCompilerCore"]),
+        .executable(name: "connector-compiler", targets: ["connector-compiler"]),
+        .plugin(name: "ConnectorCompilerPlugin", targets: ["ConnectorCompilerPlugin"]),
+        .plugin(name: "GenerateConnectorDocs", targets: ["GenerateConnectorDocs"]),
+    ],
+    targets: [
+        // Runtime that generated connectors run on: auth flows, token lifecycle, transport.
+        .target(name: "ConnectorRuntime", swiftSettings: strictSettings),
+        // The compiler: JSON reader, spec model, validator, code and docs generators.
+        .target(name: "ConnectorCompilerCore", swiftSettings: strictSettings),
+        // Thin CLI over the core.
+        .executableTarget(
+            name: "connector-compiler",
+            dependencies: ["ConnectorCompilerCore"],
+            swiftSettings: strictSettings
+        ),
+        .plugin(
+            name: "ConnectorCompilerPlugin",
+            capability: .buildTool(),
+            dependencies: ["connector-compiler"]
+        ),
+        .plugin(
+            name: "GenerateConnectorDocs",
+            capability: .command(
+                intent: .custom(verb: "generate-connector-docs", description: "Write docs/connectors/*.md from every connector spec"),
+                permissions: [.writeToPackageDirectory(reason: "Writes the connection guides to docs/connectors/")]
+            ),
+            dependencies: ["connector-compiler"]
+        ),
+        // The catalog: every Connectors/*.json is a source file of this target, compiled by the plugin.
+        .target(
+            name: "Connectors",
+            dependencies: ["ConnectorRuntime"],
+            path: "Connectors",
+            swiftSettings: strictSettings,
+            plugins: ["ConnectorCompilerPlugin"]
+        ),
+        .testTarget(
+            name: "ConnectorCompilerCoreTests",
+            dependencies: ["ConnectorCompilerCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConnectorRuntimeTests",
+            dependencies: ["ConnectorRuntime"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: ["Connectors", "ConnectorRuntime"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

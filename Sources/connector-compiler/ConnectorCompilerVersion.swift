@@ -1,0 +1,5 @@
+import ConnectorCompilerCore
+
+enum ConnectorCompilerVersion {
+    static var current: String { "connector-compiler \(ConnectorCompiler.version)" }
+}
