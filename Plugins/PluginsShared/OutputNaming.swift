@@ -1,0 +1,1 @@
+../../Sources/ConnectorCompilerCore/Generation/OutputNaming.swift
