@@ -1,0 +1,583 @@
+"""A real OAuth 2.0 authorization server for the ConnectorRuntime integration tests.
+
+Built on Authlib's Flask integration (pinned in Tests/requirements.txt), in memory. Everything
+OAuth here is Authlib's own behaviour; only the test-control routes under /_control/ are ours.
+
+What it serves
+- Authorization code with PKCE required (S256 only) for every client that has the
+  `authorization_code` grant; `/authorize` consents automatically as user "alice".
+  `consent=deny` in the authorize query, or `/_control/deny?client_id=X&on=1`, makes it redirect
+  with `error=access_denied` instead.
+- Client credentials.
+- Refresh with rotation: every refresh returns a new refresh token and revokes the old one;
+  reusing a rotated refresh token gives `invalid_grant` (and, with reuse detection on for the
+  client, revokes the whole token family).
+- RFC 7009 revocation at `/revoke`, RFC 8414 metadata at `/.well-known/oauth-authorization-server`.
+- Client authentication: each client accepts exactly one of `client_secret_basic` or
+  `client_secret_post`. A wrong secret sent with Basic gets 401 + `WWW-Authenticate: Basic`
+  (Authlib's natural answer), which hangs FoundationNetworking's URLSession on Linux.
+- `/api/me` protected by Authlib's ResourceProtector (401 `invalid_token` when expired or
+  revoked); `/api/admin` needs scope `admin` (403 `insufficient_scope` otherwise);
+  `/api/service-user` checks HTTP Basic service-user credentials (a HiBob-like service user).
+
+Test controls (JSON; no secrets are ever logged)
+- POST /_control/clients            register a client (JSON body, see `register_client`)
+- GET  /_control/stats?client_id=X  token requests by grant type, revocations, API calls
+- POST /_control/revoke-all?client_id=X   revoke every token of the client
+- POST /_control/expire-access?client_id=X  make the client's access tokens expire now
+- POST /_control/deny?client_id=X&on=1      make the client's next authorizations deny
+- POST /_control/reset              forget every client, code and token and re-seed defaults
+
+Run: AUTHLIB_INSECURE_TRANSPORT=1 python authserver.py --port-file PATH [--token-lifetime S]
+It binds 127.0.0.1 on a free port and writes the port number to PATH once it accepts connections.
+It exits when its parent process goes away, so a crashed test run leaves nothing behind.
+"""
+
+import argparse
+import base64
+import hmac
+import logging
+import os
+import secrets
+import sys
+import threading
+import time
+from urllib.parse import unquote
+
+from flask import Flask, jsonify, request
+
+from authlib.common.security import generate_token
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
+from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, AuthorizationCodeMixin, grants
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+
+os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+USER = "alice"
+
+# Fixed clients, handy for manual runs; tests register their own (one per test) so parallel tests
+# never share counters. Credentials contain no spaces: Authlib decodes Basic with unquote.
+DEFAULT_CLIENTS = [
+    {"client_id": "code-basic", "client_secret": "code-basic-secret", "auth_method": "client_secret_basic",
+     "grant_types": ["authorization_code", "refresh_token"]},
+    {"client_id": "code-post", "client_secret": "code-post-secret", "auth_method": "client_secret_post",
+     "grant_types": ["authorization_code", "refresh_token"]},
+    {"client_id": "cc-basic", "client_secret": "cc-basic-secret", "auth_method": "client_secret_basic",
+     "grant_types": ["client_credentials"]},
+    {"client_id": "cc-post", "client_secret": "cc-post-secret", "auth_method": "client_secret_post",
+     "grant_types": ["client_credentials"]},
+]
+DEFAULT_REDIRECT_URIS = ["http://127.0.0.1:53682/callback", "com.example.app:/oauth/callback"]
+SERVICE_USERS = {"svc-user-1": "svc-token-1"}
+
+lock = threading.RLock()
+state = {}
+default_lifetime = [3600]
+
+
+def fresh_state():
+    return {"clients": {}, "codes": {}, "tokens": [], "stats": {}, "deny": set(), "reuse_detection": set()}
+
+
+def stats_for(client_id):
+    return state["stats"].setdefault(client_id, {
+        "token_requests": {}, "token_errors": 0, "revocations": 0, "api_calls": 0, "authorizations": 0,
+    })
+
+
+class Client(ClientMixin):
+    def __init__(self, client_id, client_secret, auth_method, grant_types, redirect_uris, scope,
+                 token_lifetime, refresh_lifetime):
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.auth_method = auth_method
+        self.grant_types = grant_types
+        self.redirect_uris = redirect_uris
+        self.scope = scope
+        self.token_lifetime = token_lifetime
+        self.refresh_lifetime = refresh_lifetime
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_default_redirect_uri(self):
+        return self.redirect_uris[0] if self.redirect_uris else None
+
+    def get_allowed_scope(self, scope):
+        if not scope:
+            return ""
+        allowed = set(self.scope.split())
+        return " ".join(s for s in scope.split() if s in allowed)
+
+    def check_redirect_uri(self, redirect_uri):
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret):
+        return hmac.compare_digest(self.client_secret.encode(), client_secret.encode())
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        return method == self.auth_method
+
+    def check_response_type(self, response_type):
+        return response_type == "code" and "authorization_code" in self.grant_types
+
+    def check_grant_type(self, grant_type):
+        return grant_type in self.grant_types
+
+
+class AuthorizationCode(AuthorizationCodeMixin):
+    def __init__(self, code, client_id, redirect_uri, scope, user, code_challenge, code_challenge_method):
+        self.code = code
+        self.client_id = client_id
+        self.redirect_uri = redirect_uri
+        self.scope = scope
+        self.user = user
+        self.code_challenge = code_challenge
+        self.code_challenge_method = code_challenge_method
+        self.created = time.time()
+
+    def get_redirect_uri(self):
+        return self.redirect_uri
+
+    def get_scope(self):
+        return self.scope
+
+    def is_expired(self):
+        return time.time() - self.created > 300
+
+
+class Token(TokenMixin):
+    def __init__(self, client, user, data, family):
+        self.client = client
+        self.user = user
+        self.access_token = data["access_token"]
+        self.refresh_token = data.get("refresh_token")
+        self.scope = data.get("scope", "")
+        self.expires_in = int(data.get("expires_in", 0))
+        self.issued_at = time.time()
+        self.family = family
+        self.access_revoked = False
+        self.refresh_revoked = False
+
+    def check_client(self, client):
+        return self.client.client_id == client.client_id
+
+    def get_scope(self):
+        return self.scope
+
+    def get_expires_in(self):
+        return self.expires_in
+
+    def is_expired(self):
+        return time.time() >= self.issued_at + self.expires_in
+
+    def is_revoked(self):
+        return self.access_revoked
+
+    def get_user(self):
+        return self.user
+
+    def get_client(self):
+        return self.client
+
+    def refresh_usable(self):
+        if self.refresh_revoked or not self.refresh_token:
+            return False
+        lifetime = self.client.refresh_lifetime
+        return lifetime is None or time.time() < self.issued_at + lifetime
+
+
+def register_client(spec):
+    """Registers a client from a dict: client_id, client_secret, auth_method
+    (client_secret_basic | client_secret_post), grant_types, redirect_uris, scope (space-separated
+    allowed scopes), token_lifetime (seconds), refresh_lifetime (seconds or null),
+    reuse_detection (bool: reusing a rotated refresh token revokes the family)."""
+    client_id = spec["client_id"]
+    secret = spec.get("client_secret", "")
+    if " " in client_id or " " in secret:
+        raise ValueError("client credentials must not contain spaces (Authlib decodes Basic with unquote)")
+    client = Client(
+        client_id=client_id,
+        client_secret=secret,
+        auth_method=spec.get("auth_method", "client_secret_basic"),
+        grant_types=spec.get("grant_types", ["authorization_code", "refresh_token"]),
+        redirect_uris=spec.get("redirect_uris", DEFAULT_REDIRECT_URIS),
+        scope=spec.get("scope", "read write admin"),
+        token_lifetime=int(spec.get("token_lifetime", default_lifetime[0])),
+        refresh_lifetime=spec.get("refresh_lifetime"),
+    )
+    with lock:
+        state["clients"][client_id] = client
+        if spec.get("reuse_detection"):
+            state["reuse_detection"].add(client_id)
+        else:
+            state["reuse_detection"].discard(client_id)
+    return client
+
+
+def reset():
+    with lock:
+        state.clear()
+        state.update(fresh_state())
+    for spec in DEFAULT_CLIENTS:
+        register_client(spec)
+
+
+def query_client(client_id):
+    with lock:
+        return state["clients"].get(client_id)
+
+
+def save_token(token_data, req):
+    with lock:
+        previous = getattr(req, "refresh_token", None)
+        family = previous.family if isinstance(previous, Token) else secrets.token_hex(8)
+        state["tokens"].append(Token(req.client, req.user, token_data, family))
+
+
+def expires_in_for(client, grant_type):
+    return client.token_lifetime
+
+
+class RequiredS256(CodeChallenge):
+    """PKCE required for every client, S256 only (Authlib defaults a missing method to plain)."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: missing 'code_challenge'")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("PKCE is required with code_challenge_method=S256")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def save_authorization_code(self, code, req):
+        data = req.payload.data
+        with lock:
+            state["codes"][code] = AuthorizationCode(
+                code=code,
+                client_id=req.client.client_id,
+                redirect_uri=req.payload.redirect_uri,
+                scope=req.payload.scope or "",
+                user=req.user,
+                code_challenge=data.get("code_challenge"),
+                code_challenge_method=data.get("code_challenge_method"),
+            )
+
+    def query_authorization_code(self, code, client):
+        with lock:
+            item = state["codes"].get(code)
+        if item and item.client_id == client.client_id and not item.is_expired():
+            return item
+        return None
+
+    def delete_authorization_code(self, authorization_code):
+        with lock:
+            state["codes"].pop(authorization_code.code, None)
+
+    def authenticate_user(self, authorization_code):
+        return authorization_code.user
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        with lock:
+            for token in state["tokens"]:
+                if token.refresh_token == refresh_token:
+                    if token.refresh_usable():
+                        return token
+                    if token.refresh_revoked and token.client.client_id in state["reuse_detection"]:
+                        revoke_family(token.family)
+                    return None
+        return None
+
+    def authenticate_user(self, refresh_token):
+        return refresh_token.user
+
+    def revoke_old_credential(self, refresh_token):
+        with lock:
+            refresh_token.refresh_revoked = True
+            refresh_token.access_revoked = True
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+
+class Revocation(RevocationEndpoint):
+    CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def query_token(self, token_string, token_type_hint):
+        with lock:
+            for token in state["tokens"]:
+                if token_type_hint != "refresh_token" and token.access_token == token_string:
+                    return token
+                if token_type_hint != "access_token" and token.refresh_token == token_string:
+                    return token
+        return None
+
+    def revoke_token(self, token, req):
+        with lock:
+            token.access_revoked = True
+            if req.form.get("token_type_hint") != "access_token":
+                token.refresh_revoked = True
+            stats_for(token.client.client_id)["revocations"] += 1
+
+
+def revoke_family(family):
+    for token in state["tokens"]:
+        if token.family == family:
+            token.access_revoked = True
+            token.refresh_revoked = True
+
+
+class Validator(BearerTokenValidator):
+    def authenticate_token(self, token_string):
+        with lock:
+            for token in state["tokens"]:
+                if token.access_token == token_string:
+                    return token
+        return None
+
+
+app = Flask(__name__)
+app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
+server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
+server.register_token_generator(
+    "default",
+    BearerTokenGenerator(
+        access_token_generator=lambda **_: generate_token(42),
+        refresh_token_generator=lambda **_: generate_token(48),
+        expires_generator=expires_in_for,
+    ),
+)
+server.register_grant(AuthorizationCodeGrant, [RequiredS256(required=True)])
+server.register_grant(RefreshTokenGrant)
+server.register_grant(ClientCredentialsGrant)
+server.register_endpoint(Revocation)
+require_oauth = ResourceProtector()
+require_oauth.register_token_validator(Validator())
+
+
+@app.route("/authorize", methods=["GET"])
+def authorize():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        deny = request.args.get("consent") == "deny" or client_id in state["deny"]
+        stats_for(client_id)["authorizations"] += 1
+    oauth_request = server.create_oauth2_request(None)
+    try:
+        grant = server.get_authorization_grant(oauth_request)
+    except OAuth2Error as error:
+        error.state = oauth_request.payload.state
+        return server.handle_error_response(oauth_request, error)
+    return server.create_authorization_response(request=oauth_request, grant_user=None if deny else USER, grant=grant)
+
+
+@app.route("/token", methods=["POST"])
+def issue_token():
+    grant_type = request.form.get("grant_type", "")
+    response = server.create_token_response()
+    client_id = request.form.get("client_id") or basic_username() or ""
+    with lock:
+        stats = stats_for(client_id)
+        stats["token_requests"][grant_type] = stats["token_requests"].get(grant_type, 0) + 1
+        if response.status_code != 200:
+            stats["token_errors"] += 1
+    return response
+
+
+@app.route("/revoke", methods=["POST"])
+def revoke():
+    return server.create_endpoint_response(Revocation.ENDPOINT_NAME)
+
+
+@app.route("/api/me")
+@require_oauth()
+def api_me():
+    token = current_token
+    with lock:
+        stats_for(token.client.client_id)["api_calls"] += 1
+    return jsonify(user=token.user, client_id=token.client.client_id, scope=token.scope)
+
+
+@app.route("/api/admin")
+@require_oauth("admin")
+def api_admin():
+    return jsonify(user=current_token.user, admin=True)
+
+
+@app.route("/api/service-user")
+def api_service_user():
+    username = basic_username()
+    password = basic_password()
+    expected = SERVICE_USERS.get(username or "")
+    if expected is None or password is None or not hmac.compare_digest(expected.encode(), password.encode()):
+        return jsonify(error="invalid_credentials"), 401, {"WWW-Authenticate": 'Basic realm="api"'}
+    with lock:
+        stats_for(username)["api_calls"] += 1
+    return jsonify(user=username, kind="service-user")
+
+
+@app.route("/.well-known/oauth-authorization-server")
+def metadata():
+    base = request.host_url.rstrip("/")
+    return jsonify(
+        issuer=base,
+        authorization_endpoint=base + "/authorize",
+        token_endpoint=base + "/token",
+        revocation_endpoint=base + "/revoke",
+        response_types_supported=["code"],
+        grant_types_supported=["authorization_code", "refresh_token", "client_credentials"],
+        token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
+        code_challenge_methods_supported=["S256"],
+    )
+
+
+def basic_parts():
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("basic "):
+        return None, None
+    try:
+        decoded = base64.b64decode(header[6:].strip()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    if ":" not in decoded:
+        return unquote(decoded), None
+    user, password = decoded.split(":", 1)
+    return unquote(user), unquote(password)
+
+
+def basic_username():
+    return basic_parts()[0]
+
+
+def basic_password():
+    return basic_parts()[1]
+
+
+@app.route("/_control/clients", methods=["POST"])
+def control_clients():
+    try:
+        client = register_client(request.get_json(force=True))
+    except (KeyError, ValueError) as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(client_id=client.client_id)
+
+
+@app.route("/_control/stats")
+def control_stats():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        stats = stats_for(client_id)
+        live = [t for t in state["tokens"] if t.client.client_id == client_id]
+        return jsonify(
+            token_requests=stats["token_requests"],
+            token_requests_total=sum(stats["token_requests"].values()),
+            token_errors=stats["token_errors"],
+            revocations=stats["revocations"],
+            api_calls=stats["api_calls"],
+            authorizations=stats["authorizations"],
+            tokens_issued=len(live),
+            access_tokens_active=sum(1 for t in live if not t.access_revoked and not t.is_expired()),
+            refresh_tokens_active=sum(1 for t in live if t.refresh_usable()),
+        )
+
+
+@app.route("/_control/revoke-all", methods=["POST"])
+def control_revoke_all():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        count = 0
+        for token in state["tokens"]:
+            if token.client.client_id == client_id:
+                token.access_revoked = True
+                token.refresh_revoked = True
+                count += 1
+    return jsonify(revoked=count)
+
+
+@app.route("/_control/expire-access", methods=["POST"])
+def control_expire_access():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        count = 0
+        for token in state["tokens"]:
+            if token.client.client_id == client_id:
+                token.issued_at = time.time() - token.expires_in - 1
+                count += 1
+    return jsonify(expired=count)
+
+
+@app.route("/_control/deny", methods=["POST"])
+def control_deny():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        if request.args.get("on", "1") == "1":
+            state["deny"].add(client_id)
+        else:
+            state["deny"].discard(client_id)
+    return jsonify(client_id=client_id, deny=client_id in state["deny"])
+
+
+@app.route("/_control/reset", methods=["POST"])
+def control_reset():
+    reset()
+    return jsonify(reset=True)
+
+
+@app.route("/_control/health")
+def control_health():
+    return jsonify(ok=True)
+
+
+def watch_parent(parent_pid):
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent_pid:
+            os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port-file", required=True, help="where to write the port once listening")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="default access token lifetime in seconds")
+    parser.add_argument("--verbose", action="store_true", help="log each request (paths only)")
+    args = parser.parse_args()
+
+    default_lifetime[0] = args.token_lifetime
+    reset()
+    if not args.verbose:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", args.port, app, threaded=True)
+    temporary = args.port_file + ".tmp"
+    with open(temporary, "w") as handle:
+        handle.write(str(httpd.server_port))
+    os.replace(temporary, args.port_file)
+    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
