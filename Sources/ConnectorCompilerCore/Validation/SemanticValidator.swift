@@ -1,0 +1,527 @@
+// Rules the JSON Schema cannot express: templates and the fields they refer to, URLs, secrets,
+// duplicates, scopes, regular expressions, defaults, the verification request and the file name.
+// Works on the JSON tree so it can run even when the structure has errors; every check skips
+// values of the wrong kind (the structural validator reports those).
+
+import Foundation
+
+struct SemanticValidator {
+    var collector: DiagnosticCollector
+    let root: JSONNode
+    let source: [UInt8]
+
+    /// A declared field.
+    struct FieldInfo {
+        var key: String
+        var keyNode: JSONNode
+        var type: String?
+        var variant: Int?
+    }
+
+    /// Where a template is used, which decides what it may refer to and which warnings apply.
+    enum SlotKind {
+        /// An absolute URL (base, token, authorize... URLs).
+        case url
+        /// Carries credentials (auth parameters, token request parameters).
+        case credential
+        /// Sent in the clear in a URL query (authorize parameters, verify path).
+        case query
+        /// Sent with every request but not a credential (`api.headers`).
+        case plain
+    }
+
+    struct Slot {
+        var node: JSONNode
+        var label: String
+        var kind: SlotKind
+        var allowsToken = false
+        var allowsRedirectURI = false
+    }
+
+    private var connectorFields: [FieldInfo] = []
+    private var variantFields: [[FieldInfo]] = []
+    private var usedKeys: [Set<String>] = []  // index 0: connector-level, i + 1: variant i
+    private var usedConnectorKeys: Set<String> = []
+
+    init(collector: DiagnosticCollector, root: JSONNode, source: [UInt8]) {
+        self.collector = collector
+        self.root = root
+        self.source = source
+    }
+
+    mutating func validate() {
+        checkFileName()
+        connectorFields = collectFields(root["fields"], variant: nil)
+        let variants = root["auth"]?.arrayValue ?? []
+        for (index, variant) in variants.enumerated() {
+            variantFields.append(collectFields(variant["fields"], variant: index))
+        }
+        usedKeys = Array(repeating: [], count: variants.count + 1)
+        checkDuplicateFields()
+        checkDuplicateVariantIDs(variants)
+
+        for url in [root["docsURL"]].compactMap({ $0 }) + (root["sources"]?.arrayValue ?? []) {
+            guard let text = url.stringValue, !text.isEmpty else { continue }
+            checkLiteralURL(url, text: text, label: url.pointer == "/docsURL" ? "'docsURL'" : "a source URL")
+        }
+        checkAPI()
+        for (index, variant) in variants.enumerated() where variant.members != nil {
+            checkVariant(variant, index: index)
+        }
+        checkUnusedFields()
+    }
+
+    // MARK: - File name
+
+    private mutating func checkFileName() {
+        guard let idNode = root["id"], let id = idNode.stringValue, !id.isEmpty else { return }
+        let name = (collector.file as NSString).lastPathComponent
+        guard name != "\(id).json" else { return }
+        collector.error(
+            "id-file-name", "the connector id does not match the file name",
+            hint: "name the file '\(id).json' or change 'id' to match it", at: idNode.position, pointer: idNode.pointer)
+    }
+
+    // MARK: - Fields
+
+    private mutating func collectFields(_ list: JSONNode?, variant: Int?) -> [FieldInfo] {
+        var result: [FieldInfo] = []
+        for field in list?.arrayValue ?? [] {
+            guard let keyNode = field["key"], let key = keyNode.stringValue, !key.isEmpty else { continue }
+            let info = FieldInfo(key: key, keyNode: keyNode, type: field["type"]?.stringValue, variant: variant)
+            result.append(info)
+            checkField(field, info: info)
+        }
+        return result
+    }
+
+    private static let secretLooking = try? NSRegularExpression(
+        pattern: "secret|password|token|apikey|api_key|private", options: [.caseInsensitive])
+
+    private mutating func checkField(_ field: JSONNode, info: FieldInfo) {
+        let label = field["label"]?.stringValue ?? ""
+        if info.type == Field.FieldType.text.rawValue, info.key != "clientId",
+           Self.looksSecret(info.key) || Self.looksSecret(label),
+           let typeNode = field["type"] {
+            collector.warning(
+                "secret-not-typed", "field '\(info.key)' looks like a credential but is not of type 'secret'",
+                hint: "set \"type\": \"secret\" so its value is never printed", at: typeNode.position,
+                pointer: typeNode.pointer)
+        }
+
+        var regex: NSRegularExpression?
+        if let patternNode = field["pattern"], let pattern = patternNode.stringValue, !pattern.isEmpty {
+            do {
+                regex = try NSRegularExpression(pattern: pattern)
+            } catch {
+                collector.error("pattern-invalid", "'pattern' of field '\(info.key)' is not a valid regular expression",
+                                at: patternNode.position, pointer: patternNode.pointer)
+            }
+        }
+
+        var optionValues: [String: JSONNode] = [:]
+        for option in field["options"]?.arrayValue ?? [] {
+            guard let valueNode = option["value"], let value = valueNode.stringValue, !value.isEmpty else { continue }
+            if let first = optionValues[value] {
+                collector.error(
+                    "duplicate-option", "field '\(info.key)' has two options with the same value",
+                    hint: "first used at line \(first.position.line)", at: valueNode.position, pointer: valueNode.pointer)
+            } else {
+                optionValues[value] = valueNode
+            }
+        }
+
+        guard let defaultNode = field["default"], let type = info.type.flatMap(Field.FieldType.init(rawValue:)) else {
+            return
+        }
+        let expected: String
+        let matchesType: Bool
+        switch (type, defaultNode.value) {
+        case (.number, .number): (expected, matchesType) = ("a number", true)
+        case (.number, _): (expected, matchesType) = ("a number", false)
+        case (.boolean, .bool): (expected, matchesType) = ("true or false", true)
+        case (.boolean, _): (expected, matchesType) = ("true or false", false)
+        case (_, .string): (expected, matchesType) = ("a string", true)
+        default: (expected, matchesType) = ("a string", false)
+        }
+        guard matchesType else {
+            if case .null = defaultNode.value { return }
+            collector.error(
+                "default-type", "'default' of field '\(info.key)' must be \(expected) for type '\(type.rawValue)'",
+                at: defaultNode.position, pointer: defaultNode.pointer)
+            return
+        }
+        guard let text = defaultNode.stringValue else { return }
+        if type == .select, field["options"]?.arrayValue != nil, optionValues[text] == nil {
+            collector.error(
+                "select-default", "'default' of field '\(info.key)' is not one of its option values",
+                hint: Suggestion.didYouMean(text, in: optionValues.keys.sorted()), at: defaultNode.position,
+                pointer: defaultNode.pointer)
+        }
+        if let regex, !Self.wholeMatch(regex, text) {
+            collector.error(
+                "default-pattern-mismatch", "'default' of field '\(info.key)' does not match its 'pattern'",
+                at: defaultNode.position, pointer: defaultNode.pointer)
+        }
+    }
+
+    static func looksSecret(_ text: String) -> Bool {
+        guard let regex = secretLooking else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    static func wholeMatch(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = regex.firstMatch(in: text, options: [.anchored], range: range) else { return false }
+        return match.range == range
+    }
+
+    private mutating func checkDuplicateFields() {
+        var seen: [String: FieldInfo] = [:]
+        for field in connectorFields {
+            if let first = seen[field.key] {
+                duplicateField(field, first: first, atConnectorLevel: false)
+            } else {
+                seen[field.key] = field
+            }
+        }
+        for fields in variantFields {
+            var local: [String: FieldInfo] = [:]
+            for field in fields {
+                if let first = seen[field.key] {
+                    duplicateField(field, first: first, atConnectorLevel: true)
+                } else if let first = local[field.key] {
+                    duplicateField(field, first: first, atConnectorLevel: false)
+                } else {
+                    local[field.key] = field
+                }
+            }
+        }
+    }
+
+    private mutating func duplicateField(_ field: FieldInfo, first: FieldInfo, atConnectorLevel: Bool) {
+        let message = atConnectorLevel
+            ? "field key '\(field.key)' is already declared in the connector's 'fields'"
+            : "field key '\(field.key)' is declared twice"
+        collector.error(
+            "duplicate-field-key", message,
+            hint: atConnectorLevel
+                ? "remove this field; connector-level fields are available to every auth variant"
+                : "first declared at line \(first.keyNode.position.line)",
+            at: field.keyNode.position, pointer: field.keyNode.pointer)
+    }
+
+    private mutating func checkDuplicateVariantIDs(_ variants: [JSONNode]) {
+        var seen: [String: JSONNode] = [:]
+        for variant in variants {
+            guard let idNode = variant["id"], let id = idNode.stringValue, !id.isEmpty else { continue }
+            if let first = seen[id] {
+                collector.error(
+                    "duplicate-variant-id", "auth variant id '\(id)' is used twice",
+                    hint: "first used at line \(first.position.line)", at: idNode.position, pointer: idNode.pointer)
+            } else {
+                seen[id] = idNode
+            }
+        }
+    }
+
+    private mutating func checkUnusedFields() {
+        for field in connectorFields where !usedConnectorKeys.contains(field.key) {
+            unusedField(field)
+        }
+        for (index, fields) in variantFields.enumerated() {
+            let used = index + 1 < usedKeys.count ? usedKeys[index + 1] : []
+            for field in fields where !used.contains(field.key) && !connectorFields.contains(where: { $0.key == field.key }) {
+                unusedField(field)
+            }
+        }
+    }
+
+    private mutating func unusedField(_ field: FieldInfo) {
+        collector.warning(
+            "field-unused", "field '\(field.key)' is never used in a template",
+            hint: "use it as '{{\(field.key)}}' or remove it", at: field.keyNode.position, pointer: field.keyNode.pointer)
+    }
+
+    // MARK: - api
+
+    private mutating func checkAPI() {
+        guard let api = root["api"], api.members != nil else { return }
+        var slots: [Slot] = []
+        if let baseURL = api["baseURL"] { slots.append(Slot(node: baseURL, label: "'baseURL'", kind: .url)) }
+        for member in api["headers"]?.members ?? [] {
+            slots.append(Slot(node: member.value, label: "header '\(member.key)'", kind: .plain))
+        }
+        if let verify = api["verify"], verify.members != nil {
+            if let path = verify["path"] { slots.append(Slot(node: path, label: "'path'", kind: .query)) }
+            if let usesAuth = verify["usesAuth"], usesAuth.boolValue == false {
+                collector.warning(
+                    "verify-no-auth", "a verification request that uses no auth proves nothing about the credentials",
+                    hint: "set 'usesAuth' to true and pick an endpoint that needs the credentials",
+                    at: usesAuth.position, pointer: usesAuth.pointer)
+            }
+        } else if api["verify"] == nil {
+            collector.warning(
+                "verify-missing", "'api' has no 'verify' request, so wrong credentials go unnoticed until first use",
+                hint: "add a cheap authenticated request, e.g. \"verify\": { \"path\": \"/me\" }", at: api.position,
+                pointer: api.pointer)
+        }
+        for slot in slots { checkTemplate(slot, variant: nil, tokenFields: nil) }
+    }
+
+    // MARK: - Auth variants
+
+    private static let credentialKeys = ["value", "password", "username", "token", "clientId", "clientSecret", "refreshToken"]
+    private static let urlKeys = ["tokenURL", "revokeURL", "authorizeURL", "refreshURL"]
+
+    private mutating func checkVariant(_ variant: JSONNode, index: Int) {
+        guard let type = variant["type"]?.stringValue, SpecFormat.authTypes.contains(type) else { return }
+        let allowed = Set(SpecFormat.objectKind("authVariant").keys(forVariant: type).map(\.name))
+        let isOAuth = type.hasPrefix("oauth2")
+        var slots: [Slot] = []
+        for member in variant.members ?? [] where allowed.contains(member.key) {
+            let key = member.key
+            let node = member.value
+            if key == "baseURL" {
+                slots.append(Slot(node: node, label: "'baseURL'", kind: .url, allowsToken: true))
+            } else if key == "headers" {
+                for header in node.members ?? [] {
+                    slots.append(Slot(node: header.value, label: "header '\(header.key)'", kind: .credential,
+                                      allowsToken: true))
+                }
+            } else if Self.credentialKeys.contains(key) {
+                slots.append(Slot(node: node, label: "'\(key)'", kind: .credential))
+            } else if Self.urlKeys.contains(key) {
+                slots.append(Slot(node: node, label: "'\(key)'", kind: .url))
+            } else if key == "credentialHeaders" {
+                for header in node.members ?? [] {
+                    slots.append(Slot(node: header.value, label: "header '\(header.key)'", kind: .credential))
+                }
+            } else if key == "basic" {
+                for part in ["username", "password"] {
+                    if let value = node[part] { slots.append(Slot(node: value, label: "'\(part)'", kind: .credential)) }
+                }
+            } else if key == "tokenParams" || key == "refreshParams" {
+                for parameter in node.members ?? [] {
+                    slots.append(Slot(node: parameter.value, label: "parameter '\(parameter.key)'", kind: .credential,
+                                      allowsRedirectURI: true))
+                }
+            } else if key == "authorizeParams" {
+                for parameter in node.members ?? [] {
+                    slots.append(Slot(node: parameter.value, label: "parameter '\(parameter.key)'", kind: .query))
+                }
+            }
+        }
+        let tokenFields: [String]? = isOAuth
+            ? (variant["tokenResponseFields"]?.arrayValue ?? []).compactMap(\.stringValue) : nil
+        for slot in slots { checkTemplate(slot, variant: index, tokenFields: tokenFields) }
+
+        if type == "apiKey", let placement = variant["in"], placement.stringValue == "query" {
+            collector.warning(
+                "api-key-in-query", "an API key sent as a query parameter leaks into server logs, proxies and browser history",
+                hint: "send it in a header if the provider accepts one (RFC 9700 section 4.3.2)",
+                at: placement.position, pointer: placement.pointer)
+        }
+        if let scopes = variant["scopes"], scopes.members != nil { checkScopes(scopes) }
+    }
+
+    // MARK: - Scopes
+
+    private mutating func checkScopes(_ scopes: JSONNode) {
+        let separator = scopes["separator"]?.stringValue ?? " "
+        let catalogNodes = (scopes["catalog"]?.arrayValue ?? []).compactMap { $0["name"] }
+        var catalog: [String: JSONNode] = [:]
+        for node in catalogNodes {
+            guard let name = node.stringValue, !name.isEmpty else { continue }
+            checkScopeName(node, name: name, separator: separator)
+            if let first = catalog[name] {
+                collector.error(
+                    "duplicate-scope", "scope '\(name)' is listed twice in 'catalog'",
+                    hint: "first listed at line \(first.position.line)", at: node.position, pointer: node.pointer)
+            } else {
+                catalog[name] = node
+            }
+        }
+        for list in ["default", "required"] {
+            for node in scopes[list]?.arrayValue ?? [] {
+                guard let name = node.stringValue, !name.isEmpty else { continue }
+                checkScopeName(node, name: name, separator: separator)
+                if !catalog.isEmpty, catalog[name] == nil {
+                    collector.error(
+                        "scope-not-in-catalog", "scope '\(name)' in '\(list)' is not in 'catalog'",
+                        hint: Suggestion.didYouMean(name, in: catalog.keys.sorted()) ?? "add it to 'catalog'",
+                        at: node.position, pointer: node.pointer)
+                }
+            }
+        }
+    }
+
+    private mutating func checkScopeName(_ node: JSONNode, name: String, separator: String) {
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            collector.error(
+                "scope-separator", "a scope name contains whitespace", hint: "list each scope as its own string",
+                at: node.position, pointer: node.pointer)
+        } else if name.contains(separator) {
+            collector.error(
+                "scope-separator", "a scope name contains the separator \(quoted(separator))",
+                hint: "list each scope as its own string", at: node.position, pointer: node.pointer)
+        }
+    }
+
+    // MARK: - Templates
+
+    private func field(_ key: String, variant: Int?) -> FieldInfo? {
+        if let field = connectorFields.first(where: { $0.key == key }) { return field }
+        if let variant, variant < variantFields.count { return variantFields[variant].first { $0.key == key } }
+        return nil
+    }
+
+    private mutating func use(_ key: String, variant: Int?) {
+        if connectorFields.contains(where: { $0.key == key }) {
+            usedConnectorKeys.insert(key)
+        } else if let variant, variant + 1 < usedKeys.count {
+            usedKeys[variant + 1].insert(key)
+        }
+    }
+
+    private mutating func checkTemplate(_ slot: Slot, variant: Int?, tokenFields: [String]?) {
+        guard let raw = slot.node.stringValue, !raw.isEmpty else { return }
+        let parts: [(part: TemplatePart, offset: Int)]
+        do {
+            parts = try TemplateParser.parts(of: raw)
+        } catch {
+            collector.error(error.rule, error.message, hint: error.hint,
+                            at: StringPositions.position(of: error.scalarOffset, in: slot.node, source: source),
+                            pointer: slot.node.pointer)
+            return
+        }
+        var usesSecret = false
+        for (part, offset) in parts {
+            guard case .placeholder(let reference, _) = part else { continue }
+            let position = StringPositions.position(of: offset, in: slot.node, source: source)
+            switch reference {
+            case .field(let key):
+                if let info = field(key, variant: variant) {
+                    use(key, variant: variant)
+                    if info.type == Field.FieldType.secret.rawValue { usesSecret = true }
+                } else if variant == nil, variantFields.contains(where: { $0.contains { $0.key == key } }) {
+                    collector.error(
+                        "template-variant-field",
+                        "'{{\(key)}}' refers to a field of an auth variant, but connector-level templates can use only connector-level fields",
+                        hint: "move the field to the connector's 'fields', or override 'baseURL' or 'headers' in the variant",
+                        at: position, pointer: slot.node.pointer)
+                } else {
+                    let visible = connectorFields.map(\.key) + (variant.map { variantFields[$0].map(\.key) } ?? [])
+                    collector.error(
+                        "template-unresolved", "'{{\(key)}}' does not name a declared field",
+                        hint: Suggestion.didYouMean(key, in: visible) ?? "declare a field with \"key\": \"\(key)\"",
+                        at: position, pointer: slot.node.pointer)
+                }
+            case .tokenField(let name):
+                if !slot.allowsToken || tokenFields == nil {
+                    collector.error(
+                        "template-token-field",
+                        "'{{token.\(name)}}' can be used only in the 'baseURL' and 'headers' of an OAuth variant",
+                        at: position, pointer: slot.node.pointer)
+                } else if let tokenFields, !tokenFields.contains(name) {
+                    collector.error(
+                        "template-token-field", "'{{token.\(name)}}' is not listed in 'tokenResponseFields'",
+                        hint: Suggestion.didYouMean(name, in: tokenFields) ?? "add \(quoted(name)) to 'tokenResponseFields'",
+                        at: position, pointer: slot.node.pointer)
+                }
+            case .redirectURI:
+                if !slot.allowsRedirectURI {
+                    collector.error(
+                        "template-redirect-uri",
+                        "'{{redirectURI}}' can be used only in 'tokenParams' and 'refreshParams' of an OAuth variant",
+                        at: position, pointer: slot.node.pointer)
+                }
+            }
+        }
+        if usesSecret {
+            switch slot.kind {
+            case .url, .query:
+                collector.warning(
+                    "secret-in-url", "\(slot.label) puts a secret field into a URL, where it leaks into logs",
+                    hint: "send secrets through the auth variant's credentials or headers", at: slot.node.position,
+                    pointer: slot.node.pointer)
+            case .plain:
+                collector.warning(
+                    "secret-in-plain-slot", "\(slot.label) sends a secret field outside the auth variant",
+                    hint: "move it to the auth variant's credentials or 'headers'", at: slot.node.position,
+                    pointer: slot.node.pointer)
+            case .credential:
+                break
+            }
+        }
+        if slot.kind == .url { checkTemplateURL(slot, parts: parts, variant: variant) }
+    }
+
+    // MARK: - URLs
+
+    private static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]"]
+
+    private mutating func checkTemplateURL(_ slot: Slot, parts: [(part: TemplatePart, offset: Int)], variant: Int?) {
+        if case .placeholder(let reference, _)? = parts.first?.part {
+            // A URL that starts with a field of type url, or a token-response field such as
+            // Salesforce's instance_url: the runtime checks the value itself.
+            switch reference {
+            case .tokenField: return
+            case .field(let key) where field(key, variant: variant)?.type == Field.FieldType.url.rawValue: return
+            default: break
+            }
+        }
+        var sample = ""
+        for (part, _) in parts {
+            switch part {
+            case .literal(let text): sample += text
+            case .placeholder: sample += "x"
+            }
+        }
+        checkURL(slot.node, sample: sample, label: slot.label)
+    }
+
+    private mutating func checkLiteralURL(_ node: JSONNode, text: String, label: String) {
+        checkURL(node, sample: text, label: label)
+    }
+
+    /// Checks scheme, host and user information of `sample` (a URL with placeholders replaced).
+    private mutating func checkURL(_ node: JSONNode, sample: String, label: String) {
+        let lowered = sample.lowercased()
+        let scheme: String
+        if lowered.hasPrefix("https://") {
+            scheme = "https"
+        } else if lowered.hasPrefix("http://") {
+            scheme = "http"
+        } else {
+            collector.error("url-invalid", "\(label) must be an absolute URL starting with 'https://'",
+                            at: node.position, pointer: node.pointer)
+            return
+        }
+        let rest = sample.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var host = Substring(authority)
+        if let at = authority.lastIndex(of: "@") {
+            collector.warning(
+                "url-credentials", "\(label) contains credentials before '@'",
+                hint: "remove them and send credentials through the auth variant", at: node.position,
+                pointer: node.pointer)
+            host = authority[authority.index(after: at)...]
+        }
+        if host.hasPrefix("[") {
+            if let close = host.firstIndex(of: "]") { host = host[...close] }
+        } else if let colon = host.firstIndex(of: ":") {
+            host = host[..<colon]
+        }
+        guard !host.isEmpty, let components = URLComponents(string: sample), components.host?.isEmpty == false else {
+            collector.error("url-invalid", "\(label) is not a valid absolute URL",
+                            hint: "check for spaces or a missing host", at: node.position, pointer: node.pointer)
+            return
+        }
+        if scheme == "http", !Self.loopbackHosts.contains(host.lowercased()) {
+            collector.error(
+                "url-insecure", "\(label) must use https",
+                hint: "http is allowed only for localhost, 127.0.0.1 and [::1]", at: node.position, pointer: node.pointer)
+        }
+    }
+}

@@ -1,0 +1,246 @@
+// Checks a JSON tree against the `SpecFormat` table: unknown keys, value kinds, required keys,
+// `null`, empty strings, enumerations, patterns, per-type auth keys. Everything here is also
+// expressed by the generated JSON Schema.
+
+import Foundation
+
+struct StructuralValidator {
+    var collector: DiagnosticCollector
+
+    /// How objects of each kind are called in messages.
+    static let nouns: [String: String] = [
+        "connector": "the connector", "requirement": "a requirement", "field": "a field", "option": "an option",
+        "api": "'api'", "verify": "'verify'", "authVariant": "an auth variant", "basicCredentials": "'basic'",
+        "scopes": "'scopes'", "scopeEntry": "a scope", "guide": "'guide'", "guideSection": "a guide section",
+        "guideStep": "a guide step",
+    ]
+
+    mutating func validate(root: JSONNode) {
+        check(root, kind: .object(SpecFormat.root), label: "the document")
+    }
+
+    // MARK: - Values
+
+    private mutating func check(_ node: JSONNode, kind: ValueKind, label: String) {
+        if case .null = node.value {
+            collector.error(
+                "null-value", "\(label) is null; null is never a valid value",
+                hint: "leave the key out or give it a value", at: node.position, pointer: node.pointer)
+            return
+        }
+        switch kind {
+        case .string(let pattern, let allowEmpty):
+            guard let text = expectString(node, label: label, allowEmpty: allowEmpty) else { return }
+            if let pattern, !text.isEmpty, !Self.matches(text, pattern.regex) {
+                collector.error(pattern.rule, "\(label) must \(pattern.requirement)", at: node.position,
+                                pointer: node.pointer)
+            }
+        case .template, .url:
+            _ = expectString(node, label: label, allowEmpty: false)
+        case .integer(let minimum):
+            guard case .number = node.value, let value = node.intValue else {
+                wrongKind(node, label: label, expected: "an integer")
+                return
+            }
+            if value < minimum {
+                collector.error("out-of-range", "\(label) must be at least \(minimum)", at: node.position,
+                                pointer: node.pointer)
+            }
+        case .boolean:
+            if node.boolValue == nil { wrongKind(node, label: label, expected: "true or false") }
+        case .constant(let expected):
+            if node.intValue != expected {
+                collector.error(
+                    "spec-version", "\(label) must be \(expected)",
+                    hint: "this compiler reads format version \(expected) only", at: node.position,
+                    pointer: node.pointer)
+            }
+        case .enumeration(let allowed):
+            guard let text = expectString(node, label: label, allowEmpty: true) else { return }
+            if !allowed.contains(text) {
+                collector.error(
+                    "invalid-value",
+                    "\(label) must be one of \(allowed.map(quoted).joined(separator: ", "))",
+                    hint: Suggestion.didYouMean(text, in: allowed), at: node.position, pointer: node.pointer)
+            }
+        case .array(let element, let minItems):
+            guard let elements = node.arrayValue else {
+                wrongKind(node, label: label, expected: "an array")
+                return
+            }
+            if elements.count < minItems {
+                collector.error(
+                    "empty-array", "\(label) must have at least \(minItems == 1 ? "one item" : "\(minItems) items")",
+                    at: node.position, pointer: node.pointer)
+            }
+            for item in elements {
+                check(item, kind: element, label: "each item of \(label)")
+            }
+        case .object(let name):
+            checkObject(node, kind: SpecFormat.objectKind(name), label: label)
+        case .templateMap:
+            guard let members = node.members else {
+                wrongKind(node, label: label, expected: "an object of names and templates")
+                return
+            }
+            for member in members {
+                if member.key.isEmpty {
+                    collector.error("empty-string", "a name in \(label) is empty", at: member.keyPosition,
+                                    pointer: member.value.pointer)
+                }
+                check(member.value, kind: .template(url: false), label: "'\(member.key)'")
+            }
+        case .scalar:
+            switch node.value {
+            case .string, .number, .bool: break
+            default: wrongKind(node, label: label, expected: "a string, number or boolean")
+            }
+        case .anyJSON:
+            checkNoNull(node)
+        }
+    }
+
+    private mutating func checkNoNull(_ node: JSONNode) {
+        switch node.value {
+        case .null:
+            collector.error("null-value", "null is never a valid value", hint: "leave the value out",
+                            at: node.position, pointer: node.pointer)
+        case .array(let elements):
+            for element in elements { checkNoNull(element) }
+        case .object(let members):
+            for member in members { checkNoNull(member.value) }
+        default:
+            break
+        }
+    }
+
+    private mutating func expectString(_ node: JSONNode, label: String, allowEmpty: Bool) -> String? {
+        guard let text = node.stringValue else {
+            wrongKind(node, label: label, expected: "a string")
+            return nil
+        }
+        if text.isEmpty && !allowEmpty {
+            collector.error("empty-string", "\(label) must not be empty", hint: "leave the key out if it has no value",
+                            at: node.position, pointer: node.pointer)
+        }
+        return text
+    }
+
+    private mutating func wrongKind(_ node: JSONNode, label: String, expected: String) {
+        collector.error("wrong-type", "\(label) must be \(expected), not \(Self.article(node.kindName))",
+                        at: node.position, pointer: node.pointer)
+    }
+
+    static func article(_ kindName: String) -> String {
+        switch kindName {
+        case "object", "array": "an \(kindName)"
+        case "null": "null"
+        default: "a \(kindName)"
+        }
+    }
+
+    // MARK: - Objects
+
+    private mutating func checkObject(_ node: JSONNode, kind: ObjectKind, label: String) {
+        guard let members = node.members else {
+            wrongKind(node, label: label, expected: "an object")
+            return
+        }
+        let noun = Self.nouns[kind.name] ?? kind.name
+        var variant: ObjectVariant?
+        if let discriminator = kind.discriminator, let value = node[discriminator]?.stringValue {
+            variant = kind.variants.first { $0.value == value }
+        }
+        let allowed = kind.keys + (variant?.keys ?? [])
+        let candidates = variant == nil ? kind.allKeys : allowed
+
+        for member in members {
+            if let spec = allowed.first(where: { $0.name == member.key }) {
+                check(member.value, kind: spec.kind, label: "'\(member.key)'")
+            } else if let variant, let other = kind.allKeys.first(where: { $0.name == member.key }) {
+                collector.error(
+                    "auth-parameter-not-allowed",
+                    "'\(member.key)' is not allowed for type '\(variant.value)'",
+                    hint: "remove it, or change 'type' to \(owners(of: other.name, in: kind))",
+                    at: member.keyPosition, pointer: member.value.pointer)
+            } else if variant == nil, let spec = kind.allKeys.first(where: { $0.name == member.key }) {
+                // The type is missing or unknown: check the value anyway.
+                check(member.value, kind: spec.kind, label: "'\(member.key)'")
+            } else {
+                collector.error(
+                    "unknown-key", "unknown key '\(member.key)' in \(noun)",
+                    hint: Suggestion.didYouMean(member.key, in: candidates.map(\.name)),
+                    at: member.keyPosition, pointer: member.value.pointer)
+            }
+        }
+
+        let present = Set(members.map(\.key))
+        for spec in kind.keys where spec.required && !present.contains(spec.name) {
+            collector.error("missing-key", "\(noun) is missing the required key '\(spec.name)'",
+                            at: node.position, pointer: node.pointer)
+        }
+        guard let variant else {
+            checkConditions(kind.conditions, node: node, present: present, noun: noun)
+            return
+        }
+        for spec in variant.keys where spec.required && !present.contains(spec.name) {
+            collector.error("auth-missing-parameter", "type '\(variant.value)' requires '\(spec.name)'",
+                            at: node.position, pointer: node.pointer)
+        }
+        checkConditions(kind.conditions + variant.conditions, node: node, present: present, noun: noun)
+        for group in variant.exactlyOne {
+            let given = group.keys.filter(present.contains)
+            if given.count != 1 {
+                let names = group.keys.map { "'\($0)'" }.joined(separator: " or ")
+                collector.error(
+                    group.rule,
+                    "type '\(variant.value)' needs exactly one of \(names)",
+                    hint: given.isEmpty ? nil : "keep one of them", at: node.position, pointer: node.pointer)
+            }
+        }
+    }
+
+    private func owners(of key: String, in kind: ObjectKind) -> String {
+        let names = kind.variants.filter { $0.keys.contains { $0.name == key } }.map { "'\($0.value)'" }
+        if names.count <= 2 { return names.joined(separator: " or ") }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
+    private mutating func checkConditions(_ conditions: [KeyCondition], node: JSONNode, present: Set<String>,
+                                          noun: String) {
+        for condition in conditions {
+            let actual: String?
+            if let value = node[condition.key] {
+                guard let text = value.stringValue else { continue }
+                actual = text
+            } else {
+                actual = condition.defaultValue
+            }
+            guard let actual else { continue }
+            guard (actual == condition.value) == condition.equals else { continue }
+            let when = condition.equals
+                ? "when '\(condition.key)' is \(quoted(condition.value))"
+                : "unless '\(condition.key)' is \(quoted(condition.value))"
+            for key in condition.required where !present.contains(key) {
+                collector.error(condition.rule, "'\(key)' is required \(when)", at: node.position,
+                                pointer: node.pointer)
+            }
+            for key in condition.forbidden where present.contains(key) {
+                guard let member = node.members?.first(where: { $0.key == key }) else { continue }
+                let allowedWhen = condition.equals
+                    ? "not allowed when '\(condition.key)' is \(quoted(condition.value))"
+                    : "allowed only when '\(condition.key)' is \(quoted(condition.value))"
+                collector.error(condition.rule, "'\(key)' is \(allowedWhen)", hint: "remove it",
+                                at: member.keyPosition, pointer: member.value.pointer)
+            }
+        }
+    }
+
+    // MARK: - Regular expressions
+
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.firstMatch(in: text, range: range) != nil
+    }
+}
