@@ -1,0 +1,336 @@
+public import Foundation
+
+/// One linked account of one connector: makes authenticated API requests and keeps its OAuth
+/// tokens fresh.
+///
+/// - Proactive refresh: a token expiring within ``refreshMargin`` seconds is refreshed before use.
+/// - Reactive refresh: an OAuth request answered 401 refreshes once and is retried once.
+/// - Single-flight: any number of concurrent callers cause exactly one token request; the others
+///   wait for it.
+/// - Rotation: a refreshed token set (with its new refresh token) is saved to the store before
+///   the new access token is used; a response without a refresh token keeps the old one.
+///
+/// ```swift
+/// let connection = Connection(configuration: try Zelt.OAuth.configuration(fields), account: "acme",
+///                             store: try FileTokenStore(directory: tokensDirectory),
+///                             redirectURI: URL(string: "https://app.example.com/oauth/callback")!)
+/// let response = try await connection.send(path: "/v1/users")
+/// ```
+public actor Connection {
+    public nonisolated let configuration: ConnectionConfiguration
+    public nonisolated let account: String
+    /// The redirect URI registered with the provider (authorization code connections); also the
+    /// value of ``ParameterValue/redirectURI`` parameters.
+    public nonisolated let redirectURI: URL?
+    /// Seconds before expiry at which a token is refreshed proactively.
+    public nonisolated let refreshMargin: TimeInterval
+    private let store: any TokenStore
+    private let transport: any HTTPTransport
+    private let now: @Sendable () -> Date
+
+    /// The current state; also published by ``statusUpdates()``.
+    public private(set) var status: ConnectionStatus = .active
+    private var tokens: TokenSet?
+    /// Tokens received but not yet saved because the store failed; saved before next use.
+    private var unsaved: TokenSet?
+    /// A refresh token the provider rejected with `invalid_grant`; not tried again.
+    private var rejectedRefreshToken: Secret?
+    private var inflight: Task<Result<TokenSet, ConnectorError>, Never>?
+    private var observers: [UUID: AsyncStream<ConnectionStatus>.Continuation] = [:]
+
+    /// - Parameters:
+    ///   - transport: defaults to ``URLSessionTransport/shared``.
+    ///   - redirectURI: required for authorization code connections whose refresh parameters use
+    ///     the redirect URI.
+    ///   - refreshMargin: seconds before expiry to refresh (default 60).
+    ///   - now: the clock, injectable for tests.
+    public init(
+        configuration: ConnectionConfiguration, account: String, store: any TokenStore,
+        transport: any HTTPTransport = URLSessionTransport.shared, redirectURI: URL? = nil, refreshMargin: TimeInterval = 60,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.account = account
+        self.store = store
+        self.transport = transport
+        self.redirectURI = redirectURI
+        self.refreshMargin = refreshMargin
+        self.now = now
+    }
+
+    // MARK: Requests
+
+    /// Sends `request` with credentials. A relative URL is resolved against the base URL; an
+    /// absolute one must be on the base URL's origin.
+    ///
+    /// Returns every response except these, which throw: 401 (after one refresh and retry for
+    /// OAuth) → ``ConnectorError/invalidCredentials(detail:)``; 403 `insufficient_scope` →
+    /// ``ConnectorError/missingScopes(_:)``; 429 → ``ConnectorError/rateLimited(retryAfter:)``;
+    /// 5xx → ``ConnectorError/providerUnavailable(detail:retryable:)``.
+    public func send(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
+        try await send(request, authenticate: true)
+    }
+
+    /// Sends a request to `path` (relative to the base URL, may include a query).
+    public func send(
+        _ method: String = "GET", path: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,
+        timeout: TimeInterval = HTTPRequest.defaultTimeout
+    ) async throws(ConnectorError) -> HTTPResponse {
+        guard let request = HTTPRequest(method: method, path: path, headers: headers, body: body, timeout: timeout) else {
+            throw .misconfigured("The request path is not a valid URL reference.")
+        }
+        return try await send(request)
+    }
+
+    /// Runs the spec's verification request (proof that the credentials work). Returns `nil` when
+    /// the spec has none. Non-2xx answers throw: 401/403 → invalid credentials or missing scopes,
+    /// 404 → misconfigured (wrong subdomain or host name).
+    @discardableResult
+    public func verify() async throws(ConnectorError) -> HTTPResponse? {
+        guard let verification = configuration.verification else { return nil }
+        guard let request = HTTPRequest(method: verification.method, path: verification.path, body: verification.body) else {
+            throw .misconfigured("The verification path is not a valid URL reference.")
+        }
+        let response = try await send(request, authenticate: verification.usesAuth)
+        if response.isSuccess { return response }
+        switch response.status {
+        case 401:
+            throw .invalidCredentials(detail: "The verification request was answered 401.")
+        case 403:
+            throw .invalidCredentials(detail: "The verification request was answered 403: the account lacks the permissions the connector needs.")
+        case 404:
+            throw .misconfigured("The verification request was answered 404: check the subdomain, host name or region.")
+        default:
+            throw .providerUnavailable(detail: "The verification request was answered \(response.status).", retryable: response.status >= 500)
+        }
+    }
+
+    /// A valid token set, refreshing or fetching it first when needed (OAuth connections only).
+    public func currentTokens() async throws(ConnectorError) -> TokenSet {
+        try await validTokens()
+    }
+
+    /// Refreshes now, whatever the expiry (OAuth connections only).
+    @discardableResult
+    public func refreshNow() async throws(ConnectorError) -> TokenSet {
+        try await loadIfNeeded()
+        return try await refreshSingleFlight(replacing: tokens)
+    }
+
+    /// Revokes the tokens when the spec has a revocation URL, then removes them from the store.
+    /// The stored tokens are removed even when revocation fails; the revocation error is thrown
+    /// afterwards.
+    public func disconnect() async throws(ConnectorError) {
+        var revokeError: ConnectorError?
+        if let endpoint = oauthEndpoint, endpoint.revokeURL != nil {
+            try? await loadIfNeeded()
+            if let current = tokens {
+                let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
+                do {
+                    if let refresh = current.refreshToken {
+                        try await client.revoke(refresh, hint: "refresh_token")
+                    } else {
+                        try await client.revoke(current.accessToken, hint: "access_token")
+                    }
+                } catch {
+                    revokeError = error
+                }
+            }
+        }
+        tokens = nil
+        unsaved = nil
+        do {
+            try await store.remove(account: account)
+        } catch {
+            throw .providerUnavailable(detail: "Could not remove the stored tokens.", retryable: true)
+        }
+        setStatus(.disconnected)
+        if let revokeError { throw revokeError }
+    }
+
+    // MARK: Status
+
+    /// A stream of status changes, starting with the current status. Ends when the caller stops
+    /// iterating.
+    public func statusUpdates() -> AsyncStream<ConnectionStatus> {
+        let (stream, continuation) = AsyncStream<ConnectionStatus>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        let id = UUID()
+        observers[id] = continuation
+        continuation.yield(status)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeObserver(id) }
+        }
+        return stream
+    }
+
+    private func removeObserver(_ id: UUID) {
+        observers.removeValue(forKey: id)
+    }
+
+    private func setStatus(_ newStatus: ConnectionStatus) {
+        guard newStatus != status else { return }
+        status = newStatus
+        for continuation in observers.values { continuation.yield(newStatus) }
+    }
+
+    // MARK: Sending
+
+    private var isOAuth: Bool { oauthEndpoint != nil }
+
+    private nonisolated var oauthEndpoint: TokenEndpoint? {
+        switch configuration.auth {
+        case let .authorizationCode(code): code.endpoint
+        case let .clientCredentials(credentials): credentials.endpoint
+        case let .refreshToken(refresh): refresh.endpoint
+        default: nil
+        }
+    }
+
+    private func send(_ request: HTTPRequest, authenticate: Bool) async throws(ConnectorError) -> HTTPResponse {
+        let applier = AuthApplier(configuration: configuration)
+        let usesToken = authenticate && isOAuth
+        let needsTokenForURL: Bool = {
+            if case .fromTokenResponse = configuration.baseURL { return true }
+            return false
+        }()
+        let used = usesToken || needsTokenForURL ? try await validTokens() : nil
+        let response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate))
+        guard response.status == 401, usesToken, let used, OAuthErrorMapping.insufficientScope(response) == nil else {
+            return try check(response, authenticated: authenticate)
+        }
+        let fresh = try await refreshSingleFlight(replacing: used)
+        let retried = try await transmit(applier.prepare(request, tokens: fresh, authenticate: true))
+        return try check(retried, authenticated: true)
+    }
+
+    private func check(_ response: HTTPResponse, authenticated: Bool) throws(ConnectorError) -> HTTPResponse {
+        if let limited = OAuthErrorMapping.rateLimit(response, now: now()) { throw limited }
+        if response.status == 403, let missing = OAuthErrorMapping.insufficientScope(response) {
+            throw .missingScopes(missing)
+        }
+        if response.status == 401 && authenticated {
+            throw .invalidCredentials(detail: isOAuth ? "The API rejected a freshly refreshed access token (401)." : "The API answered 401.")
+        }
+        if response.status >= 500 {
+            throw .providerUnavailable(detail: "The API answered \(response.status).", retryable: true)
+        }
+        return response
+    }
+
+    private func transmit(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
+        do {
+            return try await transport.send(request)
+        } catch {
+            throw OAuthErrorMapping.transportFailure(error)
+        }
+    }
+
+    // MARK: Tokens
+
+    private func validTokens() async throws(ConnectorError) -> TokenSet {
+        guard isOAuth else { throw .misconfigured("This connection does not use OAuth tokens.") }
+        if let pending = unsaved { try await persist(pending) }
+        try await loadIfNeeded()
+        if let tokens, !tokens.isExpired(at: now(), margin: refreshMargin) {
+            return tokens
+        }
+        return try await refreshSingleFlight(replacing: tokens)
+    }
+
+    private func loadIfNeeded() async throws(ConnectorError) {
+        guard tokens == nil else { return }
+        do {
+            tokens = try await store.load(account: account)
+        } catch {
+            throw .reconnectRequired(detail: "The stored tokens of this account could not be read")
+        }
+    }
+
+    /// Starts a token request unless one is in flight, and waits for it. When `stale` is no
+    /// longer the current token set, someone already refreshed: the current set is returned.
+    private func refreshSingleFlight(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
+        if let inflight { return try await inflight.value.get() }
+        if let stale, let current = tokens, current.accessToken != stale.accessToken,
+            !current.isExpired(at: now(), margin: refreshMargin)
+        {
+            return current
+        }
+        let task = Task { await self.obtainAndPersist(replacing: stale) }
+        inflight = task
+        let result = await task.value
+        inflight = nil
+        return try result.get()
+    }
+
+    private func obtainAndPersist(replacing stale: TokenSet?) async -> Result<TokenSet, ConnectorError> {
+        let before = status
+        setStatus(.refreshing)
+        do throws(ConnectorError) {
+            let fresh = try await obtain(replacing: stale)
+            // Persist first: a rotated refresh token must survive a crash right after this.
+            try await persist(fresh)
+            rejectedRefreshToken = nil
+            setStatus(.active)
+            return .success(fresh)
+        } catch {
+            if case .reconnectRequired = error {
+                setStatus(.reconnectRequired)
+            } else {
+                setStatus(before == .refreshing ? .active : before)
+            }
+            return .failure(error)
+        }
+    }
+
+    private func persist(_ fresh: TokenSet) async throws(ConnectorError) {
+        tokens = fresh
+        do {
+            try await store.save(fresh, account: account)
+            unsaved = nil
+        } catch {
+            unsaved = fresh
+            throw .providerUnavailable(detail: "Could not save the new tokens to the token store", retryable: true)
+        }
+    }
+
+    private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
+        guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
+        let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
+        switch configuration.auth {
+        case .clientCredentials:
+            return try await client.clientCredentials()
+        case let .authorizationCode(code):
+            let fallback: Secret? = nil
+            return try await refresh(client, stale: stale, fallback: fallback, url: code.refreshURL, parameters: code.refreshParameters)
+        case let .refreshToken(refresh):
+            return try await self.refresh(client, stale: stale, fallback: refresh.refreshToken, url: nil, parameters: refresh.refreshParameters)
+        default:
+            throw .misconfigured("This connection does not use OAuth tokens.")
+        }
+    }
+
+    /// Refreshes with the newest refresh token: the store's (another process may have rotated
+    /// it), then the in-memory one, then the configured one (static refresh-token connections).
+    private func refresh(
+        _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
+    ) async throws(ConnectorError) -> TokenSet {
+        let stored = try? await store.load(account: account)
+        if let stored, stored.accessToken != stale?.accessToken, !stored.isExpired(at: now(), margin: refreshMargin) {
+            return stored
+        }
+        let base = stored ?? stale
+        guard let refreshToken = base?.refreshToken ?? fallback else {
+            throw .reconnectRequired(detail: "No tokens are stored for this account; link it first")
+        }
+        if refreshToken == rejectedRefreshToken {
+            throw .reconnectRequired(detail: "The provider rejected this refresh token")
+        }
+        do {
+            let fresh = try await client.refresh(refreshToken, url: url, parameters: parameters, redirectURI: redirectURI)
+            return base?.updated(with: fresh) ?? fresh
+        } catch {
+            if case .reconnectRequired = error { rejectedRefreshToken = refreshToken }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The default ``HTTPTransport``: one long-lived `URLSession` with a delegate that works around
+/// Linux FoundationNetworking pitfalls.
+///
+/// - Authentication challenges are cancelled, never answered, so a `401` with
+///   `WWW-Authenticate: Basic` comes back as a 401 response instead of hanging (the body may be
+///   empty in that case).
+/// - A redirect to another origin loses `Authorization`, `Cookie` and every other header that is
+///   not on a short safe list; a redirect from https to http fails with
+///   ``TransportError/Kind/insecureRedirect``.
+/// - Every request has a deadline (``HTTPRequest/timeout``), enforced by a timer as well as by
+///   URLSession.
+/// - Response bodies are capped (10 MiB by default).
+///
+/// ```swift
+/// let response = try await URLSessionTransport.shared.send(HTTPRequest(url: url))
+/// ```
+public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
+    /// A process-wide transport with default settings.
+    public static let shared = URLSessionTransport()
+
+    /// The largest body accepted, in bytes.
+    public let maxResponseBytes: Int
+    private let session: URLSession
+    private let delegate: TransportDelegate
+
+    /// Creates a transport with its own session. Keep it for the life of the app: the session
+    /// lives until the transport is released.
+    public init(maxResponseBytes: Int = 10 * 1024 * 1024) {
+        self.maxResponseBytes = maxResponseBytes
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = HTTPRequest.defaultTimeout
+        configuration.timeoutIntervalForResource = 300
+        configuration.httpMaximumConnectionsPerHost = 6
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        delegate = TransportDelegate(maxResponseBytes: maxResponseBytes)
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    deinit {
+        session.invalidateAndCancel()
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: request.timeout)
+        urlRequest.httpMethod = request.method
+        for field in request.headers {
+            urlRequest.addValue(field.value, forHTTPHeaderField: field.name)
+        }
+        urlRequest.httpBody = request.body
+        let task = TaskBox(session.dataTask(with: urlRequest))
+        let delegate = self.delegate
+        let timeout = request.timeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                delegate.register(task.task, continuation: continuation)
+                task.task.resume()
+                let deadline = Task {
+                    try? await Task.sleep(nanoseconds: UInt64(max(timeout, 0.001) * 1_000_000_000))
+                    if Task.isCancelled { return }
+                    delegate.fail(task.task, with: TransportError(.timedOut, detail: "No response within \(Int(timeout.rounded(.up))) s."))
+                }
+                delegate.attachDeadline(deadline, to: task.task)
+            }
+        } onCancel: {
+            delegate.fail(task.task, with: TransportError(.cancelled, detail: "The request was cancelled."))
+        }
+    }
+}
+
+/// Lets a URLSessionTask cross into the cancellation handler.
+private final class TaskBox: @unchecked Sendable {
+    let task: URLSessionDataTask
+    init(_ task: URLSessionDataTask) { self.task = task }
+}
+
+/// Per-task state, guarded by the delegate's lock.
+private struct PendingTask {
+    var continuation: CheckedContinuation<HTTPResponse, any Error>
+    var data = Data()
+    var response: HTTPURLResponse?
+    var challengeResponse: HTTPURLResponse?
+    var failure: TransportError?
+    var deadline: Task<Void, Never>?
+}
+
+private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    /// Headers that may follow a redirect to another origin; everything else (Authorization,
+    /// Cookie, API-key headers) is dropped.
+    private static let headersSafeAcrossOrigins: Set<String> = [
+        "accept", "accept-language", "accept-encoding", "content-type", "content-length", "user-agent",
+    ]
+
+    private let lock = NSLock()
+    private var pending: [Int: PendingTask] = [:]
+    private let maxResponseBytes: Int
+
+    init(maxResponseBytes: Int) {
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    func register(_ task: URLSessionTask, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        lock.withLock { pending[task.taskIdentifier] = PendingTask(continuation: continuation) }
+    }
+
+    func attachDeadline(_ deadline: Task<Void, Never>, to task: URLSessionTask) {
+        let stillPending = lock.withLock { () -> Bool in
+            guard pending[task.taskIdentifier] != nil else { return false }
+            pending[task.taskIdentifier]?.deadline = deadline
+            return true
+        }
+        if !stillPending { deadline.cancel() }
+    }
+
+    /// Ends the task now with `error` (deadline, cancellation, oversized body).
+    func fail(_ task: URLSessionTask, with error: TransportError) {
+        guard let state = take(task) else { return }
+        state.deadline?.cancel()
+        task.cancel()
+        state.continuation.resume(throwing: error)
+    }
+
+    private func take(_ task: URLSessionTask) -> PendingTask? {
+        lock.withLock { pending.removeValue(forKey: task.taskIdentifier) }
+    }
+
+    private func update(_ task: URLSessionTask, _ body: (inout PendingTask) -> Void) -> Bool {
+        lock.withLock {
+            guard var state = pending[task.taskIdentifier] else { return false }
+            body(&state)
+            pending[task.taskIdentifier] = state
+            return true
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        let http = response as? HTTPURLResponse
+        if response.expectedContentLength > Int64(maxResponseBytes) {
+            completionHandler(.cancel)
+            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
+            return
+        }
+        _ = update(dataTask) { $0.response = http }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        var tooLarge = false
+        _ = update(dataTask) { state in
+            state.data.append(data)
+            tooLarge = state.data.count > maxResponseBytes
+        }
+        if tooLarge {
+            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        #if canImport(Darwin)
+        if challenge.protectionSpace.authenticationMethod == NSURLAuthenticationMethodServerTrust {
+            completionHandler(.performDefaultHandling, nil)
+            return
+        }
+        #endif
+        // Answering (or default-handling) a Basic challenge hangs on Linux; cancel it and report
+        // the 401 the server sent.
+        let failure = challenge.failureResponse as? HTTPURLResponse
+        _ = update(task) { $0.challengeResponse = failure }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        guard let target = request.url, let origin = task.originalRequest?.url else {
+            completionHandler(nil)
+            return
+        }
+        if origin.scheme?.lowercased() == "https" && target.scheme?.lowercased() != "https" {
+            completionHandler(nil)
+            fail(task, with: TransportError(.insecureRedirect, detail: "Refused a redirect from https to \(target.scheme ?? "another scheme")."))
+            return
+        }
+        guard Self.origin(of: target) != Self.origin(of: origin) else {
+            completionHandler(request)
+            return
+        }
+        var stripped = request
+        for name in (request.allHTTPHeaderFields ?? [:]).keys where !Self.headersSafeAcrossOrigins.contains(name.lowercased()) {
+            stripped.setValue(nil, forHTTPHeaderField: name)
+        }
+        completionHandler(stripped)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let state = take(task) else { return }
+        state.deadline?.cancel()
+        if let failure = state.failure {
+            state.continuation.resume(throwing: failure)
+        } else if let response = state.response, error == nil {
+            state.continuation.resume(returning: Self.response(response, body: state.data))
+        } else if let challenged = state.challengeResponse {
+            state.continuation.resume(returning: Self.response(challenged, body: state.data))
+        } else {
+            state.continuation.resume(throwing: Self.transportError(error))
+        }
+    }
+
+    private static func response(_ http: HTTPURLResponse, body: Data) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        for (name, value) in http.allHeaderFields {
+            headers.append(name: String(describing: name), value: String(describing: value))
+        }
+        return HTTPResponse(status: http.statusCode, headers: headers, body: body)
+    }
+
+    private static func transportError(_ error: (any Error)?) -> TransportError {
+        guard let urlError = error as? URLError else {
+            return TransportError(.network, detail: "The request failed without a response.")
+        }
+        // Never use localizedDescription: it may quote the URL, query and all.
+        switch urlError.code {
+        case .timedOut:
+            return TransportError(.timedOut, detail: "The request timed out.")
+        case .cancelled:
+            return TransportError(.cancelled, detail: "The request was cancelled.")
+        default:
+            return TransportError(.network, detail: "Network error (URLError \(urlError.code.rawValue)).")
+        }
+    }
+
+    private static func origin(of url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? ""
+        let host = url.host?.lowercased() ?? ""
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\(host):\(port)"
+    }
+}

@@ -1,0 +1,54 @@
+public import Foundation
+
+/// The tokens of one linked account, as a value. Codable so token stores can keep it; the
+/// encoded form contains the secrets, so only stores should encode it.
+///
+/// Printing a `TokenSet` never shows a token (they are ``Secret``s).
+public struct TokenSet: Sendable, Hashable, Codable {
+    /// Sent as `Authorization: Bearer <accessToken>`.
+    public var accessToken: Secret
+    /// `nil` when the provider issued none (client credentials, some providers).
+    public var refreshToken: Secret?
+    /// The `token_type` the provider returned, as sent (compare case-insensitively).
+    public var tokenType: String
+    /// When the access token stops working; `nil` when unknown (then it is refreshed only after
+    /// a 401).
+    public var expiresAt: Date?
+    /// The granted scopes when the response listed them; `nil` means "as requested".
+    public var scope: [String]?
+    /// Every other token-response field, kept raw (Salesforce `instance_url`, `issued_at`).
+    /// Non-string JSON values are kept as their JSON text.
+    public var extra: [String: String]
+
+    public init(
+        accessToken: Secret, refreshToken: Secret? = nil, tokenType: String = "Bearer", expiresAt: Date? = nil,
+        scope: [String]? = nil, extra: [String: String] = [:]
+    ) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.tokenType = tokenType
+        self.expiresAt = expiresAt
+        self.scope = scope
+        self.extra = extra
+    }
+
+    /// `true` when the access token expires within `margin` seconds of `now` (or already has).
+    /// A token without a known expiry is never considered expired.
+    public func isExpired(at now: Date, margin: TimeInterval = 0) -> Bool {
+        guard let expiresAt else { return false }
+        return expiresAt.timeIntervalSince(now) <= margin
+    }
+
+    /// The result of a refresh: the new tokens, keeping this set's refresh token when the
+    /// response carried none (RFC 6749 §6).
+    public func updated(with refreshed: TokenSet) -> TokenSet {
+        var merged = refreshed
+        if merged.refreshToken == nil || merged.refreshToken?.isEmpty == true {
+            merged.refreshToken = refreshToken
+        }
+        for (key, value) in extra where merged.extra[key] == nil {
+            merged.extra[key] = value
+        }
+        return merged
+    }
+}
