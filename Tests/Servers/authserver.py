@@ -38,6 +38,7 @@ import base64
 import hmac
 import logging
 import os
+import signal
 import secrets
 import sys
 import threading
@@ -544,6 +545,14 @@ def control_health():
     return jsonify(ok=True)
 
 
+def exit_on_signals():
+    """Exit at once on SIGTERM/SIGINT. The test runner may start us with those signals blocked
+    (inherited mask), so unblock them first."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: os._exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+
+
 def watch_parent(parent_pid):
     while True:
         time.sleep(0.5)
@@ -571,6 +580,7 @@ def main():
     with open(temporary, "w") as handle:
         handle.write(str(httpd.server_port))
     os.replace(temporary, args.port_file)
+    exit_on_signals()
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     try:
         httpd.serve_forever()

@@ -43,6 +43,7 @@ It exits when its parent process goes away.
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -206,6 +207,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def exit_on_signals():
+    """Exit at once on SIGTERM/SIGINT. The test runner may start us with those signals blocked
+    (inherited mask), so unblock them first."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: os._exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+
+
 def watch_parent(parent_pid):
     while True:
         time.sleep(0.5)
@@ -225,6 +234,7 @@ def main():
     with open(temporary, "w") as handle:
         handle.write(str(httpd.server_address[1]))
     os.replace(temporary, args.port_file)
+    exit_on_signals()
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     try:
         httpd.serve_forever()
