@@ -9,7 +9,7 @@ protocol Subcommand {
     static func run(_ arguments: [String]) -> Int32
 }
 
-let subcommands: [any Subcommand.Type] = [ValidateCommand.self, GenerateCommand.self, DocsCommand.self]
+let subcommands: [any Subcommand.Type] = [ValidateCommand.self, GenerateCommand.self, DocsCommand.self, SchemaCommand.self]
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))

@@ -319,7 +319,7 @@ struct SemanticValidator {
         if type == "apiKey", let placement = variant["in"], placement.stringValue == "query" {
             collector.warning(
                 "api-key-in-query", "an API key sent as a query parameter leaks into server logs, proxies and browser history",
-                hint: "send it in a header if the provider accepts one (RFC 9700 section 4.3.2)",
+                hint: "send it in a header if the provider accepts one; see RFC 9700 section 4.3.2",
                 at: placement.position, pointer: placement.pointer)
         }
         if let scopes = variant["scopes"], scopes.members != nil { checkScopes(scopes) }
