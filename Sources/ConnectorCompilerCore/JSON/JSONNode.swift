@@ -46,13 +46,28 @@ public struct JSONNode: Sendable, Hashable {
     /// Position of the value's first character (`{`, `[`, `"`, `-`, a digit or a letter).
     public var position: SourcePosition
     /// RFC 6901 pointer to this value, segments escaped (`~` as `~0`, `/` as `~1`); the root is `""`.
-    public var pointer: JSONPointer
+    ///
+    /// Built on demand from a path shared with the parent node, so a long key above many values
+    /// is stored once, not once per value (which would make reading quadratic in memory).
+    public var pointer: JSONPointer {
+        get { path.rendered }
+        set { path = JSONPointerPath(parent: nil, token: newValue) }
+    }
+
+    /// The pointer as a chain of escaped tokens shared with the ancestors.
+    var path: JSONPointerPath
 
     /// Creates a node.
     public init(value: Value, position: SourcePosition, pointer: JSONPointer) {
         self.value = value
         self.position = position
-        self.pointer = pointer
+        self.path = JSONPointerPath(parent: nil, token: pointer)
+    }
+
+    init(value: Value, position: SourcePosition, path: JSONPointerPath) {
+        self.value = value
+        self.position = position
+        self.path = path
     }
 
     /// The value of the member named `key` when this is an object that has one, else `nil`.
@@ -106,5 +121,46 @@ public struct JSONNode: Sendable, Hashable {
     public var members: [JSONMember]? {
         if case .object(let members) = value { return members }
         return nil
+    }
+}
+
+/// A JSON pointer as a parent link plus one escaped token; the root is a parentless path whose
+/// token is the whole pointer (usually `""`). Equality and hashing use the rendered pointer.
+final class JSONPointerPath: Sendable, Hashable {
+    let parent: JSONPointerPath?
+    let token: String
+
+    init(parent: JSONPointerPath?, token: String) {
+        self.parent = parent
+        self.token = token
+    }
+
+    /// The child path for an escaped reference token.
+    func appending(_ token: String) -> JSONPointerPath {
+        JSONPointerPath(parent: self, token: token)
+    }
+
+    var rendered: String {
+        guard parent != nil else { return token }
+        var tokens: [String] = []
+        var node: JSONPointerPath? = self
+        while let current = node, let parent = current.parent {
+            tokens.append(current.token)
+            node = parent
+        }
+        var text = node?.token ?? ""
+        for token in tokens.reversed() {
+            text += "/"
+            text += token
+        }
+        return text
+    }
+
+    static func == (lhs: JSONPointerPath, rhs: JSONPointerPath) -> Bool {
+        lhs === rhs || lhs.rendered == rhs.rendered
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(rendered)
     }
 }

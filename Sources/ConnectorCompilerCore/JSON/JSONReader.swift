@@ -227,7 +227,7 @@ private struct JSONParser {
                 "json-empty", "the input is empty or only whitespace; write a JSON value such as {}",
                 at: bytes.count)
         }
-        let root = try parseValue(pointer: "", depth: 0, in: nil)
+        let root = try parseValue(path: JSONPointerPath(parent: nil, token: ""), depth: 0, in: nil)
         try skipWhitespace()
         if index < bytes.count {
             if bytes[index] >= 0x80, let utf8Error = utf8Error(at: index) { throw utf8Error }
@@ -254,7 +254,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseValue(pointer: String, depth: Int, in container: OpenContainer?) throws(JSONReadError)
+    mutating func parseValue(path: JSONPointerPath, depth: Int, in container: OpenContainer?) throws(JSONReadError)
         -> JSONNode
     {
         guard index < bytes.count else { throw endOfInput(in: container) }
@@ -262,15 +262,15 @@ private struct JSONParser {
         let byte = bytes[start]
         switch byte {
         case Byte.openBrace:
-            return try parseObject(pointer: pointer, depth: depth + 1)
+            return try parseObject(path: path, depth: depth + 1)
         case Byte.openBracket:
-            return try parseArray(pointer: pointer, depth: depth + 1)
+            return try parseArray(path: path, depth: depth + 1)
         case Byte.quote:
             let position = position(at: start)
-            return JSONNode(value: .string(try parseString()), position: position, pointer: pointer)
+            return JSONNode(value: .string(try parseString()), position: position, path: path)
         case Byte.minus, Byte.zero...Byte.nine:
             let position = position(at: start)
-            return JSONNode(value: .number(try parseNumber()), position: position, pointer: pointer)
+            return JSONNode(value: .number(try parseNumber()), position: position, path: path)
         case Byte.plus:
             throw error(
                 "json-leading-plus", "numbers cannot start with '+'; remove the '+'", at: start)
@@ -284,7 +284,7 @@ private struct JSONParser {
                 at: start)
         case _ where Byte.isLetter(byte):
             let position = position(at: start)
-            return JSONNode(value: try parseWord(), position: position, pointer: pointer)
+            return JSONNode(value: try parseWord(), position: position, path: path)
         default:
             throw unexpected(
                 "json-unexpected-character",
@@ -505,7 +505,7 @@ private struct JSONParser {
         return value
     }
 
-    mutating func parseObject(pointer: String, depth: Int) throws(JSONReadError) -> JSONNode {
+    mutating func parseObject(path: JSONPointerPath, depth: Int) throws(JSONReadError) -> JSONNode {
         let open = index
         let position = position(at: open)
         if depth > maxDepth {
@@ -520,7 +520,7 @@ private struct JSONParser {
         try skipWhitespace()
         if index < bytes.count, bytes[index] == Byte.closeBrace {
             index += 1
-            return JSONNode(value: .object([]), position: position, pointer: pointer)
+            return JSONNode(value: .object([]), position: position, path: path)
         }
         while true {
             guard index < bytes.count else { throw endOfInput(in: container) }
@@ -556,14 +556,14 @@ private struct JSONParser {
             index += 1
             try skipWhitespace()
             let value = try parseValue(
-                pointer: pointer + "/" + Self.escapedPointerToken(key), depth: depth, in: container)
+                path: path.appending(Self.escapedPointerToken(key)), depth: depth, in: container)
             members.append(JSONMember(key: key, keyPosition: keyPosition, value: value))
             try skipWhitespace()
             guard index < bytes.count else { throw endOfInput(in: container) }
             let next = bytes[index]
             if next == Byte.closeBrace {
                 index += 1
-                return JSONNode(value: .object(members), position: position, pointer: pointer)
+                return JSONNode(value: .object(members), position: position, path: path)
             }
             if next == Byte.comma {
                 let comma = index
@@ -583,7 +583,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseArray(pointer: String, depth: Int) throws(JSONReadError) -> JSONNode {
+    mutating func parseArray(path: JSONPointerPath, depth: Int) throws(JSONReadError) -> JSONNode {
         let open = index
         let position = position(at: open)
         if depth > maxDepth {
@@ -597,17 +597,17 @@ private struct JSONParser {
         try skipWhitespace()
         if index < bytes.count, bytes[index] == Byte.closeBracket {
             index += 1
-            return JSONNode(value: .array([]), position: position, pointer: pointer)
+            return JSONNode(value: .array([]), position: position, path: path)
         }
         while true {
-            let element = try parseValue(pointer: pointer + "/" + String(elements.count), depth: depth, in: container)
+            let element = try parseValue(path: path.appending(String(elements.count)), depth: depth, in: container)
             elements.append(element)
             try skipWhitespace()
             guard index < bytes.count else { throw endOfInput(in: container) }
             let next = bytes[index]
             if next == Byte.closeBracket {
                 index += 1
-                return JSONNode(value: .array(elements), position: position, pointer: pointer)
+                return JSONNode(value: .array(elements), position: position, path: path)
             }
             if next == Byte.comma {
                 let comma = index
