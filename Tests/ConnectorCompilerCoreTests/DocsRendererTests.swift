@@ -153,7 +153,7 @@ enum DocsFixtures {
             | Field | Type | Required | Help |
             | --- | --- | --- | --- |
             | **Client ID** | text | yes |  |
-            | **Client Secret** | secret | yes | Stored encrypted; never shown again after entry. |
+            | **Client Secret** | secret | yes | Secret: treat it like a password. |
 
             """))
         #expect(!zelt.contains("zelt_live_SECRETVALUE"))
@@ -165,7 +165,7 @@ enum DocsFixtures {
             | --- | --- | --- | --- |
             | **Subdomain** | host name | yes | The part before .bamboohr.com. Example: acme |
             | **Region** | one of: United States, Europe | no | Default: Europe |
-            | **API Key** | secret | yes | Stored encrypted; never shown again after entry. |
+            | **API Key** | secret | yes | Secret: treat it like a password. |
 
             """))
         #expect(!bamboo.contains("not-shown"))
@@ -225,5 +225,39 @@ enum DocsFixtures {
 
     @Test func headingAnchorsFollowGitHub() {
         #expect(ConnectionGuideRenderer.anchor("Scopes to enable (OAuth 2.0)") == "scopes-to-enable-oauth-20")
+    }
+}
+
+@Suite struct DocsFromFixtureSpecsTests {
+    /// Every valid fixture spec, loaded by the real validator.
+    static func validSpecs() throws -> [(path: String, spec: ConnectorSpec)] {
+        let folder = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/valid")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        return try names.map { name in
+            let path = folder.appendingPathComponent(name).path
+            return (path, try #require(SpecLoader.load(contentsOf: path).spec, "\(name) should be valid"))
+        }
+    }
+
+    @Test func guidesOfValidSpecsContainNoPlaceholderSyntax() throws {
+        let specs = try Self.validSpecs()
+        #expect(!specs.isEmpty)
+        for (path, spec) in specs {
+            let text = ConnectionGuideRenderer().guide(for: spec, sourcePath: path)
+            #expect(!text.contains("{{"), "\(path)")
+            #expect(text.contains("# \(spec.name)\n"), "\(path)")
+        }
+    }
+
+    @Test func guidesNeverShowDefaultsOrPlaceholdersOfSecretFields() throws {
+        for (path, spec) in try Self.validSpecs() {
+            let text = ConnectionGuideRenderer().guide(for: spec, sourcePath: path)
+            let secrets = (spec.fields + spec.auth.flatMap(\.fields)).filter { $0.type == .secret }
+            for field in secrets {
+                for value in [field.placeholder, field.defaultValue].compactMap({ $0 }) where value.count > 3 {
+                    #expect(!text.contains(value), "\(path): \(field.key)")
+                }
+            }
+        }
     }
 }

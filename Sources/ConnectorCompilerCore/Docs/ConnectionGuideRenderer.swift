@@ -227,7 +227,7 @@ public struct ConnectionGuideRenderer: Sendable {
         out.append("")
         out.append("How to link an account of each provider: what to set up there, which values to enter, and which scopes to enable.")
         if !callbackBase.isEmpty {
-            out.append("Redirect URIs below use the callback base \(Markdown.code(callbackBase)); each connector's is \(Markdown.code(callbackBase + "/<id>/callback")).")
+            out.append("OAuth redirect URIs in the guides use the callback base \(Markdown.code(callbackBase)): each connector's is \(Markdown.code(callbackBase + "/<id>/callback")).")
         }
         out.append("")
         out.append("| Connector | Categories | Auth methods |")
@@ -333,7 +333,7 @@ public struct ConnectionGuideRenderer: Sendable {
                 parts.append("Default: \(shown)")
             }
         } else {
-            parts.append("Stored encrypted; never shown again after entry.")
+            parts.append("Secret: treat it like a password.")
         }
         return parts.joined(separator: " ")
     }

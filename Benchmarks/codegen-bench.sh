@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Code-generation benchmark: how builds with ConnectorCompilerPlugin scale with the number of
+# connector specs. A scratch package depends on this package by path and has, per size, a target
+# of synthetic valid specs compiled by our plugin ("batch": one build command for all specs) and,
+# as a peer measured in the same run, the same specs compiled by a per-file variant of the plugin
+# ("per-file": one build command per spec, each running the same generator).
+#
+# For each target: clean build (tool and runtime already built), one-spec edit rebuild, add-a-spec
+# rebuild, no-op rebuild, generator runs per edit, and edit/clean. Generator runs are counted from
+# the build log, where SwiftPM prints each build command's display name when it runs it.
+#
+# Usage: Benchmarks/codegen-bench.sh            sizes 100 and 1000, with the per-file peer
+#        BENCH_SIZES="100" BENCH_PEER=0 Benchmarks/codegen-bench.sh
+# Targets (issue 3): at 1,000 specs, 1 generator run per edit and edit rebuild < 20% of clean.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+fixture="$root/Tests/PluginIntegration/fixtures/connector.json.in"
+identity=$(basename "$root" | tr '[:upper:]' '[:lower:]')
+sizes=${BENCH_SIZES:-100 1000}
+peer=${BENCH_PEER:-1}
+tmp=$(mktemp -d)
+if [ "${KEEP:-0}" = 1 ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
+pkg="$tmp/bench"
+scratch="$tmp/build"
+log="$tmp/build.log"
+mkdir -p "$pkg/Plugins/PerFilePlugin"
+
+modes="batch"; [ "$peer" = 1 ] && modes="batch per-file"
+targets=""; decls=""
+for n in $sizes; do for mode in $modes; do
+    name="${mode/per-file/PerFile}"; name="${name/batch/Batch}$n"
+    targets="$targets $name"
+    plugin='.plugin(name: "ConnectorCompilerPlugin", package: "'$identity'")'
+    [ "$mode" = per-file ] && plugin='"PerFilePlugin"'
+    decls="$decls
+        .target(name: \"$name\", dependencies: [.product(name: \"ConnectorRuntime\", package: \"$identity\")], path: \"$name\", plugins: [$plugin]),"
+    mkdir -p "$pkg/$name"
+    echo '@_exported public import ConnectorRuntime' > "$pkg/$name/Module.swift"
+    for i in $(seq -f "%04g" 1 "$n"); do
+        sed -e "s/@ID@/spec_$i/g" -e "s/@NAME@/Spec $i/g" "$fixture" > "$pkg/$name/spec_$i.json"
+    done
+done; done
+
+cat > "$pkg/Package.swift" <<SWIFT
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "bench",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(path: "$root")],
+    targets: [
+        .plugin(name: "PerFilePlugin", capability: .buildTool(),
+                dependencies: [.product(name: "connector-compiler", package: "$identity")]),$decls
+    ]
+)
+SWIFT
+
+# The peer: one build command per spec, each with its own output folder, no catalog.
+cp "$root/Sources/ConnectorCompilerCore/Generation/OutputNaming.swift" "$pkg/Plugins/PerFilePlugin/"
+cat > "$pkg/Plugins/PerFilePlugin/plugin.swift" <<'SWIFT'
+import Foundation
+import PackagePlugin
+
+@main struct PerFilePlugin: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
+        guard let target = target as? any SourceModuleTarget else { return [] }
+        let tool = try context.tool(named: "connector-compiler").url
+        let specs = target.sourceFiles.map(\.url).filter { $0.pathExtension == "json" }
+        return specs.map { spec in
+            let out = context.pluginWorkDirectoryURL.appending(path: "GeneratedSources/" + spec.deletingPathExtension().lastPathComponent)
+            return .buildCommand(
+                displayName: "Generating connector \(spec.lastPathComponent)",
+                executable: tool,
+                arguments: ["generate", "--output", out.path(percentEncoded: false),
+                            "--source-root", context.package.directoryURL.path(percentEncoded: false), spec.path(percentEncoded: false)],
+                inputFiles: [spec, tool],
+                outputFiles: [out.appending(path: OutputNaming.outputFileName(forSpecPath: spec.path(percentEncoded: false)))])
+        }
+    }
+}
+SWIFT
+
+now() { date +%s.%N; }
+# build TARGET: seconds taken; the log is kept in $log. Fails loudly on a build error.
+build() {
+    local start end
+    start=$(now)
+    if ! (cd "$pkg" && swift build --scratch-path "$scratch" --target "$1") > "$log" 2>&1; then
+        tail -n 30 "$log" >&2; echo "error: build of $1 failed" >&2; exit 1
+    fi
+    end=$(now)
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }'
+}
+# Generator runs in the last build: batch commands say "connector spec", per-file ones "Generating connector".
+runs() { grep -Ec "connector specs? of |Generating connector " "$log" || true; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+
+echo "# codegen benchmark: $(swift --version 2>/dev/null | head -n 1)"
+echo "# warming up: building connector-compiler and ConnectorRuntime"
+(cd "$pkg" && swift build --scratch-path "$scratch" --product connector-compiler && swift build --scratch-path "$scratch" --target ConnectorRuntime) > "$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; exit 1; }
+
+results="$tmp/results"
+printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" target specs "clean s" "edit s" "runs" "add s" "runs" "no-op s" "edit/clean" > "$results"
+printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" --- ---: ---: ---: ---: ---: ---: ---: ---: >> "$results"
+for target in $targets; do
+    n=$(ls "$pkg/$target"/*.json | wc -l)
+    echo "# $target: clean build of $n specs"
+    clean=$(build "$target"); clean_runs=$(runs)
+    sed -i 's/"name": "Spec 0001"/"name": "Spec 0001 edited"/' "$pkg/$target/spec_0001.json"
+    edit=$(build "$target"); edit_runs=$(runs)
+    sed -e "s/@ID@/added/g" -e "s/@NAME@/Added/g" "$fixture" > "$pkg/$target/added.json"
+    add=$(build "$target"); add_runs=$(runs)
+    noop=$(build "$target")
+    printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" \
+        "$target" "$n" "$clean" "$edit" "$edit_runs" "$add" "$add_runs" "$noop" "$(ratio "$edit" "$clean")" >> "$results"
+    echo "#   clean ${clean}s (generator runs: $clean_runs), edit ${edit}s, add ${add}s, no-op ${noop}s"
+done
+echo
+echo "codegen benchmark (runs = generator runs for that rebuild; clean excludes building the tool)"
+cat "$results"
