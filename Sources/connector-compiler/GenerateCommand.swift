@@ -1,10 +1,206 @@
-// Placeholder until the 'generate' subcommand is implemented.
+// `connector-compiler generate`: validates specs with the same loader as `validate`, then writes
+// one Swift file per spec (and the catalog). Thin: argument parsing and file I/O around
+// ConnectorCompilerCore.CodeGenerator.
+import ConnectorCompilerCore
+import Foundation
+
 enum GenerateCommand: Subcommand {
     static let name = "generate"
-    static let summary = "(not implemented yet)"
-    static let usage = "USAGE: connector-compiler generate (not implemented yet)"
+    static let summary = "Compile connector specs into Swift"
+    static let usage = """
+        USAGE: connector-compiler generate --output <dir> [--catalog] [--source-root <dir>] [--warnings-as-errors] <file-or-folder>...
+
+        Validates the specs, then writes <TypeName>.swift per spec into the output folder
+        (zelt.json -> Zelt.swift). A folder is searched (not recursively) for *.json files.
+        Nothing is written when any spec has an error. A file is rewritten only when its text
+        changed, and no file the generator did not write is deleted.
+
+        OPTIONS:
+          --output <dir>        where to write the Swift files (created if missing)
+          --catalog             also write ConnectorCatalog.swift (always, even with no specs)
+          --source-root <dir>   spec paths in generated comments are relative to this folder
+          --warnings-as-errors  treat warnings as errors
+          --string-table        add `specStrings` to each connector (for round-trip tests)
+          -h, --help            show this help
+
+        EXIT CODES:
+          0  success
+          1  a spec has an error (printed as path:line:column: error: message on stderr)
+          2  usage error, or a file or folder that cannot be read or written
+        """
+
+    struct Options {
+        var output: String?
+        var catalog = false
+        var sourceRoot: String?
+        var warningsAsErrors = false
+        var stringTable = false
+        var inputs: [String] = []
+    }
+
     static func run(_ arguments: [String]) -> Int32 {
-        printError("error: 'generate' is not implemented yet")
+        let options: Options
+        switch parse(arguments) {
+        case .success(let parsed): options = parsed
+        case .failure(let error): return usageError(error.message)
+        }
+        guard let output = options.output else { return usageError("'--output <dir>' is required") }
+        guard let files = specFiles(options.inputs) else { return 2 }
+
+        var set = SpecSetValidator()
+        var diagnostics: [Diagnostic] = []
+        var specs: [(path: String, spec: ConnectorSpec)] = []
+        for file in files {
+            let result = set.load(contentsOf: file)
+            if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) {
+                for diagnostic in result.diagnostics { printError(diagnostic.rendered) }
+                return 2
+            }
+            diagnostics += result.diagnostics
+            if let spec = result.spec { specs.append((file, spec)) }
+        }
+        diagnostics += set.crossFileDiagnostics()
+        if options.warningsAsErrors {
+            diagnostics = diagnostics.map {
+                var diagnostic = $0
+                diagnostic.severity = .error
+                return diagnostic
+            }
+        }
+        for diagnostic in diagnostics { printError(diagnostic.rendered) }
+        var failed = diagnostics.contains { $0.severity == .error }
+
+        let plan = OutputNaming.plan(specPaths: files)
+        for problem in plan.problems { printError("error: " + problem) }
+        failed = failed || !plan.problems.isEmpty
+
+        var outputs: [(name: String, text: String)] = []
+        if !failed {
+            for (path, spec) in specs {
+                let generationOptions = GenerationOptions(
+                    specPath: displayPath(path, sourceRoot: options.sourceRoot), includeStringTable: options.stringTable)
+                do {
+                    let text = try CodeGenerator.generate(spec, options: generationOptions)
+                    outputs.append((OutputNaming.outputFileName(forSpecPath: path), text))
+                } catch {
+                    printError("\(path):1:1: error: \(error.description)")
+                    failed = true
+                }
+            }
+        }
+        if failed { return 1 }
+        if options.catalog {
+            let typeNames = plan.outputs.map(\.typeName)
+            outputs.append((OutputNaming.catalogFileName, CodeGenerator.generateCatalog(typeNames: typeNames)))
+        }
+        return write(outputs, to: output) ? 0 : 2
+    }
+
+    struct UsageError: Error { var message: String }
+
+    static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
+        var options = Options()
+        var index = 0
+        func value(_ flag: String) -> Result<String, UsageError> {
+            index += 1
+            guard index < arguments.count else { return .failure(UsageError(message: "'\(flag)' needs a value")) }
+            return .success(arguments[index])
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--output", "-o":
+                switch value(argument) {
+                case .success(let text): options.output = text
+                case .failure(let error): return .failure(error)
+                }
+            case "--source-root":
+                switch value(argument) {
+                case .success(let text): options.sourceRoot = text
+                case .failure(let error): return .failure(error)
+                }
+            case _ where argument.hasPrefix("--output="):
+                options.output = String(argument.dropFirst("--output=".count))
+            case _ where argument.hasPrefix("--source-root="):
+                options.sourceRoot = String(argument.dropFirst("--source-root=".count))
+            case "--catalog": options.catalog = true
+            case "--warnings-as-errors": options.warningsAsErrors = true
+            case "--string-table": options.stringTable = true
+            case "--":
+                options.inputs += arguments[(index + 1)...]
+                index = arguments.count
+            default:
+                if argument.hasPrefix("-") && argument != "-" {
+                    return .failure(UsageError(message: "unknown option '\(argument)'"))
+                }
+                options.inputs.append(argument)
+            }
+            index += 1
+        }
+        if options.inputs.isEmpty && !options.catalog {
+            return .failure(UsageError(message: "no spec files or folders given"))
+        }
+        return .success(options)
+    }
+
+    /// Spec files of the inputs, folders expanded (sorted, not recursive); `nil` after printing
+    /// an error when an input does not exist.
+    static func specFiles(_ inputs: [String]) -> [String]? {
+        var files: [String] = []
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+                printError("error: '\(input)' does not exist")
+                return nil
+            }
+            guard isDirectory.boolValue else {
+                files.append(input)
+                continue
+            }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: input) else {
+                printError("error: cannot read the folder '\(input)'")
+                return nil
+            }
+            let base = input.hasSuffix("/") ? input : input + "/"
+            files += names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { base + $0 }
+        }
+        return files
+    }
+
+    /// `path` relative to `sourceRoot` when it lies inside it, else as given.
+    static func displayPath(_ path: String, sourceRoot: String?) -> String {
+        guard let sourceRoot else { return path }
+        let root = URL(fileURLWithPath: sourceRoot).standardizedFileURL.path
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : path
+    }
+
+    /// Writes each file whose text differs from what is on disk; `false` after printing an error.
+    static func write(_ outputs: [(name: String, text: String)], to directory: String) -> Bool {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            printError("error: cannot create the folder '\(directory)'")
+            return false
+        }
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        for (name, text) in outputs {
+            let path = base + name
+            let data = Data(text.utf8)
+            if FileManager.default.contents(atPath: path) == data { continue }
+            do {
+                try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                printError("error: cannot write '\(path)'")
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func usageError(_ message: String) -> Int32 {
+        printError("error: \(message)\n\n\(usage)")
         return 2
     }
 }

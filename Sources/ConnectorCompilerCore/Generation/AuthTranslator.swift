@@ -1,0 +1,262 @@
+// The `makeAuth` function of a variant: the auth scheme the runtime executes, built from the
+// typed fields. Credentials stay `Secret` from the field to the scheme.
+
+struct AuthTranslator {
+    var variant: AuthVariant
+    var variantPointer: JSONPointer
+    var docs: DocMaker
+    var scopeCases: [ScopeCase]
+
+    var hasScopeEnum: Bool { !scopeCases.isEmpty }
+    var fieldsParameter: SwiftParameter { SwiftParameter(label: nil, name: "fields", type: "Fields") }
+
+    mutating func functions(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+        var body: [SwiftStatement] = []
+        var extra: [SwiftDeclaration] = []
+        let pointer = variantPointer
+        switch variant.kind {
+        case .apiKey(let settings):
+            let key = try builders.value(
+                settings.value, slot: .secret, name: "makeAPIKey", local: "key", doc: "The API key as sent.", into: &body)
+            switch settings.placement {
+            case .header(let name, let prefix):
+                var value = key
+                if !prefix.isEmpty {
+                    body.append(.line("var prefixed: Swift.String = " + SwiftStringLiteral.make(prefix)))
+                    body.append(.line("prefixed += " + key + ".reveal()"))
+                    value = "ConnectorRuntime.Secret(prefixed)"
+                }
+                body.append(
+                    .line(
+                        "let field: ConnectorRuntime.SecretHTTPField = ConnectorRuntime.SecretHTTPField(name: "
+                            + SwiftStringLiteral.make(name) + ", value: " + value + ")"))
+                body.append(.line("return ConnectorRuntime.AuthScheme.apiKeyHeader(field)"))
+            case .query(let name):
+                body.append(
+                    .line("return ConnectorRuntime.AuthScheme.apiKeyQuery(name: " + SwiftStringLiteral.make(name) + ", value: " + key + ")"))
+            case .basicUsername(let password):
+                let secret = try builders.value(
+                    password, slot: .secret, name: "makePassword", local: "password", doc: "The Basic password sent with the key.",
+                    into: &body)
+                body.append(.line("return ConnectorRuntime.AuthScheme.basic(username: " + key + ", password: " + secret + ")"))
+            }
+        case .basic(let settings):
+            try basic(settings, builders: &builders, into: &body)
+        case .serviceUser(.basic(let settings)):
+            try basic(settings, builders: &builders, into: &body)
+        case .serviceUser(.headers(let headers)):
+            body.append(.line("var headers: [ConnectorRuntime.SecretHTTPField] = []"))
+            for (position, header) in headers.enumerated() {
+                let value = try builders.value(
+                    header.value, slot: .secret, name: "makeCredentialHeader" + String(position),
+                    local: "value" + String(position), doc: "The credential header " + header.name + ".", into: &body)
+                body.append(
+                    .line(
+                        "headers.append(ConnectorRuntime.SecretHTTPField(name: " + SwiftStringLiteral.make(header.name)
+                            + ", value: " + value + "))"))
+            }
+            body.append(.line("return ConnectorRuntime.AuthScheme.headers(headers)"))
+        case .bearerToken(let settings):
+            let token = try builders.value(
+                settings.token, slot: .secret, name: "makeToken", local: "token", doc: "The bearer token.", into: &body)
+            body.append(.line("return ConnectorRuntime.AuthScheme.bearer(" + token + ")"))
+        case .oauth2AuthorizationCode(let settings):
+            extra += try endpointFunctions(settings.common, builders: &builders)
+            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+            body.append(.line("let authorizeURL: Foundation.URL = try makeAuthorizeURL(fields)"))
+            builders.functions.append(try urlBuilder("makeAuthorizeURL", settings.authorizeURL, doc: "The authorization endpoint.", builders))
+            let refresh = try optionalURL(settings.refreshURL, name: "makeRefreshURL", local: "refreshURL", doc: "The refresh endpoint.", builders: &builders, into: &body)
+            let authorize = try parameters(settings.authorizeParams, name: "makeAuthorizeParameters", doc: "Extra query parameters of the authorize request.", pointer: pointer + "/authorizeParams", builders: &builders)
+            let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
+            extra += [.function(authorize), .function(refreshParameters)]
+            body.append(.line("let authorizeParameters: [ConnectorRuntime.OAuthParameter] = try makeAuthorizeParameters(fields)"))
+            body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+            body += [
+                .line("let settings: ConnectorRuntime.AuthorizationCodeConfiguration = ConnectorRuntime.AuthorizationCodeConfiguration("),
+                .line("    endpoint: endpoint,"),
+                .line("    authorizeURL: authorizeURL,"),
+                .line("    refreshURL: " + refresh + ","),
+                .line("    pkce: ConnectorRuntime.PKCEPolicy." + settings.pkce.rawValue + ","),
+                .line("    authorizeParameters: authorizeParameters,"),
+                .line("    refreshParameters: refreshParameters,"),
+                .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
+                .line(")"),
+                .line("return ConnectorRuntime.AuthScheme.authorizationCode(settings)"),
+            ]
+        case .oauth2ClientCredentials(let settings):
+            extra += try endpointFunctions(settings.common, builders: &builders)
+            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+            body.append(.line("let settings: ConnectorRuntime.ClientCredentialsConfiguration = ConnectorRuntime.ClientCredentialsConfiguration(endpoint: endpoint)"))
+            body.append(.line("return ConnectorRuntime.AuthScheme.clientCredentials(settings)"))
+        case .oauth2RefreshToken(let settings):
+            extra += try endpointFunctions(settings.common, builders: &builders)
+            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+            let token = try builders.value(
+                settings.refreshToken, slot: .secret, name: "makeRefreshToken", local: "refreshToken", doc: "The long-lived refresh token.", into: &body)
+            let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
+            extra.append(.function(refreshParameters))
+            body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+            body += [
+                .line("let settings: ConnectorRuntime.RefreshTokenConfiguration = ConnectorRuntime.RefreshTokenConfiguration("),
+                .line("    endpoint: endpoint,"),
+                .line("    refreshToken: " + token + ","),
+                .line("    refreshParameters: refreshParameters,"),
+                .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
+                .line(")"),
+                .line("return ConnectorRuntime.AuthScheme.refreshToken(settings)"),
+            ]
+        }
+        var parameters = [fieldsParameter]
+        if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
+        let makeAuth = SwiftFunction(
+            doc: docs.doc(["How requests are authenticated (" + variant.kind.typeName + ")."], pointer: pointer),
+            name: "makeAuth", parameters: parameters, throwsClause: SwiftNames.throwsClause,
+            returnType: "ConnectorRuntime.AuthScheme", body: body)
+        return [.function(makeAuth)] + extra
+    }
+
+    var scopesArgument: String { hasScopeEnum ? ", scopes: scopes" : "" }
+
+    func basic(_ settings: BasicAuth, builders: inout BuilderSet, into body: inout [SwiftStatement]) throws(GenerationError) {
+        let username = try builders.value(
+            settings.username, slot: .secret, name: "makeUsername", local: "username", doc: "The Basic username.", into: &body)
+        let password = try builders.value(
+            settings.password, slot: .secret, name: "makePassword", local: "password", doc: "The Basic password.", into: &body)
+        body.append(.line("return ConnectorRuntime.AuthScheme.basic(username: " + username + ", password: " + password + ")"))
+    }
+
+    func urlBuilder(_ name: String, _ template: Template, doc: String, _ builders: BuilderSet) throws(GenerationError) -> SwiftFunction {
+        let body = try builders.templates.body(for: template, slot: .url)
+        return SwiftFunction(
+            doc: docs.doc([doc], pointer: template.pointer), name: name, parameters: [fieldsParameter],
+            throwsClause: SwiftNames.throwsClause, returnType: SwiftNames.url, body: body)
+    }
+
+    /// Binds `local` to the URL or `nil`; returns the expression to use.
+    func optionalURL(
+        _ template: Template?, name: String, local: String, doc: String, builders: inout BuilderSet,
+        into body: inout [SwiftStatement]
+    ) throws(GenerationError) -> String {
+        guard let template else { return "nil" }
+        builders.functions.append(try urlBuilder(name, template, doc: doc, builders))
+        body.append(.line("let " + local + ": Foundation.URL = try " + name + "(fields)"))
+        return local
+    }
+
+    func endpointFunctions(_ common: OAuth2Common, builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+        var body: [SwiftStatement] = []
+        builders.functions.append(try urlBuilder("makeTokenURL", common.tokenURL, doc: "The token endpoint.", builders))
+        body.append(.line("let tokenURL: Foundation.URL = try makeTokenURL(fields)"))
+        let revoke = try optionalURL(common.revokeURL, name: "makeRevokeURL", local: "revokeURL", doc: "The revocation endpoint (RFC 7009).", builders: &builders, into: &body)
+        let clientID = try builders.value(
+            common.clientId, slot: .text, name: "makeClientID", local: "clientID", doc: "The OAuth client id.", into: &body)
+        var clientSecret = "nil"
+        if let secretTemplate = common.clientSecret {
+            clientSecret = try builders.value(
+                secretTemplate, slot: .secret, name: "makeClientSecret", local: "clientSecret", doc: "The OAuth client secret.", into: &body)
+        }
+        body.append(
+            .line(
+                "let client: ConnectorRuntime.OAuthClient = ConnectorRuntime.OAuthClient(id: " + clientID + ", secret: "
+                    + clientSecret + ", authentication: ConnectorRuntime.ClientAuthentication." + clientAuthCase(common.clientAuth) + ")"))
+        body.append(.line("let scopeConfiguration: ConnectorRuntime.ScopeConfiguration = makeScopeConfiguration(" + (hasScopeEnum ? "scopes" : "") + ")"))
+        body.append(.line("let tokenParameters: [ConnectorRuntime.OAuthParameter] = try makeTokenParameters(fields)"))
+        let expires = common.defaultExpiresIn.map { String($0) } ?? "nil"
+        body.append(.line("let defaultExpiresIn: Swift.Int? = " + expires))
+        body += [
+            .line("return ConnectorRuntime.TokenEndpoint("),
+            .line("    tokenURL: tokenURL,"),
+            .line("    revokeURL: " + revoke + ","),
+            .line("    client: client,"),
+            .line("    scopes: scopeConfiguration,"),
+            .line("    tokenParameters: tokenParameters,"),
+            .line("    defaultExpiresIn: defaultExpiresIn"),
+            .line(")"),
+        ]
+        var parameters = [fieldsParameter]
+        if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
+        let endpoint = SwiftFunction(
+            doc: docs.doc(["Token-endpoint settings: URLs, client, scopes and extra parameters."], pointer: variantPointer + "/tokenURL"),
+            name: "makeTokenEndpoint", parameters: parameters, throwsClause: SwiftNames.throwsClause,
+            returnType: "ConnectorRuntime.TokenEndpoint", body: body)
+        let tokenParameters = try self.parameters(
+            common.tokenParams, name: "makeTokenParameters", doc: "Extra form parameters of every token request.",
+            pointer: variantPointer + "/tokenParams", builders: &builders)
+        return [.function(endpoint), .function(scopeConfiguration(common.scopes)), .function(tokenParameters)]
+    }
+
+    func clientAuthCase(_ method: ClientAuthMethod) -> String {
+        switch method {
+        case .clientSecretBasic: "clientSecretBasic"
+        case .clientSecretPost: "clientSecretPost"
+        case .smartsheetHash: "smartsheetHash"
+        case .none: "none"
+        }
+    }
+
+    func scopeConfiguration(_ scopes: Scopes?) -> SwiftFunction {
+        var body: [SwiftStatement] = []
+        var parameters: [SwiftParameter] = []
+        let separator = SwiftStringLiteral.make(scopes?.separator ?? " ")
+        let send = (scopes?.sendInRequest ?? true) ? "true" : "false"
+        if hasScopeEnum {
+            parameters.append(SwiftParameter(label: nil, name: "scopes", type: "[Scope]"))
+            body.append(.line("var requested: [Swift.String] = []"))
+            body.append(.block(opening: "for scope: Scope in scopes {", body: [.line("requested.append(scope.rawValue)")]))
+            let required = scopes?.required ?? []
+            if required.isEmpty {
+                body.append(.line("let required: [Swift.String] = []"))
+            } else {
+                body.append(.line("var required: [Swift.String] = []"))
+                for name in required {
+                    let caseName = scopeCases.first { $0.rawValue == name }?.caseName ?? ""
+                    body.append(.line("required.append(Scope." + caseName + ".rawValue)"))
+                }
+            }
+            body.append(
+                .line(
+                    "return ConnectorRuntime.ScopeConfiguration(separator: " + separator
+                        + ", requested: requested, required: required, sendInRequest: " + send + ")"))
+        } else {
+            body.append(
+                .line(
+                    "return ConnectorRuntime.ScopeConfiguration(separator: " + separator
+                        + ", requested: [], required: [], sendInRequest: " + send + ")"))
+        }
+        return SwiftFunction(
+            doc: docs.doc(["The scopes to request and the scopes a grant must include."], pointer: scopes?.pointer ?? variantPointer),
+            name: "makeScopeConfiguration", parameters: parameters, returnType: "ConnectorRuntime.ScopeConfiguration", body: body)
+    }
+
+    /// A function returning the extra OAuth parameters; `{{redirectURI}}` alone becomes
+    /// `ParameterValue.redirectURI`.
+    func parameters(
+        _ list: [NamedTemplate], name: String, doc: String, pointer: JSONPointer, builders: inout BuilderSet
+    ) throws(GenerationError) -> SwiftFunction {
+        var body: [SwiftStatement] = []
+        if list.isEmpty {
+            body.append(.line("return []"))
+        } else {
+            body.append(.line("var parameters: [ConnectorRuntime.OAuthParameter] = []"))
+            for (position, parameter) in list.enumerated() {
+                let value: String
+                if parameter.value.parts == [.placeholder(.redirectURI, filters: [])] {
+                    value = "ConnectorRuntime.ParameterValue.redirectURI"
+                } else {
+                    let text = try builders.value(
+                        parameter.value, slot: .text, name: name + String(position), local: "value" + String(position),
+                        doc: "The value of parameter " + parameter.name + ".", into: &body)
+                    value = "ConnectorRuntime.ParameterValue.text(" + text + ")"
+                }
+                body.append(
+                    .line(
+                        "parameters.append(ConnectorRuntime.OAuthParameter(name: " + SwiftStringLiteral.make(parameter.name)
+                            + ", value: " + value + "))"))
+            }
+            body.append(.line("return parameters"))
+        }
+        return SwiftFunction(
+            doc: docs.doc([doc], pointer: pointer), name: name, parameters: [fieldsParameter],
+            throwsClause: SwiftNames.throwsClause, returnType: "[ConnectorRuntime.OAuthParameter]", body: body)
+    }
+}

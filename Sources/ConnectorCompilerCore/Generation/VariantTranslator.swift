@@ -1,0 +1,409 @@
+// One auth variant -> one caseless enum: descriptor, Fields, Scope, configuration and the small
+// builder functions it calls (one per URL, header, parameter and credential).
+
+/// A case of a variant's `Scope` enum.
+struct ScopeCase: Sendable, Hashable {
+    var caseName: String
+    var rawValue: String
+    var description: String?
+    var pointer: JSONPointer
+}
+
+struct VariantTranslator {
+    var spec: ConnectorSpec
+    var variant: AuthVariant
+    var index: Int
+    /// The variant enum's name, e.g. `Oauth`.
+    var typeName: String
+    /// The connector namespace, e.g. `Zelt`.
+    var namespace: String
+    var docs: DocMaker
+
+    var variantPointer: JSONPointer { "/auth/" + String(index) }
+
+    // MARK: Fields
+
+    /// Connector-level then variant fields, with unique Swift names.
+    func resolvedFields() -> [ResolvedField] {
+        var names = IdentifierMaker(reserved: ["fields"])
+        var typeNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [namespace, typeName, "Fields", "Scope"])
+        var result: [ResolvedField] = []
+        for field in spec.fields + variant.fields {
+            let name = names.make(field.key, style: .lowerCamel)
+            var selectEnum: ResolvedField.SelectEnum?
+            if field.type == .select {
+                var caseNames = IdentifierMaker()
+                selectEnum = ResolvedField.SelectEnum(
+                    typeName: typeNames.make(field.key, style: .upperCamel),
+                    caseNames: field.options.map { caseNames.make($0.value, style: .lowerCamel) })
+            }
+            result.append(
+                ResolvedField(
+                    field: field, name: name, selectEnum: selectEnum,
+                    isOptional: !field.required && field.defaultValue == nil))
+        }
+        return result
+    }
+
+    func fieldsStruct(_ fields: [ResolvedField]) throws(GenerationError) -> SwiftTypeDeclaration {
+        var members: [SwiftDeclaration] = []
+        var parameters: [SwiftParameter] = []
+        var assignments: [SwiftStatement] = []
+        for resolved in fields {
+            let field = resolved.field
+            var paragraphs = [field.label]
+            if let help = field.help { paragraphs.append(help) }
+            members.append(
+                .property(
+                    SwiftProperty(
+                        doc: docs.doc(paragraphs, pointer: field.pointer), isStatic: false, isMutable: true,
+                        name: resolved.name, type: resolved.propertyType)))
+            parameters.append(
+                SwiftParameter(
+                    label: resolved.name, name: resolved.name, type: resolved.propertyType,
+                    defaultValue: try defaultExpression(resolved)))
+            assignments.append(.line("self." + resolved.name + " = " + resolved.name))
+        }
+        members.append(
+            .function(
+                SwiftFunction(
+                    doc: docs.doc(["Creates the fields; optional fields and fields with defaults may be left out."], pointer: nil),
+                    access: .public, isStatic: false, name: nil, parameters: parameters, body: assignments)))
+        for resolved in fields {
+            if let select = resolved.selectEnum { members.append(.type(selectEnumDeclaration(resolved, select))) }
+        }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(
+                ["What a person enters to link an account with " + variant.label + "."],
+                pointer: variantPointer + "/fields"),
+            kind: .struct, name: "Fields", inheritance: ["Swift.Sendable", "Swift.Hashable"], members: members)
+    }
+
+    func defaultExpression(_ resolved: ResolvedField) throws(GenerationError) -> String? {
+        guard let value = resolved.field.defaultValue else { return resolved.isOptional ? "nil" : nil }
+        switch resolved.field.type {
+        case .text, .url, .hostname, .email: return SwiftStringLiteral.make(value)
+        case .secret: return "ConnectorRuntime.Secret(" + SwiftStringLiteral.make(value) + ")"
+        case .number:
+            guard let number = Int(value) else {
+                throw GenerationError(message: "The default of a number field must be an integer.", pointer: resolved.field.pointer)
+            }
+            return String(number)
+        case .boolean:
+            guard value == "true" || value == "false" else {
+                throw GenerationError(message: "The default of a boolean field must be true or false.", pointer: resolved.field.pointer)
+            }
+            return value
+        case .select:
+            guard let select = resolved.selectEnum, let position = resolved.field.options.firstIndex(where: { $0.value == value })
+            else {
+                throw GenerationError(message: "The default of a select field must be one of its options.", pointer: resolved.field.pointer)
+            }
+            return select.typeName + "." + select.caseNames[position]
+        }
+    }
+
+    func selectEnumDeclaration(_ resolved: ResolvedField, _ select: ResolvedField.SelectEnum) -> SwiftTypeDeclaration {
+        var cases: [SwiftDeclaration] = []
+        for (position, option) in resolved.field.options.enumerated() {
+            cases.append(
+                .enumCase(
+                    SwiftEnumCase(
+                        doc: docs.doc([option.label], pointer: resolved.field.pointer + "/options/" + String(position)),
+                        name: select.caseNames[position], rawValue: SwiftStringLiteral.make(option.value))))
+        }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(["The options of " + resolved.field.label + "."], pointer: resolved.field.pointer + "/options"),
+            kind: .enum, name: select.typeName,
+            inheritance: ["Swift.String", "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"], members: cases)
+    }
+
+    // MARK: Scopes
+
+    var oauthCommon: OAuth2Common? {
+        switch variant.kind {
+        case .oauth2AuthorizationCode(let settings): settings.common
+        case .oauth2ClientCredentials(let settings): settings.common
+        case .oauth2RefreshToken(let settings): settings.common
+        default: nil
+        }
+    }
+
+    /// Catalogue entries, then default and required names missing from it.
+    func scopeCases() -> [ScopeCase] {
+        guard let scopes = oauthCommon?.scopes else { return [] }
+        var names = IdentifierMaker()
+        var seen: Set<String> = []
+        var result: [ScopeCase] = []
+        for entry in scopes.catalog where seen.insert(entry.name).inserted {
+            result.append(
+                ScopeCase(
+                    caseName: names.make(entry.name, style: .lowerCamel), rawValue: entry.name,
+                    description: entry.description, pointer: entry.pointer))
+        }
+        for name in scopes.defaults + scopes.required where seen.insert(name).inserted {
+            result.append(
+                ScopeCase(
+                    caseName: names.make(name, style: .lowerCamel), rawValue: name, description: nil,
+                    pointer: scopes.pointer))
+        }
+        return result
+    }
+
+    func scopeMembers(_ cases: [ScopeCase], scopes: Scopes) -> [SwiftDeclaration] {
+        let enumCases: [SwiftDeclaration] = cases.map { scope in
+            .enumCase(
+                SwiftEnumCase(
+                    doc: docs.doc([scope.description ?? ""], pointer: scope.pointer), name: scope.caseName,
+                    rawValue: SwiftStringLiteral.make(scope.rawValue)))
+        }
+        let scopeEnum = SwiftTypeDeclaration(
+            doc: docs.doc(["A scope of " + variant.label + "; the raw value is the provider's scope name."], pointer: scopes.pointer),
+            kind: .enum, name: "Scope",
+            inheritance: ["Swift.String", "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"], members: enumCases)
+        let defaults = scopes.defaults.map { name in "Scope." + (cases.first { $0.rawValue == name }?.caseName ?? "") }
+        let defaultScopes = SwiftProperty(
+            doc: docs.doc(["The scopes requested when none are given."], pointer: scopes.pointer + "/default"),
+            isStatic: true, name: "defaultScopes", type: "[Scope]", value: arrayLines(defaults))
+        return [.type(scopeEnum), .property(defaultScopes)]
+    }
+
+    // MARK: The variant
+
+    func translate() throws(GenerationError) -> SwiftTypeDeclaration {
+        let fields = resolvedFields()
+        var byKey: [String: ResolvedField] = [:]
+        for field in fields where byKey[field.field.key] == nil { byKey[field.field.key] = field }
+        var builders = BuilderSet(templates: TemplateTranslator(fields: byKey), docs: docs)
+        var members: [SwiftDeclaration] = [descriptor(fields), .type(try fieldsStruct(fields))]
+        let scopeCases = scopeCases()
+        let scopes = oauthCommon?.scopes
+        let hasScopeEnum = !scopeCases.isEmpty
+        if let scopes, hasScopeEnum { members += scopeMembers(scopeCases, scopes: scopes) }
+        members += configurationFunctions(hasScopeEnum: hasScopeEnum)
+        members.append(checkFields(fields))
+        members += try baseURLFunctions(&builders)
+        members.append(try headersFunction(&builders))
+        members.append(try verificationFunction(&builders))
+        var auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
+        members += try auth.functions(&builders)
+        members += builders.functions.map(SwiftDeclaration.function)
+        return SwiftTypeDeclaration(
+            doc: docs.doc([variant.label], pointer: variantPointer), kind: .enum, name: typeName,
+            inheritance: ["ConnectorRuntime.AuthVariantDefinition"], members: members)
+    }
+
+    func descriptor(_ fields: [ResolvedField]) -> SwiftDeclaration {
+        var value = ["ConnectorRuntime.AuthVariantDescriptor("]
+        value.append("id: " + SwiftStringLiteral.make(variant.id) + ",")
+        value.append("label: " + SwiftStringLiteral.make(variant.label) + ",")
+        value.append("type: " + SwiftStringLiteral.make(variant.kind.typeName) + ",")
+        if fields.isEmpty {
+            value.append("fieldKeys: []")
+        } else {
+            value.append("fieldKeys: [")
+            value += fields.map { "    " + SwiftStringLiteral.make($0.field.key) + "," }
+            value.append("]")
+        }
+        value.append(")")
+        return .property(
+            SwiftProperty(
+                doc: docs.doc(["Describes " + variant.label + " for catalogs and forms."], pointer: variantPointer),
+                isStatic: true, name: "descriptor", type: "ConnectorRuntime.AuthVariantDescriptor", value: value))
+    }
+
+    func configurationFunctions(hasScopeEnum: Bool) -> [SwiftDeclaration] {
+        let fieldsParameter = SwiftParameter(label: nil, name: "fields", type: "Fields")
+        let returnType = "ConnectorRuntime.ConnectionConfiguration"
+        var body: [SwiftStatement] = [
+            .line("try checkFields(fields)"),
+            .line("let baseURL: ConnectorRuntime.BaseURL = try makeBaseURL(fields)"),
+            .line("let headers: [ConnectorRuntime.HTTPField] = try makeHeaders(fields)"),
+            .line("let verification: ConnectorRuntime.VerificationRequest? = try makeVerification(fields)"),
+            .line("let auth: ConnectorRuntime.AuthScheme = try makeAuth(fields" + (hasScopeEnum ? ", scopes: scopes)" : ")")),
+            .line("return ConnectorRuntime.ConnectionConfiguration("),
+            .line("    connectorID: " + SwiftStringLiteral.make(spec.id) + ","),
+            .line("    variantID: " + SwiftStringLiteral.make(variant.id) + ","),
+            .line("    baseURL: baseURL,"),
+            .line("    headers: headers,"),
+            .line("    verification: verification,"),
+            .line("    auth: auth"),
+            .line(")"),
+        ]
+        let checks = "Checks every field (spaces around a value, a malformed URL, host name or email) before building anything."
+        guard hasScopeEnum else {
+            return [
+                .function(
+                    SwiftFunction(
+                        doc: docs.doc(["Builds the runtime configuration of " + variant.label + " from typed fields.", checks], pointer: variantPointer),
+                        access: .public, name: "configuration", parameters: [fieldsParameter],
+                        throwsClause: SwiftNames.throwsClause, returnType: returnType, body: body))
+            ]
+        }
+        let withDefaults = SwiftFunction(
+            doc: docs.doc(["Builds the runtime configuration of " + variant.label + ", requesting ``defaultScopes``.", checks], pointer: variantPointer),
+            access: .public, name: "configuration", parameters: [fieldsParameter],
+            throwsClause: SwiftNames.throwsClause, returnType: returnType,
+            body: [.line("try configuration(fields, scopes: defaultScopes)")])
+        body[4] = .line("let auth: ConnectorRuntime.AuthScheme = try makeAuth(fields, scopes: scopes)")
+        let withScopes = SwiftFunction(
+            doc: docs.doc(["Builds the runtime configuration of " + variant.label + ", requesting `scopes`.", checks], pointer: variantPointer),
+            access: .public, name: "configuration",
+            parameters: [fieldsParameter, SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")],
+            throwsClause: SwiftNames.throwsClause, returnType: returnType, body: body)
+        return [.function(withDefaults), .function(withScopes)]
+    }
+
+    func checkFields(_ fields: [ResolvedField]) -> SwiftDeclaration {
+        var body: [SwiftStatement] = []
+        for resolved in fields {
+            let calls = checkCalls(resolved, value: resolved.isOptional ? "value" : resolved.access)
+            guard !calls.isEmpty else { continue }
+            if resolved.isOptional {
+                body.append(.block(opening: "if let value: " + resolved.baseType + " = " + resolved.access + " {", body: calls))
+            } else {
+                body += calls
+            }
+        }
+        return .function(
+            SwiftFunction(
+                doc: docs.doc(["Checks each field value before any request."], pointer: variantPointer + "/fields"),
+                name: "checkFields", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+                throwsClause: SwiftNames.throwsClause, body: body))
+    }
+
+    func checkCalls(_ resolved: ResolvedField, value: String) -> [SwiftStatement] {
+        let key = SwiftStringLiteral.make(resolved.field.key)
+        let pattern = resolved.field.pattern.map(SwiftStringLiteral.make) ?? "nil"
+        let check = "_ = try ConnectorRuntime.FieldCheck."
+        switch resolved.field.type {
+        case .text: return [.line(check + "text(" + value + ", key: " + key + ", pattern: " + pattern + ")")]
+        case .secret: return [.line(check + "secret(" + value + ", key: " + key + ", pattern: " + pattern + ")")]
+        case .url, .hostname, .email:
+            var calls: [SwiftStatement] = [.line(check + resolved.field.type.rawValue + "(" + value + ", key: " + key + ")")]
+            if resolved.field.pattern != nil {
+                calls.append(.line(check + "text(" + value + ", key: " + key + ", pattern: " + pattern + ")"))
+            }
+            return calls
+        case .number, .boolean, .select: return []
+        }
+    }
+
+    func baseURLFunctions(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+        let template = variant.baseURL ?? spec.api.baseURL
+        let usesToken = template.parts.contains { part in
+            if case .placeholder(.tokenField, _) = part { true } else { false }
+        }
+        var resolveParameters = [SwiftParameter(label: nil, name: "fields", type: "Fields")]
+        if usesToken {
+            resolveParameters.append(SwiftParameter(label: "token", name: "token", type: "[Swift.String: Swift.String]"))
+        }
+        let resolve = SwiftFunction(
+            doc: docs.doc(["Resolves the base URL of API requests from the fields."], pointer: template.pointer),
+            name: "resolveBaseURL", parameters: resolveParameters, throwsClause: SwiftNames.throwsClause,
+            returnType: SwiftNames.url,
+            body: try builders.templates.body(for: template, slot: .url, tokenParameter: usesToken))
+        let body: [SwiftStatement]
+        if usesToken {
+            body = [
+                .block(
+                    opening: "return ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) "
+                        + SwiftNames.throwsClause + " -> " + SwiftNames.url + " in",
+                    body: [.line("try Self.resolveBaseURL(fields, token: token)")])
+            ]
+        } else {
+            body = [
+                .line("let url: " + SwiftNames.url + " = try resolveBaseURL(fields)"),
+                .line("return ConnectorRuntime.BaseURL.fixed(url)"),
+            ]
+        }
+        let make = SwiftFunction(
+            doc: docs.doc(["Where API requests go."], pointer: template.pointer),
+            name: "makeBaseURL", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.BaseURL", body: body)
+        return [.function(make), .function(resolve)]
+    }
+
+    func headersFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+        var body: [SwiftStatement] = []
+        let headers = spec.api.headers + variant.headers
+        if headers.isEmpty {
+            body.append(.line("return []"))
+        } else {
+            body.append(.line("var headers: [ConnectorRuntime.HTTPField] = []"))
+            for (position, header) in headers.enumerated() {
+                let value = try builders.value(
+                    header.value, slot: .text, name: "makeHeader" + String(position), local: "value" + String(position),
+                    doc: "The value of header " + header.name + ".", into: &body)
+                body.append(
+                    .line(
+                        "headers.append(ConnectorRuntime.HTTPField(name: " + SwiftStringLiteral.make(header.name)
+                            + ", value: " + value + "))"))
+            }
+            body.append(.line("return headers"))
+        }
+        return .function(
+            SwiftFunction(
+                doc: docs.doc(["Headers sent with every API request (not credentials)."], pointer: spec.api.pointer + "/headers"),
+                name: "makeHeaders", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+                throwsClause: SwiftNames.throwsClause, returnType: "[ConnectorRuntime.HTTPField]", body: body))
+    }
+
+    func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+        var body: [SwiftStatement] = []
+        if let verify = spec.api.verify {
+            let path = try builders.value(
+                verify.path, slot: .text, name: "makeVerificationPath", local: "path",
+                doc: "The path of the verification request.", into: &body)
+            var arguments = "method: " + SwiftStringLiteral.make(verify.method.rawValue) + ", path: " + path
+            if let json = verify.body {
+                body.append(.line("let json: Swift.String = " + SwiftStringLiteral.make(json)))
+                arguments += ", body: Foundation.Data(json.utf8)"
+            }
+            arguments += ", usesAuth: " + (verify.usesAuth ? "true" : "false")
+            body.append(.line("return ConnectorRuntime.VerificationRequest(" + arguments + ")"))
+        } else {
+            body.append(.line("return nil"))
+        }
+        return .function(
+            SwiftFunction(
+                doc: docs.doc(["The request that proves the credentials work right after linking."], pointer: spec.api.pointer + "/verify"),
+                name: "makeVerification", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+                throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.VerificationRequest?", body: body))
+    }
+}
+
+/// Builder functions of one variant, collected while translating.
+struct BuilderSet {
+    var templates: TemplateTranslator
+    var docs: DocMaker
+    var functions: [SwiftFunction] = []
+
+    /// An expression of the template's value: an escaped literal when the template has no
+    /// placeholders, otherwise a `local` bound (in `statements`) to a new builder's result.
+    mutating func value(
+        _ template: Template, slot: TemplateSlot, name: String, local: String, doc: String,
+        into statements: inout [SwiftStatement]
+    ) throws(GenerationError) -> String {
+        if slot != .url, template.isLiteral {
+            var text = ""
+            for case .literal(let piece) in template.parts { text += piece }
+            let literal = SwiftStringLiteral.make(text)
+            return slot == .secret ? "ConnectorRuntime.Secret(" + literal + ")" : literal
+        }
+        let returnType: String
+        switch slot {
+        case .text: returnType = SwiftNames.string
+        case .secret: returnType = SwiftNames.secret
+        case .url: returnType = SwiftNames.url
+        }
+        functions.append(
+            SwiftFunction(
+                doc: docs.doc([doc], pointer: template.pointer), name: name,
+                parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+                throwsClause: SwiftNames.throwsClause, returnType: returnType,
+                body: try templates.body(for: template, slot: slot)))
+        statements.append(.line("let " + local + ": " + returnType + " = try " + name + "(fields)"))
+        return local
+    }
+}
