@@ -105,11 +105,11 @@ enum ValidateCommand: Subcommand {
         let warnings = diagnostics.count - errors
         switch format {
         case .text:
-            for diagnostic in diagnostics { printError(diagnostic.rendered) }
+            if !diagnostics.isEmpty { printError(DiagnosticFormatter.text(diagnostics)) }
         case .json:
-            print(jsonText(diagnostics))
+            print(DiagnosticFormatter.json(diagnostics), terminator: "")
         case .github:
-            for diagnostic in diagnostics { print(githubAnnotation(diagnostic)) }
+            print(DiagnosticFormatter.github(diagnostics), terminator: "")
         }
         if !quiet {
             let summary = files.isEmpty
@@ -126,49 +126,5 @@ enum ValidateCommand: Subcommand {
     private static func usageError(_ message: String) -> Int32 {
         printError("error: \(message)\n\n\(usage)")
         return 2
-    }
-
-    static func jsonText(_ diagnostics: [Diagnostic]) -> String {
-        func string(_ text: String) -> String {
-            var result = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\t": result += "\\t"
-                case "\r": result += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        result += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        result.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return result + "\""
-        }
-        let entries = diagnostics.map { diagnostic in
-            "  {\"file\": \(string(diagnostic.file)), \"line\": \(diagnostic.line), \"column\": \(diagnostic.column), "
-                + "\"severity\": \(string(diagnostic.severity.rawValue)), \"rule\": \(string(diagnostic.rule)), "
-                + "\"message\": \(string(diagnostic.message)), "
-                + "\"hint\": \(diagnostic.hint.map(string) ?? "null"), \"pointer\": \(string(diagnostic.pointer))}"
-        }
-        return entries.isEmpty ? "[]" : "[\n" + entries.joined(separator: ",\n") + "\n]"
-    }
-
-    /// `::error file=F,line=L,col=C,title=RULE::MESSAGE (HINT)`, escaped as GitHub Actions requires.
-    static func githubAnnotation(_ diagnostic: Diagnostic) -> String {
-        func data(_ text: String) -> String {
-            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-                .replacingOccurrences(of: "\n", with: "%0A")
-        }
-        func property(_ text: String) -> String {
-            data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
-        }
-        var message = diagnostic.message
-        if let hint = diagnostic.hint { message += " (\(hint))" }
-        return "::\(diagnostic.severity.rawValue) file=\(property(diagnostic.file)),line=\(diagnostic.line),"
-            + "col=\(diagnostic.column),title=\(property(diagnostic.rule))::\(data(message))"
     }
 }

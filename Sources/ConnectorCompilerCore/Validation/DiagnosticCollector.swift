@@ -38,11 +38,13 @@ struct DiagnosticCollector {
 /// Suggestions for misspelled names.
 public enum Suggestion {
     /// The candidate closest to `name` by edit distance (ignoring case), when it is close enough
-    /// to be a likely typo: at most 2 edits, and fewer than half of the name's length.
+    /// to be a likely typo: at most 2 edits, and fewer than half of the name's length. Names
+    /// shorter than two characters get no suggestion.
     public static func closest(to name: String, in candidates: [String]) -> String? {
+        guard name.unicodeScalars.count >= 2 else { return nil }
         let lowered = Array(name.lowercased().unicodeScalars)
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates where candidate != name {
+        for candidate in candidates where candidate != name && candidate.unicodeScalars.count >= 2 {
             let distance = editDistance(lowered, Array(candidate.lowercased().unicodeScalars))
             if distance == 0 { return candidate }
             if best == nil || distance < best!.distance { best = (candidate, distance) }

@@ -42,6 +42,9 @@ struct SemanticValidator {
     private var variantFields: [[FieldInfo]] = []
     private var usedKeys: [Set<String>] = []  // index 0: connector-level, i + 1: variant i
     private var usedConnectorKeys: Set<String> = []
+    /// Variants whose templates could not all be read (syntax errors, unknown type): their
+    /// fields' use is unknown, so no field-unused warnings for them.
+    private var unreliableUse: Set<Int?> = []
 
     init(collector: DiagnosticCollector, root: JSONNode, source: [UInt8]) {
         self.collector = collector
@@ -74,7 +77,8 @@ struct SemanticValidator {
     // MARK: - File name
 
     private mutating func checkFileName() {
-        guard let idNode = root["id"], let id = idNode.stringValue, !id.isEmpty else { return }
+        guard let idNode = root["id"], let id = idNode.stringValue,
+              StructuralValidator.matches(id, SpecFormat.identifierPattern.regex) else { return }
         let name = (collector.file as NSString).lastPathComponent
         guard name != "\(id).json" else { return }
         collector.error(
@@ -226,10 +230,12 @@ struct SemanticValidator {
     }
 
     private mutating func checkUnusedFields() {
-        for field in connectorFields where !usedConnectorKeys.contains(field.key) {
-            unusedField(field)
+        if unreliableUse.isEmpty {
+            for field in connectorFields where !usedConnectorKeys.contains(field.key) {
+                unusedField(field)
+            }
         }
-        for (index, fields) in variantFields.enumerated() {
+        for (index, fields) in variantFields.enumerated() where !unreliableUse.contains(index) {
             let used = index + 1 < usedKeys.count ? usedKeys[index + 1] : []
             for field in fields where !used.contains(field.key) && !connectorFields.contains(where: { $0.key == field.key }) {
                 unusedField(field)
@@ -275,7 +281,10 @@ struct SemanticValidator {
     private static let urlKeys = ["tokenURL", "revokeURL", "authorizeURL", "refreshURL"]
 
     private mutating func checkVariant(_ variant: JSONNode, index: Int) {
-        guard let type = variant["type"]?.stringValue, SpecFormat.authTypes.contains(type) else { return }
+        guard let type = variant["type"]?.stringValue, SpecFormat.authTypes.contains(type) else {
+            unreliableUse.insert(index)
+            return
+        }
         let allowed = Set(SpecFormat.objectKind("authVariant").keys(forVariant: type).map(\.name))
         let isOAuth = type.hasPrefix("oauth2")
         var slots: [Slot] = []
@@ -390,6 +399,7 @@ struct SemanticValidator {
         do {
             parts = try TemplateParser.parts(of: raw)
         } catch {
+            unreliableUse.insert(variant)
             collector.error(error.rule, error.message, hint: error.hint,
                             at: StringPositions.position(of: error.scalarOffset, in: slot.node, source: source),
                             pointer: slot.node.pointer)

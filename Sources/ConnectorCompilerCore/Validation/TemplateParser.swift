@@ -91,8 +91,8 @@ public enum TemplateParser {
             }
             reference = .tokenField(field)
         } else {
-            guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
-                  name.unicodeScalars.allSatisfy(isFieldKeyScalar) else {
+            guard let first = name.unicodeScalars.first, !("0"..."9").contains(first),
+                  name.unicodeScalars.allSatisfy({ isFieldKeyScalar($0) || $0 == "_" }) else {
                 throw TemplateSyntaxError(
                     rule: "template-syntax", message: "a placeholder is not a field key",
                     hint: "field keys are lowerCamelCase, e.g. '{{apiKey}}'", scalarOffset: offset)
