@@ -1,0 +1,129 @@
+import ConnectorRuntime
+import Foundation
+import Testing
+
+/// Issue 4's "done when": an app links a Zelt-like OAuth account, a SpotDraft-like
+/// client-credentials account and a HiBob-like service user, and keeps making requests across
+/// token expiry, against the real Authlib server with lifetimes of two seconds.
+@Suite(.authServer)
+struct AppStoryTests {
+    let transport = URLSessionTransport()
+
+    /// Sends `perRound` concurrent requests every `pause` seconds for `duration` seconds, taking
+    /// the connection to use from `connection()` each round; returns the statuses or errors.
+    func keepCalling(
+        for duration: TimeInterval, perRound: Int = 4, pause: TimeInterval = 0.15, path: String,
+        connection: @escaping @Sendable () async -> Connection
+    ) async -> (ok: Int, failures: [String]) {
+        let end = Date().addingTimeInterval(duration)
+        var ok = 0
+        var failures: [String] = []
+        while Date() < end {
+            let current = await connection()
+            let results = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<perRound {
+                    group.addTask {
+                        do {
+                            let response = try await current.send(path: path)
+                            return response.status == 200 ? nil : "status \(response.status)"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var collected: [String?] = []
+                for await result in group { collected.append(result) }
+                return collected
+            }
+            for result in results {
+                if let result { failures.append(result) } else { ok += 1 }
+            }
+            try? await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+        }
+        return (ok, failures)
+    }
+
+    @Test func zeltLikeAccountKeepsWorkingAcrossSeveralTokenExpiriesAndARestart() async throws {
+        let server = try TestServer.current(.auth)
+        // Zelt: authorization code, Basic client auth, single-use refresh tokens rotated on every
+        // refresh, redirect_uri required on refresh. Here access tokens live 2 s instead of 1 h.
+        let client = try await server.registerClient("zelt", authentication: .clientSecretBasic, tokenLifetime: 2)
+        let configuration = ConnectionConfiguration(
+            connectorID: "zelt-like", variantID: "oauth", baseURL: .fixed(server.baseURL),
+            verification: VerificationRequest(path: "/api/me"),
+            auth: .authorizationCode(
+                AuthorizationCodeConfiguration(
+                    endpoint: server.endpoint(client, scopes: ["read"]), authorizeURL: server.url("/authorize"), pkce: .required,
+                    refreshParameters: [OAuthParameter(name: "redirect_uri", value: .redirectURI)], rotatesRefreshToken: true)))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zelt-tokens-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let linked = try await server.link(
+            configuration, client: client, account: "acme", store: try FileTokenStore(directory: directory), transport: transport)
+
+        func open() throws -> Connection {
+            Connection(
+                configuration: configuration, account: "acme", store: try FileTokenStore(directory: directory), transport: transport,
+                redirectURI: client.redirectURI, refreshMargin: 0.5)
+        }
+        let first = try open()
+        #expect(try await first.verify()?.status == 200)
+        let firstRun = await keepCalling(for: 3, path: "/api/me") { first }
+        // The app restarts: a new connection reads the rotated tokens from the file store.
+        let second = try open()
+        let secondRun = await keepCalling(for: 3, path: "/api/me") { second }
+
+        #expect(firstRun.failures.isEmpty, "\(firstRun.failures.prefix(3))")
+        #expect(secondRun.failures.isEmpty, "\(secondRun.failures.prefix(3))")
+        #expect(firstRun.ok > 20 && secondRun.ok > 20)
+        let stats = try await server.stats(client.id)
+        #expect((stats.tokenRequests["refresh_token"] ?? 0) >= 3, "several expiries were crossed: \(stats.tokenRequests)")
+        #expect(stats.tokenErrors == 0, "no refresh used a rotated (revoked) refresh token")
+        #expect(stats.refreshTokensActive == 1, "one unbroken rotation chain")
+        let stored = try #require(try await FileTokenStore(directory: directory).load(account: "acme"))
+        #expect(stored.refreshToken != linked.refreshToken)
+        #expect(await second.status == .active)
+    }
+
+    @Test func spotDraftLikeClientCredentialsAccountFetchesANewTokenAfterEachExpiry() async throws {
+        let server = try TestServer.current(.auth)
+        let client = try await server.registerClient(
+            "spotdraft", authentication: .clientSecretPost, grants: ["client_credentials"], tokenLifetime: 2)
+        let connection = Connection(
+            configuration: server.clientCredentialsConfiguration(client), account: "acme", store: InMemoryTokenStore(), transport: transport,
+            refreshMargin: 0.5)
+        let run = await keepCalling(for: 5, path: "/api/me") { connection }
+        #expect(run.failures.isEmpty, "\(run.failures.prefix(3))")
+        let fetched = try await server.stats(client.id).tokenRequests["client_credentials"] ?? 0
+        // About one token per 1.5 s; never one per request.
+        #expect(fetched >= 3)
+        #expect(fetched <= 6)
+        #expect(run.ok > 10 * fetched)
+    }
+
+    @Test func hiBobLikeServiceUserMakesRequestsAndAWrongTokenFailsFast() async throws {
+        let server = try TestServer.current(.auth)
+        func serviceUser(_ token: String) -> Connection {
+            Connection(
+                configuration: ConnectionConfiguration(
+                    connectorID: "hibob-like", variantID: "service-user", baseURL: .fixed(server.baseURL),
+                    verification: VerificationRequest(path: "/api/service-user"),
+                    auth: .basic(username: Secret("svc-user-1"), password: Secret(token))),
+                account: "acme", store: InMemoryTokenStore(), transport: transport)
+        }
+        let connection = serviceUser("svc-token-1")
+        #expect(try await connection.verify()?.status == 200)
+        let run = await keepCalling(for: 0.5, path: "/api/service-user") { connection }
+        #expect(run.failures.isEmpty, "\(run.failures.prefix(3))")
+
+        // 401 + WWW-Authenticate: Basic from the API itself: must not hang.
+        let wrong = serviceUser("not-the-token")
+        let error = try await withDeadline(8, "a service-user request with a wrong token") {
+            await connectorError { _ = try await wrong.verify() }
+        }
+        guard case .invalidCredentials = error else {
+            Issue.record("Expected invalidCredentials, got \(String(describing: error))")
+            return
+        }
+        #expect(!"\(String(describing: error))".contains("not-the-token"))
+    }
+}
