@@ -111,7 +111,7 @@ enum ValidateCommand: Subcommand {
         case .github:
             print(DiagnosticFormatter.github(diagnostics), terminator: "")
         }
-        if !quiet {
+        if !quiet && !(files.isEmpty && unreadable) {
             let summary = files.isEmpty
                 ? "no specs found"
                 : "validated \(files.count) spec\(files.count == 1 ? "" : "s"): "
