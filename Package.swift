@@ -29,6 +29,13 @@ let package = Package(
             dependencies: ["ConnectorCompilerCore"],
             swiftSettings: strictSettings
         ),
+        // `make bench`: Connection overhead and single-flight refresh against an in-process server.
+        .executableTarget(
+            name: "runtime-bench",
+            dependencies: ["ConnectorRuntime"],
+            path: "Benchmarks/runtime",
+            swiftSettings: strictSettings
+        ),
         .plugin(
             name: "ConnectorCompilerPlugin",
             capability: .buildTool(),

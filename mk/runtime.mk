@@ -1,0 +1,31 @@
+# Runtime: integration servers (Tests/Servers/) and the runtime benchmark (Benchmarks/runtime/).
+#
+# The integration tests in Tests/ConnectorRuntimeTests/Integration/ start the Python servers
+# themselves, with the interpreter in CONNECTOR_TEST_PYTHON (set by `make test` to the venv's).
+#   make runtime-integration   only those tests, against Authlib and the quirk mock
+#   make runtime-servers-check the servers compile and start (no Swift needed)
+#   make bench-runtime         Connection overhead and single-flight refresh (part of `make bench`)
+
+BENCH_STEPS += bench-runtime
+RUNTIME_BENCH_ARGS ?=
+
+.PHONY: bench-runtime runtime-integration runtime-servers-check
+
+bench-runtime:
+	$(SWIFT) build -c release $(SWIFT_FLAGS) --product runtime-bench
+	$$($(SWIFT) build -c release --show-bin-path)/runtime-bench $(RUNTIME_BENCH_ARGS)
+
+runtime-integration: venv
+	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) \
+		--filter 'AuthServerTokenEndpointTests|AuthServerConnectionTests|QuirkMockTests|AppStoryTests'
+
+runtime-servers-check: venv
+	@set -e; dir=$$(mktemp -d); trap 'kill $$pids 2>/dev/null; rm -rf $$dir' EXIT; pids=; \
+	for server in authserver quirkserver; do \
+		$(PYTHON) Tests/Servers/$$server.py --port-file $$dir/$$server.port & pids="$$pids $$!"; \
+	done; \
+	for server in authserver quirkserver; do \
+		for i in $$(seq 100); do [ -s $$dir/$$server.port ] && break; sleep 0.1; done; \
+		port=$$(cat $$dir/$$server.port); \
+		curl -fsS http://127.0.0.1:$$port/_control/health >/dev/null; echo "$$server: listening on $$port"; \
+	done
