@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["ConnectorRuntime"],
             swiftSettings: strictSettings
         ),
+        // Compiles the committed reference outputs (Generated -> ../Reference/Generated) and uses them.
+        .testTarget(
+            name: "ReferenceConsumerTests",
+            dependencies: ["ConnectorRuntime"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ConnectorsTests",
             dependencies: ["Connectors", "ConnectorRuntime"],

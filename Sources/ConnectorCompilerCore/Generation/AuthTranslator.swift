@@ -244,7 +244,7 @@ struct AuthTranslator {
                     value = "ConnectorRuntime.ParameterValue.redirectURI"
                 } else {
                     let text = try builders.value(
-                        parameter.value, slot: .text, name: name + String(position), local: "value" + String(position),
+                        parameter.value, slot: .text, name: String(name.dropLast()) + "Value" + String(position), local: "value" + String(position),
                         doc: "The value of parameter " + parameter.name + ".", into: &body)
                     value = "ConnectorRuntime.ParameterValue.text(" + text + ")"
                 }
