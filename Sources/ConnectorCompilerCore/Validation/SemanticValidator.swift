@@ -99,8 +99,8 @@ struct SemanticValidator {
         return result
     }
 
-    private static let secretLooking = try? NSRegularExpression(
-        pattern: "secret|password|token|apikey|api_key|private", options: [.caseInsensitive])
+    /// Words that mark a field as a credential, matched case-insensitively anywhere in its key or label.
+    static let secretWords = ["secret", "password", "token", "apikey", "api_key", "api key", "private"]
 
     private mutating func checkField(_ field: JSONNode, info: FieldInfo) {
         let label = field["label"]?.stringValue ?? ""
@@ -170,8 +170,8 @@ struct SemanticValidator {
     }
 
     static func looksSecret(_ text: String) -> Bool {
-        guard let regex = secretLooking else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        let lowered = text.lowercased()
+        return secretWords.contains { lowered.contains($0) }
     }
 
     static func wholeMatch(_ regex: NSRegularExpression, _ text: String) -> Bool {

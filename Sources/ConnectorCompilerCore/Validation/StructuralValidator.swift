@@ -238,9 +238,24 @@ struct StructuralValidator {
 
     // MARK: - Regular expressions
 
+    /// Whether `text` matches `pattern`. The format's own patterns take a fast path; they are
+    /// checked on every spec, and compiling a regular expression each time would dominate.
     static func matches(_ text: String, _ pattern: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.firstMatch(in: text, range: range) != nil
+        let scalars = text.unicodeScalars
+        func isLower(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) }
+        func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+        switch pattern {
+        case SpecFormat.identifierPattern.regex:
+            guard let first = scalars.first, isLower(first) else { return false }
+            return scalars.allSatisfy { isLower($0) || isDigit($0) || $0 == "_" }
+        case SpecFormat.fieldKeyPattern.regex:
+            guard let first = scalars.first, isLower(first) else { return false }
+            return scalars.allSatisfy { isLower($0) || ("A"..."Z").contains($0) || isDigit($0) }
+        case SpecFormat.verifyPathPattern.regex:
+            return text.hasPrefix("/")
+        default:
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
     }
 }
