@@ -1,0 +1,295 @@
+// Snippet tests: a few lines of model in, the exact Swift out, one concern per test.
+import ConnectorCompilerCore
+import Testing
+
+@Suite struct GenerationSnippetTests {
+    // MARK: Helpers
+
+    static let token = Template(pointer: "/auth/0/token", raw: "{{token}}", parts: [.placeholder(.field("token"), filters: [])])
+
+    static func field(_ key: String, _ type: Field.FieldType, index: Int = 0, required: Bool = true, defaultValue: String? = nil,
+                      options: [Field.Option] = []) -> Field {
+        Field(pointer: "/auth/0/fields/\(index)", key: key, label: "Label of " + key, type: type, supplier: .config,
+              required: required, defaultValue: defaultValue, options: options)
+    }
+
+    static func spec(fields: [Field] = [], variantFields: [Field] = [field("token", .secret, index: 9)],
+                     baseURL: Template = .literal("https://api.example.com", pointer: "/api/baseURL"),
+                     kind: AuthKind = .bearerToken(BearerTokenAuth(token: token))) -> ConnectorSpec {
+        ConnectorSpec(
+            id: "acme", name: "Acme", categories: [.hris], docsURL: "https://docs.example.com",
+            fields: fields, api: API(pointer: "/api", baseURL: baseURL),
+            auth: [AuthVariant(pointer: "/auth/0", id: "token", label: "Token", fields: variantFields, kind: kind,
+                               guide: Guide(pointer: "/auth/0/guide"))])
+    }
+
+    /// The rendered declaration named `name` (searched depth-first) of the generated file.
+    static func declaration(_ name: String, in spec: ConnectorSpec) throws -> String {
+        let file = try CodeGenerator.translate(spec, options: GenerationOptions(specPath: "Connectors/acme.json"))
+        return try #require(find(name, in: file.declarations).map(SwiftRenderer.render), "no declaration \(name)")
+    }
+
+    static func find(_ name: String, in declarations: [SwiftDeclaration]) -> SwiftDeclaration? {
+        for declaration in declarations {
+            switch declaration {
+            case .type(let type):
+                if type.name == name { return declaration }
+                if let found = find(name, in: type.members) { return found }
+            case .function(let function) where function.name == name: return declaration
+            case .property(let property) where property.name == name: return declaration
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    // MARK: String literals
+
+    @Test func stringLiteralEscapesQuotesBackslashesInterpolationAndControls() {
+        #expect(SwiftStringLiteral.make("plain") == "\"plain\"")
+        #expect(SwiftStringLiteral.make("a\"b\\c") == #""a\"b\\c""#)
+        #expect(SwiftStringLiteral.make("\\(x)") == #""\\(x)""#)
+        #expect(SwiftStringLiteral.make("\"\"\"") == #""\"\"\"""#)
+        #expect(SwiftStringLiteral.make("l1\nl2\tt\r") == #""l1\nl2\tt\r""#)
+        #expect(SwiftStringLiteral.make("\u{1}\u{7F}\u{2028}\u{2029}\u{202E}") == #""\u{1}\u{7F}\u{2028}\u{2029}\u{202E}""#)
+        #expect(SwiftStringLiteral.make("#\"x\"#") == ##""#\"x\"#""##)
+        #expect(SwiftStringLiteral.make("é🙂") == "\"é🙂\"")
+    }
+
+    // MARK: Doc comments
+
+    @Test func commentSanitiserSplitsEveryKindOfLineBreakAndShowsControls() {
+        #expect(DocCommentText.lines("") == [])
+        #expect(DocCommentText.lines("one") == ["one"])
+        #expect(DocCommentText.lines("a\nb\r\nc\rd\u{2028}e\u{2029}f\u{85}g") == ["a", "b", "c", "d", "e", "f", "g"])
+        #expect(DocCommentText.lines("*/ x\u{7}\u{202E}") == ["*/ x\\u{7}\\u{202E}"])
+        #expect(DocCommentText.lines("trailing   \nnext") == ["trailing", "next"])
+    }
+
+    @Test func docCommentOfInjectedTextStaysAComment() throws {
+        var spec = Self.spec()
+        spec.name = "Evil */\npublic func injected() {}\r\u{2028}#if false"
+        let rendered = try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "Connectors/acme.json"))
+        #expect(rendered.contains("/// Evil */\n/// public func injected() {}\n///\n/// #if false\n"))
+        #expect(rendered.contains("public static let displayName: Swift.String = \"Evil */\\npublic func injected() {}\\r\\u{2028}#if false\""))
+        #expect(!rendered.contains("\npublic func injected"))
+    }
+
+    // MARK: Identifiers
+
+    @Test func identifierMakerCamelCasesPrefixesDigitsAndEscapesKeywords() {
+        var maker = IdentifierMaker()
+        #expect(maker.make("users:read", style: .lowerCamel) == "usersRead")
+        #expect(maker.make("https://www.example.com/auth/admin.directory", style: .lowerCamel) == "httpsWwwExampleComAuthAdminDirectory")
+        #expect(maker.make("2fa", style: .lowerCamel) == "_2fa")
+        #expect(maker.make("", style: .lowerCamel) == "_unnamed")
+        #expect(maker.make("🙂", style: .lowerCamel) == "_unnamed2")
+        #expect(maker.make("default", style: .lowerCamel) == "`default`")
+        #expect(maker.make("class", style: .lowerCamel) == "`class`")
+        #expect(maker.make("self", style: .lowerCamel) == "self_")
+        #expect(maker.make("init", style: .lowerCamel) == "init_")
+        #expect(maker.make("rawValue", style: .lowerCamel) == "rawValue_")
+        #expect(maker.make("Type", style: .upperCamel) == "Type_")
+        #expect(maker.make("api_key", style: .upperCamel) == "ApiKey")
+        #expect(maker.make("READ", style: .lowerCamel) == "read")
+    }
+
+    @Test func identifierMakerGivesCollisionsDeterministicSuffixes() {
+        var maker = IdentifierMaker(reserved: ["fields"])
+        #expect(maker.make("users.read", style: .lowerCamel) == "usersRead")
+        #expect(maker.make("users:read", style: .lowerCamel) == "usersRead2")
+        #expect(maker.make("users read", style: .lowerCamel) == "usersRead3")
+        #expect(maker.make("fields", style: .lowerCamel) == "fields2")
+        #expect(maker.make("default", style: .lowerCamel) == "`default`")
+        #expect(maker.make("default", style: .lowerCamel) == "default2")
+    }
+
+    // MARK: Output naming
+
+    @Test func outputNamesComeFromFileNamesAndCollisionsAreReported() {
+        #expect(OutputNaming.typeName(forSpecID: "smartsheet_iam") == "SmartsheetIam")
+        #expect(OutputNaming.outputFileName(forSpecPath: "Connectors/zelt.json") == "Zelt.swift")
+        let plan = OutputNaming.plan(specPaths: ["a/a_b.json", "b/a__b.json", "c/swift.json", "d/zelt.json"])
+        #expect(plan.outputs.map(\.fileName) == ["AB.swift", "AB.swift", "Swift.swift", "Zelt.swift"])
+        #expect(plan.problems.count == 2)
+        #expect(plan.problems[0].contains("b/a__b.json") && plan.problems[0].contains("a/a_b.json"))
+        #expect(plan.problems[1].contains("reserved"))
+    }
+
+    // MARK: Fields and enums
+
+    @Test func selectFieldBecomesAStringEnumWithOptionCases() throws {
+        let region = Self.field(
+            "region", .select, index: 0, defaultValue: "eu-1",
+            options: [.init(value: "eu-1", label: "Europe"), .init(value: "default", label: "The \"default\"\nregion")])
+        let rendered = try Self.declaration("Region", in: Self.spec(fields: [region]))
+        #expect(rendered == """
+            /// The options of Label of region.
+            ///
+            /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options`
+            public enum Region: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+                /// Europe
+                ///
+                /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options/0`
+                case eu1 = "eu-1"
+                /// The "default"
+                /// region
+                ///
+                /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options/1`
+                case `default` = "default"
+            }
+
+            """)
+        let initializer = try Self.declaration("Fields", in: Self.spec(fields: [region]))
+        #expect(initializer.contains("public init(region: Region = Region.eu1, token: ConnectorRuntime.Secret) {"))
+    }
+
+    @Test func fieldTypesAndOptionalityMapToSwiftTypes() throws {
+        let fields = [
+            Self.field("name", .text, index: 0), Self.field("port", .number, index: 1, defaultValue: "8443"),
+            Self.field("sandbox", .boolean, index: 2, defaultValue: "false"), Self.field("note", .email, index: 3, required: false),
+        ]
+        let rendered = try Self.declaration("Fields", in: Self.spec(fields: fields))
+        #expect(rendered.contains("public var name: Swift.String\n"))
+        #expect(rendered.contains("public var port: Swift.Int\n"))
+        #expect(rendered.contains("public var sandbox: Swift.Bool\n"))
+        #expect(rendered.contains("public var note: Swift.String?\n"))
+        #expect(rendered.contains("public var token: ConnectorRuntime.Secret\n"))
+        #expect(rendered.contains("name: Swift.String,\n        port: Swift.Int = 8443,\n        sandbox: Swift.Bool = false,\n        note: Swift.String? = nil,\n        token: ConnectorRuntime.Secret,\n"))
+    }
+
+    @Test func scopeEnumHasExactRawValuesDescriptionsAndDefaults() throws {
+        let common = OAuth2Common(
+            clientId: .literal("client", pointer: "/auth/0/clientId"), clientSecret: nil,
+            tokenURL: .literal("https://example.com/token", pointer: "/auth/0/tokenURL"), clientAuth: .none,
+            scopes: Scopes(
+                pointer: "/auth/0/scopes", defaults: ["users:read", "extra"],
+                catalog: [ScopeEntry(pointer: "/auth/0/scopes/catalog/0", name: "users:read", description: "Read users.\n*/ no")]))
+        let kind = AuthKind.oauth2ClientCredentials(OAuth2ClientCredentials(common: common))
+        let spec = Self.spec(variantFields: [], kind: kind)
+        #expect(try Self.declaration("Scope", in: spec) == """
+            /// A scope of Token; the raw value is the provider's scope name.
+            ///
+            /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes`
+            public enum Scope: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+                /// Read users.
+                /// */ no
+                ///
+                /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes/catalog/0`
+                case usersRead = "users:read"
+                /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes`
+                case extra = "extra"
+            }
+
+            """)
+        #expect(try Self.declaration("defaultScopes", in: spec).hasSuffix("""
+            public static let defaultScopes: [Scope] = [
+                Scope.usersRead,
+                Scope.extra,
+            ]
+
+            """))
+    }
+
+    // MARK: Templates
+
+    @Test func templateBecomesStringBuildingWithFiltersAndACheckedURL() throws {
+        let baseURL = Template(
+            pointer: "/api/baseURL", raw: "https://{{sub}}.example.com/{{tenant | urlencode | base64}}/{{port}}",
+            parts: [
+                .literal("https://"), .placeholder(.field("sub"), filters: []), .literal(".example.com/"),
+                .placeholder(.field("tenant"), filters: [.urlencode, .base64]), .literal("/"),
+                .placeholder(.field("port"), filters: []),
+            ])
+        let fields = [
+            Self.field("sub", .hostname, index: 0), Self.field("tenant", .text, index: 1, required: false),
+            Self.field("port", .number, index: 2),
+        ]
+        #expect(try Self.declaration("resolveBaseURL", in: Self.spec(fields: fields, baseURL: baseURL)) == """
+            /// Resolves the base URL of API requests from the fields.
+            ///
+            /// - Remark: Generated from `Connectors/acme.json#/api/baseURL`
+            static func resolveBaseURL(_ fields: Fields) throws(ConnectorRuntime.ConnectorError) -> Foundation.URL {
+                var text: Swift.String = ""
+                text += "https://"
+                text += fields.sub
+                text += ".example.com/"
+                guard let value0: Swift.String = fields.tenant else {
+                    throw ConnectorRuntime.ConnectorError.invalidField(key: "tenant", reason: "is required for this connection")
+                }
+                text += ConnectorRuntime.TemplateFilters.base64(ConnectorRuntime.TemplateFilters.urlencode(value0))
+                text += "/"
+                text += Swift.String(fields.port)
+                return try ConnectorRuntime.URLCheck.url(text, pointer: "/api/baseURL")
+            }
+
+            """)
+    }
+
+    @Test func secretTemplateRevealsOnlyWhereItIsCombined() throws {
+        let token = Template(
+            pointer: "/auth/0/token", raw: "pre-{{token}}", parts: [.literal("pre-"), .placeholder(.field("token"), filters: [])])
+        let spec = Self.spec(kind: .bearerToken(BearerTokenAuth(token: token)))
+        #expect(try Self.declaration("makeToken", in: spec).hasSuffix("""
+            static func makeToken(_ fields: Fields) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.Secret {
+                var text: Swift.String = ""
+                text += "pre-"
+                text += fields.token.reveal()
+                return ConnectorRuntime.Secret(text)
+            }
+
+            """))
+        #expect(try Self.declaration("makeToken", in: Self.spec()).contains("    return fields.token\n"))
+    }
+
+    @Test func tokenResponseFieldInBaseURLResolvesLazily() throws {
+        let baseURL = Template(
+            pointer: "/auth/0/baseURL", raw: "{{token.instance_url}}/x",
+            parts: [.placeholder(.tokenField("instance_url"), filters: []), .literal("/x")])
+        var spec = Self.spec()
+        spec.auth[0].baseURL = baseURL
+        #expect(try Self.declaration("makeBaseURL", in: spec).contains(
+            "return ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> Foundation.URL in\n        try Self.resolveBaseURL(fields, token: token)\n    }"))
+        #expect(try Self.declaration("resolveBaseURL", in: spec).contains("guard let token0: Swift.String = token[\"instance_url\"] else {"))
+    }
+
+    @Test func tokenFieldOutsideTheBaseURLIsAGenerationError() {
+        let header = NamedTemplate(
+            pointer: "/api/headers/X", name: "X",
+            value: Template(pointer: "/api/headers/X", raw: "{{token.a}}", parts: [.placeholder(.tokenField("a"), filters: [])]))
+        var spec = Self.spec()
+        spec.api.headers = [header]
+        #expect(throws: GenerationError.self) { try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "x.json")) }
+    }
+
+    // MARK: File shape
+
+    @Test func headerNamesTheGeneratorAndTheSpecAndImportsAreMinimal() throws {
+        let rendered = try CodeGenerator.generate(Self.spec(), options: GenerationOptions(specPath: "Connectors/acme.json"))
+        #expect(rendered.hasPrefix("""
+            // Generated by connector-compiler \(ConnectorCompiler.version) from Connectors/acme.json. Do not edit.
+            // swift-format-ignore-file
+
+            public import ConnectorRuntime
+            import Foundation
+
+            /// Acme
+            ///
+            /// - Remark: Generated from `Connectors/acme.json`
+            public enum Acme: ConnectorRuntime.ConnectorDefinition {
+            """))
+        #expect(!rendered.contains("URL(string:"))
+        #expect(!rendered.contains("{{"))
+    }
+
+    @Test func catalogListsTypesOnePerLineAndIsValidWithNone() {
+        #expect(CodeGenerator.generateCatalog(typeNames: ["Zelt", "Acme"]).contains("""
+                public static let all: [any ConnectorRuntime.ConnectorDefinition.Type] = [
+                    Zelt.self,
+                    Acme.self,
+                ]
+            """))
+        #expect(CodeGenerator.generateCatalog(typeNames: []).contains(
+            "public static let all: [any ConnectorRuntime.ConnectorDefinition.Type] = []\n"))
+    }
+}
