@@ -346,3 +346,24 @@ import Testing
         await #expect(throws: ConnectorError.self) { try await failing.verify() }
     }
 }
+
+@Suite struct ConnectionCrossProcessTests {
+    @Test func invalidGrantAfterAnotherProcessRotatedAdoptsTheStoredTokens() async throws {
+        let clock = TestClock()
+        let store = InMemoryTokenStore(["acct": TokenSet(accessToken: Secret("old"), refreshToken: Secret("rt-1"), expiresAt: clock.now)])
+        let transport = MockTransport { request in
+            if request.url == Fixtures.tokenURL {
+                // Simulates another process that refreshed first and saved rt-2.
+                try await store.save(
+                    TokenSet(accessToken: Secret("other-process"), refreshToken: Secret("rt-2"), expiresAt: clock.now.addingTimeInterval(3600)),
+                    account: "acct")
+                return json(400, ["error": "invalid_grant"])
+            }
+            return request.headers["Authorization"] == "Bearer other-process" ? json(["ok": true]) : HTTPResponse(status: 401)
+        }
+        let connection = Connection(
+            configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
+        #expect(try await connection.send(path: "/users").status == 200)
+        #expect(await connection.status == .active)
+    }
+}

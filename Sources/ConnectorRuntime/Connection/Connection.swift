@@ -329,7 +329,15 @@ public actor Connection {
             let fresh = try await client.refresh(refreshToken, url: url, parameters: parameters, redirectURI: redirectURI)
             return base?.updated(with: fresh) ?? fresh
         } catch {
-            if case .reconnectRequired = error { rejectedRefreshToken = refreshToken }
+            guard case .reconnectRequired = error else { throw error }
+            rejectedRefreshToken = refreshToken
+            // Another process may have rotated the token while this request was in flight: its
+            // result is in the store, so adopt it instead of asking the person to link again.
+            if let newer = try? await store.load(account: account), let newerRefresh = newer.refreshToken, newerRefresh != refreshToken {
+                if !newer.isExpired(at: now(), margin: refreshMargin) { return newer }
+                let fresh = try await client.refresh(newerRefresh, url: url, parameters: parameters, redirectURI: redirectURI)
+                return newer.updated(with: fresh)
+            }
             throw error
         }
     }
