@@ -10,7 +10,7 @@ struct AppStoryTests {
     let transport = URLSessionTransport()
 
     /// Sends `perRound` concurrent requests every `pause` seconds for `duration` seconds, taking
-    /// the connection to use from `connection()` each round; returns the statuses or errors.
+    /// the connection to use from `connection()` each round; returns the successes and failures.
     func keepCalling(
         for duration: TimeInterval, perRound: Int = 4, pause: TimeInterval = 0.15, path: String,
         connection: @escaping @Sendable () async -> Connection
@@ -19,22 +19,7 @@ struct AppStoryTests {
         var ok = 0
         var failures: [String] = []
         while Date() < end {
-            let current = await connection()
-            let results = await withTaskGroup(of: String?.self) { group in
-                for _ in 0..<perRound {
-                    group.addTask {
-                        do {
-                            let response = try await current.send(path: path)
-                            return response.status == 200 ? nil : "status \(response.status)"
-                        } catch {
-                            return "\(error)"
-                        }
-                    }
-                }
-                var collected: [String?] = []
-                for await result in group { collected.append(result) }
-                return collected
-            }
+            let results: [String?] = await round(of: perRound, on: await connection(), path: path)
             for result in results {
                 if let result { failures.append(result) } else { ok += 1 }
             }
@@ -43,18 +28,43 @@ struct AppStoryTests {
         return (ok, failures)
     }
 
+    /// `count` concurrent requests; `nil` for each 200, else what went wrong.
+    func round(of count: Int, on connection: Connection, path: String) async -> [String?] {
+        await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<count {
+                group.addTask { await Self.call(connection, path: path) }
+            }
+            var collected: [String?] = []
+            for await result in group { collected.append(result) }
+            return collected
+        }
+    }
+
+    static func call(_ connection: Connection, path: String) async -> String? {
+        do {
+            let response = try await connection.send(path: path)
+            return response.status == 200 ? nil : "status \(response.status)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Zelt: authorization code, Basic client auth, single-use refresh tokens rotated on every
+    /// refresh, redirect_uri required on refresh.
+    func zeltLikeConfiguration(_ server: TestServer, _ client: RegisteredClient) -> ConnectionConfiguration {
+        let code = AuthorizationCodeConfiguration(
+            endpoint: server.endpoint(client, scopes: ["read"]), authorizeURL: server.url("/authorize"), pkce: .required,
+            refreshParameters: [OAuthParameter(name: "redirect_uri", value: .redirectURI)], rotatesRefreshToken: true)
+        return ConnectionConfiguration(
+            connectorID: "zelt-like", variantID: "oauth", baseURL: .fixed(server.baseURL),
+            verification: VerificationRequest(path: "/api/me"), auth: .authorizationCode(code))
+    }
+
     @Test func zeltLikeAccountKeepsWorkingAcrossSeveralTokenExpiriesAndARestart() async throws {
         let server = try TestServer.current(.auth)
-        // Zelt: authorization code, Basic client auth, single-use refresh tokens rotated on every
-        // refresh, redirect_uri required on refresh. Here access tokens live 2 s instead of 1 h.
+        // Access tokens live 2 s here instead of Zelt's hour.
         let client = try await server.registerClient("zelt", authentication: .clientSecretBasic, tokenLifetime: 2)
-        let configuration = ConnectionConfiguration(
-            connectorID: "zelt-like", variantID: "oauth", baseURL: .fixed(server.baseURL),
-            verification: VerificationRequest(path: "/api/me"),
-            auth: .authorizationCode(
-                AuthorizationCodeConfiguration(
-                    endpoint: server.endpoint(client, scopes: ["read"]), authorizeURL: server.url("/authorize"), pkce: .required,
-                    refreshParameters: [OAuthParameter(name: "redirect_uri", value: .redirectURI)], rotatesRefreshToken: true)))
+        let configuration = zeltLikeConfiguration(server, client)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zelt-tokens-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let linked = try await server.link(
@@ -66,22 +76,22 @@ struct AppStoryTests {
                 redirectURI: client.redirectURI, refreshMargin: 0.5)
         }
         let first = try open()
-        #expect(try await first.verify()?.status == 200)
+        checkEqual(try await first.verify()?.status, 200)
         let firstRun = await keepCalling(for: 3, path: "/api/me") { first }
         // The app restarts: a new connection reads the rotated tokens from the file store.
         let second = try open()
         let secondRun = await keepCalling(for: 3, path: "/api/me") { second }
 
-        #expect(firstRun.failures.isEmpty, "\(firstRun.failures.prefix(3))")
-        #expect(secondRun.failures.isEmpty, "\(secondRun.failures.prefix(3))")
-        #expect(firstRun.ok > 20 && secondRun.ok > 20)
+        check(firstRun.failures.isEmpty, "\(firstRun.failures.prefix(3))")
+        check(secondRun.failures.isEmpty, "\(secondRun.failures.prefix(3))")
+        check(firstRun.ok > 20 && secondRun.ok > 20, "requests: \(firstRun.ok) + \(secondRun.ok)")
         let stats = try await server.stats(client.id)
-        #expect((stats.tokenRequests["refresh_token"] ?? 0) >= 3, "several expiries were crossed: \(stats.tokenRequests)")
-        #expect(stats.tokenErrors == 0, "no refresh used a rotated (revoked) refresh token")
-        #expect(stats.refreshTokensActive == 1, "one unbroken rotation chain")
-        let stored = try #require(try await FileTokenStore(directory: directory).load(account: "acme"))
-        #expect(stored.refreshToken != linked.refreshToken)
-        #expect(await second.status == .active)
+        check((stats.tokenRequests["refresh_token"] ?? 0) >= 3, "several expiries were crossed: \(stats.tokenRequests)")
+        checkEqual(stats.tokenErrors, 0, "no refresh used a rotated (revoked) refresh token")
+        checkEqual(stats.refreshTokensActive, 1, "one unbroken rotation chain")
+        let stored = try unwrap(try await FileTokenStore(directory: directory).load(account: "acme"))
+        checkNotEqual(stored.refreshToken, linked.refreshToken)
+        checkEqual(await second.status, .active)
     }
 
     @Test func spotDraftLikeClientCredentialsAccountFetchesANewTokenAfterEachExpiry() async throws {
@@ -92,12 +102,12 @@ struct AppStoryTests {
             configuration: server.clientCredentialsConfiguration(client), account: "acme", store: InMemoryTokenStore(), transport: transport,
             refreshMargin: 0.5)
         let run = await keepCalling(for: 5, path: "/api/me") { connection }
-        #expect(run.failures.isEmpty, "\(run.failures.prefix(3))")
+        check(run.failures.isEmpty, "\(run.failures.prefix(3))")
         let fetched = try await server.stats(client.id).tokenRequests["client_credentials"] ?? 0
         // About one token per 1.5 s; never one per request.
-        #expect(fetched >= 3)
-        #expect(fetched <= 6)
-        #expect(run.ok > 10 * fetched)
+        check(fetched >= 3, "client_credentials requests: \(fetched)")
+        check(fetched <= 6, "client_credentials requests: \(fetched)")
+        check(run.ok > 10 * fetched, "\(run.ok) requests for \(fetched) tokens")
     }
 
     @Test func hiBobLikeServiceUserMakesRequestsAndAWrongTokenFailsFast() async throws {
@@ -111,9 +121,9 @@ struct AppStoryTests {
                 account: "acme", store: InMemoryTokenStore(), transport: transport)
         }
         let connection = serviceUser("svc-token-1")
-        #expect(try await connection.verify()?.status == 200)
+        checkEqual(try await connection.verify()?.status, 200)
         let run = await keepCalling(for: 0.5, path: "/api/service-user") { connection }
-        #expect(run.failures.isEmpty, "\(run.failures.prefix(3))")
+        check(run.failures.isEmpty, "\(run.failures.prefix(3))")
 
         // 401 + WWW-Authenticate: Basic from the API itself: must not hang.
         let wrong = serviceUser("not-the-token")
@@ -124,6 +134,6 @@ struct AppStoryTests {
             Issue.record("Expected invalidCredentials, got \(String(describing: error))")
             return
         }
-        #expect(!"\(String(describing: error))".contains("not-the-token"))
+        check(!"\(String(describing: error))".contains("not-the-token"))
     }
 }

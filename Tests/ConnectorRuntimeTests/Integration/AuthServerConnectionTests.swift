@@ -79,22 +79,22 @@ struct AuthServerConnectionTests {
             configuration: configuration, account: "acme", store: InMemoryTokenStore(), transport: transport, redirectURI: client.redirectURI)
         let (url, _) = try flow.start()
         let query = Browser.query(url)
-        #expect(query["code_challenge_method"] == "S256")
-        #expect(query["redirect_uri"] == client.redirectURI.absoluteString)
+        checkEqual(query["code_challenge_method"], "S256")
+        checkEqual(query["redirect_uri"], client.redirectURI.absoluteString)
 
         let store = InMemoryTokenStore()
         let linked = try await server.link(configuration, client: client, account: "acme", store: store, transport: transport)
-        #expect(linked.refreshToken != nil)
-        #expect(try await store.load(account: "acme")?.accessToken == linked.accessToken)
+        checkNotEqual(linked.refreshToken, nil)
+        checkEqual(try await store.load(account: "acme")?.accessToken, linked.accessToken)
 
         let connection = Connection(configuration: configuration, account: "acme", store: store, transport: transport)
         let response = try await connection.send(path: "/api/me")
-        #expect(response.status == 200)
-        #expect(response.text.contains("\"user\":\"alice\""))
-        #expect(try await connection.verify()?.status == 200)
+        checkEqual(response.status, 200)
+        check(response.text.contains("\"user\":\"alice\""))
+        checkEqual(try await connection.verify()?.status, 200)
         let stats = try await server.stats(client.id)
-        #expect(stats.tokenRequests == ["authorization_code": 1])
-        #expect(stats.apiCalls == 2)
+        checkEqual(stats.tokenRequests, ["authorization_code": 1])
+        checkEqual(stats.apiCalls, 2)
     }
 
     @Test func callbackWithAnotherAttemptsStateIsRejectedBeforeAnyTokenRequest() async throws {
@@ -111,7 +111,7 @@ struct AuthServerConnectionTests {
             Issue.record("Expected invalidCallback, got \(String(describing: error))")
             return
         }
-        #expect(try await server.stats(client.id).tokenRequestsTotal == 0)
+        checkEqual(try await server.stats(client.id).tokenRequestsTotal, 0)
     }
 
     @Test func callbackCanBeCompletedOnlyOnce() async throws {
@@ -128,7 +128,7 @@ struct AuthServerConnectionTests {
             Issue.record("Expected invalidCallback, got \(String(describing: error))")
             return
         }
-        #expect(try await server.stats(client.id).tokenRequestsTotal == 1)
+        checkEqual(try await server.stats(client.id).tokenRequestsTotal, 1)
     }
 
     @Test func codeExchangeWithAnotherVerifierIsRejectedByTheServer() async throws {
@@ -148,9 +148,9 @@ struct AuthServerConnectionTests {
             return
         }
         let stats = try await server.stats(client.id)
-        #expect(stats.tokenRequests == ["authorization_code": 1])
-        #expect(stats.tokenErrors == 1)
-        #expect(try await store.load(account: "acme") == nil)
+        checkEqual(stats.tokenRequests, ["authorization_code": 1])
+        checkEqual(stats.tokenErrors, 1)
+        checkEqual(try await store.load(account: "acme"), nil)
     }
 
     @Test func declinedConsentGivesAccessDenied() async throws {
@@ -162,13 +162,13 @@ struct AuthServerConnectionTests {
             redirectURI: client.redirectURI)
         let (url, pending) = try flow.start()
         let callback = try await Browser.callbackURL(for: url)
-        #expect(Browser.query(callback)["error"] == "access_denied")
+        checkEqual(Browser.query(callback)["error"], "access_denied")
         let error = await connectorError { _ = try await flow.complete(callbackURL: callback, pending: pending) }
         guard case .accessDenied = error else {
             Issue.record("Expected accessDenied, got \(String(describing: error))")
             return
         }
-        #expect(try await server.stats(client.id).tokenRequestsTotal == 0)
+        checkEqual(try await server.stats(client.id).tokenRequestsTotal, 0)
     }
 
     @Test func grantShortOfRequiredScopesNamesTheMissingOnes() async throws {
@@ -179,7 +179,7 @@ struct AuthServerConnectionTests {
         let error = await connectorError {
             try await server.link(configuration, client: client, account: "acme", store: InMemoryTokenStore(), transport: transport)
         }
-        #expect(error == .missingScopes(["write"]))
+        checkEqual(error, .missingScopes(["write"]))
     }
 
     @Test func insufficientScopeAtTheAPIGivesMissingScopesWithoutRefreshing() async throws {
@@ -194,7 +194,7 @@ struct AuthServerConnectionTests {
             Issue.record("Expected missingScopes, got \(String(describing: error))")
             return
         }
-        #expect(try await server.stats(client.id).tokenRequests == ["authorization_code": 1])
+        checkEqual(try await server.stats(client.id).tokenRequests, ["authorization_code": 1])
     }
 
     @Test func clientCredentialsTokenIsCachedAndFetchedAgainAfterExpiry() async throws {
@@ -204,14 +204,14 @@ struct AuthServerConnectionTests {
         let connection = Connection(
             configuration: server.clientCredentialsConfiguration(client), account: "acme", store: InMemoryTokenStore(),
             transport: transport, refreshMargin: 60, now: clock.now)
-        for _ in 0..<3 { #expect(try await connection.send(path: "/api/me").status == 200) }
-        #expect(try await server.stats(client.id).tokenRequests == ["client_credentials": 1])
+        for _ in 0..<3 { checkEqual(try await connection.send(path: "/api/me").status, 200) }
+        checkEqual(try await server.stats(client.id).tokenRequests, ["client_credentials": 1])
 
         clock.advance(by: 3600 - 30)  // inside the 60 s margin
-        #expect(try await connection.send(path: "/api/me").status == 200)
-        #expect(try await server.stats(client.id).tokenRequests == ["client_credentials": 2])
-        #expect(try await connection.send(path: "/api/me").status == 200)
-        #expect(try await server.stats(client.id).tokenRequests == ["client_credentials": 2])
+        checkEqual(try await connection.send(path: "/api/me").status, 200)
+        checkEqual(try await server.stats(client.id).tokenRequests, ["client_credentials": 2])
+        checkEqual(try await connection.send(path: "/api/me").status, 200)
+        checkEqual(try await server.stats(client.id).tokenRequests, ["client_credentials": 2])
     }
 
     @Test func clientCredentialsWithAWrongBasicSecretFailsFastWithInvalidCredentials() async throws {
@@ -228,8 +228,8 @@ struct AuthServerConnectionTests {
             Issue.record("Expected invalidCredentials, got \(String(describing: error))")
             return
         }
-        #expect(Date().timeIntervalSince(started) < 5)
-        #expect(!"\(String(describing: error))".contains("wrong-secret"))
+        check(Date().timeIntervalSince(started) < 5)
+        check(!"\(String(describing: error))".contains("wrong-secret"))
     }
 
     @Test func proactiveRefreshRotatesAndPersistsTheNewRefreshToken() async throws {
@@ -242,14 +242,14 @@ struct AuthServerConnectionTests {
         let connection = Connection(
             configuration: configuration, account: "acme", store: store, transport: transport, refreshMargin: 60, now: clock.now)
         clock.advance(by: 3600)
-        #expect(try await connection.send(path: "/api/me").status == 200)
-        let stored = try #require(try await store.load(account: "acme"))
-        #expect(stored.refreshToken != nil)
-        #expect(stored.refreshToken != linked.refreshToken, "the rotated refresh token replaced the old one in the store")
-        #expect(stored.accessToken != linked.accessToken)
+        checkEqual(try await connection.send(path: "/api/me").status, 200)
+        let stored = try unwrap(try await store.load(account: "acme"))
+        checkNotEqual(stored.refreshToken, nil)
+        checkNotEqual(stored.refreshToken, linked.refreshToken, "the rotated refresh token replaced the old one in the store")
+        checkNotEqual(stored.accessToken, linked.accessToken)
         let stats = try await server.stats(client.id)
-        #expect(stats.tokenRequests == ["authorization_code": 1, "refresh_token": 1])
-        #expect(stats.refreshTokensActive == 1)
+        checkEqual(stats.tokenRequests, ["authorization_code": 1, "refresh_token": 1])
+        checkEqual(stats.refreshTokensActive, 1)
     }
 
     @Test func reusingARotatedRefreshTokenRequiresReconnecting() async throws {
@@ -267,7 +267,7 @@ struct AuthServerConnectionTests {
             Issue.record("Expected reconnectRequired, got \(String(describing: error))")
             return
         }
-        #expect(await stale.status == .reconnectRequired)
+        checkEqual(await stale.status, .reconnectRequired)
     }
 
     @Test func revokedGrantLeadsToReconnectRequiredAndTheStatusChangeIsReported() async throws {
@@ -277,7 +277,7 @@ struct AuthServerConnectionTests {
         let store = InMemoryTokenStore()
         try await server.link(configuration, client: client, account: "acme", store: store, transport: transport)
         let connection = Connection(configuration: configuration, account: "acme", store: store, transport: transport)
-        #expect(try await connection.send(path: "/api/me").status == 200)
+        checkEqual(try await connection.send(path: "/api/me").status, 200)
         let updates = await connection.statusUpdates()
         let seen = Task {
             var statuses: [ConnectionStatus] = []
@@ -296,12 +296,12 @@ struct AuthServerConnectionTests {
             return
         }
         let statuses = try await withDeadline(5, "the status stream") { await seen.value }
-        #expect(statuses.first == .active)
-        #expect(statuses.last == .reconnectRequired)
-        #expect(await connection.status == .reconnectRequired)
+        checkEqual(statuses.first, .active)
+        checkEqual(statuses.last, .reconnectRequired)
+        checkEqual(await connection.status, .reconnectRequired)
         // One refresh attempt (after the 401), not one per request.
         _ = await connectorError { _ = try await connection.send(path: "/api/me") }
-        #expect(try await server.stats(client.id).tokenRequests == ["authorization_code": 1, "refresh_token": 1])
+        checkEqual(try await server.stats(client.id).tokenRequests, ["authorization_code": 1, "refresh_token": 1])
     }
 
     @Test func accessTokenExpiredServerSideIsRefreshedOnceAndTheRequestRetried() async throws {
@@ -312,10 +312,10 @@ struct AuthServerConnectionTests {
         try await server.link(configuration, client: client, account: "acme", store: store, transport: transport)
         let connection = Connection(configuration: configuration, account: "acme", store: store, transport: transport)
         try await server.control("POST", "/_control/expire-access?client_id=\(client.id)")
-        #expect(try await connection.send(path: "/api/me").status == 200)
+        checkEqual(try await connection.send(path: "/api/me").status, 200)
         let stats = try await server.stats(client.id)
-        #expect(stats.tokenRequests == ["authorization_code": 1, "refresh_token": 1])
-        #expect(stats.apiCalls == 1)
+        checkEqual(stats.tokenRequests, ["authorization_code": 1, "refresh_token": 1])
+        checkEqual(stats.apiCalls, 1)
     }
 
     @Test(arguments: [ClientAuthentication.clientSecretBasic, .clientSecretPost])
@@ -328,13 +328,13 @@ struct AuthServerConnectionTests {
         let connection = Connection(configuration: configuration, account: "acme", store: store, transport: transport)
         try await connection.disconnect()
         let stats = try await server.stats(client.id)
-        #expect(stats.revocations == 1)
-        #expect(stats.refreshTokensActive == 0)
-        #expect(stats.accessTokensActive == 0)
-        #expect(try await store.load(account: "acme") == nil)
-        #expect(await connection.status == .disconnected)
+        checkEqual(stats.revocations, 1)
+        checkEqual(stats.refreshTokensActive, 0)
+        checkEqual(stats.accessTokensActive, 0)
+        checkEqual(try await store.load(account: "acme"), nil)
+        checkEqual(await connection.status, .disconnected)
         let me = try await transport.send(
             HTTPRequest(url: server.url("/api/me"), headers: ["Authorization": "Bearer " + linked.accessToken.reveal()]))
-        #expect(me.status == 401)
+        checkEqual(me.status, 401)
     }
 }

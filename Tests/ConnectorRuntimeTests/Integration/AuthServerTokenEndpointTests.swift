@@ -19,7 +19,7 @@ struct AuthServerTokenEndpointTests {
             URLQueryItem(name: "code_challenge_method", value: "S256"),
         ]
         let callback = try await Browser.callbackURL(for: components.url!)
-        let code = try #require(Browser.query(callback)["code"], "no code in \(Browser.query(callback).keys.sorted())")
+        let code = try unwrap(Browser.query(callback)["code"], "no code in \(Browser.query(callback).keys.sorted())")
         return (code, verifier)
     }
 
@@ -31,17 +31,17 @@ struct AuthServerTokenEndpointTests {
         let server = try TestServer.current(.auth)
         let client = try await server.registerClient("cc-basic", grants: ["client_credentials"])
         let tokens = try await TokenClient(endpoint: server.endpoint(client), transport: transport).clientCredentials()
-        #expect(tokens.refreshToken == nil)
-        #expect(tokens.expiresAt != nil)
-        #expect(try await apiMe(tokens, server: server).status == 200)
-        #expect(try await server.stats(client.id).tokenRequests == ["client_credentials": 1])
+        checkEqual(tokens.refreshToken, nil)
+        checkNotEqual(tokens.expiresAt, nil)
+        checkEqual(try await apiMe(tokens, server: server).status, 200)
+        checkEqual(try await server.stats(client.id).tokenRequests, ["client_credentials": 1])
     }
 
     @Test func clientCredentialsWithPostAuthenticationGetsAToken() async throws {
         let server = try TestServer.current(.auth)
         let client = try await server.registerClient("cc-post", authentication: .clientSecretPost, grants: ["client_credentials"])
         let tokens = try await TokenClient(endpoint: server.endpoint(client), transport: transport).clientCredentials()
-        #expect(try await apiMe(tokens, server: server).status == 200)
+        checkEqual(try await apiMe(tokens, server: server).status, 200)
     }
 
     @Test func clientIDAndSecretWithReservedCharactersAreFormEncodedBeforeBasic() async throws {
@@ -52,7 +52,7 @@ struct AuthServerTokenEndpointTests {
         let client = try await server.registerClient(
             "odd", grants: ["client_credentials"], id: "odd:id?&=\(suffix)", secret: "s/e+c=r%t&?:\(suffix)")
         let tokens = try await TokenClient(endpoint: server.endpoint(client), transport: transport).clientCredentials()
-        #expect(!tokens.accessToken.isEmpty)
+        check(!tokens.accessToken.isEmpty)
     }
 
     @Test func wrongClientSecretWithBasicGivesInvalidCredentialsWithoutHanging() async throws {
@@ -69,8 +69,8 @@ struct AuthServerTokenEndpointTests {
             Issue.record("Expected invalidCredentials, got \(String(describing: error))")
             return
         }
-        #expect(Date().timeIntervalSince(started) < 5)
-        #expect(!String(describing: error).contains("not-the-secret"))
+        check(Date().timeIntervalSince(started) < 5)
+        check(!String(describing: error).contains("not-the-secret"))
     }
 
     @Test func wrongClientSecretWithPostGivesInvalidCredentials() async throws {
@@ -91,22 +91,22 @@ struct AuthServerTokenEndpointTests {
         let tokenClient = TokenClient(endpoint: server.endpoint(client), transport: transport)
         let (code, verifier) = try await authorize(client, server: server)
         let first = try await tokenClient.exchangeCode(code, codeVerifier: verifier, redirectURI: client.redirectURI)
-        let firstRefresh = try #require(first.refreshToken)
-        #expect(first.scope == ["read"])
-        #expect(try await apiMe(first, server: server).status == 200)
+        let firstRefresh = try unwrap(first.refreshToken)
+        checkEqual(first.scope, ["read"])
+        checkEqual(try await apiMe(first, server: server).status, 200)
 
         let second = try await tokenClient.refresh(firstRefresh)
-        let secondRefresh = try #require(second.refreshToken)
-        #expect(secondRefresh != firstRefresh, "Authlib rotates refresh tokens")
-        #expect(try await apiMe(second, server: server).status == 200)
-        #expect(try await apiMe(first, server: server).status == 401, "the old access token is revoked with the old refresh token")
+        let secondRefresh = try unwrap(second.refreshToken)
+        checkNotEqual(secondRefresh, firstRefresh, "Authlib rotates refresh tokens")
+        checkEqual(try await apiMe(second, server: server).status, 200)
+        checkEqual(try await apiMe(first, server: server).status, 401, "the old access token is revoked with the old refresh token")
 
         let reuse = await connectorError { _ = try await tokenClient.refresh(firstRefresh) }
         guard case .reconnectRequired = reuse else {
             Issue.record("Reusing a rotated refresh token should require reconnecting, got \(String(describing: reuse))")
             return
         }
-        #expect(try await server.stats(client.id).tokenRequests == ["authorization_code": 1, "refresh_token": 2])
+        checkEqual(try await server.stats(client.id).tokenRequests, ["authorization_code": 1, "refresh_token": 2])
     }
 
     @Test func codeExchangeWithTheWrongVerifierIsRejected() async throws {
@@ -117,9 +117,9 @@ struct AuthServerTokenEndpointTests {
             _ = try await TokenClient(endpoint: server.endpoint(client), transport: transport)
                 .exchangeCode(code, codeVerifier: PKCE.makeVerifier(), redirectURI: client.redirectURI)
         }
-        #expect(error != nil)
+        checkNotEqual(error, nil)
         if case .invalidCredentials = error { Issue.record("A wrong verifier is not a credentials problem") }
-        #expect(try await server.stats(client.id).accessTokensActive == 0)
+        checkEqual(try await server.stats(client.id).accessTokensActive, 0)
     }
 
     @Test func codeExchangeWithoutAVerifierIsRejectedBecausePKCEIsRequired() async throws {
@@ -130,8 +130,8 @@ struct AuthServerTokenEndpointTests {
             _ = try await TokenClient(endpoint: server.endpoint(client), transport: transport)
                 .exchangeCode(code, codeVerifier: nil, redirectURI: client.redirectURI)
         }
-        #expect(error != nil)
-        #expect(try await server.stats(client.id).accessTokensActive == 0)
+        checkNotEqual(error, nil)
+        checkEqual(try await server.stats(client.id).accessTokensActive, 0)
     }
 
     @Test func revokedRefreshTokenRequiresReconnecting() async throws {
@@ -140,11 +140,11 @@ struct AuthServerTokenEndpointTests {
         let tokenClient = TokenClient(endpoint: server.endpoint(client), transport: transport)
         let (code, verifier) = try await authorize(client, server: server)
         let tokens = try await tokenClient.exchangeCode(code, codeVerifier: verifier, redirectURI: client.redirectURI)
-        let refresh = try #require(tokens.refreshToken)
+        let refresh = try unwrap(tokens.refreshToken)
 
         try await tokenClient.revoke(refresh, hint: "refresh_token")
-        #expect(try await server.stats(client.id).revocations == 1)
-        #expect(try await apiMe(tokens, server: server).status == 401)
+        checkEqual(try await server.stats(client.id).revocations, 1)
+        checkEqual(try await apiMe(tokens, server: server).status, 401)
         let error = await connectorError { _ = try await tokenClient.refresh(refresh) }
         guard case .reconnectRequired = error else {
             Issue.record("Expected reconnectRequired, got \(String(describing: error))")

@@ -205,3 +205,26 @@ func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
         return nil
     }
 }
+
+// Plain functions around the testing macros: test bodies call these instead of expanding
+// `#expect` dozens of times, which keeps each test under the build's 100 ms type-check limit.
+
+/// Records an issue unless `condition` holds.
+func check(_ condition: Bool, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(condition, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// Records an issue unless `actual == expected`, showing both values.
+func checkEqual<T: Equatable>(_ actual: T, _ expected: T, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual == expected, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// Records an issue unless `actual != unexpected`.
+func checkNotEqual<T: Equatable>(_ actual: T, _ unexpected: T, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual != unexpected, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// The value, or a failed test when it is `nil`.
+func unwrap<T>(_ value: T?, _ what: String = "value", sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try #require(value, Comment(rawValue: "\(what) is missing"), sourceLocation: sourceLocation)
+}

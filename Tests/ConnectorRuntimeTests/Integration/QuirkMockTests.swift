@@ -37,24 +37,24 @@ struct QuirkMockTests {
     @Test func mockExpiresInAsANumericStringIsALifetime() async throws {
         let server = try TestServer.current(.quirk)
         let tokens = try await tokenClient(server, "expires-string", key("string")).clientCredentials()
-        let expiresAt = try #require(tokens.expiresAt)
-        #expect(abs(expiresAt.timeIntervalSinceNow - 3600) < 30)
+        let expiresAt = try unwrap(tokens.expiresAt)
+        check(abs(expiresAt.timeIntervalSinceNow - 3600) < 30)
     }
 
     @Test func mockExpiresInNullMeansUnknownLifetime() async throws {
         let server = try TestServer.current(.quirk)
         let tokens = try await tokenClient(server, "expires-null", key("null")).clientCredentials()
-        #expect(tokens.expiresAt == nil)
-        #expect(!tokens.accessToken.isEmpty)
+        checkEqual(tokens.expiresAt, nil)
+        check(!tokens.accessToken.isEmpty)
     }
 
     @Test func mockAbsentExpiresInIsUnknownOrTheConfiguredDefault() async throws {
         let server = try TestServer.current(.quirk)
         let unknown = try await tokenClient(server, "expires-absent", key("absent")).clientCredentials()
-        #expect(unknown.expiresAt == nil)
+        checkEqual(unknown.expiresAt, nil)
         let defaulted = try await tokenClient(server, "expires-absent", key("absent"), defaultExpiresIn: 120).clientCredentials()
-        let expiresAt = try #require(defaulted.expiresAt)
-        #expect(abs(expiresAt.timeIntervalSinceNow - 120) < 30)
+        let expiresAt = try unwrap(defaulted.expiresAt)
+        check(abs(expiresAt.timeIntervalSinceNow - 120) < 30)
     }
 
     @Test func mockErrorInsideA200IsAnErrorNotAToken() async throws {
@@ -71,28 +71,28 @@ struct QuirkMockTests {
         let server = try TestServer.current(.quirk)
         let name = key(mode)
         let tokens = try await tokenClient(server, mode, name).refresh(Secret("rt-old"))
-        #expect(tokens.accessToken.reveal() == "at-\(name)-1")
-        #expect(tokens.refreshToken?.reveal() == "rt-\(name)-1")
-        #expect(tokens.tokenType.lowercased() == "bearer")
-        #expect(tokens.expiresAt != nil)
+        checkEqual(tokens.accessToken.reveal(), "at-\(name)-1")
+        checkEqual(tokens.refreshToken?.reveal(), "rt-\(name)-1")
+        checkEqual(tokens.tokenType.lowercased(), "bearer")
+        checkNotEqual(tokens.expiresAt, nil)
     }
 
     @Test func mockUnknownTokenResponseFieldsAreKept() async throws {
         let server = try TestServer.current(.quirk)
         let tokens = try await tokenClient(server, "json", key("extra")).clientCredentials()
-        #expect(tokens.extra["instance_url"] == "https://example.my.salesforce.com")
+        checkEqual(tokens.extra["instance_url"], "https://example.my.salesforce.com")
     }
 
     @Test func mockRefreshWithoutANewRefreshTokenKeepsTheOldOne() async throws {
         let server = try TestServer.current(.quirk)
         let tokens = try await tokenClient(server, "no-refresh", key("keep")).refresh(Secret("rt-original"))
-        #expect(tokens.refreshToken?.reveal() == "rt-original")
+        checkEqual(tokens.refreshToken?.reveal(), "rt-original")
     }
 
     @Test func mockTokenEndpoint429GivesRateLimitedWithRetryAfter() async throws {
         let server = try TestServer.current(.quirk)
         let error = await connectorError { _ = try await tokenClient(server, "status-429", key("t429")).clientCredentials() }
-        #expect(error == .rateLimited(retryAfter: 7))
+        checkEqual(error, .rateLimited(retryAfter: 7))
     }
 
     @Test func mockTokenEndpoint503IsRetryable() async throws {
@@ -102,7 +102,7 @@ struct QuirkMockTests {
             Issue.record("Expected providerUnavailable, got \(String(describing: error))")
             return
         }
-        #expect(retryable)
+        check(retryable)
     }
 
     @Test func mockTokenEndpoint401WithBasicChallengeGivesInvalidCredentialsWithoutHanging() async throws {
@@ -125,11 +125,11 @@ struct QuirkMockTests {
         // golang/oauth2 TestURLUnsafeClientConfig vector (research notes section 1).
         let client = OAuthClient(id: "CLIENT_ID??", secret: Secret("CLIENT_SECRET??"), authentication: .clientSecretBasic)
         _ = try await tokenClient(server, "json", name, client: client).clientCredentials()
-        let request = try #require(try await server.recorded(name).first)
-        #expect(request.header("Authorization") == "Basic Q0xJRU5UX0lEJTNGJTNGOkNMSUVOVF9TRUNSRVQlM0YlM0Y=")
-        #expect(request.field("grant_type") == "client_credentials")
-        #expect(request.field("client_secret") == nil, "never two client authentication methods in one request")
-        #expect(request.header("Content-Type")?.hasPrefix("application/x-www-form-urlencoded") == true)
+        let request = try unwrap(try await server.recorded(name).first)
+        checkEqual(request.header("Authorization"), "Basic Q0xJRU5UX0lEJTNGJTNGOkNMSUVOVF9TRUNSRVQlM0YlM0Y=")
+        checkEqual(request.field("grant_type"), "client_credentials")
+        checkEqual(request.field("client_secret"), nil, "never two client authentication methods in one request")
+        checkEqual(request.header("Content-Type")?.hasPrefix("application/x-www-form-urlencoded"), true)
     }
 
     @Test func mockClientSecretPostSendsCredentialsInTheBodyOnly() async throws {
@@ -137,13 +137,13 @@ struct QuirkMockTests {
         let name = key("post")
         let client = OAuthClient(id: "id+1", secret: Secret("se cret&="), authentication: .clientSecretPost)
         _ = try await tokenClient(server, "json", name, client: client).refresh(Secret("rt+/="))
-        let request = try #require(try await server.recorded(name).first)
-        #expect(request.header("Authorization") == nil)
-        #expect(request.field("client_id") == "id+1")
-        #expect(request.field("client_secret") == "se cret&=")
-        #expect(request.field("refresh_token") == "rt+/=")
-        #expect(request.body.contains("client_secret=se+cret%26%3D"), "form-encoded: space as +, & and = escaped")
-        #expect(!request.path.contains("secret"), "credentials never go in the URI")
+        let request = try unwrap(try await server.recorded(name).first)
+        checkEqual(request.header("Authorization"), nil)
+        checkEqual(request.field("client_id"), "id+1")
+        checkEqual(request.field("client_secret"), "se cret&=")
+        checkEqual(request.field("refresh_token"), "rt+/=")
+        check(request.body.contains("client_secret=se+cret%26%3D"), "form-encoded: space as +, & and = escaped")
+        check(!request.path.contains("secret"), "credentials never go in the URI")
     }
 
     @Test func mockSmartsheetHashIsSHA256OfSecretBarCodeOrRefreshToken() async throws {
@@ -154,14 +154,14 @@ struct QuirkMockTests {
         _ = try await tokenClient.exchangeCode("code-abc", codeVerifier: nil, redirectURI: URL(string: "https://app.example.com/cb")!)
         _ = try await tokenClient.refresh(Secret("rt-refresh-1"))
         let requests = try await server.recorded(name)
-        try #require(requests.count == 2)
+        guard requests.count == 2 else { throw ServerError("expected 2 recorded requests, got \(requests.count)") }
         // Expected values computed independently: hashlib.sha256(b"smartsheet-secret|code-abc").hexdigest()
-        #expect(requests[0].field("hash") == "0f41b77420d6408d4d951c1a57a903e48d1875126ca6b5164199907ae62b2fe6")
-        #expect(requests[1].field("hash") == "4bff893802aef1a748781774ab1db2c918bb383b23d5472558d9d8d9eccabf3f")
+        checkEqual(requests[0].field("hash"), "0f41b77420d6408d4d951c1a57a903e48d1875126ca6b5164199907ae62b2fe6")
+        checkEqual(requests[1].field("hash"), "4bff893802aef1a748781774ab1db2c918bb383b23d5472558d9d8d9eccabf3f")
         for request in requests {
-            #expect(request.field("client_id") == "smartsheet-app")
-            #expect(request.field("client_secret") == nil)
-            #expect(request.header("Authorization") == nil)
+            checkEqual(request.field("client_id"), "smartsheet-app")
+            checkEqual(request.field("client_secret"), nil)
+            checkEqual(request.header("Authorization"), nil)
         }
     }
 
@@ -171,12 +171,12 @@ struct QuirkMockTests {
         let server = try TestServer.current(.quirk)
         let name = key("redirect-bearer")
         let connection = connection(server, auth: .bearer(Secret("static-token")))
-        #expect(try await connection.send(path: "/api/redirect/\(name)").status == 200)
-        let first = try #require(try await server.recorded(name).first)
-        #expect(first.header("Authorization") == "Bearer static-token", "the first hop is the API's own host")
-        let landing = try #require(try await server.recorded("\(name)-landing").first)
-        #expect(landing.host.hasPrefix("localhost:"))
-        #expect(landing.header("Authorization") == nil)
+        checkEqual(try await connection.send(path: "/api/redirect/\(name)").status, 200)
+        let first = try unwrap(try await server.recorded(name).first)
+        checkEqual(first.header("Authorization"), "Bearer static-token", "the first hop is the API's own host")
+        let landing = try unwrap(try await server.recorded("\(name)-landing").first)
+        check(landing.host.hasPrefix("localhost:"))
+        checkEqual(landing.header("Authorization"), nil)
     }
 
     @Test func mockCrossHostRedirectDropsCredentialHeaders() async throws {
@@ -187,18 +187,18 @@ struct QuirkMockTests {
             auth: .headers([
                 SecretHTTPField(name: "X-Api-Key", value: Secret("key-123")), SecretHTTPField(name: "X-Service-Token", value: Secret("tok-456")),
             ]))
-        #expect(try await connection.send(path: "/api/redirect/\(name)").status == 200)
-        let first = try #require(try await server.recorded(name).first)
-        #expect(first.header("X-Api-Key") == "key-123")
-        let landing = try #require(try await server.recorded("\(name)-landing").first)
-        #expect(landing.header("X-Api-Key") == nil)
-        #expect(landing.header("X-Service-Token") == nil)
+        checkEqual(try await connection.send(path: "/api/redirect/\(name)").status, 200)
+        let first = try unwrap(try await server.recorded(name).first)
+        checkEqual(first.header("X-Api-Key"), "key-123")
+        let landing = try unwrap(try await server.recorded("\(name)-landing").first)
+        checkEqual(landing.header("X-Api-Key"), nil)
+        checkEqual(landing.header("X-Service-Token"), nil)
     }
 
     @Test func mockAPI429GivesRateLimitedWithRetryAfter() async throws {
         let server = try TestServer.current(.quirk)
         let error = await connectorError { _ = try await connection(server, auth: .bearer(Secret("t"))).send(path: "/api/status-429/\(key("a429"))?retry_after=12") }
-        #expect(error == .rateLimited(retryAfter: 12))
+        checkEqual(error, .rateLimited(retryAfter: 12))
     }
 
     @Test func mockAPI503IsRetryableProviderUnavailable() async throws {
@@ -208,7 +208,7 @@ struct QuirkMockTests {
             Issue.record("Expected providerUnavailable, got \(String(describing: error))")
             return
         }
-        #expect(retryable)
+        check(retryable)
     }
 
     @Test func mockSlowAPIHitsTheRequestDeadline() async throws {
@@ -222,8 +222,8 @@ struct QuirkMockTests {
             Issue.record("Expected providerUnavailable (timed out), got \(String(describing: error))")
             return
         }
-        #expect(retryable)
-        #expect(Date().timeIntervalSince(started) < 3)
+        check(retryable)
+        check(Date().timeIntervalSince(started) < 3)
     }
 
     @Test func mockAPI401WithBasicChallengeGivesInvalidCredentialsWithoutHanging() async throws {
@@ -245,14 +245,14 @@ struct QuirkMockTests {
         let connection = connection(
             server,
             auth: .refreshToken(RefreshTokenConfiguration(endpoint: endpoint(server, "json", name), refreshToken: Secret("rt-initial"))))
-        #expect(try await connection.send(path: "/api/once-401/\(name)").status == 200)
+        checkEqual(try await connection.send(path: "/api/once-401/\(name)").status, 200)
         let requests = try await server.recorded(name)
         let tokenRequests = requests.filter { $0.path.hasPrefix("/token/") }
         let apiRequests = requests.filter { $0.path.hasPrefix("/api/") }
-        #expect(tokenRequests.count == 2, "one token to start, one refresh after the 401")
-        #expect(tokenRequests.map { $0.field("refresh_token") } == ["rt-initial", "rt-\(name)-1"])
-        #expect(apiRequests.count == 2, "the request and one retry")
-        #expect(apiRequests.map { $0.header("Authorization") } == ["Bearer at-\(name)-1", "Bearer at-\(name)-2"])
+        checkEqual(tokenRequests.count, 2, "one token to start, one refresh after the 401")
+        checkEqual(tokenRequests.map { $0.field("refresh_token") }, ["rt-initial", "rt-\(name)-1"])
+        checkEqual(apiRequests.count, 2, "the request and one retry")
+        checkEqual(apiRequests.map { $0.header("Authorization") }, ["Bearer at-\(name)-1", "Bearer at-\(name)-2"])
     }
 
     @Test func mockAPI403InsufficientScopeNamesTheMissingScopesWithoutRefreshing() async throws {
@@ -262,7 +262,7 @@ struct QuirkMockTests {
             server,
             auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "json", name))))
         let error = await connectorError { _ = try await connection.send(path: "/api/insufficient-scope/\(name)") }
-        #expect(error == .missingScopes(["admin", "write"]))
-        #expect(try await server.recorded(name).filter { $0.path.hasPrefix("/token/") }.count == 1)
+        checkEqual(error, .missingScopes(["admin", "write"]))
+        checkEqual(try await server.recorded(name).filter { $0.path.hasPrefix("/token/") }.count, 1)
     }
 }
