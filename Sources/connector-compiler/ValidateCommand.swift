@@ -26,43 +26,87 @@ enum ValidateCommand: Subcommand {
 
     enum Format: String { case text, json, github }
 
-    static func run(_ arguments: [String]) -> Int32 {
+    struct Options {
         var format = Format.text
         var warningsAsErrors = false
         var quiet = false
         var inputs: [String] = []
+    }
+
+    static func run(_ arguments: [String]) -> Int32 {
+        let options: Options
+        switch parse(arguments) {
+        case .success(let parsed): options = parsed
+        case .failure(let error): return usageError(error.message)
+        }
+        let (files, missing) = specFiles(in: options.inputs)
+        var unreadable = missing
+        var set = SpecSetValidator()
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            let result = set.load(contentsOf: file)
+            if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) { unreadable = true }
+            diagnostics += result.diagnostics
+        }
+        diagnostics += set.crossFileDiagnostics()
+        if options.warningsAsErrors {
+            diagnostics = diagnostics.map { diagnostic in
+                var copy = diagnostic
+                copy.severity = .error
+                return copy
+            }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        report(diagnostics, format: options.format)
+        if !options.quiet && !(files.isEmpty && unreadable) {
+            printSummary(files: files.count, errors: errors, warnings: diagnostics.count - errors, format: options.format)
+        }
+        if unreadable { return 2 }
+        return errors > 0 ? 1 : 0
+    }
+
+    struct UsageError: Error {
+        var message: String
+    }
+
+    static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
+        var options = Options()
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            switch argument {
-            case "--format":
-                index += 1
-                guard index < arguments.count, let value = Format(rawValue: arguments[index]) else {
-                    return usageError("'--format' needs one of: text, json, github")
+            if argument == "--format" || argument.hasPrefix("--format=") {
+                var value: String?
+                if argument == "--format" {
+                    index += 1
+                    value = index < arguments.count ? arguments[index] : nil
+                } else {
+                    value = String(argument.dropFirst("--format=".count))
                 }
-                format = value
-            case _ where argument.hasPrefix("--format="):
-                guard let value = Format(rawValue: String(argument.dropFirst("--format=".count))) else {
-                    return usageError("'--format' needs one of: text, json, github")
+                guard let format = value.flatMap(Format.init(rawValue:)) else {
+                    return .failure(UsageError(message: "'--format' needs one of: text, json, github"))
                 }
-                format = value
-            case "--warnings-as-errors":
-                warningsAsErrors = true
-            case "--quiet", "-q":
-                quiet = true
-            case "--":
-                inputs += arguments[(index + 1)...]
-                index = arguments.count
-            default:
-                if argument.hasPrefix("-") && argument != "-" {
-                    return usageError("unknown option '\(argument)'")
-                }
-                inputs.append(argument)
+                options.format = format
+            } else if argument == "--warnings-as-errors" {
+                options.warningsAsErrors = true
+            } else if argument == "--quiet" || argument == "-q" {
+                options.quiet = true
+            } else if argument == "--" {
+                options.inputs += arguments[(index + 1)...]
+                break
+            } else if argument.hasPrefix("-") && argument != "-" {
+                return .failure(UsageError(message: "unknown option '\(argument)'"))
+            } else {
+                options.inputs.append(argument)
             }
             index += 1
         }
-        guard !inputs.isEmpty else { return usageError("no spec files or folders given") }
+        guard !options.inputs.isEmpty else { return .failure(UsageError(message: "no spec files or folders given")) }
+        return .success(options)
+    }
 
+    /// The spec files named by `inputs` (folders give their *.json files, sorted), and whether
+    /// some input could not be read.
+    static func specFiles(in inputs: [String]) -> (files: [String], unreadable: Bool) {
         var files: [String] = []
         var unreadable = false
         for input in inputs {
@@ -72,37 +116,23 @@ enum ValidateCommand: Subcommand {
                 unreadable = true
                 continue
             }
-            if isDirectory.boolValue {
-                guard let names = try? FileManager.default.contentsOfDirectory(atPath: input) else {
-                    printError("error: cannot read the folder '\(input)'")
-                    unreadable = true
-                    continue
-                }
-                let base = input.hasSuffix("/") ? input : input + "/"
-                files += names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { base + $0 }
-            } else {
+            guard isDirectory.boolValue else {
                 files.append(input)
+                continue
             }
-        }
-
-        var set = SpecSetValidator()
-        var diagnostics: [Diagnostic] = []
-        for file in files {
-            let result = set.load(contentsOf: file)
-            if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) { unreadable = true }
-            diagnostics += result.diagnostics
-        }
-        diagnostics += set.crossFileDiagnostics()
-        if warningsAsErrors {
-            diagnostics = diagnostics.map {
-                var diagnostic = $0
-                diagnostic.severity = .error
-                return diagnostic
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: input) else {
+                printError("error: cannot read the folder '\(input)'")
+                unreadable = true
+                continue
             }
+            let base = input.hasSuffix("/") ? input : input + "/"
+            let specs: [String] = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+            files += specs.map { base + $0 }
         }
+        return (files, unreadable)
+    }
 
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
+    static func report(_ diagnostics: [Diagnostic], format: Format) {
         switch format {
         case .text:
             if !diagnostics.isEmpty { printError(DiagnosticFormatter.text(diagnostics)) }
@@ -111,16 +141,18 @@ enum ValidateCommand: Subcommand {
         case .github:
             print(DiagnosticFormatter.github(diagnostics), terminator: "")
         }
-        if !quiet && !(files.isEmpty && unreadable) {
-            let summary = files.isEmpty
-                ? "no specs found"
-                : "validated \(files.count) spec\(files.count == 1 ? "" : "s"): "
-                    + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-            if format == .text { printError(summary) }
-            else if format == .github { print("::notice::\(summary)") }
+    }
+
+    static func printSummary(files: Int, errors: Int, warnings: Int, format: Format) {
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        let summary = files == 0
+            ? "no specs found"
+            : "validated \(count(files, "spec")): \(count(errors, "error")), \(count(warnings, "warning"))"
+        switch format {
+        case .text: printError(summary)
+        case .github: print("::notice::\(summary)")
+        case .json: break
         }
-        if unreadable { return 2 }
-        return errors > 0 ? 1 : 0
     }
 
     private static func usageError(_ message: String) -> Int32 {

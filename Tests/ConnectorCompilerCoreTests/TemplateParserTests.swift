@@ -5,18 +5,23 @@ import Testing
 @Suite struct TemplateParserTests {
     @Test func literalTextHasOneLiteralPart() throws {
         let template = try TemplateParser.parse("https://api.example.com/v1", pointer: "/api/baseURL")
-        #expect(template.parts == [.literal("https://api.example.com/v1")])
-        #expect(template.isLiteral)
-        #expect(template.pointer == "/api/baseURL")
+        let expected = Template(pointer: "/api/baseURL", raw: "https://api.example.com/v1",
+                                parts: [.literal("https://api.example.com/v1")])
+        #expect(template == expected && template.isLiteral)
     }
 
     @Test func placeholdersSplitTheTemplate() throws {
         let template = try TemplateParser.parse("https://{{subdomain}}.example.com/{{ tenant }}", pointer: "")
-        #expect(template.parts == [
+        let expected: [TemplatePart] = [
             .literal("https://"), .placeholder(.field("subdomain"), filters: []), .literal(".example.com/"),
             .placeholder(.field("tenant"), filters: []),
-        ])
-        #expect(template.fieldReferences == ["subdomain", "tenant"])
+        ]
+        #expect(template.parts == expected)
+    }
+
+    @Test func fieldReferencesAreListedOnceInOrder() throws {
+        let template = try TemplateParser.parse("{{b}}/{{a}}/{{b}}", pointer: "")
+        #expect(template.fieldReferences == ["b", "a"])
     }
 
     @Test func filtersChainLeftToRight() throws {

@@ -167,207 +167,227 @@ public enum SpecFormat {
 
     /// Every object kind, the root first.
     public static let objectKinds: [ObjectKind] = [
-        ObjectKind(
-            name: "connector",
-            description: "A connector spec (format version 1): one provider and the ways to authenticate with it.",
-            keys: [
-                KeySpec("$schema", .string(), "Path or URL of this JSON Schema, for editors."),
-                KeySpec("specVersion", .constant(1), required: true, "Format version; always `1`."),
-                KeySpec("id", .string(pattern: identifierPattern), required: true,
-                        "Identifier, equal to the file name without `.json`."),
-                KeySpec("name", .string(), required: true, "Display name."),
-                KeySpec("description", .string(), "One paragraph for the generated docs."),
-                KeySpec("categories", .array(.enumeration(Category.allCases.map(\.rawValue)), minItems: 1),
-                        required: true, "What the connector covers."),
-                KeySpec("docsURL", .url, required: true, "The provider's API documentation."),
-                KeySpec("sources", .array(.url, minItems: 0),
-                        "Provider pages the values of this spec were taken from."),
-                KeySpec("requirements", .array(.object("requirement"), minItems: 0),
-                        "What the person linking an account must have."),
-                KeySpec("fields", .array(.object("field"), minItems: 0), "Fields shared by every auth variant."),
-                KeySpec("api", .object("api"), required: true, "The provider's API."),
-                KeySpec("auth", .array(.object("authVariant"), minItems: 1), required: true,
-                        "The ways to authenticate, in order of preference."),
-                KeySpec("availableData", .array(.string(), minItems: 0),
-                        "Resources available once linked, such as \"Users\"."),
-            ]),
-        ObjectKind(
-            name: "requirement",
-            description: "Something the person linking an account must have.",
-            keys: [
-                KeySpec("kind", .enumeration(Requirement.Kind.allCases.map(\.rawValue)), required: true,
-                        "`admin` (privileges), `plan` (a paid plan) or `other`."),
-                KeySpec("text", .string(), required: true, "What is needed, as one sentence."),
-            ]),
-        ObjectKind(
-            name: "field",
-            description: "A value a person enters when linking an account.",
-            keys: [
-                KeySpec("key", .string(pattern: fieldKeyPattern), required: true,
-                        "Name used in templates as `{{key}}` and as the Swift property name."),
-                KeySpec("label", .string(), required: true, "Shown in forms and guides."),
-                KeySpec("type", .enumeration(Field.FieldType.allCases.map(\.rawValue)), required: true,
-                        "Value type; `secret` values are never printed."),
-                KeySpec("supplier", .enumeration(Field.Supplier.allCases.map(\.rawValue)), required: true,
-                        "`setup`: the integrating app (OAuth client id/secret); `config`: the end user."),
-                KeySpec("required", .boolean, "Whether a value must be given (default `true`)."),
-                KeySpec("default", .scalar, "Default value matching `type`; for `select`, one of the option values."),
-                KeySpec("placeholder", .string(), "Example shown in an empty input."),
-                KeySpec("help", .string(), "Help text shown under the input."),
-                KeySpec("pattern", .string(), "Regular expression the whole value must match."),
-                KeySpec("options", .array(.object("option"), minItems: 1), "Choices of a `select` field."),
-            ],
-            conditions: [
-                KeyCondition(key: "type", value: "select", equals: true, required: ["options"], forbidden: [], rule: "select-options"),
-                KeyCondition(key: "type", value: "select", equals: false, required: [], forbidden: ["options"], rule: "select-options"),
-            ]),
-        ObjectKind(
-            name: "option",
-            description: "A choice of a `select` field.",
-            keys: [
-                KeySpec("value", .string(), required: true, "Value stored and used in templates."),
-                KeySpec("label", .string(), required: true, "Shown to the person choosing."),
-            ]),
-        ObjectKind(
-            name: "api",
-            description: "The provider's API.",
-            keys: [
-                KeySpec("baseURL", .template(url: true), required: true,
-                        "Base URL of API requests; may use connector-level fields."),
-                KeySpec("headers", .templateMap, "Headers sent with every request."),
-                KeySpec("verify", .object("verify"), "A request that proves the credentials work right after linking."),
-            ]),
-        ObjectKind(
-            name: "verify",
-            description: "A request made right after linking to prove the credentials work.",
-            keys: [
-                KeySpec("method", .enumeration(VerifyRequest.Method.allCases.map(\.rawValue)),
-                        "HTTP method (default `GET`)."),
-                KeySpec("path", .string(pattern: verifyPathPattern), required: true,
-                        "Template path relative to the base URL, starting with `/`."),
-                KeySpec("body", .anyJSON, "JSON body of a POST request, sent verbatim."),
-                KeySpec("usesAuth", .boolean, "Whether the request is authenticated (default `true`)."),
-            ]),
-        ObjectKind(
-            name: "authVariant",
-            description: "One way to authenticate; `type` selects the mechanism and the keys it allows.",
-            keys: [
-                KeySpec("id", .string(pattern: identifierPattern), required: true, "Identifier unique in the connector."),
-                KeySpec("label", .string(), required: true, "Shown to users, e.g. \"OAuth 2.0\"."),
-                KeySpec("type", .enumeration(authTypes), required: true, "The auth mechanism."),
-                KeySpec("fields", .array(.object("field"), minItems: 0), "Fields of this variant."),
-                KeySpec("baseURL", .template(url: true), "Overrides `api.baseURL` for this variant."),
-                KeySpec("headers", .templateMap, "Extra API headers for this variant."),
-                KeySpec("guide", .object("guide"), required: true, "The connection guide."),
-            ],
-            discriminator: "type",
-            variants: [
-                ObjectVariant(
-                    value: "apiKey", description: "A static API key in a header, a query parameter or as Basic username.",
-                    keys: [
-                        KeySpec("value", .template(url: false), required: true, "The key, usually `{{apiKey}}`."),
-                        KeySpec("in", .enumeration(["header", "query", "basicUsername"]), required: true,
-                                "Where the key is sent."),
-                        KeySpec("name", .string(), "Header or query parameter name (`header` and `query` only)."),
-                        KeySpec("prefix", .string(), "Prefix of the header value, e.g. `Bearer ` (`header` only)."),
-                        KeySpec("password", .template(url: false), "Basic password (`basicUsername` only; default empty)."),
-                    ],
-                    conditions: [
-                        KeyCondition(key: "in", value: "header", equals: true, required: ["name"], forbidden: ["password"], rule: "api-key-placement"),
-                        KeyCondition(key: "in", value: "query", equals: true, required: ["name"],
-                                     forbidden: ["prefix", "password"], rule: "api-key-placement"),
-                        KeyCondition(key: "in", value: "basicUsername", equals: true, required: [],
-                                     forbidden: ["name", "prefix"], rule: "api-key-placement"),
-                    ]),
-                ObjectVariant(
-                    value: "basic", description: "HTTP Basic with a username and a password.",
-                    keys: [
-                        KeySpec("username", .template(url: false), required: true, "Basic username."),
-                        KeySpec("password", .template(url: false), required: true, "Basic password."),
-                    ]),
-                ObjectVariant(
-                    value: "serviceUser", description: "A dedicated integration user, sent as provider headers or Basic.",
-                    keys: [
-                        KeySpec("credentialHeaders", .templateMap, "Provider headers built from fields."),
-                        KeySpec("basic", .object("basicCredentials"), "Basic credentials of the service user."),
-                    ],
-                    exactlyOne: [ExactlyOne(keys: ["credentialHeaders", "basic"], rule: "service-user-credentials")]),
-                ObjectVariant(
-                    value: "bearerToken", description: "A static bearer token, such as a personal access token.",
-                    keys: [KeySpec("token", .template(url: false), required: true, "The token, usually `{{accessToken}}`.")]),
-                ObjectVariant(
-                    value: "oauth2AuthorizationCode", description: "OAuth 2.0 authorization code grant.",
-                    keys: oauthCommon + [
-                        KeySpec("authorizeURL", .template(url: true), required: true, "Authorization endpoint."),
-                        KeySpec("refreshURL", .template(url: true), "Token endpoint for refreshes, when it differs."),
-                        KeySpec("pkce", .enumeration(PKCEPolicy.allCases.map(\.rawValue)),
-                                "PKCE policy (default `supported`)."),
-                        KeySpec("authorizeParams", .templateMap, "Extra query parameters of the authorize request."),
-                    ] + refreshKeys,
-                    conditions: [clientSecretCondition]),
-                ObjectVariant(
-                    value: "oauth2ClientCredentials", description: "OAuth 2.0 client credentials grant.",
-                    keys: oauthCommon, conditions: [clientSecretCondition]),
-                ObjectVariant(
-                    value: "oauth2RefreshToken",
-                    description: "OAuth 2.0 with a long-lived refresh token the user enters (Workday integrations).",
-                    keys: oauthCommon + [
-                        KeySpec("refreshToken", .template(url: false), required: true,
-                                "The refresh token, usually `{{refreshToken}}`."),
-                    ] + refreshKeys,
-                    conditions: [clientSecretCondition]),
-            ]),
-        ObjectKind(
-            name: "basicCredentials",
-            description: "Basic credentials.",
-            keys: [
-                KeySpec("username", .template(url: false), required: true, "Basic username."),
-                KeySpec("password", .template(url: false), required: true, "Basic password."),
-            ]),
-        ObjectKind(
-            name: "scopes",
-            description: "Scopes of an OAuth variant.",
-            keys: [
-                KeySpec("separator", .enumeration([" ", ",", "+"]), "Joins scopes in the `scope` parameter (default \" \")."),
-                KeySpec("default", .array(.string(), minItems: 0), "Scopes requested by default."),
-                KeySpec("required", .array(.string(), minItems: 0),
-                        "Scopes without which the connector cannot work (default: `default`)."),
-                KeySpec("catalog", .array(.object("scopeEntry"), minItems: 0), "Every scope the provider offers."),
-                KeySpec("sendInRequest", .boolean,
-                        "`false` when scopes are configured on the provider's app and never sent (default `true`)."),
-            ]),
-        ObjectKind(
-            name: "scopeEntry",
-            description: "A scope the provider offers.",
-            keys: [
-                KeySpec("name", .string(), required: true, "Scope name as sent to the provider."),
-                KeySpec("description", .string(), required: true, "What the scope grants."),
-            ]),
-        ObjectKind(
-            name: "guide",
-            description: "The connection guide of an auth variant.",
-            keys: [
-                KeySpec("warnings", .array(.string(), minItems: 0), "Shown first, highlighted."),
-                KeySpec("sections", .array(.object("guideSection"), minItems: 1), required: true,
-                        "Headed groups of numbered steps."),
-            ]),
-        ObjectKind(
-            name: "guideSection",
-            description: "A headed group of numbered steps.",
-            keys: [
-                KeySpec("title", .string(), required: true, "Section heading."),
-                KeySpec("intro", .string(), "Text before the steps."),
-                KeySpec("steps", .array(.object("guideStep"), minItems: 1), required: true, "Numbered steps."),
-            ]),
-        ObjectKind(
-            name: "guideStep",
-            description: "One numbered step.",
-            keys: [
-                KeySpec("title", .string(), required: true, "Step title."),
-                KeySpec("text", .string(), required: true, "What to do."),
-                KeySpec("list", .array(.string(), minItems: 0), "Bullet points under the text."),
-            ]),
+        connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, guideKind, guideSectionKind, guideStepKind,
     ]
+
+    static let connectorKind: ObjectKind = ObjectKind(
+        name: "connector",
+        description: "A connector spec (format version 1): one provider and the ways to authenticate with it.",
+        keys: [
+            KeySpec("$schema", .string(), "Path or URL of this JSON Schema, for editors."),
+            KeySpec("specVersion", .constant(1), required: true, "Format version; always `1`."),
+            KeySpec("id", .string(pattern: identifierPattern), required: true,
+                    "Identifier, equal to the file name without `.json`."),
+            KeySpec("name", .string(), required: true, "Display name."),
+            KeySpec("description", .string(), "One paragraph for the generated docs."),
+            KeySpec("categories", .array(.enumeration(Category.allCases.map(\.rawValue)), minItems: 1),
+                    required: true, "What the connector covers."),
+            KeySpec("docsURL", .url, required: true, "The provider's API documentation."),
+            KeySpec("sources", .array(.url, minItems: 0),
+                    "Provider pages the values of this spec were taken from."),
+            KeySpec("requirements", .array(.object("requirement"), minItems: 0),
+                    "What the person linking an account must have."),
+            KeySpec("fields", .array(.object("field"), minItems: 0), "Fields shared by every auth variant."),
+            KeySpec("api", .object("api"), required: true, "The provider's API."),
+            KeySpec("auth", .array(.object("authVariant"), minItems: 1), required: true,
+                    "The ways to authenticate, in order of preference."),
+            KeySpec("availableData", .array(.string(), minItems: 0),
+                    "Resources available once linked, such as \"Users\"."),
+        ])
+
+    static let requirementKind: ObjectKind = ObjectKind(
+        name: "requirement",
+        description: "Something the person linking an account must have.",
+        keys: [
+            KeySpec("kind", .enumeration(Requirement.Kind.allCases.map(\.rawValue)), required: true,
+                    "`admin` (privileges), `plan` (a paid plan) or `other`."),
+            KeySpec("text", .string(), required: true, "What is needed, as one sentence."),
+        ])
+
+    static let fieldKind: ObjectKind = ObjectKind(
+        name: "field",
+        description: "A value a person enters when linking an account.",
+        keys: [
+            KeySpec("key", .string(pattern: fieldKeyPattern), required: true,
+                    "Name used in templates as `{{key}}` and as the Swift property name."),
+            KeySpec("label", .string(), required: true, "Shown in forms and guides."),
+            KeySpec("type", .enumeration(Field.FieldType.allCases.map(\.rawValue)), required: true,
+                    "Value type; `secret` values are never printed."),
+            KeySpec("supplier", .enumeration(Field.Supplier.allCases.map(\.rawValue)), required: true,
+                    "`setup`: the integrating app (OAuth client id/secret); `config`: the end user."),
+            KeySpec("required", .boolean, "Whether a value must be given (default `true`)."),
+            KeySpec("default", .scalar, "Default value matching `type`; for `select`, one of the option values."),
+            KeySpec("placeholder", .string(), "Example shown in an empty input."),
+            KeySpec("help", .string(), "Help text shown under the input."),
+            KeySpec("pattern", .string(), "Regular expression the whole value must match."),
+            KeySpec("options", .array(.object("option"), minItems: 1), "Choices of a `select` field."),
+        ],
+        conditions: [
+            KeyCondition(key: "type", value: "select", equals: true, required: ["options"], forbidden: [], rule: "select-options"),
+            KeyCondition(key: "type", value: "select", equals: false, required: [], forbidden: ["options"], rule: "select-options"),
+        ])
+
+    static let optionKind: ObjectKind = ObjectKind(
+        name: "option",
+        description: "A choice of a `select` field.",
+        keys: [
+            KeySpec("value", .string(), required: true, "Value stored and used in templates."),
+            KeySpec("label", .string(), required: true, "Shown to the person choosing."),
+        ])
+
+    static let apiKind: ObjectKind = ObjectKind(
+        name: "api",
+        description: "The provider's API.",
+        keys: [
+            KeySpec("baseURL", .template(url: true), required: true,
+                    "Base URL of API requests; may use connector-level fields."),
+            KeySpec("headers", .templateMap, "Headers sent with every request."),
+            KeySpec("verify", .object("verify"), "A request that proves the credentials work right after linking."),
+        ])
+
+    static let verifyKind: ObjectKind = ObjectKind(
+        name: "verify",
+        description: "A request made right after linking to prove the credentials work.",
+        keys: [
+            KeySpec("method", .enumeration(VerifyRequest.Method.allCases.map(\.rawValue)),
+                    "HTTP method (default `GET`)."),
+            KeySpec("path", .string(pattern: verifyPathPattern), required: true,
+                    "Template path relative to the base URL, starting with `/`."),
+            KeySpec("body", .anyJSON, "JSON body of a POST request, sent verbatim."),
+            KeySpec("usesAuth", .boolean, "Whether the request is authenticated (default `true`)."),
+        ])
+
+    static let authVariantKind: ObjectKind = ObjectKind(
+        name: "authVariant",
+        description: "One way to authenticate; `type` selects the mechanism and the keys it allows.",
+        keys: [
+            KeySpec("id", .string(pattern: identifierPattern), required: true, "Identifier unique in the connector."),
+            KeySpec("label", .string(), required: true, "Shown to users, e.g. \"OAuth 2.0\"."),
+            KeySpec("type", .enumeration(authTypes), required: true, "The auth mechanism."),
+            KeySpec("fields", .array(.object("field"), minItems: 0), "Fields of this variant."),
+            KeySpec("baseURL", .template(url: true), "Overrides `api.baseURL` for this variant."),
+            KeySpec("headers", .templateMap, "Extra API headers for this variant."),
+            KeySpec("guide", .object("guide"), required: true, "The connection guide."),
+        ],
+        discriminator: "type",
+        variants: [apiKeyVariant, basicVariant, serviceUserVariant, bearerTokenVariant, oauth2AuthorizationCodeVariant, oauth2ClientCredentialsVariant, oauth2RefreshTokenVariant])
+
+    static let apiKeyVariant: ObjectVariant = ObjectVariant(
+        value: "apiKey", description: "A static API key in a header, a query parameter or as Basic username.",
+        keys: [
+            KeySpec("value", .template(url: false), required: true, "The key, usually `{{apiKey}}`."),
+            KeySpec("in", .enumeration(["header", "query", "basicUsername"]), required: true,
+                    "Where the key is sent."),
+            KeySpec("name", .string(), "Header or query parameter name (`header` and `query` only)."),
+            KeySpec("prefix", .string(), "Prefix of the header value, e.g. `Bearer ` (`header` only)."),
+            KeySpec("password", .template(url: false), "Basic password (`basicUsername` only; default empty)."),
+        ],
+        conditions: [
+            KeyCondition(key: "in", value: "header", equals: true, required: ["name"], forbidden: ["password"], rule: "api-key-placement"),
+            KeyCondition(key: "in", value: "query", equals: true, required: ["name"],
+                         forbidden: ["prefix", "password"], rule: "api-key-placement"),
+            KeyCondition(key: "in", value: "basicUsername", equals: true, required: [],
+                         forbidden: ["name", "prefix"], rule: "api-key-placement"),
+        ])
+
+    static let basicVariant: ObjectVariant = ObjectVariant(
+        value: "basic", description: "HTTP Basic with a username and a password.",
+        keys: [
+            KeySpec("username", .template(url: false), required: true, "Basic username."),
+            KeySpec("password", .template(url: false), required: true, "Basic password."),
+        ])
+
+    static let serviceUserVariant: ObjectVariant = ObjectVariant(
+        value: "serviceUser", description: "A dedicated integration user, sent as provider headers or Basic.",
+        keys: [
+            KeySpec("credentialHeaders", .templateMap, "Provider headers built from fields."),
+            KeySpec("basic", .object("basicCredentials"), "Basic credentials of the service user."),
+        ],
+        exactlyOne: [ExactlyOne(keys: ["credentialHeaders", "basic"], rule: "service-user-credentials")])
+
+    static let bearerTokenVariant: ObjectVariant = ObjectVariant(
+        value: "bearerToken", description: "A static bearer token, such as a personal access token.",
+        keys: [KeySpec("token", .template(url: false), required: true, "The token, usually `{{accessToken}}`.")])
+
+    static let oauth2AuthorizationCodeVariant: ObjectVariant = ObjectVariant(
+        value: "oauth2AuthorizationCode", description: "OAuth 2.0 authorization code grant.",
+        keys: oauthCommon + [
+            KeySpec("authorizeURL", .template(url: true), required: true, "Authorization endpoint."),
+            KeySpec("refreshURL", .template(url: true), "Token endpoint for refreshes, when it differs."),
+            KeySpec("pkce", .enumeration(PKCEPolicy.allCases.map(\.rawValue)),
+                    "PKCE policy (default `supported`)."),
+            KeySpec("authorizeParams", .templateMap, "Extra query parameters of the authorize request."),
+        ] + refreshKeys,
+        conditions: [clientSecretCondition])
+
+    static let oauth2ClientCredentialsVariant: ObjectVariant = ObjectVariant(
+        value: "oauth2ClientCredentials", description: "OAuth 2.0 client credentials grant.",
+        keys: oauthCommon, conditions: [clientSecretCondition])
+
+    static let oauth2RefreshTokenVariant: ObjectVariant = ObjectVariant(
+        value: "oauth2RefreshToken",
+        description: "OAuth 2.0 with a long-lived refresh token the user enters (Workday integrations).",
+        keys: oauthCommon + [
+            KeySpec("refreshToken", .template(url: false), required: true,
+                    "The refresh token, usually `{{refreshToken}}`."),
+        ] + refreshKeys,
+        conditions: [clientSecretCondition])
+
+    static let basicCredentialsKind: ObjectKind = ObjectKind(
+        name: "basicCredentials",
+        description: "Basic credentials.",
+        keys: [
+            KeySpec("username", .template(url: false), required: true, "Basic username."),
+            KeySpec("password", .template(url: false), required: true, "Basic password."),
+        ])
+
+    static let scopesKind: ObjectKind = ObjectKind(
+        name: "scopes",
+        description: "Scopes of an OAuth variant.",
+        keys: [
+            KeySpec("separator", .enumeration([" ", ",", "+"]), "Joins scopes in the `scope` parameter (default \" \")."),
+            KeySpec("default", .array(.string(), minItems: 0), "Scopes requested by default."),
+            KeySpec("required", .array(.string(), minItems: 0),
+                    "Scopes without which the connector cannot work (default: `default`)."),
+            KeySpec("catalog", .array(.object("scopeEntry"), minItems: 0), "Every scope the provider offers."),
+            KeySpec("sendInRequest", .boolean,
+                    "`false` when scopes are configured on the provider's app and never sent (default `true`)."),
+        ])
+
+    static let scopeEntryKind: ObjectKind = ObjectKind(
+        name: "scopeEntry",
+        description: "A scope the provider offers.",
+        keys: [
+            KeySpec("name", .string(), required: true, "Scope name as sent to the provider."),
+            KeySpec("description", .string(), required: true, "What the scope grants."),
+        ])
+
+    static let guideKind: ObjectKind = ObjectKind(
+        name: "guide",
+        description: "The connection guide of an auth variant.",
+        keys: [
+            KeySpec("warnings", .array(.string(), minItems: 0), "Shown first, highlighted."),
+            KeySpec("sections", .array(.object("guideSection"), minItems: 1), required: true,
+                    "Headed groups of numbered steps."),
+        ])
+
+    static let guideSectionKind: ObjectKind = ObjectKind(
+        name: "guideSection",
+        description: "A headed group of numbered steps.",
+        keys: [
+            KeySpec("title", .string(), required: true, "Section heading."),
+            KeySpec("intro", .string(), "Text before the steps."),
+            KeySpec("steps", .array(.object("guideStep"), minItems: 1), required: true, "Numbered steps."),
+        ])
+
+    static let guideStepKind: ObjectKind = ObjectKind(
+        name: "guideStep",
+        description: "One numbered step.",
+        keys: [
+            KeySpec("title", .string(), required: true, "Step title."),
+            KeySpec("text", .string(), required: true, "What to do."),
+            KeySpec("list", .array(.string(), minItems: 0), "Bullet points under the text."),
+        ])
 
     /// The auth `type` values.
     public static let authTypes = [
