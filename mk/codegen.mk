@@ -13,4 +13,4 @@ reference: build
 hostile-test: build
 	python3 Tests/Hostile/hostile_test.py --compiler $(COMPILER) --package $(CURDIR) --count 220 --seed 20261123
 
-# TEST_STEPS += hostile-test  (enabled once Tests/Hostile lands)
+TEST_STEPS += hostile-test

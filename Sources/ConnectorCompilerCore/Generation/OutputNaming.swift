@@ -14,7 +14,7 @@ public enum OutputNaming {
 
     /// Type names a connector may not take: they would shadow modules or generated types.
     public static let reservedTypeNames: [String] = [
-        "Swift", "Foundation", "ConnectorRuntime", "Connectors", "ConnectorCatalog",
+        "Swift", "Foundation", "ConnectorRuntime", "Connectors", "ConnectorCatalog", "Self", "Type", "Protocol", "Any",
     ]
 
     /// The spec id a file name stands for: the last path component without `.json`.
