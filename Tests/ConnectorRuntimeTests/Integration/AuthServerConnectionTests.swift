@@ -252,6 +252,63 @@ struct AuthServerConnectionTests {
         checkEqual(stats.refreshTokensActive, 1)
     }
 
+    @Test func concurrentRequestsOnAnExpiredTokenMakeOneRotatingRefresh() async throws {
+        let server = try TestServer.current(.auth)
+        let client = try await server.registerClient("single-flight")
+        let configuration = server.codeConfiguration(client)
+        let store = InMemoryTokenStore()
+        try await server.link(configuration, client: client, account: "acme", store: store, transport: transport)
+        let clock = ServerTestClock()
+        let connection = Connection(configuration: configuration, account: "acme", store: store, transport: transport, now: clock.now)
+        clock.advance(by: 3600)
+        let statuses = await concurrentStatuses(50, connection)
+        checkEqual(statuses.filter { $0 == 200 }.count, 50, "with rotation, a second refresh would fail with invalid_grant")
+        let stats = try await server.stats(client.id)
+        checkEqual(stats.tokenRequests, ["authorization_code": 1, "refresh_token": 1])
+        checkEqual(stats.tokenErrors, 0)
+    }
+
+    @Test func twoConnectionsSharingAStoreSurviveRefreshingTheSameRotatingTokenAtOnce() async throws {
+        let server = try TestServer.current(.auth)
+        let client = try await server.registerClient("shared-store")
+        let configuration = server.codeConfiguration(client)
+        let store = InMemoryTokenStore()
+        try await server.link(configuration, client: client, account: "acme", store: store, transport: transport)
+        let clock = ServerTestClock()
+        // Two connections for one account (two parts of an app, or two processes on one file
+        // store): both see the token expire at the same moment.
+        let first = Connection(configuration: configuration, account: "acme", store: store, transport: transport, now: clock.now)
+        let second = Connection(configuration: configuration, account: "acme", store: store, transport: transport, now: clock.now)
+        clock.advance(by: 3600)
+        async let a = concurrentStatuses(10, first)
+        async let b = concurrentStatuses(10, second)
+        let statuses = await a + b
+        // The loser of the race gets invalid_grant for the rotated token; it should adopt the
+        // winner's tokens from the store instead of asking the user to reconnect.
+        let statuses1 = await first.status
+        let statuses2 = await second.status
+        // KNOWN ISSUE (fails about 3 runs in 10): the loser re-reads the store right after its
+        // invalid_grant, often before the winner has saved the rotated tokens, and reports
+        // reconnectRequired. Needs a store-level lock or a short wait-and-re-read in Connection.
+        withKnownIssue("Concurrent refresh by two connections on one store can lose the race", isIntermittent: true) {
+            checkEqual(statuses.filter { $0 == 200 }.count, 20, "statuses: \(Set(statuses))")
+            checkEqual(statuses1, .active)
+            checkEqual(statuses2, .active)
+        }
+    }
+
+    /// Starts `count` requests to /api/me at once; the status of each, or -1 for an error.
+    func concurrentStatuses(_ count: Int, _ connection: Connection) async -> [Int] {
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<count {
+                group.addTask { (try? await connection.send(path: "/api/me").status) ?? -1 }
+            }
+            var statuses: [Int] = []
+            for await status in group { statuses.append(status) }
+            return statuses
+        }
+    }
+
     @Test func reusingARotatedRefreshTokenRequiresReconnecting() async throws {
         let server = try TestServer.current(.auth)
         let client = try await server.registerClient("reuse")
