@@ -325,14 +325,24 @@ import Testing
         #expect(transport.requests.isEmpty)
     }
 
-    @Test func statusErrorsAreMapped() async {
-        for (status, expected) in [(401, "invalidCredentials"), (429, "rateLimited"), (503, "providerUnavailable")] {
-            let transport = MockTransport { _ in HTTPResponse(status: status, headers: ["Retry-After": "3"]) }
-            let connection = Connection(configuration: Fixtures.configuration(.bearer(Secret("t"))), account: "a", store: InMemoryTokenStore(), transport: transport)
-            await #expect { try await connection.send(path: "/x") } throws: { error in
-                String(describing: error).isEmpty == false && "\(Mirror(reflecting: error).children.first?.label ?? "")" == expected
+    @Test(arguments: [401, 429, 503])
+    func authRateLimitAndServerStatusesThrow(status: Int) async {
+        let transport = MockTransport { _ in HTTPResponse(status: status, headers: ["Retry-After": "3"]) }
+        let connection = Connection(configuration: Fixtures.configuration(.bearer(Secret("t"))), account: "a", store: InMemoryTokenStore(), transport: transport)
+        await #expect { try await connection.send(path: "/x") } throws: { error in
+            switch (status, error as? ConnectorError) {
+            case (401, .invalidCredentials?): true
+            case (429, .rateLimited(3)?): true
+            case (503, .providerUnavailable(_, true)?): true
+            default: false
             }
         }
+    }
+
+    @Test func otherStatusesAreReturned() async throws {
+        let transport = MockTransport { _ in HTTPResponse(status: 404) }
+        let connection = Connection(configuration: Fixtures.configuration(.bearer(Secret("t"))), account: "a", store: InMemoryTokenStore(), transport: transport)
+        #expect(try await connection.send(path: "/x").status == 404)
     }
 
     @Test func verifyRunsTheVerificationRequest() async throws {
