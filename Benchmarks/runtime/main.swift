@@ -50,6 +50,14 @@ struct InstantTransport: HTTPTransport {
     }
 }
 
+/// An actor that only forwards to the transport: how much of the Connection's cost is the actor
+/// hop itself (the response resumes on the actor, then again on the caller).
+actor PassThrough {
+    let transport: any HTTPTransport
+    init(_ transport: any HTTPTransport) { self.transport = transport }
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse { try await transport.send(request) }
+}
+
 func clientCredentials(_ base: URL) -> ConnectionConfiguration {
     ConnectionConfiguration(
         connectorID: "bench", variantID: "client-credentials", baseURL: .fixed(base),
@@ -137,15 +145,30 @@ var directRates: [Double] = []
 var connectionRates: [Double] = []
 var directCPU: [Double] = []
 var connectionCPU: [Double] = []
-for _ in 0..<rounds {
-    var cpu = cpuSeconds()
-    let d = try await timed(total: requestsPerRound, workers: concurrency) { try expectOK(try await transport.send(direct)) }
-    directCPU.append((cpuSeconds() - cpu) / Double(requestsPerRound) * 1e6)
-    cpu = cpuSeconds()
-    let c = try await timed(total: requestsPerRound, workers: concurrency) { try expectOK(try await connection.send(path: "/api/bench")) }
-    connectionCPU.append((cpuSeconds() - cpu) / Double(requestsPerRound) * 1e6)
-    directRates.append(Double(requestsPerRound) / d)
-    connectionRates.append(Double(requestsPerRound) / c)
+var passThroughCPU: [Double] = []
+let passThrough = PassThrough(transport)
+/// One measured round of `operation`: requests per second and CPU µs per request.
+func measureRound(_ operation: @escaping @Sendable () async throws -> Void) async throws -> (rate: Double, cpu: Double) {
+    let cpu = cpuSeconds()
+    let seconds = try await timed(total: requestsPerRound, workers: concurrency, operation)
+    return (Double(requestsPerRound) / seconds, (cpuSeconds() - cpu) / Double(requestsPerRound) * 1e6)
+}
+for round in 0..<rounds {
+    // Rotate the order each round so no side always runs first (or last) on a busy machine.
+    for step in 0..<3 {
+        switch (round + step) % 3 {
+        case 0:
+            let m = try await measureRound { try expectOK(try await transport.send(direct)) }
+            directRates.append(m.rate)
+            directCPU.append(m.cpu)
+        case 1:
+            let m = try await measureRound { try expectOK(try await connection.send(path: "/api/bench")) }
+            connectionRates.append(m.rate)
+            connectionCPU.append(m.cpu)
+        default:
+            passThroughCPU.append(try await measureRound { try expectOK(try await passThrough.send(direct)) }.cpu)
+        }
+    }
 }
 let cpuOverhead = (median(connectionCPU) - median(directCPU)) / median(directCPU) * 100
 let tokensDuringSteadyState = server.tokens - tokensBefore
@@ -182,11 +205,16 @@ _ = try await burstOnToken(expired: false)  // warm-up
 var freshTimes: [Double] = []
 var expiredTimes: [Double] = []
 var expiredTokenRequests: [Int] = []
-for _ in 0..<rounds {
-    freshTimes.append(try await burstOnToken(expired: false).seconds)
-    let expired = try await burstOnToken(expired: true)
-    expiredTimes.append(expired.seconds)
-    expiredTokenRequests.append(expired.tokenRequests)
+for round in 0..<rounds {
+    for expiredFirst in round % 2 == 0 ? [false, true] : [true, false] {
+        let result = try await burstOnToken(expired: expiredFirst)
+        if expiredFirst {
+            expiredTimes.append(result.seconds)
+            expiredTokenRequests.append(result.tokenRequests)
+        } else {
+            freshTimes.append(result.seconds)
+        }
+    }
 }
 let freshTime = median(freshTimes)
 let expiredTime = median(expiredTimes)
@@ -208,8 +236,9 @@ print(
     | Connection overhead (wall clock, medians) | \(format(overhead, 1))% | < 5% |
     | Connection overhead (wall clock, best rounds: \(format(directRates.max()!)) vs \(format(connectionRates.max()!)) req/s) | \(format(bestOverhead, 1))% | < 5% |
     | CPU per request: direct / through Connection | \(format(median(directCPU), 1)) / \(format(median(connectionCPU), 1)) µs | |
+    | CPU per request: actor that only forwards to the transport | \(format(median(passThroughCPU), 1)) µs | (diagnostic) |
     | Connection overhead (CPU time, medians) | \(format(cpuOverhead, 1))% \(overheadOK ? "(met)" : "(MISSED)") | < 5% |
-    | Token requests during those \(2 * rounds * requestsPerRound) requests | \(tokensDuringSteadyState) | 0 |
+    | Token requests during the \(rounds * requestsPerRound) Connection requests | \(tokensDuringSteadyState) | 0 |
     | Instant transport, direct | \(format(median(instantDirect), 2)) µs/request | |
     | Instant transport, through Connection | \(format(median(instantThrough), 2)) µs/request | |
     | \(burstSize) concurrent requests, fresh token | \(format(freshTime * 1000)) ms | |
@@ -217,7 +246,7 @@ print(
     | Expired / fresh | \(format(ratio, 2))x \(ratioOK ? "(met)" : "(MISSED)") | <= 1.2x |
     | Token requests per expired burst (\(rounds) bursts) | \(expiredTokenRequests.map(String.init).joined(separator: ", ")) \(singleFlight ? "(met)" : "(MISSED)") | exactly 1 |
 
-    Medians of \(rounds) alternating rounds (\(requestsPerRound) requests per throughput round).
+    Medians of \(rounds) rounds, the order of the sides rotating each round (\(requestsPerRound) requests per throughput round).
     Rounds: direct \(directRates.map { format($0) }.joined(separator: " ")) req/s; connection \(connectionRates.map { format($0) }.joined(separator: " ")) req/s.
     Bursts: fresh \(freshTimes.map { format($0 * 1000) }.joined(separator: " ")) ms; expired \(expiredTimes.map { format($0 * 1000) }.joined(separator: " ")) ms.
     """)
