@@ -43,12 +43,16 @@ public struct StringPattern: Sendable, Hashable {
 
 /// One key of an object kind.
 public struct KeySpec: Sendable, Hashable {
+    /// The JSON key, e.g. `tokenURL`.
     public var name: String
+    /// What its value must be.
     public var kind: ValueKind
+    /// Whether the key must be present.
     public var required: Bool
     /// One sentence for the JSON Schema and the docs.
     public var description: String
 
+    /// A key named `name` holding `kind`, described by one sentence.
     public init(_ name: String, _ kind: ValueKind, required: Bool = false, _ description: String) {
         self.name = name
         self.kind = kind
@@ -60,13 +64,17 @@ public struct KeySpec: Sendable, Hashable {
 /// A rule of the form "when `key` is (or is not) `value`, these keys are required / not allowed".
 /// A missing `key` counts as its `defaultValue`.
 public struct KeyCondition: Sendable, Hashable {
+    /// The key whose value is tested, e.g. `in`.
     public var key: String
+    /// The value compared with, e.g. `header`.
     public var value: String
     /// `true`: applies when `key` equals `value`; `false`: when it differs.
     public var equals: Bool
     /// What `key` means when absent, if it has a default.
     public var defaultValue: String?
+    /// Keys that must be present when the condition holds.
     public var required: [String]
+    /// Keys that must be absent when the condition holds.
     public var forbidden: [String]
     /// Rule id of the diagnostics.
     public var rule: String
@@ -74,6 +82,7 @@ public struct KeyCondition: Sendable, Hashable {
 
 /// A group of keys of which exactly one must be present.
 public struct ExactlyOne: Sendable, Hashable {
+    /// The alternatives, e.g. `credentialHeaders` and `basic`.
     public var keys: [String]
     /// Rule id of the diagnostics.
     public var rule: String
@@ -81,22 +90,31 @@ public struct ExactlyOne: Sendable, Hashable {
 
 /// A variant of an object selected by the value of a discriminator key (auth `type`).
 public struct ObjectVariant: Sendable, Hashable {
+    /// The discriminator value selecting this variant, e.g. `apiKey`.
     public var value: String
+    /// One sentence for the JSON Schema.
     public var description: String
+    /// Keys this variant adds to the object kind's common keys.
     public var keys: [KeySpec]
+    /// Key rules that depend on other keys' values.
     public var conditions: [KeyCondition] = []
+    /// Groups of keys of which exactly one must be present.
     public var exactlyOne: [ExactlyOne] = []
 }
 
 /// One kind of JSON object in a spec.
 public struct ObjectKind: Sendable, Hashable {
+    /// Name of the kind, also its `$defs` name in the JSON Schema.
     public var name: String
+    /// One sentence for the JSON Schema.
     public var description: String
     /// Keys every object of this kind may have.
     public var keys: [KeySpec]
     /// The key whose value selects a variant, if any.
     public var discriminator: String?
+    /// Variants selected by `discriminator`.
     public var variants: [ObjectVariant] = []
+    /// Key rules that depend on other keys' values.
     public var conditions: [KeyCondition] = []
 
     /// The keys allowed when the discriminator has `value` (all keys when there is none).

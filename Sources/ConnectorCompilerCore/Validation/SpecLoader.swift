@@ -63,6 +63,7 @@ public enum SpecLoader {
 public struct SpecSetValidator: Sendable {
     private var ids: [(file: String, id: String, position: SourcePosition, pointer: JSONPointer)] = []
 
+    /// An empty set.
     public init() {}
 
     /// Loads one file (as `SpecLoader.load(contentsOf:)`) and remembers its id.

@@ -6,7 +6,9 @@
 public struct TemplateSyntaxError: Error, Sendable, Hashable {
     /// Stable rule id: `template-syntax` or `template-unknown-filter`.
     public var rule: String
+    /// What is wrong, never quoting the template.
     public var message: String
+    /// How to fix it, when there is a clear fix.
     public var hint: String?
     /// Offset in Unicode scalars from the start of the string.
     public var scalarOffset: Int
