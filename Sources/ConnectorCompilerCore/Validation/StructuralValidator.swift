@@ -21,11 +21,17 @@ struct StructuralValidator {
 
     // MARK: - Values
 
-    private mutating func check(_ node: JSONNode, kind: ValueKind, label: String) {
+    /// Checks one value; `required` is `true` for a required key, `false` for an optional one and
+    /// `nil` for array items and map values (it only shapes the hint for `null`).
+    private mutating func check(_ node: JSONNode, kind: ValueKind, label: String, required: Bool? = nil) {
         if case .null = node.value {
-            collector.error(
-                "null-value", "\(label) is null; null is never a valid value",
-                hint: "leave the key out or give it a value", at: node.position, pointer: node.pointer)
+            let hint = switch required {
+            case true?: "give it a value"
+            case false?: "leave the key out if it has no value"
+            case nil: "remove it"
+            }
+            collector.error("null-value", "\(label) is null; null is never a valid value", hint: hint,
+                            at: node.position, pointer: node.pointer)
             return
         }
         switch kind {
@@ -103,7 +109,7 @@ struct StructuralValidator {
     private mutating func checkNoNull(_ node: JSONNode) {
         switch node.value {
         case .null:
-            collector.error("null-value", "null is never a valid value", hint: "leave the value out",
+            collector.error("null-value", "null is never a valid value", hint: "remove it or give it a value",
                             at: node.position, pointer: node.pointer)
         case .array(let elements):
             for element in elements { checkNoNull(element) }
@@ -156,7 +162,7 @@ struct StructuralValidator {
 
         for member in members {
             if let spec = allowed.first(where: { $0.name == member.key }) {
-                check(member.value, kind: spec.kind, label: "'\(member.key)'")
+                check(member.value, kind: spec.kind, label: "'\(member.key)'", required: spec.required)
             } else if let variant, let other = kind.allKeys.first(where: { $0.name == member.key }) {
                 collector.error(
                     "auth-parameter-not-allowed",
@@ -176,7 +182,11 @@ struct StructuralValidator {
 
         let present = Set(members.map(\.key))
         for spec in kind.keys where spec.required && !present.contains(spec.name) {
-            collector.error("missing-key", "\(noun) is missing the required key '\(spec.name)'",
+            var hint: String?
+            if case .enumeration(let values) = spec.kind {
+                hint = "add it with one of \(values.map(quoted).joined(separator: ", "))"
+            }
+            collector.error("missing-key", "\(noun) is missing the required key '\(spec.name)'", hint: hint,
                             at: node.position, pointer: node.pointer)
         }
         guard let variant else {
