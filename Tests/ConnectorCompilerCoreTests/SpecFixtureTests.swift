@@ -102,6 +102,7 @@ enum Fixtures {
             "template-unresolved", "template-variant-field", "template-token-field", "template-redirect-uri",
             "field-unused", "secret-not-typed", "scope-separator", "scope-not-in-catalog", "pattern-invalid",
             "default-pattern-mismatch", "select-default", "default-type", "verify-missing", "verify-no-auth",
+            "public-client-pkce",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

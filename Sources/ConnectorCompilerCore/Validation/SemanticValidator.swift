@@ -332,6 +332,13 @@ struct SemanticValidator {
                 at: placement.position, pointer: placement.pointer)
         }
         if let scopes = variant["scopes"], scopes.members != nil { checkScopes(scopes) }
+        if type == "oauth2AuthorizationCode", variant["clientAuth"]?.stringValue == ClientAuthMethod.none.rawValue,
+           let pkce = variant["pkce"], pkce.stringValue == PKCEPolicy.unsupported.rawValue {
+            collector.error(
+                "public-client-pkce", "a public client (\"clientAuth\": \"none\") must use PKCE",
+                hint: "set 'pkce' to \"required\" or \"supported\"; RFC 9700 section 2.1.1",
+                at: pkce.position, pointer: pkce.pointer)
+        }
     }
 
     // MARK: - Scopes
