@@ -41,7 +41,7 @@ enum ValidateCommand: Subcommand {
         }
         let (files, missing) = specFiles(in: options.inputs)
         var unreadable = missing
-        var set = SpecSetValidator()
+        var set = SpecSetValidator(buildsModels: false)
         var diagnostics: [Diagnostic] = []
         for file in files {
             let result = set.load(contentsOf: file)

@@ -147,6 +147,16 @@ func rules(_ bytes: [UInt8], file: String = "example.json") -> [String] {
         #expect(rules(minimalSpec([("https://api.example.com/v1", url)])) == [])
     }
 
+    @Test(arguments: ["https://api example.com/v1", "https://api.example.com/v1 beta", "https://-api.example.com", "https://[zz]/"])
+    func malformedURLsAreInvalid(_ url: String) {
+        #expect(rules(minimalSpec([("https://api.example.com/v1", url)])) == ["url-invalid"])
+    }
+
+    @Test(arguments: ["https://api.example.com:8443/v1?x=1#top", "https://[2001:db8::1]/api", "https://api.example.com/a%20b"])
+    func wellFormedURLsAreValid(_ url: String) {
+        #expect(rules(minimalSpec([("https://api.example.com/v1", url)])) == [])
+    }
+
     static let siteURLField = #"{ "key": "siteURL", "label": "Site URL", "type": "url", "supplier": "config" }"#
     static let hostField = #"{ "key": "host", "label": "Host", "type": "hostname", "supplier": "config" }"#
 

@@ -277,6 +277,12 @@ struct SemanticValidator {
 
     // MARK: - Auth variants
 
+    /// The keys each auth type allows.
+    private static let allowedKeys: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: SpecFormat.authTypes.map { type in
+            (type, Set(SpecFormat.objectKind("authVariant").keys(forVariant: type).map(\.name)))
+        })
+
     private static let credentialKeys = ["value", "password", "username", "token", "clientId", "clientSecret", "refreshToken"]
     private static let urlKeys = ["tokenURL", "revokeURL", "authorizeURL", "refreshURL"]
 
@@ -285,7 +291,7 @@ struct SemanticValidator {
             unreliableUse.insert(index)
             return
         }
-        let allowed = Set(SpecFormat.objectKind("authVariant").keys(forVariant: type).map(\.name))
+        guard let allowed = Self.allowedKeys[type] else { return }
         let isOAuth = type.hasPrefix("oauth2")
         var slots: [Slot] = []
         for member in variant.members ?? [] where allowed.contains(member.key) {
@@ -373,7 +379,7 @@ struct SemanticValidator {
     }
 
     private mutating func checkScopeName(_ node: JSONNode, name: String, separator: String) {
-        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+        if name.unicodeScalars.contains(where: { $0 == " " || ($0.value >= 0x09 && $0.value <= 0x0D) || ($0.value > 0x7F && $0.properties.isWhitespace) }) {
             collector.error(
                 "scope-separator", "a scope name contains whitespace", hint: "list each scope as its own string",
                 at: node.position, pointer: node.pointer)
@@ -478,6 +484,30 @@ struct SemanticValidator {
 
     private static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]"]
 
+    /// RFC 3986 characters: unreserved, reserved and `%` (for percent-encoding).
+    static func isURLScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9": true
+        case "-", ".", "_", "~", ":", "/", "?", "#", "[", "]", "@", "!", "$", "&", "'", "(", ")", "*", "+", ",",
+             ";", "=", "%": true
+        default: false
+        }
+    }
+
+    /// A registered name (letters, digits, `-`, `.`, `_`, percent-encoding) or a bracketed IPv6 literal.
+    static func isValidHost(_ host: Substring) -> Bool {
+        if host.hasPrefix("[") {
+            return host.hasSuffix("]") && host.count > 2
+                && host.dropFirst().dropLast().unicodeScalars.allSatisfy { $0 == ":" || $0 == "." || $0.properties.isASCIIHexDigit }
+        }
+        return host.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", ".", "_", "~", "%": true
+            default: false
+            }
+        } && !host.hasPrefix(".") && !host.hasPrefix("-")
+    }
+
     private mutating func checkTemplateURL(_ slot: Slot, parts: [(part: TemplatePart, offset: Int)], variant: Int?) {
         if case .placeholder(let reference, _)? = parts.first?.part {
             // A URL that starts with a field of type url, or a token-response field such as
@@ -530,7 +560,7 @@ struct SemanticValidator {
         } else if let colon = host.firstIndex(of: ":") {
             host = host[..<colon]
         }
-        guard !host.isEmpty, let components = URLComponents(string: sample), components.host?.isEmpty == false else {
+        guard !host.isEmpty, Self.isValidHost(host), sample.unicodeScalars.allSatisfy(Self.isURLScalar) else {
             collector.error("url-invalid", "\(label) is not a valid absolute URL",
                             hint: "check for spaces or a missing host", at: node.position, pointer: node.pointer)
             return

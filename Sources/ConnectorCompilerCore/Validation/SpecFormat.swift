@@ -413,9 +413,12 @@ public enum SpecFormat {
         "oauth2RefreshToken",
     ]
 
+    private static let kindsByName: [String: ObjectKind] = Dictionary(
+        uniqueKeysWithValues: objectKinds.map { ($0.name, $0) })
+
     /// The object kind named `name`.
     public static func objectKind(_ name: String) -> ObjectKind {
-        guard let kind = objectKinds.first(where: { $0.name == name }) else {
+        guard let kind = kindsByName[name] else {
             preconditionFailure("unknown object kind \(name)")
         }
         return kind

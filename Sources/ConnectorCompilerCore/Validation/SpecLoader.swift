@@ -39,7 +39,7 @@ public enum SpecLoader {
     }
 
     /// Validates a tree already read from `source`.
-    static func validate(root: JSONNode, source: [UInt8], file: String) -> SpecLoadResult {
+    static func validate(root: JSONNode, source: [UInt8], file: String, buildModel: Bool = true) -> SpecLoadResult {
         var structural = StructuralValidator(collector: DiagnosticCollector(file: file))
         structural.validate(root: root)
         guard root.members != nil else {
@@ -49,7 +49,7 @@ public enum SpecLoader {
         semantic.validate()
         let diagnostics = semantic.collector.sorted
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return SpecLoadResult(spec: hasErrors ? nil : ModelBuilder.build(root), diagnostics: diagnostics)
+        return SpecLoadResult(spec: hasErrors || !buildModel ? nil : ModelBuilder.build(root), diagnostics: diagnostics)
     }
 }
 
@@ -62,9 +62,14 @@ public enum SpecLoader {
 /// ```
 public struct SpecSetValidator: Sendable {
     private var ids: [(file: String, id: String, position: SourcePosition, pointer: JSONPointer)] = []
+    /// When `false`, results carry diagnostics only (`spec` is `nil`), which is all `validate`
+    /// needs and saves building the model.
+    public var buildsModels: Bool
 
     /// An empty set.
-    public init() {}
+    public init(buildsModels: Bool = true) {
+        self.buildsModels = buildsModels
+    }
 
     /// Loads one file (as `SpecLoader.load(contentsOf:)`) and remembers its id.
     public mutating func load(contentsOf path: String) -> SpecLoadResult {
@@ -80,7 +85,7 @@ public struct SpecSetValidator: Sendable {
         if let idNode = root["id"], let id = idNode.stringValue, !id.isEmpty {
             ids.append((file, id, idNode.position, idNode.pointer))
         }
-        return SpecLoader.validate(root: root, source: bytes, file: file)
+        return SpecLoader.validate(root: root, source: bytes, file: file, buildModel: buildsModels)
     }
 
     /// Errors for connector ids used by more than one of the loaded files, at each later use.

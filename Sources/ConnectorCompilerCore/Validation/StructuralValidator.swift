@@ -157,8 +157,7 @@ struct StructuralValidator {
         if let discriminator = kind.discriminator, let value = node[discriminator]?.stringValue {
             variant = kind.variants.first { $0.value == value }
         }
-        let allowed = kind.keys + (variant?.keys ?? [])
-        let candidates = variant == nil ? kind.allKeys : allowed
+        let allowed = variant.map { kind.keys + $0.keys } ?? kind.keys
 
         for member in members {
             if let spec = allowed.first(where: { $0.name == member.key }) {
@@ -175,7 +174,7 @@ struct StructuralValidator {
             } else {
                 collector.error(
                     "unknown-key", "unknown key '\(member.key)' in \(noun)",
-                    hint: Suggestion.didYouMean(member.key, in: candidates.map(\.name)),
+                    hint: Suggestion.didYouMean(member.key, in: (variant == nil ? kind.allKeys : allowed).map(\.name)),
                     at: member.keyPosition, pointer: member.value.pointer)
             }
         }
