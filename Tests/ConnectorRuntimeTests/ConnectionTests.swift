@@ -377,3 +377,35 @@ import Testing
         #expect(await connection.status == .active)
     }
 }
+
+@Suite struct ConnectionSharedStoreTests {
+    @Test func twoConnectionsOnOneStoreSpendARotatingRefreshTokenOnce() async throws {
+        let clock = TestClock()
+        let calls = Counter()
+        let current = LockedPort()  // the number of the only valid refresh token
+        current.value = 1
+        let store = InMemoryTokenStore(["acct": TokenSet(accessToken: Secret("old"), refreshToken: Secret("rt-1"), expiresAt: clock.now)])
+        let transport = MockTransport { request in
+            if request.url == Fixtures.tokenURL {
+                calls.next()
+                guard formFields(request)["refresh_token"] == "rt-\(current.value)" else { return json(400, ["error": "invalid_grant"]) }
+                current.value += 1
+                try await Task.sleep(nanoseconds: 10_000_000)
+                return json(["access_token": "access-\(current.value)", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-\(current.value)"])
+            }
+            return json(["ok": true])
+        }
+        let first = Connection(configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
+        let second = Connection(configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<40 {
+                let connection = index.isMultiple(of: 2) ? first : second
+                group.addTask { try await connection.send(path: "/users").status }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        #expect(calls.value == 1)
+        #expect(await first.status == .active)
+        #expect(await second.status == .active)
+    }
+}

@@ -309,9 +309,25 @@ public actor Connection {
         }
     }
 
-    /// Refreshes with the newest refresh token: the store's (another process may have rotated
-    /// it), then the in-memory one, then the configured one (static refresh-token connections).
+    /// Refreshes with the newest refresh token: the store's (another connection or process may
+    /// have rotated it), then the in-memory one, then the configured one (static refresh-token
+    /// connections). Refreshes of one account are serialised across the process.
     private func refresh(
+        _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
+    ) async throws(ConnectorError) -> TokenSet {
+        let key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
+        await RefreshLocks.shared.acquire(key)
+        let result: Result<TokenSet, ConnectorError>
+        do throws(ConnectorError) {
+            result = .success(try await refreshHoldingLock(client, stale: stale, fallback: fallback, url: url, parameters: parameters))
+        } catch {
+            result = .failure(error)
+        }
+        await RefreshLocks.shared.release(key)
+        return try result.get()
+    }
+
+    private func refreshHoldingLock(
         _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
     ) async throws(ConnectorError) -> TokenSet {
         let stored = try? await store.load(account: account)
@@ -331,14 +347,24 @@ public actor Connection {
         } catch {
             guard case .reconnectRequired = error else { throw error }
             rejectedRefreshToken = refreshToken
-            // Another process may have rotated the token while this request was in flight: its
-            // result is in the store, so adopt it instead of asking the person to link again.
-            if let newer = try? await store.load(account: account), let newerRefresh = newer.refreshToken, newerRefresh != refreshToken {
-                if !newer.isExpired(at: now(), margin: refreshMargin) { return newer }
-                let fresh = try await client.refresh(newerRefresh, url: url, parameters: parameters, redirectURI: redirectURI)
-                return newer.updated(with: fresh)
-            }
-            throw error
+            // Another process may have rotated the token while this request was in flight and
+            // may not have saved the result yet: watch the store briefly and adopt what it saves
+            // instead of asking the person to link again.
+            guard let newer = await newerStoredTokens(than: refreshToken), let newerRefresh = newer.refreshToken else { throw error }
+            if !newer.isExpired(at: now(), margin: refreshMargin) { return newer }
+            let fresh = try await client.refresh(newerRefresh, url: url, parameters: parameters, redirectURI: redirectURI)
+            return newer.updated(with: fresh)
         }
+    }
+
+    /// Stored tokens whose refresh token differs from `rejected`, polling for up to ~1 s.
+    private func newerStoredTokens(than rejected: Secret) async -> TokenSet? {
+        for attempt in 0..<6 {
+            if attempt > 0 { try? await Task.sleep(nanoseconds: 200_000_000) }
+            if let stored = try? await store.load(account: account), let refresh = stored.refreshToken, refresh != rejected {
+                return stored
+            }
+        }
+        return nil
     }
 }
