@@ -21,18 +21,37 @@ import Testing
             store: store, transport: transport, redirectURI: Fixtures.redirectURI)
     }
 
-    @Test func authorizeURLCarriesEveryParameterEncoded() throws {
-        let (url, pending) = try flow().start(extraParameters: [("login_hint", "a+b@example.com")])
-        let items = query(url)
-        #expect(url.absoluteString.hasPrefix("https://auth.example.com/oauth/authorize?"))
-        #expect(items["response_type"] == "code")
-        #expect(items["client_id"] == "client-1")
-        #expect(items["redirect_uri"] == Fixtures.redirectURI.absoluteString)
+    @Test func authorizeURLCarriesTheStandardParameters() throws {
+        let (url, _) = try flow().start()
+        let items: [String: String] = query(url)
+        let text: String = url.absoluteString
+        #expect(text.hasPrefix("https://auth.example.com/oauth/authorize?"))
+        let standard: [String: String] = items.filter { ["response_type", "client_id", "redirect_uri"].contains($0.key) }
+        let expected: [String: String] = ["response_type": "code", "client_id": "client-1", "redirect_uri": Fixtures.redirectURI.absoluteString]
+        #expect(standard == expected)
+    }
+
+    @Test func authorizeURLEncodesScopesWithTheirSeparator() throws {
+        let (url, _) = try flow().start()
+        let items: [String: String] = query(url)
         #expect(items["scope"] == "users:read,groups read")
-        #expect(url.absoluteString.contains("scope=users%3Aread%2Cgroups+read"))
+        let text: String = url.absoluteString
+        #expect(text.contains("scope=users%3Aread%2Cgroups+read"))
+    }
+
+    @Test func authorizeURLCarriesStateAndS256Challenge() throws {
+        let (url, pending) = try flow().start()
+        let items: [String: String] = query(url)
+        let verifier: String = try #require(pending.codeVerifier).reveal()
+        let expected: String = PKCE.challenge(for: verifier)
         #expect(items["state"] == pending.state)
         #expect(items["code_challenge_method"] == "S256")
-        #expect(items["code_challenge"] == PKCE.challenge(for: try #require(pending.codeVerifier).reveal()))
+        #expect(items["code_challenge"] == expected)
+    }
+
+    @Test func authorizeURLCarriesExtraParameters() throws {
+        let (url, _) = try flow().start(extraParameters: [("login_hint", "a+b@example.com")])
+        let items: [String: String] = query(url)
         #expect(items["login_hint"] == "a+b@example.com")
     }
 
@@ -48,19 +67,22 @@ import Testing
     }
 
     @Test func exchangeRepeatsRedirectURIAndSendsVerifierThenSaves() async throws {
-        let transport = MockTransport { _ in json(["access_token": "a", "token_type": "Bearer", "refresh_token": "r", "expires_in": 60]) }
+        let body = Data(#"{"access_token":"a","token_type":"Bearer","refresh_token":"r","expires_in":60}"#.utf8)
+        let transport = MockTransport { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body) }
         let store = InMemoryTokenStore()
         let flow = try flow(transport, store: store)
         let (_, pending) = try flow.start()
         let callback = URL(string: "https://app.example.com/oauth/callback?code=c%2B1&state=\(pending.state)")!
         let tokens = try await flow.complete(callbackURL: callback, pending: pending)
         #expect(tokens.refreshToken?.reveal() == "r")
-        let fields = formFields(try #require(transport.requests.first))
-        #expect(fields["grant_type"] == "authorization_code")
-        #expect(fields["code"] == "c+1")
-        #expect(fields["redirect_uri"] == Fixtures.redirectURI.absoluteString)
-        #expect(fields["code_verifier"] == pending.codeVerifier?.reveal())
-        #expect(try await store.load(account: "acct")?.accessToken.reveal() == "a")
+        let fields: [String: String] = formFields(try #require(transport.requests.first))
+        let expected: [String: String] = [
+            "grant_type": "authorization_code", "code": "c+1", "redirect_uri": Fixtures.redirectURI.absoluteString,
+            "code_verifier": pending.codeVerifier?.reveal() ?? "-",
+        ]
+        #expect(fields == expected)
+        let saved: TokenSet? = try await store.load(account: "acct")
+        #expect(saved?.accessToken.reveal() == "a")
     }
 
     @Test func stateMismatchIsRejected() throws {

@@ -227,12 +227,15 @@ import Testing
             configuration: Fixtures.codeConfiguration(endpoint: Fixtures.endpoint(revoke: true)), account: "acct", store: store,
             transport: transport, now: clock.function)
         try await connection.disconnect()
-        let revoke = try #require(transport.requests(to: "/oauth/revoke").first)
-        #expect(formFields(revoke)["token"] == "rt-1")
-        #expect(formFields(revoke)["token_type_hint"] == "refresh_token")
-        #expect(revoke.headers["Authorization"]?.hasPrefix("Basic ") == true)
-        #expect(try await store.load(account: "acct") == nil)
-        #expect(await connection.status == .disconnected)
+        let revoke: HTTPRequest = try #require(transport.requests(to: "/oauth/revoke").first)
+        let expected: [String: String] = ["token": "rt-1", "token_type_hint": "refresh_token"]
+        #expect(formFields(revoke) == expected)
+        let authorization: String = revoke.headers["Authorization"] ?? ""
+        #expect(authorization.hasPrefix("Basic "))
+        let remaining: TokenSet? = try await store.load(account: "acct")
+        #expect(remaining == nil)
+        let status: ConnectionStatus = await connection.status
+        #expect(status == .disconnected)
     }
 
     @Test func revocation503IsRetryableButTokensAreStillRemoved() async throws {
