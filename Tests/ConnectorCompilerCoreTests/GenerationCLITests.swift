@@ -42,21 +42,34 @@ import Testing
         return url
     }
 
-    @Test func writesOneFilePerSpecAndTheCatalogAndRewritesOnlyChangedFiles() throws {
+    @Test func writesOneFilePerSpecAndTheCatalog() throws {
         let output = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: output) }
-        let spec = Self.referenceSpecs.appendingPathComponent("acme_oauth.json").path
-        #expect(try Self.run(["--output", output.path, "--catalog", spec]).status == 0)
-        let names = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        let spec: String = Self.referenceSpecs.appendingPathComponent("acme_oauth.json").path
+        let status: Int32 = try Self.run(["--output", output.path, "--catalog", spec]).status
+        #expect(status == 0)
+        let names: [String] = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
         #expect(names == ["AcmeOauth.swift", "ConnectorCatalog.swift"])
-        let file = output.appendingPathComponent("AcmeOauth.swift")
+    }
+
+    @Test func unchangedFilesKeepTheirModificationDateAndOtherFilesAreKept() throws {
+        let output = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let spec: String = Self.referenceSpecs.appendingPathComponent("acme_oauth.json").path
+        let arguments: [String] = ["--output", output.path, "--catalog", spec]
+        _ = try Self.run(arguments)
+        let file: String = output.appendingPathComponent("AcmeOauth.swift").path
         let past = Date(timeIntervalSince1970: 1_000_000)
-        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: file.path)
-        try Data("stale".utf8).write(to: output.appendingPathComponent("Unrelated.swift"))
-        #expect(try Self.run(["--output", output.path, "--catalog", spec]).status == 0)
-        let modified = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: file)
+        let unrelated: URL = output.appendingPathComponent("Unrelated.swift")
+        try Data("stale".utf8).write(to: unrelated)
+        let status: Int32 = try Self.run(arguments).status
+        #expect(status == 0)
+        let attributes: [FileAttributeKey: Any] = try FileManager.default.attributesOfItem(atPath: file)
+        let modified: Date? = attributes[.modificationDate] as? Date
         #expect(modified == past)
-        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("Unrelated.swift").path))
+        let kept: Bool = FileManager.default.fileExists(atPath: unrelated.path)
+        #expect(kept)
     }
 
     @Test func catalogIsWrittenEvenWithoutSpecs() throws {

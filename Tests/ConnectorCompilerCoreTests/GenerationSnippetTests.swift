@@ -45,25 +45,36 @@ import Testing
 
     // MARK: String literals
 
+    static let literalCases: [(input: String, literal: String)] = [
+        ("plain", "\"plain\""),
+        ("a\"b\\c", #""a\"b\\c""#),
+        ("\\(x)", #""\\(x)""#),
+        ("\"\"\"", #""\"\"\"""#),
+        ("l1\nl2\tt\r", #""l1\nl2\tt\r""#),
+        ("\u{1}\u{7F}\u{2028}\u{2029}\u{202E}", #""\u{1}\u{7F}\u{2028}\u{2029}\u{202E}""#),
+        ("#\"x\"#", ##""#\"x\"#""##),
+        ("é🙂", "\"é🙂\""),
+    ]
+
     @Test func stringLiteralEscapesQuotesBackslashesInterpolationAndControls() {
-        #expect(SwiftStringLiteral.make("plain") == "\"plain\"")
-        #expect(SwiftStringLiteral.make("a\"b\\c") == #""a\"b\\c""#)
-        #expect(SwiftStringLiteral.make("\\(x)") == #""\\(x)""#)
-        #expect(SwiftStringLiteral.make("\"\"\"") == #""\"\"\"""#)
-        #expect(SwiftStringLiteral.make("l1\nl2\tt\r") == #""l1\nl2\tt\r""#)
-        #expect(SwiftStringLiteral.make("\u{1}\u{7F}\u{2028}\u{2029}\u{202E}") == #""\u{1}\u{7F}\u{2028}\u{2029}\u{202E}""#)
-        #expect(SwiftStringLiteral.make("#\"x\"#") == ##""#\"x\"#""##)
-        #expect(SwiftStringLiteral.make("é🙂") == "\"é🙂\"")
+        for (input, literal) in Self.literalCases {
+            #expect(SwiftStringLiteral.make(input) == literal)
+        }
     }
 
     // MARK: Doc comments
 
     @Test func commentSanitiserSplitsEveryKindOfLineBreakAndShowsControls() {
-        #expect(DocCommentText.lines("") == [])
-        #expect(DocCommentText.lines("one") == ["one"])
-        #expect(DocCommentText.lines("a\nb\r\nc\rd\u{2028}e\u{2029}f\u{85}g") == ["a", "b", "c", "d", "e", "f", "g"])
-        #expect(DocCommentText.lines("*/ x\u{7}\u{202E}") == ["*/ x\\u{7}\\u{202E}"])
-        #expect(DocCommentText.lines("trailing   \nnext") == ["trailing", "next"])
+        let cases: [(text: String, lines: [String])] = [
+            ("", []),
+            ("one", ["one"]),
+            ("a\nb\r\nc\rd\u{2028}e\u{2029}f\u{85}g", ["a", "b", "c", "d", "e", "f", "g"]),
+            ("*/ x\u{7}\u{202E}", ["*/ x\\u{7}\\u{202E}"]),
+            ("trailing   \nnext", ["trailing", "next"]),
+        ]
+        for (text, lines) in cases {
+            #expect(DocCommentText.lines(text) == lines)
+        }
     }
 
     @Test func docCommentOfInjectedTextStaysAComment() throws {
@@ -79,41 +90,57 @@ import Testing
 
     @Test func identifierMakerCamelCasesPrefixesDigitsAndEscapesKeywords() {
         var maker = IdentifierMaker()
-        #expect(maker.make("users:read", style: .lowerCamel) == "usersRead")
-        #expect(maker.make("https://www.example.com/auth/admin.directory", style: .lowerCamel) == "httpsWwwExampleComAuthAdminDirectory")
-        #expect(maker.make("2fa", style: .lowerCamel) == "_2fa")
-        #expect(maker.make("", style: .lowerCamel) == "_unnamed")
-        #expect(maker.make("🙂", style: .lowerCamel) == "_unnamed2")
-        #expect(maker.make("default", style: .lowerCamel) == "`default`")
-        #expect(maker.make("class", style: .lowerCamel) == "`class`")
-        #expect(maker.make("self", style: .lowerCamel) == "self_")
-        #expect(maker.make("init", style: .lowerCamel) == "init_")
-        #expect(maker.make("rawValue", style: .lowerCamel) == "rawValue_")
-        #expect(maker.make("Type", style: .upperCamel) == "Type_")
-        #expect(maker.make("api_key", style: .upperCamel) == "ApiKey")
-        #expect(maker.make("READ", style: .lowerCamel) == "read")
+        let cases: [(raw: String, style: IdentifierMaker.Style, identifier: String)] = [
+            ("users:read", .lowerCamel, "usersRead"),
+            ("https://www.example.com/auth/admin.directory", .lowerCamel, "httpsWwwExampleComAuthAdminDirectory"),
+            ("2fa", .lowerCamel, "_2fa"),
+            ("", .lowerCamel, "_unnamed"),
+            ("🙂", .lowerCamel, "_unnamed2"),
+            ("default", .lowerCamel, "`default`"),
+            ("class", .lowerCamel, "`class`"),
+            ("self", .lowerCamel, "self_"),
+            ("init", .lowerCamel, "init_"),
+            ("rawValue", .lowerCamel, "rawValue_"),
+            ("Type", .upperCamel, "Type_"),
+            ("api_key", .upperCamel, "ApiKey"),
+            ("READ", .lowerCamel, "read"),
+        ]
+        for (raw, style, identifier) in cases {
+            #expect(maker.make(raw, style: style) == identifier)
+        }
     }
 
     @Test func identifierMakerGivesCollisionsDeterministicSuffixes() {
         var maker = IdentifierMaker(reserved: ["fields"])
-        #expect(maker.make("users.read", style: .lowerCamel) == "usersRead")
-        #expect(maker.make("users:read", style: .lowerCamel) == "usersRead2")
-        #expect(maker.make("users read", style: .lowerCamel) == "usersRead3")
-        #expect(maker.make("fields", style: .lowerCamel) == "fields2")
-        #expect(maker.make("default", style: .lowerCamel) == "`default`")
-        #expect(maker.make("default", style: .lowerCamel) == "default2")
+        let cases: [(raw: String, style: IdentifierMaker.Style, identifier: String)] = [
+            ("users.read", .lowerCamel, "usersRead"),
+            ("users:read", .lowerCamel, "usersRead2"),
+            ("users read", .lowerCamel, "usersRead3"),
+            ("fields", .lowerCamel, "fields2"),
+            ("default", .lowerCamel, "`default`"),
+            ("default", .lowerCamel, "default2"),
+        ]
+        for (raw, style, identifier) in cases {
+            #expect(maker.make(raw, style: style) == identifier)
+        }
     }
 
     // MARK: Output naming
 
     @Test func outputNamesComeFromFileNamesAndCollisionsAreReported() {
-        #expect(OutputNaming.typeName(forSpecID: "smartsheet_iam") == "SmartsheetIam")
-        #expect(OutputNaming.outputFileName(forSpecPath: "Connectors/zelt.json") == "Zelt.swift")
+        let typeName: String = OutputNaming.typeName(forSpecID: "smartsheet_iam")
+        #expect(typeName == "SmartsheetIam")
+        let fileName: String = OutputNaming.outputFileName(forSpecPath: "Connectors/zelt.json")
+        #expect(fileName == "Zelt.swift")
         let plan = OutputNaming.plan(specPaths: ["a/a_b.json", "b/a__b.json", "c/swift.json", "d/zelt.json"])
-        #expect(plan.outputs.map(\.fileName) == ["AB.swift", "AB.swift", "Swift.swift", "Zelt.swift"])
-        #expect(plan.problems.count == 2)
-        #expect(plan.problems[0].contains("b/a__b.json") && plan.problems[0].contains("a/a_b.json"))
-        #expect(plan.problems[1].contains("reserved"))
+        let fileNames: [String] = plan.outputs.map(\.fileName)
+        #expect(fileNames == ["AB.swift", "AB.swift", "Swift.swift", "Zelt.swift"])
+        let problems: [String] = plan.problems
+        #expect(problems.count == 2)
+        let collision: Bool = problems.first?.contains("b/a__b.json") == true && problems.first?.contains("a/a_b.json") == true
+        #expect(collision)
+        let reserved: Bool = problems.last?.contains("reserved") == true
+        #expect(reserved)
     }
 
     // MARK: Fields and enums
@@ -150,11 +177,13 @@ import Testing
             Self.field("sandbox", .boolean, index: 2, defaultValue: "false"), Self.field("note", .email, index: 3, required: false),
         ]
         let rendered = try Self.declaration("Fields", in: Self.spec(fields: fields))
-        #expect(rendered.contains("public var name: Swift.String\n"))
-        #expect(rendered.contains("public var port: Swift.Int\n"))
-        #expect(rendered.contains("public var sandbox: Swift.Bool\n"))
-        #expect(rendered.contains("public var note: Swift.String?\n"))
-        #expect(rendered.contains("public var token: ConnectorRuntime.Secret\n"))
+        let properties: [String] = [
+            "public var name: Swift.String\n", "public var port: Swift.Int\n", "public var sandbox: Swift.Bool\n",
+            "public var note: Swift.String?\n", "public var token: ConnectorRuntime.Secret\n",
+        ]
+        for property in properties {
+            #expect(rendered.contains(property))
+        }
         #expect(rendered.contains("name: Swift.String,\n        port: Swift.Int = 8443,\n        sandbox: Swift.Bool = false,\n        note: Swift.String? = nil,\n        token: ConnectorRuntime.Secret,\n"))
     }
 

@@ -5,20 +5,37 @@ import Foundation
 import Testing
 
 @Suite struct ReferenceConsumerTests {
-    @Test func apiKeyHeaderCarriesPrefixAndSelectAndDefaultsShapeTheURL() throws {
+    static func apiKeyConfiguration() throws -> ConnectionConfiguration {
         let fields = AcmeApiKey.ApiKey.Fields(domain: "acme.example.com", apiToken: Secret("tok_123"))
-        #expect(fields.apiVersion == .v2)
-        #expect(fields.pageSize == 200)
-        let configuration = try AcmeApiKey.ApiKey.configuration(fields)
-        #expect(configuration.connectorID == "acme_api_key")
-        #expect(configuration.variantID == "api_key")
+        return try AcmeApiKey.ApiKey.configuration(fields)
+    }
+
+    @Test func defaultsFillTheFieldsInitializer() {
+        let fields = AcmeApiKey.ApiKey.Fields(domain: "acme.example.com", apiToken: Secret("tok_123"))
+        let version: AcmeApiKey.ApiKey.Fields.ApiVersion = fields.apiVersion
+        #expect(version == .v2)
+        let pageSize: Int = fields.pageSize
+        #expect(pageSize == 200)
+    }
+
+    @Test func apiKeyConfigurationBuildsURLHeadersAndVerificationFromFields() throws {
+        let configuration = try Self.apiKeyConfiguration()
+        let ids: [String] = [configuration.connectorID, configuration.variantID]
+        #expect(ids == ["acme_api_key", "api_key"])
         guard case .fixed(let url) = configuration.baseURL else {
             Issue.record("expected a fixed base URL")
             return
         }
-        #expect(url.absoluteString == "https://acme.example.com/api/v2")
-        #expect(configuration.headers == [HTTPField(name: "Accept", value: "application/json"), HTTPField(name: "X-Page-Size", value: "200")])
-        #expect(configuration.verification == VerificationRequest(method: "GET", path: "/users?limit=1"))
+        let base: String = url.absoluteString
+        #expect(base == "https://acme.example.com/api/v2")
+        let headers: [HTTPField] = [HTTPField(name: "Accept", value: "application/json"), HTTPField(name: "X-Page-Size", value: "200")]
+        #expect(configuration.headers == headers)
+        let verification = VerificationRequest(method: "GET", path: "/users?limit=1")
+        #expect(configuration.verification == verification)
+    }
+
+    @Test func apiKeyHeaderCarriesThePrefix() throws {
+        let configuration = try Self.apiKeyConfiguration()
         guard case .apiKeyHeader(let header) = configuration.auth else {
             Issue.record("expected an API key header")
             return
@@ -66,18 +83,28 @@ import Testing
         }
     }
 
-    @Test func basicAuthUsesTypedCredentialsAndAnOptionalFieldThrowsWhenATemplateNeedsIt() throws {
+    @Test func basicAuthUsesTypedCredentials() throws {
         let complete = AcmeBasic.Basic.Fields(subdomain: "acme", username: "a@acme.example", password: Secret("pw"), team: "R&D")
         let configuration = try AcmeBasic.Basic.configuration(complete)
         guard case .basic(let username, let password) = configuration.auth else {
             Issue.record("expected Basic")
             return
         }
-        #expect(username.reveal() == "a@acme.example")
-        #expect(password.reveal() == "pw")
-        #expect(configuration.headers == [HTTPField(name: "X-Team", value: "R%26D")])
-        #expect(configuration.verification?.method == "POST")
-        #expect(configuration.verification?.body == Data("{\"ping\":true}".utf8))
+        let revealed: [String] = [username.reveal(), password.reveal()]
+        #expect(revealed == ["a@acme.example", "pw"])
+        let headers: [HTTPField] = [HTTPField(name: "X-Team", value: "R%26D")]
+        #expect(configuration.headers == headers)
+    }
+
+    @Test func postVerificationCarriesTheJSONBody() throws {
+        let complete = AcmeBasic.Basic.Fields(subdomain: "acme", username: "a@acme.example", password: Secret("pw"), team: "x")
+        let verification: VerificationRequest? = try AcmeBasic.Basic.configuration(complete).verification
+        let body = Data("{\"ping\":true}".utf8)
+        let expected = VerificationRequest(method: "POST", path: "/ping", body: body, usesAuth: true)
+        #expect(verification == expected)
+    }
+
+    @Test func anOptionalFieldThrowsWhenATemplateNeedsIt() {
         let missingTeam = AcmeBasic.Basic.Fields(subdomain: "acme", username: "a@acme.example", password: Secret("pw"))
         #expect(throws: ConnectorError.invalidField(key: "team", reason: "is required for this connection")) {
             try AcmeBasic.Basic.configuration(missingTeam)
@@ -135,30 +162,57 @@ import Testing
             Issue.record("expected authorization code")
             return
         }
-        #expect(settings.authorizeURL.absoluteString == "https://acme.hr.acme.example/oauth/authorize")
-        #expect(settings.endpoint.tokenURL.absoluteString == "https://acme.hr.acme.example/oauth/token")
-        #expect(settings.endpoint.revokeURL?.absoluteString == "https://acme.hr.acme.example/oauth/revoke")
-        #expect(settings.refreshURL?.absoluteString == "https://acme.hr.acme.example/oauth/refresh")
+        let urls: [String?] = [
+            settings.authorizeURL.absoluteString, settings.endpoint.tokenURL.absoluteString,
+            settings.endpoint.revokeURL?.absoluteString, settings.refreshURL?.absoluteString,
+        ]
+        let expected: [String?] = [
+            "https://acme.hr.acme.example/oauth/authorize", "https://acme.hr.acme.example/oauth/token",
+            "https://acme.hr.acme.example/oauth/revoke", "https://acme.hr.acme.example/oauth/refresh",
+        ]
+        #expect(urls == expected)
         #expect(settings.pkce == .required)
         #expect(settings.rotatesRefreshToken)
-        #expect(settings.endpoint.client == OAuthClient(id: "cid", secret: Secret("cs"), authentication: .clientSecretPost))
-        #expect(settings.endpoint.scopes == ScopeConfiguration(
-            separator: ",", requested: ["employees:read", "offline_access"], required: ["employees:read"], sendInRequest: true))
-        #expect(settings.endpoint.defaultExpiresIn == 3600)
-        #expect(settings.authorizeParameters == [OAuthParameter(name: "access_type", value: .text("offline"))])
-        #expect(settings.refreshParameters == [OAuthParameter(name: "redirect_uri", value: .redirectURI)])
+    }
+
+    static func authorizationCode() throws -> AuthorizationCodeConfiguration? {
+        let fields = AcmeOauth.Oauth.Fields(subdomain: "acme", clientId: "cid", clientSecret: Secret("cs"))
+        guard case .authorizationCode(let settings) = try AcmeOauth.Oauth.configuration(fields).auth else { return nil }
+        return settings
+    }
+
+    @Test func authorizationCodeClientAndScopesComeFromTheSpec() throws {
+        let settings = try #require(try Self.authorizationCode())
+        let client = OAuthClient(id: "cid", secret: Secret("cs"), authentication: .clientSecretPost)
+        #expect(settings.endpoint.client == client)
+        let scopes = ScopeConfiguration(
+            separator: ",", requested: ["employees:read", "offline_access"], required: ["employees:read"], sendInRequest: true)
+        #expect(settings.endpoint.scopes == scopes)
+        let expires: Int? = settings.endpoint.defaultExpiresIn
+        #expect(expires == 3600)
+    }
+
+    @Test func authorizationCodeParametersIncludeTheRedirectURIMarker() throws {
+        let settings = try #require(try Self.authorizationCode())
+        let authorize: [OAuthParameter] = [OAuthParameter(name: "access_type", value: .text("offline"))]
+        #expect(settings.authorizeParameters == authorize)
+        let refresh: [OAuthParameter] = [OAuthParameter(name: "redirect_uri", value: .redirectURI)]
+        #expect(settings.refreshParameters == refresh)
     }
 
     @Test func scopesAreTypedWithExactRawValues() throws {
-        #expect(AcmeOauth.Oauth.Scope.allCases.map(\.rawValue) == ["employees:read", "employees:write", "offline_access"])
-        #expect(AcmeOauth.Oauth.defaultScopes == [.employeesRead, .offlineAccess])
+        let rawValues: [String] = AcmeOauth.Oauth.Scope.allCases.map(\.rawValue)
+        #expect(rawValues == ["employees:read", "employees:write", "offline_access"])
+        let defaults: [AcmeOauth.Oauth.Scope] = [.employeesRead, .offlineAccess]
+        #expect(AcmeOauth.Oauth.defaultScopes == defaults)
         let configuration = try AcmeOauth.Oauth.configuration(
             .init(subdomain: "acme", clientId: "cid", clientSecret: Secret("cs")), scopes: [.employeesWrite])
         guard case .authorizationCode(let settings) = configuration.auth else {
             Issue.record("expected authorization code")
             return
         }
-        #expect(settings.endpoint.scopes.requested == ["employees:write"])
+        let requested: [String] = settings.endpoint.scopes.requested
+        #expect(requested == ["employees:write"])
     }
 
     @Test func subdomainThatBreaksTheURLIsMisconfiguredNotACrash() {
@@ -174,12 +228,17 @@ import Testing
             Issue.record("expected client credentials and a token-response base URL")
             return
         }
-        #expect(try resolve(["instance_url": "https://na1.crm.acme.example"]).absoluteString
-            == "https://na1.crm.acme.example/services/data/v60.0")
-        #expect(throws: ConnectorError.self) { try resolve([:]) }
-        #expect(settings.endpoint.tokenParameters == [OAuthParameter(name: "audience", value: .text("https%3A%2F%2Fapi.acme.example%2Fx%20y"))])
-        #expect(settings.endpoint.scopes.sendInRequest == false)
-        #expect(settings.endpoint.client.authentication == .clientSecretBasic)
+        let token: [String: String] = ["instance_url": "https://na1.crm.acme.example"]
+        let resolved: String = try resolve(token).absoluteString
+        #expect(resolved == "https://na1.crm.acme.example/services/data/v60.0")
+        let empty: [String: String] = [:]
+        #expect(throws: ConnectorError.self) { try resolve(empty) }
+        let parameters: [OAuthParameter] = [OAuthParameter(name: "audience", value: .text("https%3A%2F%2Fapi.acme.example%2Fx%20y"))]
+        #expect(settings.endpoint.tokenParameters == parameters)
+        let sendsScopes: Bool = settings.endpoint.scopes.sendInRequest
+        #expect(!sendsScopes)
+        let authentication: ClientAuthentication = settings.endpoint.client.authentication
+        #expect(authentication == .clientSecretBasic)
     }
 
     @Test func refreshTokenVariantKeepsTheTokenSecret() throws {
@@ -196,15 +255,28 @@ import Testing
         #expect(url.absoluteString == "https://wd2.acme.example/ccx/api/v1/acme%20corp")
     }
 
-    @Test func catalogListsEveryReferenceConnectorAndFindsThemById() {
-        #expect(ConnectorCatalog.all.map { $0.id } == [
+    @Test func catalogListsEveryReferenceConnector() {
+        let ids: [String] = ConnectorCatalog.all.map { (connector: any ConnectorDefinition.Type) -> String in connector.id }
+        let expected: [String] = [
             "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_oauth", "acme_refresh_token",
             "acme_service_user",
-        ])
-        #expect(ConnectorCatalog.connector(id: "acme_oauth")?.displayName == "Acme HR")
-        #expect(ConnectorCatalog.connector(id: "nope") == nil)
-        #expect(AcmeApiKey.authVariants.map(\.id) == ["api_key", "query_key"])
-        #expect(AcmeApiKey.ApiKey.descriptor.fieldKeys == ["domain", "apiVersion", "apiToken", "pageSize"])
-        #expect(AcmeApiKey.ApiKey.descriptor.type == "apiKey")
+        ]
+        #expect(ids == expected)
+    }
+
+    @Test func catalogFindsConnectorsById() {
+        let name: String? = ConnectorCatalog.connector(id: "acme_oauth")?.displayName
+        #expect(name == "Acme HR")
+        let missing: Bool = ConnectorCatalog.connector(id: "nope") == nil
+        #expect(missing)
+    }
+
+    @Test func descriptorsListVariantsAndFieldKeysInSpecOrder() {
+        let variantIDs: [String] = AcmeApiKey.authVariants.map(\.id)
+        #expect(variantIDs == ["api_key", "query_key"])
+        let keys: [String] = AcmeApiKey.ApiKey.descriptor.fieldKeys
+        #expect(keys == ["domain", "apiVersion", "apiToken", "pageSize"])
+        let type: String = AcmeApiKey.ApiKey.descriptor.type
+        #expect(type == "apiKey")
     }
 }

@@ -61,50 +61,14 @@ struct AuthTranslator {
                 settings.token, slot: .secret, name: "makeToken", local: "token", doc: "The bearer token.", into: &body)
             body.append(.line("return ConnectorRuntime.AuthScheme.bearer(" + token + ")"))
         case .oauth2AuthorizationCode(let settings):
-            extra += try endpointFunctions(settings.common, builders: &builders)
-            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
-            body.append(.line("let authorizeURL: Foundation.URL = try makeAuthorizeURL(fields)"))
-            builders.functions.append(try urlBuilder("makeAuthorizeURL", settings.authorizeURL, doc: "The authorization endpoint.", builders))
-            let refresh = try optionalURL(settings.refreshURL, name: "makeRefreshURL", local: "refreshURL", doc: "The refresh endpoint.", builders: &builders, into: &body)
-            let authorize = try parameters(settings.authorizeParams, name: "makeAuthorizeParameters", doc: "Extra query parameters of the authorize request.", pointer: pointer + "/authorizeParams", builders: &builders)
-            let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
-            extra += [.function(authorize), .function(refreshParameters)]
-            body.append(.line("let authorizeParameters: [ConnectorRuntime.OAuthParameter] = try makeAuthorizeParameters(fields)"))
-            body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
-            body += [
-                .line("let settings: ConnectorRuntime.AuthorizationCodeConfiguration = ConnectorRuntime.AuthorizationCodeConfiguration("),
-                .line("    endpoint: endpoint,"),
-                .line("    authorizeURL: authorizeURL,"),
-                .line("    refreshURL: " + refresh + ","),
-                .line("    pkce: ConnectorRuntime.PKCEPolicy." + settings.pkce.rawValue + ","),
-                .line("    authorizeParameters: authorizeParameters,"),
-                .line("    refreshParameters: refreshParameters,"),
-                .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
-                .line(")"),
-                .line("return ConnectorRuntime.AuthScheme.authorizationCode(settings)"),
-            ]
+            extra += try authorizationCode(settings, builders: &builders, into: &body)
         case .oauth2ClientCredentials(let settings):
             extra += try endpointFunctions(settings.common, builders: &builders)
             body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
             body.append(.line("let settings: ConnectorRuntime.ClientCredentialsConfiguration = ConnectorRuntime.ClientCredentialsConfiguration(endpoint: endpoint)"))
             body.append(.line("return ConnectorRuntime.AuthScheme.clientCredentials(settings)"))
         case .oauth2RefreshToken(let settings):
-            extra += try endpointFunctions(settings.common, builders: &builders)
-            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
-            let token = try builders.value(
-                settings.refreshToken, slot: .secret, name: "makeRefreshToken", local: "refreshToken", doc: "The long-lived refresh token.", into: &body)
-            let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
-            extra.append(.function(refreshParameters))
-            body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
-            body += [
-                .line("let settings: ConnectorRuntime.RefreshTokenConfiguration = ConnectorRuntime.RefreshTokenConfiguration("),
-                .line("    endpoint: endpoint,"),
-                .line("    refreshToken: " + token + ","),
-                .line("    refreshParameters: refreshParameters,"),
-                .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
-                .line(")"),
-                .line("return ConnectorRuntime.AuthScheme.refreshToken(settings)"),
-            ]
+            extra += try refreshToken(settings, builders: &builders, into: &body)
         }
         var parameters = [fieldsParameter]
         if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
@@ -113,6 +77,60 @@ struct AuthTranslator {
             name: "makeAuth", parameters: parameters, throwsClause: SwiftNames.throwsClause,
             returnType: "ConnectorRuntime.AuthScheme", body: body)
         return [.function(makeAuth)] + extra
+    }
+
+    func authorizationCode(
+        _ settings: OAuth2AuthorizationCode, builders: inout BuilderSet, into body: inout [SwiftStatement]
+    ) throws(GenerationError) -> [SwiftDeclaration] {
+        let pointer = variantPointer
+        var extra: [SwiftDeclaration] = []
+        extra += try endpointFunctions(settings.common, builders: &builders)
+        body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+        body.append(.line("let authorizeURL: Foundation.URL = try makeAuthorizeURL(fields)"))
+        builders.functions.append(try urlBuilder("makeAuthorizeURL", settings.authorizeURL, doc: "The authorization endpoint.", builders))
+        let refresh = try optionalURL(settings.refreshURL, name: "makeRefreshURL", local: "refreshURL", doc: "The refresh endpoint.", builders: &builders, into: &body)
+        let authorize = try parameters(settings.authorizeParams, name: "makeAuthorizeParameters", doc: "Extra query parameters of the authorize request.", pointer: pointer + "/authorizeParams", builders: &builders)
+        let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
+        extra += [.function(authorize), .function(refreshParameters)]
+        body.append(.line("let authorizeParameters: [ConnectorRuntime.OAuthParameter] = try makeAuthorizeParameters(fields)"))
+        body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+        body += [
+            .line("let settings: ConnectorRuntime.AuthorizationCodeConfiguration = ConnectorRuntime.AuthorizationCodeConfiguration("),
+            .line("    endpoint: endpoint,"),
+            .line("    authorizeURL: authorizeURL,"),
+            .line("    refreshURL: " + refresh + ","),
+            .line("    pkce: ConnectorRuntime.PKCEPolicy." + settings.pkce.rawValue + ","),
+            .line("    authorizeParameters: authorizeParameters,"),
+            .line("    refreshParameters: refreshParameters,"),
+            .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
+            .line(")"),
+            .line("return ConnectorRuntime.AuthScheme.authorizationCode(settings)"),
+        ]
+        return extra
+    }
+
+    func refreshToken(
+        _ settings: OAuth2RefreshToken, builders: inout BuilderSet, into body: inout [SwiftStatement]
+    ) throws(GenerationError) -> [SwiftDeclaration] {
+        let pointer = variantPointer
+        var extra: [SwiftDeclaration] = []
+        extra += try endpointFunctions(settings.common, builders: &builders)
+        body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+        let token = try builders.value(
+            settings.refreshToken, slot: .secret, name: "makeRefreshToken", local: "refreshToken", doc: "The long-lived refresh token.", into: &body)
+        let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
+        extra.append(.function(refreshParameters))
+        body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+        body += [
+            .line("let settings: ConnectorRuntime.RefreshTokenConfiguration = ConnectorRuntime.RefreshTokenConfiguration("),
+            .line("    endpoint: endpoint,"),
+            .line("    refreshToken: " + token + ","),
+            .line("    refreshParameters: refreshParameters,"),
+            .line("    rotatesRefreshToken: " + (settings.rotatesRefreshToken ? "true" : "false")),
+            .line(")"),
+            .line("return ConnectorRuntime.AuthScheme.refreshToken(settings)"),
+        ]
+        return extra
     }
 
     var scopesArgument: String { hasScopeEnum ? ", scopes: scopes" : "" }
