@@ -12,17 +12,22 @@ import Testing
         try await body(server)
     }
 
+    private static func basicChallenge(_ request: LocalHTTPServer.Request) -> LocalHTTPServer.Response {
+        let headers: [(String, String)] = [("WWW-Authenticate", #"Basic realm="token""#), ("Content-Type", "application/json")]
+        return LocalHTTPServer.Response(status: 401, headers: headers, body: Data(#"{"error":"invalid_client"}"#.utf8))
+    }
+
     @Test func a401WithBasicChallengeReturnsInsteadOfHanging() async throws {
-        try await withServer({ _ in
-            .init(status: 401, headers: [("WWW-Authenticate", #"Basic realm="token""#), ("Content-Type", "application/json")],
-                  body: Data(#"{"error":"invalid_client"}"#.utf8))
-        }) { server in
-            let start = Date()
-            let response = try await transport.send(HTTPRequest(url: server.url("/token"), headers: ["Authorization": "Basic eDp5"], timeout: 5))
-            #expect(response.status == 401)
-            #expect(response.headers["www-authenticate"]?.hasPrefix("Basic") == true)
-            #expect(Date().timeIntervalSince(start) < 4)
-        }
+        let server = try LocalHTTPServer(Self.basicChallenge)
+        defer { server.stop() }
+        let start = Date()
+        let request = HTTPRequest(url: server.url("/token"), headers: ["Authorization": "Basic eDp5"], timeout: 5)
+        let response: HTTPResponse = try await transport.send(request)
+        let challenge: String = response.headers["www-authenticate"] ?? ""
+        let elapsed: TimeInterval = Date().timeIntervalSince(start)
+        #expect(response.status == 401)
+        #expect(challenge.hasPrefix("Basic"))
+        #expect(elapsed < 4)
     }
 
     @Test func theDeadlineIsEnforced() async throws {
