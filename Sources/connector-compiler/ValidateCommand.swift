@@ -43,8 +43,7 @@ enum ValidateCommand: Subcommand {
         var unreadable = missing
         var set = SpecSetValidator(buildsModels: false)
         var diagnostics: [Diagnostic] = []
-        for file in files {
-            let result = set.load(contentsOf: file)
+        for result in set.load(contentsOf: files) {
             if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) { unreadable = true }
             diagnostics += result.diagnostics
         }

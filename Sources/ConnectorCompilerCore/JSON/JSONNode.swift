@@ -47,34 +47,64 @@ public struct JSONNode: Sendable, Hashable {
     public var position: SourcePosition
     /// RFC 6901 pointer to this value, segments escaped (`~` as `~0`, `/` as `~1`); the root is `""`.
     ///
-    /// Built on demand from a path shared with the parent node, so a long key above many values
-    /// is stored once, not once per value (which would make reading quadratic in memory).
+    /// Built on demand from the parent's path (shared by all siblings) and this value's own
+    /// token, so a long key above many values is stored once, not once per value (which would
+    /// make reading quadratic in memory), and leaves allocate nothing for their pointer.
     public var pointer: JSONPointer {
-        get { path.rendered }
-        set { path = JSONPointerPath(parent: nil, token: newValue) }
+        get {
+            guard let parentPath else { return token }
+            return parentPath.rendered + "/" + token
+        }
+        set {
+            parentPath = nil
+            token = newValue
+        }
     }
 
-    /// The pointer as a chain of escaped tokens shared with the ancestors.
-    var path: JSONPointerPath
+    /// The path of the enclosing object or array (`nil` for the root, or after `pointer` is set).
+    var parentPath: JSONPointerPath?
+    /// The escaped reference token under `parentPath`, or the whole pointer when there is no parent.
+    var token: String
 
     /// Creates a node.
     public init(value: Value, position: SourcePosition, pointer: JSONPointer) {
         self.value = value
         self.position = position
-        self.path = JSONPointerPath(parent: nil, token: pointer)
+        self.parentPath = nil
+        self.token = pointer
     }
 
-    init(value: Value, position: SourcePosition, path: JSONPointerPath) {
+    init(value: Value, position: SourcePosition, parent: JSONPointerPath?, token: String) {
         self.value = value
         self.position = position
-        self.path = path
+        self.parentPath = parent
+        self.token = token
+    }
+
+    /// This node's path, for its children.
+    var path: JSONPointerPath {
+        JSONPointerPath(parent: parentPath, token: token)
+    }
+
+    /// Nodes are equal when their values, positions and pointers are.
+    public static func == (lhs: JSONNode, rhs: JSONNode) -> Bool {
+        lhs.value == rhs.value && lhs.position == rhs.position && lhs.pointer == rhs.pointer
+    }
+
+    /// Hashes the value, position and pointer.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(value)
+        hasher.combine(position)
+        hasher.combine(pointer)
     }
 
     /// The value of the member named `key` when this is an object that has one, else `nil`.
     public subscript(key: String) -> JSONNode? {
         guard case .object(let members) = value else { return nil }
         // Keys compare by Unicode scalars, as the reader does, not by canonical equivalence.
-        return members.first { $0.key.unicodeScalars.elementsEqual(key.unicodeScalars) }?.value
+        // Equal scalars are equal UTF-8 bytes, so the byte count rules out most keys at once.
+        let count = key.utf8.count
+        return members.first { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }?.value
     }
 
     /// The JSON type name as a person would say it: `object`, `array`, `string`, `number`,

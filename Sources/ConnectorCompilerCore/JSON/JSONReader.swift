@@ -94,16 +94,24 @@ private struct JSONParser {
             cursorLine = 1
             cursorColumn = 1
         }
-        while cursorOffset < offset {
-            let byte = bytes[cursorOffset]
-            if byte == Byte.newline {
-                cursorLine += 1
-                cursorColumn = 1
-            } else if byte & 0xC0 != 0x80 {
-                cursorColumn += 1
-            }
-            cursorOffset += 1
+        guard cursorOffset < offset else {
+            return SourcePosition(line: cursorLine, column: cursorColumn, offset: offset)
         }
+        var line = cursorLine
+        var column = cursorColumn
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer[cursorOffset..<offset] {
+                if byte == Byte.newline {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+        }
+        cursorOffset = offset
+        cursorLine = line
+        cursorColumn = column
         return SourcePosition(line: cursorLine, column: cursorColumn, offset: offset)
     }
 
@@ -227,7 +235,7 @@ private struct JSONParser {
                 "json-empty", "the input is empty or only whitespace; write a JSON value such as {}",
                 at: bytes.count)
         }
-        let root = try parseValue(path: JSONPointerPath(parent: nil, token: ""), depth: 0, in: nil)
+        let root = try parseValue(parent: nil, token: "", depth: 0, in: nil)
         try skipWhitespace()
         if index < bytes.count {
             if bytes[index] >= 0x80, let utf8Error = utf8Error(at: index) { throw utf8Error }
@@ -254,7 +262,9 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseValue(path: JSONPointerPath, depth: Int, in container: OpenContainer?) throws(JSONReadError)
+    /// Reads the value at `index`, whose pointer is `token` under `parent`.
+    mutating func parseValue(parent: JSONPointerPath?, token: String, depth: Int, in container: OpenContainer?)
+        throws(JSONReadError)
         -> JSONNode
     {
         guard index < bytes.count else { throw endOfInput(in: container) }
@@ -262,15 +272,15 @@ private struct JSONParser {
         let byte = bytes[start]
         switch byte {
         case Byte.openBrace:
-            return try parseObject(path: path, depth: depth + 1)
+            return try parseObject(parent: parent, token: token, depth: depth + 1)
         case Byte.openBracket:
-            return try parseArray(path: path, depth: depth + 1)
+            return try parseArray(parent: parent, token: token, depth: depth + 1)
         case Byte.quote:
             let position = position(at: start)
-            return JSONNode(value: .string(try parseString()), position: position, path: path)
+            return JSONNode(value: .string(try parseString()), position: position, parent: parent, token: token)
         case Byte.minus, Byte.zero...Byte.nine:
             let position = position(at: start)
-            return JSONNode(value: .number(try parseNumber()), position: position, path: path)
+            return JSONNode(value: .number(try parseNumber()), position: position, parent: parent, token: token)
         case Byte.plus:
             throw error(
                 "json-leading-plus", "numbers cannot start with '+'; remove the '+'", at: start)
@@ -284,7 +294,7 @@ private struct JSONParser {
                 at: start)
         case _ where Byte.isLetter(byte):
             let position = position(at: start)
-            return JSONNode(value: try parseWord(), position: position, path: path)
+            return JSONNode(value: try parseWord(), position: position, parent: parent, token: token)
         default:
             throw unexpected(
                 "json-unexpected-character",
@@ -505,7 +515,7 @@ private struct JSONParser {
         return value
     }
 
-    mutating func parseObject(path: JSONPointerPath, depth: Int) throws(JSONReadError) -> JSONNode {
+    mutating func parseObject(parent: JSONPointerPath?, token: String, depth: Int) throws(JSONReadError) -> JSONNode {
         let open = index
         let position = position(at: open)
         if depth > maxDepth {
@@ -516,11 +526,14 @@ private struct JSONParser {
         let container = OpenContainer(isObject: true, offset: open)
         index += 1
         var members: [JSONMember] = []
+        let path = JSONPointerPath(parent: parent, token: token)
+        // Duplicate keys: a linear scan while the object is small (no hashing or key copies),
+        // a dictionary of UTF-8 keys once it has `Self.smallObject` members.
         var seen: [[UInt8]: SourcePosition] = [:]
         try skipWhitespace()
         if index < bytes.count, bytes[index] == Byte.closeBrace {
             index += 1
-            return JSONNode(value: .object([]), position: position, path: path)
+            return JSONNode(value: .object([]), position: position, parent: parent, token: token)
         }
         while true {
             guard index < bytes.count else { throw endOfInput(in: container) }
@@ -541,13 +554,11 @@ private struct JSONParser {
             }
             let keyPosition = self.position(at: keyStart)
             let key = try parseString()
-            let keyScalars = Array(key.utf8)
-            if let first = seen[keyScalars] {
+            if let first = Self.firstPosition(of: key, in: members, seen: &seen, adding: keyPosition) {
                 throw error(
                     "json-duplicate-key",
                     "duplicate key '\(key)' (first defined at \(first)); remove one of them", at: keyStart)
             }
-            seen[keyScalars] = keyPosition
             try skipWhitespace()
             guard index < bytes.count else { throw endOfInput(in: container) }
             guard bytes[index] == Byte.colon else {
@@ -555,15 +566,14 @@ private struct JSONParser {
             }
             index += 1
             try skipWhitespace()
-            let value = try parseValue(
-                path: path.appending(Self.escapedPointerToken(key)), depth: depth, in: container)
+            let value = try parseValue(parent: path, token: Self.escapedPointerToken(key), depth: depth, in: container)
             members.append(JSONMember(key: key, keyPosition: keyPosition, value: value))
             try skipWhitespace()
             guard index < bytes.count else { throw endOfInput(in: container) }
             let next = bytes[index]
             if next == Byte.closeBrace {
                 index += 1
-                return JSONNode(value: .object(members), position: position, path: path)
+                return JSONNode(value: .object(members), position: position, parent: parent, token: token)
             }
             if next == Byte.comma {
                 let comma = index
@@ -583,7 +593,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func parseArray(path: JSONPointerPath, depth: Int) throws(JSONReadError) -> JSONNode {
+    mutating func parseArray(parent: JSONPointerPath?, token: String, depth: Int) throws(JSONReadError) -> JSONNode {
         let open = index
         let position = position(at: open)
         if depth > maxDepth {
@@ -594,20 +604,21 @@ private struct JSONParser {
         let container = OpenContainer(isObject: false, offset: open)
         index += 1
         var elements: [JSONNode] = []
+        let path = JSONPointerPath(parent: parent, token: token)
         try skipWhitespace()
         if index < bytes.count, bytes[index] == Byte.closeBracket {
             index += 1
-            return JSONNode(value: .array([]), position: position, path: path)
+            return JSONNode(value: .array([]), position: position, parent: parent, token: token)
         }
         while true {
-            let element = try parseValue(path: path.appending(String(elements.count)), depth: depth, in: container)
+            let element = try parseValue(parent: path, token: String(elements.count), depth: depth, in: container)
             elements.append(element)
             try skipWhitespace()
             guard index < bytes.count else { throw endOfInput(in: container) }
             let next = bytes[index]
             if next == Byte.closeBracket {
                 index += 1
-                return JSONNode(value: .array(elements), position: position, path: path)
+                return JSONNode(value: .array(elements), position: position, parent: parent, token: token)
             }
             if next == Byte.comma {
                 let comma = index
@@ -628,6 +639,31 @@ private struct JSONParser {
             }
             throw unexpected("json-unexpected-character", "expected ',' or ']' after an array element", at: index)
         }
+    }
+
+    /// Objects up to this many members find duplicate keys by a linear scan.
+    static let smallObject = 16
+
+    /// The key position of the member named `key` (compared by UTF-8 bytes) when there is one;
+    /// otherwise records `key` at `position` in `seen` (used once the object is large) and
+    /// returns `nil`.
+    static func firstPosition(
+        of key: String, in members: [JSONMember], seen: inout [[UInt8]: SourcePosition], adding position: SourcePosition
+    ) -> SourcePosition? {
+        if members.count < smallObject {
+            let count = key.utf8.count
+            for member in members where member.key.utf8.count == count && member.key.utf8.elementsEqual(key.utf8) {
+                return member.keyPosition
+            }
+            return nil
+        }
+        if seen.isEmpty {
+            for member in members { seen[Array(member.key.utf8)] = member.keyPosition }
+        }
+        let bytes = Array(key.utf8)
+        if let first = seen[bytes] { return first }
+        seen[bytes] = position
+        return nil
     }
 
     /// Escapes one reference token for a JSON pointer (RFC 6901): `~` becomes `~0`, `/` becomes `~1`.

@@ -115,9 +115,9 @@ struct SemanticValidator {
 
         var regex: NSRegularExpression?
         if let patternNode = field["pattern"], let pattern = patternNode.stringValue, !pattern.isEmpty {
-            do {
-                regex = try NSRegularExpression(pattern: pattern)
-            } catch {
+            if let compiled = RegexCache.shared.regex(for: pattern) {
+                regex = compiled
+            } else {
                 collector.error("pattern-invalid", "'pattern' of field '\(info.key)' is not a valid regular expression",
                                 at: patternNode.position, pointer: patternNode.pointer)
             }
@@ -170,9 +170,17 @@ struct SemanticValidator {
     }
 
     static func looksSecret(_ text: String) -> Bool {
+        // ASCII text (nearly every key and label) is searched byte by byte; other text goes
+        // through Unicode lowercasing and Foundation's search, where lowercasing can make ASCII
+        // out of non-ASCII (the Kelvin sign becomes "k").
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return secretWordBytes.contains { ASCIISearch.contains(text.utf8, $0, ignoringCase: true) }
+        }
         let lowered = text.lowercased()
         return secretWords.contains { lowered.contains($0) }
     }
+
+    private static let secretWordBytes: [[UInt8]] = secretWords.map { Array($0.utf8) }
 
     static func wholeMatch(_ regex: NSRegularExpression, _ text: String) -> Bool {
         let range = NSRange(text.startIndex..., in: text)
@@ -383,11 +391,19 @@ struct SemanticValidator {
             collector.error(
                 "scope-separator", "a scope name contains whitespace", hint: "list each scope as its own string",
                 at: node.position, pointer: node.pointer)
-        } else if name.contains(separator) {
+        } else if Self.contains(name, separator) {
             collector.error(
                 "scope-separator", "a scope name contains the separator \(quoted(separator))",
                 hint: "list each scope as its own string", at: node.position, pointer: node.pointer)
         }
+    }
+
+    /// Whether `text` contains `part`: bytewise for ASCII strings, else Foundation's search.
+    static func contains(_ text: String, _ part: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) && part.utf8.allSatisfy({ $0 < 0x80 }) && !part.isEmpty {
+            return ASCIISearch.contains(text.utf8, Array(part.utf8), ignoringCase: false)
+        }
+        return text.contains(part)
     }
 
     // MARK: - Templates
@@ -532,17 +548,80 @@ struct SemanticValidator {
         checkURL(node, sample: text, label: label)
     }
 
+    /// `checkURL` for an all-ASCII sample, on bytes: the same checks without `Character`
+    /// iteration. (In ASCII every character is one byte, except CR LF, which is neither a
+    /// delimiter nor a URL character either way.)
+    private mutating func checkASCIIURL(_ node: JSONNode, bytes: [UInt8], schemeLength: Int, label: String) {
+        let start = schemeLength + 3
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
+              bytes[end] != UInt8(ascii: "#") {
+            end += 1
+        }
+        var hostStart = start
+        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) {
+            collector.warning(
+                "url-credentials", "\(label) contains credentials before '@'",
+                hint: "remove them and send credentials through the auth variant", at: node.position,
+                pointer: node.pointer)
+            hostStart = at + 1
+        }
+        var hostEnd = end
+        if hostStart < end, bytes[hostStart] == UInt8(ascii: "[") {
+            if let close = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: "]")) { hostEnd = close + 1 }
+        } else if let colon = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: ":")) {
+            hostEnd = colon
+        }
+        let host = bytes[hostStart..<hostEnd]
+        guard !host.isEmpty, Self.isValidASCIIHost(host),
+              bytes.allSatisfy({ Self.isURLScalar(Unicode.Scalar($0)) }) else {
+            collector.error("url-invalid", "\(label) is not a valid absolute URL",
+                            hint: "check for spaces or a missing host", at: node.position, pointer: node.pointer)
+            return
+        }
+        if schemeLength == 4 {
+            let lowered = String(decoding: host.map { ASCIISearch.lower($0, true) }, as: UTF8.self)
+            if !Self.loopbackHosts.contains(lowered) {
+                collector.error(
+                    "url-insecure", "\(label) must use https",
+                    hint: "http is allowed only for localhost, 127.0.0.1 and [::1]", at: node.position,
+                    pointer: node.pointer)
+            }
+        }
+    }
+
+    /// `isValidHost` for ASCII bytes.
+    static func isValidASCIIHost(_ host: ArraySlice<UInt8>) -> Bool {
+        if host.first == UInt8(ascii: "[") {
+            return host.last == UInt8(ascii: "]") && host.count > 2
+                && host.dropFirst().dropLast().allSatisfy { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") || Unicode.Scalar($0).properties.isASCIIHexDigit }
+        }
+        return host.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "%"): true
+            default: false
+            }
+        } && host.first != UInt8(ascii: ".") && host.first != UInt8(ascii: "-")
+    }
+
     /// Checks scheme, host and user information of `sample` (a URL with placeholders replaced).
     private mutating func checkURL(_ node: JSONNode, sample: String, label: String) {
-        let lowered = sample.lowercased()
+        // No non-ASCII character lowercases to a letter of "https://", so an ASCII
+        // case-insensitive prefix test is the same as testing the lowercased string.
         let scheme: String
-        if lowered.hasPrefix("https://") {
+        if ASCIISearch.hasPrefix(sample.utf8, "https://") {
             scheme = "https"
-        } else if lowered.hasPrefix("http://") {
+        } else if ASCIISearch.hasPrefix(sample.utf8, "http://") {
             scheme = "http"
         } else {
             collector.error("url-invalid", "\(label) must be an absolute URL starting with 'https://'",
                             at: node.position, pointer: node.pointer)
+            return
+        }
+        if sample.utf8.allSatisfy({ $0 < 0x80 }) {
+            checkASCIIURL(node, bytes: Array(sample.utf8), schemeLength: scheme.count, label: label)
             return
         }
         let rest = sample.dropFirst(scheme.count + 3)
@@ -570,5 +649,65 @@ struct SemanticValidator {
                 "url-insecure", "\(label) must use https",
                 hint: "http is allowed only for localhost, 127.0.0.1 and [::1]", at: node.position, pointer: node.pointer)
         }
+    }
+}
+
+/// Byte-level searches over ASCII, for the hot paths of the validator.
+enum ASCIISearch {
+    /// Whether `bytes` contains `needle`; with `ignoringCase`, `needle` must be lowercase and
+    /// ASCII letters in `bytes` match either case.
+    static func contains(_ bytes: String.UTF8View, _ needle: [UInt8], ignoringCase: Bool) -> Bool {
+        guard let first = needle.first else { return true }
+        let haystack = Array(bytes)
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            guard lower(haystack[start], ignoringCase) == first else { continue }
+            var offset = 1
+            while offset < needle.count, lower(haystack[start + offset], ignoringCase) == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
+    }
+
+    /// Whether `bytes` starts with the lowercase ASCII `prefix`, ignoring ASCII case.
+    static func hasPrefix(_ bytes: String.UTF8View, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        var index = bytes.startIndex
+        for offset in 0..<count {
+            guard index != bytes.endIndex, lower(bytes[index], true) == prefix.utf8Start[offset] else { return false }
+            index = bytes.index(after: index)
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8, _ ignoringCase: Bool) -> UInt8 {
+        ignoringCase && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+}
+
+/// Compiled field patterns, shared by every spec of the process: a repository's specs repeat the
+/// same few patterns, and compiling one costs far more than validating a whole spec. Invalid
+/// patterns are remembered too. Bounded, so hostile input cannot grow it without limit.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private static let capacity = 512
+    private let lock = NSLock()
+    private var entries: [String: NSRegularExpression?] = [:]
+
+    /// The compiled `pattern`, or `nil` when it is not a valid regular expression.
+    func regex(for pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        if let entry = entries[pattern] {
+            lock.unlock()
+            return entry
+        }
+        lock.unlock()
+        let compiled = try? NSRegularExpression(pattern: pattern)
+        lock.lock()
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[pattern] = .some(compiled)
+        lock.unlock()
+        return compiled
     }
 }

@@ -29,6 +29,7 @@ public enum SpecLoader {
     /// Reads the file at `path` and loads it; an unreadable file gives one error with rule
     /// `file-unreadable`.
     public static func load(contentsOf path: String) -> SpecLoadResult {
+        if let bytes = FileBytes.contents(ofFile: path) { return load(bytes: bytes, file: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             let diagnostic = Diagnostic(
                 severity: .error, rule: "file-unreadable", message: "cannot read the file",
@@ -73,19 +74,69 @@ public struct SpecSetValidator: Sendable {
 
     /// Loads one file (as `SpecLoader.load(contentsOf:)`) and remembers its id.
     public mutating func load(contentsOf path: String) -> SpecLoadResult {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return SpecLoader.load(contentsOf: path)
-        }
-        return load(bytes: [UInt8](data), file: path)
+        remember(Self.loadFile(path, buildModel: buildsModels))
     }
 
     /// Loads one spec from memory (as `SpecLoader.load(bytes:file:)`) and remembers its id.
     public mutating func load(bytes: [UInt8], file: String) -> SpecLoadResult {
-        guard let root = try? JSONReader.read(bytes) else { return SpecLoader.load(bytes: bytes, file: file) }
-        if let idNode = root["id"], let id = idNode.stringValue, !id.isEmpty {
-            ids.append((file, id, idNode.position, idNode.pointer))
+        remember(Self.loadBytes(bytes, file: file, buildModel: buildsModels))
+    }
+
+    /// Loads many files, on every processor core when there are enough of them, and remembers
+    /// their ids. The results, and the ids for ``crossFileDiagnostics()``, are in the order of
+    /// `paths`: the same as calling ``load(contentsOf:)`` for each path in turn.
+    public mutating func load(contentsOf paths: [String]) -> [SpecLoadResult] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, paths.count / Self.filesPerWorker)
+        guard workers > 1 else { return paths.map { load(contentsOf: $0) } }
+        let buildModel = buildsModels
+        let buffer = UnsafeMutableBufferPointer<Loaded?>.allocate(capacity: paths.count)
+        buffer.initialize(repeating: nil)
+        defer {
+            buffer.deinitialize()
+            buffer.deallocate()
         }
-        return SpecLoader.validate(root: root, source: bytes, file: file, buildModel: buildsModels)
+        // Each worker writes only its own indices (i % workers == worker).
+        nonisolated(unsafe) let output = buffer
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < paths.count {
+                output[index] = Self.loadFile(paths[index], buildModel: buildModel)
+                index += workers
+            }
+        }
+        return buffer.map { remember($0!) }
+    }
+
+    /// Fewer files than this per core are loaded on one thread.
+    private static let filesPerWorker = 16
+
+    /// One loaded spec and the id it declares.
+    private struct Loaded {
+        var result: SpecLoadResult
+        var id: (file: String, id: String, position: SourcePosition, pointer: JSONPointer)?
+    }
+
+    private mutating func remember(_ loaded: Loaded) -> SpecLoadResult {
+        if let id = loaded.id { ids.append(id) }
+        return loaded.result
+    }
+
+    private static func loadFile(_ path: String, buildModel: Bool) -> Loaded {
+        guard let bytes = FileBytes.contents(ofFile: path) else {
+            return Loaded(result: SpecLoader.load(contentsOf: path), id: nil)
+        }
+        return loadBytes(bytes, file: path, buildModel: buildModel)
+    }
+
+    private static func loadBytes(_ bytes: [UInt8], file: String, buildModel: Bool) -> Loaded {
+        guard let root = try? JSONReader.read(bytes) else {
+            return Loaded(result: SpecLoader.load(bytes: bytes, file: file), id: nil)
+        }
+        var id: (file: String, id: String, position: SourcePosition, pointer: JSONPointer)?
+        if let idNode = root["id"], let text = idNode.stringValue, !text.isEmpty {
+            id = (file, text, idNode.position, idNode.pointer)
+        }
+        return Loaded(result: SpecLoader.validate(root: root, source: bytes, file: file, buildModel: buildModel), id: id)
     }
 
     /// Errors for connector ids used by more than one of the loaded files, at each later use.
@@ -103,5 +154,36 @@ public struct SpecSetValidator: Sendable {
             }
         }
         return diagnostics
+    }
+}
+
+/// Reads a whole regular file with one `read` call into a byte array (no `Data` in between).
+enum FileBytes {
+    /// The file's bytes, or `nil` when it cannot be opened or read this way (the caller then
+    /// falls back to Foundation, which also reports the error).
+    static func contents(ofFile path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
+            var total = 0
+            while total < size {
+                let got = read(descriptor, buffer.baseAddress! + total, size - total)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if got == 0 { break }
+                total += got
+            }
+            count = total
+        }
+        if failed { return nil }
+        return bytes
     }
 }

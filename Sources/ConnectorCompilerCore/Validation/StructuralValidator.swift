@@ -23,75 +23,75 @@ struct StructuralValidator {
 
     /// Checks one value; `required` is `true` for a required key, `false` for an optional one and
     /// `nil` for array items and map values (it only shapes the hint for `null`).
-    private mutating func check(_ node: JSONNode, kind: ValueKind, label: String, required: Bool? = nil) {
+    private mutating func check(_ node: JSONNode, kind: ValueKind, label: @autoclosure () -> String, required: Bool? = nil) {
         if case .null = node.value {
             let hint = switch required {
             case true?: "give it a value"
             case false?: "leave the key out if it has no value"
             case nil: "remove it"
             }
-            collector.error("null-value", "\(label) is null; null is never a valid value", hint: hint,
+            collector.error("null-value", "\(label()) is null; null is never a valid value", hint: hint,
                             at: node.position, pointer: node.pointer)
             return
         }
         switch kind {
         case .string(let pattern, let allowEmpty):
-            guard let text = expectString(node, label: label, allowEmpty: allowEmpty) else { return }
+            guard let text = expectString(node, label: label(), allowEmpty: allowEmpty) else { return }
             if let pattern, !text.isEmpty, !Self.matches(text, pattern.regex) {
-                collector.error(pattern.rule, "\(label) must \(pattern.requirement)", at: node.position,
+                collector.error(pattern.rule, "\(label()) must \(pattern.requirement)", at: node.position,
                                 pointer: node.pointer)
             }
         case .template, .url:
-            _ = expectString(node, label: label, allowEmpty: false)
+            _ = expectString(node, label: label(), allowEmpty: false)
         case .integer(let minimum):
             guard case .number = node.value, let value = node.intValue else {
-                wrongKind(node, label: label, expected: "an integer")
+                wrongKind(node, label: label(), expected: "an integer")
                 return
             }
             if value < minimum {
-                collector.error("out-of-range", "\(label) must be at least \(minimum)", at: node.position,
+                collector.error("out-of-range", "\(label()) must be at least \(minimum)", at: node.position,
                                 pointer: node.pointer)
             }
         case .boolean:
-            if node.boolValue == nil { wrongKind(node, label: label, expected: "true or false") }
+            if node.boolValue == nil { wrongKind(node, label: label(), expected: "true or false") }
         case .constant(let expected):
             if node.intValue != expected {
                 collector.error(
-                    "spec-version", "\(label) must be \(expected)",
+                    "spec-version", "\(label()) must be \(expected)",
                     hint: "this compiler reads format version \(expected) only", at: node.position,
                     pointer: node.pointer)
             }
         case .enumeration(let allowed):
-            guard let text = expectString(node, label: label, allowEmpty: true) else { return }
+            guard let text = expectString(node, label: label(), allowEmpty: true) else { return }
             if !allowed.contains(text) {
                 collector.error(
                     "invalid-value",
-                    "\(label) must be one of \(allowed.map(quoted).joined(separator: ", "))",
+                    "\(label()) must be one of \(allowed.map(quoted).joined(separator: ", "))",
                     hint: Suggestion.didYouMean(text, in: allowed), at: node.position, pointer: node.pointer)
             }
         case .array(let element, let minItems):
             guard let elements = node.arrayValue else {
-                wrongKind(node, label: label, expected: "an array")
+                wrongKind(node, label: label(), expected: "an array")
                 return
             }
             if elements.count < minItems {
                 collector.error(
-                    "empty-array", "\(label) must have at least \(minItems == 1 ? "one item" : "\(minItems) items")",
+                    "empty-array", "\(label()) must have at least \(minItems == 1 ? "one item" : "\(minItems) items")",
                     at: node.position, pointer: node.pointer)
             }
             for item in elements {
-                check(item, kind: element, label: "each item of \(label)")
+                check(item, kind: element, label: "each item of \(label())")
             }
         case .object(let name):
-            checkObject(node, kind: SpecFormat.objectKind(name), label: label)
+            checkObject(node, kind: SpecFormat.objectKind(name), label: label())
         case .templateMap:
             guard let members = node.members else {
-                wrongKind(node, label: label, expected: "an object of names and templates")
+                wrongKind(node, label: label(), expected: "an object of names and templates")
                 return
             }
             for member in members {
                 if member.key.isEmpty {
-                    collector.error("empty-string", "a name in \(label) is empty", at: member.keyPosition,
+                    collector.error("empty-string", "a name in \(label()) is empty", at: member.keyPosition,
                                     pointer: member.value.pointer)
                 }
                 check(member.value, kind: .template(url: false), label: "'\(member.key)'")
@@ -99,7 +99,7 @@ struct StructuralValidator {
         case .scalar:
             switch node.value {
             case .string, .number, .bool: break
-            default: wrongKind(node, label: label, expected: "a string, number or boolean")
+            default: wrongKind(node, label: label(), expected: "a string, number or boolean")
             }
         case .anyJSON:
             checkNoNull(node)
@@ -120,20 +120,20 @@ struct StructuralValidator {
         }
     }
 
-    private mutating func expectString(_ node: JSONNode, label: String, allowEmpty: Bool) -> String? {
+    private mutating func expectString(_ node: JSONNode, label: @autoclosure () -> String, allowEmpty: Bool) -> String? {
         guard let text = node.stringValue else {
-            wrongKind(node, label: label, expected: "a string")
+            wrongKind(node, label: label(), expected: "a string")
             return nil
         }
         if text.isEmpty && !allowEmpty {
-            collector.error("empty-string", "\(label) must not be empty", hint: "leave the key out if it has no value",
+            collector.error("empty-string", "\(label()) must not be empty", hint: "leave the key out if it has no value",
                             at: node.position, pointer: node.pointer)
         }
         return text
     }
 
-    private mutating func wrongKind(_ node: JSONNode, label: String, expected: String) {
-        collector.error("wrong-type", "\(label) must be \(expected), not \(Self.article(node.kindName))",
+    private mutating func wrongKind(_ node: JSONNode, label: @autoclosure () -> String, expected: String) {
+        collector.error("wrong-type", "\(label()) must be \(expected), not \(Self.article(node.kindName))",
                         at: node.position, pointer: node.pointer)
     }
 
@@ -147,9 +147,9 @@ struct StructuralValidator {
 
     // MARK: - Objects
 
-    private mutating func checkObject(_ node: JSONNode, kind: ObjectKind, label: String) {
+    private mutating func checkObject(_ node: JSONNode, kind: ObjectKind, label: @autoclosure () -> String) {
         guard let members = node.members else {
-            wrongKind(node, label: label, expected: "an object")
+            wrongKind(node, label: label(), expected: "an object")
             return
         }
         let noun = Self.nouns[kind.name] ?? kind.name
@@ -179,7 +179,8 @@ struct StructuralValidator {
             }
         }
 
-        let present = Set(members.map(\.key))
+        // Objects have a handful of members: a linear scan beats building a set.
+        let present = PresentKeys(members: members)
         for spec in kind.keys where spec.required && !present.contains(spec.name) {
             var hint: String?
             if case .enumeration(let values) = spec.kind {
@@ -209,13 +210,22 @@ struct StructuralValidator {
         }
     }
 
+    /// The keys of an object, for "is this key present" questions.
+    private struct PresentKeys {
+        let members: [JSONMember]
+
+        func contains(_ key: String) -> Bool {
+            members.contains { $0.key == key }
+        }
+    }
+
     private func owners(of key: String, in kind: ObjectKind) -> String {
         let names = kind.variants.filter { $0.keys.contains { $0.name == key } }.map { "'\($0.value)'" }
         if names.count <= 2 { return names.joined(separator: " or ") }
         return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
-    private mutating func checkConditions(_ conditions: [KeyCondition], node: JSONNode, present: Set<String>,
+    private mutating func checkConditions(_ conditions: [KeyCondition], node: JSONNode, present: PresentKeys,
                                           noun: String) {
         for condition in conditions {
             let actual: String?
