@@ -20,6 +20,24 @@ What it serves
   revoked); `/api/admin` needs scope `admin` (403 `insufficient_scope` otherwise);
   `/api/service-user` checks HTTP Basic service-user credentials (a HiBob-like service user).
 
+Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
+- POST /_control/providers registers a provider under /p/<name>/ with the provider's real paths
+  (authorize_path, token_path, optional revoke_path). A catalog connector's hosts are mapped to
+  http://127.0.0.1:<port>/p/<name> with the runtime's endpoint override, so its generated code
+  calls /p/<name>/<the provider's path>. Requests to those paths get the same Authlib handling as
+  /authorize, /token and /revoke; every other path under /p/<name>/ is the provider's API:
+  bearer tokens checked by Authlib, or, when the provider has `static` credentials, exactly those
+  (Basic, headers, bearer) with 401 otherwise. GET /_control/providers/<name> lists the API
+  paths called.
+- Per-client options: pkce ("required", the default, or "optional"), rotate (default true; false
+  keeps the refresh token, as Workday's static refresh tokens), refresh_redirect_uri (refresh must
+  repeat a registered redirect_uri, as Zelt), token_extra (fields added to every token response,
+  as Salesforce's instance_url), auth_method "smartsheet_hash" (client_id + hash =
+  hex SHA-256 of secret + "|" + code or refresh token, no client_secret).
+- POST /_control/mint-refresh?client_id=X  issue a refresh token out of band (a static refresh
+  token an admin generated, as Workday's)
+- POST /_control/disable-client?client_id=X  forget the client (its credentials stop working)
+
 Test controls (JSON; no secrets are ever logged)
 - POST /_control/clients            register a client (JSON body, see `register_client`)
 - GET  /_control/stats?client_id=X  token requests by grant type, revocations, API calls
@@ -35,6 +53,7 @@ It exits when its parent process goes away, so a crashed test run leaves nothing
 
 import argparse
 import base64
+import hashlib
 import hmac
 import logging
 import os
@@ -58,7 +77,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
-AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "smartsheet_hash"]
 USER = "alice"
 
 # Fixed clients, handy for manual runs; tests register their own (one per test) so parallel tests
@@ -82,7 +101,8 @@ default_lifetime = [3600]
 
 
 def fresh_state():
-    return {"clients": {}, "codes": {}, "tokens": [], "stats": {}, "deny": set(), "reuse_detection": set()}
+    return {"clients": {}, "codes": {}, "tokens": [], "stats": {}, "deny": set(), "reuse_detection": set(),
+            "providers": {}}
 
 
 def stats_for(client_id):
@@ -93,7 +113,12 @@ def stats_for(client_id):
 
 class Client(ClientMixin):
     def __init__(self, client_id, client_secret, auth_method, grant_types, redirect_uris, scope,
-                 token_lifetime, refresh_lifetime):
+                 token_lifetime, refresh_lifetime, pkce="required", rotate=True, refresh_redirect_uri=False,
+                 token_extra=None):
+        self.pkce = pkce
+        self.rotate = rotate
+        self.refresh_redirect_uri = refresh_redirect_uri
+        self.token_extra = dict(token_extra or {})
         self.client_id = client_id
         self.client_secret = client_secret
         self.auth_method = auth_method
@@ -211,6 +236,10 @@ def register_client(spec):
         scope=spec.get("scope", "read write admin"),
         token_lifetime=int(spec.get("token_lifetime", default_lifetime[0])),
         refresh_lifetime=spec.get("refresh_lifetime"),
+        pkce=spec.get("pkce", "required"),
+        rotate=bool(spec.get("rotate", True)),
+        refresh_redirect_uri=bool(spec.get("refresh_redirect_uri", False)),
+        token_extra=spec.get("token_extra"),
     )
     with lock:
         state["clients"][client_id] = client
@@ -239,6 +268,8 @@ def save_token(token_data, req):
         previous = getattr(req, "refresh_token", None)
         family = previous.family if isinstance(previous, Token) else secrets.token_hex(8)
         state["tokens"].append(Token(req.client, req.user, token_data, family))
+        # Extra response fields (Salesforce's instance_url): Authlib sends this same dict.
+        token_data.update(req.client.token_extra)
 
 
 def expires_in_for(client, grant_type):
@@ -252,6 +283,9 @@ class RequiredS256(CodeChallenge):
 
     def validate_code_challenge(self, grant, redirect_uri):
         data = grant.request.payload.data
+        client = grant.request.client
+        if getattr(client, "pkce", "required") == "optional" and not data.get("code_challenge"):
+            return
         if not data.get("code_challenge"):
             raise InvalidRequestError("PKCE is required: missing 'code_challenge'")
         if data.get("code_challenge_method") != "S256":
@@ -294,7 +328,17 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 
+    def issue_token(self, user, refresh_token):
+        # Clients registered with rotate=false keep their refresh token (Workday's static ones).
+        if self.request.client.rotate:
+            return super().issue_token(user, refresh_token)
+        scope = self.request.payload.scope or refresh_token.get_scope()
+        return self.generate_token(user=user, scope=scope, include_refresh_token=False)
+
     def authenticate_refresh_token(self, refresh_token):
+        client = self.request.client
+        if client.refresh_redirect_uri and not client.check_redirect_uri(self.request.form.get("redirect_uri", "")):
+            raise InvalidRequestError("This client must send its registered 'redirect_uri' when refreshing")
         with lock:
             for token in state["tokens"]:
                 if token.refresh_token == refresh_token:
@@ -309,6 +353,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return refresh_token.user
 
     def revoke_old_credential(self, refresh_token):
+        if not refresh_token.client.rotate:
+            return
         with lock:
             refresh_token.refresh_revoked = True
             refresh_token.access_revoked = True
@@ -354,6 +400,19 @@ class Validator(BearerTokenValidator):
         return None
 
 
+def authenticate_smartsheet_hash(query, req):
+    """Smartsheet's token-endpoint client authentication: `client_id` and `hash`, the lowercase
+    hex SHA-256 of `client_secret + "|" + code` (or `+ "|" + refresh_token` when refreshing)."""
+    form = req.form
+    client = query(form.get("client_id", ""))
+    proof = form.get("code") or form.get("refresh_token")
+    sent = form.get("hash", "")
+    if client is None or not proof or not sent or form.get("client_secret"):
+        return None
+    expected = hashlib.sha256((client.client_secret + "|" + proof).encode()).hexdigest()
+    return client if hmac.compare_digest(expected, sent) else None
+
+
 app = Flask(__name__)
 app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
 server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
@@ -365,6 +424,7 @@ server.register_token_generator(
         expires_generator=expires_in_for,
     ),
 )
+server.register_client_auth_method("smartsheet_hash", lambda query, req: authenticate_smartsheet_hash(query, req))
 server.register_grant(AuthorizationCodeGrant, [RequiredS256(required=True)])
 server.register_grant(RefreshTokenGrant)
 server.register_grant(ClientCredentialsGrant)
@@ -468,6 +528,130 @@ def basic_username():
 
 def basic_password():
     return basic_parts()[1]
+
+
+def normalized_path(path):
+    path = "/" + (path or "").strip("/")
+    return path
+
+
+@app.route("/p/<name>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@app.route("/p/<name>/", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@app.route("/p/<name>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def provider_route(name, rest=""):
+    """A registered provider's real paths: its authorize, token and revoke paths get the OAuth
+    endpoints above; every other path is its API."""
+    with lock:
+        provider = state["providers"].get(name)
+    if provider is None:
+        return jsonify(error="unknown_provider"), 404
+    path = normalized_path(rest)
+    raw = request.path[len("/p/" + name):] or "/"
+    if path == provider["authorize_path"] and request.method == "GET":
+        return authorize()
+    if path == provider["token_path"] and request.method == "POST":
+        return issue_token()
+    if provider["revoke_path"] and path == provider["revoke_path"] and request.method == "POST":
+        return revoke()
+    return provider_api(provider, raw)
+
+
+def provider_api(provider, path):
+    static = provider["static"]
+    if static is None:
+        return provider_api_bearer(provider, path)
+    if not static_credentials_match(static):
+        challenge = {"WWW-Authenticate": 'Basic realm="api"'} if static["kind"] == "basic" else {}
+        return jsonify(error="invalid_credentials"), 401, challenge
+    return provider_api_answer(provider, path, user=static.get("user", "static"))
+
+
+@require_oauth()
+def provider_api_bearer(provider, path):
+    token = current_token
+    with lock:
+        stats_for(token.client.client_id)["api_calls"] += 1
+    return provider_api_answer(provider, path, user=token.user)
+
+
+def provider_api_answer(provider, path, user):
+    query = request.query_string.decode()
+    full = path + ("?" + query if query else "")
+    with lock:
+        provider["api_requests"].append({"method": request.method, "path": full})
+    return jsonify(path=full, user=user, provider=provider["name"])
+
+
+def static_credentials_match(static):
+    """Exact comparison of the credentials a static-credential provider expects."""
+    kind = static["kind"]
+    if kind == "basic":
+        username, password = basic_parts()
+        return same(username, static["username"]) and same(password, static.get("password", ""))
+    if kind == "headers":
+        return all(same(request.headers.get(header), value) for header, value in static["headers"].items())
+    if kind == "bearer":
+        header = request.headers.get("Authorization", "")
+        return header.startswith("Bearer ") and same(header[7:], static["token"])
+    return False
+
+
+def same(actual, expected):
+    return actual is not None and hmac.compare_digest(actual.encode(), expected.encode())
+
+
+@app.route("/_control/providers", methods=["POST"])
+def control_providers():
+    """Registers a provider: name, authorize_path, token_path, revoke_path (optional), static
+    (optional: {"kind": "basic", "username", "password"} | {"kind": "headers", "headers": {}} |
+    {"kind": "bearer", "token"})."""
+    spec = request.get_json(force=True)
+    name = spec.get("name", "")
+    if not name or "/" in name:
+        return jsonify(error="a provider needs a name without slashes"), 400
+    provider = {
+        "name": name,
+        "authorize_path": normalized_path(spec.get("authorize_path", "/authorize")),
+        "token_path": normalized_path(spec.get("token_path", "/token")),
+        "revoke_path": normalized_path(spec["revoke_path"]) if spec.get("revoke_path") else None,
+        "static": spec.get("static"),
+        "api_requests": [],
+    }
+    with lock:
+        state["providers"][name] = provider
+    return jsonify(name=name)
+
+
+@app.route("/_control/providers/<name>")
+def control_provider(name):
+    with lock:
+        provider = state["providers"].get(name)
+        if provider is None:
+            return jsonify(error="unknown_provider"), 404
+        return jsonify(name=name, api_requests=list(provider["api_requests"]))
+
+
+@app.route("/_control/mint-refresh", methods=["POST"])
+def control_mint_refresh():
+    """A refresh token issued out of band, as an admin generates one in the provider's UI."""
+    client = query_client(request.args.get("client_id", ""))
+    if client is None:
+        return jsonify(error="unknown_client"), 404
+    data = {"access_token": generate_token(42), "refresh_token": generate_token(48), "expires_in": 0,
+            "scope": request.args.get("scope", "")}
+    with lock:
+        token = Token(client, USER, data, secrets.token_hex(8))
+        token.access_revoked = True
+        state["tokens"].append(token)
+    return jsonify(refresh_token=data["refresh_token"])
+
+
+@app.route("/_control/disable-client", methods=["POST"])
+def control_disable_client():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        removed = state["clients"].pop(client_id, None) is not None
+    return jsonify(disabled=removed)
 
 
 @app.route("/_control/clients", methods=["POST"])

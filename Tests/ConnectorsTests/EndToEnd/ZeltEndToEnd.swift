@@ -1,0 +1,36 @@
+import ConnectorRuntime
+import Connectors
+import Foundation
+import Testing
+
+extension CatalogEndToEnd {
+    /// Zelt: authorization code without PKCE, Basic client authentication, rotating refresh
+    /// tokens, `redirect_uri` repeated on refresh (the server rejects a refresh without it).
+    @Suite struct ZeltEndToEnd {
+        @Test func oauthLinksVerifiesRotatesRefreshTokensAndReportsRevocation() async throws {
+            let server: TestServer = try TestServer.current(.auth)
+            let paths = ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token")
+            let provider: EmulatedProvider = try await server.emulate("zelt", paths: paths)
+            let client: EmulatedClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true))
+            let fields = Zelt.Oauth.Fields(clientId: client.id, clientSecret: Secret(client.secret))
+            let configuration: ConnectionConfiguration = try Zelt.Oauth.configuration(fields)
+                .overridingEndpoints(provider.overrides(["go.zelt.app"]))
+            let expected = ExpectedRequests(verify: "GET /apiv2/users/me", apiPath: "/users", api: "GET /apiv2/users")
+            let life = OAuthLifecycle(
+                server: server, provider: provider, client: client, configuration: configuration, expected: expected, rotates: true)
+            try await life.runLinked()
+        }
+
+        @Test func authorizeURLAsksForNoScopesAndNoPKCE() throws {
+            let fields = Zelt.Oauth.Fields(clientId: "zelt-client", clientSecret: Secret("zelt-secret"))
+            let configuration: ConnectionConfiguration = try Zelt.Oauth.configuration(fields)
+            let flow = try AuthorizationCodeFlow(
+                configuration: configuration, account: "acme", store: InMemoryTokenStore(), redirectURI: testRedirectURI)
+            let url: URL = try flow.start().url
+            let names: [String] = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?.map(\.name) ?? []
+            checkEqual(url.host, "go.zelt.app")
+            check(!names.contains("scope"), "Zelt assigns permissions on the app, not in the request")
+            check(!names.contains("code_challenge"), "Zelt does not support PKCE")
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import ConnectorRuntime
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The redirect URI every emulated OAuth client registers (never opened: the callback is read
+/// from the authorize response's `Location`).
+let testRedirectURI = URL(string: "http://127.0.0.1:53682/callback")!
+
+/// A catalog provider emulated by the Authlib server under `/p/<name>/`, answering at the
+/// provider's real paths. A connector's hosts are pointed at ``origin`` with the runtime's
+/// endpoint override, so its generated code runs unchanged.
+struct EmulatedProvider: Sendable {
+    let server: TestServer
+    let name: String
+
+    /// `http://127.0.0.1:<port>/p/<name>`: the override target of each of the provider's hosts.
+    var origin: URL { server.url("/p/\(name)") }
+
+    /// Maps each real host to ``origin`` (paths are kept).
+    func overrides(_ hosts: [String]) -> [String: URL] {
+        Dictionary(uniqueKeysWithValues: hosts.map { ($0, origin) })
+    }
+
+    /// `METHOD /path?query` of every API request the provider answered, in order.
+    func apiRequests() async throws -> [String] {
+        let object = try await server.control("GET", "/_control/providers/\(name)")
+        let list = (object as? [String: Any])?["api_requests"] as? [[String: String]] ?? []
+        return list.map { "\($0["method"] ?? "") \($0["path"] ?? "")" }
+    }
+}
+
+/// What the emulated provider expects from a static-credential connector.
+enum StaticCredentials: Sendable {
+    case basic(username: String, password: String)
+    case headers([String: String])
+    case bearer(String)
+
+    var json: [String: any Sendable] {
+        switch self {
+        case let .basic(username, password): ["kind": "basic", "username": username, "password": password]
+        case let .headers(headers): ["kind": "headers", "headers": headers]
+        case let .bearer(token): ["kind": "bearer", "token": token]
+        }
+    }
+}
+
+/// The provider's OAuth paths, as its documentation gives them.
+struct ProviderPaths: Sendable {
+    var authorize: String = "/authorize"
+    var token: String = "/token"
+    var revoke: String? = nil
+}
+
+/// An OAuth client of an emulated provider, with the provider's quirks.
+struct ClientOptions: Sendable {
+    /// `client_secret_basic`, `client_secret_post` or `smartsheet_hash`.
+    var authMethod: String = "client_secret_basic"
+    var grants: [String] = ["authorization_code", "refresh_token"]
+    var scope: String = ""
+    /// `"optional"` for providers without PKCE; `"required"` makes the server demand S256.
+    var pkce: String = "optional"
+    /// `false` keeps refresh tokens across refreshes (Workday's static refresh tokens).
+    var rotate: Bool = true
+    /// Refresh requests must repeat the redirect URI (Zelt).
+    var refreshRedirectURI: Bool = false
+    /// Extra token-response fields (Salesforce's `instance_url`).
+    var tokenExtra: [String: String] = [:]
+}
+
+/// A client registered on the server for one test.
+struct EmulatedClient: Sendable {
+    var id: String
+    var secret: String
+}
+
+extension TestServer {
+    /// Registers a provider under a fresh name, so parallel tests never share state.
+    func emulate(_ label: String, paths: ProviderPaths = ProviderPaths(), credentials: StaticCredentials? = nil) async throws -> EmulatedProvider {
+        let name = "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
+        var body: [String: any Sendable] = ["name": name, "authorize_path": paths.authorize, "token_path": paths.token]
+        if let revoke = paths.revoke { body["revoke_path"] = revoke }
+        if let credentials { body["static"] = credentials.json }
+        try await control("POST", "/_control/providers", json: body)
+        return EmulatedProvider(server: self, name: name)
+    }
+
+    /// Registers an OAuth client with a fresh id and secret (no spaces: Authlib unquotes Basic).
+    func registerClient(_ label: String, _ options: ClientOptions) async throws -> EmulatedClient {
+        let client = EmulatedClient(id: "\(label)-\(UUID().uuidString.prefix(8).lowercased())", secret: "secret-\(UUID().uuidString.lowercased())")
+        let body: [String: any Sendable] = [
+            "client_id": client.id, "client_secret": client.secret, "auth_method": options.authMethod,
+            "grant_types": options.grants, "redirect_uris": [testRedirectURI.absoluteString], "scope": options.scope,
+            "pkce": options.pkce, "rotate": options.rotate, "refresh_redirect_uri": options.refreshRedirectURI,
+            "token_extra": options.tokenExtra,
+        ]
+        try await control("POST", "/_control/clients", json: body)
+        return client
+    }
+
+    /// A refresh token issued out of band, as an admin generates one in the provider's UI.
+    func mintRefreshToken(_ client: EmulatedClient) async throws -> String {
+        let object = try await control("POST", "/_control/mint-refresh?client_id=\(client.id)")
+        return try unwrap((object as? [String: Any])?["refresh_token"] as? String, "minted refresh token")
+    }
+
+    /// Makes every access token of the client expire now (server side only: the runtime still
+    /// believes them valid, so it learns of the expiry from a 401).
+    func expireAccessTokens(_ client: EmulatedClient) async throws {
+        try await control("POST", "/_control/expire-access?client_id=\(client.id)")
+    }
+
+    /// Revokes every token of the client: the person removed the app's access.
+    func revokeAll(_ client: EmulatedClient) async throws {
+        try await control("POST", "/_control/revoke-all?client_id=\(client.id)")
+    }
+
+    /// Forgets the client: its id and secret stop working.
+    func disable(_ client: EmulatedClient) async throws {
+        try await control("POST", "/_control/disable-client?client_id=\(client.id)")
+    }
+
+    /// Token requests of the client by grant type.
+    func tokenRequests(_ client: EmulatedClient) async throws -> [String: Int] {
+        let object = try await control("GET", "/_control/stats?client_id=\(client.id)")
+        return (object as? [String: Any])?["token_requests"] as? [String: Int] ?? [:]
+    }
+}
+
+/// Plays the browser for the authorization-code flow: requests the authorize URL and returns the
+/// `Location` it redirects to (the callback URL the app would receive), without following it.
+enum Browser {
+    static func callbackURL(for authorizeURL: URL) async throws -> URL {
+        var request = URLRequest(url: authorizeURL, timeoutInterval: 10)
+        request.httpMethod = "GET"
+        let (_, response) = try await session.data(for: request)
+        guard let http = response as? HTTPURLResponse, (300..<400).contains(http.statusCode),
+            let location = http.value(forHTTPHeaderField: "Location"), let url = URL(string: location)
+        else {
+            throw ServerError("The authorize URL did not redirect (status \((response as? HTTPURLResponse)?.statusCode ?? 0)).")
+        }
+        return url
+    }
+
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 10
+        configuration.timeoutIntervalForResource = 20
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
+
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+}
+
+/// Runs `body` and throws when it takes longer than `seconds`. The body runs in an unstructured
+/// task (cancelled on timeout), so even a body that ignores cancellation cannot hang the test.
+func withDeadline<T: Sendable>(
+    _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let once = ResumeOnce<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        once.set(continuation)
+        let work = Task {
+            do { once.resume(.success(try await body())) } catch { once.resume(.failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+            if once.resume(.failure(ServerError("\(what) took longer than \(seconds) s"))) { work.cancel() }
+        }
+    }
+}
+
+/// Resumes a continuation exactly once.
+private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    @discardableResult
+    func resume(_ result: Result<T, any Error>) -> Bool {
+        let taken = lock.withLock { () -> CheckedContinuation<T, any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(with: result)
+        return taken != nil
+    }
+}
+
+/// The error a throwing call produced, as ``ConnectorError`` when it is one.
+func connectorError(_ body: () async throws -> Void) async -> ConnectorError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as ConnectorError {
+        return error
+    } catch {
+        Issue.record("Expected a ConnectorError, got \(type(of: error)): \(error)")
+        return nil
+    }
+}
+
+// Plain functions around the testing macros keep each test under the 100 ms type-check limit.
+
+/// Records an issue unless `condition` holds.
+func check(_ condition: Bool, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(condition, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// Records an issue unless `actual == expected`, showing both values.
+func checkEqual<T: Equatable>(_ actual: T, _ expected: T, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual == expected, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// The value, or a failed test when it is `nil`.
+func unwrap<T>(_ value: T?, _ what: String = "value", sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try #require(value, Comment(rawValue: "\(what) is missing"), sourceLocation: sourceLocation)
+}
