@@ -48,5 +48,31 @@ extension CatalogEndToEnd {
             life.apiProvider = instance
             try await life.runLinked()
         }
+
+        @Test func disconnectRevokesAtTheSpecsRevocationURL() async throws {
+            let server: TestServer = try TestServer.current(.auth)
+            let paths = ProviderPaths(
+                authorize: "/services/oauth2/authorize", token: "/services/oauth2/token", revoke: "/services/oauth2/revoke")
+            let login: EmulatedProvider = try await server.emulate("salesforce-login", paths: paths)
+            let options = ClientOptions(
+                authMethod: "client_secret_post", scope: "api refresh_token", pkce: "required",
+                tokenExtra: ["instance_url": "https://acme.my.salesforce.com"])
+            let client: EmulatedClient = try await server.registerClient("salesforce", options)
+            let fields = Salesforce.Oauth.Fields(salesforceURL: "https://acme.my.salesforce.com", clientId: client.id, clientSecret: Secret(client.secret))
+            let configuration: ConnectionConfiguration = try Salesforce.Oauth.configuration(fields)
+                .overridingEndpoints(login.overrides(["acme.my.salesforce.com"]))
+            let expected = ExpectedRequests(verify: "GET /services/data/v60.0/", apiPath: "/limits", api: "GET /services/data/v60.0/limits")
+            let life = OAuthLifecycle(
+                server: server, provider: login, client: client, configuration: configuration, expected: expected, rotates: true)
+            try await life.link()
+            let connection: Connection = life.connection()
+            try await withDeadline(20, "disconnect") { try await connection.disconnect() }
+            let revocations: Int = try await server.revocations(client)
+            checkEqual(revocations, 1, "one RFC 7009 revocation")
+            let stored: TokenSet? = try await life.store.load(account: life.account)
+            check(stored == nil, "the tokens were removed from the store")
+            let error: ConnectorError? = await connectorError { _ = try await withDeadline(20, "request") { try await connection.verify() } }
+            check(isReconnectRequired(error), "after disconnecting: \(String(describing: error))")
+        }
     }
 }

@@ -21,6 +21,26 @@ extension CatalogEndToEnd {
             try await life.runLinked()
         }
 
+        @Test func tokenAboutToExpireIsRefreshedBeforeUseWithTheRedirectURI() async throws {
+            let server: TestServer = try TestServer.current(.auth)
+            let paths = ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token")
+            let provider: EmulatedProvider = try await server.emulate("zelt", paths: paths)
+            let options = ClientOptions(refreshRedirectURI: true, tokenLifetime: 30)
+            let client: EmulatedClient = try await server.registerClient("zelt", options)
+            let fields = Zelt.Oauth.Fields(clientId: client.id, clientSecret: Secret(client.secret))
+            let configuration: ConnectionConfiguration = try Zelt.Oauth.configuration(fields)
+                .overridingEndpoints(provider.overrides(["go.zelt.app"]))
+            let expected = ExpectedRequests(verify: "GET /apiv2/users/me", apiPath: "/users", api: "GET /apiv2/users")
+            let life = OAuthLifecycle(
+                server: server, provider: provider, client: client, configuration: configuration, expected: expected, rotates: true)
+            let linked: TokenSet = try await life.link()
+            try await life.verifyAndRequest(life.connection())
+            let stored: TokenSet? = try await life.store.load(account: life.account)
+            let requests: [String: Int] = try await server.tokenRequests(client)
+            checkEqual(requests["refresh_token"], 2, "a 30 s token is refreshed before each use (60 s margin)")
+            check(stored?.refreshToken != linked.refreshToken, "the rotated refresh token was stored")
+        }
+
         @Test func authorizeURLAsksForNoScopesAndNoPKCE() throws {
             let fields = Zelt.Oauth.Fields(clientId: "zelt-client", clientSecret: Secret("zelt-secret"))
             let configuration: ConnectionConfiguration = try Zelt.Oauth.configuration(fields)

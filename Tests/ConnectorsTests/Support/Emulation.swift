@@ -68,6 +68,8 @@ struct ClientOptions: Sendable {
     var refreshRedirectURI: Bool = false
     /// Extra token-response fields (Salesforce's `instance_url`).
     var tokenExtra: [String: String] = [:]
+    /// Access-token lifetime in seconds (`expires_in`).
+    var tokenLifetime: Int = 3600
 }
 
 /// A client registered on the server for one test.
@@ -94,7 +96,7 @@ extension TestServer {
             "client_id": client.id, "client_secret": client.secret, "auth_method": options.authMethod,
             "grant_types": options.grants, "redirect_uris": [testRedirectURI.absoluteString], "scope": options.scope,
             "pkce": options.pkce, "rotate": options.rotate, "refresh_redirect_uri": options.refreshRedirectURI,
-            "token_extra": options.tokenExtra,
+            "token_extra": options.tokenExtra, "token_lifetime": options.tokenLifetime,
         ]
         try await control("POST", "/_control/clients", json: body)
         return client
@@ -120,6 +122,12 @@ extension TestServer {
     /// Forgets the client: its id and secret stop working.
     func disable(_ client: EmulatedClient) async throws {
         try await control("POST", "/_control/disable-client?client_id=\(client.id)")
+    }
+
+    /// RFC 7009 revocations the client made.
+    func revocations(_ client: EmulatedClient) async throws -> Int {
+        let object = try await control("GET", "/_control/stats?client_id=\(client.id)")
+        return (object as? [String: Any])?["revocations"] as? Int ?? -1
     }
 
     /// Token requests of the client by grant type.
