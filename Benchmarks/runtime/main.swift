@@ -154,6 +154,11 @@ func measureRound(_ operation: @escaping @Sendable () async throws -> Void) asyn
     let seconds = try await timed(total: requestsPerRound, workers: concurrency, operation)
     return (Double(requestsPerRound) / seconds, (cpuSeconds() - cpu) / Double(requestsPerRound) * 1e6)
 }
+// Warm-up: one untimed round of each side, so no side pays for cold caches, lazily opened
+// keep-alive sockets or first-use allocations inside the measured rounds.
+_ = try await measureRound { try expectOK(try await transport.send(direct)) }
+_ = try await measureRound { try expectOK(try await connection.send(path: "/api/bench")) }
+_ = try await measureRound { try expectOK(try await passThrough.send(direct)) }
 for round in 0..<rounds {
     // Rotate the order each round so no side always runs first (or last) on a busy machine.
     for step in 0..<3 {

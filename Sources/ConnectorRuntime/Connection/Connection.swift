@@ -25,8 +25,10 @@ public actor Connection {
     /// Seconds before expiry at which a token is refreshed proactively.
     public nonisolated let refreshMargin: TimeInterval
     private let store: any TokenStore
-    private let transport: any HTTPTransport
-    private let now: @Sendable () -> Date
+    private nonisolated let transport: any HTTPTransport
+    private nonisolated let now: @Sendable () -> Date
+    /// The tokens requests may use without entering the actor (see ``TokenCache``).
+    private nonisolated let cache = TokenCache()
 
     /// The current state; also published by ``statusUpdates()``.
     public private(set) var status: ConnectionStatus = .active
@@ -67,12 +69,15 @@ public actor Connection {
     /// OAuth) → ``ConnectorError/invalidCredentials(detail:)``; 403 `insufficient_scope` →
     /// ``ConnectorError/missingScopes(_:)``; 429 → ``ConnectorError/rateLimited(retryAfter:)``;
     /// 5xx → ``ConnectorError/providerUnavailable(detail:retryable:)``.
-    public func send(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
+    ///
+    /// With a valid cached token this runs outside the actor: concurrent requests do not queue
+    /// on it. Loading, refreshing, the 401 retry and status changes go through the actor.
+    public nonisolated func send(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
         try await send(request, authenticate: true)
     }
 
     /// Sends a request to `path` (relative to the base URL, may include a query).
-    public func send(
+    public nonisolated func send(
         _ method: String = "GET", path: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,
         timeout: TimeInterval = HTTPRequest.defaultTimeout
     ) async throws(ConnectorError) -> HTTPResponse {
@@ -139,6 +144,7 @@ public actor Connection {
         }
         tokens = nil
         unsaved = nil
+        cache.set(nil)
         do {
             try await store.remove(account: account)
         } catch {
@@ -175,7 +181,7 @@ public actor Connection {
 
     // MARK: Sending
 
-    private var isOAuth: Bool { oauthEndpoint != nil }
+    private nonisolated var isOAuth: Bool { oauthEndpoint != nil }
 
     private nonisolated var oauthEndpoint: TokenEndpoint? {
         switch configuration.auth {
@@ -186,14 +192,14 @@ public actor Connection {
         }
     }
 
-    private func send(_ request: HTTPRequest, authenticate: Bool) async throws(ConnectorError) -> HTTPResponse {
+    private nonisolated func send(_ request: HTTPRequest, authenticate: Bool) async throws(ConnectorError) -> HTTPResponse {
         let applier = AuthApplier(configuration: configuration)
         let usesToken = authenticate && isOAuth
         let needsTokenForURL: Bool = {
             if case .fromTokenResponse = configuration.baseURL { return true }
             return false
         }()
-        let used = usesToken || needsTokenForURL ? try await validTokens() : nil
+        let used = usesToken || needsTokenForURL ? try await usableTokens() : nil
         let response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate))
         guard response.status == 401, usesToken, let used, OAuthErrorMapping.insufficientScope(response) == nil else {
             return try check(response, authenticated: authenticate)
@@ -203,7 +209,7 @@ public actor Connection {
         return try check(retried, authenticated: true)
     }
 
-    private func check(_ response: HTTPResponse, authenticated: Bool) throws(ConnectorError) -> HTTPResponse {
+    private nonisolated func check(_ response: HTTPResponse, authenticated: Bool) throws(ConnectorError) -> HTTPResponse {
         if let limited = OAuthErrorMapping.rateLimit(response, now: now()) { throw limited }
         if response.status == 403, let missing = OAuthErrorMapping.insufficientScope(response) {
             throw .missingScopes(missing)
@@ -217,7 +223,7 @@ public actor Connection {
         return response
     }
 
-    private func transmit(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
+    private nonisolated func transmit(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
         do {
             return try await transport.send(request)
         } catch {
@@ -226,6 +232,12 @@ public actor Connection {
     }
 
     // MARK: Tokens
+
+    /// The cached tokens when still valid (no actor hop), else ``validTokens()`` on the actor.
+    private nonisolated func usableTokens() async throws(ConnectorError) -> TokenSet {
+        if let cached = cache.valid(at: now(), margin: refreshMargin) { return cached }
+        return try await validTokens()
+    }
 
     private func validTokens() async throws(ConnectorError) -> TokenSet {
         guard isOAuth else { throw .misconfigured("This connection does not use OAuth tokens.") }
@@ -240,7 +252,11 @@ public actor Connection {
     private func loadIfNeeded() async throws(ConnectorError) {
         guard tokens == nil else { return }
         do {
-            tokens = try await store.load(account: account)
+            let loaded = try await store.load(account: account)
+            // A refresh may have completed while the store was read: keep its newer tokens.
+            guard tokens == nil else { return }
+            tokens = loaded
+            if unsaved == nil { cache.set(loaded) }
         } catch {
             throw .reconnectRequired(detail: "The stored tokens of this account could not be read")
         }
@@ -284,9 +300,12 @@ public actor Connection {
 
     private func persist(_ fresh: TokenSet) async throws(ConnectorError) {
         tokens = fresh
+        // Not usable outside the actor until saved: a rotated refresh token must be stored first.
+        cache.set(nil)
         do {
             try await store.save(fresh, account: account)
             unsaved = nil
+            if tokens == fresh { cache.set(fresh) }
         } catch {
             unsaved = fresh
             throw .providerUnavailable(detail: "Could not save the new tokens to the token store", retryable: true)
