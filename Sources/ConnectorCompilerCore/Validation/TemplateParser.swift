@@ -28,20 +28,20 @@ public enum TemplateParser {
 
     /// The parts of `raw` with the scalar offset where each starts.
     static func parts(of raw: String) throws(TemplateSyntaxError) -> [(part: TemplatePart, offset: Int)] {
-        let scalars = Array(raw.unicodeScalars)
+        let view = raw.unicodeScalars
+        let scalars = Array(view)
         var parts: [(part: TemplatePart, offset: Int)] = []
-        var literal = String.UnicodeScalarView()
+        // The pending literal is scalars literalStart..<index, string indices literalIndex..<position;
+        // it is copied out as one slice rather than built scalar by scalar.
         var literalStart = 0
+        var literalIndex = view.startIndex
         var index = 0
-        func flush() {
-            if !literal.isEmpty {
-                parts.append((.literal(String(literal)), literalStart))
-                literal = String.UnicodeScalarView()
-            }
-        }
+        var position = view.startIndex
         while index < scalars.count {
             if scalars[index] == "{", index + 1 < scalars.count, scalars[index + 1] == "{" {
-                flush()
+                if index > literalStart {
+                    parts.append((.literal(String(view[literalIndex..<position])), literalStart))
+                }
                 let start = index
                 guard let close = findClose(scalars, from: index + 2) else {
                     throw TemplateSyntaxError(
@@ -50,15 +50,18 @@ public enum TemplateParser {
                 }
                 let body = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
                 parts.append((try placeholder(body, offset: start), start))
+                position = view.index(position, offsetBy: close + 2 - index)
                 index = close + 2
                 literalStart = index
+                literalIndex = position
             } else {
-                if literal.isEmpty { literalStart = index }
-                literal.append(scalars[index])
                 index += 1
+                position = view.index(after: position)
             }
         }
-        flush()
+        if index > literalStart {
+            parts.append((.literal(String(view[literalIndex..<position])), literalStart))
+        }
         return parts
     }
 
