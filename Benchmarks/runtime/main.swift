@@ -147,6 +147,13 @@ var connectionRates: [Double] = []
 var directCPU: [Double] = []
 var connectionCPU: [Double] = []
 var passThroughCPU: [Double] = []
+var freshDirectCPU: [Double] = []
+/// The direct request built per call, as any caller must (URL parsed anew each time): tells the
+/// cost of a new URL in URLSession apart from the Connection's own work.
+let directURLText = base.absoluteString + "/api/bench"
+@Sendable func freshDirect() -> HTTPRequest {
+    HTTPRequest(url: URL(string: directURLText)!, headers: ["Authorization": "Bearer " + cachedToken])
+}
 let passThrough = PassThrough(transport)
 /// One measured round of `operation`: requests per second and CPU µs per request.
 func measureRound(_ operation: @escaping @Sendable () async throws -> Void) async throws -> (rate: Double, cpu: Double) {
@@ -159,10 +166,11 @@ func measureRound(_ operation: @escaping @Sendable () async throws -> Void) asyn
 _ = try await measureRound { try expectOK(try await transport.send(direct)) }
 _ = try await measureRound { try expectOK(try await connection.send(path: "/api/bench")) }
 _ = try await measureRound { try expectOK(try await passThrough.send(direct)) }
+_ = try await measureRound { try expectOK(try await transport.send(freshDirect())) }
 for round in 0..<rounds {
     // Rotate the order each round so no side always runs first (or last) on a busy machine.
-    for step in 0..<3 {
-        switch (round + step) % 3 {
+    for step in 0..<4 {
+        switch (round + step) % 4 {
         case 0:
             let m = try await measureRound { try expectOK(try await transport.send(direct)) }
             directRates.append(m.rate)
@@ -171,6 +179,8 @@ for round in 0..<rounds {
             let m = try await measureRound { try expectOK(try await connection.send(path: "/api/bench")) }
             connectionRates.append(m.rate)
             connectionCPU.append(m.cpu)
+        case 2:
+            freshDirectCPU.append(try await measureRound { try expectOK(try await transport.send(freshDirect())) }.cpu)
         default:
             passThroughCPU.append(try await measureRound { try expectOK(try await passThrough.send(direct)) }.cpu)
         }
@@ -183,6 +193,13 @@ let connectionRate = median(connectionRates)
 let overhead = (directRate - connectionRate) / directRate * 100
 // Best rounds: on a shared machine the slow rounds measure the neighbours, not the client.
 let bestOverhead = (directRates.max()! - connectionRates.max()!) / directRates.max()! * 100
+// Paired: each round's connection side against the direct side of the same round (run back to
+// back), then the median over rounds; cancels load that drifts between rounds.
+func pairedOverhead(_ baseline: [Double], _ measured: [Double], higherIsBetter: Bool) -> Double {
+    median(zip(baseline, measured).map { higherIsBetter ? ($0 - $1) / $0 * 100 : ($1 - $0) / $0 * 100 })
+}
+let pairedRateOverhead = pairedOverhead(directRates, connectionRates, higherIsBetter: true)
+let pairedCPUOverhead = pairedOverhead(directCPU, connectionCPU, higherIsBetter: false)
 
 // 1b. The Connection's own cost, with an instant transport.
 let instant = InstantTransport()
@@ -244,10 +261,13 @@ print(
     | Direct URLSessionTransport, cached bearer (\(concurrency) concurrent) | \(format(directRate)) req/s | |
     | Through Connection, valid cached token (\(concurrency) concurrent) | \(format(connectionRate)) req/s | |
     | Connection overhead (wall clock, medians) | \(format(overhead, 1))% | < 5% |
+    | Connection overhead (wall clock, median of per-round pairs) | \(format(pairedRateOverhead, 1))% | < 5% |
     | Connection overhead (wall clock, best rounds: \(format(directRates.max()!)) vs \(format(connectionRates.max()!)) req/s) | \(format(bestOverhead, 1))% | < 5% |
     | CPU per request: direct / through Connection | \(format(median(directCPU), 1)) / \(format(median(connectionCPU), 1)) µs | |
+    | CPU per request: direct, request and URL built per call | \(format(median(freshDirectCPU), 1)) µs | (diagnostic) |
     | CPU per request: actor that only forwards to the transport | \(format(median(passThroughCPU), 1)) µs | (diagnostic) |
     | Connection overhead (CPU time, medians) | \(format(cpuOverhead, 1))% \(overheadOK ? "(met)" : "(MISSED)") | < 5% |
+    | Connection overhead (CPU time, median of per-round pairs) | \(format(pairedCPUOverhead, 1))% | < 5% |
     | Token requests during the \(rounds * requestsPerRound) Connection requests | \(tokensDuringSteadyState) | 0 |
     | Instant transport, direct | \(format(median(instantDirect), 2)) µs/request | |
     | Instant transport, through Connection | \(format(median(instantThrough), 2)) µs/request | |
@@ -259,6 +279,7 @@ print(
 
     Medians of \(rounds) rounds, the order of the sides rotating each round (\(requestsPerRound) requests per throughput round).
     Rounds: direct \(directRates.map { format($0) }.joined(separator: " ")) req/s; connection \(connectionRates.map { format($0) }.joined(separator: " ")) req/s.
+    CPU per request by round: direct \(directCPU.map { format($0) }.joined(separator: " ")) µs; connection \(connectionCPU.map { format($0) }.joined(separator: " ")) µs; forwarding actor \(passThroughCPU.map { format($0) }.joined(separator: " ")) µs; direct built per call \(freshDirectCPU.map { format($0) }.joined(separator: " ")) µs.
     Bursts: fresh \(freshTimes.map { format($0 * 1000) }.joined(separator: " ")) ms; expired \(expiredTimes.map { format($0 * 1000) }.joined(separator: " ")) ms.
     """)
 if !singleFlight {
