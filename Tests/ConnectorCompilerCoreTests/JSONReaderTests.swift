@@ -159,7 +159,7 @@ private func position(_ line: Int, _ column: Int, _ offset: Int) -> SourcePositi
         #expect(try read(objects, limits: JSONReaderLimits(maxDepth: 10))["a"]?.pointer == "/a")
     }
 
-    @Test func readsOneMebibyteQuickly() throws {
+    @Test func readsADocumentJustUnderTheSizeLimit() throws {
         var text = "{\"items\": ["
         var index = 0
         while text.utf8.count < 1_040_000 {
@@ -171,16 +171,9 @@ private func position(_ line: Int, _ column: Int, _ offset: Int) -> SourcePositi
         let bytes = Array(text.utf8)
         #expect(bytes.count < JSONReaderLimits().maxBytes)
         #expect(bytes.count > 1_040_000)
-        // Best of three, so a busy machine (parallel tests, other builds) does not make this flaky.
-        let clock = ContinuousClock()
-        var fastest = Duration.seconds(60)
-        for _ in 0..<3 {
-            let start = clock.now
-            let root = try JSONReader.read(bytes)
-            fastest = min(fastest, clock.now - start)
-            #expect(root["items"]?.arrayValue?.count == index + 1)
-        }
-        #expect(fastest < .seconds(1), "reading \(bytes.count) bytes took \(fastest)")
+        // Speed is measured by `make bench` (bench-validate), never asserted here.
+        let root = try JSONReader.read(bytes)
+        #expect(root["items"]?.arrayValue?.count == index + 1)
     }
 
     @Test func longKeysAboveManyValuesStayLinear() throws {
@@ -189,10 +182,7 @@ private func position(_ line: Int, _ column: Int, _ offset: Int) -> SourcePositi
         let key = String(repeating: "k", count: 400_000)
         let count = 150_000
         let text = "{\"\(key)\": [" + Array(repeating: "0", count: count).joined(separator: ",") + "]}"
-        let clock = ContinuousClock()
-        let start = clock.now
         let root = try read(text)
-        #expect(clock.now - start < .seconds(2))
         let elements = try #require(root[key]?.arrayValue)
         #expect(elements.count == count)
         #expect(elements[count - 1].pointer == "/" + key + "/\(count - 1)")
