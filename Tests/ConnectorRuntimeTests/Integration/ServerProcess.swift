@@ -61,7 +61,8 @@ final class TestServer: Sendable {
 
     // MARK: Starting and stopping
 
-    /// The package root, found from this file's path (Tests/ConnectorRuntimeTests/Integration/).
+    /// The package root, found from this file's path (three folders down: Tests/<Target>/<Folder>/;
+    /// Tests/ConnectorsTests/Support/ServerProcess.swift is a symlink to this file).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
