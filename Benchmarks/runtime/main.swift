@@ -8,7 +8,9 @@
 // 1. Requests per second through a Connection holding a valid cached token, versus the same
 //    requests sent directly with the same URLSessionTransport. Target: under 5% overhead.
 //    Also the per-request cost with a transport that answers instantly (no network), which
-//    isolates the Connection's own work.
+//    isolates the Connection's own work. Each round runs every side back to back in a rotating
+//    order after one untimed warm-up round per side; overheads are reported both as medians per
+//    side and as the median of per-round pairs (less sensitive to load drifting between rounds).
 // 2. 1,000 concurrent requests started on an expired token. Target: exactly one token request,
 //    total time within 1.2x of the same burst with a fresh token.
 
