@@ -15,10 +15,13 @@ public struct ConnectionConfiguration: Sendable {
     public var verification: VerificationRequest?
     /// How requests are authenticated.
     public var auth: AuthScheme
+    /// A lookup made once with the access token (OAuth only) whose values the base URL needs,
+    /// stored with the tokens as `discovered.NAME` extra fields.
+    public var discovery: DiscoveryRequest?
 
     public init(
         connectorID: String, variantID: String, baseURL: BaseURL, headers: [HTTPField] = [],
-        verification: VerificationRequest? = nil, auth: AuthScheme
+        verification: VerificationRequest? = nil, auth: AuthScheme, discovery: DiscoveryRequest? = nil
     ) {
         self.connectorID = connectorID
         self.variantID = variantID
@@ -26,6 +29,7 @@ public struct ConnectionConfiguration: Sendable {
         self.headers = headers
         self.verification = verification
         self.auth = auth
+        self.discovery = discovery
     }
 }
 
@@ -55,8 +59,9 @@ public struct SecretHTTPField: Sendable, Hashable {
 public enum BaseURL: Sendable {
     /// Known from the fields alone.
     case fixed(URL)
-    /// Built from fields of the token response (Salesforce's `instance_url`); the closure gets
-    /// the token response's extra fields and throws ``ConnectorError/misconfigured(_:)`` when
+    /// Built from fields of the token response (Salesforce's `instance_url`) or discovered values
+    /// (`discovered.NAME` keys, see ``DiscoveryRequest``); the closure gets the token set's
+    /// extra fields and throws ``ConnectorError/misconfigured(_:)`` when
     /// one is missing.
     case fromTokenResponse(@Sendable ([String: String]) throws(ConnectorError) -> URL)
 }

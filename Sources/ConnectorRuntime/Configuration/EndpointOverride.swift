@@ -4,7 +4,7 @@ extension ConnectionConfiguration {
     /// A copy whose URLs on the given hosts point at replacement origins: for sandboxes
     /// (`"api.hibob.com": https://api.sandbox.hibob.com`) or a local test server
     /// (`"login.salesforce.com": http://127.0.0.1:5001`). Applies to the base URL (also one built
-    /// from the token response), the token, authorize, refresh and revoke URLs.
+    /// from the token response), the token, authorize, refresh, revoke and discovery URLs.
     ///
     /// Each replacement's scheme, host and port replace the original's; a path in the
     /// replacement (other than `/`) is put in front of the original path. Hosts match
@@ -25,6 +25,7 @@ extension ConnectionConfiguration {
             copy.baseURL = .fromTokenResponse { fields throws(ConnectorError) in rewrite(try build(fields)) }
         }
         copy.auth = auth.rewritingURLs(rewrite)
+        if let discovery { copy.discovery?.url = rewrite(discovery.url) }
         return copy
     }
 }

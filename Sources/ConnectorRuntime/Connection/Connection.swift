@@ -7,6 +7,9 @@ public import Foundation
 /// - Reactive refresh: an OAuth request answered 401 refreshes once and is retried once.
 /// - Single-flight: any number of concurrent callers cause exactly one token request; the others
 ///   wait for it.
+/// - Discovery: when the configuration has a ``DiscoveryRequest`` whose values the stored tokens
+///   lack, it is made once (single-flight) with the access token before the first request, and
+///   its values are saved with the tokens.
 /// - Rotation: a refreshed token set (with its new refresh token) is saved to the store before
 ///   the new access token is used; a response without a refresh token keeps the old one.
 ///
@@ -38,6 +41,7 @@ public actor Connection {
     /// A refresh token the provider rejected with `invalid_grant`; not tried again.
     private var rejectedRefreshToken: Secret?
     private var inflight: Task<Result<TokenSet, ConnectorError>, Never>?
+    private var discoveryInflight: Task<Result<TokenSet, ConnectorError>, Never>?
     private var observers: [UUID: AsyncStream<ConnectionStatus>.Continuation] = [:]
 
     /// - Parameters:
@@ -196,15 +200,22 @@ public actor Connection {
         let applier = AuthApplier(configuration: configuration)
         let usesToken = authenticate && isOAuth
         let needsTokenForURL: Bool = {
+            if configuration.discovery != nil && isOAuth { return true }
             if case .fromTokenResponse = configuration.baseURL { return true }
             return false
         }()
-        let used = usesToken || needsTokenForURL ? try await usableTokens() : nil
+        var used = usesToken || needsTokenForURL ? try await usableTokens() : nil
+        if let current = used, let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
+            used = try await discovered(current)
+        }
         let response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate))
         guard response.status == 401, usesToken, let used, OAuthErrorMapping.insufficientScope(response) == nil else {
             return try check(response, authenticated: authenticate)
         }
-        let fresh = try await refreshSingleFlight(replacing: used)
+        var fresh = try await refreshSingleFlight(replacing: used)
+        if let discovery = configuration.discovery, !discovery.isSatisfied(by: fresh) {
+            fresh = try await discovered(fresh)
+        }
         let retried = try await transmit(applier.prepare(request, tokens: fresh, authenticate: true))
         return try check(retried, authenticated: true)
     }
@@ -247,6 +258,50 @@ public actor Connection {
             return tokens
         }
         return try await refreshSingleFlight(replacing: tokens)
+    }
+
+    // MARK: Discovery
+
+    /// `current` with the discovered values, looking them up first (once, however many callers
+    /// wait) and saving them with the tokens.
+    private func discovered(_ current: TokenSet) async throws(ConnectorError) -> TokenSet {
+        guard let discovery = configuration.discovery else { return current }
+        if let tokens, discovery.isSatisfied(by: tokens), tokens.accessToken == current.accessToken { return tokens }
+        if let discoveryInflight { return try await discoveryInflight.value.get() }
+        let task = Task { await self.discoverAndPersist(discovery, with: current) }
+        discoveryInflight = task
+        let result = await task.value
+        discoveryInflight = nil
+        return try result.get()
+    }
+
+    private func discoverAndPersist(_ discovery: DiscoveryRequest, with current: TokenSet) async -> Result<TokenSet, ConnectorError> {
+        do throws(ConnectorError) {
+            try TransportSecurity.requireSecure(discovery.url, purpose: "discovery endpoint")
+            var request = HTTPRequest(url: discovery.url)
+            request.headers["Accept"] = "application/json"
+            request.headers["Authorization"] = "Bearer " + current.accessToken.reveal()
+            let response = try await transmit(request)
+            if let limited = OAuthErrorMapping.rateLimit(response, now: now()) { throw limited }
+            switch response.status {
+            case 200..<300:
+                break
+            case 401, 403:
+                throw .invalidCredentials(detail: "The discovery request was answered \(response.status).")
+            case 500...:
+                throw .providerUnavailable(detail: "The discovery request was answered \(response.status).", retryable: true)
+            default:
+                throw .misconfigured("The discovery request was answered \(response.status).")
+            }
+            let values = try discovery.select(from: response.body)
+            // A refresh may have replaced the tokens meanwhile: add the values to the newest set.
+            var merged = tokens ?? current
+            merged.extra.merge(values) { _, new in new }
+            try await persist(merged)
+            return .success(merged)
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func loadIfNeeded() async throws(ConnectorError) {
