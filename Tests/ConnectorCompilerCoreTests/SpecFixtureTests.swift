@@ -79,7 +79,7 @@ enum Fixtures {
             "unknown-key", "auth-parameter-not-allowed", "wrong-type", "missing-key", "null-value", "empty-string",
             "invalid-value", "spec-version", "invalid-id", "invalid-field-key", "auth-missing-parameter",
             "client-secret-missing", "api-key-placement", "service-user-credentials", "select-options", "empty-array",
-            "verify-path", "out-of-range",
+            "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -102,7 +102,9 @@ enum Fixtures {
             "template-unresolved", "template-variant-field", "template-token-field", "template-redirect-uri",
             "field-unused", "secret-not-typed", "scope-separator", "scope-not-in-catalog", "pattern-invalid",
             "default-pattern-mismatch", "select-default", "default-type", "verify-missing", "verify-no-auth",
-            "public-client-pkce",
+            "public-client-pkce", "discovery-pointer", "discovery-value-name", "empty-object",
+            "discovery-match-without-items", "template-discovered-scope", "template-discovered-value",
+            "discovery-unused-value",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

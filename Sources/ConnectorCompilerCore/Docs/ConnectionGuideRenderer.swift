@@ -252,6 +252,7 @@ public struct ConnectionGuideRenderer: Sendable {
             case .literal(let text): text
             case .placeholder(.field(let key), _): "<\(labels[key] ?? key)>"
             case .placeholder(.tokenField(let name), _): "<\(name) from the token response>"
+            case .placeholder(.discovered(let name), _): "<\(name) found after linking>"
             case .placeholder(.redirectURI, _): redirectURI
             }
         }.joined()

@@ -115,6 +115,21 @@ struct TemplateTranslator: Sendable {
                         body: [.line("throw " + SwiftNames.error + ".misconfigured(" + message + ")")]
                     ))
                 value = local
+            case .discovered(let name):
+                guard tokenParameter else {
+                    throw GenerationError(
+                        message: "'{{discovered.\(name)}}' can only be used in an auth variant's baseURL.", pointer: pointer)
+                }
+                let local = "discovered" + String(counter)
+                counter += 1
+                let key = SwiftStringLiteral.make("discovered." + name)
+                let message = SwiftStringLiteral.make("The discovery request has not found " + name + " yet.")
+                statements.append(
+                    .block(
+                        opening: "guard let " + local + ": Swift.String = token[" + key + "] else {",
+                        body: [.line("throw " + SwiftNames.error + ".misconfigured(" + message + ")")]
+                    ))
+                value = local
             case .redirectURI:
                 throw GenerationError(
                     message: "'{{redirectURI}}' can only be a whole parameter value in tokenParams or refreshParams.",

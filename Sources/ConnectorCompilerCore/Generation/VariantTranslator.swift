@@ -181,6 +181,7 @@ struct VariantTranslator {
         let hasScopeEnum = !scopeCases.isEmpty
         if let scopes, hasScopeEnum { members += scopeMembers(scopeCases, scopes: scopes) }
         members += configurationFunctions(hasScopeEnum: hasScopeEnum)
+        if let discovery = oauthCommon?.discovery { members.append(try discoveryFunction(discovery, &builders)) }
         members.append(checkFields(fields))
         members += try baseURLFunctions(&builders)
         members.append(try headersFunction(&builders))
@@ -230,6 +231,11 @@ struct VariantTranslator {
             .line("    auth: auth"),
             .line(")"),
         ]
+        if oauthCommon?.discovery != nil {
+            body.insert(.line("let discovery: ConnectorRuntime.DiscoveryRequest = try makeDiscovery(fields)"), at: 5)
+            body[body.count - 2] = .line("    auth: auth,")
+            body.insert(.line("    discovery: discovery"), at: body.count - 1)
+        }
         let checks = "Checks every field (spaces around a value, a malformed URL, host name or email) before building anything."
         guard hasScopeEnum else {
             return [
@@ -292,7 +298,10 @@ struct VariantTranslator {
     func baseURLFunctions(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
         let template = variant.baseURL ?? spec.api.baseURL
         let usesToken = template.parts.contains { part in
-            if case .placeholder(.tokenField, _) = part { true } else { false }
+            switch part {
+            case .placeholder(.tokenField, _), .placeholder(.discovered, _): true
+            default: false
+            }
         }
         var resolveParameters = [SwiftParameter(label: nil, name: "fields", type: "Fields")]
         if usesToken {
@@ -349,7 +358,48 @@ struct VariantTranslator {
                 throwsClause: SwiftNames.throwsClause, returnType: "[ConnectorRuntime.HTTPField]", body: body))
     }
 
-    func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+    func discoveryFunction(_ discovery: Discovery, _ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+        var body: [SwiftStatement] = []
+        let url = try builders.value(
+            discovery.url, slot: .url, name: "makeDiscoveryURL", local: "url",
+            doc: "The URL of the discovery request.", into: &body)
+        var match = "nil"
+        if let spec = discovery.match {
+            let expected: String
+            switch spec.equals {
+            case .boolean(let flag):
+                expected = ".boolean(" + (flag ? "true" : "false") + ")"
+            case .number(let lexeme):
+                expected = ".number(" + lexeme + ")"
+            case .template(let template):
+                let value = try builders.value(
+                    template, slot: .text, name: "makeDiscoveryMatch", local: "expected",
+                    doc: "The value the discovery request's item must have.", into: &body)
+                expected = ".string(" + value + ")"
+            }
+            match = "ConnectorRuntime.DiscoveryRequest.Match(pointer: " + SwiftStringLiteral.make(spec.path)
+                + ", equals: ConnectorRuntime.DiscoveryRequest.Expected" + expected + ")"
+        }
+        body.append(.line("return ConnectorRuntime.DiscoveryRequest("))
+        body.append(.line("    url: " + url + ","))
+        body.append(.line("    items: " + (discovery.items.map(SwiftStringLiteral.make) ?? "nil") + ","))
+        body.append(.line("    match: " + match + ","))
+        body.append(.line("    values: ["))
+        for value in discovery.values {
+            body.append(
+                .line("        ConnectorRuntime.DiscoveryRequest.Value(name: " + SwiftStringLiteral.make(value.name)
+                    + ", pointer: " + SwiftStringLiteral.make(value.path) + "),"))
+        }
+        body.append(.line("    ]"))
+        body.append(.line(")"))
+        return .function(
+            SwiftFunction(
+                doc: docs.doc(["The request made once after linking whose values the base URL uses."], pointer: discovery.pointer),
+                name: "makeDiscovery", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+                throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.DiscoveryRequest", body: body))
+    }
+
+        func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
         var body: [SwiftStatement] = []
         if let verify = spec.api.verify {
             let path = try builders.value(

@@ -384,11 +384,15 @@ public struct OAuth2Common: Sendable, Hashable {
     /// Token-response fields the connector uses (`instance_url`), available to templates of
     /// this variant as `{{token.instance_url}}`.
     public var tokenResponseFields: [String]
+    /// A request made once with the access token whose values the `baseURL` of this variant
+    /// uses as `{{discovered.NAME}}` (Jira's cloud id, DocuSign's account).
+    public var discovery: Discovery?
 
     public init(
         clientId: Template, clientSecret: Template?, tokenURL: Template, revokeURL: Template? = nil,
         clientAuth: ClientAuthMethod = .clientSecretBasic, scopes: Scopes? = nil,
-        tokenParams: [NamedTemplate] = [], defaultExpiresIn: Int? = nil, tokenResponseFields: [String] = []
+        tokenParams: [NamedTemplate] = [], defaultExpiresIn: Int? = nil, tokenResponseFields: [String] = [],
+        discovery: Discovery? = nil
     ) {
         self.clientId = clientId
         self.clientSecret = clientSecret
@@ -399,6 +403,65 @@ public struct OAuth2Common: Sendable, Hashable {
         self.tokenParams = tokenParams
         self.defaultExpiresIn = defaultExpiresIn
         self.tokenResponseFields = tokenResponseFields
+        self.discovery = discovery
+    }
+}
+
+/// `"discovery"` of an OAuth variant: `GET url` with the access token, then values picked from
+/// the JSON response by RFC 6901 pointers.
+public struct Discovery: Sendable, Hashable {
+    /// A value compared with each item's value at `Match.path`.
+    public enum Expected: Sendable, Hashable {
+        /// A string, possibly with field placeholders (`https://{{site}}.atlassian.net`).
+        case template(Template)
+        case boolean(Bool)
+        /// A number, as its JSON lexeme.
+        case number(String)
+    }
+
+    /// Selects the first item whose value at `path` equals `equals`.
+    public struct Match: Sendable, Hashable {
+        public var pointer: JSONPointer
+        /// RFC 6901 pointer into each item, e.g. `/url`.
+        public var path: String
+        public var equals: Expected
+
+        public init(pointer: JSONPointer, path: String, equals: Expected) {
+            self.pointer = pointer
+            self.path = path
+            self.equals = equals
+        }
+    }
+
+    /// A value to keep: `{{discovered.name}}` is the value at `path` of the selected item.
+    public struct Value: Sendable, Hashable {
+        public var pointer: JSONPointer
+        public var name: String
+        /// RFC 6901 pointer into the selected item (or the response without `items`).
+        public var path: String
+
+        public init(pointer: JSONPointer, name: String, path: String) {
+            self.pointer = pointer
+            self.name = name
+            self.path = path
+        }
+    }
+
+    public var pointer: JSONPointer
+    /// Requested with `GET` and the access token as bearer.
+    public var url: Template
+    /// RFC 6901 pointer to an array in the response (`""`: the response is the array).
+    public var items: String?
+    /// Which item to use; without it the first item.
+    public var match: Match?
+    public var values: [Value]
+
+    public init(pointer: JSONPointer, url: Template, items: String? = nil, match: Match? = nil, values: [Value]) {
+        self.pointer = pointer
+        self.url = url
+        self.items = items
+        self.match = match
+        self.values = values
     }
 }
 

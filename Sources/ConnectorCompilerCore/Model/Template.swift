@@ -4,7 +4,7 @@
 // Grammar (whitespace inside braces is allowed and ignored):
 //   template    := (literal | placeholder)*
 //   placeholder := "{{" reference ("|" filter)* "}}"
-//   reference   := fieldKey | "token." name | "redirectURI"
+//   reference   := fieldKey | "token." name | "discovered." name | "redirectURI"
 //   filter      := "base64" | "urlencode"
 // A literal `{{` cannot be written; a lone `{` or `}` is an ordinary character.
 
@@ -22,6 +22,8 @@ public enum TemplateReference: Sendable, Hashable {
     case field(String)
     /// A field of the token response listed in `tokenResponseFields` (`{{token.instance_url}}`).
     case tokenField(String)
+    /// A value found by the variant's `discovery` request (`{{discovered.cloudId}}`).
+    case discovered(String)
     /// The connection's OAuth redirect URI (only in OAuth `refreshParams` and `tokenParams`).
     case redirectURI
 }

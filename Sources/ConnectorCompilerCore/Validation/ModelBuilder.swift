@@ -140,7 +140,26 @@ enum ModelBuilder {
             clientAuth: ClientAuthMethod(rawValue: string(node["clientAuth"])) ?? .clientSecretBasic,
             scopes: scopes, tokenParams: namedTemplates(node["tokenParams"]),
             defaultExpiresIn: node["defaultExpiresIn"]?.intValue,
-            tokenResponseFields: array(node["tokenResponseFields"]).compactMap(\.stringValue))
+            tokenResponseFields: array(node["tokenResponseFields"]).compactMap(\.stringValue),
+            discovery: node["discovery"].map(discovery))
+    }
+
+    private static func discovery(_ node: JSONNode) -> Discovery {
+        var match: Discovery.Match?
+        if let matchNode = node["match"] {
+            let equals: Discovery.Expected
+            switch matchNode["equals"]?.value {
+            case .bool(let flag)?: equals = .boolean(flag)
+            case .number(let lexeme)?: equals = .number(lexeme)
+            default: equals = .template(template(matchNode["equals"]))
+            }
+            match = Discovery.Match(pointer: matchNode.pointer, path: string(matchNode["pointer"]), equals: equals)
+        }
+        return Discovery(
+            pointer: node.pointer, url: template(node["url"]), items: node["items"]?.stringValue, match: match,
+            values: (node["values"]?.members ?? []).map {
+                Discovery.Value(pointer: $0.value.pointer, name: $0.key, path: $0.value.stringValue ?? "")
+            })
     }
 
     private static func guide(_ node: JSONNode?) -> Guide {

@@ -122,6 +122,13 @@ public enum SchemaGenerator {
             return .object([("$ref", .string("#/$defs/\(name)"))])
         case .templateMap:
             return .object([("$ref", .string("#/$defs/templateMap"))])
+        case .stringMap(let name, let value):
+            return .object([
+                ("type", .string("object")),
+                ("minProperties", .int(1)),
+                ("propertyNames", .object([("pattern", .string(name.regex))])),
+                ("additionalProperties", .object([("type", .string("string")), ("pattern", .string(value.regex))])),
+            ])
         case .scalar:
             return .object([("type", .array(["string", "number", "boolean"].map(OrderedJSON.string)))])
         case .anyJSON:

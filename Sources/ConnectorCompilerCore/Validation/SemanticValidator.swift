@@ -36,6 +36,8 @@ struct SemanticValidator {
         var kind: SlotKind
         var allowsToken = false
         var allowsRedirectURI = false
+        /// `{{discovered.NAME}}` (a variant's `baseURL`).
+        var allowsDiscovered = false
     }
 
     private var connectorFields: [FieldInfo] = []
@@ -45,6 +47,8 @@ struct SemanticValidator {
     /// Variants whose templates could not all be read (syntax errors, unknown type): their
     /// fields' use is unknown, so no field-unused warnings for them.
     private var unreliableUse: Set<Int?> = []
+    /// Discovered values used by the templates of the variant being checked.
+    private var usedDiscovered: Set<String> = []
 
     init(collector: DiagnosticCollector, root: JSONNode, source: [UInt8]) {
         self.collector = collector
@@ -280,7 +284,7 @@ struct SemanticValidator {
                 hint: "add a cheap authenticated request, e.g. \"verify\": { \"path\": \"/me\" }", at: api.position,
                 pointer: api.pointer)
         }
-        for slot in slots { checkTemplate(slot, variant: nil, tokenFields: nil) }
+        for slot in slots { checkTemplate(slot, variant: nil, tokenFields: nil, discovered: nil) }
     }
 
     // MARK: - Auth variants
@@ -306,7 +310,7 @@ struct SemanticValidator {
             let key = member.key
             let node = member.value
             if key == "baseURL" {
-                slots.append(Slot(node: node, label: "'baseURL'", kind: .url, allowsToken: true))
+                slots.append(Slot(node: node, label: "'baseURL'", kind: .url, allowsToken: true, allowsDiscovered: true))
             } else if key == "headers" {
                 for header in node.members ?? [] {
                     slots.append(Slot(node: header.value, label: "header '\(header.key)'", kind: .credential,
@@ -329,6 +333,19 @@ struct SemanticValidator {
                     slots.append(Slot(node: parameter.value, label: "parameter '\(parameter.key)'", kind: .credential,
                                       allowsRedirectURI: true))
                 }
+            } else if key == "discovery" {
+                if let url = node["url"] { slots.append(Slot(node: url, label: "the discovery 'url'", kind: .url)) }
+                if let match = node["match"] {
+                    if let equals = match["equals"], equals.stringValue != nil {
+                        slots.append(Slot(node: equals, label: "'equals'", kind: .credential))
+                    }
+                    if node["items"] == nil, match.members != nil {
+                        collector.error(
+                            "discovery-match-without-items", "'match' selects an item of 'items', but 'discovery' has no 'items'",
+                            hint: "add \"items\": a JSON pointer to the array in the response (\"\" when the response is the array)",
+                            at: match.position, pointer: match.pointer)
+                    }
+                }
             } else if key == "authorizeParams" {
                 for parameter in node.members ?? [] {
                     slots.append(Slot(node: parameter.value, label: "parameter '\(parameter.key)'", kind: .query))
@@ -337,7 +354,19 @@ struct SemanticValidator {
         }
         let tokenFields: [String]? = isOAuth
             ? (variant["tokenResponseFields"]?.arrayValue ?? []).compactMap(\.stringValue) : nil
-        for slot in slots { checkTemplate(slot, variant: index, tokenFields: tokenFields) }
+        let discoveredValues = isOAuth ? variant["discovery"]?["values"]?.members : nil
+        usedDiscovered = []
+        for slot in slots {
+            checkTemplate(slot, variant: index, tokenFields: tokenFields, discovered: discoveredValues?.map(\.key))
+        }
+        if !unreliableUse.contains(index) {
+            for value in discoveredValues ?? [] where !usedDiscovered.contains(value.key) {
+                collector.warning(
+                    "discovery-unused-value", "discovered value '\(value.key)' is not used by any template of this variant",
+                    hint: "use it as '{{discovered.\(value.key)}}' in 'baseURL', or remove it",
+                    at: value.keyPosition, pointer: value.value.pointer)
+            }
+        }
 
         if type == "apiKey", let placement = variant["in"], placement.stringValue == "query" {
             collector.warning(
@@ -422,7 +451,7 @@ struct SemanticValidator {
         }
     }
 
-    private mutating func checkTemplate(_ slot: Slot, variant: Int?, tokenFields: [String]?) {
+    private mutating func checkTemplate(_ slot: Slot, variant: Int?, tokenFields: [String]?, discovered: [String]?) {
         guard let raw = slot.node.stringValue, !raw.isEmpty else { return }
         let parts: [(part: TemplatePart, offset: Int)]
         do {
@@ -467,6 +496,22 @@ struct SemanticValidator {
                         "template-token-field", "'{{token.\(name)}}' is not listed in 'tokenResponseFields'",
                         hint: Suggestion.didYouMean(name, in: tokenFields) ?? "add \(quoted(name)) to 'tokenResponseFields'",
                         at: position, pointer: slot.node.pointer)
+                }
+            case .discovered(let name):
+                if !slot.allowsDiscovered || discovered == nil {
+                    collector.error(
+                        "template-discovered-scope",
+                        "'{{discovered.\(name)}}' can be used only in the 'baseURL' of an OAuth variant that declares 'discovery'",
+                        hint: discovered == nil && slot.allowsDiscovered
+                            ? "add a 'discovery' request whose 'values' include \(quoted(name))" : nil,
+                        at: position, pointer: slot.node.pointer)
+                } else if let discovered, !discovered.contains(name) {
+                    collector.error(
+                        "template-discovered-value", "'{{discovered.\(name)}}' is not declared in the variant's discovery 'values'",
+                        hint: Suggestion.didYouMean(name, in: discovered) ?? "add \(quoted(name)) to 'discovery' 'values'",
+                        at: position, pointer: slot.node.pointer)
+                } else {
+                    usedDiscovered.insert(name)
                 }
             case .redirectURI:
                 if !slot.allowsRedirectURI {
@@ -529,7 +574,7 @@ struct SemanticValidator {
             // A URL that starts with a field of type url, or a token-response field such as
             // Salesforce's instance_url: the runtime checks the value itself.
             switch reference {
-            case .tokenField: return
+            case .tokenField, .discovered: return
             case .field(let key) where field(key, variant: variant)?.type == Field.FieldType.url.rawValue: return
             default: break
             }

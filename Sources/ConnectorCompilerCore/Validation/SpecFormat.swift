@@ -25,6 +25,8 @@ public indirect enum ValueKind: Sendable, Hashable {
     case object(String)
     /// An object of header or parameter names mapped to templates.
     case templateMap
+    /// An object of names (matching `name`) mapped to strings matching `value`, at least one.
+    case stringMap(name: StringPattern, value: StringPattern)
     /// A string, number or boolean (field defaults).
     case scalar
     /// Any JSON value except `null` (request bodies).
@@ -151,6 +153,16 @@ public enum SpecFormat {
         regex: "^[a-z][A-Za-z0-9]*$", rule: "invalid-field-key",
         requirement: "be lowerCamelCase: a lowercase letter followed by letters and digits")
 
+    /// RFC 6901 JSON pointers into a discovery response (`""` is the whole value).
+    public static let jsonPointerPattern = StringPattern(
+        regex: "^(/([^/~]|~[01])*)*$", rule: "discovery-pointer",
+        requirement: "be a JSON pointer (RFC 6901): empty or '/'-prefixed tokens, with '~' written '~0' and '/' written '~1'")
+
+    /// Names of discovered values, used in templates as `{{discovered.NAME}}`.
+    public static let discoveredNamePattern = StringPattern(
+        regex: "^[a-z][A-Za-z0-9]*$", rule: "discovery-value-name",
+        requirement: "be lowerCamelCase: a lowercase letter followed by letters and digits")
+
     static let verifyPathPattern = StringPattern(
         regex: "^/", rule: "verify-path", requirement: "start with '/'")
 
@@ -171,6 +183,8 @@ public enum SpecFormat {
                 "Access-token lifetime in seconds assumed when a token response has no `expires_in`."),
         KeySpec("tokenResponseFields", .array(.string(), minItems: 1),
                 "Token-response fields used in templates as `{{token.NAME}}`."),
+        KeySpec("discovery", .object("discovery"),
+                "A request made once with the access token whose values `baseURL` uses as `{{discovered.NAME}}`."),
     ]
 
     static let refreshKeys: [KeySpec] = [
@@ -185,7 +199,7 @@ public enum SpecFormat {
 
     /// Every object kind, the root first.
     public static let objectKinds: [ObjectKind] = [
-        connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, guideKind, guideSectionKind, guideStepKind,
+        connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, discoveryKind, discoveryMatchKind, guideKind, guideSectionKind, guideStepKind,
     ]
 
     static let connectorKind: ObjectKind = ObjectKind(
@@ -378,6 +392,30 @@ public enum SpecFormat {
         keys: [
             KeySpec("name", .string(), required: true, "Scope name as sent to the provider."),
             KeySpec("description", .string(), required: true, "What the scope grants."),
+        ])
+
+    static let discoveryKind: ObjectKind = ObjectKind(
+        name: "discovery",
+        description: "A GET request made once with the access token; its values are stored with the tokens.",
+        keys: [
+            KeySpec("url", .template(url: true), required: true,
+                    "The https URL requested with `Authorization: Bearer <access token>`; may use fields."),
+            KeySpec("items", .string(pattern: jsonPointerPattern, allowEmpty: true),
+                    "JSON pointer to an array in the response (`\"\"` when the response is the array)."),
+            KeySpec("match", .object("discoveryMatch"),
+                    "Selects the item of `items` to use (default: the first); requires `items`."),
+            KeySpec("values", .stringMap(name: discoveredNamePattern, value: jsonPointerPattern), required: true,
+                    "Names mapped to JSON pointers into the selected item (or the response)."),
+        ])
+
+    static let discoveryMatchKind: ObjectKind = ObjectKind(
+        name: "discoveryMatch",
+        description: "Selects the first item whose value at `pointer` equals `equals`.",
+        keys: [
+            KeySpec("pointer", .string(pattern: jsonPointerPattern, allowEmpty: true), required: true,
+                    "JSON pointer into each item, e.g. `/url`."),
+            KeySpec("equals", .scalar, required: true,
+                    "The value to find: a template string (may use fields), a number or a boolean."),
         ])
 
     static let guideKind: ObjectKind = ObjectKind(

@@ -11,7 +11,7 @@ struct StructuralValidator {
     static let nouns: [String: String] = [
         "connector": "the connector", "requirement": "a requirement", "field": "a field", "option": "an option",
         "api": "'api'", "verify": "'verify'", "authVariant": "an auth variant", "basicCredentials": "'basic'",
-        "scopes": "'scopes'", "scopeEntry": "a scope", "guide": "'guide'", "guideSection": "a guide section",
+        "scopes": "'scopes'", "scopeEntry": "a scope", "discovery": "'discovery'", "discoveryMatch": "'match'", "guide": "'guide'", "guideSection": "a guide section",
         "guideStep": "a guide step",
     ]
 
@@ -95,6 +95,22 @@ struct StructuralValidator {
                                     pointer: member.value.pointer)
                 }
                 check(member.value, kind: .template(url: false), label: "'\(member.key)'")
+            }
+        case .stringMap(let namePattern, let valuePattern):
+            guard let members = node.members else {
+                wrongKind(node, label: label(), expected: "an object of names and strings")
+                return
+            }
+            if members.isEmpty {
+                collector.error("empty-object", "\(label()) must have at least one member", at: node.position,
+                                pointer: node.pointer)
+            }
+            for member in members {
+                if !Self.matches(member.key, namePattern.regex) {
+                    collector.error(namePattern.rule, "the name '\(member.key)' in \(label()) must \(namePattern.requirement)",
+                                    at: member.keyPosition, pointer: member.value.pointer)
+                }
+                check(member.value, kind: .string(pattern: valuePattern, allowEmpty: true), label: "'\(member.key)'")
             }
         case .scalar:
             switch node.value {

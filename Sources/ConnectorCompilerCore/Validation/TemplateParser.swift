@@ -95,6 +95,16 @@ public enum TemplateParser {
                     hint: "use a token-response field such as '{{token.instance_url}}'", scalarOffset: offset)
             }
             reference = .tokenField(field)
+        } else if name.hasPrefix("discovered.") {
+            let value = String(name.dropFirst("discovered.".count))
+            guard let first = value.unicodeScalars.first, !("0"..."9").contains(first),
+                  value.unicodeScalars.allSatisfy({ isFieldKeyScalar($0) || $0 == "_" }) else {
+                throw TemplateSyntaxError(
+                    rule: "template-syntax", message: "a '{{discovered.NAME}}' placeholder has an invalid name",
+                    hint: "use a name declared in the variant's 'discovery' 'values', such as '{{discovered.cloudId}}'",
+                    scalarOffset: offset)
+            }
+            reference = .discovered(value)
         } else {
             guard let first = name.unicodeScalars.first, !("0"..."9").contains(first),
                   name.unicodeScalars.allSatisfy({ isFieldKeyScalar($0) || $0 == "_" }) else {
