@@ -241,6 +241,24 @@ import Testing
         #expect(authentication == .clientSecretBasic)
     }
 
+    @Test func discoveryVariantLooksUpTheCloudIDAndBuildsTheBaseURLFromIt() throws {
+        let fields = AcmeDiscovery.Oauth.Fields(site: "acme", clientId: "cid", clientSecret: Secret("cs"))
+        let configuration = try AcmeDiscovery.Oauth.configuration(fields)
+        let discovery = try #require(configuration.discovery)
+        #expect(discovery.url.absoluteString == "https://api.tickets.acme.example/oauth/token/accessible-resources")
+        #expect(discovery.items == "")
+        #expect(discovery.match == DiscoveryRequest.Match(pointer: "/url", equals: .string("https://acme.tickets.acme.example")))
+        #expect(discovery.values == [DiscoveryRequest.Value(name: "cloudId", pointer: "/id")])
+        guard case .fromTokenResponse(let resolve) = configuration.baseURL else {
+            Issue.record("expected a base URL built from discovered values")
+            return
+        }
+        let extra: [String: String] = ["discovered.cloudId": "c-1"]
+        #expect(try resolve(extra).absoluteString == "https://api.tickets.acme.example/ex/c-1/rest")
+        let empty: [String: String] = [:]
+        #expect(throws: ConnectorError.self) { try resolve(empty) }
+    }
+
     @Test func refreshTokenVariantKeepsTheTokenSecret() throws {
         let fields = AcmeRefreshToken.RefreshToken.Fields(
             host: "wd2.acme.example", tenant: "acme corp", clientId: "id", clientSecret: Secret("cs"), refreshToken: Secret("rt"))
@@ -258,8 +276,8 @@ import Testing
     @Test func catalogListsEveryReferenceConnector() {
         let ids: [String] = ConnectorCatalog.all.map { (connector: any ConnectorDefinition.Type) -> String in connector.id }
         let expected: [String] = [
-            "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_oauth", "acme_refresh_token",
-            "acme_service_user",
+            "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_discovery", "acme_oauth",
+            "acme_refresh_token", "acme_service_user",
         ]
         #expect(ids == expected)
     }

@@ -11,6 +11,7 @@ public enum ConnectorCatalog {
         AcmeBasic.self,
         AcmeBearer.self,
         AcmeClientCredentials.self,
+        AcmeDiscovery.self,
         AcmeOauth.self,
         AcmeRefreshToken.self,
         AcmeServiceUser.self,
