@@ -20,7 +20,7 @@ public struct DiscoveryRequest: Sendable, Hashable {
     }
 
     /// Selects one element of the ``items`` array: the first whose value at `pointer` equals
-    /// `equals`.
+    /// `equals`. A boolean also matches the string `"true"` or `"false"`.
     public struct Match: Sendable, Hashable {
         /// RFC 6901 pointer into each element, e.g. `/url`.
         public var pointer: String
@@ -138,6 +138,9 @@ public struct DiscoveryRequest: Sendable, Hashable {
             return text == wanted
         case let (number as NSNumber, .boolean(wanted)):
             return isBoolean(number) && number.boolValue == wanted
+        case let (text as String, .boolean(wanted)):
+            // Some providers send flags as strings ("true").
+            return text == (wanted ? "true" : "false")
         case let (number as NSNumber, .number(wanted)):
             return !isBoolean(number) && number.doubleValue == wanted
         default:
