@@ -28,7 +28,8 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
   /authorize, /token and /revoke; every other path under /p/<name>/ is the provider's API:
   bearer tokens checked by Authlib, or, when the provider has `static` credentials, exactly those
   (Basic, headers, bearer) with 401 otherwise. GET /_control/providers/<name> lists the API
-  paths called.
+  paths called. Optional `responses` maps API paths to canned JSON bodies (Jira's
+  accessible-resources, DocuSign's userinfo); other API paths answer a small JSON object.
 - Per-client options: pkce ("required", the default, or "optional"), rotate (default true; false
   keeps the refresh token, as Workday's static refresh tokens), refresh_redirect_uri (refresh must
   repeat a registered redirect_uri, as Zelt), token_extra (fields added to every token response,
@@ -579,6 +580,9 @@ def provider_api_answer(provider, path, user):
     full = path + ("?" + query if query else "")
     with lock:
         provider["api_requests"].append({"method": request.method, "path": full})
+        canned = provider["responses"].get(normalized_path(path))
+    if canned is not None:
+        return jsonify(canned)
     return jsonify(path=full, user=user, provider=provider["name"])
 
 
@@ -615,6 +619,7 @@ def control_providers():
         "token_path": normalized_path(spec.get("token_path", "/token")),
         "revoke_path": normalized_path(spec["revoke_path"]) if spec.get("revoke_path") else None,
         "static": spec.get("static"),
+        "responses": {normalized_path(path): body for path, body in (spec.get("responses") or {}).items()},
         "api_requests": [],
     }
     with lock:

@@ -80,10 +80,15 @@ struct EmulatedClient: Sendable {
 
 extension TestServer {
     /// Registers a provider under a fresh name, so parallel tests never share state.
-    func emulate(_ label: String, paths: ProviderPaths = ProviderPaths(), credentials: StaticCredentials? = nil) async throws -> EmulatedProvider {
+    /// `responses` maps API paths to canned JSON bodies (a discovery endpoint's answer).
+    func emulate(
+        _ label: String, paths: ProviderPaths = ProviderPaths(), credentials: StaticCredentials? = nil,
+        responses: [String: any Sendable] = [:]
+    ) async throws -> EmulatedProvider {
         let name = "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
         var body: [String: any Sendable] = ["name": name, "authorize_path": paths.authorize, "token_path": paths.token]
         if let revoke = paths.revoke { body["revoke_path"] = revoke }
+        if !responses.isEmpty { body["responses"] = responses }
         if let credentials { body["static"] = credentials.json }
         try await control("POST", "/_control/providers", json: body)
         return EmulatedProvider(server: self, name: name)
