@@ -291,6 +291,15 @@ import Testing
         #expect(throws: GenerationError.self) { try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "x.json")) }
     }
 
+    @Test func discoveredValueOutsideTheBaseURLIsAGenerationError() {
+        let header = NamedTemplate(
+            pointer: "/api/headers/X", name: "X",
+            value: Template(pointer: "/api/headers/X", raw: "{{discovered.a}}", parts: [.placeholder(.discovered("a"), filters: [])]))
+        var spec = Self.spec()
+        spec.api.headers = [header]
+        #expect(throws: GenerationError.self) { try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "x.json")) }
+    }
+
     // MARK: File shape
 
     @Test func headerNamesTheGeneratorAndTheSpecAndImportsAreMinimal() throws {

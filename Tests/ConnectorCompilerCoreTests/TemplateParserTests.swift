@@ -36,6 +36,12 @@ import Testing
         #expect(template.fieldReferences.isEmpty)
     }
 
+    @Test func discoveredReferenceNamesADiscoveryValue() throws {
+        let template = try TemplateParser.parse("https://x/{{ discovered.cloudId }}/rest", pointer: "")
+        #expect(template.parts == [.literal("https://x/"), .placeholder(.discovered("cloudId"), filters: []), .literal("/rest")])
+        #expect(template.fieldReferences.isEmpty)
+    }
+
     @Test func loneBracesAreLiteral() throws {
         let template = try TemplateParser.parse("{\"a\": {b}} }}", pointer: "")
         #expect(template.parts == [.literal("{\"a\": {b}} }}")])
@@ -48,6 +54,8 @@ import Testing
         ("{{apiKey | base46}}", "template-unknown-filter", 0),
         ("{{api key}}", "template-syntax", 0),
         ("{{token.}}", "template-syntax", 0),
+        ("{{discovered.}}", "template-syntax", 0),
+        ("{{discovered.1d}}", "template-syntax", 0),
         ("{{a{{b}}", "template-syntax", 0),
     ])
     func syntaxErrorsCarryRuleAndOffset(_ raw: String, _ rule: String, _ offset: Int) {
