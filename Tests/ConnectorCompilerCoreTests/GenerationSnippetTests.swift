@@ -82,7 +82,7 @@ import Testing
         spec.name = "Evil */\npublic func injected() {}\r\u{2028}#if false"
         let rendered = try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "Connectors/acme.json"))
         #expect(rendered.contains("/// Evil */\n/// public func injected() {}\n///\n/// #if false\n"))
-        #expect(rendered.contains("public static let displayName: Swift.String = \"Evil */\\npublic func injected() {}\\r\\u{2028}#if false\""))
+        #expect(rendered.contains("public static var displayName: Swift.String { \"Evil */\\npublic func injected() {}\\r\\u{2028}#if false\" }"))
         #expect(!rendered.contains("\npublic func injected"))
     }
 
@@ -212,10 +212,12 @@ import Testing
 
             """)
         #expect(try Self.declaration("defaultScopes", in: spec).hasSuffix("""
-            public static let defaultScopes: [Scope] = [
-                Scope.usersRead,
-                Scope.extra,
-            ]
+            public static var defaultScopes: [Scope] {
+                [
+                    Scope.usersRead,
+                    Scope.extra,
+                ]
+            }
 
             """))
     }
@@ -322,12 +324,14 @@ import Testing
 
     @Test func catalogListsTypesOnePerLineAndIsValidWithNone() {
         #expect(CodeGenerator.generateCatalog(typeNames: ["Zelt", "Acme"]).contains("""
-                public static let all: [any ConnectorRuntime.ConnectorDefinition.Type] = [
-                    Zelt.self,
-                    Acme.self,
-                ]
+                public static var all: [any ConnectorRuntime.ConnectorDefinition.Type] {
+                    [
+                        Zelt.self,
+                        Acme.self,
+                    ]
+                }
             """))
         #expect(CodeGenerator.generateCatalog(typeNames: []).contains(
-            "public static let all: [any ConnectorRuntime.ConnectorDefinition.Type] = []\n"))
+            "public static var all: [any ConnectorRuntime.ConnectorDefinition.Type] { [] }\n"))
     }
 }
