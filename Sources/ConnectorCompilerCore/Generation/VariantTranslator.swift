@@ -72,11 +72,14 @@ struct VariantTranslator {
         for resolved in fields {
             if let select = resolved.selectEnum { members.append(.type(selectEnumDeclaration(resolved, select))) }
         }
+        // Sendable only: a synthesized Hashable (or Equatable) conformance per connector made the
+        // module-emit step of a 1,000-connector catalog a third slower (5.5 s -> 3.8 s without it),
+        // and that step dominates every incremental rebuild.
         return SwiftTypeDeclaration(
             doc: docs.doc(
                 ["What a person enters to link an account with " + variant.label + "."],
                 pointer: variantPointer + "/fields"),
-            kind: .struct, name: "Fields", inheritance: ["Swift.Sendable", "Swift.Hashable"], members: members)
+            kind: .struct, name: "Fields", inheritance: ["Swift.Sendable"], members: members)
     }
 
     func defaultExpression(_ resolved: ResolvedField) throws(GenerationError) -> String? {

@@ -71,7 +71,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with API token.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Acme domain
             ///
             /// Your tenant's host name, e.g. acme.okta.example.
@@ -244,7 +244,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Query key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Acme domain
             ///
             /// Your tenant's host name, e.g. acme.okta.example.

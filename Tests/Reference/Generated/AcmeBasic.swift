@@ -65,7 +65,7 @@ public enum AcmeBasic: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Username and password.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Subdomain
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/fields/0`

@@ -65,7 +65,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Personal access token.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Site URL
             ///
             /// For example https://acme.tickets.example
@@ -204,7 +204,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Email and API token.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Site URL
             ///
             /// For example https://acme.tickets.example

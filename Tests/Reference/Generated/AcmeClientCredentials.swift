@@ -64,7 +64,7 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Client credentials.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Consumer key
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/fields/0`

@@ -64,7 +64,7 @@ public enum AcmeDiscovery: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with OAuth 2.0.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Site
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/fields/0`

@@ -66,7 +66,7 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with OAuth 2.0.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Subdomain
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/fields/0`

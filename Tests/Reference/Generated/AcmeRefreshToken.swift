@@ -66,7 +66,7 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with API client and refresh token.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Host
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/fields/0`

@@ -64,7 +64,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Service user (headers).
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Service user ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0/fields/0`
@@ -192,7 +192,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
         /// What a person enters to link an account with Service user (Basic).
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1/fields`
-        public struct Fields: Swift.Sendable, Swift.Hashable {
+        public struct Fields: Swift.Sendable {
             /// Service user ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1/fields/0`
