@@ -50,8 +50,8 @@ enum GenerateCommand: Subcommand {
         var set = SpecSetValidator()
         var diagnostics: [Diagnostic] = []
         var specs: [(path: String, spec: ConnectorSpec)] = []
-        for file in files {
-            let result = set.load(contentsOf: file)
+        // Loaded on every core; results come back in file order.
+        for (file, result) in zip(files, set.load(contentsOf: files)) {
             if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) {
                 for diagnostic in result.diagnostics { printError(diagnostic.rendered) }
                 return 2
@@ -76,13 +76,12 @@ enum GenerateCommand: Subcommand {
 
         var outputs: [(name: String, text: String)] = []
         if !failed {
-            for (path, spec) in specs {
-                let generationOptions = GenerationOptions(
-                    specPath: displayPath(path, sourceRoot: options.sourceRoot), includeStringTable: options.stringTable)
-                do {
-                    let text = try CodeGenerator.generate(spec, options: generationOptions)
+            let generated = generateAll(specs, options: options)
+            for ((path, _), result) in zip(specs, generated) {
+                switch result {
+                case .success(let text):
                     outputs.append((OutputNaming.outputFileName(forSpecPath: path), text))
-                } catch {
+                case .failure(let error):
                     printError("\(path):1:1: error: \(error.description)")
                     failed = true
                 }
@@ -97,6 +96,40 @@ enum GenerateCommand: Subcommand {
     }
 
     struct UsageError: Error { var message: String }
+
+    /// The text of each spec's file, in the order of `specs`, generated on every core when there
+    /// are enough specs (each worker writes only its own indices).
+    static func generateAll(
+        _ specs: [(path: String, spec: ConnectorSpec)], options: Options
+    ) -> [Result<String, GenerationError>] {
+        @Sendable func generate(_ index: Int) -> Result<String, GenerationError> {
+            let (path, spec) = specs[index]
+            let generationOptions = GenerationOptions(
+                specPath: displayPath(path, sourceRoot: options.sourceRoot), includeStringTable: options.stringTable)
+            do {
+                return .success(try CodeGenerator.generate(spec, options: generationOptions))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, specs.count / 16)
+        guard workers > 1 else { return specs.indices.map(generate) }
+        let buffer = UnsafeMutableBufferPointer<Result<String, GenerationError>?>.allocate(capacity: specs.count)
+        buffer.initialize(repeating: nil)
+        defer {
+            buffer.deinitialize()
+            buffer.deallocate()
+        }
+        nonisolated(unsafe) let output = buffer
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < specs.count {
+                output[index] = generate(index)
+                index += workers
+            }
+        }
+        return buffer.map { $0! }
+    }
 
     static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
         var options = Options()

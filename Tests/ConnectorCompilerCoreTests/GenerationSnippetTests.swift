@@ -82,7 +82,7 @@ import Testing
         spec.name = "Evil */\npublic func injected() {}\r\u{2028}#if false"
         let rendered = try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "Connectors/acme.json"))
         #expect(rendered.contains("/// Evil */\n/// public func injected() {}\n///\n/// #if false\n"))
-        #expect(rendered.contains("public static var displayName: Swift.String { \"Evil */\\npublic func injected() {}\\r\\u{2028}#if false\" }"))
+        #expect(rendered.contains("    displayName: \"Evil */\\npublic func injected() {}\\r\\u{2028}#if false\",\n"))
         #expect(!rendered.contains("\npublic func injected"))
     }
 
@@ -236,41 +236,47 @@ import Testing
             Self.field("sub", .hostname, index: 0), Self.field("tenant", .text, index: 1, required: false),
             Self.field("port", .number, index: 2),
         ]
-        #expect(try Self.declaration("resolveBaseURL", in: Self.spec(fields: fields, baseURL: baseURL)) == """
-            /// Resolves the base URL of API requests from the fields.
-            ///
-            /// - Remark: Generated from `Connectors/acme.json#/api/baseURL`
-            static func resolveBaseURL(_ fields: Fields) throws(ConnectorRuntime.ConnectorError) -> Foundation.URL {
-                var text: Swift.String = ""
-                text += "https://"
-                text += fields.sub
-                text += ".example.com/"
-                guard let value0: Swift.String = fields.tenant else {
-                    throw ConnectorRuntime.ConnectorError.invalidField(key: "tenant", reason: "is required for this connection")
+        #expect(try Self.declaration("configuration", in: Self.spec(fields: fields, baseURL: baseURL)).contains("""
+                // Where API requests go.
+                // Generated from `Connectors/acme.json#/api/baseURL`
+                let baseURLAddress: Foundation.URL
+                do {
+                    var text: Swift.String = ""
+                    text += "https://"
+                    text += fields.sub
+                    text += ".example.com/"
+                    guard let value0: Swift.String = fields.tenant else {
+                        throw ConnectorRuntime.ConnectorError.invalidField(key: "tenant", reason: "is required for this connection")
+                    }
+                    text += ConnectorRuntime.TemplateFilters.base64(ConnectorRuntime.TemplateFilters.urlencode(value0))
+                    text += "/"
+                    text += Swift.String(fields.port)
+                    baseURLAddress = try ConnectorRuntime.URLCheck.url(text, pointer: "/api/baseURL")
                 }
-                text += ConnectorRuntime.TemplateFilters.base64(ConnectorRuntime.TemplateFilters.urlencode(value0))
-                text += "/"
-                text += Swift.String(fields.port)
-                return try ConnectorRuntime.URLCheck.url(text, pointer: "/api/baseURL")
-            }
+                let baseURL: ConnectorRuntime.BaseURL = ConnectorRuntime.BaseURL.fixed(baseURLAddress)
 
-            """)
+            """))
     }
 
     @Test func secretTemplateRevealsOnlyWhereItIsCombined() throws {
         let token = Template(
             pointer: "/auth/0/token", raw: "pre-{{token}}", parts: [.literal("pre-"), .placeholder(.field("token"), filters: [])])
         let spec = Self.spec(kind: .bearerToken(BearerTokenAuth(token: token)))
-        #expect(try Self.declaration("makeToken", in: spec).hasSuffix("""
-            static func makeToken(_ fields: Fields) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.Secret {
-                var text: Swift.String = ""
-                text += "pre-"
-                text += fields.token.reveal()
-                return ConnectorRuntime.Secret(text)
-            }
+        #expect(try Self.declaration("configuration", in: spec).contains("""
+                    // The bearer token.
+                    // Generated from `Connectors/acme.json#/auth/0/token`
+                    let token: ConnectorRuntime.Secret
+                    do {
+                        var text: Swift.String = ""
+                        text += "pre-"
+                        text += fields.token.reveal()
+                        token = ConnectorRuntime.Secret(text)
+                    }
+                    auth = ConnectorRuntime.AuthScheme.bearer(token)
 
             """))
-        #expect(try Self.declaration("makeToken", in: Self.spec()).contains("    return fields.token\n"))
+        #expect(try Self.declaration("configuration", in: Self.spec()).contains(
+            "        let token: ConnectorRuntime.Secret = fields.token\n        auth = ConnectorRuntime.AuthScheme.bearer(token)\n"))
     }
 
     @Test func tokenResponseFieldInBaseURLResolvesLazily() throws {
@@ -279,9 +285,32 @@ import Testing
             parts: [.placeholder(.tokenField("instance_url"), filters: []), .literal("/x")])
         var spec = Self.spec()
         spec.auth[0].baseURL = baseURL
-        #expect(try Self.declaration("makeBaseURL", in: spec).contains(
-            "return ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> Foundation.URL in\n        try Self.resolveBaseURL(fields, token: token)\n    }"))
-        #expect(try Self.declaration("resolveBaseURL", in: spec).contains("guard let token0: Swift.String = token[\"instance_url\"] else {"))
+        #expect(try Self.declaration("configuration", in: spec).contains("""
+                let baseURL: ConnectorRuntime.BaseURL = ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> Foundation.URL in
+                    var text: Swift.String = ""
+                    guard let token0: Swift.String = token["instance_url"] else {
+                        throw ConnectorRuntime.ConnectorError.misconfigured("The token response has no field instance_url.")
+                    }
+                    text += token0
+                    text += "/x"
+                    return try ConnectorRuntime.URLCheck.url(text, pointer: "/auth/0/baseURL")
+                }
+
+            """))
+    }
+
+    @Test func variantHasNoHelperFunctionsOnlyConfiguration() throws {
+        // Builders are inline (Inlining.swift): a helper function per URL or credential would be
+        // serialized into the module interface and slow every incremental build of a big catalog.
+        let file = try CodeGenerator.translate(Self.spec(), options: GenerationOptions(specPath: "Connectors/acme.json"))
+        guard case .type(let namespace)? = file.declarations.first, case .type(let variant)? = namespace.members.last else {
+            Issue.record("unexpected file shape")
+            return
+        }
+        let functions: [String] = variant.members.compactMap { member in
+            if case .function(let function) = member { function.name } else { nil }
+        }
+        #expect(functions == ["configuration"])
     }
 
     @Test func tokenFieldOutsideTheBaseURLIsAGenerationError() {

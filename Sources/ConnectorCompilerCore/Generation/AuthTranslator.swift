@@ -1,5 +1,6 @@
-// The `makeAuth` function of a variant: the auth scheme the runtime executes, built from the
-// typed fields. Credentials stay `Secret` from the field to the scheme.
+// The `auth` builder of a variant: the auth scheme the runtime executes, built from the typed
+// fields and written inline in `configuration` (see Inlining.swift). Credentials stay `Secret`
+// from the field to the scheme.
 
 struct AuthTranslator {
     var variant: AuthVariant
@@ -10,9 +11,9 @@ struct AuthTranslator {
     var hasScopeEnum: Bool { !scopeCases.isEmpty }
     var fieldsParameter: SwiftParameter { SwiftParameter(label: nil, name: "fields", type: "Fields") }
 
-    mutating func functions(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+    /// The builder of `auth`, with every builder it uses inline in its body.
+    func makeAuth(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
-        var extra: [SwiftDeclaration] = []
         let pointer = variantPointer
         switch variant.kind {
         case .apiKey(let settings):
@@ -45,55 +46,50 @@ struct AuthTranslator {
         case .serviceUser(.basic(let settings)):
             try basic(settings, builders: &builders, into: &body)
         case .serviceUser(.headers(let headers)):
-            body.append(.line("var headers: [ConnectorRuntime.SecretHTTPField] = []"))
+            body.append(.line("var credentialHeaders: [ConnectorRuntime.SecretHTTPField] = []"))
             for (position, header) in headers.enumerated() {
                 let value = try builders.value(
                     header.value, slot: .secret, name: "makeCredentialHeader" + String(position),
-                    local: "value" + String(position), doc: "The credential header " + header.name + ".", into: &body)
+                    local: "credentialValue" + String(position), doc: "The credential header " + header.name + ".", into: &body)
                 body.append(
                     .line(
-                        "headers.append(ConnectorRuntime.SecretHTTPField(name: " + SwiftStringLiteral.make(header.name)
+                        "credentialHeaders.append(ConnectorRuntime.SecretHTTPField(name: " + SwiftStringLiteral.make(header.name)
                             + ", value: " + value + "))"))
             }
-            body.append(.line("return ConnectorRuntime.AuthScheme.headers(headers)"))
+            body.append(.line("return ConnectorRuntime.AuthScheme.headers(credentialHeaders)"))
         case .bearerToken(let settings):
             let token = try builders.value(
                 settings.token, slot: .secret, name: "makeToken", local: "token", doc: "The bearer token.", into: &body)
             body.append(.line("return ConnectorRuntime.AuthScheme.bearer(" + token + ")"))
         case .oauth2AuthorizationCode(let settings):
-            extra += try authorizationCode(settings, builders: &builders, into: &body)
+            try authorizationCode(settings, builders: &builders, into: &body)
         case .oauth2ClientCredentials(let settings):
-            extra += try endpointFunctions(settings.common, builders: &builders)
-            body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+            body += try Inliner.inline(try endpointFunction(settings.common, builders: &builders), as: "endpoint")
             body.append(.line("let settings: ConnectorRuntime.ClientCredentialsConfiguration = ConnectorRuntime.ClientCredentialsConfiguration(endpoint: endpoint)"))
             body.append(.line("return ConnectorRuntime.AuthScheme.clientCredentials(settings)"))
         case .oauth2RefreshToken(let settings):
-            extra += try refreshToken(settings, builders: &builders, into: &body)
+            try refreshToken(settings, builders: &builders, into: &body)
         }
         var parameters = [fieldsParameter]
         if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
-        let makeAuth = SwiftFunction(
+        return SwiftFunction(
             doc: docs.doc(["How requests are authenticated (" + variant.kind.typeName + ")."], pointer: pointer),
             name: "makeAuth", parameters: parameters, throwsClause: SwiftNames.throwsClause,
             returnType: "ConnectorRuntime.AuthScheme", body: body)
-        return [.function(makeAuth)] + extra
     }
 
     func authorizationCode(
         _ settings: OAuth2AuthorizationCode, builders: inout BuilderSet, into body: inout [SwiftStatement]
-    ) throws(GenerationError) -> [SwiftDeclaration] {
+    ) throws(GenerationError) {
         let pointer = variantPointer
-        var extra: [SwiftDeclaration] = []
-        extra += try endpointFunctions(settings.common, builders: &builders)
-        body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
-        body.append(.line("let authorizeURL: Foundation.URL = try makeAuthorizeURL(fields)"))
-        builders.functions.append(try urlBuilder("makeAuthorizeURL", settings.authorizeURL, doc: "The authorization endpoint.", builders))
+        body += try Inliner.inline(try endpointFunction(settings.common, builders: &builders), as: "endpoint")
+        body += try Inliner.inline(
+            try urlBuilder("makeAuthorizeURL", settings.authorizeURL, doc: "The authorization endpoint.", builders), as: "authorizeURL")
         let refresh = try optionalURL(settings.refreshURL, name: "makeRefreshURL", local: "refreshURL", doc: "The refresh endpoint.", builders: &builders, into: &body)
         let authorize = try parameters(settings.authorizeParams, name: "makeAuthorizeParameters", doc: "Extra query parameters of the authorize request.", pointer: pointer + "/authorizeParams", builders: &builders)
         let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
-        extra += [.function(authorize), .function(refreshParameters)]
-        body.append(.line("let authorizeParameters: [ConnectorRuntime.OAuthParameter] = try makeAuthorizeParameters(fields)"))
-        body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+        body += try Inliner.inline(authorize, as: "authorizeParameters")
+        body += try Inliner.inline(refreshParameters, as: "refreshParameters")
         body += [
             .line("let settings: ConnectorRuntime.AuthorizationCodeConfiguration = ConnectorRuntime.AuthorizationCodeConfiguration("),
             .line("    endpoint: endpoint,"),
@@ -106,21 +102,17 @@ struct AuthTranslator {
             .line(")"),
             .line("return ConnectorRuntime.AuthScheme.authorizationCode(settings)"),
         ]
-        return extra
     }
 
     func refreshToken(
         _ settings: OAuth2RefreshToken, builders: inout BuilderSet, into body: inout [SwiftStatement]
-    ) throws(GenerationError) -> [SwiftDeclaration] {
+    ) throws(GenerationError) {
         let pointer = variantPointer
-        var extra: [SwiftDeclaration] = []
-        extra += try endpointFunctions(settings.common, builders: &builders)
-        body.append(.line("let endpoint: ConnectorRuntime.TokenEndpoint = try makeTokenEndpoint(fields" + scopesArgument + ")"))
+        body += try Inliner.inline(try endpointFunction(settings.common, builders: &builders), as: "endpoint")
         let token = try builders.value(
             settings.refreshToken, slot: .secret, name: "makeRefreshToken", local: "refreshToken", doc: "The long-lived refresh token.", into: &body)
         let refreshParameters = try parameters(settings.refreshParams, name: "makeRefreshParameters", doc: "Extra form parameters of refresh requests.", pointer: pointer + "/refreshParams", builders: &builders)
-        extra.append(.function(refreshParameters))
-        body.append(.line("let refreshParameters: [ConnectorRuntime.OAuthParameter] = try makeRefreshParameters(fields)"))
+        body += try Inliner.inline(refreshParameters, as: "refreshParameters")
         body += [
             .line("let settings: ConnectorRuntime.RefreshTokenConfiguration = ConnectorRuntime.RefreshTokenConfiguration("),
             .line("    endpoint: endpoint,"),
@@ -130,10 +122,7 @@ struct AuthTranslator {
             .line(")"),
             .line("return ConnectorRuntime.AuthScheme.refreshToken(settings)"),
         ]
-        return extra
     }
-
-    var scopesArgument: String { hasScopeEnum ? ", scopes: scopes" : "" }
 
     func basic(_ settings: BasicAuth, builders: inout BuilderSet, into body: inout [SwiftStatement]) throws(GenerationError) {
         let username = try builders.value(
@@ -156,15 +145,14 @@ struct AuthTranslator {
         into body: inout [SwiftStatement]
     ) throws(GenerationError) -> String {
         guard let template else { return "nil" }
-        builders.functions.append(try urlBuilder(name, template, doc: doc, builders))
-        body.append(.line("let " + local + ": Foundation.URL = try " + name + "(fields)"))
+        body += try Inliner.inline(try urlBuilder(name, template, doc: doc, builders), as: local)
         return local
     }
 
-    func endpointFunctions(_ common: OAuth2Common, builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+    /// The builder of `endpoint`: token and revocation URLs, client, scopes and extra parameters.
+    func endpointFunction(_ common: OAuth2Common, builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
-        builders.functions.append(try urlBuilder("makeTokenURL", common.tokenURL, doc: "The token endpoint.", builders))
-        body.append(.line("let tokenURL: Foundation.URL = try makeTokenURL(fields)"))
+        body += try Inliner.inline(try urlBuilder("makeTokenURL", common.tokenURL, doc: "The token endpoint.", builders), as: "tokenURL")
         let revoke = try optionalURL(common.revokeURL, name: "makeRevokeURL", local: "revokeURL", doc: "The revocation endpoint (RFC 7009).", builders: &builders, into: &body)
         let clientID = try builders.value(
             common.clientId, slot: .text, name: "makeClientID", local: "clientID", doc: "The OAuth client id.", into: &body)
@@ -177,8 +165,12 @@ struct AuthTranslator {
             .line(
                 "let client: ConnectorRuntime.OAuthClient = ConnectorRuntime.OAuthClient(id: " + clientID + ", secret: "
                     + clientSecret + ", authentication: ConnectorRuntime.ClientAuthentication." + clientAuthCase(common.clientAuth) + ")"))
-        body.append(.line("let scopeConfiguration: ConnectorRuntime.ScopeConfiguration = makeScopeConfiguration(" + (hasScopeEnum ? "scopes" : "") + ")"))
-        body.append(.line("let tokenParameters: [ConnectorRuntime.OAuthParameter] = try makeTokenParameters(fields)"))
+        body += try Inliner.inline(scopeConfiguration(common.scopes), as: "scopeConfiguration")
+        body += try Inliner.inline(
+            try parameters(
+                common.tokenParams, name: "makeTokenParameters", doc: "Extra form parameters of every token request.",
+                pointer: variantPointer + "/tokenParams", builders: &builders),
+            as: "tokenParameters")
         let expires = common.defaultExpiresIn.map { String($0) } ?? "nil"
         body.append(.line("let defaultExpiresIn: Swift.Int? = " + expires))
         body += [
@@ -193,14 +185,10 @@ struct AuthTranslator {
         ]
         var parameters = [fieldsParameter]
         if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
-        let endpoint = SwiftFunction(
+        return SwiftFunction(
             doc: docs.doc(["Token-endpoint settings: URLs, client, scopes and extra parameters."], pointer: variantPointer + "/tokenURL"),
             name: "makeTokenEndpoint", parameters: parameters, throwsClause: SwiftNames.throwsClause,
             returnType: "ConnectorRuntime.TokenEndpoint", body: body)
-        let tokenParameters = try self.parameters(
-            common.tokenParams, name: "makeTokenParameters", doc: "Extra form parameters of every token request.",
-            pointer: variantPointer + "/tokenParams", builders: &builders)
-        return [.function(endpoint), .function(scopeConfiguration(common.scopes)), .function(tokenParameters)]
     }
 
     func clientAuthCase(_ method: ClientAuthMethod) -> String {
@@ -262,7 +250,7 @@ struct AuthTranslator {
                     value = "ConnectorRuntime.ParameterValue.redirectURI"
                 } else {
                     let text = try builders.value(
-                        parameter.value, slot: .text, name: String(name.dropLast()) + "Value" + String(position), local: "value" + String(position),
+                        parameter.value, slot: .text, name: String(name.dropLast()) + "Value" + String(position), local: "parameterValue" + String(position),
                         doc: "The value of parameter " + parameter.name + ".", into: &body)
                     value = "ConnectorRuntime.ParameterValue.text(" + text + ")"
                 }

@@ -23,16 +23,6 @@ struct ConnectorTranslator {
 
     func namespace() throws(GenerationError) -> SwiftTypeDeclaration {
         var variantNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [typeName, "Fields", "Scope"])
-        var members: [SwiftDeclaration] = [
-            staticString("id", spec.id, doc: "The spec's id.", pointer: "/id"),
-            staticString("displayName", spec.name, doc: "The connector's display name.", pointer: "/name"),
-            .property(
-                SwiftProperty(
-                    doc: docs.doc(["What the connector covers."], pointer: "/categories"), isStatic: true,
-                    name: "categories", type: "[Swift.String]",
-                    value: arrayLines(spec.categories.map { SwiftStringLiteral.make($0.rawValue) }))),
-            staticString("docsURL", spec.docsURL, doc: "The provider's API documentation.", pointer: "/docsURL"),
-        ]
         var variants: [SwiftDeclaration] = []
         var descriptorReferences: [String] = []
         for (index, variant) in spec.auth.enumerated() {
@@ -42,12 +32,7 @@ struct ConnectorTranslator {
                 spec: spec, variant: variant, index: index, typeName: name, namespace: typeName, docs: docs)
             variants.append(.type(try translator.translate()))
         }
-        members.append(
-            .property(
-                SwiftProperty(
-                    doc: docs.doc(["One descriptor per auth variant, in the spec's order."], pointer: "/auth"),
-                    isStatic: true, name: "authVariants", type: "[ConnectorRuntime.AuthVariantDescriptor]",
-                    value: arrayLines(descriptorReferences))))
+        var members: [SwiftDeclaration] = [descriptor(variantDescriptors: descriptorReferences)]
         if options.includeStringTable {
             members.append(stringTable(variantTypeNames: descriptorReferences.map { String($0.dropLast(11)) }))
         }
@@ -62,11 +47,33 @@ struct ConnectorTranslator {
             inheritance: ["ConnectorRuntime.ConnectorDefinition"], members: members)
     }
 
-    func staticString(_ name: String, _ value: String, doc: String, pointer: JSONPointer) -> SwiftDeclaration {
-        .property(
+    /// `descriptor`: the only requirement of `ConnectorDefinition` (one requirement keeps the
+    /// module-emit step of large catalogs cheap; see `ConnectorDefinition`).
+    func descriptor(variantDescriptors: [String]) -> SwiftDeclaration {
+        func nested(_ elements: [String]) -> [String] {
+            var lines = arrayLines(elements)
+            for index in lines.indices.dropFirst().dropLast() { lines[index] = "    " + lines[index] }
+            return lines
+        }
+        let categories = nested(spec.categories.map { SwiftStringLiteral.make($0.rawValue) })
+        let variants = nested(variantDescriptors)
+        var value = ["ConnectorRuntime.ConnectorDescriptor("]
+        value.append("id: " + SwiftStringLiteral.make(spec.id) + ",")
+        value.append("displayName: " + SwiftStringLiteral.make(spec.name) + ",")
+        value.append("categories: " + categories[0])
+        value += categories.dropFirst()
+        value[value.count - 1] += ","
+        value.append("docsURL: " + SwiftStringLiteral.make(spec.docsURL) + ",")
+        value.append("authVariants: " + variants[0])
+        value += variants.dropFirst()
+        value.append(")")
+        return .property(
             SwiftProperty(
-                doc: docs.doc([doc], pointer: pointer), isStatic: true, name: name, type: SwiftNames.string,
-                value: [SwiftStringLiteral.make(value)]))
+                doc: docs.doc(
+                    [
+                        "The connector's id (`/id`), display name (`/name`), categories (`/categories`), API documentation (`/docsURL`) and auth variants (`/auth`)."
+                    ], pointer: ""),
+                isStatic: true, name: "descriptor", type: "ConnectorRuntime.ConnectorDescriptor", value: value))
     }
 
     /// `specStrings`: every string of the spec as compiled into this file, scope names and

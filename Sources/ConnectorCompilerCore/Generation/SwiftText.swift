@@ -36,6 +36,7 @@ public enum DocCommentText {
     /// Empty input gives no lines.
     public static func lines(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
+        if let line = printableASCIILine(text) { return [line] }
         var lines: [String] = []
         var current = ""
         var previousWasCR = false
@@ -59,6 +60,25 @@ public enum DocCommentText {
             var trimmed = Substring(line)
             while let last = trimmed.last, last == " " { trimmed = trimmed.dropLast() }
             return String(trimmed)
+        }
+    }
+}
+
+extension DocCommentText {
+    /// The common case, checked byte by byte: printable ASCII only, so one line with trailing
+    /// spaces removed. `nil` when the text has anything else.
+    static func printableASCIILine(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var end = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x7F else { return nil }
+                index += 1
+                if byte != 0x20 { end = index }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         }
     }
 }

@@ -1,5 +1,6 @@
-// One auth variant -> one caseless enum: descriptor, Fields, Scope, configuration and the small
-// builder functions it calls (one per URL, header, parameter and credential).
+// One auth variant -> one caseless enum: descriptor, Fields, Scope and configuration. The builders
+// of each URL, header, parameter and credential are written inline in `configuration` (see
+// Inlining.swift for why).
 
 /// A case of a variant's `Scope` enum.
 struct ScopeCase: Sendable, Hashable {
@@ -183,15 +184,16 @@ struct VariantTranslator {
         let scopes = oauthCommon?.scopes
         let hasScopeEnum = !scopeCases.isEmpty
         if let scopes, hasScopeEnum { members += scopeMembers(scopeCases, scopes: scopes) }
-        members += configurationFunctions(hasScopeEnum: hasScopeEnum)
-        if let discovery = oauthCommon?.discovery { members.append(try discoveryFunction(discovery, &builders)) }
-        members.append(checkFields(fields))
-        members += try baseURLFunctions(&builders)
-        members.append(try headersFunction(&builders))
-        members.append(try verificationFunction(&builders))
-        var auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
-        members += try auth.functions(&builders)
-        members += builders.functions.map(SwiftDeclaration.function)
+        var steps: [SwiftStatement] = try Inliner.inline(checkFields(fields), as: nil)
+        steps += try baseURLStatements(&builders)
+        steps += try Inliner.inline(try headersFunction(&builders), as: "headers")
+        steps += try Inliner.inline(try verificationFunction(&builders), as: "verification")
+        if let discovery = oauthCommon?.discovery {
+            steps += try Inliner.inline(try discoveryFunction(discovery, &builders), as: "discovery")
+        }
+        let auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
+        steps += try Inliner.inline(try auth.makeAuth(&builders), as: "auth")
+        members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum)
         return SwiftTypeDeclaration(
             doc: docs.doc([variant.label], pointer: variantPointer), kind: .enum, name: typeName,
             inheritance: ["ConnectorRuntime.AuthVariantDefinition"], members: members)
@@ -216,29 +218,26 @@ struct VariantTranslator {
                 isStatic: true, name: "descriptor", type: "ConnectorRuntime.AuthVariantDescriptor", value: value))
     }
 
-    func configurationFunctions(hasScopeEnum: Bool) -> [SwiftDeclaration] {
+    /// `configuration(_:)` (and, with a scope enum, `configuration(_:scopes:)`): `steps` build
+    /// each part, then the configuration is returned.
+    func configurationFunctions(steps: [SwiftStatement], hasScopeEnum: Bool) -> [SwiftDeclaration] {
         let fieldsParameter = SwiftParameter(label: nil, name: "fields", type: "Fields")
         let returnType = "ConnectorRuntime.ConnectionConfiguration"
-        var body: [SwiftStatement] = [
-            .line("try checkFields(fields)"),
-            .line("let baseURL: ConnectorRuntime.BaseURL = try makeBaseURL(fields)"),
-            .line("let headers: [ConnectorRuntime.HTTPField] = try makeHeaders(fields)"),
-            .line("let verification: ConnectorRuntime.VerificationRequest? = try makeVerification(fields)"),
-            .line("let auth: ConnectorRuntime.AuthScheme = try makeAuth(fields" + (hasScopeEnum ? ", scopes: scopes)" : ")")),
+        var body = steps
+        body += [
             .line("return ConnectorRuntime.ConnectionConfiguration("),
             .line("    connectorID: " + SwiftStringLiteral.make(spec.id) + ","),
             .line("    variantID: " + SwiftStringLiteral.make(variant.id) + ","),
             .line("    baseURL: baseURL,"),
             .line("    headers: headers,"),
             .line("    verification: verification,"),
-            .line("    auth: auth"),
-            .line(")"),
         ]
         if oauthCommon?.discovery != nil {
-            body.insert(.line("let discovery: ConnectorRuntime.DiscoveryRequest = try makeDiscovery(fields)"), at: 5)
-            body[body.count - 2] = .line("    auth: auth,")
-            body.insert(.line("    discovery: discovery"), at: body.count - 1)
+            body += [.line("    auth: auth,"), .line("    discovery: discovery")]
+        } else {
+            body.append(.line("    auth: auth"))
         }
+        body.append(.line(")"))
         let checks = "Checks every field (spaces around a value, a malformed URL, host name or email) before building anything."
         guard hasScopeEnum else {
             return [
@@ -254,7 +253,6 @@ struct VariantTranslator {
             access: .public, name: "configuration", parameters: [fieldsParameter],
             throwsClause: SwiftNames.throwsClause, returnType: returnType,
             body: [.line("try configuration(fields, scopes: defaultScopes)")])
-        body[4] = .line("let auth: ConnectorRuntime.AuthScheme = try makeAuth(fields, scopes: scopes)")
         let withScopes = SwiftFunction(
             doc: docs.doc(["Builds the runtime configuration of " + variant.label + ", requesting `scopes`.", checks], pointer: variantPointer),
             access: .public, name: "configuration",
@@ -263,7 +261,7 @@ struct VariantTranslator {
         return [.function(withDefaults), .function(withScopes)]
     }
 
-    func checkFields(_ fields: [ResolvedField]) -> SwiftDeclaration {
+    func checkFields(_ fields: [ResolvedField]) -> SwiftFunction {
         var body: [SwiftStatement] = []
         for resolved in fields {
             let calls = checkCalls(resolved, value: resolved.isOptional ? "value" : resolved.access)
@@ -274,11 +272,10 @@ struct VariantTranslator {
                 body += calls
             }
         }
-        return .function(
-            SwiftFunction(
-                doc: docs.doc(["Checks each field value before any request."], pointer: variantPointer + "/fields"),
-                name: "checkFields", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-                throwsClause: SwiftNames.throwsClause, body: body))
+        return SwiftFunction(
+            doc: docs.doc(["Checks each field value before any request."], pointer: variantPointer + "/fields"),
+            name: "checkFields", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, body: body)
     }
 
     func checkCalls(_ resolved: ResolvedField, value: String) -> [SwiftStatement] {
@@ -298,7 +295,9 @@ struct VariantTranslator {
         }
     }
 
-    func baseURLFunctions(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftDeclaration] {
+    /// `let baseURL: ConnectorRuntime.BaseURL`: a fixed URL, or a closure the runtime calls with
+    /// the token response when the template reads `{{token.x}}` or `{{discovered.x}}`.
+    func baseURLStatements(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftStatement] {
         let template = variant.baseURL ?? spec.api.baseURL
         let usesToken = template.parts.contains { part in
             switch part {
@@ -306,65 +305,52 @@ struct VariantTranslator {
             default: false
             }
         }
-        var resolveParameters = [SwiftParameter(label: nil, name: "fields", type: "Fields")]
+        let resolveBody = try builders.templates.body(for: template, slot: .url, tokenParameter: usesToken)
+        let doc = docs.doc(["Where API requests go."], pointer: template.pointer)
         if usesToken {
-            resolveParameters.append(SwiftParameter(label: "token", name: "token", type: "[Swift.String: Swift.String]"))
+            return Inliner.comment(doc) + [
+                .block(
+                    opening: "let baseURL: ConnectorRuntime.BaseURL = ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) "
+                        + SwiftNames.throwsClause + " -> " + SwiftNames.url + " in",
+                    body: resolveBody)
+            ]
         }
         let resolve = SwiftFunction(
-            doc: docs.doc(["Resolves the base URL of API requests from the fields."], pointer: template.pointer),
-            name: "resolveBaseURL", parameters: resolveParameters, throwsClause: SwiftNames.throwsClause,
-            returnType: SwiftNames.url,
-            body: try builders.templates.body(for: template, slot: .url, tokenParameter: usesToken))
-        let body: [SwiftStatement]
-        if usesToken {
-            body = [
-                .block(
-                    opening: "return ConnectorRuntime.BaseURL.fromTokenResponse { (token: [Swift.String: Swift.String]) "
-                        + SwiftNames.throwsClause + " -> " + SwiftNames.url + " in",
-                    body: [.line("try Self.resolveBaseURL(fields, token: token)")])
-            ]
-        } else {
-            body = [
-                .line("let url: " + SwiftNames.url + " = try resolveBaseURL(fields)"),
-                .line("return ConnectorRuntime.BaseURL.fixed(url)"),
-            ]
-        }
-        let make = SwiftFunction(
-            doc: docs.doc(["Where API requests go."], pointer: template.pointer),
-            name: "makeBaseURL", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-            throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.BaseURL", body: body)
-        return [.function(make), .function(resolve)]
+            doc: doc, name: "makeBaseURL", parameters: [], throwsClause: SwiftNames.throwsClause,
+            returnType: SwiftNames.url, body: resolveBody)
+        return try Inliner.inline(resolve, as: "baseURLAddress") + [
+            .line("let baseURL: ConnectorRuntime.BaseURL = ConnectorRuntime.BaseURL.fixed(baseURLAddress)")
+        ]
     }
 
-    func headersFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+    func headersFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
         let headers = spec.api.headers + variant.headers
         if headers.isEmpty {
             body.append(.line("return []"))
         } else {
-            body.append(.line("var headers: [ConnectorRuntime.HTTPField] = []"))
+            body.append(.line("var list: [ConnectorRuntime.HTTPField] = []"))
             for (position, header) in headers.enumerated() {
                 let value = try builders.value(
-                    header.value, slot: .text, name: "makeHeader" + String(position), local: "value" + String(position),
+                    header.value, slot: .text, name: "makeHeader" + String(position), local: "headerValue" + String(position),
                     doc: "The value of header " + header.name + ".", into: &body)
                 body.append(
                     .line(
-                        "headers.append(ConnectorRuntime.HTTPField(name: " + SwiftStringLiteral.make(header.name)
+                        "list.append(ConnectorRuntime.HTTPField(name: " + SwiftStringLiteral.make(header.name)
                             + ", value: " + value + "))"))
             }
-            body.append(.line("return headers"))
+            body.append(.line("return list"))
         }
-        return .function(
-            SwiftFunction(
-                doc: docs.doc(["Headers sent with every API request (not credentials)."], pointer: spec.api.pointer + "/headers"),
-                name: "makeHeaders", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-                throwsClause: SwiftNames.throwsClause, returnType: "[ConnectorRuntime.HTTPField]", body: body))
+        return SwiftFunction(
+            doc: docs.doc(["Headers sent with every API request (not credentials)."], pointer: spec.api.pointer + "/headers"),
+            name: "makeHeaders", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, returnType: "[ConnectorRuntime.HTTPField]", body: body)
     }
 
-    func discoveryFunction(_ discovery: Discovery, _ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+    func discoveryFunction(_ discovery: Discovery, _ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
         let url = try builders.value(
-            discovery.url, slot: .url, name: "makeDiscoveryURL", local: "url",
+            discovery.url, slot: .url, name: "makeDiscoveryURL", local: "discoveryURL",
             doc: "The URL of the discovery request.", into: &body)
         var match = "nil"
         if let spec = discovery.match {
@@ -376,7 +362,7 @@ struct VariantTranslator {
                 expected = ".number(" + lexeme + ")"
             case .template(let template):
                 let value = try builders.value(
-                    template, slot: .text, name: "makeDiscoveryMatch", local: "expected",
+                    template, slot: .text, name: "makeDiscoveryMatch", local: "expectedValue",
                     doc: "The value the discovery request's item must have.", into: &body)
                 expected = ".string(" + value + ")"
             }
@@ -395,18 +381,17 @@ struct VariantTranslator {
         }
         body.append(.line("    ]"))
         body.append(.line(")"))
-        return .function(
-            SwiftFunction(
-                doc: docs.doc(["The request made once after linking whose values the base URL uses."], pointer: discovery.pointer),
-                name: "makeDiscovery", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-                throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.DiscoveryRequest", body: body))
+        return SwiftFunction(
+            doc: docs.doc(["The request made once after linking whose values the base URL uses."], pointer: discovery.pointer),
+            name: "makeDiscovery", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.DiscoveryRequest", body: body)
     }
 
-        func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftDeclaration {
+    func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
         if let verify = spec.api.verify {
             let path = try builders.value(
-                verify.path, slot: .text, name: "makeVerificationPath", local: "path",
+                verify.path, slot: .text, name: "makeVerificationPath", local: "verificationPath",
                 doc: "The path of the verification request.", into: &body)
             var arguments = "method: " + SwiftStringLiteral.make(verify.method.rawValue) + ", path: " + path
             if let json = verify.body {
@@ -418,22 +403,20 @@ struct VariantTranslator {
         } else {
             body.append(.line("return nil"))
         }
-        return .function(
-            SwiftFunction(
-                doc: docs.doc(["The request that proves the credentials work right after linking."], pointer: spec.api.pointer + "/verify"),
-                name: "makeVerification", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-                throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.VerificationRequest?", body: body))
+        return SwiftFunction(
+            doc: docs.doc(["The request that proves the credentials work right after linking."], pointer: spec.api.pointer + "/verify"),
+            name: "makeVerification", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.VerificationRequest?", body: body)
     }
 }
 
-/// Builder functions of one variant, collected while translating.
+/// Builds template values of one variant inline (see Inlining.swift).
 struct BuilderSet {
     var templates: TemplateTranslator
     var docs: DocMaker
-    var functions: [SwiftFunction] = []
 
     /// An expression of the template's value: an escaped literal when the template has no
-    /// placeholders, otherwise a `local` bound (in `statements`) to a new builder's result.
+    /// placeholders, otherwise `local`, bound by statements appended to `statements`.
     mutating func value(
         _ template: Template, slot: TemplateSlot, name: String, local: String, doc: String,
         into statements: inout [SwiftStatement]
@@ -450,13 +433,12 @@ struct BuilderSet {
         case .secret: returnType = SwiftNames.secret
         case .url: returnType = SwiftNames.url
         }
-        functions.append(
-            SwiftFunction(
-                doc: docs.doc([doc], pointer: template.pointer), name: name,
-                parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
-                throwsClause: SwiftNames.throwsClause, returnType: returnType,
-                body: try templates.body(for: template, slot: slot)))
-        statements.append(.line("let " + local + ": " + returnType + " = try " + name + "(fields)"))
+        let builder = SwiftFunction(
+            doc: docs.doc([doc], pointer: template.pointer), name: name,
+            parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
+            throwsClause: SwiftNames.throwsClause, returnType: returnType,
+            body: try templates.body(for: template, slot: slot))
+        statements += try Inliner.inline(builder, as: local)
         return local
     }
 }

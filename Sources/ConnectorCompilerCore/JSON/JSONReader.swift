@@ -100,13 +100,17 @@ private struct JSONParser {
         var line = cursorLine
         var column = cursorColumn
         bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer[cursorOffset..<offset] {
+            // An index loop, not a slice: debug builds (the build plugin's) iterate slices slowly.
+            var index = cursorOffset
+            while index < offset {
+                let byte = buffer[index]
                 if byte == Byte.newline {
                     line += 1
                     column = 1
                 } else if byte & 0xC0 != 0x80 {
                     column += 1
                 }
+                index += 1
             }
         }
         cursorOffset = offset

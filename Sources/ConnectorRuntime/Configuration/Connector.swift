@@ -5,16 +5,49 @@
 /// The code generator emits one caseless enum per spec, e.g. `Zelt`, conforming to this protocol,
 /// with one nested type per auth variant conforming to ``AuthVariantDefinition``.
 public protocol ConnectorDefinition: Sendable {
+    /// The connector's identity, categories and auth variants, straight from its spec.
+    ///
+    /// This is the protocol's only requirement on purpose: every requirement costs each generated
+    /// connector a witness in the module interface, and with a large catalog that compile step
+    /// runs on every incremental build. `id`, `displayName` and the other properties below read
+    /// from it.
+    static var descriptor: ConnectorDescriptor { get }
+}
+
+extension ConnectorDefinition {
     /// The spec's `id`, e.g. `"zelt"`.
-    static var id: String { get }
+    public static var id: String { descriptor.id }
     /// The spec's display name, e.g. `"Zelt"`.
-    static var displayName: String { get }
+    public static var displayName: String { descriptor.displayName }
     /// The spec's categories, e.g. `["hris", "iam"]`.
-    static var categories: [String] { get }
+    public static var categories: [String] { descriptor.categories }
     /// The provider's API documentation.
-    static var docsURL: String { get }
+    public static var docsURL: String { descriptor.docsURL }
     /// One descriptor per auth variant, in the spec's order.
-    static var authVariants: [AuthVariantDescriptor] { get }
+    public static var authVariants: [AuthVariantDescriptor] { descriptor.authVariants }
+}
+
+/// Describes one connector: what ``ConnectorDefinition/descriptor`` returns.
+public struct ConnectorDescriptor: Sendable, Hashable {
+    /// The spec's `id`, e.g. `"zelt"`.
+    public var id: String
+    /// The spec's display name, e.g. `"Zelt"`.
+    public var displayName: String
+    /// The spec's categories, e.g. `["hris", "iam"]`.
+    public var categories: [String]
+    /// The provider's API documentation.
+    public var docsURL: String
+    /// One descriptor per auth variant, in the spec's order.
+    public var authVariants: [AuthVariantDescriptor]
+
+    /// Creates a descriptor; generated code calls this with the spec's values.
+    public init(id: String, displayName: String, categories: [String], docsURL: String, authVariants: [AuthVariantDescriptor]) {
+        self.id = id
+        self.displayName = displayName
+        self.categories = categories
+        self.docsURL = docsURL
+        self.authVariants = authVariants
+    }
 }
 
 /// An auth variant's generated type: typed fields in, runtime configuration out.
