@@ -15,12 +15,18 @@ enum GenerateCommand: Subcommand {
         Nothing is written when any spec has an error. A file is rewritten only when its text
         changed, and no file the generator did not write is deleted.
 
+        The output folder keeps a cache (.connector-compiler-cache): a later run by the same
+        executable with the same options re-reads every spec but validates and generates only
+        the specs that changed, had diagnostics, or whose output file changed.
+
         OPTIONS:
           --output <dir>        where to write the Swift files (created if missing)
           --catalog             also write ConnectorCatalog.swift (always, even with no specs)
           --source-root <dir>   spec paths in generated comments are relative to this folder
           --warnings-as-errors  treat warnings as errors
           --string-table        add `specStrings` to each connector (for round-trip tests)
+          --no-cache            ignore and do not write the cache: process every spec
+          --stats               print how many specs were generated and how many reused
           -h, --help            show this help
 
         EXIT CODES:
@@ -35,6 +41,8 @@ enum GenerateCommand: Subcommand {
         var sourceRoot: String?
         var warningsAsErrors = false
         var stringTable = false
+        var noCache = false
+        var stats = false
         var inputs: [String] = []
     }
 
@@ -47,16 +55,37 @@ enum GenerateCommand: Subcommand {
         guard let output = options.output else { return usageError("'--output <dir>' is required") }
         guard let files = specFiles(options.inputs) else { return 2 }
 
+        let base = output.hasSuffix("/") ? output : output + "/"
+        let cacheKey = options.noCache ? nil : Self.cacheKey(options)
+        let previous = cacheKey.map { GenerationCache.read(from: base + GenerationCache.fileName, key: $0) }
+        let fingerprints = files.map { file in
+            GenerationCache.bytes(ofFile: file).map { (size: $0.count, value: GenerationCache.fingerprint($0)) }
+        }
+        let reused: [GenerationCache.Entry?] = files.indices.map { index in
+            guard let entry = previous?.entries[files[index]], let print = fingerprints[index],
+                entry.specSize == print.size, entry.specFingerprint == print.value,
+                let stamp = GenerationCache.fileStamp(base + OutputNaming.outputFileName(forSpecPath: files[index])),
+                stamp.size == entry.outputSize, stamp.modified == entry.outputModified
+            else { return nil }
+            return entry
+        }
+        let known = reused.map { entry in
+            entry.map { SpecSetValidator.KnownID(id: $0.id, position: SourcePosition(line: $0.idLine, column: $0.idColumn, offset: 0)) }
+        }
+
         var set = SpecSetValidator()
         var diagnostics: [Diagnostic] = []
         var specs: [(path: String, spec: ConnectorSpec)] = []
-        // Loaded on every core; results come back in file order.
-        for (file, result) in zip(files, set.load(contentsOf: files)) {
+        var clean: Set<String> = []
+        // Loaded on every core; results come back in file order (nil for reused specs).
+        for (file, result) in zip(files, set.load(contentsOf: files, known: known)) {
+            guard let result else { continue }
             if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) {
                 for diagnostic in result.diagnostics { printError(diagnostic.rendered) }
                 return 2
             }
             diagnostics += result.diagnostics
+            if result.diagnostics.isEmpty { clean.insert(file) }
             if let spec = result.spec { specs.append((file, spec)) }
         }
         diagnostics += set.crossFileDiagnostics()
@@ -92,7 +121,44 @@ enum GenerateCommand: Subcommand {
             let typeNames = plan.outputs.map(\.typeName)
             outputs.append((OutputNaming.catalogFileName, CodeGenerator.generateCatalog(typeNames: typeNames)))
         }
-        return write(outputs, to: output) ? 0 : 2
+        guard write(outputs, to: output) else { return 2 }
+        if options.stats {
+            let count = reused.compactMap { $0 }.count
+            printError("generate: \(files.count) spec\(files.count == 1 ? "" : "s"), \(specs.count) generated, \(count) reused from the last run")
+        }
+        if let cacheKey {
+            // Record every spec without diagnostics, as its output now is. Failing to write the
+            // cache only costs the next run time: entries are checked against the files anyway.
+            let ids = set.idsByFile
+            var cache = GenerationCache(key: cacheKey)
+            for (index, file) in files.enumerated() {
+                if let entry = reused[index] {
+                    cache.entries[file] = entry
+                } else if clean.contains(file), let print = fingerprints[index], let id = ids[file],
+                    let stamp = GenerationCache.fileStamp(base + OutputNaming.outputFileName(forSpecPath: file))
+                {
+                    cache.entries[file] = GenerationCache.Entry(
+                        specSize: print.size, specFingerprint: print.value, id: id.id, idLine: id.position.line,
+                        idColumn: id.position.column, outputSize: stamp.size, outputModified: stamp.modified)
+                }
+            }
+            if !cache.entries.isEmpty {
+                try? Data(cache.serialized().utf8).write(to: URL(fileURLWithPath: base + GenerationCache.fileName), options: .atomic)
+            }
+        }
+        return 0
+    }
+
+    /// Identifies this executable (path, size, modification time), the working folder and the
+    /// options that change generated text; `nil` when the executable cannot be found, which turns
+    /// the cache off.
+    static func cacheKey(_ options: Options) -> String? {
+        guard let executable = Bundle.main.executablePath, let stamp = GenerationCache.fileStamp(executable) else { return nil }
+        let parts = [
+            ConnectorCompiler.version, executable, String(stamp.size), String(stamp.modified),
+            FileManager.default.currentDirectoryPath, options.sourceRoot ?? "", options.stringTable ? "strings" : "",
+        ]
+        return parts.joined(separator: "|")
     }
 
     struct UsageError: Error { var message: String }
@@ -159,6 +225,8 @@ enum GenerateCommand: Subcommand {
             case "--catalog": options.catalog = true
             case "--warnings-as-errors": options.warningsAsErrors = true
             case "--string-table": options.stringTable = true
+            case "--no-cache": options.noCache = true
+            case "--stats": options.stats = true
             case "--":
                 options.inputs += arguments[(index + 1)...]
                 index = arguments.count

@@ -49,7 +49,117 @@ import Testing
         let status: Int32 = try Self.run(["--output", output.path, "--catalog", spec]).status
         #expect(status == 0)
         let names: [String] = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
-        #expect(names == ["AcmeOauth.swift", "ConnectorCatalog.swift"])
+        #expect(names == [GenerationCache.fileName, "AcmeOauth.swift", "ConnectorCatalog.swift"])
+    }
+
+    // MARK: The cache
+
+    /// Copies the reference specs into a fresh folder; returns it and its output folder.
+    static func specFolder() throws -> (specs: URL, output: URL) {
+        let folder = try temporaryFolder()
+        let specs = folder.appendingPathComponent("specs")
+        try FileManager.default.copyItem(at: referenceSpecs, to: specs)
+        return (specs, folder.appendingPathComponent("out"))
+    }
+
+    static func stats(_ run: Run) -> String {
+        run.stderr.split(separator: "\n").last { $0.hasPrefix("generate: ") }.map(String.init) ?? run.stderr
+    }
+
+    static func contents(_ folder: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix(".") {
+            result[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+        }
+        return result
+    }
+
+    @Test func aSecondRunReusesEverySpecWithoutDiagnosticsAndWritesTheSameFiles() throws {
+        let (specs, output) = try Self.specFolder()
+        defer { try? FileManager.default.removeItem(at: specs.deletingLastPathComponent()) }
+        let arguments = ["--stats", "--output", output.path, "--catalog", specs.path]
+        let first = try Self.run(arguments)
+        #expect(first.status == 0)
+        // acme_api_key has a warning: it is never reused, and its warning is printed every run.
+        #expect(Self.stats(first) == "generate: 8 specs, 8 generated, 0 reused from the last run")
+        let second = try Self.run(arguments)
+        #expect(Self.stats(second) == "generate: 8 specs, 1 generated, 7 reused from the last run")
+        #expect(second.stderr.contains("acme_api_key.json:119:13: warning: an API key sent as a query parameter"))
+        let fresh = specs.deletingLastPathComponent().appendingPathComponent("fresh")
+        #expect(try Self.run(["--no-cache", "--output", fresh.path, "--catalog", specs.path]).status == 0)
+        #expect(try Self.contents(output) == Self.contents(fresh))
+        let cacheWritten: Bool = FileManager.default.fileExists(atPath: fresh.appendingPathComponent(GenerationCache.fileName).path)
+        #expect(!cacheWritten)
+    }
+
+    @Test func anEditedSpecIsRegeneratedEvenWithTheSameSize() throws {
+        let (specs, output) = try Self.specFolder()
+        defer { try? FileManager.default.removeItem(at: specs.deletingLastPathComponent()) }
+        let arguments = ["--stats", "--output", output.path, "--catalog", specs.path]
+        _ = try Self.run(arguments)
+        let spec = specs.appendingPathComponent("acme_basic.json")
+        let text = try String(contentsOf: spec, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "\"name\": \"Acme ", with: "\"name\": \"Acmf ")
+        #expect(edited != text && edited.utf8.count == text.utf8.count)
+        try Data(edited.utf8).write(to: spec)
+        let run = try Self.run(arguments)
+        #expect(Self.stats(run) == "generate: 8 specs, 2 generated, 6 reused from the last run")
+        let generated = try String(contentsOf: output.appendingPathComponent("AcmeBasic.swift"), encoding: .utf8)
+        #expect(generated.contains("displayName: \"Acmf "))
+    }
+
+    @Test func aDeletedOrChangedOutputIsWrittenAgain() throws {
+        let (specs, output) = try Self.specFolder()
+        defer { try? FileManager.default.removeItem(at: specs.deletingLastPathComponent()) }
+        let arguments = ["--stats", "--output", output.path, "--catalog", specs.path]
+        _ = try Self.run(arguments)
+        let expected = try Self.contents(output)
+        try FileManager.default.removeItem(at: output.appendingPathComponent("AcmeBasic.swift"))
+        try Data("// edited by hand\n".utf8).write(to: output.appendingPathComponent("AcmeOauth.swift"))
+        let run = try Self.run(arguments)
+        #expect(Self.stats(run) == "generate: 8 specs, 3 generated, 5 reused from the last run")
+        #expect(try Self.contents(output) == expected)
+    }
+
+    @Test func aCorruptCacheOrAnotherExecutableMeansNoReuse() throws {
+        let (specs, output) = try Self.specFolder()
+        defer { try? FileManager.default.removeItem(at: specs.deletingLastPathComponent()) }
+        let arguments = ["--stats", "--output", output.path, "--catalog", specs.path]
+        _ = try Self.run(arguments)
+        let cache = output.appendingPathComponent(GenerationCache.fileName)
+        try Data("connector-compiler-cache 1\tnot this key\n".utf8).write(to: cache)
+        #expect(Self.stats(try Self.run(arguments)) == "generate: 8 specs, 8 generated, 0 reused from the last run")
+        var text = try String(contentsOf: cache, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\t", with: "\t\t")
+        try Data(text.utf8).write(to: cache)
+        #expect(Self.stats(try Self.run(arguments)) == "generate: 8 specs, 8 generated, 0 reused from the last run")
+        // A copy of the executable (as after a rebuild of the generator) does not trust the cache.
+        let copy = specs.deletingLastPathComponent().appendingPathComponent("connector-compiler")
+        try FileManager.default.copyItem(at: Self.compiler, to: copy)
+        let process = Process()
+        process.executableURL = copy
+        process.arguments = ["generate"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(Self.stats(Run(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self)))
+            == "generate: 8 specs, 8 generated, 0 reused from the last run")
+    }
+
+    @Test func aReusedSpecStillCountsForDuplicateIDs() throws {
+        let (specs, output) = try Self.specFolder()
+        defer { try? FileManager.default.removeItem(at: specs.deletingLastPathComponent()) }
+        let arguments = ["--output", output.path, "--catalog", specs.path]
+        _ = try Self.run(arguments)
+        let other = specs.deletingLastPathComponent().appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: specs.appendingPathComponent("acme_basic.json"), to: other.appendingPathComponent("acme_basic.json"))
+        let run = try Self.run(arguments + [other.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: connector id 'acme_basic' is used by two spec files (also used in " + specs.path + "/acme_basic.json)"))
     }
 
     @Test func unchangedFilesKeepTheirModificationDateAndOtherFilesAreKept() throws {

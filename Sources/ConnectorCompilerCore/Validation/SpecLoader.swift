@@ -86,9 +86,56 @@ public struct SpecSetValidator: Sendable {
     /// their ids. The results, and the ids for ``crossFileDiagnostics()``, are in the order of
     /// `paths`: the same as calling ``load(contentsOf:)`` for each path in turn.
     public mutating func load(contentsOf paths: [String]) -> [SpecLoadResult] {
+        Self.loadAll(paths, buildModel: buildsModels).map { remember($0) }
+    }
+
+    /// A spec known from an earlier run (see ``GenerationCache``): its id and where the id's value
+    /// starts.
+    public struct KnownID: Sendable, Hashable {
+        /// The spec's `id`.
+        public var id: String
+        /// Where the value of `id` starts.
+        public var position: SourcePosition
+
+        /// Creates a known id.
+        public init(id: String, position: SourcePosition) {
+            self.id = id
+            self.position = position
+        }
+    }
+
+    /// Loads `paths` as ``load(contentsOf:)-([String])`` does, except the paths whose `known`
+    /// element is set: those are not read, only their id is remembered (in order, for
+    /// ``crossFileDiagnostics()``), and their result is `nil`. `known` has one element per path.
+    public mutating func load(contentsOf paths: [String], known: [KnownID?]) -> [SpecLoadResult?] {
+        precondition(paths.count == known.count, "one known id (or nil) per path")
+        let toLoad = paths.indices.filter { known[$0] == nil }
+        var loaded = Self.loadAll(toLoad.map { paths[$0] }, buildModel: buildsModels).makeIterator()
+        var results: [SpecLoadResult?] = []
+        for index in paths.indices {
+            if let known = known[index] {
+                ids.append((paths[index], known.id, known.position, "/id"))
+                results.append(nil)
+            } else {
+                results.append(remember(loaded.next()!))
+            }
+        }
+        return results
+    }
+
+    /// The id each loaded or known file declared, by file path (the first, for a path loaded twice).
+    public var idsByFile: [String: KnownID] {
+        var result: [String: KnownID] = [:]
+        for entry in ids where result[entry.file] == nil {
+            result[entry.file] = KnownID(id: entry.id, position: entry.position)
+        }
+        return result
+    }
+
+    /// Loads each path, on every processor core when there are enough of them; results in order.
+    private static func loadAll(_ paths: [String], buildModel: Bool) -> [Loaded] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, paths.count / Self.filesPerWorker)
-        guard workers > 1 else { return paths.map { load(contentsOf: $0) } }
-        let buildModel = buildsModels
+        guard workers > 1 else { return paths.map { loadFile($0, buildModel: buildModel) } }
         let buffer = UnsafeMutableBufferPointer<Loaded?>.allocate(capacity: paths.count)
         buffer.initialize(repeating: nil)
         defer {
@@ -104,7 +151,7 @@ public struct SpecSetValidator: Sendable {
                 index += workers
             }
         }
-        return buffer.map { remember($0!) }
+        return buffer.map { $0! }
     }
 
     /// Fewer files than this per core are loaded on one thread.
