@@ -178,8 +178,8 @@ import Testing
         ]
         let rendered = try Self.declaration("Fields", in: Self.spec(fields: fields))
         let properties: [String] = [
-            "public var name: Swift.String\n", "public var port: Swift.Int\n", "public var sandbox: Swift.Bool\n",
-            "public var note: Swift.String?\n", "public var token: ConnectorRuntime.Secret\n",
+            "public let name: Swift.String\n", "public let port: Swift.Int\n", "public let sandbox: Swift.Bool\n",
+            "public let note: Swift.String?\n", "public let token: ConnectorRuntime.Secret\n",
         ]
         for property in properties {
             #expect(rendered.contains(property))

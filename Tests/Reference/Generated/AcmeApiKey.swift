@@ -61,12 +61,12 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             /// Your tenant's host name, e.g. acme.okta.example.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/0`
-            public var domain: Swift.String
+            public let domain: Swift.String
 
             /// API version
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1`
-            public var apiVersion: ApiVersion
+            public let apiVersion: ApiVersion
 
             /// API token
             ///
@@ -74,12 +74,12 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             /// It is shown once.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0/fields/0`
-            public var apiToken: ConnectorRuntime.Secret
+            public let apiToken: ConnectorRuntime.Secret
 
             /// Page size
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0/fields/1`
-            public var pageSize: Swift.Int
+            public let pageSize: Swift.Int
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(
@@ -206,22 +206,22 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             /// Your tenant's host name, e.g. acme.okta.example.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/0`
-            public var domain: Swift.String
+            public let domain: Swift.String
 
             /// API version
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1`
-            public var apiVersion: ApiVersion
+            public let apiVersion: ApiVersion
 
             /// Key
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1/fields/0`
-            public var key: ConnectorRuntime.Secret
+            public let key: ConnectorRuntime.Secret
 
             /// Page size
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1/fields/1`
-            public var pageSize: Swift.Int
+            public let pageSize: Swift.Int
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(

@@ -53,22 +53,22 @@ public enum AcmeBasic: ConnectorRuntime.ConnectorDefinition {
             /// Subdomain
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/fields/0`
-            public var subdomain: Swift.String
+            public let subdomain: Swift.String
 
             /// Email
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0/fields/0`
-            public var username: Swift.String
+            public let username: Swift.String
 
             /// Password
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0/fields/1`
-            public var password: ConnectorRuntime.Secret
+            public let password: ConnectorRuntime.Secret
 
             /// Team
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0/fields/2`
-            public var team: Swift.String?
+            public let team: Swift.String?
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(

@@ -55,17 +55,17 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
             /// For example https://acme.tickets.example
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/fields/0`
-            public var siteURL: Swift.String
+            public let siteURL: Swift.String
 
             /// Sandbox
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/fields/1`
-            public var sandbox: Swift.Bool
+            public let sandbox: Swift.Bool
 
             /// Access token
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0/fields/0`
-            public var accessToken: ConnectorRuntime.Secret
+            public let accessToken: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(siteURL: Swift.String, sandbox: Swift.Bool = false, accessToken: ConnectorRuntime.Secret) {
@@ -166,22 +166,22 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
             /// For example https://acme.tickets.example
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/fields/0`
-            public var siteURL: Swift.String
+            public let siteURL: Swift.String
 
             /// Sandbox
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/fields/1`
-            public var sandbox: Swift.Bool
+            public let sandbox: Swift.Bool
 
             /// Email
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1/fields/0`
-            public var email: Swift.String
+            public let email: Swift.String
 
             /// API token
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1/fields/1`
-            public var apiToken: ConnectorRuntime.Secret
+            public let apiToken: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(

@@ -52,17 +52,17 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
             /// Consumer key
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/fields/0`
-            public var clientId: Swift.String
+            public let clientId: Swift.String
 
             /// Consumer secret
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/fields/1`
-            public var clientSecret: ConnectorRuntime.Secret
+            public let clientSecret: ConnectorRuntime.Secret
 
             /// Audience
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/fields/2`
-            public var audience: Swift.String
+            public let audience: Swift.String
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(clientId: Swift.String, clientSecret: ConnectorRuntime.Secret, audience: Swift.String) {

@@ -52,17 +52,17 @@ public enum AcmeDiscovery: ConnectorRuntime.ConnectorDefinition {
             /// Site
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/fields/0`
-            public var site: Swift.String
+            public let site: Swift.String
 
             /// Client ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/auth/0/fields/0`
-            public var clientId: Swift.String
+            public let clientId: Swift.String
 
             /// Client secret
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/auth/0/fields/1`
-            public var clientSecret: ConnectorRuntime.Secret
+            public let clientSecret: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(site: Swift.String, clientId: Swift.String, clientSecret: ConnectorRuntime.Secret) {

@@ -54,17 +54,17 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
             /// Subdomain
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/fields/0`
-            public var subdomain: Swift.String
+            public let subdomain: Swift.String
 
             /// Client ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/fields/0`
-            public var clientId: Swift.String
+            public let clientId: Swift.String
 
             /// Client secret
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/fields/1`
-            public var clientSecret: ConnectorRuntime.Secret
+            public let clientSecret: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(subdomain: Swift.String, clientId: Swift.String, clientSecret: ConnectorRuntime.Secret) {

@@ -54,27 +54,27 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
             /// Host
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/fields/0`
-            public var host: Swift.String
+            public let host: Swift.String
 
             /// Tenant
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/fields/1`
-            public var tenant: Swift.String
+            public let tenant: Swift.String
 
             /// Client ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0/fields/0`
-            public var clientId: Swift.String
+            public let clientId: Swift.String
 
             /// Client secret
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0/fields/1`
-            public var clientSecret: ConnectorRuntime.Secret
+            public let clientSecret: ConnectorRuntime.Secret
 
             /// Refresh token
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0/fields/2`
-            public var refreshToken: ConnectorRuntime.Secret
+            public let refreshToken: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(

@@ -52,12 +52,12 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
             /// Service user ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0/fields/0`
-            public var userId: Swift.String
+            public let userId: Swift.String
 
             /// Service user token
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0/fields/1`
-            public var token: ConnectorRuntime.Secret
+            public let token: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(userId: Swift.String, token: ConnectorRuntime.Secret) {
@@ -149,12 +149,12 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
             /// Service user ID
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1/fields/0`
-            public var userId: Swift.String
+            public let userId: Swift.String
 
             /// Service user token
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1/fields/1`
-            public var token: ConnectorRuntime.Secret
+            public let token: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
             public init(userId: Swift.String, token: ConnectorRuntime.Secret) {
