@@ -198,7 +198,8 @@ struct VariantTranslator {
         members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum)
         return SwiftTypeDeclaration(
             doc: docs.doc([variant.label], pointer: variantPointer), kind: .enum, name: typeName,
-            inheritance: ["ConnectorRuntime.AuthVariantDefinition"], members: members)
+            // No protocol with requirements: see `ConnectorDefinition` in the runtime for why.
+            inheritance: ["Swift.Sendable"], members: members)
     }
 
     func descriptor(_ fields: [ResolvedField]) -> SwiftDeclaration {

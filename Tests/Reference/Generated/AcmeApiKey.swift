@@ -34,7 +34,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
     /// API token
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0`
-    public enum ApiKey: ConnectorRuntime.AuthVariantDefinition {
+    public enum ApiKey: Swift.Sendable {
         /// Describes API token for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0`
@@ -179,7 +179,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
     /// Query key
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1`
-    public enum QueryKey: ConnectorRuntime.AuthVariantDefinition {
+    public enum QueryKey: Swift.Sendable {
         /// Describes Query key for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1`

@@ -28,7 +28,7 @@ public enum AcmeBasic: ConnectorRuntime.ConnectorDefinition {
     /// Username and password
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0`
-    public enum Basic: ConnectorRuntime.AuthVariantDefinition {
+    public enum Basic: Swift.Sendable {
         /// Describes Username and password for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0`

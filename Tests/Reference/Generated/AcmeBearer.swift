@@ -29,7 +29,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
     /// Personal access token
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0`
-    public enum PersonalToken: ConnectorRuntime.AuthVariantDefinition {
+    public enum PersonalToken: Swift.Sendable {
         /// Describes Personal access token for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0`
@@ -139,7 +139,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
     /// Email and API token
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1`
-    public enum BasicToken: ConnectorRuntime.AuthVariantDefinition {
+    public enum BasicToken: Swift.Sendable {
         /// Describes Email and API token for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1`

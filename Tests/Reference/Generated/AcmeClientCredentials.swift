@@ -28,7 +28,7 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
     /// Client credentials
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0`
-    public enum ClientCredentials: ConnectorRuntime.AuthVariantDefinition {
+    public enum ClientCredentials: Swift.Sendable {
         /// Describes Client credentials for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0`

@@ -28,7 +28,7 @@ public enum AcmeDiscovery: ConnectorRuntime.ConnectorDefinition {
     /// OAuth 2.0
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/auth/0`
-    public enum Oauth: ConnectorRuntime.AuthVariantDefinition {
+    public enum Oauth: Swift.Sendable {
         /// Describes OAuth 2.0 for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_discovery.json#/auth/0`

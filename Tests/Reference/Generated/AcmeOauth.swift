@@ -30,7 +30,7 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
     /// OAuth 2.0
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0`
-    public enum Oauth: ConnectorRuntime.AuthVariantDefinition {
+    public enum Oauth: Swift.Sendable {
         /// Describes OAuth 2.0 for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0`

@@ -28,7 +28,7 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
     /// API client and refresh token
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0`
-    public enum RefreshToken: ConnectorRuntime.AuthVariantDefinition {
+    public enum RefreshToken: Swift.Sendable {
         /// Describes API client and refresh token for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0`

@@ -29,7 +29,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
     /// Service user (headers)
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0`
-    public enum Headers: ConnectorRuntime.AuthVariantDefinition {
+    public enum Headers: Swift.Sendable {
         /// Describes Service user (headers) for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0`
@@ -126,7 +126,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
     /// Service user (Basic)
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1`
-    public enum Basic: ConnectorRuntime.AuthVariantDefinition {
+    public enum Basic: Swift.Sendable {
         /// Describes Service user (Basic) for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1`
