@@ -6,7 +6,7 @@ REFERENCE_DIR := Tests/Reference
 # Regenerates the committed reference outputs; review them with `git diff`.
 reference: build
 	rm -f $(REFERENCE_DIR)/Generated/*.swift
-	$(COMPILER) generate --output $(REFERENCE_DIR)/Generated --catalog --source-root . $(REFERENCE_DIR)/Specs
+	$(COMPILER) generate --no-cache --output $(REFERENCE_DIR)/Generated --catalog --source-root . $(REFERENCE_DIR)/Specs
 
 # 200+ seeded random specs with hostile strings in every slot: all must compile in one build and
 # every string must round-trip byte for byte.

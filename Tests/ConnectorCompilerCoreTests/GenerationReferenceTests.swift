@@ -34,6 +34,15 @@ import Testing
         try compare(generated, withCommitted: expectedFile)
     }
 
+    @Test func theReferenceFolderHoldsExactlyTheGeneratedFiles() throws {
+        // Nothing else gets committed there, such as the generator's cache (`make reference` runs
+        // with --no-cache).
+        let folder = Self.referenceRoot.appendingPathComponent("Generated").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        let expected = (Self.specNames.map { OutputNaming.outputFileName(forSpecPath: $0) } + [OutputNaming.catalogFileName]).sorted()
+        #expect(names == expected)
+    }
+
     @Test func catalogMatchesTheCommittedReference() throws {
         let typeNames = Self.specNames.map { OutputNaming.typeName(forSpecID: OutputNaming.specID(forSpecPath: $0)) }
         try compare(CodeGenerator.generateCatalog(typeNames: typeNames), withCommitted: "Tests/Reference/Generated/ConnectorCatalog.swift")
