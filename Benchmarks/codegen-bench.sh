@@ -12,11 +12,15 @@
 #
 # Usage: Benchmarks/codegen-bench.sh            sizes 100 and 1000, with the per-file peer
 #        BENCH_SIZES="100" BENCH_PEER=0 Benchmarks/codegen-bench.sh
+#        BENCH_FIXTURE=Benchmarks/fixtures/oauth.json.in Benchmarks/codegen-bench.sh
 # Targets (issue 3): at 1,000 specs, 1 generator run per edit and edit rebuild < 20% of clean.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-fixture="$root/Tests/PluginIntegration/fixtures/connector.json.in"
+# The synthetic spec: a bearer-token connector by default; BENCH_FIXTURE=Benchmarks/fixtures/oauth.json.in
+# gives OAuth 2.0 connectors with a scope catalogue, headers and extra parameters.
+fixture="${BENCH_FIXTURE:-$root/Tests/PluginIntegration/fixtures/connector.json.in}"
+case "$fixture" in /*) ;; *) fixture="$root/$fixture" ;; esac
 identity=$(basename "$root" | tr '[:upper:]' '[:lower:]')
 sizes=${BENCH_SIZES:-100 1000}
 peer=${BENCH_PEER:-1}
