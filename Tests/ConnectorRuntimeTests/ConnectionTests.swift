@@ -381,7 +381,45 @@ import Testing
     }
 }
 
+/// A store whose saves take a while, like a remote or fsync-heavy store.
+struct SlowSavingStore: TokenStore {
+    let inner: InMemoryTokenStore
+    func load(account: String) async throws -> TokenSet? { try await inner.load(account: account) }
+    func save(_ tokens: TokenSet, account: String) async throws {
+        try await Task.sleep(nanoseconds: 100_000_000)
+        try await inner.save(tokens, account: account)
+    }
+    func remove(account: String) async throws { try await inner.remove(account: account) }
+}
+
 @Suite struct ConnectionSharedStoreTests {
+    @Test func theRefreshLockIsHeldUntilTheRotatedTokenIsSaved() async throws {
+        // Released before the save, the second connection would read the old refresh token from
+        // the store, spend it (invalid_grant) and only then find the new one.
+        let clock = TestClock()
+        let calls = Counter()
+        let current = LockedPort()
+        current.value = 1
+        let store = SlowSavingStore(
+            inner: InMemoryTokenStore(["acct": TokenSet(accessToken: Secret("old"), refreshToken: Secret("rt-1"), expiresAt: clock.now)]))
+        let transport = MockTransport { request in
+            if request.url == Fixtures.tokenURL {
+                calls.next()
+                guard formFields(request)["refresh_token"] == "rt-\(current.value)" else { return json(400, ["error": "invalid_grant"]) }
+                current.value += 1
+                return json(["access_token": "access-\(current.value)", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-\(current.value)"])
+            }
+            return json(["ok": true])
+        }
+        let first = Connection(configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
+        let second = Connection(configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
+        async let a = first.send(path: "/users").status
+        async let b = second.send(path: "/users").status
+        let statuses = try await [a, b]
+        #expect(statuses == [200, 200])
+        #expect(calls.value == 1)
+    }
+
     @Test func twoConnectionsOnOneStoreSpendARotatingRefreshTokenOnce() async throws {
         let clock = TestClock()
         let calls = Counter()

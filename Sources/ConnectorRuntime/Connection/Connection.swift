@@ -337,9 +337,9 @@ public actor Connection {
         let before = status
         setStatus(.refreshing)
         do throws(ConnectorError) {
+            // `obtain` has persisted the tokens: a rotated refresh token must survive a crash
+            // right after this, and other connections must see it before they refresh.
             let fresh = try await obtain(replacing: stale)
-            // Persist first: a rotated refresh token must survive a crash right after this.
-            try await persist(fresh)
             rejectedRefreshToken = nil
             setStatus(.active)
             return .success(fresh)
@@ -367,12 +367,15 @@ public actor Connection {
         }
     }
 
+    /// New tokens, already persisted.
     private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
         guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
         let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
         switch configuration.auth {
         case .clientCredentials:
-            return try await client.clientCredentials()
+            let fresh = try await client.clientCredentials()
+            try await persist(fresh)
+            return fresh
         case let .authorizationCode(code):
             let fallback: Secret? = nil
             return try await refresh(client, stale: stale, fallback: fallback, url: code.refreshURL, parameters: code.refreshParameters)
@@ -385,7 +388,9 @@ public actor Connection {
 
     /// Refreshes with the newest refresh token: the store's (another connection or process may
     /// have rotated it), then the in-memory one, then the configured one (static refresh-token
-    /// connections). Refreshes of one account are serialised across the process.
+    /// connections), and persists the result. Refreshes of one account are serialised across the
+    /// process, and the lock is held until the new tokens are saved: released earlier, another
+    /// connection would read the old tokens from the store and spend the rotated refresh token.
     private func refresh(
         _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
     ) async throws(ConnectorError) -> TokenSet {
@@ -393,7 +398,9 @@ public actor Connection {
         await RefreshLocks.shared.acquire(key)
         let result: Result<TokenSet, ConnectorError>
         do throws(ConnectorError) {
-            result = .success(try await refreshHoldingLock(client, stale: stale, fallback: fallback, url: url, parameters: parameters))
+            let fresh = try await refreshHoldingLock(client, stale: stale, fallback: fallback, url: url, parameters: parameters)
+            try await persist(fresh)
+            result = .success(fresh)
         } catch {
             result = .failure(error)
         }
