@@ -154,16 +154,41 @@ import Testing
             /// The options of Label of region.
             ///
             /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options`
-            public enum Region: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            public enum Region: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
                 /// Europe
                 ///
                 /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options/0`
-                case eu1 = "eu-1"
+                case eu1
                 /// The "default"
                 /// region
                 ///
                 /// - Remark: Generated from `Connectors/acme.json#/auth/0/fields/0/options/1`
-                case `default` = "default"
+                case `default`
+
+                /// The option's value, as the provider expects it.
+                public var rawValue: Swift.String {
+                    switch self {
+                        case .eu1: "eu-1"
+                        case .`default`: "default"
+                    }
+                }
+
+                /// The case whose raw value is `rawValue`, or `nil`.
+                public init?(rawValue: Swift.String) {
+                    for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                        self = candidate
+                        return
+                    }
+                    return nil
+                }
+
+                /// Every case, in the spec's order.
+                public static var allCases: [Region] {
+                    [
+                        Region.eu1,
+                        Region.`default`,
+                    ]
+                }
             }
 
             """)
@@ -200,14 +225,39 @@ import Testing
             /// A scope of Token; the raw value is the provider's scope name.
             ///
             /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes`
-            public enum Scope: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            public enum Scope: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
                 /// Read users.
                 /// */ no
                 ///
                 /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes/catalog/0`
-                case usersRead = "users:read"
+                case usersRead
                 /// - Remark: Generated from `Connectors/acme.json#/auth/0/scopes`
-                case extra = "extra"
+                case extra
+
+                /// The provider's name of the scope.
+                public var rawValue: Swift.String {
+                    switch self {
+                        case .usersRead: "users:read"
+                        case .extra: "extra"
+                    }
+                }
+
+                /// The case whose raw value is `rawValue`, or `nil`.
+                public init?(rawValue: Swift.String) {
+                    for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                        self = candidate
+                        return
+                    }
+                    return nil
+                }
+
+                /// Every case, in the spec's order.
+                public static var allCases: [Scope] {
+                    [
+                        Scope.usersRead,
+                        Scope.extra,
+                    ]
+                }
             }
 
             """)

@@ -203,6 +203,11 @@ import Testing
     @Test func scopesAreTypedWithExactRawValues() throws {
         let rawValues: [String] = AcmeOauth.Oauth.Scope.allCases.map(\.rawValue)
         #expect(rawValues == ["employees:read", "employees:write", "offline_access"])
+        // rawValue and init?(rawValue:) are generated, not synthesized: they must round-trip.
+        let parsed: [AcmeOauth.Oauth.Scope?] = rawValues.map(AcmeOauth.Oauth.Scope.init(rawValue:))
+        #expect(parsed == AcmeOauth.Oauth.Scope.allCases)
+        #expect(AcmeOauth.Oauth.Scope(rawValue: "employees:READ") == nil)
+        #expect(AcmeApiKey.ApiKey.Fields.ApiVersion(rawValue: "v2") == .v2)
         let defaults: [AcmeOauth.Oauth.Scope] = [.employeesRead, .offlineAccess]
         #expect(AcmeOauth.Oauth.defaultScopes == defaults)
         let configuration = try AcmeOauth.Oauth.configuration(

@@ -91,10 +91,12 @@ public struct SwiftProperty: Sendable, Hashable {
     public var type: String
     /// Lines of the initial value; several lines render one per line, indented after the first.
     public var value: [String]
+    /// Renders an instance `let` with a value as a computed `var` (static constants always are).
+    public var isComputed: Bool
 
     public init(
         doc: SwiftDocComment, access: SwiftAccess = .public, isStatic: Bool, isMutable: Bool = false, name: String,
-        type: String, value: [String] = []
+        type: String, value: [String] = [], isComputed: Bool = false
     ) {
         self.doc = doc
         self.access = access
@@ -103,6 +105,7 @@ public struct SwiftProperty: Sendable, Hashable {
         self.name = name
         self.type = type
         self.value = value
+        self.isComputed = isComputed
     }
 }
 
@@ -127,6 +130,8 @@ public struct SwiftFunction: Sendable, Hashable {
     public var isStatic: Bool
     /// `nil` for an initializer.
     public var name: String?
+    /// `init?` rather than `init` (only for initializers).
+    public var isFailable: Bool = false
     public var parameters: [SwiftParameter]
     /// Typed throws clause, e.g. `throws(ConnectorRuntime.ConnectorError)`, or `nil`.
     public var throwsClause: String?
@@ -152,10 +157,10 @@ public struct SwiftFunction: Sendable, Hashable {
 public struct SwiftEnumCase: Sendable, Hashable {
     public var doc: SwiftDocComment
     public var name: String
-    /// An already-escaped literal.
-    public var rawValue: String
+    /// An already-escaped literal, or `nil` for a case without a raw value.
+    public var rawValue: String?
 
-    public init(doc: SwiftDocComment, name: String, rawValue: String) {
+    public init(doc: SwiftDocComment, name: String, rawValue: String?) {
         self.doc = doc
         self.name = name
         self.rawValue = rawValue
@@ -191,7 +196,7 @@ public enum SwiftRenderer {
         case .function(let function): render(function, indent: indent, into: &out)
         case .enumCase(let enumCase):
             renderDoc(enumCase.doc, indent: indent, into: &out)
-            out += indent + "case " + enumCase.name + " = " + enumCase.rawValue + "\n"
+            out += indent + "case " + enumCase.name + (enumCase.rawValue.map { " = " + $0 } ?? "") + "\n"
         }
     }
 
@@ -225,7 +230,7 @@ public enum SwiftRenderer {
             out += line + "\n"
             return
         }
-        if property.isStatic && !property.isMutable {
+        if (property.isStatic || property.isComputed) && !property.isMutable {
             // Constants are computed properties, not stored `static let`s: the compiler skips
             // their bodies when it emits the module interface, which is the largest part of an
             // incremental rebuild of a catalog with many connectors (measured on 1,000 specs:
@@ -254,7 +259,7 @@ public enum SwiftRenderer {
     static func render(_ function: SwiftFunction, indent: String, into out: inout String) {
         renderDoc(function.doc, indent: indent, into: &out)
         var head = indent + accessPrefix(function.access) + (function.isStatic ? "static " : "")
-        head += function.name.map { "func " + $0 } ?? "init"
+        head += function.name.map { "func " + $0 } ?? (function.isFailable ? "init?" : "init")
         let parameters = function.parameters.map(render(_:))
         let singleLine = "(" + parameters.joined(separator: ", ") + ")"
         if parameters.count > 3 {

@@ -2,6 +2,50 @@
 // of each URL, header, parameter and credential are written inline in `configuration` (see
 // Inlining.swift for why).
 
+/// A case of a generated string enum (see `stringEnum`).
+struct StringEnumCase {
+    var doc: SwiftDocComment
+    var name: String
+    /// The raw value, unescaped.
+    var rawValue: String
+}
+
+/// An enum of string values (`Scope`, select options) with `rawValue`, `init?(rawValue:)` and
+/// `allCases` written out. The compiler's synthesized versions of these are inlinable, so it
+/// type-checks and emits their bodies into the module interface, which is rebuilt for every file
+/// on each incremental build: with 1,000 OAuth connectors, that step went from 10.5 s to 6.9 s
+/// when they were written out.
+func stringEnum(doc: SwiftDocComment, name: String, rawValueDoc: String, cases: [StringEnumCase]) -> SwiftTypeDeclaration {
+    var members: [SwiftDeclaration] = cases.map { .enumCase(SwiftEnumCase(doc: $0.doc, name: $0.name, rawValue: nil)) }
+    var rawValue = ["switch self {"]
+    rawValue += cases.map { "case ." + $0.name + ": " + SwiftStringLiteral.make($0.rawValue) }
+    rawValue.append("}")
+    members.append(
+        .property(
+            SwiftProperty(
+                doc: SwiftDocComment(lines: [rawValueDoc]), isStatic: false, name: "rawValue", type: SwiftNames.string,
+                value: cases.isEmpty ? ["\"\""] : rawValue, isComputed: true)))
+    var initializer = SwiftFunction(
+        doc: SwiftDocComment(lines: ["The case whose raw value is `rawValue`, or `nil`."]), access: .public, isStatic: false,
+        name: nil, parameters: [SwiftParameter(label: "rawValue", name: "rawValue", type: SwiftNames.string)],
+        body: [
+            .block(
+                opening: "for candidate: Self in Self.allCases where candidate.rawValue == rawValue {",
+                body: [.line("self = candidate"), .line("return")]),
+            .line("return nil"),
+        ])
+    initializer.isFailable = true
+    members.append(.function(initializer))
+    members.append(
+        .property(
+            SwiftProperty(
+                doc: SwiftDocComment(lines: ["Every case, in the spec's order."]), isStatic: true, name: "allCases",
+                type: "[" + name + "]", value: arrayLines(cases.map { name + "." + $0.name }))))
+    return SwiftTypeDeclaration(
+        doc: doc, kind: .enum, name: name,
+        inheritance: ["Swift.RawRepresentable", "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"], members: members)
+}
+
 /// A case of a variant's `Scope` enum.
 struct ScopeCase: Sendable, Hashable {
     var caseName: String
@@ -110,18 +154,14 @@ struct VariantTranslator {
     }
 
     func selectEnumDeclaration(_ resolved: ResolvedField, _ select: ResolvedField.SelectEnum) -> SwiftTypeDeclaration {
-        var cases: [SwiftDeclaration] = []
-        for (position, option) in resolved.field.options.enumerated() {
-            cases.append(
-                .enumCase(
-                    SwiftEnumCase(
-                        doc: docs.doc([option.label], pointer: resolved.field.pointer + "/options/" + String(position)),
-                        name: select.caseNames[position], rawValue: SwiftStringLiteral.make(option.value))))
+        let cases = resolved.field.options.enumerated().map { position, option in
+            StringEnumCase(
+                doc: docs.doc([option.label], pointer: resolved.field.pointer + "/options/" + String(position)),
+                name: select.caseNames[position], rawValue: option.value)
         }
-        return SwiftTypeDeclaration(
+        return stringEnum(
             doc: docs.doc(["The options of " + resolved.field.label + "."], pointer: resolved.field.pointer + "/options"),
-            kind: .enum, name: select.typeName,
-            inheritance: ["Swift.String", "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"], members: cases)
+            name: select.typeName, rawValueDoc: "The option's value, as the provider expects it.", cases: cases)
     }
 
     // MARK: Scopes
@@ -157,16 +197,13 @@ struct VariantTranslator {
     }
 
     func scopeMembers(_ cases: [ScopeCase], scopes: Scopes) -> [SwiftDeclaration] {
-        let enumCases: [SwiftDeclaration] = cases.map { scope in
-            .enumCase(
-                SwiftEnumCase(
-                    doc: docs.doc([scope.description ?? ""], pointer: scope.pointer), name: scope.caseName,
-                    rawValue: SwiftStringLiteral.make(scope.rawValue)))
-        }
-        let scopeEnum = SwiftTypeDeclaration(
+        let scopeEnum = stringEnum(
             doc: docs.doc(["A scope of " + variant.label + "; the raw value is the provider's scope name."], pointer: scopes.pointer),
-            kind: .enum, name: "Scope",
-            inheritance: ["Swift.String", "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"], members: enumCases)
+            name: "Scope", rawValueDoc: "The provider's name of the scope.",
+            cases: cases.map { scope in
+                StringEnumCase(
+                    doc: docs.doc([scope.description ?? ""], pointer: scope.pointer), name: scope.caseName, rawValue: scope.rawValue)
+            })
         let defaults = scopes.defaults.map { name in "Scope." + (cases.first { $0.rawValue == name }?.caseName ?? "") }
         let defaultScopes = SwiftProperty(
             doc: docs.doc(["The scopes requested when none are given."], pointer: scopes.pointer + "/default"),

@@ -97,15 +97,40 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             /// The options of API version.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options`
-            public enum ApiVersion: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            public enum ApiVersion: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
                 /// Version 1 (legacy)
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options/0`
-                case v1 = "v1"
+                case v1
                 /// Version 2
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options/1`
-                case v2 = "v2"
+                case v2
+
+                /// The option's value, as the provider expects it.
+                public var rawValue: Swift.String {
+                    switch self {
+                        case .v1: "v1"
+                        case .v2: "v2"
+                    }
+                }
+
+                /// The case whose raw value is `rawValue`, or `nil`.
+                public init?(rawValue: Swift.String) {
+                    for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                        self = candidate
+                        return
+                    }
+                    return nil
+                }
+
+                /// Every case, in the spec's order.
+                public static var allCases: [ApiVersion] {
+                    [
+                        ApiVersion.v1,
+                        ApiVersion.v2,
+                    ]
+                }
             }
         }
 
@@ -239,15 +264,40 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             /// The options of API version.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options`
-            public enum ApiVersion: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            public enum ApiVersion: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
                 /// Version 1 (legacy)
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options/0`
-                case v1 = "v1"
+                case v1
                 /// Version 2
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/fields/1/options/1`
-                case v2 = "v2"
+                case v2
+
+                /// The option's value, as the provider expects it.
+                public var rawValue: Swift.String {
+                    switch self {
+                        case .v1: "v1"
+                        case .v2: "v2"
+                    }
+                }
+
+                /// The case whose raw value is `rawValue`, or `nil`.
+                public init?(rawValue: Swift.String) {
+                    for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                        self = candidate
+                        return
+                    }
+                    return nil
+                }
+
+                /// Every case, in the spec's order.
+                public static var allCases: [ApiVersion] {
+                    [
+                        ApiVersion.v1,
+                        ApiVersion.v2,
+                    ]
+                }
             }
         }
 

@@ -75,11 +75,34 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
         /// A scope of Client credentials; the raw value is the provider's scope name.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/scopes`
-        public enum Scope: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+        public enum Scope: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
             /// Access the REST API.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0/scopes/catalog/0`
-            case api = "api"
+            case api
+
+            /// The provider's name of the scope.
+            public var rawValue: Swift.String {
+                switch self {
+                    case .api: "api"
+                }
+            }
+
+            /// The case whose raw value is `rawValue`, or `nil`.
+            public init?(rawValue: Swift.String) {
+                for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                    self = candidate
+                    return
+                }
+                return nil
+            }
+
+            /// Every case, in the spec's order.
+            public static var allCases: [Scope] {
+                [
+                    Scope.api,
+                ]
+            }
         }
 
         /// The scopes requested when none are given.

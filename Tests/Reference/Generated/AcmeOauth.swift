@@ -77,19 +77,46 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
         /// A scope of OAuth 2.0; the raw value is the provider's scope name.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/scopes`
-        public enum Scope: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+        public enum Scope: Swift.RawRepresentable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
             /// Read employees.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/scopes/catalog/0`
-            case employeesRead = "employees:read"
+            case employeesRead
             /// Create and update employees.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/scopes/catalog/1`
-            case employeesWrite = "employees:write"
+            case employeesWrite
             /// Issue a refresh token.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0/scopes/catalog/2`
-            case offlineAccess = "offline_access"
+            case offlineAccess
+
+            /// The provider's name of the scope.
+            public var rawValue: Swift.String {
+                switch self {
+                    case .employeesRead: "employees:read"
+                    case .employeesWrite: "employees:write"
+                    case .offlineAccess: "offline_access"
+                }
+            }
+
+            /// The case whose raw value is `rawValue`, or `nil`.
+            public init?(rawValue: Swift.String) {
+                for candidate: Self in Self.allCases where candidate.rawValue == rawValue {
+                    self = candidate
+                    return
+                }
+                return nil
+            }
+
+            /// Every case, in the spec's order.
+            public static var allCases: [Scope] {
+                [
+                    Scope.employeesRead,
+                    Scope.employeesWrite,
+                    Scope.offlineAccess,
+                ]
+            }
         }
 
         /// The scopes requested when none are given.
