@@ -164,37 +164,20 @@ enum GenerateCommand: Subcommand {
     struct UsageError: Error { var message: String }
 
     /// The text of each spec's file, in the order of `specs`, generated on every core when there
-    /// are enough specs (each worker writes only its own indices).
+    /// are enough specs.
     static func generateAll(
         _ specs: [(path: String, spec: ConnectorSpec)], options: Options
     ) -> [Result<String, GenerationError>] {
-        @Sendable func generate(_ index: Int) -> Result<String, GenerationError> {
+        Parallel.map(count: specs.count) { index in
             let (path, spec) = specs[index]
             let generationOptions = GenerationOptions(
                 specPath: displayPath(path, sourceRoot: options.sourceRoot), includeStringTable: options.stringTable)
-            do {
+            do throws(GenerationError) {
                 return .success(try CodeGenerator.generate(spec, options: generationOptions))
             } catch {
                 return .failure(error)
             }
         }
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, specs.count / 16)
-        guard workers > 1 else { return specs.indices.map(generate) }
-        let buffer = UnsafeMutableBufferPointer<Result<String, GenerationError>?>.allocate(capacity: specs.count)
-        buffer.initialize(repeating: nil)
-        defer {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-        nonisolated(unsafe) let output = buffer
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < specs.count {
-                output[index] = generate(index)
-                index += workers
-            }
-        }
-        return buffer.map { $0! }
     }
 
     static func parse(_ arguments: [String]) -> Result<Options, UsageError> {

@@ -134,28 +134,8 @@ public struct SpecSetValidator: Sendable {
 
     /// Loads each path, on every processor core when there are enough of them; results in order.
     private static func loadAll(_ paths: [String], buildModel: Bool) -> [Loaded] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, paths.count / Self.filesPerWorker)
-        guard workers > 1 else { return paths.map { loadFile($0, buildModel: buildModel) } }
-        let buffer = UnsafeMutableBufferPointer<Loaded?>.allocate(capacity: paths.count)
-        buffer.initialize(repeating: nil)
-        defer {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-        // Each worker writes only its own indices (i % workers == worker).
-        nonisolated(unsafe) let output = buffer
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < paths.count {
-                output[index] = Self.loadFile(paths[index], buildModel: buildModel)
-                index += workers
-            }
-        }
-        return buffer.map { $0! }
+        Parallel.map(count: paths.count) { index in loadFile(paths[index], buildModel: buildModel) }
     }
-
-    /// Fewer files than this per core are loaded on one thread.
-    private static let filesPerWorker = 16
 
     /// One loaded spec and the id it declares.
     private struct Loaded {
