@@ -58,8 +58,11 @@ enum GenerateCommand: Subcommand {
         let base = output.hasSuffix("/") ? output : output + "/"
         let cacheKey = options.noCache ? nil : Self.cacheKey(options)
         let previous = cacheKey.map { GenerationCache.read(from: base + GenerationCache.fileName, key: $0) }
-        let fingerprints = files.map { file in
-            GenerationCache.bytes(ofFile: file).map { (size: $0.count, value: GenerationCache.fingerprint($0)) }
+        // Each spec is read once: its bytes are both fingerprinted and validated, so the cache
+        // never records a fingerprint of other bytes than those generated from.
+        let contents = files.map(GenerationCache.bytes(ofFile:))
+        let fingerprints = contents.map { bytes in
+            cacheKey == nil ? nil : bytes.map { (size: $0.count, value: GenerationCache.fingerprint($0)) }
         }
         let reused: [GenerationCache.Entry?] = files.indices.map { index in
             guard let entry = previous?.entries[files[index]], let print = fingerprints[index],
@@ -78,7 +81,7 @@ enum GenerateCommand: Subcommand {
         var specs: [(path: String, spec: ConnectorSpec)] = []
         var clean: Set<String> = []
         // Loaded on every core; results come back in file order (nil for reused specs).
-        for (file, result) in zip(files, set.load(contentsOf: files, known: known)) {
+        for (file, result) in zip(files, set.load(contentsOf: files, bytes: contents, known: known)) {
             guard let result else { continue }
             if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) {
                 for diagnostic in result.diagnostics { printError(diagnostic.rendered) }

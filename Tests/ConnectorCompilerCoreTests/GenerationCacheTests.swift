@@ -71,10 +71,17 @@ import Testing
         let known = folder.appendingPathComponent("gone/acme_basic.json").path
         var set = SpecSetValidator()
         let results = set.load(
-            contentsOf: [known, loaded],
+            contentsOf: [known, loaded], bytes: [nil, nil],
             known: [SpecSetValidator.KnownID(id: "acme_basic", position: SourcePosition(line: 3, column: 9, offset: 0)), nil])
         #expect(results[0] == nil)
         #expect(results[1]?.spec?.id == "acme_basic")
+        // Bytes the caller already read are used instead of the file (which does not exist here).
+        var fromMemory = SpecSetValidator()
+        let bytes = try #require(GenerationCache.bytes(ofFile: loaded))
+        let missing = folder.appendingPathComponent("not-written/acme_basic.json").path
+        let inMemory = fromMemory.load(contentsOf: [missing], bytes: [bytes], known: [nil])
+        #expect(inMemory[0]?.diagnostics.isEmpty == true)
+        #expect(inMemory[0]?.spec?.id == "acme_basic")
         #expect(set.crossFileDiagnostics().map(\.rendered) == [
             loaded + ":3:9: error: connector id 'acme_basic' is used by two spec files (also used in " + known + ")"
         ])

@@ -106,11 +106,18 @@ public struct SpecSetValidator: Sendable {
 
     /// Loads `paths` as ``load(contentsOf:)-([String])`` does, except the paths whose `known`
     /// element is set: those are not read, only their id is remembered (in order, for
-    /// ``crossFileDiagnostics()``), and their result is `nil`. `known` has one element per path.
-    public mutating func load(contentsOf paths: [String], known: [KnownID?]) -> [SpecLoadResult?] {
-        precondition(paths.count == known.count, "one known id (or nil) per path")
+    /// ``crossFileDiagnostics()``), and their result is `nil`. A path whose `bytes` element is set
+    /// is loaded from those bytes (already read by the caller) instead of the file. `bytes` and
+    /// `known` have one element per path.
+    public mutating func load(contentsOf paths: [String], bytes: [[UInt8]?], known: [KnownID?]) -> [SpecLoadResult?] {
+        precondition(paths.count == known.count && paths.count == bytes.count, "one known id and one byte array (or nil) per path")
         let toLoad = paths.indices.filter { known[$0] == nil }
-        var loaded = Self.loadAll(toLoad.map { paths[$0] }, buildModel: buildsModels).makeIterator()
+        let buildModel = buildsModels
+        var loaded = Parallel.map(count: toLoad.count) { position in
+            let index = toLoad[position]
+            guard let contents = bytes[index] else { return Self.loadFile(paths[index], buildModel: buildModel) }
+            return Self.loadBytes(contents, file: paths[index], buildModel: buildModel)
+        }.makeIterator()
         var results: [SpecLoadResult?] = []
         for index in paths.indices {
             if let known = known[index] {
