@@ -44,25 +44,19 @@ enum Inliner {
         else {
             throw internalError(builder, "does not end with a return")
         }
-        var value = Array(body[start...])
-        value[0] = .line(String(returnLine.dropFirst("return ".count)))
+        let value = String(returnLine.dropFirst("return ".count))
+        let continuation = Array(body[(start + 1)...])
         body.removeSubrange(start...)
         try checkNoReturn(body, builder: builder)
         if declares(local, in: body) { throw internalError(builder, "declares its result name '\(local)'") }
         if body.isEmpty {
-            value[0] = .line("let " + local + ": " + type + " = " + expression(value[0]))
-            statements += value
+            statements.append(.line("let " + local + ": " + type + " = " + value))
+            statements += continuation
         } else {
-            value[0] = .line(local + " = " + expression(value[0]))
             statements.append(.line("let " + local + ": " + type))
-            statements.append(.block(opening: "do {", body: body + value))
+            statements.append(.block(opening: "do {", body: body + [.line(local + " = " + value)] + continuation))
         }
         return statements
-    }
-
-    private static func expression(_ statement: SwiftStatement) -> String {
-        if case .line(let text) = statement { return text }
-        return ""
     }
 
     /// The builder's doc comment as `//` lines: its text, then where in the spec it comes from.
