@@ -3,6 +3,9 @@
 import ConnectorRuntime
 import Foundation
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Runs `body` and throws when it takes longer than `seconds`. The body runs in an unstructured
 /// task (cancelled on timeout), so even a body that ignores cancellation cannot hang the test.
@@ -66,4 +69,55 @@ func check(_ condition: Bool, _ comment: String = "", sourceLocation: SourceLoca
 /// Records an issue unless `actual == expected`, showing both values.
 func checkEqual<T: Equatable>(_ actual: T, _ expected: T, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual == expected, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// Plays the browser for the authorization-code flow: requests the authorize URL and returns the
+/// `Location` it redirects to (the callback URL the app would receive), without following it.
+enum Browser {
+    static func callbackURL(for authorizeURL: URL) async throws -> URL {
+        var request = URLRequest(url: authorizeURL, timeoutInterval: 10)
+        request.httpMethod = "GET"
+        let (_, response) = try await session.data(for: request)
+        guard let http = response as? HTTPURLResponse, (300..<400).contains(http.statusCode),
+            let location = http.value(forHTTPHeaderField: "Location"), let url = URL(string: location)
+        else {
+            throw ServerError("The authorize URL did not redirect (status \((response as? HTTPURLResponse)?.statusCode ?? 0)).")
+        }
+        return url
+    }
+
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 10
+        configuration.timeoutIntervalForResource = 20
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
+
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+
+    /// The query items of a URL, by name.
+    static func query(_ url: URL) -> [String: String] {
+        var items: [String: String] = [:]
+        for item in URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [] {
+            items[item.name] = item.value ?? ""
+        }
+        return items
+    }
+}
+
+/// Records an issue unless `actual != unexpected`.
+func checkNotEqual<T: Equatable>(_ actual: T, _ unexpected: T, _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual != unexpected, Comment(rawValue: comment), sourceLocation: sourceLocation)
+}
+
+/// The value, or a failed test when it is `nil`.
+func unwrap<T>(_ value: T?, _ what: String = "value", sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try #require(value, Comment(rawValue: "\(what) is missing"), sourceLocation: sourceLocation)
 }
