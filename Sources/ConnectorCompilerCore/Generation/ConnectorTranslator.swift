@@ -22,11 +22,11 @@ struct ConnectorTranslator {
     }
 
     func namespace() throws(GenerationError) -> SwiftTypeDeclaration {
-        var variantNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [typeName, "Fields", "Scope"])
+        let variantNames = SwiftNamePlan.variantTypeNames(spec.auth.map(\.id), connectorType: typeName)
         var variants: [SwiftDeclaration] = []
         var descriptorReferences: [String] = []
         for (index, variant) in spec.auth.enumerated() {
-            let name = variantNames.make(variant.id, style: .upperCamel)
+            let name = variantNames[index]
             descriptorReferences.append(name + ".descriptor")
             let translator = VariantTranslator(
                 spec: spec, variant: variant, index: index, typeName: name, namespace: typeName, docs: docs)

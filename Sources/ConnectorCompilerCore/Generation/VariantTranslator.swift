@@ -70,17 +70,18 @@ struct VariantTranslator {
 
     /// Connector-level then variant fields, with unique Swift names.
     func resolvedFields() -> [ResolvedField] {
-        var names = IdentifierMaker(reserved: ["fields"])
-        var typeNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [namespace, typeName, "Fields", "Scope"])
+        let all = spec.fields + variant.fields
+        let names = SwiftNamePlan.fieldNames(all.map(\.key))
+        let selects = all.filter { $0.type == .select }
+        var typeNames = SwiftNamePlan.selectTypeNames(selects.map(\.key), connectorType: namespace, variantType: typeName)
+            .makeIterator()
         var result: [ResolvedField] = []
-        for field in spec.fields + variant.fields {
-            let name = names.make(field.key, style: .lowerCamel)
+        for (field, name) in zip(all, names) {
             var selectEnum: ResolvedField.SelectEnum?
             if field.type == .select {
-                var caseNames = IdentifierMaker()
                 selectEnum = ResolvedField.SelectEnum(
-                    typeName: typeNames.make(field.key, style: .upperCamel),
-                    caseNames: field.options.map { caseNames.make($0.value, style: .lowerCamel) })
+                    typeName: typeNames.next() ?? "",
+                    caseNames: SwiftNamePlan.caseNames(field.options.map(\.value)))
             }
             result.append(
                 ResolvedField(
@@ -178,20 +179,16 @@ struct VariantTranslator {
     /// Catalogue entries, then default and required names missing from it.
     func scopeCases() -> [ScopeCase] {
         guard let scopes = oauthCommon?.scopes else { return [] }
-        var names = IdentifierMaker()
         var seen: Set<String> = []
         var result: [ScopeCase] = []
         for entry in scopes.catalog where seen.insert(entry.name).inserted {
-            result.append(
-                ScopeCase(
-                    caseName: names.make(entry.name, style: .lowerCamel), rawValue: entry.name,
-                    description: entry.description, pointer: entry.pointer))
+            result.append(ScopeCase(caseName: "", rawValue: entry.name, description: entry.description, pointer: entry.pointer))
         }
         for name in scopes.defaults + scopes.required where seen.insert(name).inserted {
-            result.append(
-                ScopeCase(
-                    caseName: names.make(name, style: .lowerCamel), rawValue: name, description: nil,
-                    pointer: scopes.pointer))
+            result.append(ScopeCase(caseName: "", rawValue: name, description: nil, pointer: scopes.pointer))
+        }
+        for (index, name) in SwiftNamePlan.caseNames(result.map(\.rawValue)).enumerated() {
+            result[index].caseName = name
         }
         return result
     }

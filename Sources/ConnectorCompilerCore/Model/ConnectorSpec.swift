@@ -205,11 +205,18 @@ public struct AuthVariant: Sendable, Hashable {
     public var kind: AuthKind
     /// The connection guide for this variant.
     public var guide: Guide
+    /// Overrides `api.verify` for this variant.
+    public var verify: VerifyRequest?
+    /// What linking with this variant needs besides the connector's requirements.
+    public var requirements: [Requirement]
 
     public init(
         pointer: JSONPointer, id: String, label: String, fields: [Field] = [],
-        baseURL: Template? = nil, headers: [NamedTemplate] = [], kind: AuthKind, guide: Guide
+        baseURL: Template? = nil, headers: [NamedTemplate] = [], kind: AuthKind, guide: Guide,
+        verify: VerifyRequest? = nil, requirements: [Requirement] = []
     ) {
+        self.verify = verify
+        self.requirements = requirements
         self.pointer = pointer
         self.id = id
         self.label = label
@@ -315,6 +322,14 @@ public enum ClientAuthMethod: String, Sendable, Hashable, CaseIterable {
     case none
 }
 
+/// How the parameters of token requests are encoded in the body.
+public enum TokenRequestEncoding: String, Sendable, Hashable, CaseIterable {
+    /// `application/x-www-form-urlencoded` (RFC 6749 section 4.1.3), the default.
+    case form
+    /// `application/json`, one string member per parameter (Notion).
+    case json
+}
+
 /// PKCE policy of an authorization-code variant.
 public enum PKCEPolicy: String, Sendable, Hashable, CaseIterable {
     /// The provider rejects requests without PKCE: always S256.
@@ -384,16 +399,26 @@ public struct OAuth2Common: Sendable, Hashable {
     /// Token-response fields the connector uses (`instance_url`), available to templates of
     /// this variant as `{{token.instance_url}}`.
     public var tokenResponseFields: [String]
-    /// A request made once with the access token whose values the `baseURL` of this variant
-    /// uses as `{{discovered.NAME}}` (Jira's cloud id, DocuSign's account).
+    /// A request made once with the access token whose values the `baseURL` and `headers` of
+    /// this variant use as `{{discovered.NAME}}` (Jira's cloud id, Xero's tenant id).
     public var discovery: Discovery?
+    /// Extra headers of token requests (GitHub's `Accept: application/json`).
+    public var tokenHeaders: [NamedTemplate]
+    /// How token request parameters are encoded (Notion: JSON).
+    public var tokenRequestEncoding: TokenRequestEncoding
+    /// Token-response fields kept as account metadata for the app (Notion's `workspace_id`).
+    public var accountMetadata: [String]
 
     public init(
         clientId: Template, clientSecret: Template?, tokenURL: Template, revokeURL: Template? = nil,
         clientAuth: ClientAuthMethod = .clientSecretBasic, scopes: Scopes? = nil,
         tokenParams: [NamedTemplate] = [], defaultExpiresIn: Int? = nil, tokenResponseFields: [String] = [],
-        discovery: Discovery? = nil
+        discovery: Discovery? = nil, tokenHeaders: [NamedTemplate] = [], tokenRequestEncoding: TokenRequestEncoding = .form,
+        accountMetadata: [String] = []
     ) {
+        self.tokenHeaders = tokenHeaders
+        self.tokenRequestEncoding = tokenRequestEncoding
+        self.accountMetadata = accountMetadata
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.tokenURL = tokenURL
@@ -497,9 +522,13 @@ public struct OAuth2AuthorizationCode: Sendable, Hashable {
 /// `"type": "oauth2ClientCredentials"`.
 public struct OAuth2ClientCredentials: Sendable, Hashable {
     public var common: OAuth2Common
+    /// The `grant_type` sent: `client_credentials`, or a provider grant of the same shape
+    /// (Zoom's `account_credentials`).
+    public var grantType: String
 
-    public init(common: OAuth2Common) {
+    public init(common: OAuth2Common, grantType: String = "client_credentials") {
         self.common = common
+        self.grantType = grantType
     }
 }
 

@@ -12,14 +12,26 @@ enum ModelBuilder {
             categories: array(root["categories"]).compactMap { $0.stringValue.flatMap(Category.init(rawValue:)) },
             docsURL: string(root["docsURL"]),
             sources: array(root["sources"]).compactMap(\.stringValue),
-            requirements: array(root["requirements"]).map { node in
-                Requirement(pointer: node.pointer, kind: Requirement.Kind(rawValue: string(node["kind"])) ?? .other,
-                            text: string(node["text"]))
-            },
+            requirements: requirements(root["requirements"]),
             fields: array(root["fields"]).map(field),
             api: api(root["api"]),
             auth: array(root["auth"]).map(variant),
             availableData: array(root["availableData"]).compactMap(\.stringValue))
+    }
+
+    private static func requirements(_ node: JSONNode?) -> [Requirement] {
+        array(node).map { node in
+            Requirement(pointer: node.pointer, kind: Requirement.Kind(rawValue: string(node["kind"])) ?? .other,
+                        text: string(node["text"]))
+        }
+    }
+
+    private static func verify(_ request: JSONNode?) -> VerifyRequest? {
+        guard let request else { return nil }
+        return VerifyRequest(
+            pointer: request.pointer, method: VerifyRequest.Method(rawValue: string(request["method"])) ?? .GET,
+            path: template(request["path"]), body: request["body"].map(JSONText.render),
+            usesAuth: request["usesAuth"]?.boolValue ?? true)
     }
 
     private static func string(_ node: JSONNode?) -> String {
@@ -66,22 +78,16 @@ enum ModelBuilder {
     }
 
     private static func api(_ node: JSONNode?) -> API {
-        var verify: VerifyRequest?
-        if let request = node?["verify"] {
-            verify = VerifyRequest(
-                pointer: request.pointer, method: VerifyRequest.Method(rawValue: string(request["method"])) ?? .GET,
-                path: template(request["path"]), body: request["body"].map(JSONText.render),
-                usesAuth: request["usesAuth"]?.boolValue ?? true)
-        }
-        return API(pointer: node?.pointer ?? "/api", baseURL: template(node?["baseURL"]),
-                   headers: namedTemplates(node?["headers"]), verify: verify)
+        API(pointer: node?.pointer ?? "/api", baseURL: template(node?["baseURL"]),
+            headers: namedTemplates(node?["headers"]), verify: verify(node?["verify"]))
     }
 
     private static func variant(_ node: JSONNode) -> AuthVariant {
         AuthVariant(
             pointer: node.pointer, id: string(node["id"]), label: string(node["label"]),
             fields: array(node["fields"]).map(field), baseURL: optionalTemplate(node["baseURL"]),
-            headers: namedTemplates(node["headers"]), kind: kind(node), guide: guide(node["guide"]))
+            headers: namedTemplates(node["headers"]), kind: kind(node), guide: guide(node["guide"]),
+            verify: verify(node["verify"]), requirements: requirements(node["requirements"]))
     }
 
     private static func kind(_ node: JSONNode) -> AuthKind {
@@ -105,7 +111,8 @@ enum ModelBuilder {
                 refreshParams: namedTemplates(node["refreshParams"]),
                 rotatesRefreshToken: node["rotatesRefreshToken"]?.boolValue ?? false))
         case "oauth2ClientCredentials":
-            return .oauth2ClientCredentials(OAuth2ClientCredentials(common: oauthCommon(node)))
+            return .oauth2ClientCredentials(OAuth2ClientCredentials(
+                common: oauthCommon(node), grantType: node["grantType"]?.stringValue ?? "client_credentials"))
         case "oauth2RefreshToken":
             return .oauth2RefreshToken(OAuth2RefreshToken(
                 common: oauthCommon(node), refreshToken: template(node["refreshToken"]),
@@ -141,7 +148,9 @@ enum ModelBuilder {
             scopes: scopes, tokenParams: namedTemplates(node["tokenParams"]),
             defaultExpiresIn: node["defaultExpiresIn"]?.intValue,
             tokenResponseFields: array(node["tokenResponseFields"]).compactMap(\.stringValue),
-            discovery: node["discovery"].map(discovery))
+            discovery: node["discovery"].map(discovery), tokenHeaders: namedTemplates(node["tokenHeaders"]),
+            tokenRequestEncoding: TokenRequestEncoding(rawValue: string(node["tokenRequestEncoding"])) ?? .form,
+            accountMetadata: array(node["accountMetadata"]).compactMap(\.stringValue))
     }
 
     private static func discovery(_ node: JSONNode) -> Discovery {

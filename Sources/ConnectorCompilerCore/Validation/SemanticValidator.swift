@@ -49,6 +49,8 @@ struct SemanticValidator {
     private var unreliableUse: Set<Int?> = []
     /// Discovered values used by the templates of the variant being checked.
     private var usedDiscovered: Set<String> = []
+    /// Token-response fields used by the templates of the variant being checked.
+    private var usedTokenFields: Set<String> = []
 
     init(collector: DiagnosticCollector, root: JSONNode, source: [UInt8]) {
         self.collector = collector
@@ -76,6 +78,11 @@ struct SemanticValidator {
             checkVariant(variant, index: index)
         }
         checkUnusedFields()
+        var requests = RequestRules(collector: collector, root: root)
+        requests.check()
+        var names = SwiftNameRules(collector: requests.collector, root: root)
+        names.check()
+        collector = names.collector
     }
 
     // MARK: - File name
@@ -270,21 +277,30 @@ struct SemanticValidator {
         for member in api["headers"]?.members ?? [] {
             slots.append(Slot(node: member.value, label: "header '\(member.key)'", kind: .plain))
         }
+        let variants = root["auth"]?.arrayValue ?? []
+        let everyVariantVerifies = !variants.isEmpty && variants.allSatisfy { $0["verify"] != nil }
         if let verify = api["verify"], verify.members != nil {
-            if let path = verify["path"] { slots.append(Slot(node: path, label: "'path'", kind: .query)) }
-            if let usesAuth = verify["usesAuth"], usesAuth.boolValue == false {
-                collector.warning(
-                    "verify-no-auth", "a verification request that uses no auth proves nothing about the credentials",
-                    hint: "set 'usesAuth' to true and pick an endpoint that needs the credentials",
-                    at: usesAuth.position, pointer: usesAuth.pointer)
-            }
-        } else if api["verify"] == nil {
+            slots += verifySlots(verify)
+        } else if api["verify"] == nil, !everyVariantVerifies {
             collector.warning(
                 "verify-missing", "'api' has no 'verify' request, so wrong credentials go unnoticed until first use",
                 hint: "add a cheap authenticated request, e.g. \"verify\": { \"path\": \"/me\" }", at: api.position,
                 pointer: api.pointer)
         }
         for slot in slots { checkTemplate(slot, variant: nil, tokenFields: nil, discovered: nil) }
+    }
+
+    /// The path of a verification request (a URL slot when absolute) and the no-auth warning.
+    private mutating func verifySlots(_ verify: JSONNode) -> [Slot] {
+        if let usesAuth = verify["usesAuth"], usesAuth.boolValue == false {
+            collector.warning(
+                "verify-no-auth", "a verification request that uses no auth proves nothing about the credentials",
+                hint: "set 'usesAuth' to true and pick an endpoint that needs the credentials",
+                at: usesAuth.position, pointer: usesAuth.pointer)
+        }
+        guard let path = verify["path"] else { return [] }
+        let absolute = path.stringValue.map { !$0.hasPrefix("/") } ?? false
+        return [Slot(node: path, label: "'path'", kind: absolute ? .url : .query)]
     }
 
     // MARK: - Auth variants
@@ -314,8 +330,14 @@ struct SemanticValidator {
             } else if key == "headers" {
                 for header in node.members ?? [] {
                     slots.append(Slot(node: header.value, label: "header '\(header.key)'", kind: .credential,
-                                      allowsToken: true))
+                                      allowsToken: true, allowsDiscovered: true))
                 }
+            } else if key == "tokenHeaders" {
+                for header in node.members ?? [] {
+                    slots.append(Slot(node: header.value, label: "header '\(header.key)'", kind: .credential))
+                }
+            } else if key == "verify", node.members != nil {
+                slots += verifySlots(node)
             } else if Self.credentialKeys.contains(key) {
                 slots.append(Slot(node: node, label: "'\(key)'", kind: .credential))
             } else if Self.urlKeys.contains(key) {
@@ -356,6 +378,7 @@ struct SemanticValidator {
             ? (variant["tokenResponseFields"]?.arrayValue ?? []).compactMap(\.stringValue) : nil
         let discoveredValues = isOAuth ? variant["discovery"]?["values"]?.members : nil
         usedDiscovered = []
+        usedTokenFields = []
         for slot in slots {
             checkTemplate(slot, variant: index, tokenFields: tokenFields, discovered: discoveredValues?.map(\.key))
         }
@@ -363,11 +386,14 @@ struct SemanticValidator {
             for value in discoveredValues ?? [] where !usedDiscovered.contains(value.key) {
                 collector.warning(
                     "discovery-unused-value", "discovered value '\(value.key)' is not used by any template of this variant",
-                    hint: "use it as '{{discovered.\(value.key)}}' in 'baseURL', or remove it",
+                    hint: "use it as '{{discovered.\(value.key)}}' in 'baseURL' or 'headers', or remove it",
                     at: value.keyPosition, pointer: value.value.pointer)
             }
         }
 
+        if isOAuth {
+            TokenFieldRules.check(variant, used: usedTokenFields, usesReliable: !unreliableUse.contains(index), collector: &collector)
+        }
         if type == "apiKey", let placement = variant["in"], placement.stringValue == "query" {
             collector.warning(
                 "api-key-in-query", "an API key sent as a query parameter leaks into server logs, proxies and browser history",
@@ -401,10 +427,25 @@ struct SemanticValidator {
                 catalog[name] = node
             }
         }
+        let defaults = Set((scopes["default"]?.arrayValue ?? []).compactMap(\.stringValue))
         for list in ["default", "required"] {
+            var listed: [String: JSONNode] = [:]
             for node in scopes[list]?.arrayValue ?? [] {
                 guard let name = node.stringValue, !name.isEmpty else { continue }
                 checkScopeName(node, name: name, separator: separator)
+                if let first = listed[name] {
+                    collector.error(
+                        "duplicate-scope", "scope '\(name)' is listed twice in '\(list)', so it would be requested twice",
+                        hint: "first listed at line \(first.position.line)", at: node.position, pointer: node.pointer)
+                    continue
+                }
+                listed[name] = node
+                if list == "required", scopes["default"] != nil, !defaults.contains(name) {
+                    collector.warning(
+                        "scope-required-not-requested",
+                        "scope '\(name)' is required but not in 'default', so a connection requesting the default scopes always fails its scope check",
+                        hint: "add it to 'default'", at: node.position, pointer: node.pointer)
+                }
                 if !catalog.isEmpty, catalog[name] == nil {
                     collector.error(
                         "scope-not-in-catalog", "scope '\(name)' in '\(list)' is not in 'catalog'",
@@ -496,12 +537,14 @@ struct SemanticValidator {
                         "template-token-field", "'{{token.\(name)}}' is not listed in 'tokenResponseFields'",
                         hint: Suggestion.didYouMean(name, in: tokenFields) ?? "add \(quoted(name)) to 'tokenResponseFields'",
                         at: position, pointer: slot.node.pointer)
+                } else {
+                    usedTokenFields.insert(name)
                 }
             case .discovered(let name):
                 if !slot.allowsDiscovered || discovered == nil {
                     collector.error(
                         "template-discovered-scope",
-                        "'{{discovered.\(name)}}' can be used only in the 'baseURL' of an OAuth variant that declares 'discovery'",
+                        "'{{discovered.\(name)}}' can be used only in the 'baseURL' and 'headers' of an OAuth variant that declares 'discovery'",
                         hint: discovered == nil && slot.allowsDiscovered
                             ? "add a 'discovery' request whose 'values' include \(quoted(name))" : nil,
                         at: position, pointer: slot.node.pointer)
@@ -621,7 +664,8 @@ struct SemanticValidator {
         guard !host.isEmpty, Self.isValidASCIIHost(host),
               bytes.allSatisfy({ Self.isURLScalar(Unicode.Scalar($0)) }) else {
             collector.error("url-invalid", "\(label) is not a valid absolute URL",
-                            hint: "check for spaces or a missing host", at: node.position, pointer: node.pointer)
+                            hint: URLHints.hint(String(decoding: bytes, as: UTF8.self), schemeLength: schemeLength),
+                            at: node.position, pointer: node.pointer)
             return
         }
         if schemeLength == 4 {
@@ -686,7 +730,7 @@ struct SemanticValidator {
         }
         guard !host.isEmpty, Self.isValidHost(host), sample.unicodeScalars.allSatisfy(Self.isURLScalar) else {
             collector.error("url-invalid", "\(label) is not a valid absolute URL",
-                            hint: "check for spaces or a missing host", at: node.position, pointer: node.pointer)
+                            hint: URLHints.hint(sample, schemeLength: scheme.count), at: node.position, pointer: node.pointer)
             return
         }
         if scheme == "http", !Self.loopbackHosts.contains(host.lowercased()) {

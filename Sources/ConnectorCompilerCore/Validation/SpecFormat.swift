@@ -164,7 +164,13 @@ public enum SpecFormat {
         requirement: "be lowerCamelCase: a lowercase letter followed by letters and digits")
 
     static let verifyPathPattern = StringPattern(
-        regex: "^/", rule: "verify-path", requirement: "start with '/'")
+        regex: "^(/|https?://)", rule: "verify-path",
+        requirement: "start with '/' (relative to the base URL) or be an absolute URL on the API's host")
+
+    /// RFC 6749 `grant-name`: a registered name (`client_credentials`) or an absolute URI.
+    public static let grantTypePattern = StringPattern(
+        regex: "^([A-Za-z0-9._-]+|[a-z][a-z0-9+.-]*:[!-~]+)$", rule: "grant-type-invalid",
+        requirement: "be an OAuth grant type name (letters, digits, '.', '_', '-') or an absolute URI")
 
     /// The root object kind.
     public static let root = "connector"
@@ -178,17 +184,22 @@ public enum SpecFormat {
         KeySpec("clientAuth", .enumeration(ClientAuthMethod.allCases.map(\.rawValue)),
                 "How the client authenticates at the token endpoint (default `client_secret_basic`)."),
         KeySpec("scopes", .object("scopes"), "Scopes to request and the provider's scope catalogue."),
-        KeySpec("tokenParams", .templateMap, "Extra form parameters of token requests."),
+        KeySpec("tokenParams", .templateMap, "Extra parameters of token requests."),
+        KeySpec("tokenHeaders", .templateMap, "Extra headers of token requests, e.g. `Accept`."),
+        KeySpec("tokenRequestEncoding", .enumeration(TokenRequestEncoding.allCases.map(\.rawValue)),
+                "Body of token requests: `form` (`application/x-www-form-urlencoded`, the default) or `json`."),
         KeySpec("defaultExpiresIn", .integer(minimum: 1),
                 "Access-token lifetime in seconds assumed when a token response has no `expires_in`."),
         KeySpec("tokenResponseFields", .array(.string(), minItems: 1),
                 "Token-response fields used in templates as `{{token.NAME}}`."),
+        KeySpec("accountMetadata", .array(.string(), minItems: 1),
+                "Token-response fields kept as account metadata for the app after linking (Notion's `workspace_id`)."),
         KeySpec("discovery", .object("discovery"),
-                "A request made once with the access token whose values `baseURL` uses as `{{discovered.NAME}}`."),
+                "A request made once with the access token whose values `baseURL` and `headers` use as `{{discovered.NAME}}`."),
     ]
 
     static let refreshKeys: [KeySpec] = [
-        KeySpec("refreshParams", .templateMap, "Extra form parameters of refresh requests."),
+        KeySpec("refreshParams", .templateMap, "Extra parameters of refresh requests."),
         KeySpec("rotatesRefreshToken", .boolean,
                 "`true` when each refresh returns a new refresh token and invalidates the old one (default `false`)."),
     ]
@@ -284,7 +295,7 @@ public enum SpecFormat {
             KeySpec("method", .enumeration(VerifyRequest.Method.allCases.map(\.rawValue)),
                     "HTTP method (default `GET`)."),
             KeySpec("path", .string(pattern: verifyPathPattern), required: true,
-                    "Template path relative to the base URL, starting with `/`."),
+                    "Template path relative to the base URL, starting with `/`, or an absolute URL on the host of the base URL."),
             KeySpec("body", .anyJSON, "JSON body of a POST request, sent verbatim."),
             KeySpec("usesAuth", .boolean, "Whether the request is authenticated (default `true`)."),
         ])
@@ -298,7 +309,11 @@ public enum SpecFormat {
             KeySpec("type", .enumeration(authTypes), required: true, "The auth mechanism."),
             KeySpec("fields", .array(.object("field"), minItems: 0), "Fields of this variant."),
             KeySpec("baseURL", .template(url: true), "Overrides `api.baseURL` for this variant."),
-            KeySpec("headers", .templateMap, "Extra API headers for this variant."),
+            KeySpec("headers", .templateMap,
+                    "Extra API headers for this variant; OAuth variants may use `{{token.NAME}}` and `{{discovered.NAME}}`."),
+            KeySpec("verify", .object("verify"), "Overrides `api.verify` for this variant."),
+            KeySpec("requirements", .array(.object("requirement"), minItems: 0),
+                    "What the person linking an account with this variant must have, besides the connector's `requirements`."),
             KeySpec("guide", .object("guide"), required: true, "The connection guide."),
         ],
         discriminator: "type",
@@ -353,8 +368,12 @@ public enum SpecFormat {
         conditions: [clientSecretCondition])
 
     static let oauth2ClientCredentialsVariant: ObjectVariant = ObjectVariant(
-        value: "oauth2ClientCredentials", description: "OAuth 2.0 client credentials grant.",
-        keys: oauthCommon, conditions: [clientSecretCondition])
+        value: "oauth2ClientCredentials",
+        description: "OAuth 2.0 client credentials grant, or a provider grant of the same shape (Zoom's `account_credentials`).",
+        keys: oauthCommon + [
+            KeySpec("grantType", .string(pattern: grantTypePattern),
+                    "The `grant_type` sent (default `client_credentials`), e.g. `account_credentials` for Zoom."),
+        ], conditions: [clientSecretCondition])
 
     static let oauth2RefreshTokenVariant: ObjectVariant = ObjectVariant(
         value: "oauth2RefreshToken",
