@@ -35,6 +35,13 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
   repeat a registered redirect_uri, as Zelt), token_extra (fields added to every token response,
   as Salesforce's instance_url), auth_method "smartsheet_hash" (client_id + hash =
   hex SHA-256 of secret + "|" + code or refresh token, no client_secret).
+- Per-provider options: token_body "json" (token requests must be JSON objects, as Notion's; a
+  form body gets 400), token_headers (headers every token request must carry with exactly these
+  values, as GitHub's Accept: application/json; 400 otherwise), api_headers (headers every API
+  request must carry, except the canned `responses` paths, as Xero's xero-tenant-id; 403
+  otherwise).
+- The `account_credentials` grant (Zoom Server-to-Server OAuth): client credentials plus an
+  `account_id` parameter that must equal the client's registered `account_id`.
 - POST /_control/mint-refresh?client_id=X  issue a refresh token out of band (a static refresh
   token an admin generated, as Workday's)
 - POST /_control/disable-client?client_id=X  forget the client (its credentials stop working)
@@ -56,6 +63,8 @@ import argparse
 import base64
 import hashlib
 import hmac
+import io
+import json
 import logging
 import os
 import signal
@@ -63,7 +72,7 @@ import secrets
 import sys
 import threading
 import time
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from flask import Flask, jsonify, request
 
@@ -115,7 +124,8 @@ def stats_for(client_id):
 class Client(ClientMixin):
     def __init__(self, client_id, client_secret, auth_method, grant_types, redirect_uris, scope,
                  token_lifetime, refresh_lifetime, pkce="required", rotate=True, refresh_redirect_uri=False,
-                 token_extra=None):
+                 token_extra=None, account_id=None):
+        self.account_id = account_id
         self.pkce = pkce
         self.rotate = rotate
         self.refresh_redirect_uri = refresh_redirect_uri
@@ -241,6 +251,7 @@ def register_client(spec):
         rotate=bool(spec.get("rotate", True)),
         refresh_redirect_uri=bool(spec.get("refresh_redirect_uri", False)),
         token_extra=spec.get("token_extra"),
+        account_id=spec.get("account_id"),
     )
     with lock:
         state["clients"][client_id] = client
@@ -365,6 +376,21 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
 
+class AccountCredentialsGrant(grants.ClientCredentialsGrant):
+    """Zoom's Server-to-Server OAuth: the client credentials grant under the name
+    `account_credentials`, with the account the app belongs to as `account_id`."""
+
+    GRANT_TYPE = "account_credentials"
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def validate_token_request(self):
+        super().validate_token_request()
+        expected = self.request.client.account_id
+        sent = self.request.payload.data.get("account_id")
+        if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+            raise InvalidRequestError("'account_id' is missing or is not the app's account")
+
+
 class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = AUTH_METHODS
 
@@ -429,6 +455,7 @@ server.register_client_auth_method("smartsheet_hash", lambda query, req: authent
 server.register_grant(AuthorizationCodeGrant, [RequiredS256(required=True)])
 server.register_grant(RefreshTokenGrant)
 server.register_grant(ClientCredentialsGrant)
+server.register_grant(AccountCredentialsGrant)
 server.register_endpoint(Revocation)
 require_oauth = ResourceProtector()
 require_oauth.register_token_validator(Validator())
@@ -551,13 +578,64 @@ def provider_route(name, rest=""):
     if path == provider["authorize_path"] and request.method == "GET":
         return authorize()
     if path == provider["token_path"] and request.method == "POST":
+        problem = token_request_problem(provider)
+        if problem:
+            return jsonify(error="invalid_request", error_description=problem), 400
         return issue_token()
     if provider["revoke_path"] and path == provider["revoke_path"] and request.method == "POST":
         return revoke()
     return provider_api(provider, raw)
 
 
+def token_request_problem(provider):
+    """Why a token request breaks the provider's own rules (body encoding, required headers)."""
+    sent_json = request.environ.get("emulator.json_token", False)
+    if provider["token_body"] == "json" and not sent_json:
+        return "this provider takes token requests as JSON (Content-Type: application/json)"
+    if provider["token_body"] != "json" and sent_json:
+        return "this provider takes token requests as form data"
+    for header, value in provider["token_headers"].items():
+        if request.headers.get(header) != value:
+            return "token requests must send the header " + header
+    return None
+
+
+class JSONTokenBodies:
+    """WSGI middleware: a JSON token request to a provider whose `token_body` is "json" is
+    handed to Authlib as the equivalent form (Authlib reads forms only), and marked so the
+    provider route can tell JSON from form requests."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        content_type = environ.get("CONTENT_TYPE", "")
+        if environ.get("REQUEST_METHOD") == "POST" and path.startswith("/p/") and content_type.startswith("application/json"):
+            name = path[3:].split("/", 1)[0]
+            with lock:
+                provider = state["providers"].get(name)
+            if provider and provider["token_body"] == "json" and normalized_path(path[3 + len(name):]) == provider["token_path"]:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                try:
+                    data = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                except ValueError:
+                    data = None
+                if isinstance(data, dict) and all(isinstance(value, str) for value in data.values()):
+                    body = urlencode(data).encode()
+                    environ["wsgi.input"] = io.BytesIO(body)
+                    environ["CONTENT_LENGTH"] = str(len(body))
+                    environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+                    environ["emulator.json_token"] = True
+        return self.wsgi_app(environ, start_response)
+
+
 def provider_api(provider, path):
+    required = provider["api_headers"]
+    if required and normalized_path(path) not in provider["responses"]:
+        for header, value in required.items():
+            if not same(request.headers.get(header), value):
+                return jsonify(error="missing_or_wrong_header", header=header), 403
     static = provider["static"]
     if static is None:
         return provider_api_bearer(provider, path)
@@ -608,7 +686,8 @@ def same(actual, expected):
 def control_providers():
     """Registers a provider: name, authorize_path, token_path, revoke_path (optional), static
     (optional: {"kind": "basic", "username", "password"} | {"kind": "headers", "headers": {}} |
-    {"kind": "bearer", "token"})."""
+    {"kind": "bearer", "token"}), responses, token_body ("form" or "json"), token_headers and
+    api_headers (see the module docstring)."""
     spec = request.get_json(force=True)
     name = spec.get("name", "")
     if not name or "/" in name:
@@ -620,6 +699,9 @@ def control_providers():
         "revoke_path": normalized_path(spec["revoke_path"]) if spec.get("revoke_path") else None,
         "static": spec.get("static"),
         "responses": {normalized_path(path): body for path, body in (spec.get("responses") or {}).items()},
+        "token_body": spec.get("token_body", "form"),
+        "token_headers": dict(spec.get("token_headers") or {}),
+        "api_headers": dict(spec.get("api_headers") or {}),
         "api_requests": [],
     }
     with lock:
@@ -732,6 +814,9 @@ def control_reset():
 @app.route("/_control/health")
 def control_health():
     return jsonify(ok=True)
+
+
+app.wsgi_app = JSONTokenBodies(app.wsgi_app)
 
 
 def exit_on_signals():

@@ -65,7 +65,8 @@ struct AuthTranslator {
             try authorizationCode(settings, builders: &builders, into: &body)
         case .oauth2ClientCredentials(let settings):
             body += try Inliner.inline(try endpointFunction(settings.common, builders: &builders), as: "endpoint")
-            body.append(.line("let settings: ConnectorRuntime.ClientCredentialsConfiguration = ConnectorRuntime.ClientCredentialsConfiguration(endpoint: endpoint)"))
+            let grant = settings.grantType == "client_credentials" ? "" : ", grantType: " + SwiftStringLiteral.make(settings.grantType)
+            body.append(.line("let settings: ConnectorRuntime.ClientCredentialsConfiguration = ConnectorRuntime.ClientCredentialsConfiguration(endpoint: endpoint" + grant + ")"))
             body.append(.line("return ConnectorRuntime.AuthScheme.clientCredentials(settings)"))
         case .oauth2RefreshToken(let settings):
             try refreshToken(settings, builders: &builders, into: &body)
@@ -173,6 +174,24 @@ struct AuthTranslator {
             as: "tokenParameters")
         let expires = common.defaultExpiresIn.map { String($0) } ?? "nil"
         body.append(.line("let defaultExpiresIn: Swift.Int? = " + expires))
+        var extra: [String] = []
+        if !common.tokenHeaders.isEmpty {
+            body.append(.line("var tokenRequestHeaders: [ConnectorRuntime.HTTPField] = []"))
+            for (position, header) in common.tokenHeaders.enumerated() {
+                let value = try builders.value(
+                    header.value, slot: .text, name: "makeTokenRequestHeader" + String(position),
+                    local: "tokenRequestHeaderValue" + String(position),
+                    doc: "The value of token request header " + header.name + ".", into: &body)
+                body.append(
+                    .line(
+                        "tokenRequestHeaders.append(ConnectorRuntime.HTTPField(name: " + SwiftStringLiteral.make(header.name)
+                            + ", value: " + value + "))"))
+            }
+            extra.append("headers: tokenRequestHeaders")
+        }
+        if common.tokenRequestEncoding != .form {
+            extra.append("encoding: ConnectorRuntime.TokenRequestEncoding." + common.tokenRequestEncoding.rawValue)
+        }
         body += [
             .line("return ConnectorRuntime.TokenEndpoint("),
             .line("    tokenURL: tokenURL,"),
@@ -180,9 +199,12 @@ struct AuthTranslator {
             .line("    client: client,"),
             .line("    scopes: scopeConfiguration,"),
             .line("    tokenParameters: tokenParameters,"),
-            .line("    defaultExpiresIn: defaultExpiresIn"),
-            .line(")"),
+            .line("    defaultExpiresIn: defaultExpiresIn" + (extra.isEmpty ? "" : ",")),
         ]
+        for (position, argument) in extra.enumerated() {
+            body.append(.line("    " + argument + (position == extra.count - 1 ? "" : ",")))
+        }
+        body.append(.line(")"))
         var parameters = [fieldsParameter]
         if hasScopeEnum { parameters.append(SwiftParameter(label: "scopes", name: "scopes", type: "[Scope]")) }
         return SwiftFunction(

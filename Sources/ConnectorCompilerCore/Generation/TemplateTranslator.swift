@@ -104,7 +104,7 @@ struct TemplateTranslator: Sendable {
             case .tokenField(let name):
                 guard tokenParameter else {
                     throw GenerationError(
-                        message: "'{{token.\(name)}}' can only be used in an auth variant's baseURL.", pointer: pointer)
+                        message: "'{{token.\(name)}}' can only be used in an OAuth variant's baseURL and headers.", pointer: pointer)
                 }
                 let local = "token" + String(counter)
                 counter += 1
@@ -118,7 +118,7 @@ struct TemplateTranslator: Sendable {
             case .discovered(let name):
                 guard tokenParameter else {
                     throw GenerationError(
-                        message: "'{{discovered.\(name)}}' can only be used in an auth variant's baseURL.", pointer: pointer)
+                        message: "'{{discovered.\(name)}}' can only be used in an OAuth variant's baseURL and headers.", pointer: pointer)
                 }
                 let local = "discovered" + String(counter)
                 counter += 1

@@ -223,6 +223,7 @@ struct VariantTranslator {
         var steps: [SwiftStatement] = try Inliner.inline(checkFields(fields), as: nil)
         steps += try baseURLStatements(&builders)
         steps += try Inliner.inline(try headersFunction(&builders), as: "headers")
+        steps += try tokenHeadersStatements(&builders)
         steps += try Inliner.inline(try verificationFunction(&builders), as: "verification")
         if let discovery = oauthCommon?.discovery {
             steps += try Inliner.inline(try discoveryFunction(discovery, &builders), as: "discovery")
@@ -269,10 +270,14 @@ struct VariantTranslator {
             .line("    headers: headers,"),
             .line("    verification: verification,"),
         ]
-        if oauthCommon?.discovery != nil {
-            body += [.line("    auth: auth,"), .line("    discovery: discovery")]
-        } else {
-            body.append(.line("    auth: auth"))
+        var trailing = ["auth: auth"]
+        if oauthCommon?.discovery != nil { trailing.append("discovery: discovery") }
+        if !tokenHeaderTemplates.isEmpty { trailing.append("tokenHeaders: tokenHeaders") }
+        if let metadata = oauthCommon?.accountMetadata, !metadata.isEmpty {
+            trailing.append("accountMetadata: [" + metadata.map(SwiftStringLiteral.make).joined(separator: ", ") + "]")
+        }
+        for (position, argument) in trailing.enumerated() {
+            body.append(.line("    " + argument + (position == trailing.count - 1 ? "" : ",")))
         }
         body.append(.line(")"))
         let checks = "Checks every field (spaces around a value, a malformed URL, host name or email) before building anything."
@@ -360,9 +365,52 @@ struct VariantTranslator {
         ]
     }
 
+    /// Whether a template reads the token set (`{{token.NAME}}`, `{{discovered.NAME}}`).
+    static func readsTokens(_ template: Template) -> Bool {
+        template.parts.contains { part in
+            switch part {
+            case .placeholder(.tokenField, _), .placeholder(.discovered, _): true
+            default: false
+            }
+        }
+    }
+
+    /// The variant's headers built from the token set, sent with every API request.
+    var tokenHeaderTemplates: [NamedTemplate] {
+        guard oauthCommon != nil else { return [] }
+        return variant.headers.filter { Self.readsTokens($0.value) }
+    }
+
+    /// `let tokenHeaders: ConnectorRuntime.TokenHeaders`: a closure the runtime calls with the
+    /// token set's extra fields (nothing when no header reads them).
+    func tokenHeadersStatements(_ builders: inout BuilderSet) throws(GenerationError) -> [SwiftStatement] {
+        let templates = tokenHeaderTemplates
+        guard !templates.isEmpty else { return [] }
+        var body: [SwiftStatement] = [.line("var list: [ConnectorRuntime.HTTPField] = []")]
+        for (position, header) in templates.enumerated() {
+            let builder = SwiftFunction(
+                doc: docs.doc(["The value of header " + header.name + "."], pointer: header.pointer),
+                name: "makeTokenHeader" + String(position), parameters: [], throwsClause: SwiftNames.throwsClause,
+                returnType: SwiftNames.string,
+                body: try builders.templates.body(for: header.value, slot: .text, tokenParameter: true))
+            let local = "tokenHeaderValue" + String(position)
+            body += try Inliner.inline(builder, as: local)
+            body.append(
+                .line("list.append(ConnectorRuntime.HTTPField(name: " + SwiftStringLiteral.make(header.name) + ", value: " + local + "))"))
+        }
+        body.append(.line("return list"))
+        let doc = docs.doc(["Headers built from the token response and discovered values."], pointer: variantPointer + "/headers")
+        return Inliner.comment(doc) + [
+            .block(
+                opening: "let tokenHeaders: ConnectorRuntime.TokenHeaders = { (token: [Swift.String: Swift.String]) "
+                    + SwiftNames.throwsClause + " -> [ConnectorRuntime.HTTPField] in",
+                body: body)
+        ]
+    }
+
     func headersFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
-        let headers = spec.api.headers + variant.headers
+        let headers = (spec.api.headers + variant.headers).filter { !Self.readsTokens($0.value) }
         if headers.isEmpty {
             body.append(.line("return []"))
         } else {
@@ -426,7 +474,8 @@ struct VariantTranslator {
 
     func verificationFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
-        if let verify = spec.api.verify {
+        let verify = variant.verify ?? spec.api.verify
+        if let verify {
             let path = try builders.value(
                 verify.path, slot: .text, name: "makeVerificationPath", local: "verificationPath",
                 doc: "The path of the verification request.", into: &body)
@@ -441,7 +490,7 @@ struct VariantTranslator {
             body.append(.line("return nil"))
         }
         return SwiftFunction(
-            doc: docs.doc(["The request that proves the credentials work right after linking."], pointer: spec.api.pointer + "/verify"),
+            doc: docs.doc(["The request that proves the credentials work right after linking."], pointer: verify?.pointer ?? spec.api.pointer + "/verify"),
             name: "makeVerification", parameters: [SwiftParameter(label: nil, name: "fields", type: "Fields")],
             throwsClause: SwiftNames.throwsClause, returnType: "ConnectorRuntime.VerificationRequest?", body: body)
     }

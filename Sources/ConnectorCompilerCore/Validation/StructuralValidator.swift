@@ -287,7 +287,7 @@ struct StructuralValidator {
             guard let first = scalars.first, isLower(first) else { return false }
             return scalars.allSatisfy { isLower($0) || ("A"..."Z").contains($0) || isDigit($0) }
         case SpecFormat.verifyPathPattern.regex:
-            return text.hasPrefix("/")
+            return text.hasPrefix("/") || text.hasPrefix("https://") || text.hasPrefix("http://")
         default:
             guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil

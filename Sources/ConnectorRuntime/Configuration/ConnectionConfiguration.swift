@@ -15,13 +15,20 @@ public struct ConnectionConfiguration: Sendable {
     public var verification: VerificationRequest?
     /// How requests are authenticated.
     public var auth: AuthScheme
-    /// A lookup made once with the access token (OAuth only) whose values the base URL needs,
-    /// stored with the tokens as `discovered.NAME` extra fields.
+    /// A lookup made once with the access token (OAuth only) whose values the base URL and
+    /// headers need, stored with the tokens as `discovered.NAME` extra fields.
     public var discovery: DiscoveryRequest?
+    /// Headers built from the token set's extra fields (`{{token.NAME}}`, `{{discovered.NAME}}`
+    /// in a variant's headers, such as Xero's `xero-tenant-id`), added to every API request.
+    public var tokenHeaders: TokenHeaders?
+    /// Token-response fields kept as account metadata (Notion's `workspace_id`); read them with
+    /// ``TokenSet/metadata(_:)`` or ``Connection/accountMetadata()``.
+    public var accountMetadata: [String]
 
     public init(
         connectorID: String, variantID: String, baseURL: BaseURL, headers: [HTTPField] = [],
-        verification: VerificationRequest? = nil, auth: AuthScheme, discovery: DiscoveryRequest? = nil
+        verification: VerificationRequest? = nil, auth: AuthScheme, discovery: DiscoveryRequest? = nil,
+        tokenHeaders: TokenHeaders? = nil, accountMetadata: [String] = []
     ) {
         self.connectorID = connectorID
         self.variantID = variantID
@@ -30,8 +37,21 @@ public struct ConnectionConfiguration: Sendable {
         self.verification = verification
         self.auth = auth
         self.discovery = discovery
+        self.tokenHeaders = tokenHeaders
+        self.accountMetadata = accountMetadata
     }
 }
+
+/// Builds headers from a token set's extra fields (token-response fields and `discovered.NAME`
+/// values); throws ``ConnectorError/misconfigured(_:)`` when one is missing.
+///
+/// ```swift
+/// let tenant: TokenHeaders = { extra throws(ConnectorError) in
+///     guard let id = extra["discovered.tenantId"] else { throw .misconfigured("No tenant yet.") }
+///     return [HTTPField(name: "xero-tenant-id", value: id)]
+/// }
+/// ```
+public typealias TokenHeaders = @Sendable ([String: String]) throws(ConnectorError) -> [HTTPField]
 
 /// A header name and value. Credential headers use ``SecretHTTPField``.
 public struct HTTPField: Sendable, Hashable {
@@ -69,7 +89,8 @@ public enum BaseURL: Sendable {
 /// A request made right after linking.
 public struct VerificationRequest: Sendable, Hashable {
     public var method: String
-    /// Path and optional query, relative to the base URL, starting with `/`.
+    /// Path and optional query, relative to the base URL, starting with `/`; or an absolute URL
+    /// on the base URL's origin (Xero's `/connections` outside the API path).
     public var path: String
     public var body: Data?
     /// `false` for an unauthenticated check (the validator warns about such specs).
@@ -171,21 +192,35 @@ public enum ParameterValue: Sendable, Hashable {
     case redirectURI
 }
 
+/// How the parameters of token requests are encoded in the body.
+public enum TokenRequestEncoding: String, Sendable, Hashable {
+    /// `application/x-www-form-urlencoded` (RFC 6749 §4.1.3).
+    case form
+    /// `application/json`: one string member per parameter (Notion).
+    case json
+}
+
 /// Token-endpoint settings shared by the OAuth flows.
 public struct TokenEndpoint: Sendable, Hashable {
     public var tokenURL: URL
     public var revokeURL: URL?
     public var client: OAuthClient
     public var scopes: ScopeConfiguration
-    /// Extra form parameters of every token request.
+    /// Extra parameters of every token request.
     public var tokenParameters: [OAuthParameter]
     /// Lifetime in seconds to assume when a response has no `expires_in`; `nil` means unknown
     /// (refresh reactively on 401).
     public var defaultExpiresIn: Int?
+    /// Extra headers of token and revocation requests; they replace the defaults of the same
+    /// name (`Accept`), never `Content-Type` or the client's `Authorization`.
+    public var headers: [HTTPField]
+    /// The body encoding of token and revocation requests.
+    public var encoding: TokenRequestEncoding
 
     public init(
         tokenURL: URL, revokeURL: URL? = nil, client: OAuthClient, scopes: ScopeConfiguration = ScopeConfiguration(),
-        tokenParameters: [OAuthParameter] = [], defaultExpiresIn: Int? = nil
+        tokenParameters: [OAuthParameter] = [], defaultExpiresIn: Int? = nil, headers: [HTTPField] = [],
+        encoding: TokenRequestEncoding = .form
     ) {
         self.tokenURL = tokenURL
         self.revokeURL = revokeURL
@@ -193,6 +228,8 @@ public struct TokenEndpoint: Sendable, Hashable {
         self.scopes = scopes
         self.tokenParameters = tokenParameters
         self.defaultExpiresIn = defaultExpiresIn
+        self.headers = headers
+        self.encoding = encoding
     }
 }
 
@@ -224,9 +261,13 @@ public struct AuthorizationCodeConfiguration: Sendable, Hashable {
 /// OAuth 2.0 client credentials settings.
 public struct ClientCredentialsConfiguration: Sendable, Hashable {
     public var endpoint: TokenEndpoint
+    /// The `grant_type` sent: `client_credentials`, or a provider grant of the same shape
+    /// (Zoom's `account_credentials`, whose `account_id` is a token parameter).
+    public var grantType: String
 
-    public init(endpoint: TokenEndpoint) {
+    public init(endpoint: TokenEndpoint, grantType: String = "client_credentials") {
         self.endpoint = endpoint
+        self.grantType = grantType
     }
 }
 

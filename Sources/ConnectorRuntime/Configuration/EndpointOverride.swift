@@ -4,7 +4,8 @@ extension ConnectionConfiguration {
     /// A copy whose URLs on the given hosts point at replacement origins: for sandboxes
     /// (`"api.hibob.com": https://api.sandbox.hibob.com`) or a local test server
     /// (`"login.salesforce.com": http://127.0.0.1:5001`). Applies to the base URL (also one built
-    /// from the token response), the token, authorize, refresh, revoke and discovery URLs.
+    /// from the token response), the token, authorize, refresh, revoke and discovery URLs, and
+    /// an absolute verification URL.
     ///
     /// Each replacement's scheme, host and port replace the original's; a path in the
     /// replacement (other than `/`) is put in front of the original path. Hosts match
@@ -26,6 +27,10 @@ extension ConnectionConfiguration {
         }
         copy.auth = auth.rewritingURLs(rewrite)
         if let discovery { copy.discovery?.url = rewrite(discovery.url) }
+        // An absolute verification URL sits on an API host too.
+        if let path = verification?.path, !path.hasPrefix("/"), let url = URL(string: path), url.scheme != nil {
+            copy.verification?.path = rewrite(url).absoluteString
+        }
         return copy
     }
 }

@@ -45,6 +45,14 @@ struct AuthApplier {
         for field in configuration.headers where !prepared.headers.contains(field.name) {
             prepared.headers[field.name] = field.value
         }
+        if let build = configuration.tokenHeaders {
+            guard let tokens else {
+                throw .misconfigured("Some headers come from the token response, but no tokens are available yet.")
+            }
+            for field in try build(tokens.extra) where !prepared.headers.contains(field.name) {
+                prepared.headers[field.name] = field.value
+            }
+        }
         guard authenticate else { return prepared }
         try TransportSecurity.requireSecure(prepared.url, purpose: "API")
         try addCredentials(to: &prepared, tokens: tokens)

@@ -119,6 +119,14 @@ public actor Connection {
         try await validTokens()
     }
 
+    /// The account metadata the spec keeps from the token response (``ConnectionConfiguration/accountMetadata``,
+    /// such as Notion's `workspace_id`), from the stored tokens; empty when there are none.
+    public func accountMetadata() async throws(ConnectorError) -> [String: String] {
+        guard isOAuth, !configuration.accountMetadata.isEmpty else { return [:] }
+        try await loadIfNeeded()
+        return tokens?.metadata(configuration.accountMetadata) ?? [:]
+    }
+
     /// Refreshes now, whatever the expiry (OAuth connections only).
     @discardableResult
     public func refreshNow() async throws(ConnectorError) -> TokenSet {
@@ -202,7 +210,7 @@ public actor Connection {
         let needsTokenForURL: Bool = {
             if configuration.discovery != nil && isOAuth { return true }
             if case .fromTokenResponse = configuration.baseURL { return true }
-            return false
+            return configuration.tokenHeaders != nil && isOAuth
         }()
         var used = usesToken || needsTokenForURL ? try await usableTokens() : nil
         if let current = used, let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
@@ -372,8 +380,8 @@ public actor Connection {
         guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
         let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
         switch configuration.auth {
-        case .clientCredentials:
-            let fresh = try await client.clientCredentials()
+        case let .clientCredentials(credentials):
+            let fresh = try await client.clientCredentials(grantType: credentials.grantType)
             try await persist(fresh)
             return fresh
         case let .authorizationCode(code):

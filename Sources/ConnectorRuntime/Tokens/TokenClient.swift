@@ -52,9 +52,10 @@ public struct TokenClient: Sendable {
         return merged
     }
 
-    /// Fetches a token with the client credentials grant (no refresh token expected).
-    public func clientCredentials() async throws(ConnectorError) -> TokenSet {
-        var form = [("grant_type", "client_credentials")]
+    /// Fetches a token with the client credentials grant (no refresh token expected), or with a
+    /// provider grant of the same shape such as Zoom's `account_credentials`.
+    public func clientCredentials(grantType: String = "client_credentials") async throws(ConnectorError) -> TokenSet {
+        var form = [("grant_type", grantType)]
         if let scope = scopeParameter() { form.append(("scope", scope)) }
         form += resolve(endpoint.tokenParameters, redirectURI: nil)
         let request = try tokenRequest(url: endpoint.tokenURL, form: form, hashInput: nil)
@@ -89,11 +90,13 @@ public struct TokenClient: Sendable {
         return scopes.requested.joined(separator: separator)
     }
 
-    /// The POST request for `form` with client authentication applied. `hashInput` is the code
-    /// or refresh token Smartsheet's hash covers.
+    /// The POST request for `form` with client authentication applied, encoded as the endpoint
+    /// says (form or JSON), with the endpoint's extra headers. `hashInput` is the code or refresh
+    /// token Smartsheet's hash covers.
     public func tokenRequest(url: URL, form: [(String, String)], hashInput: String?) throws(ConnectorError) -> HTTPRequest {
         try TransportSecurity.requireSecure(url, purpose: "token endpoint")
-        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
+        var headers: HTTPHeaders = ["Accept": "application/json"]
+        for field in endpoint.headers { headers[field.name] = field.value }
         var body = form
         let client = endpoint.client
         switch client.authentication {
@@ -112,7 +115,33 @@ public struct TokenClient: Sendable {
         case .none:
             body.append(("client_id", client.id))
         }
-        return HTTPRequest(method: "POST", url: url, headers: headers, body: Data(FormEncoding.body(body).utf8), timeout: timeout)
+        let encoded: Data
+        switch endpoint.encoding {
+        case .form:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            encoded = Data(FormEncoding.body(body).utf8)
+        case .json:
+            headers["Content-Type"] = "application/json"
+            encoded = Self.jsonBody(body)
+        }
+        return HTTPRequest(method: "POST", url: url, headers: headers, body: encoded, timeout: timeout)
+    }
+
+    /// A JSON object with one string member per parameter, in order (the last of a repeated name
+    /// wins, as JSON objects cannot repeat names).
+    static func jsonBody(_ parameters: [(String, String)]) -> Data {
+        var seen: [String: Int] = [:]
+        var members: [(String, String)] = []
+        for (name, value) in parameters {
+            if let index = seen[name] {
+                members[index].1 = value
+            } else {
+                seen[name] = members.count
+                members.append((name, value))
+            }
+        }
+        let text = "{" + members.map { JSONString.quote($0.0) + ":" + JSONString.quote($0.1) }.joined(separator: ",") + "}"
+        return Data(text.utf8)
     }
 
     /// `Basic base64(form(id) ":" form(secret))` (RFC 6749 §2.3.1).

@@ -32,6 +32,21 @@ public struct TokenSet: Sendable, Hashable, Codable {
         self.extra = extra
     }
 
+    /// The token-response fields named in `names` (a configuration's
+    /// ``ConnectionConfiguration/accountMetadata``) that this set holds, such as Notion's
+    /// `workspace_id` and `bot_id`.
+    ///
+    /// ```swift
+    /// let metadata = tokens.metadata(configuration.accountMetadata)  // ["workspace_id": "…"]
+    /// ```
+    public func metadata(_ names: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for name in names {
+            if let value = extra[name] { result[name] = value }
+        }
+        return result
+    }
+
     /// `true` when the access token expires within `margin` seconds of `now` (or already has).
     /// A token without a known expiry is never considered expired.
     public func isExpired(at now: Date, margin: TimeInterval = 0) -> Bool {

@@ -54,6 +54,17 @@ struct ProviderPaths: Sendable {
     var revoke: String? = nil
 }
 
+/// What an emulated provider insists on beyond OAuth itself.
+struct ProviderQuirks: Sendable {
+    /// `"json"`: token requests must be JSON objects (Notion); `"form"` rejects JSON.
+    var tokenBody: String = "form"
+    /// Headers every token request must carry with exactly these values (GitHub's `Accept`).
+    var tokenHeaders: [String: String] = [:]
+    /// Headers every API request must carry, except the canned `responses` paths (Xero's
+    /// `xero-tenant-id`); others get 403.
+    var apiHeaders: [String: String] = [:]
+}
+
 /// An OAuth client of an emulated provider, with the provider's quirks.
 struct ClientOptions: Sendable {
     /// `client_secret_basic`, `client_secret_post` or `smartsheet_hash`.
@@ -70,6 +81,8 @@ struct ClientOptions: Sendable {
     var tokenExtra: [String: String] = [:]
     /// Access-token lifetime in seconds (`expires_in`).
     var tokenLifetime: Int = 3600
+    /// The account the client belongs to, checked by the `account_credentials` grant (Zoom).
+    var accountID: String? = nil
 }
 
 /// A client registered on the server for one test.
@@ -83,10 +96,13 @@ extension TestServer {
     /// `responses` maps API paths to canned JSON bodies (a discovery endpoint's answer).
     func emulate(
         _ label: String, paths: ProviderPaths = ProviderPaths(), credentials: StaticCredentials? = nil,
-        responses: [String: any Sendable] = [:]
+        responses: [String: any Sendable] = [:], quirks: ProviderQuirks = ProviderQuirks()
     ) async throws -> EmulatedProvider {
         let name = "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
-        var body: [String: any Sendable] = ["name": name, "authorize_path": paths.authorize, "token_path": paths.token]
+        var body: [String: any Sendable] = [
+            "name": name, "authorize_path": paths.authorize, "token_path": paths.token, "token_body": quirks.tokenBody,
+            "token_headers": quirks.tokenHeaders, "api_headers": quirks.apiHeaders,
+        ]
         if let revoke = paths.revoke { body["revoke_path"] = revoke }
         if !responses.isEmpty { body["responses"] = responses }
         if let credentials { body["static"] = credentials.json }
@@ -97,12 +113,13 @@ extension TestServer {
     /// Registers an OAuth client with a fresh id and secret (no spaces: Authlib unquotes Basic).
     func registerClient(_ label: String, _ options: ClientOptions) async throws -> EmulatedClient {
         let client = EmulatedClient(id: "\(label)-\(UUID().uuidString.prefix(8).lowercased())", secret: "secret-\(UUID().uuidString.lowercased())")
-        let body: [String: any Sendable] = [
+        var body: [String: any Sendable] = [
             "client_id": client.id, "client_secret": client.secret, "auth_method": options.authMethod,
             "grant_types": options.grants, "redirect_uris": [testRedirectURI.absoluteString], "scope": options.scope,
             "pkce": options.pkce, "rotate": options.rotate, "refresh_redirect_uri": options.refreshRedirectURI,
             "token_extra": options.tokenExtra, "token_lifetime": options.tokenLifetime,
         ]
+        if let accountID = options.accountID { body["account_id"] = accountID }
         try await control("POST", "/_control/clients", json: body)
         return client
     }

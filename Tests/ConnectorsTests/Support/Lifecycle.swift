@@ -105,13 +105,15 @@ struct ClientCredentialsLifecycle: Sendable {
     let client: EmulatedClient
     let configuration: ConnectionConfiguration
     let expected: ExpectedRequests
+    /// The `grant_type` the connector sends (Zoom: `account_credentials`).
+    var grant: String = "client_credentials"
 
     func run() async throws {
         let life = OAuthLifecycle(
             server: server, provider: provider, client: client, configuration: configuration, expected: expected, rotates: false)
         let connection: Connection = life.connection()
         try await life.verifyAndRequest(connection)
-        try await life.surviveExpiry(connection, grant: "client_credentials")
+        try await life.surviveExpiry(connection, grant: grant)
         try await server.revokeAll(client)
         let path: String = expected.apiPath
         let recovered: HTTPResponse = try await withDeadline(20, "request after revocation") { try await connection.send(path: path) }

@@ -8,6 +8,7 @@ public enum ConnectorCatalog {
     /// Every connector of this module, in spec file order.
     public static var all: [any ConnectorRuntime.ConnectorDefinition.Type] {
         [
+            AcmeAccountCredentials.self,
             AcmeApiKey.self,
             AcmeBasic.self,
             AcmeBearer.self,
@@ -16,6 +17,7 @@ public enum ConnectorCatalog {
             AcmeOauth.self,
             AcmeRefreshToken.self,
             AcmeServiceUser.self,
+            AcmeVariantFeatures.self,
         ]
     }
 
