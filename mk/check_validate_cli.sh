@@ -24,11 +24,11 @@ contains() { # contains <description> <file> <text>
 }
 
 expect "valid folder" 0 "$compiler" validate "$fixtures/valid"
-contains "summary line" "$tmp/err" "validated 12 specs: 0 errors, 1 warning"
+contains "summary line" "$tmp/err" "validated 14 specs: 0 errors, 1 warning"
 expect "warnings as errors" 1 "$compiler" validate --warnings-as-errors "$fixtures/valid/api_key_query.json"
 contains "warning promoted" "$tmp/err" "api_key_query.json:30:13: error: an API key sent as a query parameter"
 expect "invalid file" 1 "$compiler" validate "$fixtures/invalid/structural/unknown_key.json"
-contains "swiftc format" "$tmp/err" "unknown_key.json:5:3: error: unknown key 'descripton' in the connector (did you mean 'description'?)"
+contains "swiftc format" "$tmp/err" "unknown_key.json:5:3: error: unknown key 'descripton' in the connector (did you mean 'description'?) [unknown-key]"
 expect "quiet" 1 "$compiler" validate --quiet "$fixtures/invalid/structural/unknown_key.json"
 if grep -q "validated" "$tmp/err"; then echo "FAIL: --quiet printed a summary"; failures=$((failures + 1)); fi
 expect "json format" 1 "$compiler" validate --format json "$fixtures/invalid/semantic/url_insecure.json"

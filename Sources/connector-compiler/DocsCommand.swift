@@ -75,7 +75,7 @@ enum DocsCommand: Subcommand {
             if let spec = result.spec { specs.append((spec, path)) }
         }
         diagnostics += set.crossFileDiagnostics()
-        for diagnostic in diagnostics { printError(diagnostic.rendered) }
+        for diagnostic in diagnostics { printError(diagnostic.textLine) }
         if diagnostics.contains(where: { $0.severity == .error }) {
             printError("error: docs not written: fix the errors above")
             return 1

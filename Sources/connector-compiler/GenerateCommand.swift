@@ -84,7 +84,7 @@ enum GenerateCommand: Subcommand {
         for (file, result) in zip(files, set.load(contentsOf: files, bytes: contents, known: known)) {
             guard let result else { continue }
             if result.diagnostics.contains(where: { $0.rule == "file-unreadable" }) {
-                for diagnostic in result.diagnostics { printError(diagnostic.rendered) }
+                for diagnostic in result.diagnostics { printError(diagnostic.textLine) }
                 return 2
             }
             diagnostics += result.diagnostics
@@ -99,7 +99,7 @@ enum GenerateCommand: Subcommand {
                 return diagnostic
             }
         }
-        for diagnostic in diagnostics { printError(diagnostic.rendered) }
+        for diagnostic in diagnostics { printError(diagnostic.textLine) }
         var failed = diagnostics.contains { $0.severity == .error }
 
         let plan = OutputNaming.plan(specPaths: files)

@@ -9,7 +9,7 @@ import Testing
 
     @Test func textIsSwiftcStyle() {
         #expect(DiagnosticFormatter.text([diagnostic])
-            == "Connectors/a,b.json:3:5: error: unknown key 'nmae' in the connector (did you mean 'name'?)\n")
+            == "Connectors/a,b.json:3:5: error: unknown key 'nmae' in the connector (did you mean 'name'?) [unknown-key]\n")
     }
 
     @Test func jsonHasEveryField() {

@@ -363,7 +363,7 @@ import Testing
         #expect(functions == ["configuration"])
     }
 
-    @Test func tokenFieldOutsideTheBaseURLIsAGenerationError() {
+    @Test func tokenFieldInConnectorLevelHeadersIsAGenerationError() {
         let header = NamedTemplate(
             pointer: "/api/headers/X", name: "X",
             value: Template(pointer: "/api/headers/X", raw: "{{token.a}}", parts: [.placeholder(.tokenField("a"), filters: [])]))
@@ -372,7 +372,7 @@ import Testing
         #expect(throws: GenerationError.self) { try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "x.json")) }
     }
 
-    @Test func discoveredValueOutsideTheBaseURLIsAGenerationError() {
+    @Test func discoveredValueInConnectorLevelHeadersIsAGenerationError() {
         let header = NamedTemplate(
             pointer: "/api/headers/X", name: "X",
             value: Template(pointer: "/api/headers/X", raw: "{{discovered.a}}", parts: [.placeholder(.discovered("a"), filters: [])]))

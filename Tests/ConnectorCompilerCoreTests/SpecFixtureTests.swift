@@ -35,7 +35,7 @@ enum Fixtures {
     }
 
     static func lines(_ diagnostics: [Diagnostic]) -> [String] {
-        diagnostics.map { "\($0.rendered) [\($0.rule)]" }
+        diagnostics.map(\.textLine)
     }
 
     static func updateIfRequested(_ relativePath: String, _ lines: [String]) {
@@ -80,6 +80,7 @@ enum Fixtures {
             "invalid-value", "spec-version", "invalid-id", "invalid-field-key", "auth-missing-parameter",
             "client-secret-missing", "api-key-placement", "service-user-credentials", "select-options", "empty-array",
             "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
+            "grant-type-invalid",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -105,6 +106,13 @@ enum Fixtures {
             "public-client-pkce", "discovery-pointer", "discovery-value-name", "empty-object",
             "discovery-match-without-items", "template-discovered-scope", "template-discovered-value",
             "discovery-unused-value",
+            // Requests: what the compiled request would get wrong (Validation/Rules/RequestRules.swift).
+            "parameter-reserved", "parameter-duplicate", "header-name-invalid", "header-duplicate",
+            "header-credential-collision", "header-reserved", "header-value-invalid", "base-url-query", "url-fragment",
+            "verify-body-get", "verify-url-host", "grant-type-unusable", "grant-type-invalid",
+            // Generated Swift names (Validation/Rules/SwiftNameRules.swift), token fields, scopes.
+            "swift-name-reserved", "swift-name-renamed", "token-field-standard", "duplicate-token-field",
+            "token-field-unused", "scope-required-not-requested",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

@@ -38,6 +38,13 @@ public struct Diagnostic: Sendable, Hashable {
         if let hint { text += " (\(hint))" }
         return text
     }
+
+    /// The line the CLI prints: ``rendered`` followed by the rule id in brackets, as swiftc
+    /// ends a diagnostic with its group (`[#MemberImportVisibility]`), so the rule can be
+    /// looked up in docs/spec.md.
+    public var textLine: String {
+        rendered + " [" + rule + "]"
+    }
 }
 
 /// The result of loading one spec file.

@@ -108,6 +108,16 @@ public struct ConnectionGuideRenderer: Sendable {
         out.append("")
         out.append(Self.summary(of: variant.kind, providerName: spec.name))
         out.append("")
+        if !variant.requirements.isEmpty {
+            out.append("> [!IMPORTANT]")
+            out.append("> **For this method**, you also need:")
+            out.append(">")
+            for requirement in variant.requirements {
+                let prefix = "> - **\(Self.requirementLabel(requirement.kind)):** "
+                out.append(prefix + Markdown.block(requirement.text, indent: ">   "))
+            }
+            out.append("")
+        }
         for warning in variant.guide.warnings {
             out.append("> [!WARNING]")
             out.append(contentsOf: Markdown.quoted(warning))
@@ -295,6 +305,8 @@ public struct ConnectionGuideRenderer: Sendable {
         case .bearerToken: "Authenticates with an access token created in \(providerName)."
         case .oauth2AuthorizationCode:
             "Authenticates with OAuth 2.0: you create an app in \(providerName), then approve access in \(providerName) when linking."
+        case .oauth2ClientCredentials(let settings) where settings.grantType != "client_credentials":
+            "Authenticates with OAuth 2.0 (the \(Markdown.code(settings.grantType)) grant): a client ID and secret created in \(providerName), no sign-in."
         case .oauth2ClientCredentials:
             "Authenticates with OAuth 2.0 client credentials: a client ID and secret created in \(providerName)."
         case .oauth2RefreshToken:

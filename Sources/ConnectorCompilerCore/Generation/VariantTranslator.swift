@@ -231,8 +231,12 @@ struct VariantTranslator {
         let auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
         steps += try Inliner.inline(try auth.makeAuth(&builders), as: "auth")
         members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum)
+        var paragraphs = [variant.label]
+        for requirement in variant.requirements {
+            paragraphs.append("Requirement (" + requirement.kind.rawValue + "): " + requirement.text)
+        }
         return SwiftTypeDeclaration(
-            doc: docs.doc([variant.label], pointer: variantPointer), kind: .enum, name: typeName,
+            doc: docs.doc(paragraphs, pointer: variantPointer), kind: .enum, name: typeName,
             // No protocol with requirements: see `ConnectorDefinition` in the runtime for why.
             inheritance: ["Swift.Sendable"], members: members)
     }
@@ -410,7 +414,10 @@ struct VariantTranslator {
 
     func headersFunction(_ builders: inout BuilderSet) throws(GenerationError) -> SwiftFunction {
         var body: [SwiftStatement] = []
-        let headers = (spec.api.headers + variant.headers).filter { !Self.readsTokens($0.value) }
+        // Headers read from the token set are built by `tokenHeaders`; any other use of the token
+        // set here (connector-level headers) fails in the template translator.
+        let fromTokens = Set(tokenHeaderTemplates.map(\.pointer))
+        let headers = spec.api.headers + variant.headers.filter { !fromTokens.contains($0.pointer) }
         if headers.isEmpty {
             body.append(.line("return []"))
         } else {

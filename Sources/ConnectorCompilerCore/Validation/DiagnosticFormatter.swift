@@ -2,9 +2,9 @@
 
 /// Renders diagnostics for people (swiftc style), machines (JSON) and GitHub Actions.
 public enum DiagnosticFormatter {
-    /// `path:line:column: error: message (hint)`, one line each, as swiftc prints them.
+    /// `path:line:column: error: message (hint) [rule]`, one line each, as swiftc prints them.
     public static func text(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map { $0.rendered + "\n" }.joined()
+        diagnostics.map { $0.textLine + "\n" }.joined()
     }
 
     /// A JSON array with one object per diagnostic: `file`, `line`, `column`, `severity`, `rule`,

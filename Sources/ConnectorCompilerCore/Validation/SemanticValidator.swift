@@ -299,7 +299,7 @@ struct SemanticValidator {
                 at: usesAuth.position, pointer: usesAuth.pointer)
         }
         guard let path = verify["path"] else { return [] }
-        let absolute = path.stringValue.map { !$0.hasPrefix("/") } ?? false
+        let absolute = path.stringValue.map { $0.hasPrefix("https://") || $0.hasPrefix("http://") } ?? false
         return [Slot(node: path, label: "'path'", kind: absolute ? .url : .query)]
     }
 

@@ -27,6 +27,8 @@ public enum AcmeVariantFeatures: ConnectorRuntime.ConnectorDefinition {
 
     /// OAuth 2.0
     ///
+    /// Requirement (admin): An administrator of the organisation.
+    ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_variant_features.json#/auth/0`
     public enum Oauth: Swift.Sendable {
         /// Describes OAuth 2.0 for catalogs and forms.

@@ -2,8 +2,9 @@
 // generator's own table) what each name becomes, so `validate` and `swift build` cannot disagree:
 // - names the author chooses freely (connector id, variant ids, field keys) must not be renamed:
 //   an error names the generated name and why;
-// - names the provider chooses (scopes, option values) may be renamed: a warning shows the
-//   generated name, so the author knows what to write in Swift.
+// - names the provider chooses (scopes, option values), and the option enum of a select field
+//   (whose property keeps the key), may be renamed: a warning shows the generated name, so the
+//   author knows what to write in Swift.
 
 struct SwiftNameRules {
     var collector: DiagnosticCollector
@@ -100,10 +101,11 @@ struct SwiftNameRules {
             let natural = SwiftNamePlan.naturalName(key, style: .upperCamel)
             guard index >= selectSkip else { continue }
             if typeName != natural {
-                collector.error(
-                    "swift-name-reserved",
-                    "select field '\(key)' would generate the option enum '\(typeName)' because '\(natural)' is reserved or taken in generated code",
-                    hint: "choose another key", at: keyNode.position, pointer: keyNode.pointer)
+                // The property keeps the key; only the nested enum's name changes, so a warning.
+                collector.warning(
+                    "swift-name-renamed",
+                    "the options of select field '\(key)' are generated as the Swift enum 'Fields.\(typeName)' because '\(natural)' is reserved or taken in generated code",
+                    hint: "write 'Fields.\(typeName)' in Swift, or choose another key", at: keyNode.position, pointer: keyNode.pointer)
             }
             checkCases(field["options"]?.arrayValue ?? [], value: { $0["value"] }, what: "option")
         }

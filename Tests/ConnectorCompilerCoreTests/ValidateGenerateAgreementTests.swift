@@ -1,0 +1,153 @@
+// `validate` and the generator must never disagree: a spec that validates without errors must
+// generate. Checked on every fixture and catalog spec, and on one-mistake mutations of an OAuth
+// spec (a value put where authors put wrong ones: reserved names, request parts the runtime
+// already sends, placeholders in the wrong slot). The hostile-input test (`make hostile-test`)
+// then compiles generated code; this test covers the step before it, cheaply.
+import Foundation
+import Testing
+
+@testable import ConnectorCompilerCore
+
+@Suite struct ValidateGenerateAgreementTests {
+    static let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Connectors")
+
+    static func generates(_ result: SpecLoadResult, file: String) -> String? {
+        guard let spec = result.spec else { return nil }
+        do {
+            _ = try CodeGenerator.generate(spec, options: GenerationOptions(specPath: file))
+            return nil
+        } catch {
+            return "\(file) validates without errors but does not generate: \(error.message)"
+        }
+    }
+
+    @Test func everyFixtureAndCatalogSpecThatValidatesGenerates() throws {
+        var specs = (Fixtures.specs(in: "valid") + Fixtures.specs(in: "invalid")).map { Fixtures.directory.appendingPathComponent($0) }
+        specs += try FileManager.default.contentsOfDirectory(at: Self.catalog, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+        var generated = 0
+        for url in specs {
+            let result = SpecLoader.load(bytes: [UInt8](try Data(contentsOf: url)), file: url.lastPathComponent)
+            if let problem = Self.generates(result, file: url.lastPathComponent) { Issue.record(Comment(rawValue: problem)) }
+            if result.spec != nil { generated += 1 }
+        }
+        #expect(generated >= 50)
+    }
+
+    /// A path into the base spec and the value put there.
+    struct Mutation: Sendable, CustomTestStringConvertible {
+        var path: [String]
+        /// The value as JSON text.
+        var json: String
+        var testDescription: String { path.joined(separator: "/") + " = " + json }
+    }
+
+    static let mutations: [Mutation] = {
+        var list: [Mutation] = []
+        func add(_ path: String, _ values: [Any]) {
+            for value in values {
+                let data = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])) ?? Data()
+                list.append(Mutation(path: path.split(separator: "/").map(String.init), json: String(decoding: data, as: UTF8.self)))
+            }
+        }
+        let urls: [Any] = [
+            "https://api.example.com/v1?x=1", "https://api.example.com/#top", "https://api.example.com/{id}",
+            "https://api.example.com/a b", "https://{{clientId}}.example.com", "https://api.example.com/{{token.x}}",
+            "https://api.example.com/{{discovered.x}}", "https://api.example.com/{{redirectURI}}", "http://api.example.com",
+            "https://user:pass@api.example.com", "https://[::1]:8443/v1", "https://exämple.com",
+        ]
+        for key in ["api/baseURL", "auth/0/baseURL", "auth/0/tokenURL", "auth/0/authorizeURL", "auth/0/refreshURL", "auth/0/revokeURL"] {
+            add(key, urls)
+        }
+        let names = ["Authorization", "authorization", "Accept", "X Space", "", "Content-Length", "Host", "x-tenant"]
+        let values: [Any] = ["v", "{{clientSecret}}", "{{token.region}}", "{{discovered.tenant}}", "a\r\nb", "{{redirectURI}}"]
+        for header in names {
+            for value in values {
+                add("api/headers/" + header, [value])
+                add("auth/0/headers/" + header, [value])
+                add("auth/0/tokenHeaders/" + header, [value])
+            }
+        }
+        for parameter in ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "client_id",
+                          "client_secret", "state", "response_type", "code_challenge", "audience"] {
+            add("auth/0/tokenParams/" + parameter, ["x", "{{redirectURI}}", "{{token.region}}"])
+            add("auth/0/refreshParams/" + parameter, ["x", "{{redirectURI}}"])
+            add("auth/0/authorizeParams/" + parameter, ["x", "{{redirectURI}}"])
+        }
+        add("id", ["swift", "self", "type", "any", "connectors", "connector_catalog", "foundation"])
+        add("auth/0/id", ["fields", "scope", "self", "type", "agreement", "swift", "any", "protocol", "connector_runtime"])
+        add("auth/0/scopes", [
+            ["default": ["a.b", "a:b", "a-b"]], ["default": ["self", "init", "rawValue", "allCases"]], ["default": ["*", "?"]],
+            ["default": ["read", "read"]], ["default": ["read"], "required": ["admin"]], ["default": ["1read", "_"]],
+            ["default": ["default", "case", "Type"]], ["separator": ",", "default": ["a,b"]],
+        ])
+        add("auth/0/tokenResponseFields", [["access_token"], ["region", "region"], ["a b"], ["region"], ["discovered.x"]])
+        add("auth/0/accountMetadata", [["scope"], ["workspace_id", "workspace_id"], ["x"]])
+        add("auth/0/grantType", ["account_credentials", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer"])
+        add("auth/0/tokenRequestEncoding", ["json", "form"])
+        add("api/verify", [
+            ["path": "/me", "body": ["a": 1]], ["method": "POST", "path": "/me", "body": ["a": 1]],
+            ["path": "https://api.example.com/me"], ["path": "https://other.example.com/me"], ["path": "/me#x"],
+            ["path": "/me?{{clientSecret}}"], ["path": "/{{token.region}}"],
+        ])
+        add("auth/0/verify", [["path": "/{{discovered.tenant}}"], ["path": "https://api.example.com/me"]])
+        return list
+    }()
+
+    static func base() -> [String: Any] {
+        let field: (String, String) -> [String: Any] = { key, type in
+            ["key": key, "label": key, "type": type, "supplier": "setup"]
+        }
+        return [
+            "specVersion": 1, "id": "agreement", "name": "Agreement", "categories": ["hris"],
+            "docsURL": "https://docs.example.com",
+            "api": ["baseURL": "https://api.example.com/v1", "verify": ["path": "/me"]],
+            "auth": [[
+                "id": "oauth", "label": "OAuth", "type": "oauth2AuthorizationCode",
+                "fields": [field("clientId", "text"), field("clientSecret", "secret")],
+                "clientId": "{{clientId}}", "clientSecret": "{{clientSecret}}",
+                "authorizeURL": "https://auth.example.com/authorize", "tokenURL": "https://auth.example.com/token",
+                "tokenResponseFields": ["region"],
+                "discovery": ["url": "https://api.example.com/tenants", "items": "", "values": ["tenant": "/id"]],
+                "headers": ["X-Region": "{{token.region}}", "X-Tenant": "{{discovered.tenant}}"],
+                "guide": ["sections": [["title": "T", "steps": [["title": "S", "text": "Do it."]]]]],
+            ]],
+        ]
+    }
+
+    static func set(_ value: Any, at path: ArraySlice<String>, in object: Any) -> Any {
+        guard let key = path.first else { return value }
+        if var array = object as? [Any], let index = Int(key), index < array.count {
+            array[index] = set(value, at: path.dropFirst(), in: array[index])
+            return array
+        }
+        var dictionary = object as? [String: Any] ?? [:]
+        dictionary[key] = set(value, at: path.dropFirst(), in: dictionary[key] ?? [String: Any]())
+        return dictionary
+    }
+
+    @Test func baseSpecValidatesAndGenerates() throws {
+        let data = try JSONSerialization.data(withJSONObject: Self.base(), options: [.sortedKeys])
+        let result = SpecLoader.load(bytes: [UInt8](data), file: "agreement.json")
+        #expect(result.diagnostics.map(\.rendered) == [])
+        #expect(Self.generates(result, file: "agreement.json") == nil)
+    }
+
+    @Test(arguments: mutations)
+    func aMutatedSpecIsRejectedOrGenerates(_ mutation: Mutation) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(mutation.json.utf8), options: [.fragmentsAllowed])
+        var spec = Self.set(value, at: mutation.path[...], in: Self.base()) as? [String: Any] ?? [:]
+        let id = spec["id"] as? String ?? "agreement"
+        spec["id"] = id
+        let data = try JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys])
+        let result = SpecLoader.load(bytes: [UInt8](data), file: id + ".json")
+        if let problem = Self.generates(result, file: id + ".json") { Issue.record(Comment(rawValue: problem)) }
+        // AGREEMENT_REPORT=1 lists what validate says about each mutation, to review which
+        // mistakes it accepts.
+        if ProcessInfo.processInfo.environment["AGREEMENT_REPORT"] == "1" {
+            let rules = result.diagnostics.map { "\($0.severity.rawValue.prefix(1)):\($0.rule)" }.joined(separator: " ")
+            print("AGREEMENT \(mutation.testDescription) -> \(rules.isEmpty ? "ACCEPTED" : rules)")
+        }
+    }
+}
