@@ -25,6 +25,16 @@ import Testing
         #expect(base.absoluteString == "http://localhost:8080/mock/v1")
     }
 
+    @Test func anAbsoluteVerificationURLIsRewrittenARelativeOneIsNot() throws {
+        var absolute = Fixtures.configuration(.bearer(Secret("t")))
+        absolute.verification = VerificationRequest(path: "https://api.example.com/connections")
+        var relative = absolute
+        relative.verification = VerificationRequest(path: "/me?x=1")
+        let overrides = ["api.example.com": URL(string: "http://127.0.0.1:9000/p/acme")!]
+        #expect(absolute.overridingEndpoints(overrides).verification?.path == "http://127.0.0.1:9000/p/acme/connections")
+        #expect(relative.overridingEndpoints(overrides).verification?.path == "/me?x=1")
+    }
+
     @Test func tokenResponseBaseURLIsRewrittenToo() throws {
         let configuration = Fixtures.codeConfiguration(baseURL: .fromTokenResponse { fields throws(ConnectorError) in
             URL(string: fields["instance_url"] ?? "https://missing.example.com")!

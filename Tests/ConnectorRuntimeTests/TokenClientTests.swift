@@ -47,6 +47,33 @@ import Testing
         #expect(fields == expected)
     }
 
+    // Inspects the request TokenClient builds (no transport involved).
+    @Test func aJSONEndpointSendsOneStringMemberPerParameterWithItsHeaders() throws {
+        var endpoint = Fixtures.endpoint()
+        endpoint.encoding = .json
+        endpoint.headers = [HTTPField(name: "accept", value: "application/vnd.acme+json"), HTTPField(name: "X-Trace", value: "1")]
+        let client = TokenClient(endpoint: endpoint, transport: MockTransport { _ in HTTPResponse(status: 500) })
+        let request: HTTPRequest = try client.tokenRequest(
+            url: endpoint.tokenURL, form: [("grant_type", "authorization_code"), ("code", "a\"b\\c\n\u{1}")], hashInput: nil)
+        #expect(request.headers["Content-Type"] == "application/json")
+        #expect(request.headers["Accept"] == "application/vnd.acme+json")
+        #expect(request.headers["X-Trace"] == "1")
+        #expect(request.headers["Authorization"]?.hasPrefix("Basic ") == true)
+        let body = String(decoding: try #require(request.body), as: UTF8.self)
+        #expect(body == #"{"grant_type":"authorization_code","code":"a\"b\\c\n\u0001"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: try #require(request.body)) as? [String: String]
+        #expect(decoded == ["grant_type": "authorization_code", "code": "a\"b\\c\n\u{1}"])
+    }
+
+    @Test func extraHeadersNeverReplaceTheContentTypeOrTheClientsAuthorization() throws {
+        var endpoint = Fixtures.endpoint()
+        endpoint.headers = [HTTPField(name: "Content-Type", value: "text/plain"), HTTPField(name: "Authorization", value: "x")]
+        let client = TokenClient(endpoint: endpoint, transport: MockTransport { _ in HTTPResponse(status: 500) })
+        let request: HTTPRequest = try client.tokenRequest(url: endpoint.tokenURL, form: [("grant_type", "refresh_token")], hashInput: nil)
+        #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded")
+        #expect(request.headers["Authorization"]?.hasPrefix("Basic ") == true)
+    }
+
     @Test func aNetworkFailureIsRetryable() async {
         let transport = MockTransport { _ in throw TransportError(.network, detail: "refused") }
         let client = TokenClient(endpoint: Fixtures.endpoint(), transport: transport)
