@@ -264,6 +264,34 @@ import Testing
         #expect(throws: ConnectorError.self) { try resolve(empty) }
     }
 
+    @Test func variantFeaturesReachTheConfiguration() throws {
+        let configuration = try AcmeVariantFeatures.Oauth.configuration(.init(clientId: "cid", clientSecret: Secret("cs")))
+        guard case .authorizationCode(let code) = configuration.auth else {
+            Issue.record("expected an authorization-code configuration")
+            return
+        }
+        #expect(code.endpoint.encoding == .json)
+        #expect(code.endpoint.headers == [HTTPField(name: "Accept", value: "application/json")])
+        #expect(configuration.accountMetadata == ["workspace_id"])
+        #expect(configuration.verification?.path == "https://api.example.com/connections")
+        #expect(configuration.headers.isEmpty, "token-dependent headers are not static headers")
+        let build = try #require(configuration.tokenHeaders)
+        let extra: [String: String] = ["discovered.tenantId": "t-1", "region": "eu"]
+        #expect(try build(extra) == [HTTPField(name: "Tenant-Id", value: "t-1"), HTTPField(name: "X-Region", value: "eu")])
+        let empty: [String: String] = [:]
+        #expect(throws: ConnectorError.self) { try build(empty) }
+    }
+
+    @Test func accountCredentialsGrantAndItsParameterReachTheConfiguration() throws {
+        let fields = AcmeAccountCredentials.Client.Fields(clientId: "cid", clientSecret: Secret("cs"), accountId: "acct-1")
+        guard case .clientCredentials(let settings) = try AcmeAccountCredentials.Client.configuration(fields).auth else {
+            Issue.record("expected a client-credentials configuration")
+            return
+        }
+        #expect(settings.grantType == "account_credentials")
+        #expect(settings.endpoint.tokenParameters == [OAuthParameter(name: "account_id", value: .text("acct-1"))])
+    }
+
     @Test func refreshTokenVariantKeepsTheTokenSecret() throws {
         let fields = AcmeRefreshToken.RefreshToken.Fields(
             host: "wd2.acme.example", tenant: "acme corp", clientId: "id", clientSecret: Secret("cs"), refreshToken: Secret("rt"))
@@ -281,8 +309,8 @@ import Testing
     @Test func catalogListsEveryReferenceConnector() {
         let ids: [String] = ConnectorCatalog.all.map { (connector: any ConnectorDefinition.Type) -> String in connector.id }
         let expected: [String] = [
-            "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_discovery", "acme_oauth",
-            "acme_refresh_token", "acme_service_user",
+            "acme_account_credentials", "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_discovery",
+            "acme_oauth", "acme_refresh_token", "acme_service_user", "acme_variant_features",
         ]
         #expect(ids == expected)
     }
