@@ -1,7 +1,8 @@
 // Rules about the HTTP requests a spec produces. Each place a spec value lands in a request
 // (authorize URL, token/refresh/revoke requests, headers, base URL, verify) is checked for what
 // the runtime would send twice, drop silently or put in the wrong place:
-// - parameters the runtime already sends (`parameter-reserved`, `parameter-duplicate`);
+// - parameters the runtime already sends, also in a URL's query (`parameter-reserved`,
+//   `parameter-duplicate`);
 // - header names that are not tokens, repeat case-insensitively, or collide with the credential
 //   header of the auth type (`header-name-invalid`, `header-duplicate`,
 //   `header-credential-collision`, `header-reserved`, `header-value-invalid`);
@@ -167,11 +168,33 @@ struct RequestRules {
             authorizeReserved += ["code_challenge", "code_challenge_method"]
         }
         checkReserved(variant["authorizeParams"]?.members ?? [], reserved: authorizeReserved, request: "the authorize request")
+        // A query copied from the provider's docs into a URL (Zoom documents
+        // `/oauth/token?grant_type=account_credentials`) duplicates parameters the same way.
+        if let url = variant["authorizeURL"] { checkQuery(url, key: "authorizeURL", reserved: authorizeReserved, request: "the authorize request") }
+        if let url = variant["tokenURL"] { checkQuery(url, key: "tokenURL", reserved: tokenReserved, request: "every token request") }
+        if let url = variant["refreshURL"] {
+            checkQuery(url, key: "refreshURL", reserved: ["grant_type", "refresh_token"] + clientParameters, request: "every refresh request")
+        }
 
         let tokenHeaders = variant["tokenHeaders"]?.members ?? []
         var tokenHeaderReserved = Self.transportHeaders + ["Content-Type"]
         if clientAuth == ClientAuthMethod.clientSecretBasic.rawValue { tokenHeaderReserved.append("Authorization") }
         checkHeaderNames(tokenHeaders, reserved: tokenHeaderReserved)
+    }
+
+    /// Parameter names in the literal query of a URL template that the runtime already sends.
+    private mutating func checkQuery(_ node: JSONNode, key: String, reserved: [String], request: String) {
+        guard let raw = node.stringValue, let question = raw.firstIndex(of: "?") else { return }
+        let query = raw[raw.index(after: question)...].prefix { $0 != "#" }
+        for pair in query.split(separator: "&") {
+            let name = String(pair.prefix { $0 != "=" })
+            guard reserved.contains(name) else { continue }
+            collector.error(
+                "parameter-reserved",
+                "the query of '\(key)' sets '\(name)', which the runtime already sends in \(request), so it would go out twice",
+                hint: "remove it from the URL; \(Self.reasons[name] ?? "the runtime sends it")",
+                at: node.position, pointer: node.pointer)
+        }
     }
 
     private mutating func checkReserved(_ parameters: [JSONMember], reserved: [String], request: String) {
