@@ -134,8 +134,12 @@ struct SwiftNameRules {
             guard let raw = node.stringValue else { continue }
             let generated = SwiftNamePlan.unquoted(name)
             let natural = SwiftNamePlan.naturalName(raw, style: .lowerCamel)
-            guard generated != natural else { continue }
-            let why = IdentifierMaker.unusableAsMember.contains(natural)
+            // No ASCII letter or digit to make a name from: the generator invents one.
+            let invented = natural == "_unnamed"
+            guard generated != natural || invented else { continue }
+            let why = invented
+                ? "it has no ASCII letter or digit to name it by"
+                : IdentifierMaker.unusableAsMember.contains(natural)
                 ? "'\(natural)' cannot be an enum case" : "'\(natural)' is already the case of another \(what)"
             collector.warning(
                 "swift-name-renamed", "\(what) '\(raw)' is generated as the Swift case '.\(generated)' because \(why)",
