@@ -13,6 +13,9 @@
 //    side and as the median of per-round pairs (less sensitive to load drifting between rounds).
 // 2. 1,000 concurrent requests started on an expired token. Target: exactly one token request,
 //    total time within 1.2x of the same burst with a fresh token.
+// 3. Response bodies (BodyBench.swift): peak RSS while a 2,000 MiB chunked body is refused by the
+//    10 MiB cap, and the time to read a 9 MiB body against a raw socket read of it.
+//    `--bodies` runs only these rows.
 
 import ConnectorRuntime
 import Foundation
@@ -26,6 +29,14 @@ let RUSAGE_SELF_WHO = RUSAGE_SELF
 #endif
 
 let arguments = CommandLine.arguments
+if let index = arguments.firstIndex(of: "--child"), index + 2 < arguments.count, let url = URL(string: arguments[index + 2]) {
+    await runBodyChild(mode: arguments[index + 1], url: url)
+}
+if arguments.contains("--bodies") {
+    let body = try bodyBenchRows()
+    print("| Measurement | Result | Target |\n|---|---|---|\n" + body.rows.joined(separator: "\n"))
+    exit(body.met ? 0 : 1)
+}
 let quick = arguments.contains("--quick")
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
@@ -284,6 +295,12 @@ print(
     CPU per request by round: direct \(directCPU.map { format($0) }.joined(separator: " ")) µs; connection \(connectionCPU.map { format($0) }.joined(separator: " ")) µs; forwarding actor \(passThroughCPU.map { format($0) }.joined(separator: " ")) µs; direct built per call \(freshDirectCPU.map { format($0) }.joined(separator: " ")) µs.
     Bursts: fresh \(freshTimes.map { format($0 * 1000) }.joined(separator: " ")) ms; expired \(expiredTimes.map { format($0 * 1000) }.joined(separator: " ")) ms.
     """)
+let bodies = try bodyBenchRows()
+print("\n| Response bodies (child processes) | Result | Target |\n|---|---|---|\n" + bodies.rows.joined(separator: "\n"))
+if !bodies.met {
+    print("runtime-bench: FAILED: a response-body target was missed")
+    exit(1)
+}
 if !singleFlight {
     print("runtime-bench: FAILED: an expired burst made more than one token request")
     exit(1)

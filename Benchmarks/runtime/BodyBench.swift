@@ -1,0 +1,149 @@
+// Response-body rows of runtime-bench (issue 10): peak memory while an oversized chunked body is
+// refused, and the time and memory of reading a 9 MiB body.
+//
+// Each measurement runs in a child process (this executable with `--child MODE URL`), so its
+// peak RSS (VmHWM) is its own and not the benchmark's. The peer of every memory row is an idle
+// child that made one small request with the same transport; the peer of the time row is a raw
+// POSIX-socket read of the same body in the same child.
+
+import ConnectorRuntime
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The size of the chunked body the capped row asks for.
+let cappedChunkedMiB = 2_000
+/// The size of the body of the time row (under the 10 MiB cap).
+let largeBodyBytes = 9 * 1024 * 1024
+
+/// A value of `/proc/self/status` in KiB (`VmHWM`, `VmRSS`), or -1 where there is none.
+func procStatusKiB(_ field: String) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+        return Int(line.dropFirst(field.count + 1).filter(\.isNumber)) ?? -1
+    }
+    return -1
+}
+
+/// Reads `url` (http, host 127.0.0.1) over a plain socket into one preallocated buffer: the
+/// floor for reading a body of known size. Returns the bytes read after the head.
+func rawRead(_ url: URL, expected: Int) throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(url.port ?? 80).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw BenchError("connect failed") }
+    let request = Array("GET \(url.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    var buffer = [UInt8](repeating: 0, count: expected + 4096)
+    var total = 0
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
+        if count <= 0 { break }
+        total += count
+    }
+    return total
+}
+
+/// Runs one child measurement and prints `key=value` lines; never returns.
+func runBodyChild(mode: String, url: URL) async -> Never {
+    let transport = URLSessionTransport()
+    var output: [String: String] = [:]
+    do {
+        switch mode {
+        case "idle":
+            _ = try await transport.send(HTTPRequest(url: url, timeout: 60))
+        case "capped":
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                _ = try await transport.send(HTTPRequest(url: url, timeout: 120))
+                output["outcome"] = "accepted"
+            } catch let error as TransportError {
+                output["outcome"] = error.kind == .responseTooLarge ? "refused" : "\(error.kind)"
+            }
+            output["seconds"] = String(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            output["hwm_at_error_kib"] = String(procStatusKiB("VmHWM"))
+            // Stay alive: a transfer that goes on after the error shows up as more bytes written
+            // by the server and a higher peak.
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+        case "fixed":
+            var transportTimes: [Double] = []
+            var rawTimes: [Double] = []
+            for _ in 0..<5 {
+                var start = DispatchTime.now().uptimeNanoseconds
+                let response = try await transport.send(HTTPRequest(url: url, timeout: 120))
+                guard response.body.count == largeBodyBytes else { throw BenchError("short body: \(response.body.count)") }
+                transportTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                start = DispatchTime.now().uptimeNanoseconds
+                _ = try rawRead(url, expected: largeBodyBytes)
+                rawTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            output["transport_ms"] = String(median(transportTimes))
+            output["raw_ms"] = String(median(rawTimes))
+        default:
+            throw BenchError("unknown child mode \(mode)")
+        }
+    } catch {
+        output["error"] = "\(error)"
+    }
+    output["hwm_kib"] = String(procStatusKiB("VmHWM"))
+    for (key, value) in output.sorted(by: { $0.key < $1.key }) { print("\(key)=\(value)") }
+    exit(0)
+}
+
+/// Runs this executable as a child in `mode` against `url`; returns its `key=value` lines.
+func bodyChild(_ mode: String, _ url: URL) throws -> [String: String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    process.arguments = ["--child", mode, url.absoluteString]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    var values: [String: String] = [:]
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        guard let equals = line.firstIndex(of: "=") else { continue }
+        values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+    }
+    if let error = values["error"] { throw BenchError("child \(mode): \(error)") }
+    return values
+}
+
+/// The rows of the body benchmark, as Markdown table lines. `false` when a target is missed.
+func bodyBenchRows() throws -> (rows: [String], met: Bool) {
+    let server = try BodyServer()
+    let cap = URLSessionTransport().maxResponseBytes
+    let idle = try bodyChild("idle", server.baseURL.appendingPathComponent("fixed/11"))
+    let capped = try bodyChild("capped", server.baseURL.appendingPathComponent("chunked/\(cappedChunkedMiB)"))
+    let written = server.lastChunked.bytes
+    let fixed = try bodyChild("fixed", server.baseURL.appendingPathComponent("fixed/\(largeBodyBytes)"))
+    func kib(_ values: [String: String], _ key: String) -> Int { Int(values[key] ?? "") ?? -1 }
+    let idleKiB = kib(idle, "hwm_kib")
+    let cappedAbove = kib(capped, "hwm_kib") - idleKiB
+    let fixedAbove = kib(fixed, "hwm_kib") - idleKiB
+    let capKiB = cap / 1024
+    // "cap + a few MiB above the idle process": 8 MiB of slack for buffers in flight.
+    let memoryOK = capped["outcome"] == "refused" && cappedAbove <= capKiB + 8 * 1024
+    let transportMS = Double(fixed["transport_ms"] ?? "") ?? .nan
+    let rawMS = Double(fixed["raw_ms"] ?? "") ?? .nan
+    let speedOK = transportMS < 100
+    let mib = { (kib: Int) in format(Double(kib) / 1024, 1) + " MiB" }
+    let rows = [
+        "| Idle child process (one small request), peak RSS | \(mib(idleKiB)) | (peer) |",
+        "| \(cappedChunkedMiB) MiB chunked body, cap \(cap / 1024 / 1024) MiB: outcome | \(capped["outcome"] ?? "?") after \(format(Double(capped["seconds"] ?? "") ?? .nan, 3)) s | refused |",
+        "| ... peak RSS above the idle child | \(mib(cappedAbove)) \(memoryOK ? "(met)" : "(MISSED)") | <= cap + 8 MiB = \(mib(capKiB + 8 * 1024)) |",
+        "| ... body bytes the server wrote before the client stopped reading | \(mib(written / 1024)) of \(cappedChunkedMiB) MiB | far below the body |",
+        "| \(largeBodyBytes / 1024 / 1024) MiB body (Content-Length): URLSessionTransport / raw socket read | \(format(transportMS, 1)) / \(format(rawMS, 1)) ms (\(format(transportMS / rawMS, 1))x) \(speedOK ? "(met)" : "(MISSED)") | milliseconds (< 100 ms) |",
+        "| ... peak RSS above the idle child | \(mib(fixedAbove)) | |",
+    ]
+    return (rows, memoryOK && speedOK)
+}
