@@ -22,6 +22,12 @@ Routes. `<key>` is any name a test picks, so tests running in parallel never sha
       invalid-client  401 {"error": "invalid_client"} + WWW-Authenticate: Basic
       status-429      429 + Retry-After (?retry_after=, default 7)
       status-503      503
+      token-type      json with "token_type": ?token_type= (default MAC): not a bearer token
+      echo-secrets    400 {"error": "invalid_grant", "error_description": <every credential the
+                      request carried: form values, the Authorization header, decoded Basic>}
+                      (providers that quote what they were sent)
+      echo-client     the same with "error": "invalid_client" and status 401
+      slow            sleeps ?seconds= (default 5) then answers like json
   ANY /api/<mode>/<key>       a resource; modes:
       ok                  200 {"ok": true}
       once-401            401 + WWW-Authenticate: Bearer error="invalid_token" on the first request
@@ -33,6 +39,17 @@ Routes. `<key>` is any name a test picks, so tests running in parallel never sha
       basic-401           401 + WWW-Authenticate: Basic (hangs FoundationNetworking)
       redirect            302 to http://localhost:<port>/api/ok/<key>-landing: a different host name
                           for the same server, so the landing request shows which headers followed
+      redirect-loop       302 to itself, forever
+      echo-scope          403 insufficient_scope whose challenge scope= quotes every credential the
+                          request carried (the Authorization header, decoded Basic, X-* headers,
+                          the query)
+      expiring            200 while the bearer token (issued by this server for the key) is valid,
+                          else 401 invalid_token; the first ?slow= requests (default 0) of the key
+                          sleep ?delay= seconds first, like a request queued behind others
+      chunked             200 with a Transfer-Encoding: chunked body of ?mib= MiB (default 256),
+                          at most ?mib_per_s= MiB per second (default: as fast as it can);
+                          GET /_control/progress/<key> tells how many bytes were written and
+                          whether the body ended (finished, or the client went away)
   GET  /_control/requests/<key>   every recorded request of the key, oldest first (JSON)
   GET  /_control/health
 
@@ -41,6 +58,7 @@ It exits when its parent process goes away.
 """
 
 import argparse
+import base64
 import json
 import os
 import signal
@@ -53,6 +71,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 lock = threading.Lock()
 recorded = {}
 counters = {}
+issued = {}  # access token -> (time issued, lifetime in seconds)
+progress = {}  # key -> {"written": bytes, "ended": bool}
 
 
 def next_count(key):
@@ -105,6 +125,7 @@ class Handler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         if content_type.startswith("application/x-www-form-urlencoded"):
             form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        self.form_fields = form
         entry = {
             "method": self.command,
             "path": parts.path,
@@ -124,16 +145,22 @@ class Handler(BaseHTTPRequestHandler):
         if len(segments) == 2 and segments[0] == "requests":
             with lock:
                 return self.send_json(200, recorded.get(segments[1], []))
+        if len(segments) == 2 and segments[0] == "progress":
+            with lock:
+                return self.send_json(200, dict(progress.get(segments[1], {"written": 0, "ended": False})))
         return self.send_json(404, {"error": "not_found"})
 
     def token(self, mode, key, query):
         n = next_count("token:" + key)
+        lifetime = float(query.get("expires_in", "3600"))
         token = {
             "access_token": f"at-{key}-{n}",
             "token_type": "Bearer",
-            "expires_in": int(query.get("expires_in", "3600")),
+            "expires_in": int(lifetime) if lifetime.is_integer() else lifetime,
             "refresh_token": f"rt-{key}-{n}",
         }
+        with lock:
+            issued[token["access_token"]] = (time.time(), lifetime)
         if mode == "json":
             token["instance_url"] = "https://example.my.salesforce.com"
             return self.send_json(200, token)
@@ -159,6 +186,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {"error": "invalid_grant", "error_description": "Token revoked."})
         if mode == "invalid-client":
             return self.send_json(401, {"error": "invalid_client"}, {"WWW-Authenticate": 'Basic realm="token"'})
+        if mode == "token-type":
+            token["token_type"] = query.get("token_type", "MAC")
+            return self.send_json(200, token)
+        if mode == "echo-secrets":
+            return self.send_json(400, {"error": "invalid_grant", "error_description": "Rejected: " + self.credentials()})
+        if mode == "echo-client":
+            return self.send_json(401, {"error": "invalid_client", "error_description": "Unknown client: " + self.credentials()})
+        if mode == "slow":
+            time.sleep(float(query.get("seconds", "5")))
+            return self.send_json(200, token)
         return self.common_status(mode, query) or self.send_json(404, {"error": "unknown_mode"})
 
     def api(self, mode, key, query):
@@ -177,6 +214,24 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"ok": True, "slow": True})
         if mode == "basic-401":
             return self.send_json(401, {"error": "unauthorized"}, {"WWW-Authenticate": 'Basic realm="api"'})
+        if mode == "redirect-loop":
+            return self.send_body(302, b"", "text/plain", {"Location": self.path})
+        if mode == "echo-scope":
+            quoted = self.credentials().replace('"', "'")
+            return self.send_json(403, {"error": "insufficient_scope"},
+                                  {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="admin {quoted}"'})
+        if mode == "expiring":
+            if next_count("api:" + key) <= int(query.get("slow", "0")):
+                time.sleep(float(query.get("delay", "1")))
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            with lock:
+                at, lifetime = issued.get(token, (0, 0))
+            if time.time() >= at + lifetime:
+                return self.send_json(401, {"error": "invalid_token"},
+                                      {"WWW-Authenticate": 'Bearer error="invalid_token", error_description="expired"'})
+            return self.send_json(200, {"ok": True})
+        if mode == "chunked":
+            return self.send_chunked(key, int(query.get("mib", "256")), float(query.get("mib_per_s", "0")))
         if mode == "redirect":
             port = self.server.server_address[1]
             status = int(query.get("status", "302"))
@@ -192,6 +247,51 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(503, {"error": "temporarily_unavailable"})
             return True
         return False
+
+    def credentials(self):
+        """Every credential the request carried, as the request had it, space-separated."""
+        parts = []
+        authorization = self.headers.get("Authorization", "")
+        if authorization:
+            parts.append(authorization)
+            scheme, _, value = authorization.partition(" ")
+            if scheme.lower() == "basic":
+                try:
+                    parts.append(base64.b64decode(value).decode("utf-8", "replace"))
+                except ValueError:
+                    pass
+        for name, value in self.headers.items():
+            if name.lower().startswith("x-"):
+                parts.append(value)
+        parts.extend(value for values in self.form_fields.values() for value in values)
+        parts.extend(value for values in parse_qs(urlsplit(self.path).query).values() for value in values)
+        return " ".join(parts)
+
+    def send_chunked(self, key, mebibytes, rate):
+        with lock:
+            progress[key] = {"written": 0, "ended": False}
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        payload = b"x" * 65536
+        frame = b"%x\r\n" % len(payload) + payload + b"\r\n"
+        started = time.time()
+        try:
+            for index in range(mebibytes * 16):
+                self.wfile.write(frame)
+                with lock:
+                    progress[key]["written"] += len(payload)
+                if rate > 0:
+                    ahead = (index + 1) / 16 / rate - (time.time() - started)
+                    if ahead > 0:
+                        time.sleep(ahead)
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            self.close_connection = True
+        finally:
+            with lock:
+                progress[key]["ended"] = True
 
     def send_json(self, status, payload, headers=None):
         self.send_body(status, json.dumps(payload).encode(), "application/json", headers)

@@ -3,8 +3,16 @@ public import Foundation
 /// One linked account of one connector: makes authenticated API requests and keeps its OAuth
 /// tokens fresh.
 ///
-/// - Proactive refresh: a token expiring within ``refreshMargin`` seconds is refreshed before use.
-/// - Reactive refresh: an OAuth request answered 401 refreshes once and is retried once.
+/// - Proactive refresh: a token expiring within ``refreshMargin`` seconds (at most half its
+///   lifetime, see ``TokenSet/refreshMargin(_:)``) is refreshed before use.
+/// - Reactive refresh: an OAuth request answered 401 refreshes once and is retried once. A 401
+///   on a token that had expired by the time the answer came (the request waited in a queue
+///   longer than the token lives) refreshes and retries again, up to three times, and is then
+///   reported as retryable ``ConnectorError/providerUnavailable(detail:retryable:)``, never as
+///   invalid credentials.
+/// - Deadlines: a request's `timeout` covers the whole exchange, the wait for a token included.
+///   Each token request has its own deadline, ``tokenRequestTimeout``.
+/// - Provider text that enters an error is redacted of every secret the connection knows.
 /// - Single-flight: any number of concurrent callers cause exactly one token request; the others
 ///   wait for it.
 /// - Discovery: when the configuration has a ``DiscoveryRequest`` whose values the stored tokens
@@ -25,8 +33,12 @@ public actor Connection {
     /// The redirect URI registered with the provider (authorization code connections); also the
     /// value of ``ParameterValue/redirectURI`` parameters.
     public nonisolated let redirectURI: URL?
-    /// Seconds before expiry at which a token is refreshed proactively.
+    /// Seconds before expiry at which a token is refreshed proactively (at most half the
+    /// token's lifetime).
     public nonisolated let refreshMargin: TimeInterval
+    /// The deadline of each token request, in seconds. A caller whose own deadline is shorter
+    /// stops waiting earlier; the token request goes on for the others.
+    public nonisolated let tokenRequestTimeout: TimeInterval
     private let store: any TokenStore
     private nonisolated let transport: any HTTPTransport
     private nonisolated let now: @Sendable () -> Date
@@ -48,13 +60,16 @@ public actor Connection {
     ///   - transport: defaults to ``URLSessionTransport/shared``.
     ///   - redirectURI: required for authorization code connections whose refresh parameters use
     ///     the redirect URI.
-    ///   - refreshMargin: seconds before expiry to refresh (default 60).
+    ///   - refreshMargin: seconds before expiry to refresh (default 60; at most half the token's
+    ///     lifetime).
+    ///   - tokenRequestTimeout: the deadline of each token request (default 30 s).
     ///   - now: the clock, injectable for tests.
     public init(
         configuration: ConnectionConfiguration, account: String, store: any TokenStore,
         transport: any HTTPTransport = URLSessionTransport.shared, redirectURI: URL? = nil, refreshMargin: TimeInterval = 60,
-        now: @escaping @Sendable () -> Date = { Date() }
+        tokenRequestTimeout: TimeInterval = HTTPRequest.defaultTimeout, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.tokenRequestTimeout = tokenRequestTimeout
         self.configuration = configuration
         self.account = account
         self.store = store
@@ -142,7 +157,7 @@ public actor Connection {
         if let endpoint = oauthEndpoint, endpoint.revokeURL != nil {
             try? await loadIfNeeded()
             if let current = tokens {
-                let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
+                let client = tokenClient(endpoint)
                 do {
                     if let refresh = current.refreshToken {
                         try await client.revoke(refresh, hint: "refresh_token")
@@ -204,7 +219,11 @@ public actor Connection {
         }
     }
 
+    /// Retries after a 401 on a token that expired while the request was on its way.
+    private static let expiredTokenRetries = 3
+
     private nonisolated func send(_ request: HTTPRequest, authenticate: Bool) async throws(ConnectorError) -> HTTPResponse {
+        let deadline = RequestDeadline(seconds: request.timeout)
         let applier = AuthApplier(configuration: configuration)
         let usesToken = authenticate && isOAuth
         let needsTokenForURL: Bool = {
@@ -212,26 +231,43 @@ public actor Connection {
             if case .fromTokenResponse = configuration.baseURL { return true }
             return configuration.tokenHeaders != nil && isOAuth
         }()
-        var used = usesToken || needsTokenForURL ? try await usableTokens() : nil
+        var used = usesToken || needsTokenForURL ? try await usableTokens(deadline) : nil
         if let current = used, let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
-            used = try await discovered(current)
+            used = try await deadline.run { () async throws(ConnectorError) in try await self.discovered(current) }
         }
-        let response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate))
-        guard response.status == 401, usesToken, let used, OAuthErrorMapping.insufficientScope(response) == nil else {
-            return try check(response, authenticated: authenticate)
+        var response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate), deadline)
+        guard response.status == 401, usesToken, var stale = used, OAuthErrorMapping.insufficientScope(response) == nil else {
+            return try check(response, authenticated: authenticate, tokens: used)
         }
-        var fresh = try await refreshSingleFlight(replacing: used)
-        if let discovery = configuration.discovery, !discovery.isSatisfied(by: fresh) {
-            fresh = try await discovered(fresh)
+        for retry in 1...Self.expiredTokenRetries {
+            let replacing = stale
+            var fresh = try await deadline.run { () async throws(ConnectorError) in try await self.refreshSingleFlight(replacing: replacing) }
+            if let discovery = configuration.discovery, !discovery.isSatisfied(by: fresh) {
+                let current = fresh
+                fresh = try await deadline.run { () async throws(ConnectorError) in try await self.discovered(current) }
+            }
+            response = try await transmit(applier.prepare(request, tokens: fresh, authenticate: true), deadline)
+            // A 401 on a token that has expired by now says nothing about the credentials: the
+            // request waited (in the HTTP client's queue, on the network) longer than the token
+            // lives. Refresh and try again; if that keeps happening, it is load, not a bad secret.
+            guard response.status == 401, fresh.isExpired(at: now()), OAuthErrorMapping.insufficientScope(response) == nil else {
+                return try check(response, authenticated: true, tokens: fresh)
+            }
+            if retry == Self.expiredTokenRetries { break }
+            stale = fresh
         }
-        let retried = try await transmit(applier.prepare(request, tokens: fresh, authenticate: true))
-        return try check(retried, authenticated: true)
+        let lifetime = used.flatMap { tokens in tokens.issuedAt.flatMap { issued in tokens.expiresAt.map { $0.timeIntervalSince(issued) } } }
+        throw .providerUnavailable(
+            detail: "The API answered 401 because the access token\(lifetime.map { " (valid \(Int($0.rounded())) s)" } ?? "") expired before each request reached it; requests are waiting longer than a token lives. Send fewer requests at once",
+            retryable: true)
     }
 
-    private nonisolated func check(_ response: HTTPResponse, authenticated: Bool) throws(ConnectorError) -> HTTPResponse {
+    private nonisolated func check(_ response: HTTPResponse, authenticated: Bool, tokens: TokenSet?) throws(ConnectorError) -> HTTPResponse {
         if let limited = OAuthErrorMapping.rateLimit(response, now: now()) { throw limited }
         if response.status == 403, let missing = OAuthErrorMapping.insufficientScope(response) {
-            throw .missingScopes(missing)
+            // Scope names are provider text: a provider may quote the credentials it was sent.
+            let redact = Redactor(configuredSecrets + [tokens?.accessToken, tokens?.refreshToken])
+            throw .missingScopes(missing.map { redact($0) })
         }
         if response.status == 401 && authenticated {
             throw .invalidCredentials(detail: isOAuth ? "The API rejected a freshly refreshed access token (401)." : "The API answered 401.")
@@ -240,6 +276,13 @@ public actor Connection {
             throw .providerUnavailable(detail: "The API answered \(response.status).", retryable: true)
         }
         return response
+    }
+
+    /// Sends `request` with what is left of `deadline` as its timeout.
+    private nonisolated func transmit(_ request: HTTPRequest, _ deadline: RequestDeadline) async throws(ConnectorError) -> HTTPResponse {
+        var limited = request
+        limited.timeout = try deadline.remaining()
+        return try await transmit(limited)
     }
 
     private nonisolated func transmit(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {
@@ -252,17 +295,45 @@ public actor Connection {
 
     // MARK: Tokens
 
-    /// The cached tokens when still valid (no actor hop), else ``validTokens()`` on the actor.
-    private nonisolated func usableTokens() async throws(ConnectorError) -> TokenSet {
+    /// The cached tokens when still valid (no actor hop), else ``validTokens()`` on the actor,
+    /// waited for no longer than `deadline`.
+    private nonisolated func usableTokens(_ deadline: RequestDeadline) async throws(ConnectorError) -> TokenSet {
         if let cached = cache.valid(at: now(), margin: refreshMargin) { return cached }
-        return try await validTokens()
+        return try await deadline.run { () async throws(ConnectorError) in try await self.validTokens() }
+    }
+
+    /// The credentials of the configuration, removed from provider text in errors.
+    private nonisolated var configuredSecrets: [Secret?] {
+        switch configuration.auth {
+        case let .apiKeyHeader(field): [field.value]
+        case let .apiKeyQuery(_, value): [value]
+        case let .basic(username, password):
+            [username, password, Secret(TemplateFilters.base64(username.reveal() + ":" + password.reveal()))]
+        case let .headers(fields): fields.map(\.value)
+        case let .bearer(token): [token]
+        case let .authorizationCode(code): [code.endpoint.client.secret]
+        case let .clientCredentials(credentials): [credentials.endpoint.client.secret]
+        case let .refreshToken(refresh): [refresh.endpoint.client.secret, refresh.refreshToken]
+        }
+    }
+
+    /// A token client for `endpoint` with this connection's timeout, told every secret the
+    /// connection holds so provider text in its errors is redacted of them.
+    private func tokenClient(_ endpoint: TokenEndpoint, stale: TokenSet? = nil) -> TokenClient {
+        var client = TokenClient(endpoint: endpoint, transport: transport, timeout: tokenRequestTimeout, now: now)
+        let held: [Secret?] = [
+            tokens?.accessToken, tokens?.refreshToken, unsaved?.accessToken, unsaved?.refreshToken,
+            stale?.accessToken, stale?.refreshToken, rejectedRefreshToken,
+        ]
+        client.knownSecrets = (configuredSecrets + held).compactMap { $0 }
+        return client
     }
 
     private func validTokens() async throws(ConnectorError) -> TokenSet {
         guard isOAuth else { throw .misconfigured("This connection does not use OAuth tokens.") }
         if let pending = unsaved { try await persist(pending) }
         try await loadIfNeeded()
-        if let tokens, !tokens.isExpired(at: now(), margin: refreshMargin) {
+        if let tokens, !tokens.isExpired(at: now(), margin: tokens.refreshMargin(refreshMargin)) {
             return tokens
         }
         return try await refreshSingleFlight(replacing: tokens)
@@ -289,7 +360,9 @@ public actor Connection {
             var request = HTTPRequest(url: discovery.url)
             request.headers["Accept"] = "application/json"
             request.headers["Authorization"] = "Bearer " + current.accessToken.reveal()
-            let response = try await transmit(request)
+            var limitedRequest = request
+            limitedRequest.timeout = tokenRequestTimeout
+            let response = try await transmit(limitedRequest)
             if let limited = OAuthErrorMapping.rateLimit(response, now: now()) { throw limited }
             switch response.status {
             case 200..<300:
@@ -330,7 +403,7 @@ public actor Connection {
     private func refreshSingleFlight(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
         if let inflight { return try await inflight.value.get() }
         if let stale, let current = tokens, current.accessToken != stale.accessToken,
-            !current.isExpired(at: now(), margin: refreshMargin)
+            !current.isExpired(at: now(), margin: current.refreshMargin(refreshMargin))
         {
             return current
         }
@@ -378,7 +451,7 @@ public actor Connection {
     /// New tokens, already persisted.
     private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
         guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
-        let client = TokenClient(endpoint: endpoint, transport: transport, now: now)
+        let client = tokenClient(endpoint, stale: stale)
         switch configuration.auth {
         case let .clientCredentials(credentials):
             let fresh = try await client.clientCredentials(grantType: credentials.grantType)
@@ -420,7 +493,7 @@ public actor Connection {
         _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
     ) async throws(ConnectorError) -> TokenSet {
         let stored = try? await store.load(account: account)
-        if let stored, stored.accessToken != stale?.accessToken, !stored.isExpired(at: now(), margin: refreshMargin) {
+        if let stored, stored.accessToken != stale?.accessToken, !stored.isExpired(at: now(), margin: stored.refreshMargin(refreshMargin)) {
             return stored
         }
         let base = stored ?? stale
@@ -440,7 +513,7 @@ public actor Connection {
             // may not have saved the result yet: watch the store briefly and adopt what it saves
             // instead of asking the person to link again.
             guard let newer = await newerStoredTokens(than: refreshToken), let newerRefresh = newer.refreshToken else { throw error }
-            if !newer.isExpired(at: now(), margin: refreshMargin) { return newer }
+            if !newer.isExpired(at: now(), margin: newer.refreshMargin(refreshMargin)) { return newer }
             let fresh = try await client.refresh(newerRefresh, url: url, parameters: parameters, redirectURI: redirectURI)
             return newer.updated(with: fresh)
         }

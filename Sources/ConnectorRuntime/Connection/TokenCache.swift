@@ -11,10 +11,11 @@ final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
     private var tokens: TokenSet?
 
-    /// The cached tokens when they are not expired at `now` with `margin` seconds to spare.
+    /// The cached tokens when they are not expired at `now` with `margin` seconds to spare (at
+    /// most half their lifetime, see ``TokenSet/refreshMargin(_:)``).
     func valid(at now: Date, margin: TimeInterval) -> TokenSet? {
         let current = lock.withLock { tokens }
-        guard let current, !current.isExpired(at: now, margin: margin) else { return nil }
+        guard let current, !current.isExpired(at: now, margin: current.refreshMargin(margin)) else { return nil }
         return current
     }
 

@@ -20,6 +20,8 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case responseTooLarge
         /// A redirect from https to http, refused.
         case insecureRedirect
+        /// The server kept redirecting (a redirect loop); trying again will not help.
+        case tooManyRedirects
         /// The task was cancelled.
         case cancelled
     }

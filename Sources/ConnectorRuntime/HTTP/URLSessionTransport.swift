@@ -14,7 +14,10 @@ import FoundationNetworking
 ///   ``TransportError/Kind/insecureRedirect``.
 /// - Every request has a deadline (``HTTPRequest/timeout``), enforced by a timer as well as by
 ///   URLSession.
-/// - Response bodies are capped (10 MiB by default).
+/// - Response bodies are capped (10 MiB by default), with or without `Content-Length`: past the
+///   cap the body is no longer kept, the task is cancelled and the request fails with
+///   ``TransportError/Kind/responseTooLarge``. FoundationNetworking may go on reading a chunked
+///   body it was told to cancel (see docs/runtime-limits.md); its bytes are dropped on arrival.
 ///
 /// ```swift
 /// let response = try await URLSessionTransport.shared.send(HTTPRequest(url: url))
@@ -81,14 +84,19 @@ private final class TaskBox: @unchecked Sendable {
     init(_ task: URLSessionDataTask) { self.task = task }
 }
 
-/// Per-task state, guarded by the delegate's lock.
-private struct PendingTask {
-    var continuation: CheckedContinuation<HTTPResponse, any Error>
+/// Per-task state, guarded by the delegate's lock. A class, so the body grows in place: copying
+/// a struct out of the dictionary and back copied the whole body on every chunk.
+private final class PendingTask {
+    let continuation: CheckedContinuation<HTTPResponse, any Error>
     var data = Data()
     var response: HTTPURLResponse?
     var challengeResponse: HTTPURLResponse?
     var failure: TransportError?
     var deadline: Task<Void, Never>?
+
+    init(continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        self.continuation = continuation
+    }
 }
 
 private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
@@ -112,8 +120,8 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
 
     func attachDeadline(_ deadline: Task<Void, Never>, to task: URLSessionTask) {
         let stillPending = lock.withLock { () -> Bool in
-            guard pending[task.taskIdentifier] != nil else { return false }
-            pending[task.taskIdentifier]?.deadline = deadline
+            guard let state = pending[task.taskIdentifier] else { return false }
+            state.deadline = deadline
             return true
         }
         if !stillPending { deadline.cancel() }
@@ -131,11 +139,10 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
         lock.withLock { pending.removeValue(forKey: task.taskIdentifier) }
     }
 
-    private func update(_ task: URLSessionTask, _ body: (inout PendingTask) -> Void) -> Bool {
+    private func update(_ task: URLSessionTask, _ body: (PendingTask) -> Void) -> Bool {
         lock.withLock {
-            guard var state = pending[task.taskIdentifier] else { return false }
-            body(&state)
-            pending[task.taskIdentifier] = state
+            guard let state = pending[task.taskIdentifier] else { return false }
+            body(state)
             return true
         }
     }
@@ -150,15 +157,19 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
             fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
             return
         }
-        _ = update(dataTask) { $0.response = http }
+        _ = update(dataTask) { state in
+            state.response = http
+            // A known length is allocated once instead of growing by doubling.
+            if response.expectedContentLength > 0 { state.data.reserveCapacity(Int(response.expectedContentLength)) }
+        }
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         var tooLarge = false
         _ = update(dataTask) { state in
-            state.data.append(data)
-            tooLarge = state.data.count > maxResponseBytes
+            tooLarge = state.data.count + data.count > maxResponseBytes
+            if !tooLarge { state.data.append(data) }
         }
         if tooLarge {
             fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
@@ -238,6 +249,8 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
             return TransportError(.timedOut, detail: "The request timed out.")
         case .cancelled:
             return TransportError(.cancelled, detail: "The request was cancelled.")
+        case .httpTooManyRedirects:
+            return TransportError(.tooManyRedirects, detail: "The server redirected in a loop (too many redirects).")
         default:
             return TransportError(.network, detail: "Network error (URLError \(urlError.code.rawValue)).")
         }

@@ -12,6 +12,11 @@ public struct OAuthErrorResponse: Sendable, Hashable {
         self.uri = uri
     }
 
+    /// This error with every secret of `redactor` removed from its texts.
+    func redacted(by redactor: Redactor) -> OAuthErrorResponse {
+        OAuthErrorResponse(error: redactor(error), description: redactor(description), uri: redactor(uri))
+    }
+
     /// A one-line summary for error details: the code and, shortened, the description.
     var summary: String {
         guard let description, !description.isEmpty else { return error }
@@ -30,12 +35,14 @@ public enum TokenGrant: Sendable, Hashable {
 /// Maps HTTP responses of token endpoints and resource servers to ``ConnectorError`` (research
 /// §1: RFC 6749 §5.2, RFC 6750 §3.1).
 public enum OAuthErrorMapping {
-    /// The error of a failed token request, or of a 200 that carries `error`.
-    public static func tokenError(_ response: HTTPResponse, grant: TokenGrant) -> ConnectorError {
+    /// The error of a failed token request, or of a 200 that carries `error`. Provider text in
+    /// the error passes through `redactor` first, so a secret the provider quotes never reaches
+    /// the error's description.
+    public static func tokenError(_ response: HTTPResponse, grant: TokenGrant, redacting redactor: Redactor = Redactor([])) -> ConnectorError {
         if let limited = rateLimit(response) { return limited }
         let oauth = TokenResponseParser.errorBody(response)
         if let oauth {
-            return map(oauth, status: response.status, grant: grant)
+            return map(oauth.redacted(by: redactor), status: response.status, grant: grant)
         }
         switch response.status {
         case 401:
@@ -51,6 +58,7 @@ public enum OAuthErrorMapping {
         }
     }
 
+    /// `oauth` must already be redacted.
     static func map(_ oauth: OAuthErrorResponse, status: Int, grant: TokenGrant) -> ConnectorError {
         switch oauth.error {
         case "invalid_grant":
@@ -79,15 +87,12 @@ public enum OAuthErrorMapping {
         return .rateLimited(retryAfter: retryAfter(response.headers["Retry-After"], now: now))
     }
 
-    /// Seconds to wait from a `Retry-After` value: delta-seconds or an IMF-fixdate.
+    /// Seconds to wait from a `Retry-After` value: delta-seconds or an HTTP-date in any of the
+    /// three forms of RFC 9110 (see ``HTTPDate``).
     public static func retryAfter(_ value: String?, now: Date = Date()) -> Double? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if let seconds = Double(value) { return max(seconds, 0) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
+        guard let date = HTTPDate.parse(value, now: now) else { return nil }
         return max(date.timeIntervalSince(now), 0)
     }
 
@@ -146,6 +151,9 @@ public enum OAuthErrorMapping {
     /// The transport failure as a ``ConnectorError``.
     static func transportFailure(_ error: any Error) -> ConnectorError {
         if let transport = error as? TransportError {
+            if transport.kind == .tooManyRedirects {
+                return .misconfigured("The server redirects in a loop (too many redirects): check the base URL, the request path and the provider's settings.")
+            }
             return .providerUnavailable(detail: transport.detail, retryable: transport.isRetryable)
         }
         if let connector = error as? ConnectorError { return connector }

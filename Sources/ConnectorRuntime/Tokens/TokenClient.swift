@@ -15,6 +15,10 @@ public struct TokenClient: Sendable {
     public var now: @Sendable () -> Date
     /// Deadline of each token request, in seconds.
     public var timeout: TimeInterval
+    /// Secrets besides the ones this client sends (the client secret, the code, the refresh
+    /// token) that must never appear in an error: provider text is redacted of all of them.
+    /// ``Connection`` passes the tokens and credentials it holds.
+    public var knownSecrets: [Secret] = []
 
     public init(
         endpoint: TokenEndpoint, transport: any HTTPTransport, timeout: TimeInterval = HTTPRequest.defaultTimeout,
@@ -32,7 +36,7 @@ public struct TokenClient: Sendable {
         if let codeVerifier { form.append(("code_verifier", codeVerifier)) }
         form += resolve(endpoint.tokenParameters, redirectURI: redirectURI)
         let request = try tokenRequest(url: endpoint.tokenURL, form: form, hashInput: code)
-        let tokens = try await perform(request, grant: .authorizationCode)
+        let tokens = try await perform(request, grant: .authorizationCode, sent: [Secret(code), codeVerifier.map(Secret.init)])
         try checkScopes(tokens)
         return tokens
     }
@@ -46,7 +50,7 @@ public struct TokenClient: Sendable {
         form += resolve(endpoint.tokenParameters, redirectURI: redirectURI)
         form += resolve(parameters, redirectURI: redirectURI)
         let request = try tokenRequest(url: url ?? endpoint.tokenURL, form: form, hashInput: refreshToken.reveal())
-        let tokens = try await perform(request, grant: .refreshToken)
+        let tokens = try await perform(request, grant: .refreshToken, sent: [refreshToken])
         var merged = tokens
         if merged.refreshToken == nil { merged.refreshToken = refreshToken }
         return merged
@@ -59,7 +63,7 @@ public struct TokenClient: Sendable {
         if let scope = scopeParameter() { form.append(("scope", scope)) }
         form += resolve(endpoint.tokenParameters, redirectURI: nil)
         let request = try tokenRequest(url: endpoint.tokenURL, form: form, hashInput: nil)
-        let tokens = try await perform(request, grant: .clientCredentials)
+        let tokens = try await perform(request, grant: .clientCredentials, sent: [])
         try checkScopes(tokens)
         return tokens
     }
@@ -78,7 +82,7 @@ public struct TokenClient: Sendable {
         if let oauth = TokenResponseParser.errorBody(response), oauth.error == "unsupported_token_type" {
             throw .misconfigured("The revocation endpoint does not support revoking \(hint)s (unsupported_token_type).")
         }
-        throw OAuthErrorMapping.tokenError(response, grant: .refreshToken)
+        throw OAuthErrorMapping.tokenError(response, grant: .refreshToken, redacting: redactor(sent: [token]))
     }
 
     /// The `scope` parameter: requested scopes joined with the separator, or `nil` when scopes
@@ -170,9 +174,21 @@ public struct TokenClient: Sendable {
         if !missing.isEmpty { throw .missingScopes(missing) }
     }
 
-    private func perform(_ request: HTTPRequest, grant: TokenGrant) async throws(ConnectorError) -> TokenSet {
+    /// Everything secret this client knows about a request that sent `sent`: provider text in
+    /// errors is redacted of it.
+    private func redactor(sent: [Secret?]) -> Redactor {
+        var secrets: [Secret?] = sent + knownSecrets + [endpoint.client.secret]
+        if let secret = endpoint.client.secret, !secret.isEmpty {
+            // The Authorization value itself, should a provider echo the header.
+            secrets.append(Secret(String(Self.basicAuthorization(clientID: endpoint.client.id, secret: secret).dropFirst("Basic ".count))))
+        }
+        return Redactor(secrets)
+    }
+
+    private func perform(_ request: HTTPRequest, grant: TokenGrant, sent: [Secret?]) async throws(ConnectorError) -> TokenSet {
         let response = try await send(request)
-        return try TokenResponseParser.parse(response, grant: grant, now: now(), defaultExpiresIn: endpoint.defaultExpiresIn)
+        return try TokenResponseParser.parse(
+            response, grant: grant, now: now(), defaultExpiresIn: endpoint.defaultExpiresIn, redacting: redactor(sent: sent))
     }
 
     private func send(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {

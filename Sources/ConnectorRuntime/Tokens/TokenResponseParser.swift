@@ -16,18 +16,28 @@ public enum TokenResponseParser {
     /// - An `error` field fails even in a 200; a missing `access_token` is
     ///   ``ConnectorError/misconfigured(_:)``.
     /// - `scope` is split on spaces and commas.
+    /// - A `token_type` other than `Bearer` (compared case-insensitively; absent means Bearer) is
+    ///   ``ConnectorError/misconfigured(_:)``: such tokens must not be sent as bearer tokens
+    ///   (RFC 6749 §7.1), and the runtime sends no other kind.
+    /// - Provider text that enters an error passes through `redactor`.
     public static func parse(
-        _ response: HTTPResponse, grant: TokenGrant, now: Date, defaultExpiresIn: Int? = nil
+        _ response: HTTPResponse, grant: TokenGrant, now: Date, defaultExpiresIn: Int? = nil, redacting redactor: Redactor = Redactor([])
     ) throws(ConnectorError) -> TokenSet {
-        guard response.isSuccess else { throw OAuthErrorMapping.tokenError(response, grant: grant) }
+        guard response.isSuccess else { throw OAuthErrorMapping.tokenError(response, grant: grant, redacting: redactor) }
         let fields = decodeFields(response)
         if let error = fields["error"], !error.isEmpty {
             throw OAuthErrorMapping.map(
-                OAuthErrorResponse(error: error, description: fields["error_description"], uri: fields["error_uri"]),
+                OAuthErrorResponse(error: error, description: fields["error_description"], uri: fields["error_uri"]).redacted(by: redactor),
                 status: response.status, grant: grant)
         }
         guard let access = fields["access_token"], !access.isEmpty else {
             throw .misconfigured("The token response has no access_token.")
+        }
+        let tokenType = fields["token_type"]?.trimmingCharacters(in: .whitespaces) ?? "Bearer"
+        guard tokenType.isEmpty || tokenType.lowercased() == "bearer" else {
+            let shown = redactor(String(tokenType.prefix(40)))
+            throw .misconfigured(
+                "The token endpoint issued a token of type “\(shown)”, not Bearer; the runtime sends only Bearer tokens and must not send this one as Bearer (RFC 6749 §7.1). Use an auth variant or provider setting that issues Bearer tokens.")
         }
         let lifetime = expiresIn(fields["expires_in"]) ?? defaultExpiresIn.map(Double.init)
         var extra = fields
@@ -35,8 +45,9 @@ public enum TokenResponseParser {
         return TokenSet(
             accessToken: Secret(access),
             refreshToken: fields["refresh_token"].flatMap { $0.isEmpty ? nil : Secret($0) },
-            tokenType: fields["token_type"] ?? "Bearer",
+            tokenType: tokenType.isEmpty ? "Bearer" : tokenType,
             expiresAt: lifetime.map { now.addingTimeInterval($0) },
+            issuedAt: now,
             scope: fields["scope"].map(splitScopes),
             extra: extra)
     }

@@ -16,18 +16,23 @@ public struct TokenSet: Sendable, Hashable, Codable {
     public var expiresAt: Date?
     /// The granted scopes when the response listed them; `nil` means "as requested".
     public var scope: [String]?
+    /// When the token response arrived; with ``expiresAt`` it gives the token's lifetime, which
+    /// scales the refresh margin (``refreshMargin(_:)``). `nil` for tokens stored before this
+    /// field existed or built by hand.
+    public var issuedAt: Date?
     /// Every other token-response field, kept raw (Salesforce `instance_url`, `issued_at`).
     /// Non-string JSON values are kept as their JSON text.
     public var extra: [String: String]
 
     public init(
         accessToken: Secret, refreshToken: Secret? = nil, tokenType: String = "Bearer", expiresAt: Date? = nil,
-        scope: [String]? = nil, extra: [String: String] = [:]
+        issuedAt: Date? = nil, scope: [String]? = nil, extra: [String: String] = [:]
     ) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.tokenType = tokenType
         self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
         self.scope = scope
         self.extra = extra
     }
@@ -52,6 +57,21 @@ public struct TokenSet: Sendable, Hashable, Codable {
     public func isExpired(at now: Date, margin: TimeInterval = 0) -> Bool {
         guard let expiresAt else { return false }
         return expiresAt.timeIntervalSince(now) <= margin
+    }
+
+    /// The margin to refresh this token with, given the connection's `margin`: at most half the
+    /// token's lifetime when the lifetime is known, so a token that lives no longer than the
+    /// margin is still used for half its life instead of being refreshed before every request.
+    ///
+    /// ```swift
+    /// // A 2-second token with a 60-second margin is refreshed 1 second before expiry.
+    /// tokens.isExpired(at: now, margin: tokens.refreshMargin(60))
+    /// ```
+    public func refreshMargin(_ margin: TimeInterval) -> TimeInterval {
+        guard let expiresAt, let issuedAt else { return margin }
+        let lifetime = expiresAt.timeIntervalSince(issuedAt)
+        guard lifetime > 0 else { return margin }
+        return min(margin, lifetime / 2)
     }
 
     /// The result of a refresh: the new tokens, keeping this set's refresh token when the
