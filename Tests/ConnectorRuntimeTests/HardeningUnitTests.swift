@@ -36,6 +36,8 @@ struct HardeningUnitTests {
         let redact = Redactor([Secret("a b&c"), Secret("rt-1"), nil, Secret("")])
         checkEqual(redact("got a b&c, a+b%26c and a%20b%26c; rt-1 revoked"), "got [redacted], [redacted] and [redacted]; [redacted] revoked")
         checkEqual(Redactor([Secret("rt-1")]).adding([Secret("rt-1-long")])("rt-1-long"), "[redacted]")
+        checkEqual(Redactor([Secret("dact")])("redacted dact"), "re[redacted]ed [redacted]", "placeholders are not searched again")
+        checkEqual(Redactor([Secret("abc")])("abc"), "abc", "values shorter than the minimum are left alone")
     }
 
     @Test func theRefreshMarginIsAtMostHalfTheLifetime() {
