@@ -8,9 +8,10 @@ import Darwin
 /// A one-request-per-connection HTTP/1.1 server for the response-body rows of the benchmark.
 ///
 /// Routes:
-/// - `GET /chunked/<MiB>`: a `Transfer-Encoding: chunked` body of that many MiB, written as fast
-///   as the client reads it; the bytes actually written are recorded (``lastChunkedBytes``), so
-///   the benchmark can tell whether the client stopped reading.
+/// - `GET /chunked/<MiB>[/<MiB per second>]`: a `Transfer-Encoding: chunked` body of that many
+///   MiB, written as fast as the client reads it or at the given rate; the bytes actually
+///   written are recorded (``lastChunked``), so the benchmark can tell whether the client
+///   stopped reading.
 /// - `GET /fixed/<bytes>`: a body of that many bytes with `Content-Length`.
 final class BodyServer: @unchecked Sendable {
     let port: UInt16
@@ -73,9 +74,9 @@ final class BodyServer: @unchecked Sendable {
         let parts = line.split(separator: " ")
         guard parts.count >= 2 else { return }
         let segments = parts[1].split(separator: "/")
-        guard segments.count == 2, let size = Int(segments[1]) else { return }
+        guard segments.count >= 2, let size = Int(segments[1]) else { return }
         if segments[0] == "chunked" {
-            serveChunked(fd, mebibytes: size)
+            serveChunked(fd, mebibytes: size, rate: segments.count > 2 ? Double(segments[2]) ?? 0 : 0)
         } else {
             let body = [UInt8](repeating: UInt8(ascii: "x"), count: size)
             _ = writeAll(fd, Array("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n".utf8))
@@ -83,7 +84,7 @@ final class BodyServer: @unchecked Sendable {
         }
     }
 
-    private func serveChunked(_ fd: Int32, mebibytes: Int) {
+    private func serveChunked(_ fd: Int32, mebibytes: Int, rate: Double) {
         lock.withLock {
             chunkedBytes = 0
             chunkedDone = false
@@ -94,9 +95,15 @@ final class BodyServer: @unchecked Sendable {
         }
         let payload = 64 * 1024
         let frame = Array("\(String(payload, radix: 16))\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: payload) + [13, 10]
-        for _ in 0..<(mebibytes * 16) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<(mebibytes * 16) {
             guard writeAll(fd, frame) else { return }
             lock.withLock { chunkedBytes += payload }
+            if rate > 0 {
+                let due = Double(index + 1) / 16 / rate
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if due > elapsed { usleep(useconds_t((due - elapsed) * 1_000_000)) }
+            }
         }
         _ = writeAll(fd, Array("0\r\n\r\n".utf8))
     }

@@ -33,7 +33,7 @@ if let index = arguments.firstIndex(of: "--child"), index + 2 < arguments.count,
     await runBodyChild(mode: arguments[index + 1], url: url)
 }
 if arguments.contains("--bodies") {
-    let body = try bodyBenchRows()
+    let body = try bodyBenchRows(quick: arguments.contains("--quick"))
     print("| Measurement | Result | Target |\n|---|---|---|\n" + body.rows.joined(separator: "\n"))
     exit(body.met ? 0 : 1)
 }
@@ -295,7 +295,7 @@ print(
     CPU per request by round: direct \(directCPU.map { format($0) }.joined(separator: " ")) µs; connection \(connectionCPU.map { format($0) }.joined(separator: " ")) µs; forwarding actor \(passThroughCPU.map { format($0) }.joined(separator: " ")) µs; direct built per call \(freshDirectCPU.map { format($0) }.joined(separator: " ")) µs.
     Bursts: fresh \(freshTimes.map { format($0 * 1000) }.joined(separator: " ")) ms; expired \(expiredTimes.map { format($0 * 1000) }.joined(separator: " ")) ms.
     """)
-let bodies = try bodyBenchRows()
+let bodies = try bodyBenchRows(quick: quick)
 print("\n| Response bodies (child processes) | Result | Target |\n|---|---|---|\n" + bodies.rows.joined(separator: "\n"))
 if !bodies.met {
     print("runtime-bench: FAILED: a response-body target was missed")
