@@ -4,7 +4,8 @@
 # themselves, with the interpreter in CONNECTOR_TEST_PYTHON (set by `make test` to the venv's).
 #   make runtime-integration   only those tests, against Authlib and the quirk mock
 #   make runtime-servers-check the servers compile and start (no Swift needed)
-#   make bench-runtime         Connection overhead and single-flight refresh (part of `make bench`)
+#   make bench-runtime         Connection overhead, single-flight refresh, response-body memory and
+#                              time (part of `make bench`; `RUNTIME_BENCH_ARGS=--bodies` for those rows only)
 
 BENCH_STEPS += bench-runtime
 RUNTIME_BENCH_ARGS ?=
@@ -17,7 +18,7 @@ bench-runtime:
 
 runtime-integration: venv
 	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) \
-		--filter 'AuthServerTokenEndpointTests|AuthServerConnectionTests|QuirkMockTests|AppStoryTests'
+		--filter 'AuthServerTokenEndpointTests|AuthServerConnectionTests|QuirkMockTests|QuirkHardeningTests|QuirkTokenTimeoutTests|AppStoryTests'
 
 runtime-servers-check: venv
 	@set -e; dir=$$(mktemp -d); trap 'kill $$pids 2>/dev/null; rm -rf $$dir' EXIT; pids=; \

@@ -85,9 +85,12 @@ public actor Connection {
     /// absolute one must be on the base URL's origin.
     ///
     /// Returns every response except these, which throw: 401 (after one refresh and retry for
-    /// OAuth) → ``ConnectorError/invalidCredentials(detail:)``; 403 `insufficient_scope` →
+    /// OAuth) → ``ConnectorError/invalidCredentials(detail:)``, unless the token had expired by
+    /// the time the 401 came (then refresh and retry again, and finally a retryable
+    /// ``ConnectorError/providerUnavailable(detail:retryable:)``); 403 `insufficient_scope` →
     /// ``ConnectorError/missingScopes(_:)``; 429 → ``ConnectorError/rateLimited(retryAfter:)``;
-    /// 5xx → ``ConnectorError/providerUnavailable(detail:retryable:)``.
+    /// 5xx → ``ConnectorError/providerUnavailable(detail:retryable:)``. The request's `timeout`
+    /// covers the whole call, the wait for a token included.
     ///
     /// With a valid cached token this runs outside the actor: concurrent requests do not queue
     /// on it. Loading, refreshing, the 401 retry and status changes go through the actor.

@@ -17,7 +17,7 @@ import FoundationNetworking
 /// - Response bodies are capped (10 MiB by default), with or without `Content-Length`: past the
 ///   cap the body is no longer kept, the task is cancelled and the request fails with
 ///   ``TransportError/Kind/responseTooLarge``. FoundationNetworking may go on reading a chunked
-///   body it was told to cancel (see docs/runtime-limits.md); its bytes are dropped on arrival.
+///   body it was told to cancel (see docs/runtime.md); its bytes are dropped on arrival.
 ///
 /// ```swift
 /// let response = try await URLSessionTransport.shared.send(HTTPRequest(url: url))
