@@ -216,12 +216,21 @@ public struct TokenEndpoint: Sendable, Hashable {
     public var headers: [HTTPField]
     /// The body encoding of token and revocation requests.
     public var encoding: TokenRequestEncoding
+    /// The `token_type` values (lowercase) of tokens the runtime may send as `Bearer`. A token
+    /// response with any other type fails with ``ConnectorError/misconfigured(_:)`` (RFC 6749
+    /// §7.1: never use a token type the client does not understand).
+    public var bearerTokenTypes: Set<String>
+
+    /// `bearer`, and `bot`: Slack's label for its bot tokens, which its API takes as
+    /// `Authorization: Bearer` (`oauth.v2.access` answers `"token_type": "bot"`).
+    public static let defaultBearerTokenTypes: Set<String> = ["bearer", "bot"]
 
     public init(
         tokenURL: URL, revokeURL: URL? = nil, client: OAuthClient, scopes: ScopeConfiguration = ScopeConfiguration(),
         tokenParameters: [OAuthParameter] = [], defaultExpiresIn: Int? = nil, headers: [HTTPField] = [],
-        encoding: TokenRequestEncoding = .form
+        encoding: TokenRequestEncoding = .form, bearerTokenTypes: Set<String> = TokenEndpoint.defaultBearerTokenTypes
     ) {
+        self.bearerTokenTypes = bearerTokenTypes
         self.tokenURL = tokenURL
         self.revokeURL = revokeURL
         self.client = client

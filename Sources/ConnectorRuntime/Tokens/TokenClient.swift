@@ -188,7 +188,8 @@ public struct TokenClient: Sendable {
     private func perform(_ request: HTTPRequest, grant: TokenGrant, sent: [Secret?]) async throws(ConnectorError) -> TokenSet {
         let response = try await send(request)
         return try TokenResponseParser.parse(
-            response, grant: grant, now: now(), defaultExpiresIn: endpoint.defaultExpiresIn, redacting: redactor(sent: sent))
+            response, grant: grant, now: now(), defaultExpiresIn: endpoint.defaultExpiresIn, bearerTokenTypes: endpoint.bearerTokenTypes,
+            redacting: redactor(sent: sent))
     }
 
     private func send(_ request: HTTPRequest) async throws(ConnectorError) -> HTTPResponse {

@@ -16,12 +16,13 @@ public enum TokenResponseParser {
     /// - An `error` field fails even in a 200; a missing `access_token` is
     ///   ``ConnectorError/misconfigured(_:)``.
     /// - `scope` is split on spaces and commas.
-    /// - A `token_type` other than `Bearer` (compared case-insensitively; absent means Bearer) is
-    ///   ``ConnectorError/misconfigured(_:)``: such tokens must not be sent as bearer tokens
-    ///   (RFC 6749 §7.1), and the runtime sends no other kind.
+    /// - A `token_type` not in `bearerTokenTypes` (compared case-insensitively; absent means
+    ///   Bearer) is ``ConnectorError/misconfigured(_:)``: such tokens (`MAC`, `DPoP`, …) must not
+    ///   be sent as bearer tokens (RFC 6749 §7.1), and the runtime sends no other kind.
     /// - Provider text that enters an error passes through `redactor`.
     public static func parse(
-        _ response: HTTPResponse, grant: TokenGrant, now: Date, defaultExpiresIn: Int? = nil, redacting redactor: Redactor = Redactor([])
+        _ response: HTTPResponse, grant: TokenGrant, now: Date, defaultExpiresIn: Int? = nil,
+        bearerTokenTypes: Set<String> = TokenEndpoint.defaultBearerTokenTypes, redacting redactor: Redactor = Redactor([])
     ) throws(ConnectorError) -> TokenSet {
         guard response.isSuccess else { throw OAuthErrorMapping.tokenError(response, grant: grant, redacting: redactor) }
         let fields = decodeFields(response)
@@ -34,10 +35,10 @@ public enum TokenResponseParser {
             throw .misconfigured("The token response has no access_token.")
         }
         let tokenType = fields["token_type"]?.trimmingCharacters(in: .whitespaces) ?? "Bearer"
-        guard tokenType.isEmpty || tokenType.lowercased() == "bearer" else {
+        guard tokenType.isEmpty || bearerTokenTypes.contains(tokenType.lowercased()) else {
             let shown = redactor(String(tokenType.prefix(40)))
             throw .misconfigured(
-                "The token endpoint issued a token of type “\(shown)”, not Bearer; the runtime sends only Bearer tokens and must not send this one as Bearer (RFC 6749 §7.1). Use an auth variant or provider setting that issues Bearer tokens.")
+                "The token endpoint issued a token of type “\(shown)”, not Bearer; the runtime sends only Bearer tokens and must not send this one as Bearer (RFC 6749 §7.1). Use an auth variant or provider setting that issues Bearer tokens, or add the type to the token endpoint's bearerTokenTypes if the provider's API takes it as Bearer.")
         }
         let lifetime = expiresIn(fields["expires_in"]) ?? defaultExpiresIn.map(Double.init)
         var extra = fields

@@ -124,7 +124,8 @@ struct QuirkHardeningTests {
         checkEqual(try await server.recorded(name).filter { $0.path.hasPrefix("/api/") }.count, 0, "the token is never sent")
     }
 
-    @Test(arguments: ["bearer", "BEARER", "Bearer"])
+    /// `bot` is Slack's label for its bot tokens, which its API takes as Bearer.
+    @Test(arguments: ["bearer", "BEARER", "Bearer", "bot"])
     func mockBearerTokenTypeInAnyCaseIsAccepted(type: String) async throws {
         let server = try TestServer.current(.quirk)
         let name = key("bearer-case")
