@@ -83,6 +83,14 @@ import Testing
         }
     }
 
+    @Test func aRedirectLoopIsTooManyRedirectsAndNotRetryable() async throws {
+        try await withServer({ request in .init(status: 302, headers: [("Location", request.path)]) }) { server in
+            await #expect { try await transport.send(HTTPRequest(url: server.url("/loop"), timeout: 10)) } throws: { error in
+                (error as? TransportError)?.kind == .tooManyRedirects && (error as? TransportError)?.isRetryable == false
+            }
+        }
+    }
+
     @Test func aRefusedConnectionIsARetryableNetworkError() async throws {
         let server = try LocalHTTPServer { _ in .init(status: 200) }
         server.stop()

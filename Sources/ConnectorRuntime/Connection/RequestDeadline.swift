@@ -8,7 +8,9 @@ struct RequestDeadline: Sendable {
 
     init(seconds: TimeInterval) {
         self.seconds = seconds
-        end = .now + .nanoseconds(Int64(max(seconds, 0) * 1_000_000_000))
+        // Clamped: an infinite or absurd timeout must not trap in the conversion.
+        let clamped = seconds.isNaN ? 0 : min(max(seconds, 0), 1_000_000_000)
+        end = .now + .nanoseconds(Int64(clamped * 1_000_000_000))
     }
 
     var timeoutError: ConnectorError {
