@@ -150,11 +150,11 @@ struct QuirkHardeningTests {
     @Test func mock401OnATokenThatExpiredInFlightRefreshesAndRetries() async throws {
         let server = try TestServer.current(.quirk)
         let name = key("expired-in-flight")
-        // 1 s tokens; the first two API requests wait 1.3 s (queued behind others) before the
+        // 2 s tokens; the first two API requests wait 2.4 s (queued behind others) before the
         // server looks at the token, so it has expired by then.
         let connection = connection(
-            server, auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "/token/json/\(name)?expires_in=1"))))
-        let response = try await connection.send(path: "/api/expiring/\(name)?slow=2&delay=1.3")
+            server, auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "/token/json/\(name)?expires_in=2"))))
+        let response = try await connection.send(path: "/api/expiring/\(name)?slow=2&delay=2.4")
         checkEqual(response.status, 200)
         checkEqual(try await server.recorded(name).filter { $0.path.hasPrefix("/token/") }.count, 3)
     }
@@ -163,8 +163,8 @@ struct QuirkHardeningTests {
         let server = try TestServer.current(.quirk)
         let name = key("always-expired")
         let connection = connection(
-            server, auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "/token/json/\(name)?expires_in=1"))))
-        let error = await connectorError { _ = try await connection.send(path: "/api/expiring/\(name)?slow=100&delay=1.3") }
+            server, auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "/token/json/\(name)?expires_in=2"))))
+        let error = await connectorError { _ = try await connection.send(path: "/api/expiring/\(name)?slow=100&delay=2.4") }
         guard case let .providerUnavailable(detail, retryable) = error else {
             Issue.record("Expected retryable providerUnavailable, got \(String(describing: error))")
             return
