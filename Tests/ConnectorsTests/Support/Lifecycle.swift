@@ -39,8 +39,10 @@ struct OAuthLifecycle: Sendable {
         return try await withDeadline(20, "code exchange") { try await flow.complete(callbackURL: callback, pending: pending) }
     }
 
-    func connection() -> Connection {
-        Connection(configuration: configuration, account: account, store: store, redirectURI: testRedirectURI)
+    /// A connection to the linked account; `now` is its clock (ahead of the real one to make
+    /// tokens look older).
+    func connection(now: @escaping @Sendable () -> Date = { Date() }) -> Connection {
+        Connection(configuration: configuration, account: account, store: store, redirectURI: testRedirectURI, now: now)
     }
 
     /// The whole life of an account linked with the authorization code.
