@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "ConnectorRuntime", targets: ["ConnectorRuntime"]),
         .library(name: "Connectors", targets: ["Connectors"]),
         .library(name: "ConnectorCompilerCore", targets: ["ConnectorCompilerCore"]),
+        // Test support for token stores (the multi-process scenarios); used by Hub/'s tests too.
+        .library(name: "TokenStoreTesting", targets: ["TokenStoreTesting"]),
         .executable(name: "connector-compiler", targets: ["connector-compiler"]),
         .plugin(name: "ConnectorCompilerPlugin", targets: ["ConnectorCompilerPlugin"]),
         .plugin(name: "GenerateConnectorDocs", targets: ["GenerateConnectorDocs"]),
@@ -27,6 +29,15 @@ let package = Package(
         .executableTarget(
             name: "connector-compiler",
             dependencies: ["ConnectorCompilerCore"],
+            swiftSettings: strictSettings
+        ),
+        // Multi-process token store scenarios: a worker driven over stdin and the harness running it.
+        .target(name: "TokenStoreTesting", dependencies: ["ConnectorRuntime"], swiftSettings: strictSettings),
+        // The worker process of the file store's multi-process tests.
+        .executableTarget(
+            name: "token-store-worker",
+            dependencies: ["ConnectorRuntime", "TokenStoreTesting"],
+            path: "Tests/Workers/token-store-worker",
             swiftSettings: strictSettings
         ),
         // `make bench`: Connection overhead and single-flight refresh against an in-process server.
@@ -65,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectorRuntimeTests",
-            dependencies: ["ConnectorRuntime"],
+            dependencies: ["ConnectorRuntime", "TokenStoreTesting", "token-store-worker"],
             swiftSettings: strictSettings
         ),
         // Compiles the committed reference outputs (Generated -> ../Reference/Generated) and uses them.

@@ -384,12 +384,16 @@ import Testing
 /// A store whose saves take a while, like a remote or fsync-heavy store.
 struct SlowSavingStore: TokenStore {
     let inner: InMemoryTokenStore
-    func load(account: String) async throws -> TokenSet? { try await inner.load(account: account) }
-    func save(_ tokens: TokenSet, account: String) async throws {
+    func record(account: String) async throws -> TokenRecord? { try await inner.record(account: account) }
+    func write(_ tokens: TokenSet, account: String, expectedVersion: Int64, lease: RefreshLease?) async throws -> TokenRecord {
         try await Task.sleep(nanoseconds: 100_000_000)
-        try await inner.save(tokens, account: account)
+        return try await inner.write(tokens, account: account, expectedVersion: expectedVersion, lease: lease)
     }
     func remove(account: String) async throws { try await inner.remove(account: account) }
+    func acquireRefreshLease(account: String, owner: String, duration: TimeInterval) async throws -> LeaseAcquisition {
+        try await inner.acquireRefreshLease(account: account, owner: owner, duration: duration)
+    }
+    func releaseRefreshLease(_ lease: RefreshLease) async throws { try await inner.releaseRefreshLease(lease) }
 }
 
 @Suite struct ConnectionSharedStoreTests {

@@ -1,6 +1,7 @@
 import ConnectorRuntime
 import Foundation
 import Testing
+import TokenStoreTesting
 
 @Suite struct FileTokenStoreTests {
     private func makeStore() throws -> FileTokenStore {
@@ -28,8 +29,8 @@ import Testing
         try await store.save(tokens, account: "acme")
         let attributes = try FileManager.default.attributesOfItem(atPath: store.fileURL(for: "acme").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory.path)
-        #expect(names == [store.fileURL(for: "acme").lastPathComponent])
+        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).sorted()
+        #expect(names == [store.fileURL(for: "acme").lastPathComponent, store.lockURL(for: "acme").lastPathComponent])
     }
 
     @Test func accountIDsCannotEscapeTheDirectory() async throws {
@@ -49,7 +50,9 @@ import Testing
         try await store.save(tokens, account: "good")
         try await store.save(tokens, account: "bad")
         try Data("{not json".utf8).write(to: store.fileURL(for: "bad"))
-        await #expect(throws: (any Error).self) { try await store.load(account: "bad") }
+        await #expect(throws: TokenStoreError.unreadable(account: "bad", reason: "its token file is corrupt.")) {
+            try await store.load(account: "bad")
+        }
         #expect(try await store.load(account: "good") == tokens)
     }
 
@@ -58,13 +61,13 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for n in 0..<50 {
                 group.addTask {
-                    try? await store.save(TokenSet(accessToken: Secret("a\(n)"), refreshToken: Secret("r\(n)")), account: "acme")
+                    _ = try? await store.save(TokenSet(accessToken: Secret("a\(n)"), refreshToken: Secret("r\(n)")), account: "acme")
                 }
             }
         }
         let loaded = try #require(try await store.load(account: "acme"))
         #expect(loaded.accessToken.reveal().hasPrefix("a"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory.path).count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory.path).filter { $0.hasSuffix(".json") }.count == 1)
     }
 
     @Test func aConnectionPersistsRotatedTokensToDisk() async throws {
@@ -76,12 +79,51 @@ import Testing
                 return json(["access_token": "new", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"])
             }
             // A crash here must not lose rt-2: it is already on disk.
-            let onDisk = try JSONDecoder().decode(TokenSet.self, from: Data(contentsOf: store.fileURL(for: "acct")))
-            #expect(onDisk.refreshToken?.reveal() == "rt-2")
+            let onDisk = try await FileTokenStore(directory: store.directory).load(account: "acct")
+            #expect(onDisk?.refreshToken?.reveal() == "rt-2")
             return json(["ok": true])
         }
         let connection = Connection(
             configuration: Fixtures.codeConfiguration(), account: "acct", store: store, transport: transport, now: clock.function)
         #expect(try await connection.send(path: "/users").status == 200)
+    }
+
+    @Test func followsTheTokenStoreContract() async throws {
+        let failures = await StoreContract.check(try makeStore())
+        #expect(failures == [])
+    }
+
+    @Test func twoStoreObjectsOnOneDirectoryShareVersionsAndLeases() async throws {
+        // Two objects stand for two processes: only the files and their locks are shared.
+        let first = try makeStore()
+        let second = try FileTokenStore(directory: first.directory)
+        let written = try await first.write(tokens, account: "acme", expectedVersion: 0, lease: nil)
+        #expect(try await second.record(account: "acme") == written)
+        guard case let .acquired(lease) = try await first.acquireRefreshLease(account: "acme", owner: "one", duration: 30) else {
+            Issue.record("the first store did not get the lease")
+            return
+        }
+        guard case .held(owner: "one", _) = try await second.acquireRefreshLease(account: "acme", owner: "two", duration: 30) else {
+            Issue.record("the second store got a lease the first holds")
+            return
+        }
+        await #expect(throws: TokenStoreError.versionConflict(account: "acme", expected: 0, current: 1)) {
+            try await second.write(tokens, account: "acme", expectedVersion: 0, lease: nil)
+        }
+        #expect(try await first.write(tokens, account: "acme", expectedVersion: 1, lease: lease).version == 2)
+    }
+
+    @Test func filesWrittenBeforeVersionsReadAsVersionOne() async throws {
+        let store = try makeStore()
+        let encoder = JSONEncoder()
+        try encoder.encode(tokens).write(to: store.fileURL(for: "legacy"))
+        #expect(try await store.record(account: "legacy") == TokenRecord(tokens: tokens, version: 1))
+        #expect(try await store.write(tokens, account: "legacy", expectedVersion: 1, lease: nil).version == 2)
+    }
+}
+
+@Suite struct InMemoryTokenStoreTests {
+    @Test func followsTheTokenStoreContract() async {
+        #expect(await StoreContract.check(InMemoryTokenStore()) == [])
     }
 }

@@ -14,12 +14,16 @@ public import Foundation
 ///   Each token request has its own deadline, ``tokenRequestTimeout``.
 /// - Provider text that enters an error is redacted of every secret the connection knows.
 /// - Single-flight: any number of concurrent callers cause exactly one token request; the others
-///   wait for it.
+///   wait for it. Across processes and machines sharing the ``TokenStore`` too: the process that
+///   takes the account's refresh lease makes the request, the others wait for and adopt the
+///   tokens it writes (see docs/token-storage.md).
 /// - Discovery: when the configuration has a ``DiscoveryRequest`` whose values the stored tokens
 ///   lack, it is made once (single-flight) with the access token before the first request, and
 ///   its values are saved with the tokens.
-/// - Rotation: a refreshed token set (with its new refresh token) is saved to the store before
-///   the new access token is used; a response without a refresh token keeps the old one.
+/// - Rotation: a refreshed token set (with its new refresh token) is saved to the store, with
+///   compare-and-swap on the record's version, before the new access token is used; a response
+///   without a refresh token keeps the old one. After `invalid_grant`, a newer token set a peer
+///   saved is adopted before the account is declared ``ConnectionStatus/reconnectRequired``.
 ///
 /// ```swift
 /// let connection = Connection(configuration: try Zelt.OAuth.configuration(fields), account: "acme",
@@ -39,6 +43,9 @@ public actor Connection {
     /// The deadline of each token request, in seconds. A caller whose own deadline is shorter
     /// stops waiting earlier; the token request goes on for the others.
     public nonisolated let tokenRequestTimeout: TimeInterval
+    /// Seconds a refresh lease is taken for: longer than a token request and the store write
+    /// (see ``init(configuration:account:store:transport:redirectURI:refreshMargin:tokenRequestTimeout:refreshLeaseDuration:now:)``).
+    public nonisolated let refreshLeaseDuration: TimeInterval
     private let store: any TokenStore
     private nonisolated let transport: any HTTPTransport
     private nonisolated let now: @Sendable () -> Date
@@ -49,7 +56,9 @@ public actor Connection {
     public private(set) var status: ConnectionStatus = .active
     private var tokens: TokenSet?
     /// Tokens received but not yet saved because the store failed; saved before next use.
-    private var unsaved: TokenSet?
+    private var unsaved: RefreshCoordinator.Unsaved?
+    /// Who this connection is when it takes a refresh lease: `host/pid/id`.
+    private nonisolated let leaseOwner = RefreshCoordinator.processOwner + "/" + UUID().uuidString.prefix(8).lowercased()
     /// A refresh token the provider rejected with `invalid_grant`; not tried again.
     private var rejectedRefreshToken: Secret?
     private var inflight: Task<Result<TokenSet, ConnectorError>, Never>?
@@ -63,11 +72,15 @@ public actor Connection {
     ///   - refreshMargin: seconds before expiry to refresh (default 60; at most half the token's
     ///     lifetime).
     ///   - tokenRequestTimeout: the deadline of each token request (default 30 s).
+    ///   - refreshLeaseDuration: seconds the refresh lease is held at most (default: the token
+    ///     request timeout + 15 s, so 45 s): longer than a token request plus the store write. A
+    ///     process killed while holding it delays its peers' refresh by at most this long.
     ///   - now: the clock, injectable for tests.
     public init(
         configuration: ConnectionConfiguration, account: String, store: any TokenStore,
         transport: any HTTPTransport = URLSessionTransport.shared, redirectURI: URL? = nil, refreshMargin: TimeInterval = 60,
-        tokenRequestTimeout: TimeInterval = HTTPRequest.defaultTimeout, now: @escaping @Sendable () -> Date = { Date() }
+        tokenRequestTimeout: TimeInterval = HTTPRequest.defaultTimeout, refreshLeaseDuration: TimeInterval? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.tokenRequestTimeout = tokenRequestTimeout
         self.configuration = configuration
@@ -76,6 +89,7 @@ public actor Connection {
         self.transport = transport
         self.redirectURI = redirectURI
         self.refreshMargin = refreshMargin
+        self.refreshLeaseDuration = refreshLeaseDuration ?? tokenRequestTimeout + 15
         self.now = now
     }
 
@@ -325,7 +339,7 @@ public actor Connection {
     private func tokenClient(_ endpoint: TokenEndpoint, stale: TokenSet? = nil) -> TokenClient {
         var client = TokenClient(endpoint: endpoint, transport: transport, timeout: tokenRequestTimeout, now: now)
         let held: [Secret?] = [
-            tokens?.accessToken, tokens?.refreshToken, unsaved?.accessToken, unsaved?.refreshToken,
+            tokens?.accessToken, tokens?.refreshToken, unsaved?.tokens.accessToken, unsaved?.tokens.refreshToken,
             stale?.accessToken, stale?.refreshToken, rejectedRefreshToken,
         ]
         client.knownSecrets = (configuredSecrets + held).compactMap { $0 }
@@ -334,7 +348,7 @@ public actor Connection {
 
     private func validTokens() async throws(ConnectorError) -> TokenSet {
         guard isOAuth else { throw .misconfigured("This connection does not use OAuth tokens.") }
-        if let pending = unsaved { try await persist(pending) }
+        if let pending = unsaved { try await flush(pending) }
         try await loadIfNeeded()
         if let tokens, !tokens.isExpired(at: now(), margin: tokens.refreshMargin(refreshMargin)) {
             return tokens
@@ -378,11 +392,11 @@ public actor Connection {
                 throw .misconfigured("The discovery request was answered \(response.status).")
             }
             let values = try discovery.select(from: response.body)
-            // A refresh may have replaced the tokens meanwhile: add the values to the newest set.
-            var merged = tokens ?? current
-            merged.extra.merge(values) { _, new in new }
-            try await persist(merged)
-            return .success(merged)
+            // A refresh (here or in a peer) may have replaced the tokens meanwhile: add the values
+            // to the newest stored set.
+            let record = try await coordinator.merge(values, fallback: tokens ?? current)
+            adopt(record.tokens)
+            return .success(record.tokens)
         } catch {
             return .failure(error)
         }
@@ -391,13 +405,13 @@ public actor Connection {
     private func loadIfNeeded() async throws(ConnectorError) {
         guard tokens == nil else { return }
         do {
-            let loaded = try await store.load(account: account)
+            let loaded = try await store.record(account: account)?.tokens
             // A refresh may have completed while the store was read: keep its newer tokens.
             guard tokens == nil else { return }
             tokens = loaded
             if unsaved == nil { cache.set(loaded) }
         } catch {
-            throw .reconnectRequired(detail: "The stored tokens of this account could not be read")
+            throw RefreshCoordinator.mapped(error)
         }
     }
 
@@ -437,99 +451,98 @@ public actor Connection {
         }
     }
 
-    private func persist(_ fresh: TokenSet) async throws(ConnectorError) {
+    private nonisolated var coordinator: RefreshCoordinator {
+        RefreshCoordinator(
+            store: store, account: account, owner: leaseOwner, leaseDuration: refreshLeaseDuration, margin: refreshMargin, now: now)
+    }
+
+    /// Makes `fresh` (saved in the store) the connection's tokens, usable without the actor.
+    private func adopt(_ fresh: TokenSet) {
         tokens = fresh
-        // Not usable outside the actor until saved: a rotated refresh token must be stored first.
-        cache.set(nil)
-        do {
-            try await store.save(fresh, account: account)
+        unsaved = nil
+        cache.set(fresh)
+    }
+
+    /// Saves tokens a refresh obtained but could not save; when the store moved on meanwhile,
+    /// forgets them and reads the store again.
+    private func flush(_ pending: RefreshCoordinator.Unsaved) async throws(ConnectorError) {
+        if let record = try await coordinator.flush(pending) {
+            adopt(record.tokens)
+        } else {
             unsaved = nil
-            if tokens == fresh { cache.set(fresh) }
+            tokens = nil
+        }
+    }
+
+    /// New tokens, already persisted: this process's token request, or a peer's (see
+    /// ``RefreshCoordinator``). Refreshes of one account are also serialised inside the process,
+    /// so only one connection per process waits on the store.
+    private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
+        guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
+        let client = tokenClient(endpoint, stale: stale)
+        let request: RefreshCoordinator.TokenRequest
+        switch configuration.auth {
+        case let .clientCredentials(credentials):
+            let grantType = credentials.grantType
+            request = { _ throws(ConnectorError) in try await client.clientCredentials(grantType: grantType) }
+        case let .authorizationCode(code):
+            let url = code.refreshURL
+            let parameters = code.refreshParameters
+            request = { base throws(ConnectorError) in
+                try await self.refreshRequest(client, base: base, fallback: nil, url: url, parameters: parameters)
+            }
+        case let .refreshToken(refresh):
+            let fallback = refresh.refreshToken
+            let parameters = refresh.refreshParameters
+            request = { base throws(ConnectorError) in
+                try await self.refreshRequest(client, base: base, fallback: fallback, url: nil, parameters: parameters)
+            }
+        default:
+            throw .misconfigured("This connection does not use OAuth tokens.")
+        }
+        let key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
+        await RefreshLocks.shared.acquire(key)
+        let outcome: Result<RefreshCoordinator.Outcome, ConnectorError>
+        do throws(ConnectorError) {
+            outcome = .success(try await coordinator.obtain(replacing: stale, request: request))
         } catch {
-            unsaved = fresh
+            outcome = .failure(error)
+        }
+        await RefreshLocks.shared.release(key)
+        switch try outcome.get() {
+        case let .adopted(record), let .refreshed(record):
+            adopt(record.tokens)
+            return record.tokens
+        case let .unsaved(pending):
+            // Not usable outside the actor until saved: a rotated refresh token must be stored first.
+            unsaved = pending
+            tokens = pending.tokens
+            cache.set(nil)
             throw .providerUnavailable(detail: "Could not save the new tokens to the token store", retryable: true)
         }
     }
 
-    /// New tokens, already persisted.
-    private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
-        guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
-        let client = tokenClient(endpoint, stale: stale)
-        switch configuration.auth {
-        case let .clientCredentials(credentials):
-            let fresh = try await client.clientCredentials(grantType: credentials.grantType)
-            try await persist(fresh)
-            return fresh
-        case let .authorizationCode(code):
-            let fallback: Secret? = nil
-            return try await refresh(client, stale: stale, fallback: fallback, url: code.refreshURL, parameters: code.refreshParameters)
-        case let .refreshToken(refresh):
-            return try await self.refresh(client, stale: stale, fallback: refresh.refreshToken, url: nil, parameters: refresh.refreshParameters)
-        default:
-            throw .misconfigured("This connection does not use OAuth tokens.")
-        }
-    }
-
-    /// Refreshes with the newest refresh token: the store's (another connection or process may
-    /// have rotated it), then the in-memory one, then the configured one (static refresh-token
-    /// connections), and persists the result. Refreshes of one account are serialised across the
-    /// process, and the lock is held until the new tokens are saved: released earlier, another
-    /// connection would read the old tokens from the store and spend the rotated refresh token.
-    private func refresh(
-        _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
+    /// The token request of a refresh, with the newest refresh token: the store's (`base`), or
+    /// the configured one (static refresh-token connections). A refresh token the provider
+    /// rejected is not sent again.
+    private func refreshRequest(
+        _ client: TokenClient, base: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
     ) async throws(ConnectorError) -> TokenSet {
-        let key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
-        await RefreshLocks.shared.acquire(key)
-        let result: Result<TokenSet, ConnectorError>
-        do throws(ConnectorError) {
-            let fresh = try await refreshHoldingLock(client, stale: stale, fallback: fallback, url: url, parameters: parameters)
-            try await persist(fresh)
-            result = .success(fresh)
-        } catch {
-            result = .failure(error)
-        }
-        await RefreshLocks.shared.release(key)
-        return try result.get()
-    }
-
-    private func refreshHoldingLock(
-        _ client: TokenClient, stale: TokenSet?, fallback: Secret?, url: URL?, parameters: [OAuthParameter]
-    ) async throws(ConnectorError) -> TokenSet {
-        let stored = try? await store.load(account: account)
-        if let stored, stored.accessToken != stale?.accessToken, !stored.isExpired(at: now(), margin: stored.refreshMargin(refreshMargin)) {
-            return stored
-        }
-        let base = stored ?? stale
         guard let refreshToken = base?.refreshToken ?? fallback else {
             throw .reconnectRequired(detail: "No tokens are stored for this account; link it first")
         }
         if refreshToken == rejectedRefreshToken {
             throw .reconnectRequired(detail: "The provider rejected this refresh token")
         }
+        // The stored tokens may be a peer's: their secrets are redacted from errors too.
+        var client = client
+        client.knownSecrets += [base?.accessToken, base?.refreshToken].compactMap { $0 }
         do {
             let fresh = try await client.refresh(refreshToken, url: url, parameters: parameters, redirectURI: redirectURI)
             return base?.updated(with: fresh) ?? fresh
         } catch {
-            guard case .reconnectRequired = error else { throw error }
-            rejectedRefreshToken = refreshToken
-            // Another process may have rotated the token while this request was in flight and
-            // may not have saved the result yet: watch the store briefly and adopt what it saves
-            // instead of asking the person to link again.
-            guard let newer = await newerStoredTokens(than: refreshToken), let newerRefresh = newer.refreshToken else { throw error }
-            if !newer.isExpired(at: now(), margin: newer.refreshMargin(refreshMargin)) { return newer }
-            let fresh = try await client.refresh(newerRefresh, url: url, parameters: parameters, redirectURI: redirectURI)
-            return newer.updated(with: fresh)
+            if case .reconnectRequired = error { rejectedRefreshToken = refreshToken }
+            throw error
         }
-    }
-
-    /// Stored tokens whose refresh token differs from `rejected`, polling for up to ~1 s.
-    private func newerStoredTokens(than rejected: Secret) async -> TokenSet? {
-        for attempt in 0..<6 {
-            if attempt > 0 { try? await Task.sleep(nanoseconds: 200_000_000) }
-            if let stored = try? await store.load(account: account), let refresh = stored.refreshToken, refresh != rejected {
-                return stored
-            }
-        }
-        return nil
     }
 }
