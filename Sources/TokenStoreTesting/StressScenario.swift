@@ -29,11 +29,14 @@ public struct StressScenario: Sendable {
     public var lease: Double
     /// Environment added to the workers'.
     public var environment: [String: String]
+    /// The account every process uses.
+    public var account: String
 
     public init(
         worker: URL, storeArguments: [String], authServer: URL, processes: Int = 4, sendsPerProcess: Int = 250, rounds: Int = 10,
-        lease: Double = 45, environment: [String: String] = [:]
+        lease: Double = 45, environment: [String: String] = [:], account: String = "acme"
     ) {
+        self.account = account
         self.worker = worker
         self.storeArguments = storeArguments
         self.authServer = authServer
@@ -125,9 +128,23 @@ public struct StressScenario: Sendable {
             refreshTokensActive: try await control.refreshTokensActive(client.id))
     }
 
+    /// An executable SwiftPM built beside the running test bundle (a test target that depends on
+    /// an executable target gets it built there).
+    public static func builtExecutable(_ name: String) throws -> URL {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for directory in candidates {
+            let url = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw StressError("No \(name) executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first.")
+    }
+
     private func arguments(_ client: ControlClient.Client) -> [String] {
         storeArguments + [
-            "--account", "acme", "--base-url", authServer.absoluteString, "--client-id", client.id, "--client-secret", client.secret,
+            "--account", account, "--base-url", authServer.absoluteString, "--client-id", client.id, "--client-secret", client.secret,
             "--sends", String(sendsPerProcess), "--lease", String(lease),
         ]
     }
@@ -284,7 +301,9 @@ final class WorkerProcess: @unchecked Sendable {
         #else
         Darwin.kill(process.processIdentifier, SIGKILL)
         #endif
-        process.waitUntilExit()
+        // Polled, not `waitUntilExit()`: that was seen to hang on Linux with several children.
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
     }
 
     func stop() {

@@ -14,7 +14,7 @@ struct MultiProcessFileStoreTests {
 
     private func scenario(_ directory: URL, lease: Double = 45) throws -> StressScenario {
         StressScenario(
-            worker: try WorkerBinary.url("token-store-worker"), storeArguments: ["--store", "file:" + directory.path],
+            worker: try StressScenario.builtExecutable("token-store-worker"), storeArguments: ["--store", "file:" + directory.path],
             authServer: try TestServer.current(.auth).baseURL, rounds: Self.rounds, lease: lease)
     }
 
@@ -60,20 +60,5 @@ struct MultiProcessFileStoreTests {
         checkEqual(report.result.status, "reconnectRequired")
         checkEqual(report.tokenRequests, 2, "the killed process's request and the survivor's one")
         checkEqual(report.refreshTokensActive, 0)
-    }
-}
-
-/// Executables built beside the test bundle.
-enum WorkerBinary {
-    static func url(_ name: String) throws -> URL {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for directory in candidates {
-            let url = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw ServerError("No \(name) executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first.")
     }
 }

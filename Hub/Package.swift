@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The Hub: SQL token stores now; the Hub server (issue 12) joins this package. Database drivers
+// and crypto live here so the root package stays dependency-free for the apps that add the
+// compiler plugin. See docs/token-storage.md for why these packages (first-build measurements).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "connector-hub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ConnectorHubStorage", targets: ["ConnectorHubStorage"]),
+        .executable(name: "connector-hub-tokens", targets: ["connector-hub-tokens"]),
+    ],
+    dependencies: [
+        .package(name: "connector-compiler", path: ".."),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Token stores for servers: SQLite (one machine) and PostgreSQL (many), encrypted at rest.
+        .target(
+            name: "ConnectorHubStorage",
+            dependencies: [
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Operator commands: re-encrypt under a new key, show the schema version.
+        .executableTarget(
+            name: "connector-hub-tokens",
+            dependencies: ["ConnectorHubStorage"],
+            swiftSettings: strictSettings
+        ),
+        // The worker process of the SQL stores' multi-process tests and of `make bench`.
+        .executableTarget(
+            name: "hub-store-worker",
+            dependencies: [
+                "ConnectorHubStorage",
+                .product(name: "TokenStoreTesting", package: "connector-compiler"),
+            ],
+            path: "Tests/Workers/hub-store-worker",
+            swiftSettings: strictSettings
+        ),
+        // `make bench`: sends through each store, lease + CAS cost, token requests per expiry.
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [
+                "ConnectorHubStorage",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "TokenStoreTesting", package: "connector-compiler"),
+            ],
+            path: "Benchmarks/store-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConnectorHubStorageTests",
+            dependencies: [
+                "ConnectorHubStorage", "hub-store-worker",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TokenStoreTesting", package: "connector-compiler"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
