@@ -1,0 +1,27 @@
+# Hub/: the second SwiftPM package (SQL token stores now, the Hub server next). It depends on the
+# root package by path and on PostgresNIO, GRDB and swift-crypto, so the root stays dependency-free.
+#
+#   make hub-build   build the Hub package
+#   make hub-test    its tests, against a throwaway PostgreSQL (Hub/scripts/postgres.sh installs
+#                    Debian's postgresql when missing, initdb's a temp folder, starts it on a free
+#                    loopback port and stops it afterwards) and SQLite files (part of `make test`)
+#   make hub-bench   sends and refreshes through each store, token requests per expiry (part of `make bench`)
+
+TEST_STEPS += hub-test
+BENCH_STEPS += hub-bench
+HUB_BENCH_ARGS ?=
+
+.PHONY: hub-build hub-test hub-bench
+
+hub-build:
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS)
+
+hub-test: venv
+	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run $(SWIFT) test --skip-build
+
+hub-bench: venv
+	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-store-worker
+	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product store-bench
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run \
+		$$($(SWIFT) build -c release --show-bin-path)/store-bench $(HUB_BENCH_ARGS)
