@@ -80,33 +80,46 @@ func format(_ value: Double, _ decimals: Int = 0) -> String { String(format: "%.
 
 // MARK: 1. Sends with a valid cached token
 
-print("\n## Sends per second with a valid cached token (instant transport, \(sendsPerRound) sends x \(rounds) rounds, 8 concurrent)\n")
+print("\n## Sends per second with a valid cached token (instant transport, \(sendsPerRound) sends per store per round, \(rounds) rounds, 8 concurrent)\n")
+print("Every round runs each store once, in a rotating order, after one untimed warm-up round.\n")
 print("| store | sends/s (median) | vs in-memory | statements per send |")
 print("|---|---:|---:|---:|")
-var memoryRate = 0.0
+var connections: [Connection] = []
 for entry in stores {
     let account = "hot-\(UUID().uuidString.prefix(8))"
     try await entry.store.save(
         TokenSet(accessToken: Secret("valid"), refreshToken: Secret("r"), expiresAt: Date().addingTimeInterval(86_400)), account: account)
     let connection = Connection(configuration: configuration, account: account, store: entry.store, transport: InstantTransport())
     _ = try await connection.send(path: "/warm-up")
-    let before = entry.statements()
-    var rates: [Double] = []
-    for _ in 0..<rounds {
-        let start = Date()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for _ in stride(from: worker, to: sendsPerRound, by: 8) { _ = try await connection.send(path: "/api") }
-                }
+    connections.append(connection)
+}
+
+func sendBurst(_ connection: Connection) async throws -> Double {
+    let start = Date()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<8 {
+            group.addTask {
+                for _ in stride(from: worker, to: sendsPerRound, by: 8) { _ = try await connection.send(path: "/api") }
             }
-            try await group.waitForAll()
         }
-        rates.append(Double(sendsPerRound) / Date().timeIntervalSince(start))
+        try await group.waitForAll()
     }
-    let perSend = Double(entry.statements() - before) / Double(sendsPerRound * rounds)
-    let rate = median(rates)
-    if entry.name == "in-memory" { memoryRate = rate }
+    return Double(sendsPerRound) / Date().timeIntervalSince(start)
+}
+
+for connection in connections { _ = try await sendBurst(connection) }
+let statementsBefore = stores.map { $0.statements() }
+var rates = Array(repeating: [Double](), count: stores.count)
+for round in 0..<rounds {
+    for offset in 0..<stores.count {
+        let index = (round + offset) % stores.count
+        rates[index].append(try await sendBurst(connections[index]))
+    }
+}
+let memoryRate = median(rates[0])
+for (index, entry) in stores.enumerated() {
+    let perSend = Double(entry.statements() - statementsBefore[index]) / Double(sendsPerRound * rounds)
+    let rate = median(rates[index])
     print("| \(entry.name) | \(format(rate)) | \(format(rate / memoryRate, 2))x | \(format(perSend, 3)) |")
 }
 

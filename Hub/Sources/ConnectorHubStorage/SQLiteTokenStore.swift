@@ -5,8 +5,8 @@ import GRDB
 /// A ``ConnectorRuntime/TokenStore`` in one SQLite file, for any number of processes on one
 /// machine: the default store of the Hub.
 ///
-/// - WAL journal: readers never block the writer; every change is one `BEGIN IMMEDIATE`
-///   transaction (the version check, the lease check and the write together), and a busy
+/// - WAL journal with `synchronous = FULL` (a commit is on disk before the write returns):
+///   readers never block the writer; every change is one `BEGIN IMMEDIATE` transaction (the version check, the lease check and the write together), and a busy
 ///   database is waited for (up to ``busyTimeout``) rather than failed.
 /// - Tokens are sealed with AES-256-GCM (``TokenStoreKeys``); the row keeps the key id.
 /// - The schema is versioned (``schemaVersion``) and migrated on open; a newer schema than this
@@ -50,6 +50,10 @@ public final class SQLiteTokenStore: TokenStore {
         configuration.label = "ConnectorHubStorage.SQLiteTokenStore"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL for WAL: commits survive a process crash but may roll back on a
+            // power loss. A rotated refresh token must survive both: FULL syncs the WAL on every
+            // commit (on the pool's one writer connection, the only one that writes).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try pool.write { db in try SQLiteSchema.migrate(db) }
         } catch let error as TokenStorageError {
             throw error

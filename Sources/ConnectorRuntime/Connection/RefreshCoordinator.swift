@@ -65,7 +65,10 @@ struct RefreshCoordinator: Sendable {
     /// New tokens replacing `stale` (`nil`: the connection has none), written to the store.
     func obtain(replacing stale: TokenSet?, request: TokenRequest) async throws(ConnectorError) -> Outcome {
         var retriedWithPeerTokens = false
-        while true {
+        // Peers that keep taking the lease and never write (a crash loop) must not hold this
+        // caller forever.
+        let deadline = Date().addingTimeInterval(3 * leaseDuration + 5)
+        while Date() < deadline {
             let seen = try await read()
             if let seen, isUsable(seen.tokens, replacing: stale) { return .adopted(seen) }
             switch try await acquire() {
@@ -82,6 +85,7 @@ struct RefreshCoordinator: Sendable {
                 }
             }
         }
+        throw .providerUnavailable(detail: "Other processes held the refresh lease of this account without writing new tokens; retry later.", retryable: true)
     }
 
     /// Writes `values` into the extra fields of the stored tokens (or of `fallback` when none
