@@ -111,6 +111,24 @@ public enum StoreContract {
                 return await group.reduce(0, +)
             }
             expect(wins == 1, "one of 8 concurrent writers of version 1 wins (got \(wins))")
+
+            // Many processes asking for a lease nobody ever took: one gets it, none fails.
+            let fresh = "\(prefix)-first-lease"
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        switch try? await store.acquireRefreshLease(account: fresh, owner: "owner-\(n)", duration: 30) {
+                        case .acquired?: "acquired"
+                        case .held?: "held"
+                        case nil: "error"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            expect(
+                outcomes.filter { $0 == "acquired" }.count == 1 && !outcomes.contains("error"),
+                "8 concurrent first acquisitions: one acquires, the others see it held (got \(outcomes.sorted()))")
         } catch {
             failures.append("unexpected error: \(error)")
         }

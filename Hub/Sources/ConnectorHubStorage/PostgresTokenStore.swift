@@ -152,6 +152,15 @@ public final class PostgresTokenStore: TokenStore {
 
     public func acquireRefreshLease(account: String, owner: String, duration: TimeInterval) async throws -> LeaseAcquisition {
         let id = UUID().uuidString
+        // A lease row a concurrent transaction inserted after this statement's snapshot makes
+        // the insert conflict while the select cannot see it yet: no row. The next attempt sees it.
+        for _ in 0..<5 {
+            if let answer = try await attemptLease(account: account, owner: owner, id: id, duration: duration) { return answer }
+        }
+        throw TokenStoreError.unavailable("The lease of account '\(account)' could be neither taken nor read.")
+    }
+
+    private func attemptLease(account: String, owner: String, id: String, duration: TimeInterval) async throws -> LeaseAcquisition? {
         counter.add()
         return try await access {
             // Takes a free or expired lease, or reports the holder, in one statement.
@@ -176,7 +185,7 @@ public final class PostgresTokenStore: TokenStore {
                 }
                 return .held(owner: holder, expiresIn: max(remaining, 0))
             }
-            throw TokenStoreError.unavailable("The lease of account '\(account)' could be neither taken nor read.")
+            return nil
         }
     }
 

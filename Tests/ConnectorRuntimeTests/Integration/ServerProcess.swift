@@ -66,12 +66,16 @@ final class TestServer: Sendable {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `CONNECTOR_TEST_PYTHON` (set by `make test`), else `.venv/bin/python` in the package root.
+    /// `CONNECTOR_TEST_PYTHON` (set by `make test`), else `.venv/bin/python` in the package root
+    /// (or in its parent folder, for Hub/).
     static func pythonPath() -> String {
         if let configured = ProcessInfo.processInfo.environment["CONNECTOR_TEST_PYTHON"], !configured.isEmpty {
             return configured
         }
-        return packageRoot.appendingPathComponent(".venv/bin/python").path
+        let own = packageRoot.appendingPathComponent(".venv/bin/python").path
+        // Hub/ (a package inside the repository) uses the repository's virtual environment.
+        let repository = packageRoot.deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: own) || !FileManager.default.isExecutableFile(atPath: repository) ? own : repository
     }
 
     static func start(_ kind: Kind, arguments: [String] = [], timeout: TimeInterval = 30) async throws -> TestServer {
