@@ -20,6 +20,11 @@ PYTHON := $(VENV)/bin/python
 PY_REQUIREMENTS := Tests/requirements.txt
 
 TEST_STEPS := typecheck-generated
+# Suites that load the machine (several processes): they run in their own step, not in parallel
+# with suites that have time limits. Each mk/*.mk adds its own and a step running them.
+ALONE_TESTS :=
+empty :=
+space := $(empty) $(empty)
 BENCH_STEPS :=
 
 .PHONY: all build validate test bench venv clean typecheck-generated
@@ -46,7 +51,7 @@ include $(sort $(wildcard mk/*.mk))
 
 test: build venv
 	$(COMPILER) validate --warnings-as-errors Connectors
-	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS)
+	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) $(if $(strip $(ALONE_TESTS)),--skip '$(subst $(space),|,$(strip $(ALONE_TESTS)))')
 	@for step in $(TEST_STEPS); do echo "== $$step"; $(MAKE) --no-print-directory $$step || exit 1; done
 	@echo "make test: all passed"
 

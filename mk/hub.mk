@@ -1,17 +1,23 @@
 # Hub/: the second SwiftPM package (SQL token stores now, the Hub server next). It depends on the
 # root package by path and on PostgresNIO, GRDB and swift-crypto, so the root stays dependency-free.
 #
+#   make store-processes-test  the file store's multi-process tests (root package), run alone
 #   make hub-build   build the Hub package
 #   make hub-test    its tests, against a throwaway PostgreSQL (Hub/scripts/postgres.sh installs
 #                    Debian's postgresql when missing, initdb's a temp folder, starts it on a free
 #                    loopback port and stops it afterwards) and SQLite files (part of `make test`)
 #   make hub-bench   sends and refreshes through each store, token requests per expiry (part of `make bench`)
 
-TEST_STEPS += hub-test
+TEST_STEPS += store-processes-test hub-test
 BENCH_STEPS += hub-bench
+# The file store's multi-process suite (4 worker processes x 250 sends) runs alone.
+ALONE_TESTS += MultiProcessFileStoreTests
 HUB_BENCH_ARGS ?=
 
-.PHONY: hub-build hub-test hub-bench
+.PHONY: hub-build hub-test hub-bench store-processes-test
+
+store-processes-test: venv
+	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) --filter MultiProcessFileStoreTests
 
 hub-build:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS)
