@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(
             name: "ConnectorHubStorageTests",
             dependencies: [
-                "ConnectorHubStorage", "hub-store-worker",
+                "ConnectorHubStorage", "hub-store-worker", "connector-hub-tokens",
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TokenStoreTesting", package: "connector-compiler"),
