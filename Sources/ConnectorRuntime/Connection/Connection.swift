@@ -475,8 +475,7 @@ public actor Connection {
     }
 
     /// New tokens, already persisted: this process's token request, or a peer's (see
-    /// ``RefreshCoordinator``). Refreshes of one account are also serialised inside the process,
-    /// so only one connection per process waits on the store.
+    /// ``RefreshCoordinator``).
     private func obtain(replacing stale: TokenSet?) async throws(ConnectorError) -> TokenSet {
         guard let endpoint = oauthEndpoint else { throw .misconfigured("This connection does not use OAuth tokens.") }
         let client = tokenClient(endpoint, stale: stale)
@@ -500,15 +499,22 @@ public actor Connection {
         default:
             throw .misconfigured("This connection does not use OAuth tokens.")
         }
-        let key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
-        await RefreshLocks.shared.acquire(key)
+        // Refresh grants are also serialised per account inside the process (so only one
+        // connection per process waits on the store), as before the lease existed; client
+        // credentials spend no refresh token and only take the store's lease (serialising them
+        // here would also make unrelated connections that share an id wait on each other).
+        var key: String?
+        if case .clientCredentials = configuration.auth {} else {
+            key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
+        }
+        if let key { await RefreshLocks.shared.acquire(key) }
         let outcome: Result<RefreshCoordinator.Outcome, ConnectorError>
         do throws(ConnectorError) {
             outcome = .success(try await coordinator.obtain(replacing: stale, request: request))
         } catch {
             outcome = .failure(error)
         }
-        await RefreshLocks.shared.release(key)
+        if let key { await RefreshLocks.shared.release(key) }
         switch try outcome.get() {
         case let .adopted(record), let .refreshed(record):
             adopt(record.tokens)
