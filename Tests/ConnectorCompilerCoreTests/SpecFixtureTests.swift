@@ -80,7 +80,9 @@ enum Fixtures {
             "invalid-value", "spec-version", "invalid-id", "invalid-field-key", "auth-missing-parameter",
             "client-secret-missing", "api-key-placement", "service-user-credentials", "select-options", "empty-array",
             "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
-            "grant-type-invalid",
+            "grant-type-invalid", "resource-name", "resource-record-name", "resource-input-name", "resource-path",
+            "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
+            "resource-input-format", "pagination-stop", "pagination-parameters",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -113,6 +115,14 @@ enum Fixtures {
             // Generated Swift names (Validation/Rules/SwiftNameRules.swift), token fields, scopes.
             "swift-name-reserved", "swift-name-renamed", "token-field-standard", "duplicate-token-field",
             "token-field-unused", "scope-required-not-requested",
+            // Resources (Validation/ResourceFormat.swift, Validation/Rules/ResourceRules.swift).
+            "resource-name", "resource-record-name", "resource-input-name", "resource-path", "resource-pointer",
+            "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
+            "pagination-stop", "pagination-parameters", "resource-duplicate-name", "resource-record-duplicate",
+            "resource-record-name-taken", "record-field-duplicate", "enum-duplicate-value", "resource-id-field",
+            "resource-get-id", "resource-get-path-id", "resource-path-placeholder", "resource-path-input-unused",
+            "resource-input-duplicate", "resource-parameter-collision", "resource-body-method", "resource-body-object",
+            "pagination-stop-rule", "pagination-page-size",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

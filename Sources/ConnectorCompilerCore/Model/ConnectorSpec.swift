@@ -31,6 +31,8 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var auth: [AuthVariant]
     /// Resources available once linked (e.g. "Users", "Roles").
     public var availableData: [String]
+    /// Typed records and their operations (`/resources`).
+    public var resources: [Resource] = []
 
     public init(
         specVersion: Int = 1, id: String, name: String, description: String? = nil,
@@ -209,6 +211,8 @@ public struct AuthVariant: Sendable, Hashable {
     public var verify: VerifyRequest?
     /// What linking with this variant needs besides the connector's requirements.
     public var requirements: [Requirement]
+    /// Resources replacing or adding to the connector's (`resources` of the variant).
+    public var resources: [Resource] = []
 
     public init(
         pointer: JSONPointer, id: String, label: String, fields: [Field] = [],

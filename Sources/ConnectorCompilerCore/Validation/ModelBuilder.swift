@@ -4,7 +4,7 @@
 
 enum ModelBuilder {
     static func build(_ root: JSONNode) -> ConnectorSpec {
-        ConnectorSpec(
+        var spec = ConnectorSpec(
             specVersion: root["specVersion"]?.intValue ?? SpecFormat.version,
             id: string(root["id"]),
             name: string(root["name"]),
@@ -17,6 +17,11 @@ enum ModelBuilder {
             api: api(root["api"]),
             auth: array(root["auth"]).map(variant),
             availableData: array(root["availableData"]).compactMap(\.stringValue))
+        spec.resources = resources(root["resources"])
+        for (index, variant) in array(root["auth"]).enumerated() where index < spec.auth.count {
+            spec.auth[index].resources = resources(variant["resources"])
+        }
+        return spec
     }
 
     private static func requirements(_ node: JSONNode?) -> [Requirement] {
@@ -34,11 +39,11 @@ enum ModelBuilder {
             usesAuth: request["usesAuth"]?.boolValue ?? true)
     }
 
-    private static func string(_ node: JSONNode?) -> String {
+    static func string(_ node: JSONNode?) -> String {
         node?.stringValue ?? ""
     }
 
-    private static func array(_ node: JSONNode?) -> [JSONNode] {
+    static func array(_ node: JSONNode?) -> [JSONNode] {
         node?.arrayValue ?? []
     }
 

@@ -211,7 +211,7 @@ public enum SpecFormat {
     /// Every object kind, the root first.
     public static let objectKinds: [ObjectKind] = [
         connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, discoveryKind, discoveryMatchKind, guideKind, guideSectionKind, guideStepKind,
-    ]
+    ] + resourceKinds
 
     static let connectorKind: ObjectKind = ObjectKind(
         name: "connector",
@@ -236,6 +236,8 @@ public enum SpecFormat {
                     "The ways to authenticate, in order of preference."),
             KeySpec("availableData", .array(.string(), minItems: 0),
                     "Resources available once linked, such as \"Users\"."),
+            KeySpec("resources", .array(.object("resource"), minItems: 0),
+                    "Typed records and the operations that list and read them."),
         ])
 
     static let requirementKind: ObjectKind = ObjectKind(
@@ -315,6 +317,8 @@ public enum SpecFormat {
             KeySpec("requirements", .array(.object("requirement"), minItems: 0),
                     "What the person linking an account with this variant must have, besides the connector's `requirements`."),
             KeySpec("guide", .object("guide"), required: true, "The connection guide."),
+            KeySpec("resources", .array(.object("resource"), minItems: 0),
+                    "Resources of this variant: each replaces the connector's resource of the same name, or adds one."),
         ],
         discriminator: "type",
         variants: [apiKeyVariant, basicVariant, serviceUserVariant, bearerTokenVariant, oauth2AuthorizationCodeVariant, oauth2ClientCredentialsVariant, oauth2RefreshTokenVariant])

@@ -12,7 +12,8 @@ struct StructuralValidator {
         "connector": "the connector", "requirement": "a requirement", "field": "a field", "option": "an option",
         "api": "'api'", "verify": "'verify'", "authVariant": "an auth variant", "basicCredentials": "'basic'",
         "scopes": "'scopes'", "scopeEntry": "a scope", "discovery": "'discovery'", "discoveryMatch": "'match'", "guide": "'guide'", "guideSection": "a guide section",
-        "guideStep": "a guide step",
+        "guideStep": "a guide step", "resource": "a resource", "recordField": "a record field",
+        "listOperation": "'list'", "getOperation": "'get'", "operationInput": "an input", "pagination": "'pagination'",
     ]
 
     mutating func validate(root: JSONNode) {

@@ -1,0 +1,284 @@
+// Rules about `resources` (the connector's and each auth variant's) that the JSON Schema cannot
+// express:
+// - names: a resource or record declared twice, a record named like a generated type
+//   (`resource-duplicate-name`, `resource-record-duplicate`, `resource-record-name-taken`);
+// - record fields: duplicates, duplicate enum values, the id field (`record-field-duplicate`,
+//   `enum-duplicate-value`, `resource-id-field`, `resource-get-id`);
+// - paths: every `{{NAME}}` names a `path` input (`{{id}}` in `get`), every `path` input is used
+//   (`resource-path-placeholder`, `resource-path-input-unused`, `resource-get-path-id`);
+// - inputs and parameters: duplicates, one parameter sent twice (`resource-input-duplicate`,
+//   `resource-parameter-collision`);
+// - bodies: only a POST list sends a body, and it is an object (`resource-body-method`,
+//   `resource-body-object`);
+// - pagination: a stop rule the style cannot apply, a page size without its parameter
+//   (`pagination-stop-rule`, `pagination-page-size`).
+
+import Foundation
+
+struct ResourceRules {
+    var collector: DiagnosticCollector
+    let root: JSONNode
+    let source: [UInt8]
+
+    mutating func check() {
+        let connectorType = OutputNaming.typeName(forSpecID: root["id"]?.stringValue ?? "")
+        let variants = root["auth"]?.arrayValue ?? []
+        let variantIDs = variants.map { $0["id"]?.stringValue ?? "" }
+        let variantTypes = SwiftNamePlan.variantTypeNames(variantIDs, connectorType: connectorType)
+        let connectorTaken = OutputNaming.reservedTypeNames + [connectorType] + SwiftNamePlan.memberTypeNames
+            + variantTypes + [Self.resourcesTypeName]
+        checkList(root["resources"], taken: connectorTaken, scope: "the connector")
+        for (index, variant) in variants.enumerated() {
+            let taken = OutputNaming.reservedTypeNames + [connectorType, variantTypes[index]]
+                + SwiftNamePlan.memberTypeNames + [Self.resourcesTypeName]
+            checkList(variant["resources"], taken: taken, scope: "the variant")
+        }
+    }
+
+    /// The generated struct holding a variant's resources.
+    static let resourcesTypeName = "Resources"
+
+    private mutating func checkList(_ list: JSONNode?, taken: [String], scope: String) {
+        var names: [String: JSONNode] = [:]
+        var records: [String: JSONNode] = [:]
+        for resource in list?.arrayValue ?? [] where resource.members != nil {
+            if let node = resource["name"], let name = node.stringValue, !name.isEmpty {
+                if let first = names[name] {
+                    collector.error(
+                        "resource-duplicate-name", "resource '\(name)' is declared twice in \(scope)",
+                        hint: "first declared at line \(first.position.line)", at: node.position, pointer: node.pointer)
+                    continue
+                } else {
+                    names[name] = node
+                }
+            }
+            if let node = resource["record"], let record = node.stringValue, !record.isEmpty {
+                if taken.contains(record) {
+                    collector.error(
+                        "resource-record-name-taken", "record name '\(record)' is already a generated type name in \(scope)",
+                        hint: "choose another name, e.g. '\(record)Record'", at: node.position, pointer: node.pointer)
+                } else if let first = records[record] {
+                    collector.error(
+                        "resource-record-duplicate", "record name '\(record)' is used by two resources",
+                        hint: "first used at line \(first.position.line)", at: node.position, pointer: node.pointer)
+                } else {
+                    records[record] = node
+                }
+            }
+            checkResource(resource)
+        }
+    }
+
+    // MARK: - One resource
+
+    private mutating func checkResource(_ resource: JSONNode) {
+        var fields: [String: JSONNode] = [:]
+        for field in resource["fields"]?.arrayValue ?? [] {
+            guard let node = field["name"], let name = node.stringValue, !name.isEmpty else { continue }
+            if let first = fields[name] {
+                collector.error(
+                    "record-field-duplicate", "record field '\(name)' is declared twice",
+                    hint: "first declared at line \(first.position.line)", at: node.position, pointer: node.pointer)
+            } else {
+                fields[name] = field
+            }
+            checkEnumValues(field["values"])
+        }
+        let idNode = resource["idField"]
+        if let idNode, let id = idNode.stringValue, !id.isEmpty {
+            if let field = fields[id] {
+                if let type = field["type"]?.stringValue, type != "string", type != "integer" {
+                    collector.error(
+                        "resource-id-field", "id field '\(id)' must be of type 'string' or 'integer', not '\(type)'",
+                        at: idNode.position, pointer: idNode.pointer)
+                }
+            } else {
+                collector.error(
+                    "resource-id-field", "'idField' '\(id)' is not a field of the record",
+                    hint: Suggestion.didYouMean(id, in: fields.keys.sorted()) ?? "declare a field named \(quoted(id))",
+                    at: idNode.position, pointer: idNode.pointer)
+            }
+        }
+        if let list = resource["list"], list.members != nil { checkList(list) }
+        if let get = resource["get"], get.members != nil {
+            if idNode == nil {
+                collector.error(
+                    "resource-get-id", "'get' reads a record by its id, but the resource has no 'idField'",
+                    hint: "add \"idField\": the record field holding the id", at: get.position, pointer: get.pointer)
+            }
+            if let path = get["path"], path.stringValue != nil {
+                let used = checkPlaceholders(path, allowed: ["id"], what: "'get' paths can use only '{{id}}'")
+                if !used.contains("id") {
+                    collector.error(
+                        "resource-get-path-id", "the 'get' path has no '{{id}}' where the record's id goes",
+                        hint: "write the path with '{{id}}', e.g. \"/users/{{id}}\"", at: path.position, pointer: path.pointer)
+                }
+            }
+        }
+    }
+
+    private mutating func checkEnumValues(_ values: JSONNode?) {
+        var seen: [String: JSONNode] = [:]
+        for node in values?.arrayValue ?? [] {
+            guard let value = node.stringValue else { continue }
+            if let first = seen[value] {
+                collector.error(
+                    "enum-duplicate-value", "enum value \(quoted(value)) is listed twice",
+                    hint: "first listed at line \(first.position.line)", at: node.position, pointer: node.pointer)
+            } else {
+                seen[value] = node
+            }
+        }
+    }
+
+    // MARK: - list
+
+    private mutating func checkList(_ list: JSONNode) {
+        let method = list["method"]?.stringValue ?? "GET"
+        let pagination = list["pagination"]
+        let style = pagination?["style"]?.stringValue
+        var inputNames: [String: JSONNode] = [:]
+        var pathInputs: [String: JSONNode] = [:]
+        var queryParameters: [String: JSONNode] = [:]
+        var bodyParameters: [String: JSONNode] = [:]
+
+        func claim(_ name: String, node: JSONNode, in table: inout [String: JSONNode], where place: String) {
+            if let existing = table[name] {
+                // Reported at the later of the two, pointing back at the earlier.
+                let (first, second) = existing.position.offset <= node.position.offset ? (existing, node) : (node, existing)
+                collector.error(
+                    "resource-parameter-collision", "\(place) parameter \(quoted(name)) would be sent twice",
+                    hint: "first set at line \(first.position.line); rename one of them", at: second.position,
+                    pointer: second.pointer)
+            } else {
+                table[name] = node
+            }
+        }
+
+        for member in list["query"]?.members ?? [] {
+            claim(member.key, node: member.value, in: &queryParameters, where: "query")
+        }
+        if let pagination, pagination.members != nil {
+            checkPagination(pagination, style: style)
+            let target = style == "bodyCursor"
+            for key in ["limitParam", "offsetParam", "pageParam", "cursorParam"] {
+                guard let node = pagination[key], let name = node.stringValue, !name.isEmpty else { continue }
+                if target && (key == "cursorParam" || key == "limitParam") {
+                    claim(name, node: node, in: &bodyParameters, where: "body")
+                } else {
+                    claim(name, node: node, in: &queryParameters, where: "query")
+                }
+            }
+        }
+        for input in list["inputs"]?.arrayValue ?? [] {
+            guard let nameNode = input["name"], let name = nameNode.stringValue, !name.isEmpty else { continue }
+            if let first = inputNames[name] {
+                collector.error(
+                    "resource-input-duplicate", "input '\(name)' is declared twice",
+                    hint: "first declared at line \(first.position.line)", at: nameNode.position, pointer: nameNode.pointer)
+                continue
+            }
+            inputNames[name] = nameNode
+            checkEnumValues(input["values"])
+            let location = input["in"]?.stringValue ?? "query"
+            let parameterNode = input["parameter"] ?? nameNode
+            let parameter = parameterNode.stringValue ?? name
+            switch location {
+            case "path": pathInputs[name] = nameNode
+            case "body": claim(parameter, node: parameterNode, in: &bodyParameters, where: "body")
+            default: claim(parameter, node: parameterNode, in: &queryParameters, where: "query")
+            }
+        }
+
+        var used: Set<String> = []
+        if let path = list["path"], path.stringValue != nil {
+            used = checkPlaceholders(
+                path, allowed: pathInputs.keys.sorted(), what: "a 'list' path can use only its 'path' inputs")
+        }
+        for (name, node) in pathInputs.sorted(by: { $0.key < $1.key }) where !used.contains(name) {
+            collector.error(
+                "resource-path-input-unused", "path input '\(name)' is not used in the 'list' path",
+                hint: "insert it as '{{\(name)}}' in 'path', or set \"in\" to \"query\"", at: node.position, pointer: node.pointer)
+        }
+
+        if method == "GET" {
+            let bodyUse: JSONNode? = list["body"] ?? bodyParameters.values.min { $0.position.offset < $1.position.offset }
+            if style == "bodyCursor", let styleNode = pagination?["style"] {
+                collector.error(
+                    "resource-body-method", "pagination style 'bodyCursor' sends the cursor in a POST body, but the list uses GET",
+                    hint: "set \"method\": \"POST\" or use style 'cursor'", at: styleNode.position, pointer: styleNode.pointer)
+            } else if let bodyUse {
+                collector.error(
+                    "resource-body-method", "a GET list cannot send a body",
+                    hint: "set \"method\": \"POST\", or send the value as a query parameter", at: bodyUse.position,
+                    pointer: bodyUse.pointer)
+            }
+        }
+        if let body = list["body"], body.members == nil, body.arrayValue != nil || body.stringValue != nil
+            || body.boolValue != nil || body.intValue != nil {
+            collector.error(
+                "resource-body-object", "the 'list' body must be a JSON object, so inputs and the cursor can be added to it",
+                at: body.position, pointer: body.pointer)
+        }
+    }
+
+    private mutating func checkPagination(_ pagination: JSONNode, style: String?) {
+        if let style = style.flatMap(PaginationStyle.init(rawValue:)), let stopNode = pagination["stop"],
+           let stop = stopNode.stringValue.flatMap(StopRule.init(rawValue:)), style != .none,
+           !style.allowedStops.contains(stop) {
+            collector.error(
+                "pagination-stop-rule", "stop rule '\(stop.rawValue)' cannot end a '\(style.rawValue)' list",
+                hint: "use " + style.allowedStops.map { quoted($0.rawValue) }.joined(separator: ", "),
+                at: stopNode.position, pointer: stopNode.pointer)
+        }
+        let size = pagination["pageSize"]
+        let limit = pagination["limitParam"]
+        if let size, limit == nil {
+            collector.error(
+                "pagination-page-size", "'pageSize' is set but no 'limitParam' sends it",
+                hint: "add \"limitParam\": the provider's page-size parameter", at: size.position, pointer: size.pointer)
+        } else if let limit, size == nil {
+            collector.error(
+                "pagination-page-size", "'limitParam' is set but no 'pageSize' says what to send",
+                hint: "add \"pageSize\": the number of records per page", at: limit.position, pointer: limit.pointer)
+        }
+    }
+
+    // MARK: - Paths
+
+    /// Checks every `{{NAME}}` of a path against `allowed`; returns the names used.
+    private mutating func checkPlaceholders(_ node: JSONNode, allowed: [String], what: String) -> Set<String> {
+        guard let text = node.stringValue else { return [] }
+        let scalars = Array(text.unicodeScalars)
+        var used: Set<String> = []
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "{", index + 1 < scalars.count, scalars[index + 1] == "{" else {
+                index += 1
+                continue
+            }
+            let start = index
+            var end = index + 2
+            while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
+            guard end + 1 < scalars.count else {
+                collector.error(
+                    "resource-path-placeholder", "'{{' in the path is not closed with '}}'",
+                    at: StringPositions.position(of: start, in: node, source: source), pointer: node.pointer)
+                return used
+            }
+            var name = ""
+            name.unicodeScalars.append(contentsOf: scalars[(start + 2)..<end])
+            if allowed.contains(name) {
+                used.insert(name)
+            } else {
+                collector.error(
+                    "resource-path-placeholder", "'{{\(name)}}' does not name an input: \(what)",
+                    hint: Suggestion.didYouMean(name, in: allowed)
+                        ?? (allowed == ["id"] ? nil : "declare an input with \"name\": \(quoted(name)) and \"in\": \"path\""),
+                    at: StringPositions.position(of: start, in: node, source: source), pointer: node.pointer)
+            }
+            index = end + 2
+        }
+        return used
+    }
+}
