@@ -16,9 +16,18 @@ struct ConnectorTranslator {
         ]
         let imports = [
             SwiftImport(module: "ConnectorRuntime", isPublic: true),
-            SwiftImport(module: "Foundation", isPublic: false),
+            SwiftImport(module: "Foundation", isPublic: usesFoundationInPublicAPI),
         ]
         return SwiftFile(headerComments: header, imports: imports, declarations: [.type(try namespace())])
+    }
+
+    /// Whether public declarations mention Foundation types (`Date` in records and list inputs).
+    var usesFoundationInPublicAPI: Bool {
+        let resources = spec.resources + spec.auth.flatMap(\.resources)
+        return resources.contains { resource in
+            resource.fields.contains { $0.type == .dateTime }
+                || (resource.list?.inputs ?? []).contains { $0.type == .dateTime }
+        }
     }
 
     func namespace() throws(GenerationError) -> SwiftTypeDeclaration {
@@ -30,12 +39,16 @@ struct ConnectorTranslator {
             descriptorReferences.append(name + ".descriptor")
             let translator = VariantTranslator(
                 spec: spec, variant: variant, index: index, typeName: name, namespace: typeName, docs: docs)
-            variants.append(.type(try translator.translate()))
+            var declaration = try translator.translate()
+            declaration.members += resourceMembers(variant: variant, index: index, typeName: name)
+            variants.append(.type(declaration))
         }
         var members: [SwiftDeclaration] = [descriptor(variantDescriptors: descriptorReferences)]
         if options.includeStringTable {
             members.append(stringTable(variantTypeNames: descriptorReferences.map { String($0.dropLast(11)) }))
         }
+        let resources = ResourceTranslator(docs: docs, namespace: typeName)
+        members += spec.resources.map { .type(resources.recordStruct($0)) }
         members += variants
         var paragraphs = [spec.name]
         if let description = spec.description { paragraphs.append(description) }
@@ -45,6 +58,20 @@ struct ConnectorTranslator {
         return SwiftTypeDeclaration(
             doc: docs.doc(paragraphs, pointer: ""), kind: .enum, name: typeName,
             inheritance: ["ConnectorRuntime.ConnectorDefinition"], members: members)
+    }
+
+    /// The records a variant overrides and its `Resources` struct (when it has any resource).
+    func resourceMembers(variant: AuthVariant, index: Int, typeName variantType: String) -> [SwiftDeclaration] {
+        let effective = spec.resources(ofVariant: index)
+        guard !effective.isEmpty else { return [] }
+        let translator = ResourceTranslator(docs: docs, namespace: typeName)
+        var members: [SwiftDeclaration] = variant.resources.map { .type(translator.recordStruct($0)) }
+        let resources = translator.resourcesStruct(effective, variantPointer: variant.pointer + "/resources") { resource in
+            variant.resources.contains(resource)
+                ? typeName + "." + variantType + "." + resource.record : typeName + "." + resource.record
+        }
+        members.append(.type(resources))
+        return members
     }
 
     /// `descriptor`: the only requirement of `ConnectorDefinition` (one requirement keeps the

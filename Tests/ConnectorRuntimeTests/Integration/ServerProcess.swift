@@ -22,6 +22,8 @@ final class TestServer: Sendable {
         case auth = "authserver.py"
         /// Tests/Servers/quirkserver.py: a MOCK reproducing provider quirks.
         case quirk = "quirkserver.py"
+        /// Tests/Servers/pagingserver.py: a paginated API emulation (every style and its traps).
+        case paging = "pagingserver.py"
     }
 
     let kind: Kind
@@ -36,7 +38,7 @@ final class TestServer: Sendable {
     /// The server the enclosing suite's trait started.
     static func current(_ kind: Kind) throws -> TestServer {
         guard let server = running[kind] else {
-            throw ServerError("No \(kind.rawValue) is running: add `.\(kind == .auth ? "authServer" : "quirkServer")` to the suite's traits.")
+            throw ServerError("No \(kind.rawValue) is running: add `.\(kind == .auth ? "authServer" : kind == .quirk ? "quirkServer" : "pagingServer")` to the suite's traits.")
         }
         return server
     }
@@ -220,4 +222,6 @@ extension Trait where Self == TestServerTrait {
     static var authServer: Self { TestServerTrait(kind: .auth, arguments: []) }
     /// Runs the suite against the provider-quirk MOCK (Tests/Servers/quirkserver.py).
     static var quirkServer: Self { TestServerTrait(kind: .quirk, arguments: []) }
+    /// Runs the suite against the paginated API emulation (Tests/Servers/pagingserver.py).
+    static var pagingServer: Self { TestServerTrait(kind: .paging, arguments: []) }
 }

@@ -16,6 +16,7 @@ public enum ConnectorCatalog {
             AcmeDiscovery.self,
             AcmeOauth.self,
             AcmeRefreshToken.self,
+            AcmeResources.self,
             AcmeServiceUser.self,
             AcmeVariantFeatures.self,
         ]

@@ -1,0 +1,278 @@
+// Translates `resources` into Swift: one record struct per resource (in the connector's
+// namespace, or in the variant's when the variant overrides it) and, per auth variant, a
+// `Resources` struct whose members list and read each resource through a `Connection`.
+//
+// ```swift
+// let resources = Acme.ApiKey.Resources(connection)
+// for try await employee in resources.employees.list(updatedAfter: lastSync) { ... }
+// let one = try await resources.employees.get(id: "42")
+// ```
+
+struct ResourceTranslator {
+    var docs: DocMaker
+    /// The connector's namespace type, e.g. `Acme`.
+    var namespace: String
+
+    // MARK: - Records
+
+    /// The record struct of `resource`.
+    func recordStruct(_ resource: Resource) -> SwiftTypeDeclaration {
+        var names = IdentifierMaker(reserved: ["raw"])
+        var typeNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [resource.record])
+        var members: [SwiftDeclaration] = []
+        var enums: [SwiftDeclaration] = []
+        var initBody: [SwiftStatement] = []
+        for field in resource.fields {
+            let property = names.make(field.name, style: .lowerCamel)
+            var type: String
+            switch field.type {
+            case .string: type = SwiftNames.string
+            case .integer: type = "Swift.Int"
+            case .number: type = "Swift.Double"
+            case .boolean: type = "Swift.Bool"
+            case .date: type = "ConnectorRuntime.CalendarDate"
+            case .dateTime: type = "Foundation.Date"
+            case .object: type = "ConnectorRuntime.JSONValue"
+            case .array:
+                switch field.items ?? .string {
+                case .string: type = "[Swift.String]"
+                case .integer: type = "[Swift.Int]"
+                case .number: type = "[Swift.Double]"
+                case .boolean: type = "[Swift.Bool]"
+                case .object: type = "[ConnectorRuntime.JSONValue]"
+                }
+            case .enum:
+                let enumName = typeNames.make(field.name, style: .upperCamel)
+                enums.append(.type(valuesEnum(enumName, values: field.values, pointer: field.pointer + "/values")))
+                type = "ConnectorRuntime.OpenEnum<" + enumName + ">"
+            }
+            let key = SwiftStringLiteral.make(field.name)
+            let read: String
+            if field.type == .dateTime {
+                read = (field.required ? "record.requiredDate(" : "record.optionalDate(") + key + ", format: ."
+                    + field.format.rawValue + ")"
+            } else {
+                read = (field.required ? "record.required(" : "record.optional(") + key + ")"
+            }
+            initBody.append(.line("self." + SwiftNamePlan.unquoted(property) + " = try " + read))
+            if !field.required { type += "?" }
+            var paragraphs = ["`" + field.name + "` (" + field.type.rawValue + (field.required ? "" : ", optional") + ")."]
+            if let description = field.description { paragraphs.append(description) }
+            members.append(.property(SwiftProperty(
+                doc: docs.doc(paragraphs, pointer: field.pointer), isStatic: false, name: property, type: type)))
+        }
+        initBody.append(.line("self.raw = record.raw"))
+        members.append(.property(SwiftProperty(
+            doc: docs.doc(["The record as received, with the fields the spec does not declare."], pointer: nil),
+            isStatic: false, name: "raw", type: "ConnectorRuntime.JSONValue")))
+        members.append(.function(SwiftFunction(
+            doc: docs.doc(["Reads the declared fields; throws the first that does not match its type."], pointer: nil),
+            access: .public, isStatic: false, name: nil,
+            parameters: [SwiftParameter(label: "record", name: "record", type: "ConnectorRuntime.RecordReader")],
+            throwsClause: "throws(ConnectorRuntime.RecordFieldError)", body: initBody)))
+        members += enums
+        var paragraphs = ["A record of `" + resource.name + "`."]
+        if let description = resource.description { paragraphs.append(description) }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(paragraphs, pointer: resource.pointer), kind: .struct, name: resource.record,
+            inheritance: ["ConnectorRuntime.ResourceRecord"], members: members)
+    }
+
+    /// A `String` enum of declared values (wrapped in `OpenEnum` by its users).
+    private func valuesEnum(_ name: String, values: [String], pointer: JSONPointer) -> SwiftTypeDeclaration {
+        let caseNames = SwiftNamePlan.caseNames(values)
+        let cases = zip(values, caseNames).map { value, caseName in
+            SwiftDeclaration.enumCase(SwiftEnumCase(
+                doc: SwiftDocComment(lines: []), name: caseName, rawValue: SwiftStringLiteral.make(value)))
+        }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(["The declared values; others arrive as `OpenEnum.unknown`."], pointer: pointer), kind: .enum,
+            name: name, inheritance: [SwiftNames.string, "Swift.Sendable", "Swift.Hashable", "Swift.CaseIterable"],
+            members: cases)
+    }
+
+    // MARK: - Resources
+
+    /// `Resources` of a variant: one accessor per resource. `recordType` gives the qualified
+    /// record type of each resource.
+    func resourcesStruct(_ resources: [Resource], variantPointer: JSONPointer, recordType: (Resource) -> String)
+        -> SwiftTypeDeclaration
+    {
+        var properties = IdentifierMaker(reserved: ["connection"])
+        var types = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + ["Resources", namespace])
+        var members: [SwiftDeclaration] = [
+            .property(SwiftProperty(
+                doc: docs.doc(["The linked account the requests go through."], pointer: nil), isStatic: false,
+                name: "connection", type: "ConnectorRuntime.Connection")),
+            .function(SwiftFunction(
+                doc: docs.doc(["The resources of `connection`."], pointer: nil), access: .public, isStatic: false,
+                name: nil, parameters: [SwiftParameter(label: nil, name: "connection", type: "ConnectorRuntime.Connection")],
+                body: [.line("self.connection = connection")])),
+        ]
+        var accessors: [SwiftDeclaration] = []
+        for resource in resources {
+            let property = properties.make(resource.name, style: .lowerCamel)
+            let type = types.make(resource.name, style: .upperCamel)
+            members.append(.property(SwiftProperty(
+                doc: docs.doc([resource.description ?? "The `" + resource.name + "` resource."], pointer: resource.pointer),
+                isStatic: false, name: property, type: type, value: [type + "(connection: connection)"], isComputed: true)))
+            accessors.append(.type(accessor(resource, typeName: type, record: recordType(resource))))
+        }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(["The data this variant's connection reads, as typed records."], pointer: variantPointer),
+            kind: .struct, name: "Resources", inheritance: ["Swift.Sendable"], members: members + accessors)
+    }
+
+    private func accessor(_ resource: Resource, typeName: String, record: String) -> SwiftTypeDeclaration {
+        var members: [SwiftDeclaration] = [
+            .property(SwiftProperty(
+                doc: docs.doc(["The linked account the requests go through."], pointer: nil), isStatic: false,
+                name: "connection", type: "ConnectorRuntime.Connection")),
+            .function(SwiftFunction(
+                doc: docs.doc(["`" + resource.name + "` of `connection`."], pointer: nil), access: .public,
+                isStatic: false, name: nil,
+                parameters: [SwiftParameter(label: "connection", name: "connection", type: "ConnectorRuntime.Connection")],
+                body: [.line("self.connection = connection")])),
+        ]
+        if let list = resource.list { members += listMembers(resource, list, record: record) }
+        if let get = resource.get {
+            let idType = resource.fields.first { $0.name == resource.idField }?.type == .integer ? "Swift.Int" : SwiftNames.string
+            let idText = idType == "Swift.Int" ? "String(id)" : "id"
+            members.append(.property(SwiftProperty(
+                doc: docs.doc(["The compiled `get` operation."], pointer: get.pointer), isStatic: true,
+                name: "getOperation", type: "ConnectorRuntime.ResourceGetOperation",
+                value: [
+                    "ConnectorRuntime.ResourceGetOperation(resource: " + SwiftStringLiteral.make(resource.name)
+                        + ", path: " + SwiftStringLiteral.make(get.path) + ", record: " + SwiftStringLiteral.make(get.record)
+                        + ")"
+                ])))
+            members.append(.function(SwiftFunction(
+                doc: docs.doc(
+                    ["Reads the record with this id.",
+                     "Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures."],
+                    pointer: get.pointer),
+                access: .public, isStatic: false, name: "get",
+                parameters: [SwiftParameter(label: "id", name: "id", type: idType)], throwsClause: "async throws",
+                returnType: record,
+                body: [.line(
+                    "try await ConnectorRuntime.ResourceReader.get(" + record + ".self, connection: connection, operation: Self.getOperation, id: "
+                        + idText + ")")])))
+        }
+        return SwiftTypeDeclaration(
+            doc: docs.doc(["Lists and reads `" + resource.name + "`."], pointer: resource.pointer), kind: .struct,
+            name: typeName, inheritance: ["Swift.Sendable"], members: members)
+    }
+
+    private func listMembers(_ resource: Resource, _ list: ListOperation, record: String) -> [SwiftDeclaration] {
+        var members: [SwiftDeclaration] = []
+        var names = IdentifierMaker(reserved: ["options", "connection"])
+        var enumNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames)
+        var parameters: [SwiftParameter] = []
+        var argumentLines: [SwiftStatement] = [.line("var arguments = ConnectorRuntime.ListArguments()")]
+        var inputDocs: [String] = []
+        for input in list.inputs {
+            let name = names.make(input.name, style: .lowerCamel)
+            let plain = SwiftNamePlan.unquoted(name)
+            var type: String
+            var value: String
+            switch input.type {
+            case .string: (type, value) = (SwiftNames.string, ".string(" + plain + ")")
+            case .integer: (type, value) = ("Swift.Int", ".integer(" + plain + ")")
+            case .number: (type, value) = ("Swift.Double", ".number(" + plain + ")")
+            case .boolean: (type, value) = ("Swift.Bool", ".boolean(" + plain + ")")
+            case .date: (type, value) = ("ConnectorRuntime.CalendarDate", ".date(" + plain + ")")
+            case .dateTime: (type, value) = ("Foundation.Date", ".dateTime(" + plain + ", ." + input.format.rawValue + ")")
+            case .enum:
+                let enumName = enumNames.make(input.name, style: .upperCamel)
+                members.append(.type(valuesEnum(enumName, values: input.values, pointer: input.pointer + "/values")))
+                (type, value) = (enumName, ".string(" + plain + ".rawValue)")
+            }
+            let call = "arguments." + input.location.rawValue + "(" + SwiftStringLiteral.make(input.parameter) + ", " + value + ")"
+            if input.required {
+                parameters.append(SwiftParameter(label: name, name: name, type: type))
+                argumentLines.append(.line(call))
+            } else {
+                parameters.append(SwiftParameter(label: name, name: name, type: type + "?", defaultValue: "nil"))
+                argumentLines.append(.block(opening: "if let " + plain + " {", body: [.line(call)]))
+            }
+            inputDocs.append("- " + input.name + ": `" + input.parameter + "` (" + input.location.rawValue + ")"
+                + (input.description.map { ": " + $0 } ?? ""))
+        }
+        if list.inputs.isEmpty {
+            argumentLines = [.line("ConnectorRuntime.ListArguments()")]
+        } else {
+            argumentLines.append(.line("return arguments"))
+        }
+        let forwarded = parameters.map { SwiftNamePlan.unquoted($0.name) + ": " + SwiftNamePlan.unquoted($0.name) }
+            .joined(separator: ", ")
+        members.append(.property(SwiftProperty(
+            doc: docs.doc(["The compiled `list` operation."], pointer: list.pointer), isStatic: true,
+            name: "listOperation", type: "ConnectorRuntime.ResourceListOperation", value: operationLines(resource, list))))
+        members.append(.function(SwiftFunction(
+            doc: docs.doc(["The inputs as query parameters, path segments and body keys."], pointer: nil),
+            isStatic: true, name: "arguments", parameters: parameters, returnType: "ConnectorRuntime.ListArguments",
+            body: argumentLines)))
+        let options = SwiftParameter(
+            label: "options", name: "options", type: "ConnectorRuntime.ListOptions",
+            defaultValue: "ConnectorRuntime.ListOptions()")
+        let style = "Pagination: `" + list.pagination.style.rawValue + "`"
+            + (list.pagination.stop.map { ", stops on `" + $0.rawValue + "`" } ?? "") + "."
+        members.append(.function(SwiftFunction(
+            doc: docs.doc(
+                ["Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).",
+                 style] + inputDocs, pointer: list.pointer),
+            access: .public, isStatic: false, name: "list", parameters: parameters + [options],
+            returnType: "ConnectorRuntime.RecordSequence<" + record + ">",
+            body: [.line(
+                "ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments("
+                    + forwarded + "), options: options)")])))
+        members.append(.function(SwiftFunction(
+            doc: docs.doc(["The same run as `list`, page by page (with the records skipped under `.skip`).", style],
+                          pointer: list.pointer),
+            access: .public, isStatic: false, name: "pages", parameters: parameters + [options],
+            returnType: "ConnectorRuntime.PageSequence<" + record + ">",
+            body: [.line(
+                "ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments("
+                    + forwarded + "), options: options)")])))
+        return members
+    }
+
+    private func operationLines(_ resource: Resource, _ list: ListOperation) -> [String] {
+        let pagination = list.pagination
+        var paging: [String] = ["style: ." + pagination.style.rawValue]
+        if let stop = pagination.stop { paging.append("stop: ." + stop.rawValue) }
+        if let size = pagination.pageSize { paging.append("pageSize: " + String(size)) }
+        func add(_ label: String, _ value: String?) {
+            if let value { paging.append(label + ": " + SwiftStringLiteral.make(value)) }
+        }
+        add("limitParam", pagination.limitParam)
+        add("offsetParam", pagination.offsetParam)
+        add("pageParam", pagination.pageParam)
+        if pagination.style == .pageNumber { paging.append("firstPage: " + String(pagination.firstPage)) }
+        add("cursorParam", pagination.cursorParam)
+        add("cursorPointer", pagination.cursorPointer)
+        add("nextPointer", pagination.nextPointer)
+        add("hasMorePointer", pagination.hasMorePointer)
+        add("totalPointer", pagination.totalPointer)
+        if let maxPages = pagination.maxPages { paging.append("maxPages: " + String(maxPages)) }
+        var lines = ["ConnectorRuntime.ResourceListOperation("]
+        lines.append("resource: " + SwiftStringLiteral.make(resource.name) + ",")
+        lines.append("method: " + SwiftStringLiteral.make(list.method.rawValue) + ",")
+        lines.append("path: " + SwiftStringLiteral.make(list.path) + ",")
+        if !list.queryPairs.isEmpty {
+            lines.append("query: [")
+            for pair in list.queryPairs {
+                lines.append("    ConnectorRuntime.QueryParameter(" + SwiftStringLiteral.make(pair.name) + ", "
+                    + SwiftStringLiteral.make(pair.value) + "),")
+            }
+            lines.append("],")
+        }
+        if let body = list.body {
+            lines.append("body: try? ConnectorRuntime.JSONValue.parse(Foundation.Data(" + SwiftStringLiteral.make(body) + ".utf8)),")
+        }
+        lines.append("records: " + SwiftStringLiteral.make(list.records) + ",")
+        lines.append("pagination: ConnectorRuntime.ResourcePagination(" + paging.joined(separator: ", ") + ")")
+        lines.append(")")
+        return lines
+    }
+}

@@ -1,0 +1,1 @@
+../../ConnectorRuntimeTests/Integration/ServerProcess.swift

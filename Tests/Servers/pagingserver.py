@@ -1,0 +1,235 @@
+"""A paginated provider API for the resource end-to-end tests: every pagination style of the spec
+format, at the paths of Tests/Reference/Specs/acme_resources.json, plus the traps pagers get wrong.
+
+This is an emulation written for the tests (standard library only), not a real provider. Every
+request carries a key in its path, `/k/<scenario>.<id>/v1/...`, so tests running in parallel never
+share state; the scenario picks the trap:
+  ok              5 records per resource, in pages of 2 (the last page short)
+  short           offset: the second page holds 1 record although more follow (total 5)
+  stall           offset: the second page is empty although the total says 5
+  empty-first     every list answers an empty first page (and no cursor)
+  cycle           cursor A -> B -> A; next URL / Link header the same way
+  last-cursor     the last page still carries a cursor: contacts then answer an empty page
+                  without one; candidates say moreDataAvailable=false
+  foreign         tickets / groups link the second page on another host name (localhost)
+  relative        tickets link the next page by path (/k/.../v1/tickets?page=2)
+  rate-limit      the second request answers 429 Retry-After: 1 once, then pages continue
+  rate-limit-date the same with an HTTP-date Retry-After
+  unavailable     the second request answers 503 once
+  bad-json        page 3 is not JSON
+  missing-field   employees: record 1 of page 2 has no updated_at; contacts: no id
+  many            employees: ?count= records (default 100,000) for the benchmark, offset style
+Routes:
+  GET  /k/<key>/v1/employees?offset=&limit=      {"data": [...], "total": N}
+  GET  /k/<key>/v1/employees/<id>                {"data": {...}} or 404
+  GET  /k/<key>/v1/users?page=&per_page=          {"users": [...]}
+  GET  /k/<key>/v1/contacts?cursor=&limit=        {"data": [...], "meta": {"next_cursor": ...}}
+  GET  /k/<key>/v1/tickets?sort=id[&page=]        {"tickets": [...], "links": {"next": URL}}
+  GET  /k/<key>/v1/groups?limit=[&page=]          [...] + Link: <URL>; rel="next"
+  POST /k/<key>/v1/candidate.list                 {"results": [...], "nextCursor", "moreDataAvailable"}
+  GET  /k/<key>/v1/sites/<site>/roles             {"roles": [...]}
+  GET  /_control/requests/<key>                   every request of the key: method, path, body
+  GET  /_control/health
+Run: python pagingserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+lock = threading.Lock()
+recorded = {}
+counters = {}
+TOTAL = 5
+PAGE = 2
+
+
+def person(index, scenario, resource):
+    record = {"id": f"{resource[0]}{index}", "email": f"person{index}@acme.example", "first_name": f"Person {index}"}
+    if resource == "employees":
+        record.update({
+            "status": ["active", "inactive", "on_leave", "contractor"][index % 4],
+            "hired_on": "2024-02-29",
+            "updated_at": "2025-01-0%dT10:00:00Z" % (index % 9 + 1),
+            "salary": 1000.5 + index,
+            "level": index,
+            "remote": index % 2 == 0,
+            "address": {"city": "Lyon"},
+            "tags": ["a", "b"],
+            "created": 1700000000 + index,
+            "nickname": f"p{index}",
+        })
+        if scenario == "missing-field" and index == 3:
+            del record["updated_at"]
+    if resource == "contacts" and scenario == "missing-field" and index == 3:
+        del record["id"]
+    return record
+
+
+def records(scenario, resource, start, count, total=TOTAL):
+    return [person(i, scenario, resource) for i in range(start, min(start + count, total))]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, value, headers=None):
+        body = value if isinstance(value, (bytes, bytearray)) else json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, text in (headers or {}).items():
+            self.send_header(name, text)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def handle_any(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        parts = url.path.strip("/").split("/")
+        if parts[:2] == ["_control", "health"]:
+            return self.send_json(200, {"ok": True})
+        if parts[:2] == ["_control", "requests"] and len(parts) == 3:
+            with lock:
+                return self.send_json(200, recorded.get(parts[2], []))
+        if len(parts) < 4 or parts[0] != "k" or parts[2] != "v1":
+            return self.send_json(404, {"error": "not_found"})
+        key = parts[1]
+        scenario = key.split(".")[0]
+        with lock:
+            recorded.setdefault(key, []).append({
+                "method": method, "path": self.path, "body": raw.decode("utf-8", "replace"),
+                "authorization": self.headers.get("Authorization") or "", "host": self.headers.get("Host") or ""})
+            counters[key] = counters.get(key, 0) + 1
+            count = counters[key]
+        if self.headers.get("Authorization") != "Bearer test-key":
+            return self.send_json(401, {"error": "unauthorized"})
+        if count == 2 and scenario in ("rate-limit", "rate-limit-date", "unavailable"):
+            if scenario == "unavailable":
+                return self.send_json(503, {"error": "unavailable"})
+            after = "1" if scenario == "rate-limit" else formatdate(time.time() + 2, usegmt=True)
+            return self.send_json(429, {"error": "slow down"}, {"Retry-After": after})
+        query = {name: values[0] for name, values in parse_qs(url.query).items()}
+        prefix = "/".join(parts[:3])
+        rest = parts[3:]
+        body = json.loads(raw) if raw else {}
+        return self.route(method, scenario, key, prefix, rest, query, body)
+
+    def page_index(self, query, name, first):
+        return int(query.get(name, first))
+
+    def route(self, method, scenario, key, prefix, rest, query, body):
+        origin = "http://" + (self.headers.get("Host") or "127.0.0.1")
+        resource = rest[0]
+        if resource == "employees" and len(rest) == 2:
+            index = rest[1][1:]
+            if rest[1].startswith("e") and index.isdigit() and int(index) < TOTAL:
+                return self.send_json(200, {"data": person(int(index), scenario, "employees")})
+            return self.send_json(404, {"error": "not_found"})
+        if resource == "employees":
+            offset, limit = int(query.get("offset", 0)), int(query.get("limit", PAGE))
+            total = int(query.get("count", 100000)) if scenario == "many" else TOTAL
+            page = offset // PAGE + 1
+            if scenario == "bad-json" and page == 3:
+                return self.send_json(200, b'{"data": [oops')
+            if scenario == "empty-first" or (scenario == "stall" and page == 2):
+                return self.send_json(200, {"data": [], "total": 0 if scenario == "empty-first" else total})
+            if scenario == "short" and offset == 2:
+                limit = 1
+            return self.send_json(200, {"data": records(scenario, "employees", offset, limit, total), "total": total})
+        if resource == "users":
+            page, size = int(query.get("page", 1)), int(query.get("per_page", PAGE))
+            if scenario == "empty-first":
+                return self.send_json(200, {"users": []})
+            return self.send_json(200, {"users": records(scenario, "users", (page - 1) * size, size)})
+        if resource == "contacts":
+            cursor = query.get("cursor")
+            if scenario == "empty-first":
+                return self.send_json(200, {"data": [], "meta": {}})
+            if scenario == "cycle":
+                nxt = {None: "A", "A": "B", "B": "A"}[cursor]
+                start = {None: 0, "A": 2, "B": 4}[cursor]
+                return self.send_json(200, {"data": records(scenario, "contacts", start, PAGE), "meta": {"next_cursor": nxt}})
+            if cursor == "end":
+                return self.send_json(200, {"data": [], "meta": {"next_cursor": None}})
+            start = int(cursor[1:]) if cursor else 0
+            if scenario == "bad-json" and start == 4:
+                return self.send_json(200, b"<html>oops</html>")
+            nxt = f"c{start + PAGE}" if start + PAGE < TOTAL else ("end" if scenario == "last-cursor" else None)
+            meta = {"next_cursor": nxt} if nxt else {}
+            return self.send_json(200, {"data": records(scenario, "contacts", start, PAGE), "meta": meta})
+        if resource in ("tickets", "groups"):
+            page = int(query.get("page", 1))
+            items = records(scenario, resource, (page - 1) * PAGE, PAGE)
+            nxt_page = page + 1 if page * PAGE < TOTAL else None
+            if scenario == "cycle":
+                nxt_page = {1: 2, 2: 1}[page]
+            link = None
+            if nxt_page:
+                host = origin
+                if scenario == "foreign":
+                    host = host.replace("127.0.0.1", "localhost")
+                path = f"/{prefix}/{resource}?" + ("sort=id&" if resource == "tickets" else "limit=2&") + f"page={nxt_page}"
+                link = path if scenario == "relative" else host + path
+            if resource == "tickets":
+                return self.send_json(200, {"tickets": items, "links": {"next": link}})
+            headers = {}
+            if link:
+                headers["Link"] = f'<{origin}/{prefix}/groups?page=1>; rel="first", <{link}>; rel="next"'
+            return self.send_json(200, items, headers)
+        if resource == "candidate.list":
+            cursor = body.get("cursor")
+            start = int(cursor[1:]) if cursor else 0
+            if scenario == "empty-first":
+                return self.send_json(200, {"results": [], "moreDataAvailable": False})
+            items = records(scenario, "candidates", start, int(body.get("limit", PAGE)))
+            more = start + PAGE < TOTAL
+            nxt = f"n{start + PAGE}" if more or scenario == "last-cursor" else None
+            return self.send_json(200, {"results": items, "nextCursor": nxt, "moreDataAvailable": more,
+                                        "echo": {k: v for k, v in body.items() if k != "cursor"}})
+        if resource == "sites" and len(rest) == 3 and rest[2] == "roles":
+            return self.send_json(200, {"roles": [{"id": "r1", "email": None, "first_name": unquote(rest[1])}]})
+        return self.send_json(404, {"error": "not_found"})
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port-file", required=True)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w") as handle:
+        handle.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    parent = os.getppid()
+
+    def watch_parent():
+        while True:
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
