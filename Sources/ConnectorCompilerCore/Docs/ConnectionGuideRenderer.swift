@@ -98,8 +98,38 @@ public struct ConnectionGuideRenderer: Sendable {
             }
             out.append("")
         }
+        out.append(contentsOf: resourcesSection(spec))
         while out.last == "" { out.removeLast() }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The typed resources: one row per resource and operation (the variants' overrides after).
+    private func resourcesSection(_ spec: ConnectorSpec) -> [String] {
+        var rows: [(Resource, String?)] = spec.resources.map { ($0, nil) }
+        for variant in spec.auth {
+            rows += variant.resources.map { ($0, variant.label) }
+        }
+        guard !rows.isEmpty else { return [] }
+        var out = ["## Resources", ""]
+        out.append("Typed records generated from the spec (see docs/resources.md); each lists the provider's own fields.")
+        out.append("")
+        out.append("| resource | record | list | pagination | get | fields |")
+        out.append("| --- | --- | --- | --- | --- | --- |")
+        for (resource, variant) in rows {
+            var name = Markdown.code(resource.name)
+            if let variant { name += " (" + variant + ")" }
+            let list = resource.list.map { Markdown.code($0.method.rawValue + " " + $0.path) } ?? "-"
+            let paging = resource.list.map { list in
+                Markdown.code(list.pagination.style.rawValue)
+                    + (list.pagination.stop.map { ", stops on " + Markdown.code($0.rawValue) } ?? "")
+            } ?? "-"
+            let get = resource.get.map { Markdown.code("GET " + $0.path) } ?? "-"
+            let fields = resource.fields.map { Markdown.code($0.name) }.joined(separator: ", ")
+            let cells = [name, Markdown.code(resource.record), list, paging, get, fields].map(Markdown.cell)
+            out.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        out.append("")
+        return out
     }
 
     private func variantSection(_ variant: AuthVariant, of spec: ConnectorSpec) -> [String] {
