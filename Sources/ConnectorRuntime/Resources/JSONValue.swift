@@ -31,9 +31,9 @@ public enum JSONValue: Sendable, Hashable, Decodable, CustomStringConvertible {
         }
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text (RFC 8259, strict: no comments, trailing commas or invalid UTF-8).
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONValueParser.parse(data)
     }
 
     /// The member `key` of an object, or `nil`.
