@@ -47,6 +47,13 @@ let package = Package(
             path: "Benchmarks/runtime",
             swiftSettings: strictSettings
         ),
+        // `make bench`: listing through the generated resources API versus a hand-written loop.
+        .executableTarget(
+            name: "resources-bench",
+            dependencies: ["ConnectorRuntime"],
+            path: "Benchmarks/resources",
+            swiftSettings: strictSettings
+        ),
         .plugin(
             name: "ConnectorCompilerPlugin",
             capability: .buildTool(),

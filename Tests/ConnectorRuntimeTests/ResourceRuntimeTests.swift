@@ -73,6 +73,23 @@ import Testing
         #expect(DateTimeCoding.text(Date(timeIntervalSince1970: 1_735_725_600), format: .unixSeconds) == "1735725600")
     }
 
+    @Test(arguments: [
+        "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "2025-01-01T10:00:00+02:00", "1999-12-31T23:00:00-05:30",
+        "2025-06-15T08:30:00.123Z", "1900-03-01T00:00:00Z", "2100-12-31T12:00:00z",
+    ])
+    func fastRFC3339AgreesWithTheFormatter(_ text: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let fast = try #require(RFC3339.parse(text.utf8))
+        let expected = try #require(formatter.date(from: text.uppercased()))
+        #expect(abs(fast.timeIntervalSince(expected)) < 0.0005)
+    }
+
+    @Test(arguments: ["2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z"])
+    func fastRFC3339RejectsOtherShapes(_ text: String) {
+        #expect(RFC3339.parse(text.utf8) == nil)
+    }
+
     @Test func recordReaderNamesTheFieldAndTheProblem() throws {
         let reader = try RecordReader(JSONValue.parse(Data(#"{"a": "x", "n": null, "i": 1.5}"#.utf8)))
         #expect(throws: RecordFieldError(field: "b", reason: "is missing")) { let _: String = try reader.required("b") }

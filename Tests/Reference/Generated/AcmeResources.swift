@@ -311,6 +311,84 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         }
     }
 
+    /// A record of `people`.
+    ///
+    /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
+    ///
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+    public struct Person: ConnectorRuntime.ResourceRecord {
+        /// `id` (string).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/0`
+        public let id: Swift.String
+
+        /// `email` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/1`
+        public let email: Swift.String?
+
+        /// `first_name` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/2`
+        public let firstName: Swift.String?
+
+        /// `status` (enum).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/3`
+        public let status: ConnectorRuntime.OpenEnum<Status>
+
+        /// `updated_at` (date-time).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/4`
+        public let updatedAt: Foundation.Date
+
+        /// `salary` (number, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/5`
+        public let salary: Swift.Double?
+
+        /// `level` (integer, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/6`
+        public let level: Swift.Int?
+
+        /// `remote` (boolean, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/7`
+        public let remote: Swift.Bool?
+
+        /// `tags` (array, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/8`
+        public let tags: [Swift.String]?
+
+        /// The record as received, with the fields the spec does not declare.
+        public let raw: ConnectorRuntime.JSONValue
+
+        /// Reads the declared fields; throws the first that does not match its type.
+        public init(record: ConnectorRuntime.RecordReader) throws(ConnectorRuntime.RecordFieldError) {
+            self.id = try record.required("id")
+            self.email = try record.optional("email")
+            self.firstName = try record.optional("first_name")
+            self.status = try record.required("status")
+            self.updatedAt = try record.requiredDate("updated_at", format: .iso8601)
+            self.salary = try record.optional("salary")
+            self.level = try record.optional("level")
+            self.remote = try record.optional("remote")
+            self.tags = try record.optional("tags")
+            self.raw = record.raw
+        }
+
+        /// The declared values; others arrive as `OpenEnum.unknown`.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/3/values`
+        public enum Status: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            case active = "active"
+            case inactive = "inactive"
+            case onLeave = "on_leave"
+        }
+    }
+
     /// API key
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
@@ -442,6 +520,11 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
             public var roles: Roles { Roles(connection: connection) }
+
+            /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            public var people: People { People(connection: connection) }
 
             /// Lists and reads `employees`.
             ///
@@ -830,6 +913,55 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
                 public func pages(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Role> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
+                }
+            }
+
+            /// Lists and reads `people`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            public struct People: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `people` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "people",
+                        method: "GET",
+                        path: "/people",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .offset, stop: .totalCount, pageSize: 100, limitParam: "limit", offsetParam: "offset", totalPointer: "/total", maxPages: 100000)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Person> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Person> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
             }
         }

@@ -1,0 +1,1 @@
+../../Tests/Reference/Generated/AcmeResources.swift
