@@ -103,6 +103,21 @@ public struct ConnectionGuideRenderer: Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// A resource path as API references write it: `/users/{id}` (guides never show `{{`).
+    static func displayPath(_ path: String) -> String {
+        var out = ""
+        var previous: Character?
+        for character in path {
+            if (character == "{" || character == "}") && previous == character {
+                previous = nil
+                continue
+            }
+            out.append(character)
+            previous = character
+        }
+        return out
+    }
+
     /// The typed resources: one row per resource and operation (the variants' overrides after).
     private func resourcesSection(_ spec: ConnectorSpec) -> [String] {
         var rows: [(Resource, String?)] = spec.resources.map { ($0, nil) }
@@ -118,12 +133,12 @@ public struct ConnectionGuideRenderer: Sendable {
         for (resource, variant) in rows {
             var name = Markdown.code(resource.name)
             if let variant { name += " (" + variant + ")" }
-            let list = resource.list.map { Markdown.code($0.method.rawValue + " " + $0.path) } ?? "-"
+            let list = resource.list.map { Markdown.code($0.method.rawValue + " " + Self.displayPath($0.path)) } ?? "-"
             let paging = resource.list.map { list in
                 Markdown.code(list.pagination.style.rawValue)
                     + (list.pagination.stop.map { ", stops on " + Markdown.code($0.rawValue) } ?? "")
             } ?? "-"
-            let get = resource.get.map { Markdown.code("GET " + $0.path) } ?? "-"
+            let get = resource.get.map { Markdown.code("GET " + Self.displayPath($0.path)) } ?? "-"
             let fields = resource.fields.map { Markdown.code($0.name) }.joined(separator: ", ")
             let cells = [name, Markdown.code(resource.record), list, paging, get, fields].map(Markdown.cell)
             out.append("| " + cells.joined(separator: " | ") + " |")
