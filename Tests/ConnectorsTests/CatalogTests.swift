@@ -61,4 +61,12 @@ import Testing
         checkEqual(SmartsheetIam.AccessToken.descriptor.fieldKeys, ["region", "accessToken"])
         checkEqual(Spotdraft.ClientCredentials.descriptor.fieldKeys, ["region", "clientId", "clientSecret"])
     }
+
+    @Test func zeltGuideListsTheFourteenScopesToEnableAndSetupFields() {
+        let descriptor = Zelt.Oauth.descriptor
+        checkEqual(descriptor.guide.scopes.count, 14)
+        checkEqual(descriptor.guide.scopes.first, ConnectionGuide.Scope(name: "user:read:all", description: "Read general profile details of all users"))
+        checkEqual(descriptor.fields.map(\.supplier), [.setup, .setup])
+        check(descriptor.usesAuthorizationCode, "Zelt links with the authorization code grant")
+    }
 }

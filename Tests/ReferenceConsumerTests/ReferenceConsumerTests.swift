@@ -330,4 +330,40 @@ import Testing
         let type: String = AcmeApiKey.ApiKey.descriptor.type
         #expect(type == "apiKey")
     }
+
+    @Test func descriptorsCarryFieldMetadataAndTheGuide() {
+        let fields: [FieldDescriptor] = AcmeApiKey.ApiKey.descriptor.fields
+        #expect(fields.map(\.kind) == [.hostname, .select, .secret, .number])
+        #expect(fields[0].placeholder == "acme.example.com")
+        #expect(fields[1].options.map(\.value) == ["v1", "v2"])
+        #expect(fields[1].defaultValue == "v2")
+        #expect(fields[3].required == false)
+        let guide: ConnectionGuide = AcmeApiKey.ApiKey.descriptor.guide
+        #expect(guide.requirements == [ConnectionGuide.Requirement(kind: "admin", text: "Super administrator rights in Acme.")])
+        #expect(guide.sections.first?.steps.map(\.title) == ["Sign in", "Copy the values"])
+    }
+
+    @Test func configurationFromValuesParsesDefaultsAndRunsTheFieldChecks() throws {
+        let descriptor: AuthVariantDescriptor = AcmeApiKey.ApiKey.descriptor
+        let configuration: ConnectionConfiguration = try descriptor.configuration(values: ["domain": "acme.example.com", "apiToken": "k"])
+        #expect(configuration.headers.map(\.value) == ["application/json", "200"])
+        guard case .fixed(let url) = configuration.baseURL else {
+            Issue.record("expected a fixed base URL")
+            return
+        }
+        #expect(url.absoluteString == "https://acme.example.com/api/v2")
+        #expect(throws: ConnectorError.invalidField(key: "apiToken", reason: "is required")) {
+            try descriptor.configuration(values: ["domain": "acme.example.com"])
+        }
+        #expect(throws: ConnectorError.invalidField(key: "apiVersion", reason: "is not one of the options (v1, v2)")) {
+            try descriptor.configuration(values: ["domain": "acme.example.com", "apiToken": "k", "apiVersion": "v3"])
+        }
+        #expect(throws: ConnectorError.invalidField(key: "pageSize", reason: "is not a whole number")) {
+            try descriptor.configuration(values: ["domain": "acme.example.com", "apiToken": "k", "pageSize": "many"])
+        }
+        // The compiled check of the typed path: a scheme in a host name field.
+        #expect(throws: ConnectorError.invalidField(key: "domain", reason: "contains a scheme such as https://; enter only the host name, e.g. acme.example.com")) {
+            try descriptor.configuration(values: ["domain": "https://acme.example.com", "apiToken": "k"])
+        }
+    }
 }

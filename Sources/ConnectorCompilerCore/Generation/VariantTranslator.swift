@@ -241,25 +241,6 @@ struct VariantTranslator {
             inheritance: ["Swift.Sendable"], members: members)
     }
 
-    func descriptor(_ fields: [ResolvedField]) -> SwiftDeclaration {
-        var value = ["ConnectorRuntime.AuthVariantDescriptor("]
-        value.append("id: " + SwiftStringLiteral.make(variant.id) + ",")
-        value.append("label: " + SwiftStringLiteral.make(variant.label) + ",")
-        value.append("type: " + SwiftStringLiteral.make(variant.kind.typeName) + ",")
-        if fields.isEmpty {
-            value.append("fieldKeys: []")
-        } else {
-            value.append("fieldKeys: [")
-            value += fields.map { "    " + SwiftStringLiteral.make($0.field.key) + "," }
-            value.append("]")
-        }
-        value.append(")")
-        return .property(
-            SwiftProperty(
-                doc: docs.doc(["Describes " + variant.label + " for catalogs and forms."], pointer: variantPointer),
-                isStatic: true, name: "descriptor", type: "ConnectorRuntime.AuthVariantDescriptor", value: value))
-    }
-
     /// `configuration(_:)` (and, with a scope enum, `configuration(_:scopes:)`): `steps` build
     /// each part, then the configuration is returned.
     func configurationFunctions(steps: [SwiftStatement], hasScopeEnum: Bool) -> [SwiftDeclaration] {

@@ -58,7 +58,15 @@ public struct ConnectorDescriptor: Sendable, Hashable {
     }
 }
 
-/// Describes one auth variant of a connector.
+/// Describes one auth variant of a connector: its fields and connection guide as data, and a
+/// way to build its configuration from field values by key.
+///
+/// Everything here comes from the variant's spec, so a tool (the Hub's Link Account page, a CLI)
+/// can render a form and a guide for any connector without code of its own. The generated
+/// descriptor holds it all in one function body: data there costs the module interface nothing,
+/// unlike one declaration per field (see docs/plugin.md).
+///
+/// Equality and hashing use the data only (`configure` is a function).
 public struct AuthVariantDescriptor: Sendable, Hashable {
     /// The variant's `id` in the spec, e.g. `"oauth"`.
     public var id: String
@@ -66,13 +74,51 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
     public var label: String
     /// The spec's auth `type`, e.g. `"oauth2AuthorizationCode"`.
     public var type: String
-    /// Keys of the fields a person enters, connector-level first.
-    public var fieldKeys: [String]
+    /// The fields, connector-level first, in the spec's order (setup fields included).
+    public var fields: [FieldDescriptor]
+    /// The connection guide: requirements, warnings, numbered steps and the scopes to enable.
+    public var guide: ConnectionGuide
+    /// Builds the configuration from field values by key (see ``configuration(values:)``).
+    public var configure: @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
 
-    public init(id: String, label: String, type: String, fieldKeys: [String]) {
+    /// Creates a descriptor; generated code calls this with the spec's values.
+    public init(
+        id: String, label: String, type: String, fields: [FieldDescriptor], guide: ConnectionGuide,
+        configure: @escaping @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
+    ) {
         self.id = id
         self.label = label
         self.type = type
-        self.fieldKeys = fieldKeys
+        self.fields = fields
+        self.guide = guide
+        self.configure = configure
+    }
+
+    /// Keys of the fields, connector-level first.
+    public var fieldKeys: [String] { fields.map(\.key) }
+
+    /// `true` for the OAuth 2.0 authorization code grant: linking sends the person to the provider.
+    public var usesAuthorizationCode: Bool { type == "oauth2AuthorizationCode" }
+
+    /// Builds the runtime configuration from field values by key, as a form posts them.
+    ///
+    /// A missing or empty value takes the field's default; a required field without one fails
+    /// with ``ConnectorError/invalidField(key:reason:)``. Numbers, booleans and select options
+    /// are parsed, then the same compiled checks as the typed `configuration(_:)` run (stray
+    /// whitespace, URL, host name, email, pattern). OAuth variants request their default scopes.
+    public func configuration(values: [String: String]) throws(ConnectorError) -> ConnectionConfiguration {
+        try configure(values)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.id == rhs.id && lhs.label == rhs.label && lhs.type == rhs.type && lhs.fields == rhs.fields && lhs.guide == rhs.guide
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(label)
+        hasher.combine(type)
+        hasher.combine(fields)
+        hasher.combine(guide)
     }
 }

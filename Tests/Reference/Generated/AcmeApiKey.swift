@@ -35,7 +35,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0`
     public enum ApiKey: Swift.Sendable {
-        /// Describes API token for catalogs and forms.
+        /// Describes API token for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -43,12 +43,74 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
                 id: "api_key",
                 label: "API token",
                 type: "apiKey",
-                fieldKeys: [
-                    "domain",
-                    "apiVersion",
-                    "apiToken",
-                    "pageSize",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "domain",
+                        label: "Acme domain",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.hostname,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        placeholder: "acme.example.com",
+                        help: "Your tenant's host name, e.g. acme.okta.example."
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiVersion",
+                        label: "API version",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.select,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "v2",
+                        options: [
+                            ConnectorRuntime.FieldDescriptor.Option(value: "v1", label: "Version 1 (legacy)"),
+                            ConnectorRuntime.FieldDescriptor.Option(value: "v2", label: "Version 2"),
+                        ]
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiToken",
+                        label: "API token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        help: "Create it under Security > API > Tokens.\nIt is shown once."
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "pageSize",
+                        label: "Page size",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.number,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: false,
+                        defaultValue: "200"
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [
+                        ConnectorRuntime.ConnectionGuide.Requirement(kind: "admin", text: "Super administrator rights in Acme."),
+                    ],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "domain", default: nil)
+                    let value1: Fields.ApiVersion = try ConnectorRuntime.FieldValues.option(values, "apiVersion", default: Fields.ApiVersion.v2)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiToken", default: nil)
+                    let value3: Swift.Int = try ConnectorRuntime.FieldValues.integer(values, "pageSize", default: 200)
+                    return try configuration(Fields(domain: value0, apiVersion: value1, apiToken: value2, pageSize: value3))
+                }
             )
         }
 
@@ -205,7 +267,7 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1`
     public enum QueryKey: Swift.Sendable {
-        /// Describes Query key for catalogs and forms.
+        /// Describes Query key for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_api_key.json#/auth/1`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -213,12 +275,72 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
                 id: "query_key",
                 label: "Query key",
                 type: "apiKey",
-                fieldKeys: [
-                    "domain",
-                    "apiVersion",
-                    "key",
-                    "pageSize",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "domain",
+                        label: "Acme domain",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.hostname,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        placeholder: "acme.example.com",
+                        help: "Your tenant's host name, e.g. acme.okta.example."
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiVersion",
+                        label: "API version",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.select,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "v2",
+                        options: [
+                            ConnectorRuntime.FieldDescriptor.Option(value: "v1", label: "Version 1 (legacy)"),
+                            ConnectorRuntime.FieldDescriptor.Option(value: "v2", label: "Version 2"),
+                        ]
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "key",
+                        label: "Key",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "pageSize",
+                        label: "Page size",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.number,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [
+                        ConnectorRuntime.ConnectionGuide.Requirement(kind: "admin", text: "Super administrator rights in Acme."),
+                    ],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "domain", default: nil)
+                    let value1: Fields.ApiVersion = try ConnectorRuntime.FieldValues.option(values, "apiVersion", default: Fields.ApiVersion.v2)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "key", default: nil)
+                    let value3: Swift.Int = try ConnectorRuntime.FieldValues.integer(values, "pageSize", default: nil)
+                    return try configuration(Fields(domain: value0, apiVersion: value1, key: value2, pageSize: value3))
+                }
             )
         }
 

@@ -29,7 +29,7 @@ public enum AcmeBasic: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0`
     public enum Basic: Swift.Sendable {
-        /// Describes Username and password for catalogs and forms.
+        /// Describes Username and password for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_basic.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -37,12 +37,64 @@ public enum AcmeBasic: ConnectorRuntime.ConnectorDefinition {
                 id: "basic",
                 label: "Username and password",
                 type: "basic",
-                fieldKeys: [
-                    "subdomain",
-                    "username",
-                    "password",
-                    "team",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "subdomain",
+                        label: "Subdomain",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        pattern: "[a-z0-9-]+"
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "username",
+                        label: "Email",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.email,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "password",
+                        label: "Password",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "team",
+                        label: "Team",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: false
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "subdomain", default: nil)
+                    let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "username", default: nil)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "password", default: nil)
+                    let value3: Swift.String? = ConnectorRuntime.FieldValues.optionalText(values, "team")
+                    return try configuration(Fields(subdomain: value0, username: value1, password: value2, team: value3))
+                }
             )
         }
 

@@ -30,7 +30,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0`
     public enum PersonalToken: Swift.Sendable {
-        /// Describes Personal access token for catalogs and forms.
+        /// Describes Personal access token for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -38,11 +38,57 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
                 id: "personal_token",
                 label: "Personal access token",
                 type: "bearerToken",
-                fieldKeys: [
-                    "siteURL",
-                    "sandbox",
-                    "accessToken",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "siteURL",
+                        label: "Site URL",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.url,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        help: "For example https://acme.tickets.example"
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "sandbox",
+                        label: "Sandbox",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.boolean,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "false"
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "accessToken",
+                        label: "Access token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "siteURL", default: nil)
+                    let value1: Swift.Bool = try ConnectorRuntime.FieldValues.boolean(values, "sandbox", default: false)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "accessToken", default: nil)
+                    return try configuration(Fields(siteURL: value0, sandbox: value1, accessToken: value2))
+                }
             )
         }
 
@@ -140,7 +186,7 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1`
     public enum BasicToken: Swift.Sendable {
-        /// Describes Email and API token for catalogs and forms.
+        /// Describes Email and API token for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_bearer.json#/auth/1`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -148,12 +194,65 @@ public enum AcmeBearer: ConnectorRuntime.ConnectorDefinition {
                 id: "basic_token",
                 label: "Email and API token",
                 type: "apiKey",
-                fieldKeys: [
-                    "siteURL",
-                    "sandbox",
-                    "email",
-                    "apiToken",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "siteURL",
+                        label: "Site URL",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.url,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        help: "For example https://acme.tickets.example"
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "sandbox",
+                        label: "Sandbox",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.boolean,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "false"
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "email",
+                        label: "Email",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.email,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiToken",
+                        label: "API token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "siteURL", default: nil)
+                    let value1: Swift.Bool = try ConnectorRuntime.FieldValues.boolean(values, "sandbox", default: false)
+                    let value2: Swift.String = try ConnectorRuntime.FieldValues.text(values, "email", default: nil)
+                    let value3: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiToken", default: nil)
+                    return try configuration(Fields(siteURL: value0, sandbox: value1, email: value2, apiToken: value3))
+                }
             )
         }
 

@@ -29,7 +29,7 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0`
     public enum ClientCredentials: Swift.Sendable {
-        /// Describes Client credentials for catalogs and forms.
+        /// Describes Client credentials for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_client_credentials.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -37,11 +37,57 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
                 id: "client_credentials",
                 label: "Client credentials",
                 type: "oauth2ClientCredentials",
-                fieldKeys: [
-                    "clientId",
-                    "clientSecret",
-                    "audience",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Consumer key",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Consumer secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "audience",
+                        label: "Audience",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.url,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Create a connected app",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: [
+                        ConnectorRuntime.ConnectionGuide.Scope(name: "api", description: "Access the REST API."),
+                    ]
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    let value2: Swift.String = try ConnectorRuntime.FieldValues.text(values, "audience", default: nil)
+                    return try configuration(Fields(clientId: value0, clientSecret: value1, audience: value2))
+                }
             )
         }
 

@@ -31,7 +31,7 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0`
     public enum Oauth: Swift.Sendable {
-        /// Describes OAuth 2.0 for catalogs and forms.
+        /// Describes OAuth 2.0 for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -39,11 +39,58 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
                 id: "oauth",
                 label: "OAuth 2.0",
                 type: "oauth2AuthorizationCode",
-                fieldKeys: [
-                    "subdomain",
-                    "clientId",
-                    "clientSecret",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "subdomain",
+                        label: "Subdomain",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Client ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Client secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Register an OAuth app",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: [
+                        ConnectorRuntime.ConnectionGuide.Scope(name: "employees:read", description: "Read employees."),
+                        ConnectorRuntime.ConnectionGuide.Scope(name: "offline_access", description: "Issue a refresh token."),
+                    ]
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "subdomain", default: nil)
+                    let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    return try configuration(Fields(subdomain: value0, clientId: value1, clientSecret: value2))
+                }
             )
         }
 

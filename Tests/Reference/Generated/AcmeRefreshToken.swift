@@ -29,7 +29,7 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0`
     public enum RefreshToken: Swift.Sendable {
-        /// Describes API client and refresh token for catalogs and forms.
+        /// Describes API client and refresh token for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_refresh_token.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -37,13 +37,71 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
                 id: "refresh_token",
                 label: "API client and refresh token",
                 type: "oauth2RefreshToken",
-                fieldKeys: [
-                    "host",
-                    "tenant",
-                    "clientId",
-                    "clientSecret",
-                    "refreshToken",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "host",
+                        label: "Host",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.hostname,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "tenant",
+                        label: "Tenant",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Client ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Client secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "refreshToken",
+                        label: "Refresh token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Register an API client",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "host", default: nil)
+                    let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "tenant", default: nil)
+                    let value2: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value3: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    let value4: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "refreshToken", default: nil)
+                    return try configuration(Fields(host: value0, tenant: value1, clientId: value2, clientSecret: value3, refreshToken: value4))
+                }
             )
         }
 

@@ -30,7 +30,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0`
     public enum Headers: Swift.Sendable {
-        /// Describes Service user (headers) for catalogs and forms.
+        /// Describes Service user (headers) for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -38,10 +38,47 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
                 id: "headers",
                 label: "Service user (headers)",
                 type: "serviceUser",
-                fieldKeys: [
-                    "userId",
-                    "token",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "userId",
+                        label: "Service user ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "token",
+                        label: "Service user token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "userId", default: nil)
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "token", default: nil)
+                    return try configuration(Fields(userId: value0, token: value1))
+                }
             )
         }
 
@@ -127,7 +164,7 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1`
     public enum Basic: Swift.Sendable {
-        /// Describes Service user (Basic) for catalogs and forms.
+        /// Describes Service user (Basic) for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_service_user.json#/auth/1`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -135,10 +172,47 @@ public enum AcmeServiceUser: ConnectorRuntime.ConnectorDefinition {
                 id: "basic",
                 label: "Service user (Basic)",
                 type: "serviceUser",
-                fieldKeys: [
-                    "userId",
-                    "token",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "userId",
+                        label: "Service user ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "token",
+                        label: "Service user token",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Connect",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Sign in",
+                                    text: "Sign in to the admin console."
+                                ),
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Copy the values",
+                                    text: "Copy the values into the form."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "userId", default: nil)
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "token", default: nil)
+                    return try configuration(Fields(userId: value0, token: value1))
+                }
             )
         }
 
