@@ -16,12 +16,16 @@ let package = Package(
     products: [
         .library(name: "ConnectorHubStorage", targets: ["ConnectorHubStorage"]),
         .executable(name: "connector-hub-tokens", targets: ["connector-hub-tokens"]),
+        .library(name: "ConnectorHub", targets: ["ConnectorHub"]),
+        .executable(name: "connector-hub", targets: ["connector-hub"]),
     ],
     dependencies: [
         .package(name: "connector-compiler", path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Token stores for servers: SQLite (one machine) and PostgreSQL (many), encrypted at rest.
@@ -33,6 +37,26 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The Hub server: Link Account pages and the app API, as routes an app can mount.
+        .target(
+            name: "ConnectorHub",
+            dependencies: [
+                "ConnectorHubStorage",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "Connectors", package: "connector-compiler"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `connector-hub`: runs the Hub from a configuration file and the environment.
+        .executableTarget(
+            name: "connector-hub",
+            dependencies: ["ConnectorHub"],
             swiftSettings: strictSettings
         ),
         // Operator commands: re-encrypt under a new key, show the schema version.
@@ -60,6 +84,19 @@ let package = Package(
                 .product(name: "TokenStoreTesting", package: "connector-compiler"),
             ],
             path: "Benchmarks/store-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConnectorHubTests",
+            dependencies: [
+                "ConnectorHub",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "Connectors", package: "connector-compiler"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

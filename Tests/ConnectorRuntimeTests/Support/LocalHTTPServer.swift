@@ -13,6 +13,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         var path: String
         /// Lowercased header names.
         var headers: [String: String]
+        /// The body (`Content-Length` bytes).
+        var body: Data = Data()
     }
 
     struct Response: Sendable {
@@ -93,7 +95,16 @@ final class LocalHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let response = handler(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers))
+        var body = Data()
+        if let separator = received.range(of: Data("\r\n\r\n".utf8)) { body = received[separator.upperBound...] }
+        let length = Int(headers["content-length"] ?? "") ?? 0
+        while body.count < length {
+            let count = read(connection, &buffer, buffer.count)
+            if count <= 0 { break }
+            body.append(contentsOf: buffer[0..<count])
+        }
+        let response = handler(
+            Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: Data(body.prefix(length))))
         if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
         var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }

@@ -111,11 +111,12 @@ extension TestServer {
     }
 
     /// Registers an OAuth client with a fresh id and secret (no spaces: Authlib unquotes Basic).
-    func registerClient(_ label: String, _ options: ClientOptions) async throws -> EmulatedClient {
+    /// `redirectURI` is the one redirect URI the client registers (the Hub's tests pass its own).
+    func registerClient(_ label: String, _ options: ClientOptions, redirectURI: URL = testRedirectURI) async throws -> EmulatedClient {
         let client = EmulatedClient(id: "\(label)-\(UUID().uuidString.prefix(8).lowercased())", secret: "secret-\(UUID().uuidString.lowercased())")
         var body: [String: any Sendable] = [
             "client_id": client.id, "client_secret": client.secret, "auth_method": options.authMethod,
-            "grant_types": options.grants, "redirect_uris": [testRedirectURI.absoluteString], "scope": options.scope,
+            "grant_types": options.grants, "redirect_uris": [redirectURI.absoluteString], "scope": options.scope,
             "pkce": options.pkce, "rotate": options.rotate, "refresh_redirect_uri": options.refreshRedirectURI,
             "token_extra": options.tokenExtra, "token_lifetime": options.tokenLifetime,
         ]

@@ -1,0 +1,551 @@
+public import ConnectorRuntime
+import ConnectorHubStorage
+import Connectors
+import Crypto
+public import Foundation
+
+/// The Hub's logic, independent of HTTP: link sessions, linking (forms and OAuth), accounts,
+/// the proxy and status webhooks. ``HubRoutes`` maps it onto Hummingbird routes.
+///
+/// Tokens and every field value a person entered are kept in the encrypted token store; the
+/// records (sessions, attempts, accounts) hold no credential.
+public final class ConnectorHubService: Sendable {
+    public let configuration: HubConfiguration
+    let records: any RecordStore
+    let tokens: any TokenStore
+    let transport: any HTTPTransport
+    let connections = ConnectionCache()
+    let now: @Sendable () -> Date
+
+    init(
+        configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.records = records
+        self.tokens = tokens
+        self.transport = transport
+        self.now = now
+    }
+
+    /// Opens the SQLite stores at ``HubConfiguration/sqlitePath`` (tokens) and next to it
+    /// (`.records`: sessions, attempts, accounts). Tokens are sealed with the keys of
+    /// `CONNECTOR_HUB_TOKEN_KEYS`, or the public development key when
+    /// ``HubConfiguration/development`` is set.
+    public static func open(
+        configuration: HubConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport = URLSessionTransport.shared
+    ) throws -> ConnectorHubService {
+        let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)
+        let records = try SQLiteRecordStore(path: configuration.sqlitePath + ".records")
+        return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: transport)
+    }
+
+    // MARK: Catalog
+
+    /// The connectors a session offers, in catalog order.
+    func offeredConnectors(for session: LinkSession) -> [ConnectorDescriptor] {
+        ConnectorCatalog.all.map { $0.descriptor }.filter { connector in
+            (session.connectors.isEmpty || session.connectors.contains(connector.id))
+                && (session.categories.isEmpty || !Set(session.categories).isDisjoint(with: connector.categories))
+        }
+    }
+
+    func connector(_ id: String) -> ConnectorDescriptor? {
+        ConnectorCatalog.connector(id: id)?.descriptor
+    }
+
+    func lookupVariant(_ connectorID: String, _ variantID: String) -> (ConnectorDescriptor, AuthVariantDescriptor)? {
+        guard let connector = connector(connectorID), let variant = connector.authVariants.first(where: { $0.id == variantID }) else {
+            return nil
+        }
+        return (connector, variant)
+    }
+
+    /// The variant's configuration from the app's setup values and the person's values, with the
+    /// configured endpoint overrides applied.
+    func buildConfiguration(
+        connectorID: String, variant: AuthVariantDescriptor, personValues: [String: String]
+    ) throws(ConnectorError) -> ConnectionConfiguration {
+        var values: [String: String] = [:]
+        for field in variant.fields where field.supplier == .person {
+            if let value = personValues[field.key] { values[field.key] = value }
+        }
+        for field in variant.fields where field.supplier == .setup {
+            values[field.key] = configuration.setup[connectorID]?[field.key]
+            if values[field.key]?.isEmpty ?? true, field.required, field.defaultValue == nil {
+                throw .misconfigured("The app has not set up \(field.key) for \(connectorID).")
+            }
+        }
+        let built = try variant.configuration(values: values)
+        guard let overrides = configuration.endpointOverrides[connectorID], !overrides.isEmpty else { return built }
+        return built.overridingEndpoints(overrides)
+    }
+
+    // MARK: Link sessions
+
+    /// What the app API returns for a new session.
+    public struct CreatedSession: Sendable {
+        public var id: String
+        /// The single-use link URL to send to the person or open in an iframe.
+        public var url: URL
+        public var expiresAt: Date
+    }
+
+    /// Creates a link session; only the token's SHA-256 is stored.
+    public func createSession(
+        endUserID: String, endUserName: String, connectors: [String] = [], categories: [String] = [],
+        lifetime: TimeInterval? = nil, reconnectAccountID: String? = nil
+    ) async throws -> CreatedSession {
+        let token = Random.token()
+        let created = now()
+        let session = LinkSession(
+            id: "ls_" + Random.token(bytes: 12), tokenHash: Digest.sha256(token), endUserID: endUserID, endUserName: endUserName,
+            connectors: connectors, categories: categories, createdAt: created,
+            expiresAt: created.addingTimeInterval(min(lifetime ?? configuration.defaultSessionLifetime, 7 * 86400)),
+            reconnectAccountID: reconnectAccountID)
+        try await records.put(session, kind: "session", id: session.id)
+        try await records.put(session.id, kind: "session-token", id: session.tokenHash)
+        return CreatedSession(
+            id: session.id, url: configuration.publicBaseURL.appendingPathComponent("link/start/" + token), expiresAt: session.expiresAt)
+    }
+
+    enum OpenResult {
+        case opened(LinkSession, browserSecret: String)
+        case expired
+        case used
+        case unknown
+    }
+
+    /// Exchanges a link token for a browser session, once.
+    func openSession(token: String) async throws -> OpenResult {
+        guard let sessionID = try await records.get(String.self, kind: "session-token", id: Digest.sha256(token)) else { return .unknown }
+        let browserSecret = Random.token()
+        let moment = now()
+        final class Outcome: @unchecked Sendable { var value: OpenResult = .unknown }
+        let outcome = Outcome()
+        let updated = try await records.update(LinkSession.self, kind: "session", id: sessionID) { session in
+            if session.consumedAt != nil {
+                outcome.value = .used
+            } else if session.expiresAt <= moment {
+                outcome.value = .expired
+            } else {
+                session.consumedAt = moment
+                session.browserHash = Digest.sha256(browserSecret)
+                outcome.value = .opened(session, browserSecret: browserSecret)
+            }
+        }
+        guard updated != nil else { return .unknown }
+        return outcome.value
+    }
+
+    /// The session of a browser cookie (`<session id>.<browser secret>`), when valid and unexpired.
+    func session(cookie: String?) async throws -> (LinkSession, String)? {
+        guard let cookie, let dot = cookie.firstIndex(of: ".") else { return nil }
+        let id = String(cookie[..<dot])
+        let secret = String(cookie[cookie.index(after: dot)...])
+        guard let session = try await records.get(LinkSession.self, kind: "session", id: id), let hash = session.browserHash,
+            Digest.constantTimeEqual(hash, Digest.sha256(secret)), session.expiresAt > now()
+        else { return nil }
+        return (session, secret)
+    }
+
+    /// Counts one link attempt; `false` once the session used its allowance.
+    func countAttempt(sessionID: String) async throws -> Bool {
+        let limit = configuration.maxAttemptsPerSession
+        final class Flag: @unchecked Sendable { var allowed = false }
+        let flag = Flag()
+        _ = try await records.update(LinkSession.self, kind: "session", id: sessionID) { session in
+            flag.allowed = session.attempts < limit
+            if flag.allowed { session.attempts += 1 }
+        }
+        return flag.allowed
+    }
+
+    // MARK: Linking
+
+    enum LinkOutcome {
+        /// A field value failed its compiled check: show it next to the field.
+        case invalidField(key: String, reason: String)
+        /// Send the browser to the provider; the attempt's status is polled.
+        case authorize(URL, attemptID: String)
+        case linked(HubAccount)
+        case failed(LinkFailure, scopes: [String], connector: ConnectorDescriptor)
+        case tooManyAttempts
+    }
+
+    /// Handles a form post: checks the values, then verifies the credentials (static and
+    /// client-credential variants) or starts the OAuth round trip.
+    func link(session: LinkSession, connectorID: String, variantID: String, values: [String: String]) async throws -> LinkOutcome {
+        guard let (connector, variant) = lookupVariant(connectorID, variantID) else { throw HubError.notFound }
+        let built: ConnectionConfiguration
+        do {
+            built = try buildConfiguration(connectorID: connectorID, variant: variant, personValues: values)
+        } catch {
+            if case .invalidField(let key, let reason) = error { return .invalidField(key: key, reason: reason) }
+            return .failed(.misconfigured, scopes: [], connector: connector)
+        }
+        guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
+        let accountID = session.reconnectAccountID ?? ("acc_" + Random.token(bytes: 12))
+        var personValues: [String: String] = [:]
+        for field in variant.fields where field.supplier == .person { personValues[field.key] = values[field.key] }
+        let attempt = LinkAttempt(
+            id: "la_" + Random.token(bytes: 12), sessionID: session.id, connectorID: connectorID, variantID: variantID,
+            accountID: accountID, status: "pending", createdAt: now())
+        if variant.usesAuthorizationCode {
+            let redirectURI = configuration.redirectURI(connector: connectorID)
+            do {
+                let flow = try AuthorizationCodeFlow(
+                    configuration: built, account: accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+                let (url, pending) = try flow.start()
+                try await SealedValues.save(
+                    PendingLink(values: personValues, pending: pending), account: "attempt:" + attempt.id, in: tokens)
+                try await records.put(attempt, kind: "attempt", id: attempt.id)
+                try await records.put(attempt.id, kind: "state", id: Digest.sha256(pending.state))
+                return .authorize(url, attemptID: attempt.id)
+            } catch let error as ConnectorError {
+                let (failure, scopes) = LinkFailure.from(error)
+                return .failed(failure, scopes: scopes, connector: connector)
+            }
+        }
+        let connection = Connection(configuration: built, account: accountID, store: tokens, transport: transport)
+        do {
+            try await verify(connection, variant: variant)
+        } catch {
+            try? await tokens.remove(account: accountID)
+            let (failure, scopes) = LinkFailure.from(error)
+            return .failed(failure, scopes: scopes, connector: connector)
+        }
+        let account = try await saveAccount(
+            id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
+        return .linked(account)
+    }
+
+    /// The verification request, or for token grants without one, a token request.
+    private func verify(_ connection: Connection, variant: AuthVariantDescriptor) async throws(ConnectorError) {
+        if try await connection.verify() == nil, variant.type.hasPrefix("oauth2") {
+            _ = try await connection.currentTokens()
+        }
+    }
+
+    private func saveAccount(
+        id: String, session: LinkSession, connectorID: String, variantID: String, personValues: [String: String]
+    ) async throws -> HubAccount {
+        try await SealedValues.save(personValues, account: "fields:" + id, in: tokens)
+        let moment = now()
+        let previous = try await records.get(HubAccount.self, kind: "account", id: id)
+        let account = HubAccount(
+            id: id, connectorID: connectorID, variantID: variantID, endUserID: session.endUserID, endUserName: session.endUserName,
+            status: "active", linkedAt: previous?.linkedAt ?? moment, lastRefreshAt: previous == nil ? nil : moment, updatedAt: moment)
+        try await records.put(account, kind: "account", id: id)
+        await connections.remove(id)
+        if let previous, previous.status != account.status { await sendWebhook(account, previous: previous.status) }
+        return account
+    }
+
+    /// Completes an OAuth round trip from the callback URL: state looked up (and used once),
+    /// the attempt's browser session checked, code exchanged, credentials verified.
+    func completeAuthorization(callbackURL: URL, state: String?, browserSession: LinkSession?) async throws -> (LinkAttempt, LinkOutcome) {
+        guard let state, let attemptID = try await records.get(String.self, kind: "state", id: Digest.sha256(state)),
+            let attempt = try await records.get(LinkAttempt.self, kind: "attempt", id: attemptID),
+            let (connector, variant) = lookupVariant(attempt.connectorID, attempt.variantID)
+        else { throw HubError.invalidCallback }
+        try await records.delete(kind: "state", id: Digest.sha256(state))
+        guard attempt.status == "pending", let session = try await records.get(LinkSession.self, kind: "session", id: attempt.sessionID)
+        else { throw HubError.invalidCallback }
+        // The callback must come back to the browser that started it (when the cookie is there).
+        if let browserSession, browserSession.id != session.id { throw HubError.invalidCallback }
+        let outcome: LinkOutcome
+        do {
+            guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {
+                throw HubError.invalidCallback
+            }
+            try? await tokens.remove(account: "attempt:" + attempt.id)
+            let built = try buildConfiguration(connectorID: attempt.connectorID, variant: variant, personValues: saved.values)
+            let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
+            let flow = try AuthorizationCodeFlow(
+                configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+            _ = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            let connection = Connection(
+                configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+            try await connection.verify()
+            outcome = .linked(
+                try await saveAccount(
+                    id: attempt.accountID, session: session, connectorID: attempt.connectorID, variantID: attempt.variantID,
+                    personValues: saved.values))
+        } catch let error as ConnectorError {
+            let (failure, scopes) = LinkFailure.from(error)
+            outcome = .failed(failure, scopes: scopes, connector: connector)
+        }
+        let finished = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
+            switch outcome {
+            case .linked: attempt.status = "succeeded"
+            case .failed(let failure, let scopes, _):
+                attempt.status = "failed"
+                attempt.failure = failure.rawValue
+                attempt.failureDetail = scopes.joined(separator: " ")
+            default: break
+            }
+        }
+        return (finished ?? attempt, outcome)
+    }
+
+    func attempt(_ id: String) async throws -> LinkAttempt? {
+        try await records.get(LinkAttempt.self, kind: "attempt", id: id)
+    }
+
+    // MARK: Accounts
+
+    public func accounts(endUserID: String? = nil) async throws -> [HubAccount] {
+        let all = try await records.all(HubAccount.self, kind: "account")
+        return all.filter { endUserID == nil || $0.endUserID == endUserID }.sorted { $0.linkedAt < $1.linkedAt }
+    }
+
+    public func account(_ id: String) async throws -> HubAccount? {
+        try await records.get(HubAccount.self, kind: "account", id: id)
+    }
+
+    /// Removes an account: revokes at the provider when the spec has a revocation URL, then
+    /// deletes its tokens, field values and record. Returns whether revocation was attempted and
+    /// failed (the account is removed either way).
+    @discardableResult
+    public func deleteAccount(_ id: String) async throws -> Bool {
+        guard let account = try await account(id) else { throw HubError.notFound }
+        var revokeFailed = false
+        if let connection = try? await connection(for: account) {
+            do { try await connection.disconnect() } catch { revokeFailed = true }
+        }
+        await connections.remove(id)
+        try? await tokens.remove(account: id)
+        try? await tokens.remove(account: "fields:" + id)
+        try await records.delete(kind: "account", id: id)
+        var removed = account
+        removed.status = "disconnected"
+        await sendWebhook(removed, previous: account.status)
+        return revokeFailed
+    }
+
+    /// The account's connection, built once and cached (with a valid cached token, a proxied
+    /// request touches no database).
+    func connection(for account: HubAccount) async throws -> Connection {
+        if let cached = await connections.get(account.id) { return cached }
+        guard let (_, variant) = lookupVariant(account.connectorID, account.variantID) else { throw HubError.notFound }
+        let values: [String: String] = try await SealedValues.load(account: "fields:" + account.id, in: tokens) ?? [:]
+        let built = try buildConfiguration(connectorID: account.connectorID, variant: variant, personValues: values)
+        let connection = Connection(
+            configuration: built, account: account.id, store: tokens, transport: transport,
+            redirectURI: variant.usesAuthorizationCode ? configuration.redirectURI(connector: account.connectorID) : nil)
+        return await connections.insert(account.id, connection)
+    }
+
+    /// Changes an account's status (once) and sends the signed webhook.
+    func setStatus(_ accountID: String, _ status: String) async throws {
+        final class Previous: @unchecked Sendable { var value: String? }
+        let previous = Previous()
+        let moment = now()
+        guard
+            let updated = try await records.update(HubAccount.self, kind: "account", id: accountID, { account in
+                previous.value = account.status
+                account.status = status
+                account.updatedAt = moment
+            })
+        else { return }
+        if previous.value != status { await sendWebhook(updated, previous: previous.value ?? "") }
+    }
+
+    // MARK: Proxy
+
+    /// Forwards a request to the account's provider with its credentials. `path` is relative to
+    /// the connector's base URL and may not leave it (no scheme, no `..`, no `//`).
+    public func proxy(
+        accountID: String, method: String, path: String, query: String?, headers: [(String, String)], body: Data?
+    ) async throws -> HTTPResponse {
+        guard let account = try await cachedAccount(accountID) else { throw HubError.notFound }
+        guard account.status == "active" else { throw HubError.reconnectRequired }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.contains("://"), !path.contains("\\"), !segments.contains(where: { $0 == ".." || $0 == "." }),
+            !path.hasPrefix("/"), !path.contains("//")
+        else { throw HubError.badRequest("The proxied path must be relative to the connector's API, without '..' or '//'.") }
+        let connection = try await connection(for: account)
+        var forwarded = HTTPHeaders()
+        for (name, value) in headers where Self.forwardedHeaders.contains(name.lowercased()) { forwarded[name] = value }
+        let target = "/" + path + (query.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
+        guard let request = HTTPRequest(method: method, path: target, headers: forwarded, body: body) else {
+            throw HubError.badRequest("The proxied path is not a valid URL reference.")
+        }
+        do {
+            return try await connection.send(request)
+        } catch {
+            if case .reconnectRequired = error {
+                await connections.forgetAccount(accountID)
+                try await setStatus(accountID, "reconnect_required")
+                throw HubError.reconnectRequired
+            }
+            throw HubError.provider(error)
+        }
+    }
+
+    /// Request headers the proxy passes on; credentials and cookies never are.
+    static let forwardedHeaders: Set<String> = ["accept", "content-type", "accept-language", "if-none-match", "if-match"]
+
+    private func cachedAccount(_ id: String) async throws -> HubAccount? {
+        if let account = await connections.account(id) { return account }
+        guard let account = try await account(id) else { return nil }
+        await connections.setAccount(account)
+        return account
+    }
+
+    // MARK: Webhooks
+
+    /// POSTs `account.status_changed` to the configured URL, signed (see ``WebhookSignature``).
+    /// Failures are logged without the body.
+    func sendWebhook(_ account: HubAccount, previous: String) async {
+        await connections.setAccount(account)
+        guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
+        let event = WebhookEvent(
+            type: "account.status_changed", account: account, previousStatus: previous, occurredAt: now())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        guard let body = try? encoder.encode(event) else { return }
+        let timestamp = Int(now().timeIntervalSince1970)
+        var headers = HTTPHeaders()
+        headers["Content-Type"] = "application/json"
+        headers[WebhookSignature.header] = WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret)
+        do {
+            let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
+            if !response.isSuccess { HubLog.warning("webhook answered \(response.status) for account \(account.id)") }
+        } catch {
+            HubLog.warning("webhook delivery failed for account \(account.id)")
+        }
+    }
+}
+
+/// What a webhook POST carries.
+struct WebhookEvent: Codable, Sendable {
+    var type: String
+    var account: HubAccount
+    var previousStatus: String
+    var occurredAt: Date
+}
+
+/// The signature of webhook bodies: `Connector-Hub-Signature: t=<unix seconds>,v1=<hex>` where
+/// the hex is HMAC-SHA256 with the webhook secret over `<t>.<body>`.
+public enum WebhookSignature {
+    public static let header = "Connector-Hub-Signature"
+
+    public static func sign(body: Data, timestamp: Int, secret: String) -> String {
+        var message = Data("\(timestamp).".utf8)
+        message.append(body)
+        let code = HMAC<Crypto.SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `true` when `header` is a valid signature of `body` made within `tolerance` seconds of `now`.
+    public static func verify(header: String, body: Data, secret: String, now: Date = Date(), tolerance: TimeInterval = 300) -> Bool {
+        var parts: [String: String] = [:]
+        for item in header.split(separator: ",") {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { parts[String(pair[0])] = String(pair[1]) }
+        }
+        guard let text = parts["t"], let timestamp = Int(text), abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else {
+            return false
+        }
+        return Digest.constantTimeEqual(sign(body: body, timestamp: timestamp, secret: secret), header)
+    }
+}
+
+/// The person's values and the PKCE/state of an OAuth round trip, sealed between start and callback.
+struct PendingLink: Codable, Sendable {
+    var values: [String: String]
+    var pending: PendingAuthorization
+}
+
+/// Stores a Codable value sealed (AES-256-GCM) in the token store, as the access token of a
+/// token set under a reserved account key (`fields:<account>`, `attempt:<id>`), so field
+/// values a person entered get the same encryption at rest as tokens.
+enum SealedValues {
+    static func save<Value: Encodable>(_ value: Value, account: String, in store: any TokenStore) async throws {
+        let json = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        try await store.save(TokenSet(accessToken: Secret(json), tokenType: "connector-hub-values"), account: account)
+    }
+
+    static func load<Value: Decodable>(account: String, in store: any TokenStore) async throws -> Value? {
+        guard let set = try await store.load(account: account) else { return nil }
+        return try JSONDecoder().decode(Value.self, from: Data(set.accessToken.reveal().utf8))
+    }
+}
+
+/// Connections and account records by account id, so proxied requests with a valid cached
+/// token make no database query.
+actor ConnectionCache {
+    private var connections: [String: Connection] = [:]
+    private var accounts: [String: HubAccount] = [:]
+
+    func get(_ id: String) -> Connection? { connections[id] }
+
+    func insert(_ id: String, _ connection: Connection) -> Connection {
+        if let existing = connections[id] { return existing }
+        connections[id] = connection
+        return connection
+    }
+
+    func account(_ id: String) -> HubAccount? { accounts[id] }
+    func setAccount(_ account: HubAccount) { accounts[account.id] = account }
+
+    func forgetAccount(_ id: String) { accounts[id] = nil }
+
+    func remove(_ id: String) {
+        connections[id] = nil
+        accounts[id] = nil
+    }
+}
+
+/// Errors of the Hub's API and pages; messages never contain a credential.
+enum HubError: Error {
+    case notFound
+    case unauthorized
+    case invalidCallback
+    case reconnectRequired
+    case badRequest(String)
+    case provider(ConnectorError)
+}
+
+enum Random {
+    /// `bytes` random bytes, base64url without padding.
+    static func token(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+enum Digest {
+    static func sha256(_ text: String) -> String {
+        Crypto.SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hmac(_ text: String, key: String) -> String {
+        HMAC<Crypto.SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Log lines of the Hub: never a credential, a token, a field value or a request body.
+enum HubLog {
+    static func info(_ message: String) { print("connector-hub: " + message) }
+    static func warning(_ message: String) { print("connector-hub: warning: " + message) }
+}

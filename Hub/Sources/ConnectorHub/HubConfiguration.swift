@@ -1,0 +1,170 @@
+public import Foundation
+
+/// How a Hub runs: where it is reachable, which apps may call it, the OAuth clients the app
+/// registered per connector, who may embed its pages, and where accounts are kept.
+///
+/// Read from a JSON file (``load(file:environment:)``) and overridden by environment variables
+/// (`CONNECTOR_HUB_*`, see docs/hub.md). Every secret here (app keys, client secrets, the webhook
+/// secret) is kept out of `description`.
+public struct HubConfiguration: Sendable, CustomStringConvertible {
+    /// The public origin people's browsers reach, e.g. `https://hub.example.com` (behind TLS
+    /// termination) or `http://127.0.0.1:8080` in development. Redirect URIs derive from it.
+    public var publicBaseURL: URL
+    /// Address and port to listen on.
+    public var host: String
+    public var port: Int
+    /// App API keys (bearer tokens of the `/v1` API and of the operator pages).
+    public var appKeys: [String]
+    /// Setup field values per connector id (the OAuth client id and secret the app registered),
+    /// e.g. `["zelt": ["clientId": "…", "clientSecret": "…"]]`.
+    public var setup: [String: [String: String]]
+    /// Origins allowed to embed the Link Account page and to receive its `postMessage` events,
+    /// e.g. `["https://app.example.com"]`. Empty: no embedding.
+    public var allowedOrigins: [String]
+    /// SQLite file for accounts and tokens (one machine).
+    public var sqlitePath: String
+    /// A key to sign cookies and CSRF tokens (any long random string). Development uses a fixed one.
+    public var signingKey: String
+    /// Where account status changes are POSTed, signed with ``webhookSecret`` (optional).
+    public var webhookURL: URL?
+    public var webhookSecret: String?
+    /// Replacement origins per connector id, host by host (sandboxes, local emulation):
+    /// `["hibob": ["api.hibob.com": "https://api.sandbox.hibob.com"]]`.
+    public var endpointOverrides: [String: [String: URL]]
+    /// Seal tokens with the public development key (never in production).
+    public var development: Bool
+    /// How long a link session lasts when the app does not say (seconds; default 30 minutes).
+    public var defaultSessionLifetime: TimeInterval
+    /// Link attempts (form posts and OAuth starts) one session may make (default 20).
+    public var maxAttemptsPerSession: Int
+
+    public init(
+        publicBaseURL: URL, host: String = "127.0.0.1", port: Int = 8080, appKeys: [String], setup: [String: [String: String]] = [:],
+        allowedOrigins: [String] = [], sqlitePath: String, signingKey: String, webhookURL: URL? = nil, webhookSecret: String? = nil,
+        endpointOverrides: [String: [String: URL]] = [:], development: Bool = false, defaultSessionLifetime: TimeInterval = 1800,
+        maxAttemptsPerSession: Int = 20
+    ) {
+        self.publicBaseURL = publicBaseURL
+        self.host = host
+        self.port = port
+        self.appKeys = appKeys
+        self.setup = setup
+        self.allowedOrigins = allowedOrigins
+        self.sqlitePath = sqlitePath
+        self.signingKey = signingKey
+        self.webhookURL = webhookURL
+        self.webhookSecret = webhookSecret
+        self.endpointOverrides = endpointOverrides
+        self.development = development
+        self.defaultSessionLifetime = defaultSessionLifetime
+        self.maxAttemptsPerSession = maxAttemptsPerSession
+    }
+
+    /// `<base>/connect/oauth2/<connector>/callback`: the redirect URI to register at the provider.
+    public func redirectURI(connector: String) -> URL {
+        publicBaseURL.appendingPathComponent("connect/oauth2/\(connector)/callback")
+    }
+
+    /// The base URL's origin (`scheme://host[:port]`).
+    public var publicOrigin: String { Self.origin(of: publicBaseURL) ?? publicBaseURL.absoluteString }
+
+    /// Cookies get `Secure` when the public base URL is https.
+    public var usesHTTPS: Bool { publicBaseURL.scheme?.lowercased() == "https" }
+
+    /// `scheme://host[:port]` of `url`, lowercased, or `nil`.
+    public static func origin(of url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+        return url.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
+    }
+
+    public var description: String {
+        "HubConfiguration(publicBaseURL: \(publicBaseURL.absoluteString), listen: \(host):\(port), appKeys: \(appKeys.count), "
+            + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), sqlitePath: \(sqlitePath), development: \(development))"
+    }
+
+    // MARK: Loading
+
+    /// The file's shape (every member optional; the environment fills or overrides).
+    struct File: Decodable {
+        var publicBaseURL: String?
+        var host: String?
+        var port: Int?
+        var appKeys: [String]?
+        var setup: [String: [String: String]]?
+        var allowedOrigins: [String]?
+        var sqlitePath: String?
+        var signingKey: String?
+        var webhookURL: String?
+        var webhookSecret: String?
+        var endpointOverrides: [String: [String: String]]?
+        var development: Bool?
+        var sessionLifetimeSeconds: Double?
+        var maxAttemptsPerSession: Int?
+    }
+
+    /// Reads `file` (JSON, optional) then the environment: `CONNECTOR_HUB_PUBLIC_URL`,
+    /// `CONNECTOR_HUB_HOST`, `CONNECTOR_HUB_PORT`, `CONNECTOR_HUB_APP_KEYS` (comma-separated),
+    /// `CONNECTOR_HUB_SQLITE`, `CONNECTOR_HUB_SIGNING_KEY`, `CONNECTOR_HUB_ALLOWED_ORIGINS`,
+    /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
+    /// (`1`), and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
+    public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
+        var parsed = File()
+        if let file {
+            do {
+                parsed = try JSONDecoder().decode(File.self, from: Data(contentsOf: file))
+            } catch {
+                throw HubConfigurationError("Could not read \(file.path): \(error)")
+            }
+        }
+        func value(_ name: String) -> String? {
+            guard let text = environment["CONNECTOR_HUB_" + name], !text.isEmpty else { return nil }
+            return text
+        }
+        func list(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let development = value("DEVELOPMENT").map { $0 == "1" || $0 == "true" } ?? parsed.development ?? false
+        let port = value("PORT").flatMap(Int.init) ?? parsed.port ?? 8080
+        let host = value("HOST") ?? parsed.host ?? "127.0.0.1"
+        guard let base = value("PUBLIC_URL") ?? parsed.publicBaseURL ?? (development ? "http://127.0.0.1:\(port)" : nil) else {
+            throw HubConfigurationError("Set publicBaseURL (or CONNECTOR_HUB_PUBLIC_URL): the origin browsers reach, e.g. https://hub.example.com.")
+        }
+        guard let baseURL = URL(string: base.hasSuffix("/") ? String(base.dropLast()) : base), origin(of: baseURL) != nil else {
+            throw HubConfigurationError("publicBaseURL is not an absolute URL.")
+        }
+        let appKeys = value("APP_KEYS").map(list) ?? parsed.appKeys ?? []
+        guard !appKeys.isEmpty else { throw HubConfigurationError("Set at least one app key (appKeys or CONNECTOR_HUB_APP_KEYS).") }
+        guard let signingKey = value("SIGNING_KEY") ?? parsed.signingKey ?? (development ? "connector-hub development signing key" : nil) else {
+            throw HubConfigurationError("Set signingKey (or CONNECTOR_HUB_SIGNING_KEY) to a long random string.")
+        }
+        var setup = parsed.setup ?? [:]
+        for (name, text) in environment where name.hasPrefix("CONNECTOR_HUB_SETUP_") {
+            let rest = name.dropFirst("CONNECTOR_HUB_SETUP_".count)
+            guard let separator = rest.firstIndex(of: "_") else { continue }
+            setup[rest[..<separator].lowercased(), default: [:]][String(rest[rest.index(after: separator)...])] = text
+        }
+        var overrides: [String: [String: URL]] = [:]
+        for (connector, hosts) in parsed.endpointOverrides ?? [:] {
+            for (hostName, target) in hosts {
+                guard let url = URL(string: target) else { throw HubConfigurationError("endpointOverrides.\(connector).\(hostName) is not a URL.") }
+                overrides[connector, default: [:]][hostName] = url
+            }
+        }
+        let origins = value("ALLOWED_ORIGINS").map(list) ?? parsed.allowedOrigins ?? []
+        for origin in origins where URL(string: origin).flatMap(Self.origin(of:)) != origin.lowercased() {
+            throw HubConfigurationError("allowedOrigins entry \(origin) must be an exact origin such as https://app.example.com (no path, no trailing slash).")
+        }
+        return HubConfiguration(
+            publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
+            sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", signingKey: signingKey,
+            webhookURL: (value("WEBHOOK_URL") ?? parsed.webhookURL).flatMap(URL.init(string:)),
+            webhookSecret: value("WEBHOOK_SECRET") ?? parsed.webhookSecret, endpointOverrides: overrides, development: development,
+            defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20)
+    }
+}
+
+/// A configuration problem; the message says what to set.
+public struct HubConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,123 @@
+public import Foundation
+import ConnectorRuntime
+
+/// A link session an app created for one end user: the URL it sends opens the Link Account page.
+/// Only the SHA-256 of its token is stored; the token works once.
+struct LinkSession: Codable, Sendable {
+    var id: String
+    var tokenHash: String
+    var endUserID: String
+    var endUserName: String
+    /// Connector ids offered (empty: every connector, or those of `categories`).
+    var connectors: [String]
+    var categories: [String]
+    var createdAt: Date
+    var expiresAt: Date
+    /// Set when the token was opened; the browser then holds a cookie whose secret hashes to
+    /// `browserHash`.
+    var consumedAt: Date?
+    var browserHash: String?
+    /// Link attempts made (form posts and OAuth starts); capped per session.
+    var attempts: Int = 0
+    /// The account a reconnect session re-links.
+    var reconnectAccountID: String?
+}
+
+/// A linked account, as the app API returns it. Holds no credential.
+public struct HubAccount: Codable, Sendable, Hashable {
+    /// The account id (also the token store's account key).
+    public var id: String
+    public var connectorID: String
+    public var variantID: String
+    public var endUserID: String
+    public var endUserName: String
+    /// `active`, `reconnect_required` or `disconnected`.
+    public var status: String
+    public var linkedAt: Date
+    public var lastRefreshAt: Date?
+    public var updatedAt: Date
+}
+
+/// One try to link: a form post, or an OAuth round trip from start to callback. The page polls
+/// its status; the OAuth `state` maps to it.
+struct LinkAttempt: Codable, Sendable {
+    var id: String
+    var sessionID: String
+    var connectorID: String
+    var variantID: String
+    /// The account id the tokens are stored under (a reconnect reuses the account's).
+    var accountID: String
+    /// `pending`, `succeeded` or `failed`.
+    var status: String
+    /// A ``LinkFailure`` code when failed.
+    var failure: String?
+    var failureDetail: String?
+    var createdAt: Date
+}
+
+/// Why linking failed, with what to do next in the words of the seed FAQ.
+enum LinkFailure: String, Codable, Sendable {
+    case accessDenied = "access_denied"
+    case invalidCredentials = "invalid_credentials"
+    case missingScopes = "missing_scopes"
+    case providerUnavailable = "provider_unavailable"
+    case invalidCallback = "invalid_callback"
+    case misconfigured
+
+    var title: String {
+        switch self {
+        case .accessDenied: "Access was not granted"
+        case .invalidCredentials: "The credentials were not accepted"
+        case .missingScopes: "Some permissions are missing"
+        case .providerUnavailable: "The provider is not answering"
+        case .invalidCallback: "This sign-in could not be completed"
+        case .misconfigured: "This connector is not set up correctly"
+        }
+    }
+
+    /// What to do, as the seed FAQ's troubleshooting says it.
+    func advice(provider: String, scopes: [String]) -> [String] {
+        switch self {
+        case .accessDenied:
+            [
+                "\(provider) reported that access was declined. Linking needs someone with the required admin or integration permissions to click Allow.",
+                "Confirm admin access: verify that the account you sign in with has the required admin or integration permissions, then try again.",
+            ]
+        case .invalidCredentials:
+            [
+                "Verify your credentials: double-check that you copied the correct API key, client ID, or client secret, and make sure there are no extra spaces or characters.",
+                "Confirm admin access: verify that the account used to generate credentials has the required admin or integration permissions.",
+                "Regenerate credentials: if the error persists, try generating a new API key and connecting again.",
+            ]
+        case .missingScopes:
+            [
+                "Check required scopes: ensure all required scopes listed in the connection guide are enabled and saved in \(provider)."
+                    + (scopes.isEmpty ? "" : " Missing: " + scopes.joined(separator: ", ") + "."),
+                "Then connect again: scopes granted before the change are not updated until you re-authorize.",
+            ]
+        case .providerUnavailable:
+            [
+                "\(provider) did not answer or reported an error. This is usually temporary: try again in a few minutes.",
+                "If the error persists, contact support with the name of the integration and the time of the error.",
+            ]
+        case .invalidCallback:
+            ["The sign-in link expired or was already used. Start again from the Link Account page."]
+        case .misconfigured:
+            ["The app that sent you here has not finished setting up \(provider). Contact its support with the name of the integration."]
+        }
+    }
+
+    /// The failure of a runtime error, with the scope names it carries.
+    static func from(_ error: ConnectorError) -> (LinkFailure, [String]) {
+        switch error {
+        case .accessDenied: (.accessDenied, [])
+        case .invalidCredentials, .reconnectRequired: (.invalidCredentials, [])
+        case .missingScopes(let scopes): (.missingScopes, scopes)
+        case .providerUnavailable, .rateLimited: (.providerUnavailable, [])
+        case .invalidCallback: (.invalidCallback, [])
+        case .invalidField, .misconfigured: (.misconfigured, [])
+        }
+    }
+}
+
+

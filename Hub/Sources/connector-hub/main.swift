@@ -1,0 +1,58 @@
+// connector-hub: runs the Hub (Link Account pages, operator pages and the app API).
+//
+//   connector-hub [--config FILE] [--development] [--print-link END_USER]
+//
+// Configuration: the JSON file, then CONNECTOR_HUB_* environment variables (docs/hub.md).
+// --development seals tokens with the public development key and fills a development signing
+// key and base URL; never use it in production.
+
+import ConnectorHub
+import Foundation
+import Hummingbird
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var file: URL?
+var environment = ProcessInfo.processInfo.environment
+var printLinkFor: String?
+while let argument = arguments.first {
+    arguments.removeFirst()
+    switch argument {
+    case "--config":
+        guard let path = arguments.first else { fatalError("--config needs a file") }
+        arguments.removeFirst()
+        file = URL(fileURLWithPath: path)
+    case "--development":
+        environment["CONNECTOR_HUB_DEVELOPMENT"] = "1"
+    case "--print-link":
+        guard let user = arguments.first else { fatalError("--print-link needs an end-user id") }
+        arguments.removeFirst()
+        printLinkFor = user
+    default:
+        FileHandle.standardError.write(Data("usage: connector-hub [--config FILE] [--development] [--print-link END_USER]\n".utf8))
+        exit(2)
+    }
+}
+
+do {
+    let configuration = try HubConfiguration.load(file: file, environment: environment)
+    let hub = try ConnectorHubService.open(configuration: configuration, environment: environment)
+    print("connector-hub: \(configuration)")
+    if configuration.development {
+        print("connector-hub: DEVELOPMENT MODE: tokens are sealed with the public development key.")
+    }
+    if let user = printLinkFor {
+        let session = try await hub.createSession(endUserID: user, endUserName: user)
+        print("connector-hub: app API key (development): \(configuration.appKeys[0])")
+        print("connector-hub: operator pages: \(configuration.publicBaseURL.absoluteString)/admin")
+        print("connector-hub: link URL for \(user), single use, valid 30 minutes:")
+        print(session.url.absoluteString)
+    }
+    let router = Router()
+    router.addRoutes(hub.routes(context: BasicRequestContext.self))
+    let app = Application(
+        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
+    try await app.runService()
+} catch {
+    FileHandle.standardError.write(Data("connector-hub: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,1 @@
+../../../../Tests/ConnectorsTests/Support/Emulation.swift

@@ -1,0 +1,106 @@
+import ConnectorHub
+import ConnectorRuntime
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import Testing
+
+/// A Hub on fresh SQLite files (development key), driven through Hummingbird's router test client:
+/// the real routes, stores and runtime; providers are the Authlib emulation over real HTTP.
+struct HubHarness {
+    static let appKey = "test-app-key-0123456789"
+    let hub: ConnectorHubService
+    let directory: URL
+
+    init(
+        setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
+        allowedOrigins: [String] = [], maxAttempts: Int = 20
+    ) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
+        let configuration = HubConfiguration(
+            publicBaseURL: URL(string: "http://127.0.0.1:8080")!, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
+            sqlitePath: directory.appendingPathComponent("hub.sqlite").path, signingKey: "test signing key",
+            webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
+            development: true, maxAttemptsPerSession: maxAttempts)
+        hub = try ConnectorHubService.open(configuration: configuration, environment: [:])
+    }
+
+    /// Runs `body` with a client of the Hub's routes mounted on a fresh router.
+    func run<Value: Sendable>(_ body: @Sendable (HubClient) async throws -> Value) async throws -> Value {
+        let router = Router()
+        router.addRoutes(hub.routes(context: BasicRequestContext.self))
+        let app = Application(router: router)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await app.test(.router) { client in try await body(HubClient(client: client)) }
+    }
+}
+
+/// A browser-like client: keeps cookies, sends the Hub's origin on posts.
+final class HubClient: @unchecked Sendable {
+    let client: any TestClientProtocol
+    private var cookies: [String: String] = [:]
+    private let lock = NSLock()
+
+    init(client: any TestClientProtocol) { self.client = client }
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPFields
+        var text: String
+        var location: String? { headers[.location] }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    func request(
+        _ method: HTTPTypes.HTTPRequest.Method, _ uri: String, headers extra: HTTPFields = [:], body: String? = nil
+    ) async throws -> Reply {
+        var headers = extra
+        let cookieHeader = lock.withLock { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if !cookieHeader.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for value in response.headers[values: .setCookie] {
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { lock.withLock { cookies[String(pair[0])] = String(pair[1]) } }
+        }
+        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+    }
+
+    /// An app API call with the app key.
+    func api(_ method: HTTPTypes.HTTPRequest.Method, _ uri: String, json: [String: any Sendable]? = nil, key: String = HubHarness.appKey) async throws -> Reply {
+        var headers: HTTPFields = [.authorization: "Bearer \(key)"]
+        var body: String?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        }
+        return try await request(method, uri, headers: headers, body: body)
+    }
+
+    /// Creates a session through the API and opens its link like a browser: returns the session's page.
+    func openLinkSession(endUser: String = "user-1", connectors: [String]? = nil) async throws -> Reply {
+        var json: [String: any Sendable] = ["endUserId": endUser, "endUserName": "Ada Lovelace"]
+        if let connectors { json["connectors"] = connectors }
+        let created = try await api(.post, "/v1/link-sessions", json: json)
+        try #require(created.status == 201, "link session created: \(created.text)")
+        let url = try #require(URL(string: created.json["url"] as? String ?? ""))
+        let opened = try await request(.get, url.path)
+        try #require(opened.status == 303, "the link opens once and sets the session cookie")
+        return try await request(.get, try #require(opened.location))
+    }
+
+    /// Posts a form from the page at `page` (its CSRF token) with the Hub's own Origin.
+    func submit(_ action: String, from page: Reply, values: [String: String]) async throws -> Reply {
+        let csrf = try #require(Self.csrf(in: page.text), "the page has a CSRF token")
+        let pairs = [("csrf", csrf)] + values.sorted { $0.key < $1.key }
+        return try await request(
+            .post, action, headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"],
+            body: FormEncoding.body(pairs))
+    }
+
+    static func csrf(in html: String) -> String? {
+        guard let range = html.range(of: "name=\"csrf\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}

@@ -1,0 +1,26 @@
+# The Hub server (Hub/Sources/ConnectorHub, connector-hub): Link Account pages and the app API.
+#
+#   make hub               build and start connector-hub on 127.0.0.1:8080 with the SQLite store in
+#                          .hub/ and the public development key; prints the app API key and a
+#                          ready-to-open link URL (HUB_END_USER=demo-user)
+#   make hub-server-test   the Hub server's tests (real routes and stores, the Authlib emulation)
+
+HUB_STATE := .hub
+HUB_END_USER ?= demo-user
+HUB_PORT ?= 8080
+
+.PHONY: hub hub-server-test
+
+hub:
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
+	@mkdir -p $(HUB_STATE)
+	@test -s $(HUB_STATE)/app-key || (head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(HUB_STATE)/app-key)
+	CONNECTOR_HUB_SQLITE=$(abspath $(HUB_STATE))/hub.sqlite CONNECTOR_HUB_APP_KEYS=$$(cat $(HUB_STATE)/app-key) \
+		CONNECTOR_HUB_PORT=$(HUB_PORT) $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub \
+		$(if $(wildcard $(HUB_STATE)/config.json),--config $(HUB_STATE)/config.json) --development --print-link $(HUB_END_USER)
+
+hub-server-test: venv
+	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build --filter ConnectorHubTests
+
+TEST_STEPS += hub-server-test
