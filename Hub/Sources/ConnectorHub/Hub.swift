@@ -546,6 +546,6 @@ enum Digest {
 
 /// Log lines of the Hub: never a credential, a token, a field value or a request body.
 enum HubLog {
-    static func info(_ message: String) { print("connector-hub: " + message) }
-    static func warning(_ message: String) { print("connector-hub: warning: " + message) }
+    static func info(_ message: String) { FileHandle.standardError.write(Data(("connector-hub: " + message + "\n").utf8)) }
+    static func warning(_ message: String) { info("warning: " + message) }
 }

@@ -253,6 +253,13 @@ extension ConnectorHubService {
             guard let (connector, variant) = self.offeredVariant(session, context) else {
                 return self.html(.notFound, Pages.message(title: "Not available", text: "This connector is not offered here."))
             }
+            if let missing = self.missingSetup(connector.id, variant) {
+                return self.html(
+                    .ok,
+                    Pages.message(
+                        title: "\(connector.displayName) is not set up yet",
+                        text: "The app that sent you here has not configured \(missing) for \(connector.displayName). Contact its support, or choose another connector."))
+            }
             return self.html(
                 .ok,
                 Pages.form(
@@ -334,6 +341,14 @@ extension ConnectorHubService {
                 return self.html(.notFound, Pages.message(title: "Not found", text: "No such action."))
             }
         }
+    }
+
+    /// The label of the first required setup field the configuration lacks, if any.
+    func missingSetup(_ connectorID: String, _ variant: AuthVariantDescriptor) -> String? {
+        variant.fields.first { field in
+            field.supplier == .setup && field.required && field.defaultValue == nil
+                && (configuration.setup[connectorID]?[field.key] ?? "").isEmpty
+        }?.label
     }
 
     private func offeredVariant<Context: RequestContext>(_ session: LinkSession, _ context: Context) -> (ConnectorDescriptor, AuthVariantDescriptor)? {

@@ -10,6 +10,11 @@ import ConnectorHub
 import Foundation
 import Hummingbird
 
+/// Writes a line to stdout unbuffered: the key and link URL show up at once when piped or logged.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 var file: URL?
 var environment = ProcessInfo.processInfo.environment
@@ -36,16 +41,16 @@ while let argument = arguments.first {
 do {
     let configuration = try HubConfiguration.load(file: file, environment: environment)
     let hub = try ConnectorHubService.open(configuration: configuration, environment: environment)
-    print("connector-hub: \(configuration)")
+    say("connector-hub: \(configuration)")
     if configuration.development {
-        print("connector-hub: DEVELOPMENT MODE: tokens are sealed with the public development key.")
+        say("connector-hub: DEVELOPMENT MODE: tokens are sealed with the public development key.")
     }
     if let user = printLinkFor {
         let session = try await hub.createSession(endUserID: user, endUserName: user)
-        print("connector-hub: app API key (development): \(configuration.appKeys[0])")
-        print("connector-hub: operator pages: \(configuration.publicBaseURL.absoluteString)/admin")
-        print("connector-hub: link URL for \(user), single use, valid 30 minutes:")
-        print(session.url.absoluteString)
+        say("connector-hub: app API key (development): \(configuration.appKeys[0])")
+        say("connector-hub: operator pages: \(configuration.publicBaseURL.absoluteString)/admin")
+        say("connector-hub: link URL for \(user), single use, valid 30 minutes:")
+        say(session.url.absoluteString)
     }
     let router = Router()
     router.addRoutes(hub.routes(context: BasicRequestContext.self))

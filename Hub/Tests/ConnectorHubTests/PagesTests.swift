@@ -1,0 +1,77 @@
+import ConnectorHub
+import ConnectorRuntime
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import Testing
+
+/// More connectors through the generated pages, and the operators' pages.
+@Suite(.authServer) struct PagesTests {
+    @Test func spotDraftSelectFieldAndCredentialHeadersLink() async throws {
+        let server = try TestServer.current(.auth)
+        let secret = "sd-secret-\(UUID().uuidString)"
+        let provider = try await server.emulate("spotdraft", credentials: .headers(["client-id": "sd-client", "client-secret": secret]))
+        let harness = try HubHarness(overrides: ["spotdraft": provider.overrides(["api.eu.spotdraft.com"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["spotdraft"])
+            let form = try await client.request(.get, "/link/connectors/spotdraft/client_credentials")
+            check(form.text.contains("<select id=\"field-region\""), "the region select")
+            check(form.text.contains("<option value=\"eu\""), "with the spec's options")
+            let done = try await client.submit(
+                "/link/connectors/spotdraft/client_credentials", from: form,
+                values: ["region": "eu", "clientId": "sd-client", "clientSecret": secret])
+            check(done.text.contains("SpotDraft is connected"), "\(done.text.prefix(500))")
+            checkEqual(try await provider.apiRequests(), ["GET /api/v2.1/public/contract_types/"])
+        }
+    }
+
+    @Test func hiBobOffersItsTwoVariantsAndLinksTheServiceUser() async throws {
+        let server = try TestServer.current(.auth)
+        let token = "svc-\(UUID().uuidString)"
+        let provider = try await server.emulate("hibob-svc", credentials: .basic(username: "SERVICE-42", password: token))
+        let harness = try HubHarness(overrides: ["hibob": provider.overrides(["api.hibob.com"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["hibob"])
+            let choice = try await client.request(.get, "/link/connectors/hibob")
+            check(choice.text.contains("/link/connectors/hibob/service_user") && choice.text.contains("/link/connectors/hibob/oauth"))
+            let oauth = try await client.request(.get, "/link/connectors/hibob/oauth")
+            check(oauth.text.contains("is not set up yet"), "an OAuth variant without the app's client says so")
+            let form = try await client.request(.get, "/link/connectors/hibob/service_user")
+            let done = try await client.submit(
+                "/link/connectors/hibob/service_user", from: form, values: ["serviceUserId": "SERVICE-42", "serviceUserToken": token])
+            check(done.text.contains("HiBob is connected"), "\(done.text.prefix(500))")
+        }
+    }
+
+    @Test func operatorsSignInWithTheAppKeyListAccountsAndCreateALink() async throws {
+        let server = try TestServer.current(.auth)
+        let key = "bamboo-\(UUID().uuidString.lowercased())"
+        let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
+        let harness = try HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
+        try await harness.run { client in
+            let login = try await client.request(.get, "/admin")
+            check(login.text.contains("App API key"), "the sign-in form")
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"]
+            let wrong = try await client.request(.post, "/admin/login", headers: form, body: "key=nope")
+            checkEqual(wrong.status, 401)
+            let signedIn = try await client.request(.post, "/admin/login", headers: form, body: "key=\(HubHarness.appKey)")
+            checkEqual(signedIn.status, 303)
+            let empty = try await client.request(.get, "/admin")
+            check(empty.text.contains("No linked accounts yet"))
+            let created = try await client.submit("/admin/link-sessions", from: empty, values: ["endUserId": "op-user", "endUserName": "Grace"])
+            let link = try #require(created.text.range(of: "href=\"http://127.0.0.1:8080/link/start/"))
+            let path = String(created.text[created.text.index(link.lowerBound, offsetBy: 27)...].prefix { $0 != "\"" })
+            checkEqual(try await client.request(.get, path).status, 303, "the operator's Link account button makes a working link")
+            let bamboo = try await client.request(.get, "/link/connectors/bamboohr/api_key")
+            _ = try await client.submit("/link/connectors/bamboohr/api_key", from: bamboo, values: ["companyDomain": "acme", "apiKey": key])
+            let listed = try await client.request(.get, "/admin")
+            check(listed.text.contains("Grace (op-user)") && listed.text.contains("BambooHR") && listed.text.contains("Active"))
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            let id = try #require(accounts.first?["id"] as? String)
+            let removed = try await client.submit("/admin/accounts/\(id)/remove", from: listed, values: [:])
+            checkEqual(removed.status, 303)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)").status, 404)
+        }
+    }
+}
