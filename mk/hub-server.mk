@@ -3,7 +3,9 @@
 #   make hub               build and start connector-hub on 127.0.0.1:8080 with the SQLite store in
 #                          .hub/ and the public development key; prints the app API key and a
 #                          ready-to-open link URL (HUB_END_USER=demo-user)
-#   make hub-server-test   the Hub server's tests (real routes and stores, the Authlib emulation)
+#   make hub-server-test   only the Hub server's tests (real routes and stores, the Authlib
+#                          emulation); `make test` runs them through `make hub-test` (mk/hub.mk),
+#                          which runs every test of the Hub package
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
@@ -23,4 +25,3 @@ hub-server-test: venv
 	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build --filter ConnectorHubTests
 
-TEST_STEPS += hub-server-test
