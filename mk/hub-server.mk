@@ -6,12 +6,16 @@
 #   make hub-server-test   only the Hub server's tests (real routes and stores, the Authlib
 #                          emulation); `make test` runs them through `make hub-test` (mk/hub.mk),
 #                          which runs every test of the Hub package
+#   make hub-browser-test  headless Chromium through connector-hub and the Authlib emulation, axe-core
+#                          on every page (part of `make test`); installs Debian's chromium and
+#                          chromium-driver when missing, Selenium and axe-selenium-python from PyPI
+#   make hub-screenshots   the same run, keeping a screenshot of each page in .hub/screenshots/
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
 HUB_PORT ?= 8080
 
-.PHONY: hub hub-server-test
+.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools
 
 hub:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
@@ -25,3 +29,26 @@ hub-server-test: venv
 	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build --filter ConnectorHubTests
 
+
+HUB_BROWSER_REQUIREMENTS := Hub/Tests/Browser/requirements.txt
+
+# Chromium and its driver from Debian; Selenium and axe-core (shipped inside axe-selenium-python)
+# from PyPI, into the project's venv.
+browser-tools: venv
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+	@$(PYTHON) -c "import selenium, axe_selenium_python" 2>/dev/null || \
+		$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(HUB_BROWSER_REQUIREMENTS)
+
+hub-browser-test: browser-tools
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
+	$(PYTHON) Hub/Tests/Browser/hub_browser.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub
+
+hub-screenshots: browser-tools
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
+	@mkdir -p $(HUB_STATE)/screenshots
+	$(PYTHON) Hub/Tests/Browser/hub_browser.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub \
+		--screenshots $(abspath $(HUB_STATE))/screenshots
+	@echo "screenshots: $(HUB_STATE)/screenshots/"
+
+TEST_STEPS += hub-browser-test

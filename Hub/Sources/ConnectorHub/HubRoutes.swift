@@ -449,7 +449,7 @@ extension ConnectorHubService {
 }
 
 /// Security headers on every response: a strict Content Security Policy (scripts and styles from
-/// the Hub's origin only, embedding only by the configured origins), no sniffing, no referrer.
+/// the Hub's origin only, embedding only by the configured origins), no sniffing, referrer outside the Hub.
 struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     let configuration: HubConfiguration
 
@@ -463,7 +463,9 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "form-action \(formTargets); frame-ancestors \(ancestors); base-uri 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPTypes.HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
+        // which the origin check refuses. Cross-origin requests (the provider) still get referrer outside the Hub.
+        response.headers[HTTPTypes.HTTPField.Name("Referrer-Policy")!] = "same-origin"
         if configuration.allowedOrigins.isEmpty { response.headers[HTTPTypes.HTTPField.Name("X-Frame-Options")!] = "DENY" }
         return response
     }

@@ -59,7 +59,7 @@ enum Pages {
         body += """
             <form method="get" action="/link" role="search" class="search">
             <label for="q">Search connectors</label>
-            <input id="q" name="q" type="search" value="\(escape(query))" data-filter="connector-list" autocomplete="off">
+            <input id="q" name="q" type="search" value="\(escape(query))" data-filter="connector-list">
             <button type="submit">Search</button>
             </form>
             <nav aria-label="Categories"><ul class="categories">
@@ -134,7 +134,7 @@ enum Pages {
         switch field.kind {
         case .secret:
             // Never rendered back: the person types it again after an error.
-            html += "<input type=\"password\" \(attributes) value=\"\" autocomplete=\"off\" spellcheck=\"false\">\n"
+            html += "<input type=\"password\" \(attributes) value=\"\" autocomplete=\"new-password\" spellcheck=\"false\">\n"
         case .select:
             html += "<select \(attributes)>\n"
             for option in field.options {
@@ -250,7 +250,7 @@ enum Pages {
         body += """
             <form method="post" action="/admin/login">
             <div class="field"><label for="app-key">App API key</label>
-            <input id="app-key" name="key" type="password" required autocomplete="off"></div>
+            <input id="app-key" name="key" type="password" required autocomplete="current-password"></div>
             <button type="submit">Sign in</button>
             </form>
             """
