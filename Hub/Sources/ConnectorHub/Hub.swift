@@ -32,11 +32,19 @@ public final class ConnectorHubService: Sendable {
     /// (`.records`: sessions, attempts, accounts). Tokens are sealed with the keys of
     /// `CONNECTOR_HUB_TOKEN_KEYS`, or the public development key when
     /// ``HubConfiguration/development`` is set.
+    ///
+    /// With ``HubConfiguration/databaseURL`` set, tokens and records are in PostgreSQL instead,
+    /// shared by every Hub process on that database.
     public static func open(
         configuration: HubConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: any HTTPTransport = URLSessionTransport.shared
-    ) throws -> ConnectorHubService {
+    ) async throws -> ConnectorHubService {
         let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
+        if let url = configuration.databaseURL {
+            let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
+            let records = try await PostgresRecordStore.connect(url: url)
+            return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: transport)
+        }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
         let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)

@@ -21,8 +21,11 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// Origins allowed to embed the Link Account page and to receive its `postMessage` events,
     /// e.g. `["https://app.example.com"]`. Empty: no embedding.
     public var allowedOrigins: [String]
-    /// SQLite file for accounts and tokens (one machine).
+    /// SQLite file for accounts and tokens (one machine), used when ``databaseURL`` is not set.
     public var sqlitePath: String
+    /// PostgreSQL (`postgres://user:password@host:port/database`) for tokens and records: several
+    /// Hub processes then serve the same accounts.
+    public var databaseURL: String?
     /// A key to sign cookies and CSRF tokens (any long random string). Development uses a fixed one.
     public var signingKey: String
     /// Where account status changes are POSTed, signed with ``webhookSecret`` (optional).
@@ -40,7 +43,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
 
     public init(
         publicBaseURL: URL, host: String = "127.0.0.1", port: Int = 8080, appKeys: [String], setup: [String: [String: String]] = [:],
-        allowedOrigins: [String] = [], sqlitePath: String, signingKey: String, webhookURL: URL? = nil, webhookSecret: String? = nil,
+        allowedOrigins: [String] = [], sqlitePath: String, databaseURL: String? = nil, signingKey: String, webhookURL: URL? = nil, webhookSecret: String? = nil,
         endpointOverrides: [String: [String: URL]] = [:], development: Bool = false, defaultSessionLifetime: TimeInterval = 1800,
         maxAttemptsPerSession: Int = 20
     ) {
@@ -51,6 +54,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         self.setup = setup
         self.allowedOrigins = allowedOrigins
         self.sqlitePath = sqlitePath
+        self.databaseURL = databaseURL
         self.signingKey = signingKey
         self.webhookURL = webhookURL
         self.webhookSecret = webhookSecret
@@ -79,7 +83,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "HubConfiguration(publicBaseURL: \(publicBaseURL.absoluteString), listen: \(host):\(port), appKeys: \(appKeys.count), "
-            + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), sqlitePath: \(sqlitePath), development: \(development))"
+            + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), store: \(databaseURL == nil ? "sqlite " + sqlitePath : "postgres"), development: \(development))"
     }
 
     // MARK: Loading
@@ -93,6 +97,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         var setup: [String: [String: String]]?
         var allowedOrigins: [String]?
         var sqlitePath: String?
+        var databaseURL: String?
         var signingKey: String?
         var webhookURL: String?
         var webhookSecret: String?
@@ -104,7 +109,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
 
     /// Reads `file` (JSON, optional) then the environment: `CONNECTOR_HUB_PUBLIC_URL`,
     /// `CONNECTOR_HUB_HOST`, `CONNECTOR_HUB_PORT`, `CONNECTOR_HUB_APP_KEYS` (comma-separated),
-    /// `CONNECTOR_HUB_SQLITE`, `CONNECTOR_HUB_SIGNING_KEY`, `CONNECTOR_HUB_ALLOWED_ORIGINS`,
+    /// `CONNECTOR_HUB_SQLITE`, `CONNECTOR_HUB_DATABASE_URL`, `CONNECTOR_HUB_SIGNING_KEY`, `CONNECTOR_HUB_ALLOWED_ORIGINS`,
     /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
     /// (`1`), and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
     public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
@@ -156,7 +161,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         }
         return HubConfiguration(
             publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
-            sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", signingKey: signingKey,
+            sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", databaseURL: value("DATABASE_URL") ?? parsed.databaseURL,
+            signingKey: signingKey,
             webhookURL: (value("WEBHOOK_URL") ?? parsed.webhookURL).flatMap(URL.init(string:)),
             webhookSecret: value("WEBHOOK_SECRET") ?? parsed.webhookSecret, endpointOverrides: overrides, development: development,
             defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20)

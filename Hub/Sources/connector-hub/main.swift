@@ -40,7 +40,7 @@ while let argument = arguments.first {
 
 do {
     let configuration = try HubConfiguration.load(file: file, environment: environment)
-    let hub = try ConnectorHubService.open(configuration: configuration, environment: environment)
+    let hub = try await ConnectorHubService.open(configuration: configuration, environment: environment)
     say("connector-hub: \(configuration)")
     if configuration.development {
         say("connector-hub: DEVELOPMENT MODE: tokens are sealed with the public development key.")

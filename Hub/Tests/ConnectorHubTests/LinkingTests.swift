@@ -16,7 +16,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let key = "bamboo-\(UUID().uuidString.lowercased())"
         let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
-        let harness = try HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
+        let harness = try await HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
         try await harness.run { client in
             let picker = try await client.openLinkSession()
             checkEqual(picker.status, 200)
@@ -64,7 +64,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let key = "bamboo-\(UUID().uuidString.lowercased())"
         let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
-        let harness = try HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
+        let harness = try await HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["bamboohr"])
             let form = try await client.request(.get, "/link/connectors/bamboohr/api_key")
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func formsRejectAMissingCSRFTokenAndAForeignOrigin() async throws {
-        let harness = try HubHarness()
+        let harness = try await HubHarness()
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["bamboohr"])
             let noToken = try await client.request(
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func aLinkTokenWorksOnceAndAnUnknownOneShowsExpired() async throws {
-        let harness = try HubHarness()
+        let harness = try await HubHarness()
         try await harness.run { client in
             let created = try await client.api(.post, "/v1/link-sessions", json: ["endUserId": "u"])
             let path = try #require(URL(string: created.json["url"] as? String ?? "")).path
@@ -123,7 +123,7 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient(
             "zelt", ClientOptions(refreshRedirectURI: true, tokenLifetime: 30), redirectURI: redirect)
-        let harness = try HubHarness(
+        let harness = try await HubHarness(
             setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
@@ -168,7 +168,7 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         try await server.control("POST", "/_control/deny?client_id=\(oauthClient.id)&on=1")
-        let harness = try HubHarness(
+        let harness = try await HubHarness(
             setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
@@ -207,7 +207,7 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient(
             "zelt", ClientOptions(refreshRedirectURI: true, tokenLifetime: 30), redirectURI: redirect)
-        let harness = try HubHarness(
+        let harness = try await HubHarness(
             setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])], webhookURL: receiver.url("/hooks"))
         try await harness.run { client in

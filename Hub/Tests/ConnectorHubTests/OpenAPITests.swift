@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func everyDocumentedOperationIsServedAndNeedsTheAppKey() async throws {
-        let harness = try HubHarness()
+        let harness = try await HubHarness()
         let operations = try Self.documentedOperations()
         try await harness.run { client in
             for operation in operations.sorted() {

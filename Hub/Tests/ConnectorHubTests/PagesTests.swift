@@ -12,7 +12,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let secret = "sd-secret-\(UUID().uuidString)"
         let provider = try await server.emulate("spotdraft", credentials: .headers(["client-id": "sd-client", "client-secret": secret]))
-        let harness = try HubHarness(overrides: ["spotdraft": provider.overrides(["api.eu.spotdraft.com"])])
+        let harness = try await HubHarness(overrides: ["spotdraft": provider.overrides(["api.eu.spotdraft.com"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["spotdraft"])
             let form = try await client.request(.get, "/link/connectors/spotdraft/client_credentials")
@@ -30,7 +30,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let token = "svc-\(UUID().uuidString)"
         let provider = try await server.emulate("hibob-svc", credentials: .basic(username: "SERVICE-42", password: token))
-        let harness = try HubHarness(overrides: ["hibob": provider.overrides(["api.hibob.com"])])
+        let harness = try await HubHarness(overrides: ["hibob": provider.overrides(["api.hibob.com"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["hibob"])
             let choice = try await client.request(.get, "/link/connectors/hibob")
@@ -48,7 +48,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let key = "bamboo-\(UUID().uuidString.lowercased())"
         let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
-        let harness = try HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
+        let harness = try await HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
         try await harness.run { client in
             let login = try await client.request(.get, "/admin")
             check(login.text.contains("App API key"), "the sign-in form")

@@ -15,15 +15,15 @@ struct HubHarness {
 
     init(
         setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
-        allowedOrigins: [String] = [], maxAttempts: Int = 20
-    ) throws {
+        allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
         let configuration = HubConfiguration(
             publicBaseURL: URL(string: "http://127.0.0.1:8080")!, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
-            sqlitePath: directory.appendingPathComponent("hub.sqlite").path, signingKey: "test signing key",
+            sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
             development: true, maxAttemptsPerSession: maxAttempts)
-        hub = try ConnectorHubService.open(configuration: configuration, environment: [:])
+        hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
     }
 
     /// Runs `body` with a client of the Hub's routes mounted on a fresh router.
@@ -43,6 +43,12 @@ final class HubClient: @unchecked Sendable {
     private let lock = NSLock()
 
     init(client: any TestClientProtocol) { self.client = client }
+
+    /// Takes `other`'s cookies: the same browser reaching another Hub process behind a load balancer.
+    func adoptCookies(of other: HubClient) {
+        let copied = other.lock.withLock { other.cookies }
+        lock.withLock { cookies = copied }
+    }
 
     struct Reply {
         var status: Int

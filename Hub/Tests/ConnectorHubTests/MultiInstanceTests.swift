@@ -1,0 +1,57 @@
+import ConnectorHub
+import ConnectorRuntime
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Two Hub instances on one PostgreSQL database, each with its own connection pools, stores and
+/// connection cache (as two processes have): the same accounts on both, a link started on one
+/// completed on the other, one token request when both hit an expired token. Runs under
+/// `make hub-test`, whose scripts/postgres.sh sets CONNECTOR_TEST_POSTGRES_URL.
+@Suite(.authServer, .enabled(if: ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"] != nil))
+struct MultiInstanceTests {
+    @Test func twoInstancesShareAccountsCompleteEachOthersLinksAndRefreshOnce() async throws {
+        let database = try #require(ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"])
+        let server = try TestServer.current(.auth)
+        let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
+        let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
+        let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let setup = ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]]
+        let overrides = ["zelt": provider.overrides(["go.zelt.app"])]
+        let first = try await HubHarness(setup: setup, overrides: overrides, databaseURL: database)
+        let second = try await HubHarness(setup: setup, overrides: overrides, databaseURL: database)
+        let endUser = "multi-\(UUID().uuidString.prefix(8))"
+        try await first.run { a in
+            try await second.run { b in
+                // Started on the first instance...
+                _ = try await a.openLinkSession(endUser: endUser, connectors: ["zelt"])
+                let form = try await a.request(.get, "/link/connectors/zelt/oauth")
+                let start = try await a.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+                let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+                // ...completed on the second, with the same browser.
+                b.adoptCookies(of: a)
+                let done = try await b.request(.get, callback.path + "?" + (callback.query ?? ""))
+                check(done.text.contains("Zelt is connected"), "\(done.text.prefix(400))")
+
+                let listA = try #require(try await a.api(.get, "/v1/accounts?endUserId=\(endUser)").json["accounts"] as? [[String: Any]])
+                let listB = try #require(try await b.api(.get, "/v1/accounts?endUserId=\(endUser)").json["accounts"] as? [[String: Any]])
+                checkEqual(listA.count, 1)
+                checkEqual(listA.first?["id"] as? String, listB.first?["id"] as? String, "one account, seen by both")
+                let id = try #require(listA.first?["id"] as? String)
+
+                // Both cache a valid token, then the provider expires it: both get a 401 at once.
+                checkEqual(try await a.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+                checkEqual(try await b.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+                let before = try await server.tokenRequests(oauthClient)["refresh_token"] ?? 0
+                try await server.expireAccessTokens(oauthClient)
+                async let fromA = a.api(.get, "/v1/accounts/\(id)/proxy/users")
+                async let fromB = b.api(.get, "/v1/accounts/\(id)/proxy/users")
+                let (replyA, replyB) = try await (fromA, fromB)
+                checkEqual(replyA.status, 200)
+                checkEqual(replyB.status, 200)
+                let after = try await server.tokenRequests(oauthClient)["refresh_token"] ?? 0
+                checkEqual(after - before, 1, "one token request for the expiry, across both instances")
+            }
+        }
+    }
+}
