@@ -87,6 +87,16 @@ let package = Package(
             path: "Benchmarks/store-bench",
             swiftSettings: strictSettings
         ),
+        // `make bench`: proxy throughput and added latency against the upstream called directly.
+        .executableTarget(
+            name: "hub-bench",
+            dependencies: [
+                "ConnectorHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/hub-bench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ConnectorHubTests",
             dependencies: [

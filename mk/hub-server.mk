@@ -10,12 +10,14 @@
 #                          on every page (part of `make test`); installs Debian's chromium and
 #                          chromium-driver when missing, Selenium and axe-selenium-python from PyPI
 #   make hub-screenshots   the same run, keeping a screenshot of each page in .hub/screenshots/
+#   make hub-proxy-bench   proxy throughput and added latency (p50, p99) against the same local
+#                          upstream called directly, one run (part of `make bench`; release build)
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
 HUB_PORT ?= 8080
 
-.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools
+.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench
 
 hub:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
@@ -52,3 +54,9 @@ hub-screenshots: browser-tools
 	@echo "screenshots: $(HUB_STATE)/screenshots/"
 
 TEST_STEPS += hub-browser-test
+
+hub-proxy-bench:
+	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-bench
+	$$(cd Hub && $(SWIFT) build -c release --show-bin-path)/hub-bench
+
+BENCH_STEPS += hub-proxy-bench

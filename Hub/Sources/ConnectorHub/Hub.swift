@@ -305,6 +305,32 @@ public final class ConnectorHubService: Sendable {
         try await records.get(LinkAttempt.self, kind: "attempt", id: id)
     }
 
+    /// Links an account from values the app already has (an API key it collected, a migration),
+    /// without the pages: the same field checks and verification request as the form. Not for
+    /// authorization-code variants, which need the person at the provider.
+    public func importAccount(
+        endUserID: String, endUserName: String, connectorID: String, variantID: String, values: [String: String]
+    ) async throws -> HubAccount {
+        guard let (_, variant) = lookupVariant(connectorID, variantID), !variant.usesAuthorizationCode else { throw HubError.notFound }
+        let created = now()
+        let session = LinkSession(
+            id: "ls_" + Random.token(bytes: 12), tokenHash: "", endUserID: endUserID, endUserName: endUserName, connectors: [connectorID],
+            categories: [], createdAt: created, expiresAt: created.addingTimeInterval(60))
+        try await records.put(session, kind: "session", id: session.id)
+        defer { Task { [records] in try? await records.delete(kind: "session", id: session.id) } }
+        switch try await link(session: session, connectorID: connectorID, variantID: variantID, values: values) {
+        case .linked(let account): return account
+        case .invalidField(let key, let reason): throw ConnectorError.invalidField(key: key, reason: reason)
+        case .failed(let failure, let scopes, _): throw HubError.badRequest("Linking failed: \(failure.rawValue) \(scopes.joined(separator: " "))")
+        default: throw HubError.badRequest("Linking did not complete.")
+        }
+    }
+
+    /// Statements the token store sent (SQL stores), for the benchmark's per-request count.
+    public var tokenStoreStatements: Int? {
+        (tokens as? SQLiteTokenStore)?.statementCount ?? (tokens as? PostgresTokenStore)?.statementCount
+    }
+
     // MARK: Accounts
 
     public func accounts(endUserID: String? = nil) async throws -> [HubAccount] {
