@@ -143,6 +143,6 @@ let added50 = median(proxyRows.map { $0.percentile(0.5) }) - median(directRows.m
 let added99 = median(proxyRows.map { $0.percentile(0.99) }) - median(directRows.map { $0.percentile(0.99) })
 print(String(format: "proxy/direct throughput: %.2f; added latency p50 %.2f ms, p99 %.2f ms", ratio, added50, added99))
 print("token-store statements per proxied request: \(Double(statements) / Double(requests * 3))")
-servers.cancel()
+_ = servers  // exit below stops both servers
 try? FileManager.default.removeItem(at: directory)
 exit(0)

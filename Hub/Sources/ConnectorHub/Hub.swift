@@ -261,11 +261,22 @@ public final class ConnectorHubService: Sendable {
             let attempt = try await records.get(LinkAttempt.self, kind: "attempt", id: attemptID),
             let (connector, variant) = lookupVariant(attempt.connectorID, attempt.variantID)
         else { throw HubError.invalidCallback }
-        try await records.delete(kind: "state", id: Digest.sha256(state))
         guard attempt.status == "pending", let session = try await records.get(LinkSession.self, kind: "session", id: attempt.sessionID)
         else { throw HubError.invalidCallback }
-        // The callback must come back to the browser that started it (when the cookie is there).
-        if let browserSession, browserSession.id != session.id { throw HubError.invalidCallback }
+        // The callback must come back to the browser that started it: otherwise a link started by
+        // someone else could be completed with the victim's provider account (login CSRF).
+        guard let browserSession, browserSession.id == session.id else { throw HubError.invalidCallback }
+        // The state works once: claim the attempt atomically (a concurrent replay finds it taken).
+        try await records.delete(kind: "state", id: Digest.sha256(state))
+        final class Claim: @unchecked Sendable { var won = false }
+        let claim = Claim()
+        _ = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
+            if attempt.status == "pending" {
+                attempt.status = "completing"
+                claim.won = true
+            }
+        }
+        guard claim.won else { throw HubError.invalidCallback }
         let outcome: LinkOutcome
         do {
             guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {

@@ -47,7 +47,7 @@ struct LinkAttempt: Codable, Sendable {
     var variantID: String
     /// The account id the tokens are stored under (a reconnect reuses the account's).
     var accountID: String
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `completing` (callback received), `succeeded` or `failed`.
     var status: String
     /// A ``LinkFailure`` code when failed.
     var failure: String?

@@ -88,7 +88,7 @@ enum StaticAssets {
               fetch(status.getAttribute("data-poll"), { credentials: "same-origin" })
                 .then(function (response) { return response.json(); })
                 .then(function (result) {
-                  if (result.status === "pending") { setTimeout(poll, 1500); return; }
+                  if (result.status === "pending" || result.status === "completing") { setTimeout(poll, 1500); return; }
                   window.location.assign(result.next);
                 })
                 .catch(function () { setTimeout(poll, 3000); });

@@ -162,6 +162,28 @@ import Testing
         }
     }
 
+    @Test func aCallbackFromAnotherBrowserIsRefused() async throws {
+        let server = try TestServer.current(.auth)
+        let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
+        let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
+        let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let harness = try await HubHarness(
+            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
+            overrides: ["zelt": provider.overrides(["go.zelt.app"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["zelt"])
+            let form = try await client.request(.get, "/link/connectors/zelt/oauth")
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            // Another browser (no session cookie) lands on the callback: refused, nothing linked.
+            let other = HubClient(client: client.client)
+            let refused = try await other.request(.get, callback.path + "?" + (callback.query ?? ""))
+            checkEqual(refused.status, 400)
+            check(refused.text.contains("This sign-in could not be completed"))
+            checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 0)
+        }
+    }
+
     @Test func accessDeniedAtTheProviderShowsTheFAQAdvice() async throws {
         let server = try TestServer.current(.auth)
         let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
