@@ -436,19 +436,29 @@ public final class ConnectorHubService: Sendable {
     /// Request headers the proxy passes on; credentials and cookies never are.
     static let forwardedHeaders: Set<String> = ["accept", "content-type", "accept-language", "if-none-match", "if-match"]
 
+    /// The account record, re-read at most every ``accountRecheckInterval`` seconds: another
+    /// process may have removed it or marked it reconnect-required.
     private func cachedAccount(_ id: String) async throws -> HubAccount? {
-        if let account = await connections.account(id) { return account }
-        guard let account = try await account(id) else { return nil }
-        await connections.setAccount(account)
+        if let account = await connections.account(id, freshAfter: now().addingTimeInterval(-Self.accountRecheckInterval)) {
+            return account
+        }
+        guard let account = try await account(id) else {
+            await connections.remove(id)
+            return nil
+        }
+        await connections.setAccount(account, at: now())
         return account
     }
+
+    /// How long a process trusts its cached account record (seconds).
+    static let accountRecheckInterval: TimeInterval = 5
 
     // MARK: Webhooks
 
     /// POSTs `account.status_changed` to the configured URL, signed (see ``WebhookSignature``).
     /// Failures are logged without the body.
     func sendWebhook(_ account: HubAccount, previous: String) async {
-        await connections.setAccount(account)
+        await connections.setAccount(account, at: now())
         guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
         let event = WebhookEvent(
             type: "account.status_changed", account: account, previousStatus: previous, occurredAt: now())
@@ -528,7 +538,7 @@ enum SealedValues {
 /// token make no database query.
 actor ConnectionCache {
     private var connections: [String: Connection] = [:]
-    private var accounts: [String: HubAccount] = [:]
+    private var accounts: [String: (account: HubAccount, at: Date)] = [:]
 
     func get(_ id: String) -> Connection? { connections[id] }
 
@@ -538,8 +548,13 @@ actor ConnectionCache {
         return connection
     }
 
-    func account(_ id: String) -> HubAccount? { accounts[id] }
-    func setAccount(_ account: HubAccount) { accounts[account.id] = account }
+    /// The cached record when it was read after `freshAfter`.
+    func account(_ id: String, freshAfter: Date) -> HubAccount? {
+        guard let entry = accounts[id], entry.at > freshAfter else { return nil }
+        return entry.account
+    }
+
+    func setAccount(_ account: HubAccount, at moment: Date) { accounts[account.id] = (account, moment) }
 
     func forgetAccount(_ id: String) { accounts[id] = nil }
 

@@ -121,8 +121,7 @@ import Testing
         let server = try TestServer.current(.auth)
         let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
-        let oauthClient = try await server.registerClient(
-            "zelt", ClientOptions(refreshRedirectURI: true, tokenLifetime: 30), redirectURI: redirect)
+        let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let harness = try await HubHarness(
             setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
@@ -151,14 +150,17 @@ import Testing
 
             let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
             let id = try #require(accounts.first?["id"] as? String)
-            // A 30 s token is inside the 60 s refresh margin: the proxy refreshes (with Zelt's
-            // redirect_uri) before sending.
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+            // The provider expires the access token: the proxy's request gets a 401, the Hub
+            // refreshes (with Zelt's redirect_uri) and retries, and the app sees a 200.
             let before = try await server.tokenRequests(oauthClient)
+            try await server.expireAccessTokens(oauthClient)
             let proxied = try await client.api(.get, "/v1/accounts/\(id)/proxy/users")
             checkEqual(proxied.status, 200)
             let after = try await server.tokenRequests(oauthClient)
-            checkEqual(after["refresh_token"] ?? 0, (before["refresh_token"] ?? 0) + 1, "one refresh before the proxied call")
-            checkEqual(try await provider.apiRequests().last, "GET /apiv2/users")
+            checkEqual(after["refresh_token"] ?? 0, (before["refresh_token"] ?? 0) + 1, "one refresh for the expired token")
+            // The emulation lists the requests it answered with data (not the 401).
+            checkEqual(try await provider.apiRequests(), ["GET /apiv2/users/me", "GET /apiv2/users", "GET /apiv2/users"])
         }
     }
 
