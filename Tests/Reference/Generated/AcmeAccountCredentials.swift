@@ -29,7 +29,7 @@ public enum AcmeAccountCredentials: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_account_credentials.json#/auth/0`
     public enum Client: Swift.Sendable {
-        /// Describes Client credentials for catalogs and forms.
+        /// Describes Client credentials for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_account_credentials.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -37,11 +37,51 @@ public enum AcmeAccountCredentials: ConnectorRuntime.ConnectorDefinition {
                 id: "client",
                 label: "Client credentials",
                 type: "oauth2ClientCredentials",
-                fieldKeys: [
-                    "clientId",
-                    "clientSecret",
-                    "accountId",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Client ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Client secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "accountId",
+                        label: "Account ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Get a token",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Create a token",
+                                    text: "Open Settings > API and create a token."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    let value2: Swift.String = try ConnectorRuntime.FieldValues.text(values, "accountId", default: nil)
+                    return try configuration(Fields(clientId: value0, clientSecret: value1, accountId: value2))
+                }
             )
         }
 

@@ -31,7 +31,7 @@ public enum AcmeVariantFeatures: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_variant_features.json#/auth/0`
     public enum Oauth: Swift.Sendable {
-        /// Describes OAuth 2.0 for catalogs and forms.
+        /// Describes OAuth 2.0 for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_variant_features.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -39,10 +39,43 @@ public enum AcmeVariantFeatures: ConnectorRuntime.ConnectorDefinition {
                 id: "oauth",
                 label: "OAuth 2.0",
                 type: "oauth2AuthorizationCode",
-                fieldKeys: [
-                    "clientId",
-                    "clientSecret",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Client ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Client secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Get a token",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Create a token",
+                                    text: "Open Settings > API and create a token."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    return try configuration(Fields(clientId: value0, clientSecret: value1))
+                }
             )
         }
 
