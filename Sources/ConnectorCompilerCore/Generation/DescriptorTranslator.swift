@@ -123,11 +123,19 @@ extension VariantTranslator {
         for (position, resolved) in fields.enumerated() {
             let local = "value" + String(position)
             lines.append("    let " + local + ": " + qualified(resolved.propertyType) + " = " + readExpression(resolved))
-            arguments.append(resolved.name + ": " + local)
+            arguments.append(argumentLabel(resolved.name) + ": " + local)
         }
         lines.append("    return try configuration(Fields(" + arguments.joined(separator: ", ") + "))")
         lines.append("}")
         return lines
+    }
+
+    /// A property name as an argument label at a call site: keywords need no backticks there
+    /// (the compiler warns about them), except `inout` and `_`.
+    private func argumentLabel(_ name: String) -> String {
+        guard name.hasPrefix("`"), name.hasSuffix("`"), name.count > 2 else { return name }
+        let bare = String(name.dropFirst().dropLast())
+        return bare == "inout" || bare == "_" ? name : bare
     }
 
     /// Select enums are nested in `Fields`.
