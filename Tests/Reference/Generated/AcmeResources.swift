@@ -393,7 +393,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
     public enum ApiKey: Swift.Sendable {
-        /// Describes API key for catalogs and forms.
+        /// Describes API key for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -401,9 +401,35 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 id: "api_key",
                 label: "API key",
                 type: "apiKey",
-                fieldKeys: [
-                    "apiKey",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiKey",
+                        label: "API key",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Create a key",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Open settings",
+                                    text: "Settings > API keys > New key."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
+                    return try configuration(Fields(apiKey: value0))
+                }
             )
         }
 
