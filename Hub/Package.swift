@@ -14,6 +14,7 @@ let package = Package(
     name: "connector-hub",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "ConnectorHubTransport", targets: ["ConnectorHubTransport"]),
         .library(name: "ConnectorHubStorage", targets: ["ConnectorHubStorage"]),
         .executable(name: "connector-hub-tokens", targets: ["connector-hub-tokens"]),
         .library(name: "ConnectorHub", targets: ["ConnectorHub"]),
@@ -21,6 +22,8 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "connector-compiler", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -117,6 +120,36 @@ let package = Package(
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TokenStoreTesting", package: "connector-compiler"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // An HTTPTransport on AsyncHTTPClient: bodies read with backpressure, so the cap bounds
+        // memory at any sender speed (docs/runtime.md, "Which transport when").
+        .target(
+            name: "ConnectorHubTransport",
+            dependencies: [
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `make bench`: both transports side by side (refused chunked body, 9 MiB body, req/s).
+        .executableTarget(
+            name: "transport-bench",
+            dependencies: [
+                "ConnectorHubTransport",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
+            ],
+            path: "Benchmarks/transport-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConnectorHubTransportTests",
+            dependencies: [
+                "ConnectorHubTransport",
+                .product(name: "ConnectorRuntime", package: "connector-compiler"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,6 @@
 # Hub/: the second SwiftPM package (SQL token stores now, the Hub server next). It depends on the
-# root package by path and on PostgresNIO, GRDB and swift-crypto, so the root stays dependency-free.
+# root package by path and on PostgresNIO, GRDB, swift-crypto and AsyncHTTPClient, so the root stays
+# dependency-free.
 #
 #   make store-processes-test  the file store's multi-process tests (root package), run alone
 #   make hub-build   build the Hub package
@@ -7,14 +8,18 @@
 #                    Debian's postgresql when missing, initdb's a temp folder, starts it on a free
 #                    loopback port and stops it afterwards) and SQLite files (part of `make test`)
 #   make hub-bench   sends and refreshes through each store, token requests per expiry (part of `make bench`)
+#   make hub-transport-bench  URLSessionTransport against AsyncHTTPClientTransport: peak RSS while a
+#                    2,000 MiB chunked body is refused, a 9 MiB body, requests/s (part of `make bench`;
+#                    HUB_TRANSPORT_BENCH_ARGS=--quick for fewer runs)
 
 TEST_STEPS += store-processes-test hub-test
-BENCH_STEPS += hub-bench
+BENCH_STEPS += hub-bench hub-transport-bench
 # The file store's multi-process suite (4 worker processes x 250 sends) runs alone.
 ALONE_TESTS += MultiProcessFileStoreTests
 HUB_BENCH_ARGS ?=
+HUB_TRANSPORT_BENCH_ARGS ?=
 
-.PHONY: hub-build hub-test hub-bench store-processes-test
+.PHONY: hub-build hub-test hub-bench hub-transport-bench store-processes-test
 
 store-processes-test: venv
 	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) --filter MultiProcessFileStoreTests
@@ -31,3 +36,7 @@ hub-bench: venv
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product store-bench
 	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run \
 		$$($(SWIFT) build -c release --show-bin-path)/store-bench $(HUB_BENCH_ARGS)
+
+hub-transport-bench:
+	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product transport-bench
+	cd Hub && $$($(SWIFT) build -c release --show-bin-path)/transport-bench $(HUB_TRANSPORT_BENCH_ARGS)

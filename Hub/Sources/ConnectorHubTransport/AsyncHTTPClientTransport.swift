@@ -1,0 +1,211 @@
+public import ConnectorRuntime
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An ``HTTPTransport`` on AsyncHTTPClient (SwiftNIO) that reads response bodies with
+/// backpressure, so the body cap bounds memory whatever the sender's speed.
+///
+/// It keeps every promise of `URLSessionTransport`:
+/// - Bodies are capped (10 MiB by default), with or without `Content-Length`. A `Content-Length`
+///   above the cap fails before any body is read; a chunked body fails as soon as it passes the
+///   cap. Either way the connection is closed at once and the request throws
+///   `TransportError(.responseTooLarge)`. The body is read one network read at a time: the
+///   client asks the socket for more only after the previous bytes were appended, so a sender
+///   on loopback cannot run ahead of the cap (see docs/runtime.md, "Which transport when").
+/// - Redirects (301, 302, 303, 307, 308) are followed, at most ``maxRedirects`` times; past that
+///   the request throws `TransportError(.tooManyRedirects)`. A redirect to another origin drops
+///   `Authorization`, `Cookie` and every other header that is not on a short safe list, and a
+///   redirect from https to http throws `TransportError(.insecureRedirect)`. 303, and 301/302
+///   after a `POST`, continue as a `GET` without the body.
+/// - ``HTTPRequest/timeout`` is the deadline for the whole exchange: connecting, every redirect
+///   and the whole body (AsyncHTTPClient's own deadline ends at the response head).
+/// - A `401` with `WWW-Authenticate: Basic` is returned as a response (no challenge handling).
+/// - Cancelling the calling task cancels the request and closes its connection
+///   (`TransportError(.cancelled)`).
+/// - Errors never quote the URL, its query or a header value.
+///
+/// Unlike `URLSessionTransport` on Linux, it sends no `Accept-Encoding` of its own and does not
+/// decompress: a body comes back as the server sent it.
+///
+/// Keep one transport for the life of the app (it owns a connection pool); it shuts its client
+/// down when released, or call ``shutdown()`` to wait for that.
+///
+/// ```swift
+/// let transport = AsyncHTTPClientTransport()
+/// let connection = Connection(configuration: configuration, account: "acme", store: store,
+///                             transport: transport)
+/// ```
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    /// A process-wide transport with default settings.
+    public static let shared = AsyncHTTPClientTransport()
+
+    /// The largest body accepted, in bytes.
+    public let maxResponseBytes: Int
+    /// The most redirects one request follows.
+    public let maxRedirects: Int
+    private let client: HTTPClient
+
+    /// Creates a transport with its own AsyncHTTPClient (and connection pool) on the process-wide
+    /// event loop group.
+    ///
+    /// - Parameters:
+    ///   - maxResponseBytes: the largest body accepted (10 MiB by default).
+    ///   - maxRedirects: the most redirects followed per request (10 by default).
+    ///   - maxConnectionsPerHost: HTTP/1.1 connections kept alive per host (8 by default); more
+    ///     requests wait for a free one.
+    public init(maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8) {
+        self.maxResponseBytes = maxResponseBytes
+        self.maxRedirects = maxRedirects
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+        // A refused connection is a retryable network error at once, as with URLSessionTransport;
+        // the caller's retry policy decides, instead of a silent retry until the connect timeout.
+        pool.retryConnectionEstablishment = false
+        // Redirects are followed here, not by AsyncHTTPClient: the header rules above are ours.
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30)),
+            connectionPool: pool,
+            decompression: .disabled)
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    deinit {
+        // Requests in flight hold the transport, so none is left when this runs.
+        client.shutdown { _ in }
+    }
+
+    /// Closes the connections and waits until the client has shut down. Requests sent
+    /// afterwards fail with a network error. Optional: releasing the transport does the same
+    /// without waiting.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let timeout = request.timeout
+        let nanoseconds = UInt64(max(timeout, 0.001) * 1_000_000_000)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(nanoseconds))
+        let timedOut = TransportError(.timedOut, detail: "No response within \(Int(timeout.rounded(.up))) s.")
+        do {
+            // AsyncHTTPClient's deadline stops at the response head; the race below covers the
+            // body too. The loser is cancelled, which closes its connection.
+            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+                group.addTask { try await self.exchange(request, deadline: deadline) }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: nanoseconds)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw timedOut }
+                return response
+            }
+        } catch {
+            if Task.isCancelled { throw TransportError(.cancelled, detail: "The request was cancelled.") }
+            // AsyncHTTPClient's deadline (the same instant, before the head) may fire first.
+            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded { throw timedOut }
+            throw Self.transportError(error)
+        }
+    }
+
+    /// Sends `request`, following redirects, and reads the final body.
+    private func exchange(_ request: HTTPRequest, deadline: NIODeadline) async throws -> HTTPResponse {
+        var current = request
+        var redirects = 0
+        while true {
+            let response = try await client.execute(try Self.clientRequest(current), deadline: deadline)
+            let status = Int(response.status.code)
+            // No Location, or one that is not an http(s) URL: the 3xx is the answer.
+            guard let location = response.headers.first(name: "location"),
+                let next = try RedirectPolicy.redirect(current, original: request, status: status, location: location)
+            else {
+                var headers = ConnectorRuntime.HTTPHeaders()
+                for (name, value) in response.headers { headers.append(name: name, value: value) }
+                return HTTPResponse(status: status, headers: headers, body: try await readBody(response))
+            }
+            redirects += 1
+            if redirects > maxRedirects {
+                throw TransportError(.tooManyRedirects, detail: "The server redirected in a loop (too many redirects).")
+            }
+            await Self.discard(response.body)
+            current = next
+        }
+    }
+
+    /// The body, at most ``maxResponseBytes``. Throwing out of the loop drops the body stream,
+    /// which makes AsyncHTTPClient cancel the request and close its connection.
+    private func readBody(_ response: HTTPClientResponse) async throws -> Data {
+        let length = response.headers.first(name: "content-length").flatMap { Int($0) }
+        if let length, length > maxResponseBytes { throw tooLarge }
+        var data = Data()
+        // A known length is allocated once instead of growing by doubling.
+        if let length, length > 0 { data.reserveCapacity(length) }
+        for try await buffer in response.body {
+            guard data.count + buffer.readableBytes <= maxResponseBytes else { throw tooLarge }
+            buffer.withUnsafeReadableBytes { bytes in
+                if let base = bytes.baseAddress, !bytes.isEmpty {
+                    data.append(base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+                }
+            }
+        }
+        return data
+    }
+
+    private var tooLarge: TransportError {
+        TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes.")
+    }
+
+    /// Reads and drops a redirect's body so its connection can be reused; a body over 64 KiB is
+    /// abandoned instead (its connection is closed).
+    private static func discard(_ body: HTTPClientResponse.Body) async {
+        var seen = 0
+        do {
+            for try await buffer in body {
+                seen += buffer.readableBytes
+                if seen > 64 * 1024 { return }
+            }
+        } catch {
+            // The redirect is followed anyway; a broken body only costs its connection.
+        }
+    }
+
+    private static func clientRequest(_ request: HTTPRequest) throws -> HTTPClientRequest {
+        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https", request.url.host != nil else {
+            throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
+        }
+        var clientRequest = HTTPClientRequest(url: request.url.absoluteString)
+        clientRequest.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers {
+            clientRequest.headers.add(name: field.name, value: field.value)
+        }
+        if let body = request.body {
+            clientRequest.body = .bytes(body)
+        }
+        return clientRequest
+    }
+
+    /// A ``TransportError`` for what AsyncHTTPClient or NIO threw. Never their descriptions:
+    /// some quote header values or the host.
+    static func transportError(_ error: any Error) -> TransportError {
+        if let error = error as? TransportError { return error }
+        if error is CancellationError { return TransportError(.cancelled, detail: "The request was cancelled.") }
+        guard let clientError = error as? HTTPClientError else {
+            return TransportError(.network, detail: "Network error (\(type(of: error))).")
+        }
+        switch clientError {
+        case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
+            .getConnectionFromPoolTimeout, .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
+            return TransportError(.timedOut, detail: "The request timed out.")
+        case .cancelled:
+            return TransportError(.cancelled, detail: "The request was cancelled.")
+        case .remoteConnectionClosed:
+            return TransportError(.network, detail: "The server closed the connection before the response ended.")
+        case .alreadyShutdown:
+            return TransportError(.network, detail: "The transport was shut down.")
+        default:
+            return TransportError(.network, detail: "Network error (AsyncHTTPClient).")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+../../../../Tests/ConnectorRuntimeTests/Integration/IntegrationSupport.swift

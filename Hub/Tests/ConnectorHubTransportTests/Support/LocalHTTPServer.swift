@@ -1,0 +1,1 @@
+../../../../Tests/ConnectorRuntimeTests/Support/LocalHTTPServer.swift
