@@ -121,6 +121,7 @@ enum Fixtures {
             "pagination-stop", "pagination-parameters", "resource-duplicate-name", "resource-record-duplicate",
             "resource-record-name-taken", "record-field-duplicate", "enum-duplicate-value", "resource-id-field",
             "resource-get-id", "resource-get-path-id", "resource-path-placeholder", "resource-path-input-unused",
+            "resource-path-field", "resource-path-token-field", "resource-path-discovered",
             "resource-input-duplicate", "resource-parameter-collision", "resource-body-method", "resource-body-object",
             "pagination-stop-rule", "pagination-page-size",
         ]

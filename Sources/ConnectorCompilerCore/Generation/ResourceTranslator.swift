@@ -8,6 +8,8 @@
 // let one = try await resources.employees.get(id: "42")
 // ```
 
+import Foundation
+
 struct ResourceTranslator {
     var docs: DocMaker
     /// The connector's namespace type, e.g. `Acme`.
@@ -121,6 +123,38 @@ struct ResourceTranslator {
         return SwiftTypeDeclaration(
             doc: docs.doc(["The data this variant's connection reads, as typed records."], pointer: variantPointer),
             kind: .struct, name: "Resources", inheritance: ["Swift.Sendable"], members: members + accessors)
+    }
+
+    /// `let pathFields = [...]` for `configuration(_:)`: the values of the fields the paths of
+    /// `resources` insert as `{{fields.KEY}}`; no statement when none does.
+    static func pathFieldsStatements(
+        _ resources: [Resource], fields: [String: ResolvedField], pointer: JSONPointer
+    ) throws(GenerationError) -> [SwiftStatement] {
+        var keys: [String] = []
+        for resource in resources {
+            for path in [resource.list?.path, resource.get?.path].compactMap({ $0 }) {
+                var rest = Substring(path)
+                while let open = rest.range(of: "{{fields."), let close = rest[open.upperBound...].range(of: "}}") {
+                    let key = String(rest[open.upperBound..<close.lowerBound])
+                    if !keys.contains(key) { keys.append(key) }
+                    rest = rest[close.upperBound...]
+                }
+            }
+        }
+        guard !keys.isEmpty else { return [] }
+        var entries: [String] = []
+        for key in keys {
+            guard let field = fields[key], !field.isOptional, field.field.type != .secret else {
+                throw GenerationError(
+                    message: "A resource path inserts '{{fields.\(key)}}', which is not a required, non-secret field.",
+                    pointer: pointer)
+            }
+            entries.append(SwiftStringLiteral.make(key) + ": " + TemplateTranslator.stringValue(of: field.access, field: field))
+        }
+        return [
+            .line("// The field values resource paths insert as '{{fields.KEY}}'."),
+            .line("let pathFields: [Swift.String: Swift.String] = [" + entries.joined(separator: ", ") + "]"),
+        ]
     }
 
     private func accessor(_ resource: Resource, typeName: String, record: String) -> SwiftTypeDeclaration {

@@ -230,7 +230,10 @@ struct VariantTranslator {
         }
         let auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
         steps += try Inliner.inline(try auth.makeAuth(&builders), as: "auth")
-        members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum)
+        let pathFields = try ResourceTranslator.pathFieldsStatements(
+            spec.resources(ofVariant: index), fields: byKey, pointer: variantPointer)
+        steps += pathFields
+        members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum, pathFields: !pathFields.isEmpty)
         var paragraphs = [variant.label]
         for requirement in variant.requirements {
             paragraphs.append("Requirement (" + requirement.kind.rawValue + "): " + requirement.text)
@@ -243,7 +246,7 @@ struct VariantTranslator {
 
     /// `configuration(_:)` (and, with a scope enum, `configuration(_:scopes:)`): `steps` build
     /// each part, then the configuration is returned.
-    func configurationFunctions(steps: [SwiftStatement], hasScopeEnum: Bool) -> [SwiftDeclaration] {
+    func configurationFunctions(steps: [SwiftStatement], hasScopeEnum: Bool, pathFields: Bool = false) -> [SwiftDeclaration] {
         let fieldsParameter = SwiftParameter(label: nil, name: "fields", type: "Fields")
         let returnType = "ConnectorRuntime.ConnectionConfiguration"
         var body = steps
@@ -261,6 +264,7 @@ struct VariantTranslator {
         if let metadata = oauthCommon?.accountMetadata, !metadata.isEmpty {
             trailing.append("accountMetadata: [" + metadata.map(SwiftStringLiteral.make).joined(separator: ", ") + "]")
         }
+        if pathFields { trailing.append("pathFields: pathFields") }
         for (position, argument) in trailing.enumerated() {
             body.append(.line("    " + argument + (position == trailing.count - 1 ? "" : ",")))
         }

@@ -80,7 +80,7 @@ extension SpecFormat {
             KeySpec("method", .enumeration(ResourceOperationMethod.allCases.map(\.rawValue)),
                     "HTTP method (default `GET`); `POST` for APIs that list by POST."),
             KeySpec("path", .string(pattern: resourcePathPattern), required: true,
-                    "Path relative to the base URL; `{{NAME}}` inserts a `path` input."),
+                    "Path relative to the base URL; `{{NAME}}` inserts a `path` input, `{{fields.KEY}}` a field of the connection, `{{token.NAME}}` a token-response field and `{{discovered.NAME}}` a discovered value (each as one percent-encoded segment)."),
             KeySpec("query", .stringMap(name: anyNamePattern, value: anyValuePattern),
                     "Constant query parameters sent with every page."),
             KeySpec("body", .anyJSON, "JSON object sent as the body of a `POST` list (pagination and `body` inputs are added to it)."),
@@ -96,7 +96,7 @@ extension SpecFormat {
         description: "The request that reads one record by its id.",
         keys: [
             KeySpec("path", .string(pattern: resourcePathPattern), required: true,
-                    "Path relative to the base URL with `{{id}}` where the id goes."),
+                    "Path relative to the base URL with `{{id}}` where the id goes; `{{fields.KEY}}`, `{{token.NAME}}` and `{{discovered.NAME}}` as in `list`."),
             KeySpec("record", .string(pattern: resourcePointerPattern, allowEmpty: true),
                     "JSON pointer to the record in the response (default `\"\"`: the whole response)."),
         ])

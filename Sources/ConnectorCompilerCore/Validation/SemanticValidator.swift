@@ -81,6 +81,7 @@ struct SemanticValidator {
         for (index, variant) in variants.enumerated() where variant.members != nil {
             checkVariant(variant, index: index)
         }
+        useResourcePathFields()
         checkUnusedFields()
         var requests = RequestRules(collector: collector, root: root)
         requests.check()

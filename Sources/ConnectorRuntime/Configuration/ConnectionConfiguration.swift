@@ -24,11 +24,14 @@ public struct ConnectionConfiguration: Sendable {
     /// Token-response fields kept as account metadata (Notion's `workspace_id`); read them with
     /// ``TokenSet/metadata(_:)`` or ``Connection/accountMetadata()``.
     public var accountMetadata: [String]
+    /// The field values resource paths insert as `{{fields.KEY}}` (Workday's tenant), by key.
+    /// Only the fields some resource path uses; never a secret.
+    public var pathFields: [String: String]
 
     public init(
         connectorID: String, variantID: String, baseURL: BaseURL, headers: [HTTPField] = [],
         verification: VerificationRequest? = nil, auth: AuthScheme, discovery: DiscoveryRequest? = nil,
-        tokenHeaders: TokenHeaders? = nil, accountMetadata: [String] = []
+        tokenHeaders: TokenHeaders? = nil, accountMetadata: [String] = [], pathFields: [String: String] = [:]
     ) {
         self.connectorID = connectorID
         self.variantID = variantID
@@ -39,6 +42,7 @@ public struct ConnectionConfiguration: Sendable {
         self.discovery = discovery
         self.tokenHeaders = tokenHeaders
         self.accountMetadata = accountMetadata
+        self.pathFields = pathFields
     }
 }
 

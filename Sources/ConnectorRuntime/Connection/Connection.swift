@@ -358,6 +358,17 @@ public actor Connection {
 
     // MARK: Discovery
 
+    /// The extra fields of the current tokens (token-response fields by name, discovered values
+    /// as `discovered.NAME`), looking the discovered values up first when they are missing. For
+    /// resource paths that insert `{{token.NAME}}` or `{{discovered.NAME}}`.
+    func tokenExtras() async throws(ConnectorError) -> [String: String] {
+        var current = try await validTokens()
+        if let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
+            current = try await discovered(current)
+        }
+        return current.extra
+    }
+
     /// `current` with the discovered values, looking them up first (once, however many callers
     /// wait) and saving them with the tokens.
     private func discovered(_ current: TokenSet) async throws(ConnectorError) -> TokenSet {

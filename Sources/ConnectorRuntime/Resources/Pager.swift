@@ -28,6 +28,8 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// Every cursor or next URL followed, with the page that gave it.
     private var followed: [String: Int] = [:]
     private var finished = false
+    /// The tokens' extra fields, read once per run when the path inserts some.
+    private var tokenExtras: [String: String]?
 
     init(connection: Connection, operation: ResourceListOperation, arguments: ListArguments, options: ListOptions) {
         self.connection = connection
@@ -49,6 +51,9 @@ struct Pager<Record: ResourceRecord>: Sendable {
             throw ResourceError.pageLimitReached(resource: resource, pages: pagesRead)
         }
         let number = pagesRead + 1
+        if tokenExtras == nil, PathTemplate.needsTokens(operation.path) {
+            tokenExtras = try await connection.tokenExtras()
+        }
         let request = try makeRequest(page: number)
         let response = try await send(request, page: number)
         pagesRead = number
@@ -126,7 +131,9 @@ struct Pager<Record: ResourceRecord>: Sendable {
                 body = .object(members)
             }
         }
-        var path = try PathTemplate.expand(operation.path, arguments.path, resource: resource)
+        var path = try PathTemplate.expand(
+            operation.path, arguments.path, fields: connection.configuration.pathFields, tokens: tokenExtras ?? [:],
+            resource: resource)
         if !query.isEmpty {
             path += (path.contains("?") ? "&" : "?")
                 + query.map { FormEncoding.encode($0.name) + "=" + FormEncoding.encode($0.value) }.joined(separator: "&")
@@ -279,9 +286,19 @@ struct Pager<Record: ResourceRecord>: Sendable {
     }
 }
 
-/// `{{NAME}}` placeholders of resource paths.
+/// `{{NAME}}` (an operation input), `{{fields.KEY}}` (a field of the connection), `{{token.NAME}}`
+/// and `{{discovered.NAME}}` (extra fields of the tokens) placeholders of resource paths; each
+/// value is percent-encoded as one segment, so a `/` in it never starts another segment.
 enum PathTemplate {
-    static func expand(_ template: String, _ values: [String: String], resource: String) throws -> String {
+    /// Whether `template` inserts token-response fields or discovered values.
+    static func needsTokens(_ template: String) -> Bool {
+        template.contains("{{token.") || template.contains("{{discovered.")
+    }
+
+    static func expand(
+        _ template: String, _ values: [String: String], fields: [String: String] = [:], tokens: [String: String] = [:],
+        resource: String
+    ) throws -> String {
         guard template.contains("{{") else { return template }
         var result = ""
         var rest = Substring(template)
@@ -291,7 +308,17 @@ enum PathTemplate {
                 throw ConnectorError.misconfigured("The path of resource '\(resource)' has an unclosed '{{'.")
             }
             let name = String(rest[open.upperBound..<close.lowerBound])
-            guard let value = values[name] else {
+            let value: String? =
+                if name.hasPrefix("fields.") {
+                    fields[String(name.dropFirst("fields.".count))]
+                } else if name.hasPrefix("token.") {
+                    tokens[String(name.dropFirst("token.".count))]
+                } else if name.hasPrefix("discovered.") {
+                    tokens[name]
+                } else {
+                    values[name]
+                }
+            guard let value else {
                 throw ConnectorError.misconfigured("The path of resource '\(resource)' needs a value for '\(name)'.")
             }
             result += encodeSegment(value)

@@ -67,7 +67,10 @@ public enum ResourceReader {
     public static func get<Record: ResourceRecord>(
         _ type: Record.Type, connection: Connection, operation: ResourceGetOperation, id: String
     ) async throws -> Record {
-        let path = try PathTemplate.expand(operation.path, ["id": id], resource: operation.resource)
+        let tokens = PathTemplate.needsTokens(operation.path) ? try await connection.tokenExtras() : [:]
+        let path = try PathTemplate.expand(
+            operation.path, ["id": id], fields: connection.configuration.pathFields, tokens: tokens,
+            resource: operation.resource)
         var headers = HTTPHeaders()
         headers["Accept"] = "application/json"
         let response = try await connection.send("GET", path: path, headers: headers)

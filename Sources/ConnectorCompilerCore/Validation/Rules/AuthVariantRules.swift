@@ -81,11 +81,14 @@ extension SemanticValidator {
         for slot in slots {
             checkTemplate(slot, variant: index, tokenFields: tokenFields, discovered: discoveredValues?.map(\.key))
         }
+        let inPaths = ResourceRules.pathReferences(variant["resources"])
+        usedDiscovered.formUnion(inPaths.discovered)
+        usedTokenFields.formUnion(inPaths.tokenFields)
         if !unreliableUse.contains(index) {
             for value in discoveredValues ?? [] where !usedDiscovered.contains(value.key) {
                 collector.warning(
                     "discovery-unused-value", "discovered value '\(value.key)' is not used by any template of this variant",
-                    hint: "use it as '{{discovered.\(value.key)}}' in 'baseURL' or 'headers', or remove it",
+                    hint: "use it as '{{discovered.\(value.key)}}' in 'baseURL', 'headers' or a resource path of this variant, or remove it",
                     at: value.keyPosition, pointer: value.value.pointer)
             }
         }

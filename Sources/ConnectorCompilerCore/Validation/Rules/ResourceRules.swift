@@ -4,8 +4,12 @@
 //   (`resource-duplicate-name`, `resource-record-duplicate`, `resource-record-name-taken`);
 // - record fields: duplicates, duplicate enum values, the id field (`record-field-duplicate`,
 //   `enum-duplicate-value`, `resource-id-field`, `resource-get-id`);
-// - paths: every `{{NAME}}` names a `path` input (`{{id}}` in `get`), every `path` input is used
-//   (`resource-path-placeholder`, `resource-path-input-unused`, `resource-get-path-id`);
+// - paths: every `{{NAME}}` names a `path` input (`{{id}}` in `get`), every `path` input is used,
+//   every `{{fields.KEY}}` names a required, non-secret field the resource's connection has
+//   (`resource-path-placeholder`, `resource-path-input-unused`, `resource-get-path-id`,
+//   `resource-path-field`); `{{token.NAME}}` and `{{discovered.NAME}}` only in the resources of an
+//   OAuth variant that lists NAME in 'tokenResponseFields' or its discovery 'values'
+//   (`resource-path-token-field`, `resource-path-discovered`);
 // - inputs and parameters: duplicates, one parameter sent twice (`resource-input-duplicate`,
 //   `resource-parameter-collision`);
 // - bodies: only a POST list sends a body, and it is an object (`resource-body-method`,
@@ -27,12 +31,68 @@ struct ResourceRules {
         let variantTypes = SwiftNamePlan.variantTypeNames(variantIDs, connectorType: connectorType)
         let connectorTaken = OutputNaming.reservedTypeNames + [connectorType] + SwiftNamePlan.memberTypeNames
             + variantTypes + [Self.resourcesTypeName]
+        let connectorFields = Self.fields(root["fields"])
+        pathFields = connectorFields
+        pathTokenFields = nil
+        pathDiscovered = nil
         checkList(root["resources"], taken: connectorTaken, scope: "the connector")
         for (index, variant) in variants.enumerated() {
             let taken = OutputNaming.reservedTypeNames + [connectorType, variantTypes[index]]
                 + SwiftNamePlan.memberTypeNames + [Self.resourcesTypeName]
+            pathFields = connectorFields.merging(Self.fields(variant["fields"])) { connector, _ in connector }
+            let isOAuth = variant["type"]?.stringValue?.hasPrefix("oauth2") == true
+            pathTokenFields = isOAuth ? (variant["tokenResponseFields"]?.arrayValue ?? []).compactMap(\.stringValue) : nil
+            pathDiscovered = isOAuth ? variant["discovery"]?["values"]?.members?.map(\.key) : nil
             checkList(variant["resources"], taken: taken, scope: "the variant")
         }
+    }
+
+    /// The fields a resource path may insert as `{{fields.KEY}}`, by key: the connector's for the
+    /// connector's resources, plus the variant's for a variant's.
+    var pathFields: [String: JSONNode] = [:]
+    /// `tokenResponseFields` of the OAuth variant whose resources are checked (`nil` elsewhere).
+    var pathTokenFields: [String]?
+    /// Discovery `values` of the OAuth variant whose resources are checked (`nil` elsewhere).
+    var pathDiscovered: [String]?
+
+    /// The `{{fields.KEY}}`, `{{token.NAME}}` and `{{discovered.NAME}}` names the `list` and `get`
+    /// paths of `resources` use (so the unused-field and unused-value warnings count them).
+    static func pathReferences(
+        _ resources: JSONNode?
+    ) -> (fields: Set<String>, tokenFields: Set<String>, discovered: Set<String>) {
+        var fields: Set<String> = []
+        var tokenFields: Set<String> = []
+        var discovered: Set<String> = []
+        for resource in resources?.arrayValue ?? [] {
+            for operation in ["list", "get"] {
+                guard let path = resource[operation]?["path"]?.stringValue else { continue }
+                for name in placeholderNames(path) {
+                    if name.hasPrefix("fields.") { fields.insert(String(name.dropFirst("fields.".count))) }
+                    if name.hasPrefix("token.") { tokenFields.insert(String(name.dropFirst("token.".count))) }
+                    if name.hasPrefix("discovered.") { discovered.insert(String(name.dropFirst("discovered.".count))) }
+                }
+            }
+        }
+        return (fields, tokenFields, discovered)
+    }
+
+    private static func placeholderNames(_ path: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(path)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            names.append(String(rest[open.upperBound..<close.lowerBound]))
+            rest = rest[close.upperBound...]
+        }
+        return names
+    }
+
+    private static func fields(_ list: JSONNode?) -> [String: JSONNode] {
+        var result: [String: JSONNode] = [:]
+        for field in list?.arrayValue ?? [] {
+            guard let key = field["key"]?.stringValue, !key.isEmpty, result[key] == nil else { continue }
+            result[key] = field
+        }
+        return result
     }
 
     /// The generated struct holding a variant's resources.
@@ -246,6 +306,63 @@ struct ResourceRules {
 
     // MARK: - Paths
 
+    /// `{{fields.KEY}}`: a required, non-secret field of the resource's connection.
+    private mutating func checkPathField(_ key: String, node: JSONNode, offset: Int) {
+        let position = StringPositions.position(of: offset, in: node, source: source)
+        guard let field = pathFields[key] else {
+            collector.error(
+                "resource-path-field", "'{{fields.\(key)}}' does not name a field available to this resource",
+                hint: Suggestion.didYouMean(key, in: pathFields.keys.sorted()) ?? "declare a field with \"key\": \(quoted(key))",
+                at: position, pointer: node.pointer)
+            return
+        }
+        if field["type"]?.stringValue == "secret" {
+            collector.error(
+                "resource-path-field", "'{{fields.\(key)}}' is a secret field; a path would leak it into logs",
+                hint: "send secrets through the auth variant's credentials", at: position, pointer: node.pointer)
+        } else if field["required"]?.boolValue == false, field["default"] == nil {
+            collector.error(
+                "resource-path-field", "'{{fields.\(key)}}' is an optional field without a default; a path needs a value",
+                hint: "make the field required or give it a \"default\"", at: position, pointer: node.pointer)
+        }
+    }
+
+    /// `{{token.NAME}}`: a `tokenResponseFields` entry of the resource's OAuth variant.
+    private mutating func checkPathToken(_ name: String, node: JSONNode, offset: Int) {
+        let position = StringPositions.position(of: offset, in: node, source: source)
+        guard let tokenFields = pathTokenFields else {
+            collector.error(
+                "resource-path-token-field",
+                "'{{token.\(name)}}' can be used only in the resources of an OAuth variant",
+                hint: "declare the resource in the OAuth variant's 'resources'", at: position, pointer: node.pointer)
+            return
+        }
+        if !tokenFields.contains(name) {
+            collector.error(
+                "resource-path-token-field", "'{{token.\(name)}}' is not listed in the variant's 'tokenResponseFields'",
+                hint: Suggestion.didYouMean(name, in: tokenFields) ?? "add \(quoted(name)) to 'tokenResponseFields'",
+                at: position, pointer: node.pointer)
+        }
+    }
+
+    /// `{{discovered.NAME}}`: a discovery value of the resource's OAuth variant.
+    private mutating func checkPathDiscovered(_ name: String, node: JSONNode, offset: Int) {
+        let position = StringPositions.position(of: offset, in: node, source: source)
+        guard let discovered = pathDiscovered else {
+            collector.error(
+                "resource-path-discovered",
+                "'{{discovered.\(name)}}' can be used only in the resources of an OAuth variant that declares 'discovery'",
+                hint: "declare the resource in that variant's 'resources'", at: position, pointer: node.pointer)
+            return
+        }
+        if !discovered.contains(name) {
+            collector.error(
+                "resource-path-discovered", "'{{discovered.\(name)}}' is not declared in the variant's discovery 'values'",
+                hint: Suggestion.didYouMean(name, in: discovered) ?? "add \(quoted(name)) to 'discovery' 'values'",
+                at: position, pointer: node.pointer)
+        }
+    }
+
     /// Checks every `{{NAME}}` of a path against `allowed`; returns the names used.
     private mutating func checkPlaceholders(_ node: JSONNode, allowed: [String], what: String) -> Set<String> {
         guard let text = node.stringValue else { return [] }
@@ -268,7 +385,13 @@ struct ResourceRules {
             }
             var name = ""
             name.unicodeScalars.append(contentsOf: scalars[(start + 2)..<end])
-            if allowed.contains(name) {
+            if name.hasPrefix("fields.") {
+                checkPathField(String(name.dropFirst("fields.".count)), node: node, offset: start)
+            } else if name.hasPrefix("token.") {
+                checkPathToken(String(name.dropFirst("token.".count)), node: node, offset: start)
+            } else if name.hasPrefix("discovered.") {
+                checkPathDiscovered(String(name.dropFirst("discovered.".count)), node: node, offset: start)
+            } else if allowed.contains(name) {
                 used.insert(name)
             } else {
                 collector.error(
@@ -280,5 +403,20 @@ struct ResourceRules {
             index = end + 2
         }
         return used
+    }
+}
+
+extension SemanticValidator {
+    /// Counts the fields resource paths insert as `{{fields.KEY}}` as used (before
+    /// `checkUnusedFields`): the connector's resources use connector fields, a variant's resources
+    /// the connector's or the variant's.
+    mutating func useResourcePathFields() {
+        for key in ResourceRules.pathReferences(root["resources"]).fields
+        where connectorFields.contains(where: { $0.key == key }) {
+            use(key, variant: nil)
+        }
+        for (index, variant) in (root["auth"]?.arrayValue ?? []).enumerated() {
+            for key in ResourceRules.pathReferences(variant["resources"]).fields { use(key, variant: index) }
+        }
     }
 }
