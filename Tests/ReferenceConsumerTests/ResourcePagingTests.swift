@@ -12,10 +12,10 @@ struct PagingAccount {
     let key: String
     let connection: Connection
 
-    init(_ scenario: String) throws {
+    init(_ scenario: String, tenant: String = "acme") throws {
         server = try TestServer.current(.paging)
         key = scenario + "." + UUID().uuidString.lowercased()
-        let configuration = try AcmeResources.ApiKey.configuration(.init(apiKey: Secret("test-key")))
+        let configuration = try AcmeResources.ApiKey.configuration(.init(tenant: tenant, apiKey: Secret("test-key")))
             .overridingEndpoints(["api.acme.example": server.url("/k/\(key)")])
         connection = Connection(configuration: configuration, account: key, store: InMemoryTokenStore())
     }
@@ -154,6 +154,19 @@ func expectResourceError(_ expected: ResourceError, _ body: () async throws -> V
         let roles = try await collect(account.resources.roles.list(siteId: "site 1/2"))
         #expect(roles.map(\.firstName) == ["site 1/2"])
         #expect(try await account.requests() == ["GET /v1/sites/site%201%2F2/roles"])
+    }
+
+    @Test func pathsInsertTheConnectionsFieldAsOneSegment() async throws {
+        let account = try PagingAccount("ok", tenant: "eu/acme 1")
+        let workers = try await collect(account.resources.workers.list())
+        #expect(workers.map(\.firstName) == ["eu/acme 1"])
+        let one = try await account.resources.workers.get(id: "w/2")
+        #expect(one.id == "w/2")
+        #expect(one.firstName == "eu/acme 1")
+        #expect(try await account.requests() == [
+            "GET /v1/tenants/eu%2Facme%201/workers", "GET /v1/tenants/eu%2Facme%201/workers/w%2F2",
+        ])
+        #expect(account.connection.configuration.pathFields == ["tenant": "eu/acme 1"])
     }
 
     @Test func getReadsOneRecordAndReportsNotFound() async throws {

@@ -204,6 +204,13 @@ class Handler(BaseHTTPRequestHandler):
             nxt = f"n{start + PAGE}" if more or scenario == "last-cursor" else None
             return self.send_json(200, {"results": items, "nextCursor": nxt, "moreDataAvailable": more,
                                         "echo": {k: v for k, v in body.items() if k != "cursor"}})
+        if resource == "tenants" and len(rest) in (3, 4) and rest[2] == "workers":
+            # The tenant segment arrives percent-encoded: echo it decoded, so a test sees that a
+            # '/' in the tenant stayed inside its segment.
+            worker = {"id": "w1", "email": None, "first_name": unquote(rest[1])}
+            if len(rest) == 4:
+                return self.send_json(200, {"data": dict(worker, id=unquote(rest[3]))})
+            return self.send_json(200, {"data": [worker]})
         if resource == "sites" and len(rest) == 3 and rest[2] == "roles":
             return self.send_json(200, {"roles": [{"id": "r1", "email": None, "first_name": unquote(rest[1])}]})
         return self.send_json(404, {"error": "not_found"})

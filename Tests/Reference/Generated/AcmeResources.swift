@@ -389,11 +389,44 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         }
     }
 
+    /// A record of `workers`.
+    ///
+    /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
+    ///
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+    public struct Worker: ConnectorRuntime.ResourceRecord {
+        /// `id` (string).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/0`
+        public let id: Swift.String
+
+        /// `email` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/1`
+        public let email: Swift.String?
+
+        /// `first_name` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/2`
+        public let firstName: Swift.String?
+
+        /// The record as received, with the fields the spec does not declare.
+        public let raw: ConnectorRuntime.JSONValue
+
+        /// Reads the declared fields; throws the first that does not match its type.
+        public init(record: ConnectorRuntime.RecordReader) throws(ConnectorRuntime.RecordFieldError) {
+            self.id = try record.required("id")
+            self.email = try record.optional("email")
+            self.firstName = try record.optional("first_name")
+            self.raw = record.raw
+        }
+    }
+
     /// API key
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
     public enum ApiKey: Swift.Sendable {
-        /// Describes API key for forms and guides: fields, connection guide, and `configure` from values by key.
+        /// Describes API key for catalogs and forms.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -401,35 +434,10 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 id: "api_key",
                 label: "API key",
                 type: "apiKey",
-                fields: [
-                    ConnectorRuntime.FieldDescriptor(
-                        key: "apiKey",
-                        label: "API key",
-                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
-                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
-                        required: true
-                    ),
-                ],
-                guide: ConnectorRuntime.ConnectionGuide(
-                    requirements: [],
-                    warnings: [],
-                    sections: [
-                        ConnectorRuntime.ConnectionGuide.Section(
-                            title: "Create a key",
-                            steps: [
-                                ConnectorRuntime.ConnectionGuide.Step(
-                                    title: "Open settings",
-                                    text: "Settings > API keys > New key."
-                                ),
-                            ]
-                        ),
-                    ],
-                    scopes: []
-                ),
-                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
-                    let value0: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
-                    return try configuration(Fields(apiKey: value0))
-                }
+                fieldKeys: [
+                    "tenant",
+                    "apiKey",
+                ]
             )
         }
 
@@ -437,13 +445,21 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0/fields`
         public struct Fields: Swift.Sendable {
+            /// Tenant
+            ///
+            /// The tenant name, as it appears in the API's paths (/tenants/<tenant>/...).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/fields/0`
+            public let tenant: Swift.String
+
             /// API key
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0/fields/0`
             public let apiKey: ConnectorRuntime.Secret
 
             /// Creates the fields; optional fields and fields with defaults may be left out.
-            public init(apiKey: ConnectorRuntime.Secret) {
+            public init(tenant: Swift.String = "acme", apiKey: ConnectorRuntime.Secret) {
+                self.tenant = tenant
                 self.apiKey = apiKey
             }
         }
@@ -457,6 +473,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             // Checks each field value before any request.
             // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0/fields`
             do {
+                _ = try ConnectorRuntime.FieldCheck.text(fields.tenant, key: "tenant", pattern: nil)
                 _ = try ConnectorRuntime.FieldCheck.secret(fields.apiKey, key: "apiKey", pattern: nil)
             }
             // Where API requests go.
@@ -490,13 +507,16 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 let field: ConnectorRuntime.SecretHTTPField = ConnectorRuntime.SecretHTTPField(name: "Authorization", value: ConnectorRuntime.Secret(prefixed))
                 auth = ConnectorRuntime.AuthScheme.apiKeyHeader(field)
             }
+            // The field values resource paths insert as '{{fields.KEY}}'.
+            let pathFields: [Swift.String: Swift.String] = ["tenant": fields.tenant]
             return ConnectorRuntime.ConnectionConfiguration(
                 connectorID: "acme_resources",
                 variantID: "api_key",
                 baseURL: baseURL,
                 headers: headers,
                 verification: verification,
-                auth: auth
+                auth: auth,
+                pathFields: pathFields
             )
         }
 
@@ -551,6 +571,11 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
             public var people: People { People(connection: connection) }
+
+            /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            public var workers: Workers { Workers(connection: connection) }
 
             /// Lists and reads `employees`.
             ///
@@ -988,6 +1013,69 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Person> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `workers`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            public struct Workers: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `workers` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "workers",
+                        method: "GET",
+                        path: "/tenants/{{fields.tenant}}/workers",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Worker> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Worker> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The compiled `get` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
+
+                /// Reads the record with this id.
+                ///
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                public func get(id: Swift.String) async throws -> AcmeResources.Worker {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
                 }
             }
         }
