@@ -103,7 +103,8 @@ public struct ConnectionGuideRenderer: Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// A resource path as API references write it: `/users/{id}` (guides never show `{{`).
+    /// A resource path as API references write it: `/users/{id}`, `/{tenant}/workers` for
+    /// `{{fields.tenant}}` (guides never show `{{`).
     static func displayPath(_ path: String) -> String {
         var out = ""
         var previous: Character?
@@ -115,6 +116,7 @@ public struct ConnectionGuideRenderer: Sendable {
             out.append(character)
             previous = character
         }
+        while let field = out.firstRange(of: "{fields.") { out.replaceSubrange(field, with: "{") }
         return out
     }
 
