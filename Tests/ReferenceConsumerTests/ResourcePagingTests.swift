@@ -122,11 +122,25 @@ func expectResourceError(_ expected: ResourceError, _ body: () async throws -> V
         ])
     }
 
-    @Test func relativeNextURLIsResolvedAgainstTheAPIOrigin() async throws {
-        let account = try PagingAccount("relative")
+    /// RFC 3986 section 5: a relative next link resolves against the URL of the page that held it
+    /// (`/k/KEY/v1/tickets?...`), whether it is an absolute path, a query alone or `../`.
+    @Test(arguments: ["relative", "relative-query", "relative-dots"])
+    func relativeNextURLIsResolvedAgainstThePageThatHeldIt(_ scenario: String) async throws {
+        let account = try PagingAccount(scenario)
         let tickets = try await collect(account.resources.tickets.list())
-        #expect(tickets.count == 5)
-        #expect(try await account.requests().count == 3)
+        #expect(tickets.map(\.id) == ["t0", "t1", "t2", "t3", "t4"])
+        #expect(try await account.requests() == [
+            "GET /v1/tickets?sort=id", "GET /v1/tickets?sort=id&page=2", "GET /v1/tickets?sort=id&page=3",
+        ])
+    }
+
+    @Test func relativeNextLinkHeaderIsResolvedAgainstThePageThatHeldIt() async throws {
+        let account = try PagingAccount("relative-query")
+        let groups = try await collect(account.resources.groups.list())
+        #expect(groups.map(\.id) == ["g0", "g1", "g2", "g3", "g4"])
+        #expect(try await account.requests() == [
+            "GET /v1/groups?limit=2", "GET /v1/groups?limit=2&page=2", "GET /v1/groups?limit=2&page=3",
+        ])
     }
 
     @Test func linkHeaderRelNextIsFollowed() async throws {

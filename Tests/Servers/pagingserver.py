@@ -188,6 +188,12 @@ class Handler(BaseHTTPRequestHandler):
                     host = host.replace("127.0.0.1", "localhost")
                 path = f"/{prefix}/{resource}?" + ("sort=id&" if resource == "tickets" else "limit=2&") + f"page={nxt_page}"
                 link = path if scenario == "relative" else host + path
+                # Relative to the page that holds them (RFC 3986 section 5), not to the base URL.
+                query_part = path.split("?", 1)[1]
+                if scenario == "relative-query":
+                    link = "?" + query_part
+                if scenario == "relative-dots":
+                    link = f"../v1/{resource}?" + query_part
             if resource == "tickets":
                 return self.send_json(200, {"tickets": items, "links": {"next": link}})
             headers = {}

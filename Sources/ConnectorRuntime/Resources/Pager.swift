@@ -28,6 +28,9 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// Every cursor or next URL followed, with the page that gave it.
     private var followed: [String: Int] = [:]
     private var finished = false
+    /// The absolute URL of the page being read: relative next links resolve against it
+    /// (RFC 3986 section 5), not against the base URL.
+    private var pageURL: URL?
     /// The tokens' extra fields, read once per run when the path inserts some.
     private var tokenExtras: [String: String]?
 
@@ -55,6 +58,7 @@ struct Pager<Record: ResourceRecord>: Sendable {
             tokenExtras = try await connection.tokenExtras()
         }
         let request = try makeRequest(page: number)
+        pageURL = absoluteURL(of: request)
         let response = try await send(request, page: number)
         pagesRead = number
         let page: JSONValue
@@ -145,14 +149,29 @@ struct Pager<Record: ResourceRecord>: Sendable {
         return request
     }
 
-    /// The request for a next URL: absolute URLs must be on the API's origin.
+    /// The absolute URL `request` goes to: as the connection resolves it, a relative path is
+    /// appended to the base URL's path. `nil` when the base URL comes from the token response.
+    private func absoluteURL(of request: HTTPRequest) -> URL? {
+        if request.url.scheme != nil { return request.url }
+        guard case .fixed(let base) = connection.configuration.baseURL else { return nil }
+        var reference = request.url.relativeString
+        if reference.isEmpty { return base }
+        if !reference.hasPrefix("/") && !reference.hasPrefix("?") { reference = "/" + reference }
+        var baseText = base.absoluteString
+        while baseText.hasSuffix("/") { baseText.removeLast() }
+        return URL(string: baseText + reference)
+    }
+
+    /// The request for a next URL, resolved against the URL of the page that held it (RFC 3986
+    /// section 5: `?page=2`, `../x` and `/abs` are relative to that page); the result must be
+    /// on the API's origin.
     private func followRequest(_ next: String, page: Int, headers: HTTPHeaders) throws -> HTTPRequest {
         let base: URL? = if case .fixed(let url) = connection.configuration.baseURL { url } else { nil }
         guard let reference = URL(string: next) else {
             throw ResourceError.invalidPage(resource: resource, page: page - 1, detail: "the next link is not a URL")
         }
         if let base {
-            guard let absolute = URL(string: next, relativeTo: base)?.absoluteURL else {
+            guard let absolute = URL(string: next, relativeTo: pageURL ?? base)?.absoluteURL else {
                 throw ResourceError.invalidPage(resource: resource, page: page - 1, detail: "the next link is not a URL")
             }
             guard Self.origin(absolute) == Self.origin(base) else {
