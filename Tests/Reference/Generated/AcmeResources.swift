@@ -426,7 +426,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
     public enum ApiKey: Swift.Sendable {
-        /// Describes API key for catalogs and forms.
+        /// Describes API key for forms and guides: fields, connection guide, and `configure` from values by key.
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
@@ -434,10 +434,45 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 id: "api_key",
                 label: "API key",
                 type: "apiKey",
-                fieldKeys: [
-                    "tenant",
-                    "apiKey",
-                ]
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "tenant",
+                        label: "Tenant",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "acme",
+                        help: "The tenant name, as it appears in the API's paths (/tenants/<tenant>/...)."
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "apiKey",
+                        label: "API key",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Create a key",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Open settings",
+                                    text: "Settings > API keys > New key."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "tenant", default: "acme")
+                    let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
+                    return try configuration(Fields(tenant: value0, apiKey: value1))
+                }
             )
         }
 
