@@ -197,7 +197,9 @@ public final class ConnectorHubService: Sendable {
             return .failed(.misconfigured, scopes: [], connector: connector)
         }
         guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
-        let accountID = session.reconnectAccountID ?? ("acc_" + Random.token(bytes: 12))
+        // Connector-qualified: the token store seals each row with the account id as associated
+        // data, so the id binds the ciphertext to its connector as well as to its account.
+        let accountID = session.reconnectAccountID ?? (connectorID + ".acc_" + Random.token(bytes: 12))
         var personValues: [String: String] = [:]
         for field in variant.fields where field.supplier == .person { personValues[field.key] = values[field.key] }
         let attempt = LinkAttempt(

@@ -41,6 +41,7 @@ import Testing
             checkEqual(account["status"] as? String, "active")
             check(!list.text.contains(key), "the API never returns credentials")
             let id = try #require(account["id"] as? String)
+            check(id.hasPrefix("bamboohr.acc_"), "account ids name their connector (sealed as associated data): \(id)")
 
             let proxied = try await client.api(.get, "/v1/accounts/\(id)/proxy/employees/directory?fields=name")
             checkEqual(proxied.status, 200)
