@@ -19,69 +19,14 @@ let cappedChunkedMiB = 2_000
 /// The size of the body of the time row (under the 10 MiB cap).
 let largeBodyBytes = 9 * 1024 * 1024
 
-/// Runs one child measurement and prints `key=value` lines; never returns.
+/// Runs one child measurement with `URLSessionTransport`; never returns.
 func runBodyChild(mode: String, url: URL) async -> Never {
-    let transport = URLSessionTransport()
-    var output: [String: String] = [:]
-    do {
-        switch mode {
-        case "idle":
-            _ = try await transport.send(HTTPRequest(url: url, timeout: 60))
-        case "capped":
-            let start = DispatchTime.now().uptimeNanoseconds
-            do {
-                _ = try await transport.send(HTTPRequest(url: url, timeout: 120))
-                output["outcome"] = "accepted"
-            } catch let error as TransportError {
-                output["outcome"] = error.kind == .responseTooLarge ? "refused" : "\(error.kind)"
-            }
-            output["seconds"] = String(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            output["hwm_at_error_kib"] = String(procStatusKiB("VmHWM"))
-            // Stay alive: a transfer that goes on after the error shows up as more bytes written
-            // by the server and a higher peak.
-            try await Task.sleep(nanoseconds: 2_000_000_000)
-        case "fixed":
-            var transportTimes: [Double] = []
-            var rawTimes: [Double] = []
-            for _ in 0..<5 {
-                var start = DispatchTime.now().uptimeNanoseconds
-                let response = try await transport.send(HTTPRequest(url: url, timeout: 120))
-                guard response.body.count == largeBodyBytes else { throw BenchError("short body: \(response.body.count)") }
-                transportTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-                start = DispatchTime.now().uptimeNanoseconds
-                _ = try rawRead(url, expected: largeBodyBytes)
-                rawTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            output["transport_ms"] = String(median(transportTimes))
-            output["raw_ms"] = String(median(rawTimes))
-        default:
-            throw BenchError("unknown child mode \(mode)")
-        }
-    } catch {
-        output["error"] = "\(error)"
-    }
-    output["hwm_kib"] = String(procStatusKiB("VmHWM"))
-    for (key, value) in output.sorted(by: { $0.key < $1.key }) { print("\(key)=\(value)") }
-    exit(0)
+    await runTransportChild(URLSessionTransport(), mode: mode, url: url, warmUp: false)
 }
 
 /// Runs this executable as a child in `mode` against `url`; returns its `key=value` lines.
 func bodyChild(_ mode: String, _ url: URL) throws -> [String: String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-    process.arguments = ["--child", mode, url.absoluteString]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    var values: [String: String] = [:]
-    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-        guard let equals = line.firstIndex(of: "=") else { continue }
-        values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-    }
-    if let error = values["error"] { throw BenchError("child \(mode): \(error)") }
-    return values
+    try childValues(["--child", mode, url.absoluteString], label: mode)
 }
 
 /// The pace of the second capped row, in MiB per second.

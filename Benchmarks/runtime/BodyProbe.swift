@@ -1,5 +1,6 @@
 // Process and socket probes shared by the body rows of runtime-bench and by transport-bench
 // (Hub/Benchmarks/transport-bench links this file by symlink).
+import ConnectorRuntime
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,4 +40,72 @@ func rawRead(_ url: URL, expected: Int) throws -> Int {
         total += count
     }
     return total
+}
+
+/// Runs one child measurement with `transport` and prints `key=value` lines; never returns.
+/// `warmUp` sends one untimed request before the timed ones of the `fixed` mode, so connection
+/// set-up is not part of that row.
+func runTransportChild(_ transport: any HTTPTransport, mode: String, url: URL, warmUp: Bool) async -> Never {
+    var output: [String: String] = [:]
+    do {
+        switch mode {
+        case "idle":
+            _ = try await transport.send(HTTPRequest(url: url, timeout: 60))
+        case "capped":
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                _ = try await transport.send(HTTPRequest(url: url, timeout: 120))
+                output["outcome"] = "accepted"
+            } catch let error as TransportError {
+                output["outcome"] = error.kind == .responseTooLarge ? "refused" : "\(error.kind)"
+            }
+            output["seconds"] = String(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            output["hwm_at_error_kib"] = String(procStatusKiB("VmHWM"))
+            // Stay alive: a transfer that goes on after the error shows up as more bytes written
+            // by the server and a higher peak.
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+        case "fixed":
+            var transportTimes: [Double] = []
+            var rawTimes: [Double] = []
+            if warmUp { _ = try await transport.send(HTTPRequest(url: url, timeout: 120)) }
+            for _ in 0..<5 {
+                var start = DispatchTime.now().uptimeNanoseconds
+                let response = try await transport.send(HTTPRequest(url: url, timeout: 120))
+                guard response.body.count == largeBodyBytes else { throw BenchError("short body: \(response.body.count)") }
+                transportTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                start = DispatchTime.now().uptimeNanoseconds
+                _ = try rawRead(url, expected: largeBodyBytes)
+                rawTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            output["transport_ms"] = String(median(transportTimes))
+            output["raw_ms"] = String(median(rawTimes))
+        default:
+            throw BenchError("unknown child mode \(mode)")
+        }
+    } catch {
+        output["error"] = "\(error)"
+    }
+    output["hwm_kib"] = String(procStatusKiB("VmHWM"))
+    for (key, value) in output.sorted(by: { $0.key < $1.key }) { print("\(key)=\(value)") }
+    exit(0)
+}
+
+/// Runs this executable again with `arguments` and returns the child's `key=value` lines;
+/// throws the child's `error` line, prefixed with `label`.
+func childValues(_ arguments: [String], label: String) throws -> [String: String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    var values: [String: String] = [:]
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        guard let equals = line.firstIndex(of: "=") else { continue }
+        values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+    }
+    if let error = values["error"] { throw BenchError("child \(label): \(error)") }
+    return values
 }
