@@ -1,0 +1,1 @@
+../../../Benchmarks/runtime/LoopbackListener.swift
