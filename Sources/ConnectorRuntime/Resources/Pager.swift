@@ -340,32 +340,11 @@ enum PathTemplate {
             guard let value else {
                 throw ConnectorError.misconfigured("The path of resource '\(resource)' needs a value for '\(name)'.")
             }
-            result += encodeSegment(value)
+            // Everything but RFC 3986 unreserved characters is escaped, so a value stays one segment.
+            result += TemplateFilters.urlencode(value)
             rest = rest[close.upperBound...]
         }
         return result + rest
-    }
-
-    /// Percent-encodes everything but RFC 3986 unreserved characters, so a value stays one segment.
-    static func encodeSegment(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return result
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
 
