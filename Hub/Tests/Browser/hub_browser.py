@@ -30,6 +30,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -201,7 +202,11 @@ class Run:
         self.driver.find_element(By.CSS_SELECTOR, "form[data-link-form] button[type=submit]").click()
 
     def wait_text(self, text, timeout=20):
-        WebDriverWait(self.driver, timeout).until(expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "body"), text))
+        # While a form post navigates, the body found in one poll can leave the document before
+        # its text is read; Chromium reports that as an unknown error, not a stale element, so
+        # every WebDriver error during a poll means "not yet". The wait still needs the text.
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "body"), text))
 
     def scenario(self, name, body):
         try:
