@@ -40,6 +40,11 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
   values, as GitHub's Accept: application/json; 400 otherwise), api_headers (headers every API
   request must carry, except the canned `responses` paths, as Xero's xero-tenant-id; 403
   otherwise).
+- Per-provider api_scopes: API path -> space-separated scopes a bearer token must hold; a token
+  without all of them gets 403 with `WWW-Authenticate: Bearer error="insufficient_scope",
+  scope="<the path's scopes>"` (RFC 6750 §3.1; Authlib's own 403 names no scope).
+- Per-provider authorize_headers: headers added to the authorize response (the provider's sign-in
+  page), e.g. `Cross-Origin-Opener-Policy: same-origin`, which cuts `window.opener`.
 - The `account_credentials` grant (Zoom Server-to-Server OAuth): client credentials plus an
   `account_id` parameter that must equal the client's registered `account_id`.
 - POST /_control/mint-refresh?client_id=X  issue a refresh token out of band (a static refresh
@@ -52,6 +57,11 @@ Test controls (JSON; no secrets are ever logged)
 - POST /_control/revoke-all?client_id=X   revoke every token of the client
 - POST /_control/expire-access?client_id=X  make the client's access tokens expire now
 - POST /_control/deny?client_id=X&on=1      make the client's next authorizations deny
+- POST /_control/narrow?client_id=X&withhold=A+B  the client's next authorizations grant the
+  requested scopes except A and B (a person unticking boxes on a consent screen); an empty
+  `withhold` grants what was requested again
+- POST /_control/token-failure?client_id=X&status=503  the client's token requests answer that
+  status with an HTML error page (a provider outage behind its load balancer); status=0 ends it
 - POST /_control/reset              forget every client, code and token and re-seed defaults
 
 Run: AUTHLIB_INSECURE_TRANSPORT=1 python authserver.py --port-file PATH [--token-lifetime S]
@@ -112,7 +122,7 @@ default_lifetime = [3600]
 
 def fresh_state():
     return {"clients": {}, "codes": {}, "tokens": [], "stats": {}, "deny": set(), "reuse_detection": set(),
-            "providers": {}}
+            "providers": {}, "withhold": {}, "token_failures": {}}
 
 
 def stats_for(client_id):
@@ -311,11 +321,12 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code, req):
         data = req.payload.data
         with lock:
+            withheld = state["withhold"].get(req.client.client_id, set())
             state["codes"][code] = AuthorizationCode(
                 code=code,
                 client_id=req.client.client_id,
                 redirect_uri=req.payload.redirect_uri,
-                scope=req.payload.scope or "",
+                scope=" ".join(s for s in req.payload.scope.split() if s not in withheld) if withheld else req.payload.scope or "",
                 user=req.user,
                 code_challenge=data.get("code_challenge"),
                 code_challenge_method=data.get("code_challenge_method"),
@@ -479,6 +490,11 @@ def authorize():
 @app.route("/token", methods=["POST"])
 def issue_token():
     grant_type = request.form.get("grant_type", "")
+    with lock:
+        failure = state["token_failures"].get(request.form.get("client_id") or basic_username() or "")
+    if failure:
+        page = "<html><body><h1>%d</h1><p>The service is temporarily unavailable.</p></body></html>" % failure
+        return page, failure, {"Content-Type": "text/html"}
     response = server.create_token_response()
     client_id = request.form.get("client_id") or basic_username() or ""
     with lock:
@@ -576,7 +592,10 @@ def provider_route(name, rest=""):
     path = normalized_path(rest)
     raw = request.path[len("/p/" + name):] or "/"
     if path == provider["authorize_path"] and request.method == "GET":
-        return authorize()
+        response = authorize()
+        for header, value in provider["authorize_headers"].items():
+            response.headers[header] = value
+        return response
     if path == provider["token_path"] and request.method == "POST":
         problem = token_request_problem(provider)
         if problem:
@@ -648,6 +667,10 @@ def provider_api(provider, path):
 @require_oauth()
 def provider_api_bearer(provider, path):
     token = current_token
+    required = provider["api_scopes"].get(normalized_path(path))
+    if required and not set(required.split()) <= set((token.scope or "").split()):
+        challenge = 'Bearer error="insufficient_scope", scope="%s"' % required
+        return jsonify(error="insufficient_scope"), 403, {"WWW-Authenticate": challenge}
     with lock:
         stats_for(token.client.client_id)["api_calls"] += 1
     return provider_api_answer(provider, path, user=token.user)
@@ -686,8 +709,8 @@ def same(actual, expected):
 def control_providers():
     """Registers a provider: name, authorize_path, token_path, revoke_path (optional), static
     (optional: {"kind": "basic", "username", "password"} | {"kind": "headers", "headers": {}} |
-    {"kind": "bearer", "token"}), responses, token_body ("form" or "json"), token_headers and
-    api_headers (see the module docstring)."""
+    {"kind": "bearer", "token"}), responses, token_body ("form" or "json"), token_headers,
+    api_headers, api_scopes and authorize_headers (see the module docstring)."""
     spec = request.get_json(force=True)
     name = spec.get("name", "")
     if not name or "/" in name:
@@ -702,6 +725,8 @@ def control_providers():
         "token_body": spec.get("token_body", "form"),
         "token_headers": dict(spec.get("token_headers") or {}),
         "api_headers": dict(spec.get("api_headers") or {}),
+        "api_scopes": {normalized_path(path): scopes for path, scopes in (spec.get("api_scopes") or {}).items()},
+        "authorize_headers": dict(spec.get("authorize_headers") or {}),
         "api_requests": [],
     }
     with lock:
@@ -803,6 +828,30 @@ def control_deny():
         else:
             state["deny"].discard(client_id)
     return jsonify(client_id=client_id, deny=client_id in state["deny"])
+
+
+@app.route("/_control/narrow", methods=["POST"])
+def control_narrow():
+    client_id = request.args.get("client_id", "")
+    withheld = set(request.args.get("withhold", "").split())
+    with lock:
+        if withheld:
+            state["withhold"][client_id] = withheld
+        else:
+            state["withhold"].pop(client_id, None)
+    return jsonify(client_id=client_id, withhold=sorted(withheld))
+
+
+@app.route("/_control/token-failure", methods=["POST"])
+def control_token_failure():
+    client_id = request.args.get("client_id", "")
+    status = int(request.args.get("status", "0") or 0)
+    with lock:
+        if status:
+            state["token_failures"][client_id] = status
+        else:
+            state["token_failures"].pop(client_id, None)
+    return jsonify(client_id=client_id, status=status)
 
 
 @app.route("/_control/reset", methods=["POST"])

@@ -280,6 +280,8 @@ public final class ConnectorHubService: Sendable {
         }
         guard claim.won else { throw HubError.invalidCallback }
         let outcome: LinkOutcome
+        var granted: [String]?
+        var exchanged: Connection?
         do {
             guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {
                 throw HubError.invalidCallback
@@ -289,17 +291,23 @@ public final class ConnectorHubService: Sendable {
             let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
             let flow = try AuthorizationCodeFlow(
                 configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
-            _ = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            granted = try await flow.complete(callbackURL: callbackURL, pending: saved.pending).scope
             let connection = Connection(
                 configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+            exchanged = connection
             try await connection.verify()
             outcome = .linked(
                 try await saveAccount(
                     id: attempt.accountID, session: session, connectorID: attempt.connectorID, variantID: attempt.variantID,
                     personValues: saved.values))
         } catch let error as ConnectorError {
-            let (failure, scopes) = LinkFailure.from(error)
+            let (failure, scopes) = LinkFailure.from(error, granted: granted)
             outcome = .failed(failure, scopes: scopes, connector: connector)
+            // A grant that failed its checks (missing scopes) belongs to no account: revoke it
+            // where the spec can, and forget its tokens. A failed reconnect keeps the account's.
+            if try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) == nil {
+                if let exchanged { try? await exchanged.disconnect() } else { try? await tokens.remove(account: attempt.accountID) }
+            }
         }
         let finished = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
             switch outcome {

@@ -387,22 +387,33 @@ extension ConnectorHubService {
     // MARK: Operator pages
 
     static let operatorCookie = "connector_hub_operator"
+    static let operatorLifetime = 8 * 3600
 
-    private func operatorToken(expiry: Int) -> String {
-        "\(expiry)." + Digest.hmac("operator|\(expiry)", key: configuration.signingKey)
+    /// The signed-in operator's session id and CSRF token, when the cookie names a live
+    /// ``OperatorSession`` (not signed out, not expired).
+    private func isOperator(_ request: Request) async throws -> (id: String, csrf: String)? {
+        guard let value = request.cookies[Self.operatorCookie]?.value, let dot = value.firstIndex(of: ".") else { return nil }
+        let id = String(value[..<dot])
+        let secret = String(value[value.index(after: dot)...])
+        guard let session = try await records.get(OperatorSession.self, kind: "operator-session", id: id),
+            Digest.constantTimeEqual(session.secretHash, Digest.sha256(secret))
+        else { return nil }
+        guard session.expiresAt > now() else {
+            try await records.delete(kind: "operator-session", id: id)
+            return nil
+        }
+        return (id, Digest.hmac("operator-csrf|" + id, key: configuration.signingKey))
     }
 
-    private func isOperator(_ request: Request) -> String? {
-        guard let value = request.cookies[Self.operatorCookie]?.value, let dot = value.firstIndex(of: "."),
-            let expiry = Int(value[..<dot]), Double(expiry) > now().timeIntervalSince1970,
-            Digest.constantTimeEqual(value, operatorToken(expiry: expiry))
-        else { return nil }
-        return Digest.hmac("operator-csrf|" + value, key: configuration.signingKey)
+    private func operatorCookie(value: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: Self.operatorCookie, value: value, maxAge: maxAge, path: "/admin", secure: configuration.usesHTTPS, httpOnly: true,
+            sameSite: .strict)
     }
 
     private func addOperatorRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         routes.get("/admin") { request, _ in
-            guard let csrf = self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
+            guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
             return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: nil))
         }
         routes.post("/admin/login") { request, _ in
@@ -411,15 +422,26 @@ extension ConnectorHubService {
             guard self.configuration.appKeys.contains(where: { Digest.constantTimeEqual($0, presented) }) else {
                 return self.html(.unauthorized, Pages.operatorLogin(error: true))
             }
-            let expiry = Int(self.now().timeIntervalSince1970) + 8 * 3600
+            let id = "op_" + Random.token(bytes: 12)
+            let secret = Random.token()
+            try await self.records.put(
+                OperatorSession(secretHash: Digest.sha256(secret), expiresAt: self.now().addingTimeInterval(Double(Self.operatorLifetime))),
+                kind: "operator-session", id: id)
             var response = self.redirect("/admin")
-            response.setCookie(
-                Cookie(name: Self.operatorCookie, value: self.operatorToken(expiry: expiry), maxAge: 8 * 3600, path: "/admin",
-                       secure: self.configuration.usesHTTPS, httpOnly: true, sameSite: .strict))
+            response.setCookie(self.operatorCookie(value: id + "." + secret, maxAge: Self.operatorLifetime))
+            return response
+        }
+        // Sign-out ends the session on the server (the record is deleted) and clears the cookie.
+        routes.post("/admin/logout") { request, _ in
+            guard let (id, csrf) = try await self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
+            guard try await self.checkedForm(request, csrf: csrf) != nil else { return self.forbidden() }
+            try await self.records.delete(kind: "operator-session", id: id)
+            var response = self.html(.ok, Pages.operatorLogin(error: false, notice: "You are signed out."))
+            response.setCookie(self.operatorCookie(value: "", maxAge: 0))
             return response
         }
         routes.post("/admin/link-sessions") { request, _ in
-            guard let csrf = self.isOperator(request) else { return self.html(.unauthorized, Pages.operatorLogin(error: false)) }
+            guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.unauthorized, Pages.operatorLogin(error: false)) }
             guard let values = try await self.checkedForm(request, csrf: csrf), let user = values["endUserId"], !user.isEmpty else {
                 return self.forbidden()
             }
@@ -427,7 +449,7 @@ extension ConnectorHubService {
             return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: created.url))
         }
         routes.post("/admin/accounts/:account/:action") { request, context in
-            guard let csrf = self.isOperator(request) else { return self.html(.unauthorized, Pages.operatorLogin(error: false)) }
+            guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.unauthorized, Pages.operatorLogin(error: false)) }
             guard try await self.checkedForm(request, csrf: csrf) != nil else { return self.forbidden() }
             guard let account = try await self.account(try context.parameters.require("account")) else {
                 return self.html(.notFound, Pages.message(title: "Not found", text: "No such account."))

@@ -38,6 +38,14 @@ public struct HubAccount: Codable, Sendable, Hashable {
     public var updatedAt: Date
 }
 
+/// An operator's sign-in (the app key was presented): the cookie holds `<id>.<secret>`, the
+/// record only the secret's SHA-256, so signing out (deleting the record) ends the session on
+/// every Hub process, also for a copy of the cookie.
+struct OperatorSession: Codable, Sendable {
+    var secretHash: String
+    var expiresAt: Date
+}
+
 /// One try to link: a form post, or an OAuth round trip from start to callback. The page polls
 /// its status; the OAuth `state` maps to it.
 struct LinkAttempt: Codable, Sendable {
@@ -75,8 +83,9 @@ enum LinkFailure: String, Codable, Sendable {
         }
     }
 
-    /// What to do, as the seed FAQ's troubleshooting says it.
-    func advice(provider: String, scopes: [String]) -> [String] {
+    /// What to do, as the seed FAQ's troubleshooting says it. The failure page lists missing
+    /// scopes after it.
+    func advice(provider: String) -> [String] {
         switch self {
         case .accessDenied:
             [
@@ -91,14 +100,13 @@ enum LinkFailure: String, Codable, Sendable {
             ]
         case .missingScopes:
             [
-                "Check required scopes: ensure all required scopes listed in the connection guide are enabled and saved in \(provider)."
-                    + (scopes.isEmpty ? "" : " Missing: " + scopes.joined(separator: ", ") + "."),
+                "Check required scopes: ensure all required scopes listed in the connection guide are enabled and saved in \(provider).",
                 "Then connect again: scopes granted before the change are not updated until you re-authorize.",
             ]
         case .providerUnavailable:
             [
                 "\(provider) did not answer or reported an error. This is usually temporary: try again in a few minutes.",
-                "If the error persists, contact support with the name of the integration and the time of the error.",
+                "Contact support: if you are still unable to connect, reach out to the support of the app that sent you here with the name of the integration (\(provider)) and the error message you are seeing.",
             ]
         case .invalidCallback:
             ["The sign-in link expired or was already used. Start again from the Link Account page."]
@@ -107,12 +115,15 @@ enum LinkFailure: String, Codable, Sendable {
         }
     }
 
-    /// The failure of a runtime error, with the scope names it carries.
-    static func from(_ error: ConnectorError) -> (LinkFailure, [String]) {
+    /// The failure of a runtime error, with the scope names it carries. A provider's
+    /// `insufficient_scope` challenge names the scopes the resource needs (RFC 6750 §3.1): with
+    /// the `granted` scopes of the token response, only those not granted are named.
+    static func from(_ error: ConnectorError, granted: [String]? = nil) -> (LinkFailure, [String]) {
         switch error {
         case .accessDenied: (.accessDenied, [])
         case .invalidCredentials, .reconnectRequired: (.invalidCredentials, [])
-        case .missingScopes(let scopes): (.missingScopes, scopes)
+        case .missingScopes(let scopes):
+            (.missingScopes, granted.map { granted in scopes.filter { !granted.contains($0) } }.flatMap { $0.isEmpty ? nil : $0 } ?? scopes)
         case .providerUnavailable, .rateLimited: (.providerUnavailable, [])
         case .invalidCallback: (.invalidCallback, [])
         case .invalidField, .misconfigured: (.misconfigured, [])

@@ -223,8 +223,18 @@ enum Pages {
     static func failure(_ failure: LinkFailure, connector: ConnectorDescriptor?, scopes: [String], parentOrigin: String?) -> String {
         let name = connector?.displayName ?? "The provider"
         var body = "<h1>\(escape(failure.title))</h1>\n<div role=\"alert\">\n"
-        for line in failure.advice(provider: name, scopes: scopes) { body += "<p>\(escape(line))</p>\n" }
+        for line in failure.advice(provider: name) { body += "<p>\(escape(line))</p>\n" }
         body += "</div>\n"
+        if failure == .missingScopes, !scopes.isEmpty {
+            // Each missing scope with the guide's description of it, where the spec has one.
+            let catalog = connector?.authVariants.flatMap(\.guide.scopes) ?? []
+            body += "<h2>Missing permissions</h2>\n<ul class=\"scopes\" id=\"missing-scopes\">\n"
+            for scope in scopes {
+                let description = catalog.first { $0.name == scope }?.description
+                body += "<li><code>\(escape(scope))</code>" + (description.map { ": " + escape($0) } ?? "") + "</li>\n"
+            }
+            body += "</ul>\n"
+        }
         if let connector { body += "<p><a href=\"/link/connectors/\(escape(connector.id))\">Try again</a></p>\n" }
         body += "<p><a href=\"/link\">All connectors</a></p>\n"
         return layout(
@@ -244,9 +254,10 @@ enum Pages {
         return layout(title: "Your linked accounts", body: body)
     }
 
-    static func operatorLogin(error: Bool) -> String {
+    static func operatorLogin(error: Bool, notice: String? = nil) -> String {
         var body = "<h1>Hub operators</h1>\n"
         if error { body += "<p class=\"error\" role=\"alert\">That app key is not valid.</p>\n" }
+        if let notice { body += "<p role=\"status\">\(escape(notice))</p>\n" }
         body += """
             <form method="post" action="/admin/login">
             <div class="field"><label for="app-key">App API key</label>
@@ -258,8 +269,12 @@ enum Pages {
     }
 
     static func operatorAccounts(_ accounts: [HubAccount], csrf: String, linkURL: URL?) -> String {
-        var body = "<h1>Linked accounts</h1>\n"
-        body += """
+        var body = """
+            <form method="post" action="/admin/logout" class="sign-out">
+            <input type="hidden" name="csrf" value="\(escape(csrf))">
+            <button type="submit">Sign out</button>
+            </form>
+            <h1>Linked accounts</h1>
             <form method="post" action="/admin/link-sessions" class="inline">
             <input type="hidden" name="csrf" value="\(escape(csrf))">
             <div class="field"><label for="end-user-id">End user id</label><input id="end-user-id" name="endUserId" required></div>

@@ -31,6 +31,7 @@ enum StaticAssets {
         .search label { width: 100%; }
         .search input { flex: 1; }
         form.inline { display: inline-block; margin: 0 0.25rem 0.25rem 0; }
+        form.sign-out { float: right; }
         table { border-collapse: collapse; width: 100%; background: #fff; }
         th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
         caption { text-align: left; font-weight: 600; padding: 0.5rem 0; }
@@ -89,7 +90,8 @@ enum StaticAssets {
                 .then(function (response) { return response.json(); })
                 .then(function (result) {
                   if (result.status === "pending" || result.status === "completing") { setTimeout(poll, 1500); return; }
-                  window.location.assign(result.next);
+                  if (result.next) { window.location.assign(result.next); return; }
+                  status.textContent = "This link has expired. Ask the app that sent you here for a new Link Account link.";
                 })
                 .catch(function () { setTimeout(poll, 3000); });
             };

@@ -74,4 +74,39 @@ import Testing
             checkEqual(try await client.api(.get, "/v1/accounts/\(id)").status, 404)
         }
     }
+
+    @Test func operatorSignOutNeedsTheCSRFTokenAndEndsTheSessionOnTheServer() async throws {
+        let harness = try await HubHarness()
+        try await harness.run { client in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"]
+            let signedIn = try await client.request(.post, "/admin/login", headers: form, body: "key=\(HubHarness.appKey)")
+            let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("connector_hub_operator=") })
+            let pair = String(cookie.split(separator: ";")[0])
+            check(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/admin"), cookie)
+            let page = try await client.request(.get, "/admin")
+            check(page.text.contains("action=\"/admin/logout\""), "a Sign out button")
+
+            let forged = try await client.request(.post, "/admin/logout", headers: form, body: "csrf=forged")
+            checkEqual(forged.status, 403, "sign-out is CSRF-protected")
+            let foreign = try await client.request(
+                .post, "/admin/logout", headers: [.contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
+                body: "csrf=\(try #require(HubClient.csrf(in: page.text)))")
+            checkEqual(foreign.status, 403, "and origin-checked")
+            check(try await client.request(.get, "/admin").text.contains("Linked accounts"), "still signed in after refused sign-outs")
+
+            let signedOut = try await client.submit("/admin/logout", from: page, values: [:])
+            checkEqual(signedOut.status, 200)
+            check(signedOut.text.contains("You are signed out."))
+            let cleared = try #require(signedOut.headers[values: .setCookie].first { $0.hasPrefix("connector_hub_operator=") })
+            check(cleared.contains("Max-Age=0"), "the cookie is cleared: \(cleared)")
+            // A copy of the old cookie no longer works: the session ended on the server.
+            let replay = HubClient(client: client.client)
+            let replayed = try await replay.request(.get, "/admin", headers: [.cookie: pair])
+            check(replayed.text.contains("App API key") && !replayed.text.contains("Linked accounts"), "the sign-in form again")
+            var replayForm = form
+            replayForm[.cookie] = pair
+            let action = try await replay.request(.post, "/admin/link-sessions", headers: replayForm, body: "endUserId=x")
+            checkEqual(action.status, 401)
+        }
+    }
 }

@@ -63,6 +63,11 @@ struct ProviderQuirks: Sendable {
     /// Headers every API request must carry, except the canned `responses` paths (Xero's
     /// `xero-tenant-id`); others get 403.
     var apiHeaders: [String: String] = [:]
+    /// API path -> space-separated scopes a bearer token must hold; others get 403 with an
+    /// RFC 6750 `insufficient_scope` challenge naming the path's scopes.
+    var apiScopes: [String: String] = [:]
+    /// Headers on the authorize response (`Cross-Origin-Opener-Policy: same-origin`).
+    var authorizeHeaders: [String: String] = [:]
 }
 
 /// An OAuth client of an emulated provider, with the provider's quirks.
@@ -101,7 +106,8 @@ extension TestServer {
         let name = "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
         var body: [String: any Sendable] = [
             "name": name, "authorize_path": paths.authorize, "token_path": paths.token, "token_body": quirks.tokenBody,
-            "token_headers": quirks.tokenHeaders, "api_headers": quirks.apiHeaders,
+            "token_headers": quirks.tokenHeaders, "api_headers": quirks.apiHeaders, "api_scopes": quirks.apiScopes,
+            "authorize_headers": quirks.authorizeHeaders,
         ]
         if let revoke = paths.revoke { body["revoke_path"] = revoke }
         if !responses.isEmpty { body["responses"] = responses }
@@ -145,6 +151,25 @@ extension TestServer {
     /// Forgets the client: its id and secret stop working.
     func disable(_ client: EmulatedClient) async throws {
         try await control("POST", "/_control/disable-client?client_id=\(client.id)")
+    }
+
+    /// The client's next authorizations grant the requested scopes except `withheld` (a person
+    /// unticking boxes on the consent screen); empty grants everything requested again.
+    func narrow(_ client: EmulatedClient, withholding withheld: [String]) async throws {
+        let list = withheld.joined(separator: " ").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        try await control("POST", "/_control/narrow?client_id=\(client.id)&withhold=\(list)")
+    }
+
+    /// The client's token requests answer `status` with an HTML error page (0 ends the outage).
+    func failTokenRequests(_ client: EmulatedClient, status: Int) async throws {
+        try await control("POST", "/_control/token-failure?client_id=\(client.id)&status=\(status)")
+    }
+
+    /// Access and refresh tokens of the client that still work at the provider (not revoked,
+    /// not expired).
+    func activeTokens(_ client: EmulatedClient) async throws -> (access: Int, refresh: Int) {
+        let object = try await control("GET", "/_control/stats?client_id=\(client.id)") as? [String: Any]
+        return (object?["access_tokens_active"] as? Int ?? -1, object?["refresh_tokens_active"] as? Int ?? -1)
     }
 
     /// RFC 7009 revocations the client made.

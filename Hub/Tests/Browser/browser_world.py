@@ -1,0 +1,328 @@
+"""What every browser scenario shares: the Authlib emulation with the providers and OAuth clients
+registered on it, the embedding pages on their own origins, the connector-hub process, and the
+runner that checks each page with axe-core and keeps its screenshot."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from axe_selenium_python import Axe
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AUTHSERVER = os.path.join(HERE, "..", "..", "..", "Tests", "Servers", "authserver.py")
+APP_KEY = "browser-test-app-key-" + uuid.uuid4().hex
+# Link attempts per session in this Hub (the rate-limit scenario uses them up).
+MAX_ATTEMPTS = 5
+GOOGLE_USERS = "https://www.googleapis.com/auth/admin.directory.user.readonly"
+GOOGLE_GROUPS = "https://www.googleapis.com/auth/admin.directory.group.readonly"
+GOOGLE_SCOPES = [
+    GOOGLE_USERS, GOOGLE_GROUPS, "https://www.googleapis.com/auth/admin.directory.group.member.readonly",
+    "https://www.googleapis.com/auth/admin.directory.orgunit.readonly",
+    "https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly",
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def call(method, url, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            text = response.read().decode()
+            return response.status, (json.loads(text) if text.startswith(("{", "[")) else text)
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, (json.loads(text) if text.startswith(("{", "[")) else text)
+
+
+def wait_for(check, what, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("timed out waiting for " + what)
+
+
+# An app's own page that embeds the Link Account page (the URL in ?src=) and records every
+# `message` event it receives, with the sender's origin, in window.received.
+EMBEDDING_PAGE = b"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Embedding app</title></head>
+<body>
+<main>
+<h1>Embedding app</h1>
+<iframe id="hub" title="Link an account" width="1100" height="820"></iframe>
+</main>
+<script>
+window.received = [];
+window.addEventListener("message", function (event) {
+  window.received.push({ origin: event.origin, data: event.data });
+});
+document.getElementById("hub").src = new URLSearchParams(location.search).get("src");
+</script>
+</body>
+</html>
+"""
+
+
+class EmbeddingHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(EMBEDDING_PAGE)))
+        self.end_headers()
+        self.wfile.write(EMBEDDING_PAGE)
+
+    def log_message(self, *arguments):
+        pass
+
+
+class EmbeddingOrigin:
+    """An app's page on its own origin (http://127.0.0.1:<port>), in a thread of this process."""
+
+    def __init__(self):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), EmbeddingHandler)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def page(self, src):
+        return self.origin + "/embed?src=" + urllib.parse.quote(src, safe="")
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class World:
+    """The authserver, the providers and clients registered on it, the embedding origins and the
+    Hub process."""
+
+    def __init__(self, hub_binary, directory):
+        self.directory = directory
+        port_file = os.path.join(directory, "auth-port")
+        environment = dict(os.environ, AUTHLIB_INSECURE_TRANSPORT="1", PYTHONUNBUFFERED="1")
+        self.auth_log = open(os.path.join(directory, "authserver.log"), "w")
+        self.auth = subprocess.Popen(
+            [sys.executable, AUTHSERVER, "--port-file", port_file], stdout=self.auth_log, stderr=self.auth_log, env=environment)
+        wait_for(lambda: os.path.exists(port_file) and open(port_file).read().strip(), "the authserver's port")
+        self.auth_url = "http://127.0.0.1:" + open(port_file).read().strip()
+        wait_for(lambda: call("GET", self.auth_url + "/_control/health")[0] == 200, "the authserver")
+        # Two origins the Hub allows to embed it (events go to the first only) and one it does not.
+        self.embedder = EmbeddingOrigin()
+        self.second_embedder = EmbeddingOrigin()
+        self.stranger = EmbeddingOrigin()
+
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        overrides = {}
+        setup = {}
+        self.providers = {}
+        self.clients = {}
+        # Static-credential providers.
+        self.bamboo_key = "bamboo-" + uuid.uuid4().hex
+        self.emulate("bamboohr", ["api.bamboohr.com"], overrides, static={"kind": "basic", "username": self.bamboo_key, "password": "x"})
+        self.spotdraft_secret = "sd-" + uuid.uuid4().hex
+        self.emulate("spotdraft", ["api.eu.spotdraft.com"], overrides,
+                     static={"kind": "headers", "headers": {"client-id": "sd-client", "client-secret": self.spotdraft_secret}})
+        self.hibob_token = "svc-" + uuid.uuid4().hex
+        self.emulate("hibob", ["api.hibob.com"], overrides, static={"kind": "basic", "username": "SERVICE-42", "password": self.hibob_token})
+        # OAuth providers with the app's clients.
+        self.emulate("zelt", ["go.zelt.app"], overrides, paths={"authorize_path": "/", "token_path": "/apiv2/oauth/authorize/token"})
+        self.register("zelt", setup, {"pkce": "optional", "refresh_redirect_uri": True, "token_lifetime": 30})
+        self.emulate("smartsheet_iam", ["app.smartsheet.com", "api.smartsheet.com"], overrides,
+                     paths={"authorize_path": "/b/authorize", "token_path": "/2.0/token"})
+        self.register("smartsheet_iam", setup, {"pkce": "optional", "auth_method": "smartsheet_hash", "scope": "READ_USERS"})
+        # Google Workspace: five scopes requested; the spec declares a revocation URL.
+        self.emulate("google_workspace", ["accounts.google.com", "oauth2.googleapis.com", "admin.googleapis.com"], overrides,
+                     paths={"authorize_path": "/o/oauth2/v2/auth", "token_path": "/token", "revoke_path": "/revoke"})
+        self.register("google_workspace", setup, {"pkce": "optional", "auth_method": "client_secret_post", "scope": " ".join(GOOGLE_SCOPES)})
+        # Asana, signed in from a popup: its sign-in page cuts window.opener.
+        self.emulate("asana", ["app.asana.com"], overrides,
+                     paths={"authorize_path": "/-/oauth_authorize", "token_path": "/-/oauth_token",
+                            "authorize_headers": {"Cross-Origin-Opener-Policy": "same-origin"}})
+        self.register("asana", setup, {"pkce": "optional", "auth_method": "client_secret_post"})
+        # Greenhouse's token host is a loopback port nothing listens on.
+        self.emulate("greenhouse", ["harvest.greenhouse.io"], overrides)
+        overrides["greenhouse"]["auth.greenhouse.io"] = "http://127.0.0.1:%d" % free_port()
+
+        config = {
+            "publicBaseURL": self.base, "port": self.port, "appKeys": [APP_KEY], "development": True,
+            "sqlitePath": os.path.join(directory, "hub.sqlite"), "setup": setup, "endpointOverrides": overrides,
+            "allowedOrigins": [self.embedder.origin, self.second_embedder.origin], "maxAttemptsPerSession": MAX_ATTEMPTS,
+        }
+        config_path = os.path.join(directory, "hub.json")
+        with open(config_path, "w") as handle:
+            json.dump(config, handle)
+        self.hub_log = open(os.path.join(directory, "hub.log"), "w")
+        self.hub = subprocess.Popen([hub_binary, "--config", config_path], stdout=self.hub_log, stderr=self.hub_log)
+        wait_for(lambda: call("GET", self.base + "/health")[0] == 200, "connector-hub")
+
+    def emulate(self, connector, hosts, overrides, static=None, paths=None):
+        name = connector + "-" + uuid.uuid4().hex[:8]
+        body = {"name": name, "authorize_path": "/authorize", "token_path": "/token"}
+        body.update(paths or {})
+        if static:
+            body["static"] = static
+        status, answer = call("POST", self.auth_url + "/_control/providers", body)
+        assert status == 200, answer
+        self.providers[connector] = name
+        overrides[connector] = {host: self.auth_url + "/p/" + name for host in hosts}
+
+    def register(self, connector, setup, options):
+        client_id = connector + "-" + uuid.uuid4().hex[:8]
+        secret = "secret-" + uuid.uuid4().hex
+        body = {"client_id": client_id, "client_secret": secret, "auth_method": "client_secret_basic",
+                "grant_types": ["authorization_code", "refresh_token"],
+                "redirect_uris": [self.base + "/connect/oauth2/%s/callback" % connector], "scope": ""}
+        body.update(options)
+        status, answer = call("POST", self.auth_url + "/_control/clients", body)
+        assert status == 200, answer
+        self.clients[connector] = client_id
+        setup[connector] = {"clientId": client_id, "clientSecret": secret}
+
+    def control(self, path):
+        status, answer = call("POST", self.auth_url + path)
+        assert status == 200, answer
+        return answer
+
+    def stats(self, connector):
+        return call("GET", self.auth_url + "/_control/stats?client_id=" + self.clients[connector])[1]
+
+    def link_url(self, end_user="browser-user", connectors=None):
+        body = {"endUserId": end_user, "endUserName": "Ada Lovelace"}
+        if connectors:
+            body["connectors"] = connectors
+        status, answer = call("POST", self.base + "/v1/link-sessions", body, {"Authorization": "Bearer " + APP_KEY})
+        assert status == 201, answer
+        return answer["url"]
+
+    def api(self, method, path):
+        return call(method, self.base + path, None, {"Authorization": "Bearer " + APP_KEY})
+
+    def account(self, connector):
+        status, answer = self.api("GET", "/v1/accounts")
+        return [a for a in answer["accounts"] if a["connector"] == connector][0]
+
+    def stop(self):
+        for process in (self.hub, self.auth):
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for origin in (self.embedder, self.second_embedder, self.stranger):
+            origin.stop()
+
+
+class Run:
+    """Runs scenarios against one World and one browser; counts passes, failures and pages."""
+
+    def __init__(self, world, driver, screenshots):
+        self.world = world
+        self.driver = driver
+        self.screenshots = screenshots
+        self.main = driver.current_window_handle
+        self.passed = 0
+        self.failed = 0
+        self.pages_checked = 0
+
+    def page(self, name):
+        """axe-core on the current document (zero serious or critical violations) and a screenshot
+        of the window. Inside an iframe, axe checks the frame's document."""
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not bad, "axe on %s: %s" % (name, json.dumps([(v["id"], v["impact"], v["help"]) for v in bad]))
+        self.pages_checked += 1
+        if self.screenshots:
+            self.driver.execute_script("window.scrollTo(0, 0)")
+            self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def open_form(self, connector, variant):
+        self.driver.get(self.world.link_url(connectors=[connector]))
+        self.driver.get(self.world.base + "/link/connectors/%s/%s" % (connector, variant))
+
+    def fill(self, values):
+        for key, value in values.items():
+            element = self.driver.find_element(By.ID, "field-" + key)
+            if element.tag_name == "select":
+                element.find_element(By.CSS_SELECTOR, "option[value='%s']" % value).click()
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def connect(self):
+        self.driver.find_element(By.CSS_SELECTOR, "form[data-link-form] button[type=submit]").click()
+
+    def click_button(self, label):
+        self.driver.find_element(By.XPATH, "//button[contains(., '%s')]" % label).click()
+
+    def wait_text(self, text, timeout=20):
+        # While a form post navigates, the body found in one poll can leave the document before
+        # its text is read; Chromium reports that as an unknown error, not a stale element, so
+        # every WebDriver error during a poll means "not yet". The wait still needs the text.
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "body"), text))
+
+    def wait_until(self, check, what, timeout=20):
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(lambda _: check(), what)
+
+    def browser_log(self):
+        """The console messages Chromium logged since the last call."""
+        return [entry.get("message", "") for entry in self.driver.get_log("browser")]
+
+    def wait_log(self, matches, what, timeout=20):
+        """Waits until Chromium logs a console message for which `matches` is true."""
+        seen = []
+
+        def found():
+            seen.extend(self.browser_log())
+            return any(matches(line) for line in seen)
+
+        self.wait_until(found, what, timeout)
+
+    def scenario(self, name, body):
+        try:
+            self.driver.switch_to.default_content()
+            body(self)
+            self.passed += 1
+            print("PASS " + name)
+        except Exception:
+            self.failed += 1
+            print("FAIL " + name)
+            traceback.print_exc()
+        finally:
+            # A scenario that opened a popup leaves only the main window behind.
+            for handle in self.driver.window_handles:
+                if handle != self.main:
+                    self.driver.switch_to.window(handle)
+                    self.driver.close()
+            self.driver.switch_to.window(self.main)

@@ -1,0 +1,92 @@
+"""The Link Account page inside an app's own page (an iframe on another origin): postMessage
+events to exactly the configured origin, OAuth in a popup whose provider page cuts
+window.opener, and an origin the Hub does not allow cannot frame it (CSP frame-ancestors)."""
+
+from selenium.webdriver.common.by import By
+
+from browser_world import call
+
+
+def received(run):
+    run.driver.switch_to.default_content()
+    return run.driver.execute_script("return window.received")
+
+
+def embedded_oauth_in_a_popup_without_opener(run):
+    world = run.world
+    run.browser_log()
+    run.driver.get(world.embedder.page(world.link_url(connectors=["asana"])))
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    run.wait_text("Link an account")
+    run.driver.find_element(By.LINK_TEXT, "Asana").click()
+    run.wait_text("How do you want to connect?")
+    run.driver.find_element(By.LINK_TEXT, "OAuth 2.0").click()
+    run.wait_text("Connection guide")
+    run.page("18-embedded-form")
+    run.connect()
+    # Providers refuse to be framed: the embedded page continues in a popup and polls.
+    run.wait_text("This page updates when you are done")
+    status = run.driver.find_element(By.ID, "status")
+    assert status.get_attribute("data-poll").startswith("/link/attempts/"), status.get_attribute("outerHTML")
+    run.page("19-embedded-waiting")
+    before = set(run.driver.window_handles)
+    run.driver.find_element(By.PARTIAL_LINK_TEXT, "Continue to Asana").click()
+    run.wait_until(lambda: len(set(run.driver.window_handles) - before) == 1, "the popup")
+    popup = (set(run.driver.window_handles) - before).pop()
+    run.driver.switch_to.window(popup)
+    run.wait_text("Asana is connected")
+    # The provider's sign-in page sent Cross-Origin-Opener-Policy: same-origin, and the Hub
+    # opened the popup with noopener: the popup cannot reach the page that opened it.
+    assert run.driver.execute_script("return window.opener") is None, "window.opener is cut"
+    run.driver.close()
+    # The embedded page learns the result from the server-side status of the attempt.
+    run.driver.switch_to.window(run.main)
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    run.wait_text("Asana is connected")
+    run.driver.switch_to.default_content()
+    run.wait_until(lambda: received(run), "the linked event at the embedding page")
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    run.page("20-embedded-success")
+    run.driver.switch_to.default_content()
+    account = world.account("asana")
+    events = received(run)
+    assert events == [{"origin": world.base, "data": {"type": "connector-hub:linked", "accountId": account["id"], "connector": "asana"}}], events
+
+
+def events_target_exactly_the_configured_origin(run):
+    """The second allowed origin may frame the page, but events go to the first one only: the
+    browser refuses to deliver them elsewhere and says which target origin the Hub named."""
+    world = run.world
+    run.browser_log()
+    run.driver.get(world.second_embedder.page(world.link_url(connectors=["bamboohr"])))
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    run.wait_text("Link an account")
+    run.driver.find_element(By.LINK_TEXT, "BambooHR").click()
+    run.wait_text("Connection guide")
+    run.fill({"companyDomain": "acme", "apiKey": "not-the-key"})
+    run.connect()
+    run.wait_text("The credentials were not accepted")
+    expected = "The target origin provided ('%s') does not match the recipient window's origin ('%s')" % (
+        world.embedder.origin, world.second_embedder.origin)
+    run.wait_log(lambda line: expected in line, "the refused postMessage")
+    assert received(run) == [], "nothing delivered to an origin the Hub did not name (never '*')"
+
+
+def disallowed_origin_cannot_frame(run):
+    world = run.world
+    status, _ = call("GET", world.base + "/health")
+    assert status == 200
+    run.browser_log()
+    run.driver.get(world.stranger.page(world.link_url(connectors=["bamboohr"])))
+    run.wait_log(lambda line: "frame-ancestors" in line and world.base in line, "Chromium refusing to frame the Hub")
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    assert "Link an account" not in run.driver.page_source, "the Hub's page did not render in the frame"
+    run.driver.switch_to.default_content()
+    assert received(run) == []
+
+
+SCENARIOS = [
+    ("embedded: OAuth in a popup without window.opener, events to the app", embedded_oauth_in_a_popup_without_opener),
+    ("embedded: events target exactly the configured origin", events_target_exactly_the_configured_origin),
+    ("embedded: a disallowed origin cannot frame the page", disallowed_origin_cannot_frame),
+]

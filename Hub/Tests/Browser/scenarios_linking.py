@@ -1,0 +1,124 @@
+"""Linking each kind of connector through the Link Account pages, access denied at the provider,
+and a revoked account reconnected."""
+
+from selenium.webdriver.common.by import By
+
+from browser_world import call
+
+
+def bamboo_with_inline_error(run):
+    run.driver.get(run.world.link_url())
+    run.page("01-picker")
+    search = run.driver.find_element(By.ID, "q")
+    search.send_keys("bamboo")
+    visible = [item for item in run.driver.find_elements(By.CSS_SELECTOR, "#connector-list li") if item.is_displayed()]
+    assert len(visible) == 1 and "BambooHR" in visible[0].text, [item.text for item in visible]
+    visible[0].find_element(By.TAG_NAME, "a").click()
+    run.wait_text("Connection guide")
+    run.page("02-form-bamboohr")
+    run.fill({"companyDomain": "acme", "apiKey": run.world.bamboo_key + " "})
+    run.connect()
+    run.wait_text("has spaces or line breaks at the start or end")
+    assert run.driver.find_element(By.ID, "field-apiKey").get_attribute("value") == "", "the secret is not rendered back"
+    run.page("03-form-inline-error")
+    run.fill({"apiKey": run.world.bamboo_key})
+    run.connect()
+    run.wait_text("BambooHR is connected")
+    run.page("04-success")
+    run.driver.find_element(By.LINK_TEXT, "Your linked accounts").click()
+    run.wait_text("Active")
+    run.page("05-session-accounts")
+
+
+def zelt_oauth(run):
+    run.open_form("zelt", "oauth")
+    run.wait_text("Scopes to enable")
+    scopes = run.driver.find_elements(By.CSS_SELECTOR, ".scopes li")
+    assert len(scopes) == 14, len(scopes)
+    assert run.world.base + "/connect/oauth2/zelt/callback" in run.text()
+    run.page("06-form-zelt")
+    run.connect()
+    run.wait_text("Zelt is connected")
+
+
+def smartsheet_oauth(run):
+    run.open_form("smartsheet_iam", "oauth")
+    run.connect()
+    run.wait_text("is connected")
+
+
+def spotdraft(run):
+    run.open_form("spotdraft", "client_credentials")
+    run.fill({"region": "eu", "clientId": "sd-client", "clientSecret": run.world.spotdraft_secret})
+    run.connect()
+    run.wait_text("SpotDraft is connected")
+
+
+def hibob(run):
+    run.driver.get(run.world.link_url(connectors=["hibob"]))
+    run.driver.get(run.world.base + "/link/connectors/hibob")
+    run.page("07-variant-choice")
+    run.driver.find_element(By.PARTIAL_LINK_TEXT, "ervice").click()
+    run.fill({"serviceUserId": "SERVICE-42", "serviceUserToken": run.world.hibob_token})
+    run.connect()
+    run.wait_text("HiBob is connected")
+
+
+def access_denied(run):
+    client = run.world.clients["zelt"]
+    run.world.control("/_control/deny?client_id=%s&on=1" % client)
+    try:
+        run.open_form("zelt", "oauth")
+        run.connect()
+        run.wait_text("Access was not granted")
+        run.page("08-access-denied")
+    finally:
+        run.world.control("/_control/deny?client_id=%s&on=0" % client)
+
+
+def revoked_then_reconnected(run):
+    zelt = run.world.account("zelt")
+    run.world.control("/_control/revoke-all?client_id=%s" % run.world.clients["zelt"])
+    status, answer = run.world.api("GET", "/v1/accounts/%s/proxy/users" % zelt["id"])
+    assert status == 409, (status, answer)
+    run.driver.get(run.world.link_url())
+    run.driver.get(run.world.base + "/link/accounts")
+    run.wait_text("Reconnect required")
+    run.page("09-reconnect-required")
+    row = [r for r in run.driver.find_elements(By.CSS_SELECTOR, "tbody tr") if "Zelt" in r.text][0]
+    row.find_element(By.XPATH, ".//button[contains(., 'Reconnect')]").click()
+    run.wait_text("Connection guide")
+    run.connect()
+    run.wait_text("Zelt is connected")
+    status, answer = run.world.api("GET", "/v1/accounts/%s" % zelt["id"])
+    assert answer["status"] == "active", answer
+
+
+def link_messages(run):
+    """The pages of a link that cannot be used: already used, unknown or expired, a connector the
+    app has not set up."""
+    url = run.world.link_url(connectors=["hibob"])
+    run.driver.get(url)
+    run.driver.get(run.world.base + "/link/connectors/hibob/oauth")
+    run.wait_text("is not set up yet")
+    run.page("10-not-set-up")
+    run.driver.get(url)
+    run.wait_text("This link was already used")
+    run.page("11-link-used")
+    run.driver.get(run.world.base + "/link/start/not-a-token")
+    run.wait_text("This link has expired")
+    run.page("12-link-expired")
+    status, _ = call("GET", run.world.base + "/link/start/not-a-token")
+    assert status == 401, status
+
+
+SCENARIOS = [
+    ("BambooHR: inline field error, then linked", bamboo_with_inline_error),
+    ("Zelt: OAuth with its 14 scopes", zelt_oauth),
+    ("Smartsheet: OAuth with hash client authentication", smartsheet_oauth),
+    ("SpotDraft: client id and secret", spotdraft),
+    ("HiBob: variant choice, service user", hibob),
+    ("access denied at the provider", access_denied),
+    ("revoked account: reconnect required, reconnected", revoked_then_reconnected),
+    ("links that cannot be used: used, expired, not set up", link_messages),
+]
