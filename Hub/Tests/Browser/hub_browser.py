@@ -10,7 +10,7 @@ Scenarios, by concern:
 - scenarios_linking.py: BambooHR (API key) after an inline field error; Zelt (OAuth, its 14
   scopes in the guide); Smartsheet (hash client authentication); SpotDraft; HiBob (service user);
   access denied at the provider; a revoked account shown as reconnect required, then reconnected;
-  links that cannot be used.
+  links and forms that cannot be used.
 - scenarios_failures.py: invalid credentials and the per-session attempt cap; missing scopes
   named; the provider unavailable (token endpoint 503, unreachable).
 - scenarios_embedding.py: the page in an iframe of an allowed origin, OAuth in a popup whose

@@ -96,12 +96,23 @@ def revoked_then_reconnected(run):
 
 def link_messages(run):
     """The pages of a link that cannot be used: already used, unknown or expired, a connector the
-    app has not set up."""
+    app has not set up or the session does not offer, a form with a forged CSRF token."""
     url = run.world.link_url(connectors=["hibob"])
     run.driver.get(url)
     run.driver.get(run.world.base + "/link/connectors/hibob/oauth")
     run.wait_text("is not set up yet")
     run.page("10-not-set-up")
+    run.driver.get(run.world.base + "/link/connectors/zelt")
+    run.wait_text("This connector is not offered here")
+    run.page("25-not-offered")
+    # A form whose CSRF token does not match the session is refused.
+    run.driver.get(run.world.base + "/link/connectors/hibob/service_user")
+    run.wait_text("Connection guide")
+    run.driver.execute_script("document.querySelector('form[data-link-form] input[name=csrf]').value = 'forged'")
+    run.fill({"serviceUserId": "SERVICE-42", "serviceUserToken": run.world.hibob_token})
+    run.connect()
+    run.wait_text("This form has expired")
+    run.page("26-form-expired")
     run.driver.get(url)
     run.wait_text("This link was already used")
     run.page("11-link-used")
@@ -120,5 +131,5 @@ SCENARIOS = [
     ("HiBob: variant choice, service user", hibob),
     ("access denied at the provider", access_denied),
     ("revoked account: reconnect required, reconnected", revoked_then_reconnected),
-    ("links that cannot be used: used, expired, not set up", link_messages),
+    ("links and forms that cannot be used", link_messages),
 ]
