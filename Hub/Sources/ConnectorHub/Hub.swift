@@ -289,12 +289,24 @@ public final class ConnectorHubService: Sendable {
             try? await tokens.remove(account: "attempt:" + attempt.id)
             let built = try buildConfiguration(connectorID: attempt.connectorID, variant: variant, personValues: saved.values)
             let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
+            // The Hub checks the granted scopes itself after the exchange (not the runtime during
+            // it), so that a grant short of them is saved and can be revoked below.
+            var exchange = built
+            var required: [String] = []
+            if case .authorizationCode(var code) = exchange.auth {
+                required = code.endpoint.scopes.required
+                code.endpoint.scopes.required = []
+                exchange.auth = .authorizationCode(code)
+            }
             let flow = try AuthorizationCodeFlow(
-                configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
-            granted = try await flow.complete(callbackURL: callbackURL, pending: saved.pending).scope
+                configuration: exchange, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+            let received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            granted = received.scope
             let connection = Connection(
                 configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
             exchanged = connection
+            let missing = TokenResponseParser.missingScopes(required: required, granted: received.scope)
+            if !missing.isEmpty { throw ConnectorError.missingScopes(missing) }
             try await connection.verify()
             outcome = .linked(
                 try await saveAccount(

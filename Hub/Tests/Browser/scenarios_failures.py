@@ -48,6 +48,8 @@ def missing_scopes_named(run):
         assert "Check required scopes" in run.text()
         run.page("15-missing-scopes")
         assert not accounts_of(run, "google_workspace"), "nothing linked"
+        stats = run.world.stats("google_workspace")
+        assert stats["revocations"] == 1 and stats["access_tokens_active"] == 0, "the narrower grant is revoked: %s" % stats
     finally:
         run.world.control("/_control/narrow?client_id=%s&withhold=" % client)
     # Granting everything on the next try links it (the operators' scenario removes it).

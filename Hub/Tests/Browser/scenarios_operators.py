@@ -57,10 +57,10 @@ def reconnect_button(run):
 def remove_button_revokes(run):
     world = run.world
     google = world.account("google_workspace")
-    # Two live grants at the emulation: the account's, and the narrower one the missing-scopes
-    # scenario's token exchange refused (not revoked: see docs/hub.md, "Not yet").
+    # One live grant at the emulation: the account's (the missing-scopes scenario's narrower
+    # grant was revoked when it was refused).
     before = world.stats("google_workspace")
-    assert before["access_tokens_active"] == 2 and before["refresh_tokens_active"] == 2, before
+    assert before["access_tokens_active"] == 1 and before["refresh_tokens_active"] == 1, before
     run.driver.get(world.base + "/admin")
     row(run, "Google Workspace").find_element(By.XPATH, ".//button[contains(., 'Remove')]").click()
     run.wait_until(lambda: "Google Workspace" not in run.text(), "the row to go")
@@ -68,7 +68,7 @@ def remove_button_revokes(run):
     after = world.stats("google_workspace")
     assert after["revocations"] == before["revocations"] + 1, after
     # The emulation's own view: neither token of the removed account works any more.
-    assert after["access_tokens_active"] == 1 and after["refresh_tokens_active"] == 1, after
+    assert after["access_tokens_active"] == 0 and after["refresh_tokens_active"] == 0, after
 
 
 def sign_out(run):

@@ -26,6 +26,8 @@ import Testing
                 "the missing scope, named with the guide's description")
             check(!page.text.contains("<li><code>\(EmulatedGoogle.groups)</code>"), "a granted scope is not named")
             checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 0, "nothing linked")
+            checkEqual(try await server.revocations(google.client), 1, "the narrower grant is revoked (the spec has a revokeURL)")
+            checkEqual(try await server.activeTokens(google.client).access, 0, "and no longer works at the provider")
 
             // Granting everything on the next try links the account.
             try await server.narrow(google.client, withholding: [])
