@@ -282,6 +282,10 @@ public final class ConnectorHubService: Sendable {
         let outcome: LinkOutcome
         var granted: [String]?
         var exchanged: Connection?
+        // A reconnect exchanges into the account's own token slot: there the runtime keeps
+        // checking the scopes during the exchange, so a grant short of them never replaces
+        // the account's tokens.
+        let linksNewAccount = try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) == nil
         do {
             guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {
                 throw HubError.invalidCallback
@@ -289,11 +293,11 @@ public final class ConnectorHubService: Sendable {
             try? await tokens.remove(account: "attempt:" + attempt.id)
             let built = try buildConfiguration(connectorID: attempt.connectorID, variant: variant, personValues: saved.values)
             let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
-            // The Hub checks the granted scopes itself after the exchange (not the runtime during
-            // it), so that a grant short of them is saved and can be revoked below.
+            // For a new account the Hub checks the granted scopes itself after the exchange (not
+            // the runtime during it), so that a grant short of them is saved and can be revoked below.
             var exchange = built
             var required: [String] = []
-            if case .authorizationCode(var code) = exchange.auth {
+            if linksNewAccount, case .authorizationCode(var code) = exchange.auth {
                 required = code.endpoint.scopes.required
                 code.endpoint.scopes.required = []
                 exchange.auth = .authorizationCode(code)
@@ -317,7 +321,7 @@ public final class ConnectorHubService: Sendable {
             outcome = .failed(failure, scopes: scopes, connector: connector)
             // A grant that failed its checks (missing scopes) belongs to no account: revoke it
             // where the spec can, and forget its tokens. A failed reconnect keeps the account's.
-            if try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) == nil {
+            if linksNewAccount {
                 if let exchanged { try? await exchanged.disconnect() } else { try? await tokens.remove(account: attempt.accountID) }
             }
         }

@@ -36,6 +36,28 @@ import Testing
         }
     }
 
+    @Test func aNarrowerGrantDuringAReconnectKeepsTheAccountsWorkingTokens() async throws {
+        let server = try TestServer.current(.auth)
+        let google = try await EmulatedGoogle(server)
+        let harness = try await HubHarness(setup: google.setup, overrides: google.overrides)
+        try await harness.run { client in
+            let id = try await google.link(client)
+            let reconnect = try await client.api(.post, "/v1/accounts/\(id)/reconnect-sessions")
+            let path = try #require(URL(string: reconnect.json["url"] as? String ?? "")).path
+            _ = try await client.request(.get, path)
+            try await server.narrow(google.client, withholding: [EmulatedGoogle.users])
+            let form = try await client.request(.get, "/link/connectors/google_workspace/oauth")
+            let start = try await client.submit("/link/connectors/google_workspace/oauth", from: form, values: ["domain": "acme.com"])
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            let page = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
+            check(page.text.contains("<li><code>\(EmulatedGoogle.users)</code>"), "the missing scope is named: \(page.text.prefix(600))")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)").json["status"] as? String, "active")
+            checkEqual(
+                try await client.api(.get, "/v1/accounts/\(id)/proxy/users?domain=acme.com").status, 200,
+                "the account still uses its earlier, complete grant")
+        }
+    }
+
     @Test func anAPIDemandingAScopeTheGrantLacksNamesOnlyThatScopeAndRevokesTheGrant() async throws {
         let server = try TestServer.current(.auth)
         // The users endpoint (the spec's verification request) also wants a scope the spec does
