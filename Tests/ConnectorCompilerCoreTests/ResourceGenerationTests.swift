@@ -1,7 +1,8 @@
 // Generation of resources: per-variant overrides, record types and the Resources struct. The full
 // output of every style is the reference golden (Tests/Reference/Generated/AcmeResources.swift),
 // compiled and run end to end by ReferenceConsumerTests.
-import ConnectorCompilerCore
+@testable import ConnectorCompilerCore
+import Foundation
 import Testing
 
 @Suite struct ResourceGenerationTests {
@@ -57,5 +58,36 @@ import Testing
         let record = try GenerationSnippetTests.declaration("User", in: spec)
         #expect(record.contains("public let updatedAt: Foundation.Date"))
         #expect(record.contains("self.updatedAt = try record.requiredDate(\"updated_at\", format: .iso8601)"))
+    }
+
+    /// The names the `swift-name-renamed` warnings of the fixture announce are the ones the
+    /// generator writes: both read `SwiftNamePlan`.
+    @Test func renamedRecordFieldsAreGeneratedAsTheWarningsSay() throws {
+        let fixture = "invalid/semantic/swift_name_renamed_record_field.json"
+        let result = SpecLoader.load(bytes: try Fixtures.bytes(fixture), file: "swift_name_renamed_record_field.json")
+        let spec = try #require(result.spec)
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning && $0.rule == "swift-name-renamed" })
+        let announced = result.diagnostics.compactMap { diagnostic -> String? in
+            let parts = diagnostic.message.components(separatedBy: "'")
+            return parts.count > 3 ? parts[3] : nil
+        }
+        #expect(announced == ["firstName2", "raw2", "self_", "User.User2"])
+        let record = try GenerationSnippetTests.declaration("User", in: spec)
+        #expect(record.contains("self.firstName = try record.optional(\"first_name\")"))
+        #expect(record.contains("self.firstName2 = try record.optional(\"firstName\")"))
+        #expect(record.contains("self.raw2 = try record.optional(\"raw\")"))
+        #expect(record.contains("self.raw = record.raw"))
+        #expect(record.contains("self.self_ = try record.optional(\"self\")"))
+        #expect(record.contains("public let user: ConnectorRuntime.OpenEnum<User2>?"))
+    }
+
+    /// Inputs the validator rejects are renamed by the generator (so `validate` must say so).
+    @Test func reservedInputNamesAreRejectedWithTheGeneratedName() throws {
+        let result = try Fixtures.load("invalid/semantic/swift_name_reserved_input.json")
+        #expect(result.spec == nil)
+        #expect(result.diagnostics.map(\.rule) == ["swift-name-reserved", "swift-name-reserved"])
+        #expect(SwiftNamePlan.inputParameterNames(["options", "type", "connection", "self", "updatedAfter"])
+            == ["options2", "type", "connection2", "self_", "updatedAfter"])
+        #expect(SwiftNamePlan.inputEnumTypeNames(["type", "status", "swift"]) == ["Type_", "Status", "Swift2"])
     }
 }

@@ -92,6 +92,27 @@ import Testing
             ["path": "/me?{{clientSecret}}"], ["path": "/{{token.region}}"],
         ])
         add("auth/0/verify", [["path": "/{{discovered.tenant}}"], ["path": "https://api.example.com/me"]])
+        // Resources: record fields and inputs whose Swift names collide or are reserved.
+        let listOperation: (Any) -> [String: Any] = { inputs in
+            ["path": "/users", "records": "", "inputs": inputs, "pagination": ["style": "none"]]
+        }
+        let resource: ([Any], Any) -> [String: Any] = { fields, inputs in
+            ["name": "users", "record": "User", "fields": fields, "list": listOperation(inputs)]
+        }
+        let string: (String) -> [String: Any] = { ["name": $0, "type": "string"] }
+        let enumField: (String) -> [String: Any] = { ["name": $0, "type": "enum", "values": ["a"]] }
+        for fields in [
+            [string("first_name"), string("firstName"), string("first-name")], [string("raw"), string("self"), string("init")],
+            [enumField("user"), enumField("User")], [enumField("type"), enumField("self"), string("Type")],
+            [string("名前"), string("_"), string("1st")], [enumField("swift"), string("connection"), string("record")],
+        ] {
+            add("resources", [[resource(fields, [] as [Any])]])
+        }
+        for name in ["options", "connection", "self", "type", "in", "default", "swift", "arguments"] {
+            add("resources", [[resource([string("id")], [["name": name, "type": "string"]])]])
+            add("resources", [[resource([string("id")], [["name": name, "type": "enum", "values": ["a"]]])]])
+            add("auth/0/resources", [[resource([string("id")], [["name": name, "type": "string"]])]])
+        }
         return list
     }()
 

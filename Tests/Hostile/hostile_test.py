@@ -220,7 +220,71 @@ def make_spec(index, rng, tweak):
         spec['fields'] = connector_fields
     if rng.random() < 0.5:
         spec['availableData'] = [m.text() for _ in range(rng.randint(1, 3))]
+    # Resources from their own generator, so the specs above stay those of earlier runs.
+    rrng = random.Random('resources-%d-%d' % (index, rng.randint(0, 1 << 30)))
+    if rrng.random() < 0.6:
+        spec['resources'] = make_resources(Maker(rrng), rrng)
     return spec
+
+
+# Input names the generator only backticks (`in`, `inout`...); the ones it would rename are
+# refused by `swift-name-reserved` (fixture corpus) and left out here.
+INPUT_NAMES = ['in', 'inout', 'default', 'for', 'class', 'let', 'var', 'where', 'return', 'is', 'as', 'try', 'status',
+               'updatedAfter', 'type', 'arguments', 'record', 'list', 'pages', 'get', 'id', 'raw']
+# Record field names are the provider's JSON keys: anything, including names the generator
+# renames (`raw`, `self`, `first_name` next to `firstName`), which only warn.
+FIELD_NAMES = ['raw', 'self', 'init', 'type', 'Type', 'first_name', 'firstName', 'first-name', 'default', 'in',
+               'record', 'id', 'ID', '1st', '_', 'status', 'Status', 'user', 'User', 'description', 'hashValue']
+
+
+def make_resources(m, rng):
+    resources = []
+    for r in range(rng.randint(1, 2)):
+        record = 'R%dRecord' % r
+        names = []
+        while len(names) < rng.randint(1, 6):
+            name = rng.choice(FIELD_NAMES) if rng.random() < 0.6 else m.text()
+            if name not in names:
+                names.append(name)
+        fields = []
+        for name in names:
+            ftype = rng.choice(['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'enum', 'object', 'array'])
+            f = {'name': name, 'type': ftype, 'required': rng.random() < 0.5}
+            if ftype == 'enum':
+                values = []
+                while len(values) < rng.randint(1, 4):
+                    v = m.text() if rng.random() < 0.7 else rng.choice(['self', 'init', 'default', 'a', 'A'])
+                    if v not in values:
+                        values.append(v)
+                f['values'] = values
+            if ftype == 'array':
+                f['items'] = rng.choice(['string', 'integer', 'number', 'boolean', 'object'])
+            if ftype == 'date-time':
+                f['format'] = rng.choice(['iso8601', 'unixSeconds', 'unixMilliseconds'])
+            if rng.random() < 0.5:
+                f['description'] = m.text()
+            fields.append(f)
+        inputs = []
+        for name in rng.sample(INPUT_NAMES, rng.randint(0, 4)):
+            itype = rng.choice(['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'enum'])
+            if name == 'type' and itype == 'enum':
+                itype = 'string'  # an enum `type` would be the Swift enum `Type_`: refused
+            i = {'name': name, 'type': itype, 'parameter': 'p_' + name, 'required': rng.random() < 0.5}
+            if itype == 'enum':
+                i['values'] = list(dict.fromkeys(m.header_value() for _ in range(rng.randint(1, 3))))
+            if rng.random() < 0.5:
+                i['description'] = m.text()
+            inputs.append(i)
+        style = rng.choice(['none', 'cursor'])
+        pagination = {'style': style}
+        if style == 'cursor':
+            pagination.update({'cursorParam': 'cursor', 'cursorPointer': '/next', 'stop': 'absentCursor'})
+        resource = {'name': 'res%d' % r, 'record': record, 'fields': fields,
+                    'list': {'path': '/' + m.path_piece(), 'records': '/data', 'inputs': inputs, 'pagination': pagination}}
+        if rng.random() < 0.5:
+            resource['description'] = m.text()
+        resources.append(resource)
+    return resources
 
 
 def expected_strings(spec):

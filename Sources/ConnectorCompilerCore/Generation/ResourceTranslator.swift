@@ -19,13 +19,14 @@ struct ResourceTranslator {
 
     /// The record struct of `resource`.
     func recordStruct(_ resource: Resource) -> SwiftTypeDeclaration {
-        var names = IdentifierMaker(reserved: ["raw"])
-        var typeNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + [resource.record])
+        // The shared naming table: `validate` warns about exactly these renames.
+        let properties = SwiftNamePlan.recordPropertyNames(resource.fields.map(\.name))
+        var enumNames = SwiftNamePlan.recordEnumTypeNames(
+            resource.fields.filter { $0.type == .enum }.map(\.name), record: resource.record)[...]
         var members: [SwiftDeclaration] = []
         var enums: [SwiftDeclaration] = []
         var initBody: [SwiftStatement] = []
-        for field in resource.fields {
-            let property = names.make(field.name, style: .lowerCamel)
+        for (field, property) in zip(resource.fields, properties) {
             var type: String
             switch field.type {
             case .string: type = SwiftNames.string
@@ -44,7 +45,7 @@ struct ResourceTranslator {
                 case .object: type = "[ConnectorRuntime.JSONValue]"
                 }
             case .enum:
-                let enumName = typeNames.make(field.name, style: .upperCamel)
+                let enumName = enumNames.popFirst() ?? "_unnamed"
                 enums.append(.type(valuesEnum(enumName, values: field.values, pointer: field.pointer + "/values")))
                 type = "ConnectorRuntime.OpenEnum<" + enumName + ">"
             }
@@ -199,14 +200,16 @@ struct ResourceTranslator {
 
     private func listMembers(_ resource: Resource, _ list: ListOperation, record: String) -> [SwiftDeclaration] {
         var members: [SwiftDeclaration] = []
-        var names = IdentifierMaker(reserved: ["options", "connection"])
-        var enumNames = IdentifierMaker(reserved: OutputNaming.reservedTypeNames)
+        // The shared naming table: `validate` rejects exactly these renames.
+        let names = SwiftNamePlan.inputParameterNames(list.inputs.map(\.name))
+        var enumNames = SwiftNamePlan.inputEnumTypeNames(list.inputs.filter { $0.type == .enum }.map(\.name))[...]
         var parameters: [SwiftParameter] = []
-        var argumentLines: [SwiftStatement] = [.line("var arguments = ConnectorRuntime.ListArguments()")]
+        // `_arguments`: input names start with a letter, so no parameter can shadow it.
+        var argumentLines: [SwiftStatement] = [.line("var _arguments = ConnectorRuntime.ListArguments()")]
         var inputDocs: [String] = []
-        for input in list.inputs {
-            let name = names.make(input.name, style: .lowerCamel)
-            let plain = SwiftNamePlan.unquoted(name)
+        for (input, name) in zip(list.inputs, names) {
+            // In expressions the name keeps its backticks (`if let `in` {`).
+            let plain = name
             var type: String
             var value: String
             switch input.type {
@@ -217,11 +220,11 @@ struct ResourceTranslator {
             case .date: (type, value) = ("ConnectorRuntime.CalendarDate", ".date(" + plain + ")")
             case .dateTime: (type, value) = ("Foundation.Date", ".dateTime(" + plain + ", ." + input.format.rawValue + ")")
             case .enum:
-                let enumName = enumNames.make(input.name, style: .upperCamel)
+                let enumName = enumNames.popFirst() ?? "_unnamed"
                 members.append(.type(valuesEnum(enumName, values: input.values, pointer: input.pointer + "/values")))
                 (type, value) = (enumName, ".string(" + plain + ".rawValue)")
             }
-            let call = "arguments." + input.location.rawValue + "(" + SwiftStringLiteral.make(input.parameter) + ", " + value + ")"
+            let call = "_arguments." + input.location.rawValue + "(" + SwiftStringLiteral.make(input.parameter) + ", " + value + ")"
             if input.required {
                 parameters.append(SwiftParameter(label: name, name: name, type: type))
                 argumentLines.append(.line(call))
@@ -235,10 +238,13 @@ struct ResourceTranslator {
         if list.inputs.isEmpty {
             argumentLines = [.line("ConnectorRuntime.ListArguments()")]
         } else {
-            argumentLines.append(.line("return arguments"))
+            argumentLines.append(.line("return _arguments"))
         }
-        let forwarded = parameters.map { SwiftNamePlan.unquoted($0.name) + ": " + SwiftNamePlan.unquoted($0.name) }
-            .joined(separator: ", ")
+        // At a call site a keyword label needs no backticks, except `inout`.
+        let forwarded = parameters.map { parameter in
+            let bare = SwiftNamePlan.unquoted(parameter.name)
+            return (bare == "inout" ? parameter.name : bare) + ": " + parameter.name
+        }.joined(separator: ", ")
         members.append(.property(SwiftProperty(
             doc: docs.doc(["The compiled `list` operation."], pointer: list.pointer), isStatic: true,
             name: "listOperation", type: "ConnectorRuntime.ResourceListOperation", value: operationLines(resource, list))))

@@ -5,7 +5,7 @@
 //
 // This file holds the shared state and the order of the checks; each rule family lives in its own
 // file under Rules/: FieldRules, APIRules, AuthVariantRules, ScopeRules, TemplateRules, URLRules,
-// RequestRules, SwiftNameRules, TokenFieldRules and ResourceRules.
+// RequestRules, SwiftNameRules (and ResourceSwiftNameRules), TokenFieldRules and ResourceRules.
 
 import Foundation
 
@@ -87,6 +87,7 @@ struct SemanticValidator {
         requests.check()
         var names = SwiftNameRules(collector: requests.collector, root: root)
         names.check()
+        names.checkResources()
         var resources = ResourceRules(collector: names.collector, root: root, source: source)
         resources.check()
         collector = resources.collector

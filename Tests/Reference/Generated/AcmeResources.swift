@@ -647,14 +647,14 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The inputs as query parameters, path segments and body keys.
                 static func arguments(updatedAfter: Foundation.Date? = nil, status: Status? = nil) -> ConnectorRuntime.ListArguments {
-                    var arguments = ConnectorRuntime.ListArguments()
+                    var _arguments = ConnectorRuntime.ListArguments()
                     if let updatedAfter {
-                        arguments.query("updated_after", .dateTime(updatedAfter, .iso8601))
+                        _arguments.query("updated_after", .dateTime(updatedAfter, .iso8601))
                     }
                     if let status {
-                        arguments.query("status", .string(status.rawValue))
+                        _arguments.query("status", .string(status.rawValue))
                     }
-                    return arguments
+                    return _arguments
                 }
 
                 /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
@@ -921,11 +921,11 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The inputs as query parameters, path segments and body keys.
                 static func arguments(createdAfter: ConnectorRuntime.CalendarDate? = nil) -> ConnectorRuntime.ListArguments {
-                    var arguments = ConnectorRuntime.ListArguments()
+                    var _arguments = ConnectorRuntime.ListArguments()
                     if let createdAfter {
-                        arguments.body("createdAfter", .date(createdAfter))
+                        _arguments.body("createdAfter", .date(createdAfter))
                     }
-                    return arguments
+                    return _arguments
                 }
 
                 /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
@@ -976,9 +976,9 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The inputs as query parameters, path segments and body keys.
                 static func arguments(siteId: Swift.String) -> ConnectorRuntime.ListArguments {
-                    var arguments = ConnectorRuntime.ListArguments()
-                    arguments.path("siteId", .string(siteId))
-                    return arguments
+                    var _arguments = ConnectorRuntime.ListArguments()
+                    _arguments.path("siteId", .string(siteId))
+                    return _arguments
                 }
 
                 /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
