@@ -85,6 +85,14 @@ import Testing
         #expect(abs(fast.timeIntervalSince(expected)) < 0.0005)
     }
 
+    /// Salesforce writes the offset without a colon (`+0000`, ISO 8601's basic form).
+    @Test func offsetWithoutColonIsRead() {
+        #expect(RFC3339.parse("2024-01-15T10:00:00.000+0000".utf8) == Date(timeIntervalSince1970: 1_705_312_800))
+        #expect(RFC3339.parse("2024-01-15T12:30:00-0230".utf8) == Date(timeIntervalSince1970: 1_705_330_800))
+        #expect(RFC3339.parse("2024-01-15T10:00:00+000".utf8) == nil)
+        #expect(RFC3339.parse("2024-01-15T10:00:00+00:0".utf8) == nil)
+    }
+
     @Test(arguments: ["2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z"])
     func fastRFC3339RejectsOtherShapes(_ text: String) {
         #expect(RFC3339.parse(text.utf8) == nil)

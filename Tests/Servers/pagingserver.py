@@ -28,6 +28,7 @@ Routes:
   GET  /k/<key>/v1/groups?limit=[&page=]          [...] + Link: <URL>; rel="next"
   POST /k/<key>/v1/candidate.list                 {"results": [...], "nextCursor", "moreDataAvailable"}
   GET  /k/<key>/v1/sites/<site>/roles             {"roles": [...]}
+  /k/<provider>.<id>/...                          a catalog provider's list endpoints (providerpages.py)
   GET  /_control/requests/<key>                   every request of the key: method, path, body
   GET  /_control/health
 Run: python pagingserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
@@ -43,6 +44,8 @@ import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import providerpages
 
 lock = threading.Lock()
 recorded = {}
@@ -109,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
         if parts[:2] == ["_control", "requests"] and len(parts) == 3:
             with lock:
                 return self.send_json(200, recorded.get(parts[2], []))
+        if len(parts) >= 3 and parts[0] == "k" and parts[1].split(".")[0] in providerpages.PROVIDERS:
+            return self.handle_provider(method, url, parts, raw)
         if len(parts) < 4 or parts[0] != "k" or parts[2] != "v1":
             return self.send_json(404, {"error": "not_found"})
         key = parts[1]
@@ -131,6 +136,20 @@ class Handler(BaseHTTPRequestHandler):
         rest = parts[3:]
         body = json.loads(raw) if raw else {}
         return self.route(method, scenario, key, prefix, rest, query, body)
+
+    def handle_provider(self, method, url, parts, raw):
+        # A catalog provider's own paths and page shapes (providerpages.py).
+        key = parts[1]
+        with lock:
+            recorded.setdefault(key, []).append({
+                "method": method, "path": self.path, "body": raw.decode("utf-8", "replace"),
+                "authorization": "present" if self.headers.get("Authorization") else "",
+                "host": self.headers.get("Host") or ""})
+        query = {name: values[0] for name, values in parse_qs(url.query).items()}
+        body = json.loads(raw) if raw else {}
+        route = url.path[len("/k/" + key):]
+        status, value, headers = providerpages.handle(self, method, key, route, query, body)
+        return self.send_json(status, value, headers)
 
     def page_index(self, query, name, first):
         return int(query.get(name, first))

@@ -31,8 +31,12 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// The absolute URL of the page being read: relative next links resolve against it
     /// (RFC 3986 section 5), not against the base URL.
     private var pageURL: URL?
-    /// The tokens' extra fields, read once per run when the path inserts some.
+    /// The tokens' extra fields, read once per run when the path inserts some or the base URL
+    /// comes from them.
     private var tokenExtras: [String: String]?
+    /// The base URL of the run: the fixed one, or the one the token response gives (Salesforce's
+    /// `instance_url`), read once per run, so next links resolve and are checked against it.
+    private var runBase: URL?
 
     init(connection: Connection, operation: ResourceListOperation, arguments: ListArguments, options: ListOptions) {
         self.connection = connection
@@ -54,6 +58,16 @@ struct Pager<Record: ResourceRecord>: Sendable {
             throw ResourceError.pageLimitReached(resource: resource, pages: pagesRead)
         }
         let number = pagesRead + 1
+        if runBase == nil {
+            switch connection.configuration.baseURL {
+            case .fixed(let url):
+                runBase = url
+            case .fromTokenResponse(let build):
+                let extras = try await connection.tokenExtras()
+                tokenExtras = extras
+                runBase = try build(extras)
+            }
+        }
         if tokenExtras == nil, PathTemplate.needsTokens(operation.path) {
             tokenExtras = try await connection.tokenExtras()
         }
@@ -150,10 +164,10 @@ struct Pager<Record: ResourceRecord>: Sendable {
     }
 
     /// The absolute URL `request` goes to: as the connection resolves it, a relative path is
-    /// appended to the base URL's path. `nil` when the base URL comes from the token response.
+    /// appended to the base URL's path.
     private func absoluteURL(of request: HTTPRequest) -> URL? {
         if request.url.scheme != nil { return request.url }
-        guard case .fixed(let base) = connection.configuration.baseURL else { return nil }
+        guard let base = runBase else { return nil }
         var reference = request.url.relativeString
         if reference.isEmpty { return base }
         if !reference.hasPrefix("/") && !reference.hasPrefix("?") { reference = "/" + reference }
@@ -166,26 +180,14 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// section 5: `?page=2`, `../x` and `/abs` are relative to that page); the result must be
     /// on the API's origin.
     private func followRequest(_ next: String, page: Int, headers: HTTPHeaders) throws -> HTTPRequest {
-        let base: URL? = if case .fixed(let url) = connection.configuration.baseURL { url } else { nil }
-        guard let reference = URL(string: next) else {
+        guard let base = runBase, let absolute = URL(string: next, relativeTo: pageURL ?? base)?.absoluteURL,
+              absolute.scheme != nil, absolute.host != nil else {
             throw ResourceError.invalidPage(resource: resource, page: page - 1, detail: "the next link is not a URL")
         }
-        if let base {
-            guard let absolute = URL(string: next, relativeTo: pageURL ?? base)?.absoluteURL else {
-                throw ResourceError.invalidPage(resource: resource, page: page - 1, detail: "the next link is not a URL")
-            }
-            guard Self.origin(absolute) == Self.origin(base) else {
-                throw ResourceError.foreignNextURL(resource: resource, page: page - 1, host: absolute.host ?? "?")
-            }
-            return HTTPRequest(method: "GET", url: absolute, headers: headers)
+        guard Self.origin(absolute) == Self.origin(base) else {
+            throw ResourceError.foreignNextURL(resource: resource, page: page - 1, host: absolute.host ?? "?")
         }
-        if reference.scheme != nil {
-            return HTTPRequest(method: "GET", url: reference, headers: headers)
-        }
-        guard let request = HTTPRequest(method: "GET", path: next, headers: headers) else {
-            throw ResourceError.invalidPage(resource: resource, page: page - 1, detail: "the next link is not a URL")
-        }
-        return request
+        return HTTPRequest(method: "GET", url: absolute, headers: headers)
     }
 
     static func origin(_ url: URL) -> String {

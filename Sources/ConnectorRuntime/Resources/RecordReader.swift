@@ -208,7 +208,8 @@ public enum DateTimeCoding {
     }()
 }
 
-/// The common RFC 3339 shape, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, read without a
+/// The common RFC 3339 shape, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (and `±HHMM`, the ISO
+/// 8601 basic offset Salesforce sends), read without a
 /// formatter (formatters cost more than the rest of a record). Anything else returns `nil` and
 /// goes to `ISO8601DateFormatter`.
 enum RFC3339 {
@@ -250,10 +251,13 @@ enum RFC3339 {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             index += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                  let hours = digits(index + 1, 2), let minutes = digits(index + 4, 2), hours < 24, minutes < 60 else { return nil }
+            // `±HH:MM` (RFC 3339), or `±HHMM` as Salesforce writes it (`2024-01-15T10:00:00.000+0000`).
+            let colon = index + 6 == bytes.count && bytes[index + 3] == UInt8(ascii: ":")
+            guard colon || index + 5 == bytes.count,
+                  let hours = digits(index + 1, 2), let minutes = digits(index + (colon ? 4 : 3), 2), hours < 24,
+                  minutes < 60 else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
-            index += 6
+            index += colon ? 6 : 5
         default:
             return nil
         }
