@@ -363,4 +363,31 @@ func expectResourceError(_ expected: ResourceError, _ body: () async throws -> V
         let loop = ResourceError.paginationLoop(resource: "contacts", page: 3, firstSeenAtPage: 1)
         #expect(loop.description.contains("page 3 points back to a page already read (first seen at page 1)"))
     }
+
+    /// `{{token.region}}` and `{{discovered.siteId}}` in an OAuth variant's resource path: the
+    /// region from the stored token response, the site id looked up by the variant's discovery
+    /// (GET /me/sites, answered through the same connection), both inserted as one
+    /// percent-encoded segment; the typed input as a query parameter.
+    @Test func tokenAndDiscoveredValuesInsertedInThePath() async throws {
+        let server = try TestServer.current(.paging)
+        let key = "ok." + UUID().uuidString.lowercased()
+        let fields = AcmeResources.Oauth.Fields(clientId: "acme-client", clientSecret: Secret("acme-secret"))
+        let configuration = try AcmeResources.Oauth.configuration(fields)
+            .overridingEndpoints(["api.acme.example": server.url("/k/\(key)")])
+        let store = InMemoryTokenStore()
+        let tokens = TokenSet(
+            accessToken: Secret("test-key"), expiresAt: Date().addingTimeInterval(3600), extra: ["region": "eu west"])
+        _ = try await store.save(tokens, account: key)
+        let connection = Connection(configuration: configuration, account: key, store: store)
+        let roles = try await collect(AcmeResources.Oauth.Resources(connection).siteRoles.list(activeOnly: true))
+        #expect(roles.map(\.firstName) == ["eu west|site 7/b|active=true"])
+        let list = try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
+        #expect(list.map { ($0["method"] ?? "") + " " + ($0["path"] ?? "").replacingOccurrences(of: "/k/\(key)", with: "") } == [
+            "GET /v1/me/sites", "GET /v1/regions/eu%20west/sites/site%207%2Fb/roles?active=true",
+        ])
+        // The discovered value is stored with the tokens: the next run does not look it up again.
+        _ = try await collect(AcmeResources.Oauth.Resources(connection).siteRoles.list())
+        let after = try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
+        #expect(after.count == 3)
+    }
 }

@@ -28,6 +28,8 @@ Routes:
   GET  /k/<key>/v1/groups?limit=[&page=]          [...] + Link: <URL>; rel="next"
   POST /k/<key>/v1/candidate.list                 {"results": [...], "nextCursor", "moreDataAvailable"}
   GET  /k/<key>/v1/sites/<site>/roles             {"roles": [...]}
+  GET  /k/<key>/v1/me/sites                       {"sites": [{"id": ...}]} (discovery of the OAuth variant)
+  GET  /k/<key>/v1/regions/<region>/sites/<site>/roles   {"roles": [...]} echoing region and site
   /k/<provider>.<id>/...                          a catalog provider's list endpoints (providerpages.py)
   GET  /_control/requests/<key>                   every request of the key: method, path, body
   GET  /_control/health
@@ -236,6 +238,13 @@ class Handler(BaseHTTPRequestHandler):
             if len(rest) == 4:
                 return self.send_json(200, {"data": dict(worker, id=unquote(rest[3]))})
             return self.send_json(200, {"data": [worker]})
+        if resource == "me" and rest[1:] == ["sites"]:
+            # The OAuth variant's discovery: the site whose id its resource paths insert.
+            return self.send_json(200, {"sites": [{"id": "site 7/b", "name": "Main"}]})
+        if resource == "regions" and len(rest) == 5 and rest[2] == "sites" and rest[4] == "roles":
+            # Echo the decoded region and site, so a test sees each stayed inside its segment.
+            name = unquote(rest[1]) + "|" + unquote(rest[3]) + "|active=" + query.get("active", "-")
+            return self.send_json(200, {"roles": [{"id": "r1", "email": None, "first_name": name}]})
         if resource == "sites" and len(rest) == 3 and rest[2] == "roles":
             return self.send_json(200, {"roles": [{"id": "r1", "email": None, "first_name": unquote(rest[1])}]})
         return self.send_json(404, {"error": "not_found"})

@@ -23,6 +23,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             docsURL: "https://developer.acme.example/data",
             authVariants: [
                 ApiKey.descriptor,
+                Oauth.descriptor,
             ]
         )
     }
@@ -1111,6 +1112,879 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
                 public func get(id: Swift.String) async throws -> AcmeResources.Worker {
                     try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
+                }
+            }
+        }
+    }
+
+    /// OAuth 2.0
+    ///
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+    public enum Oauth: Swift.Sendable {
+        /// Describes OAuth 2.0 for forms and guides: fields, connection guide, and `configure` from values by key.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+        public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
+            ConnectorRuntime.AuthVariantDescriptor(
+                id: "oauth",
+                label: "OAuth 2.0",
+                type: "oauth2AuthorizationCode",
+                fields: [
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "tenant",
+                        label: "Tenant",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                        required: true,
+                        defaultValue: "acme",
+                        help: "The tenant name, as it appears in the API's paths (/tenants/<tenant>/...)."
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientId",
+                        label: "Client ID",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.text,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                    ConnectorRuntime.FieldDescriptor(
+                        key: "clientSecret",
+                        label: "Client secret",
+                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        required: true
+                    ),
+                ],
+                guide: ConnectorRuntime.ConnectionGuide(
+                    requirements: [],
+                    warnings: [],
+                    sections: [
+                        ConnectorRuntime.ConnectionGuide.Section(
+                            title: "Create an app",
+                            steps: [
+                                ConnectorRuntime.ConnectionGuide.Step(
+                                    title: "Open settings",
+                                    text: "Settings > Apps > New app."
+                                ),
+                            ]
+                        ),
+                    ],
+                    scopes: []
+                ),
+                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                    let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "tenant", default: "acme")
+                    let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
+                    let value2: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)
+                    return try configuration(Fields(tenant: value0, clientId: value1, clientSecret: value2))
+                }
+            )
+        }
+
+        /// What a person enters to link an account with OAuth 2.0.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/fields`
+        public struct Fields: Swift.Sendable {
+            /// Tenant
+            ///
+            /// The tenant name, as it appears in the API's paths (/tenants/<tenant>/...).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/fields/0`
+            public let tenant: Swift.String
+
+            /// Client ID
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/fields/0`
+            public let clientId: Swift.String
+
+            /// Client secret
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/fields/1`
+            public let clientSecret: ConnectorRuntime.Secret
+
+            /// Creates the fields; optional fields and fields with defaults may be left out.
+            public init(tenant: Swift.String = "acme", clientId: Swift.String, clientSecret: ConnectorRuntime.Secret) {
+                self.tenant = tenant
+                self.clientId = clientId
+                self.clientSecret = clientSecret
+            }
+        }
+
+        /// Builds the runtime configuration of OAuth 2.0 from typed fields.
+        ///
+        /// Checks every field (spaces around a value, a malformed URL, host name or email) before building anything.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+        public static func configuration(_ fields: Fields) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration {
+            // Checks each field value before any request.
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/fields`
+            do {
+                _ = try ConnectorRuntime.FieldCheck.text(fields.tenant, key: "tenant", pattern: nil)
+                _ = try ConnectorRuntime.FieldCheck.text(fields.clientId, key: "clientId", pattern: nil)
+                _ = try ConnectorRuntime.FieldCheck.secret(fields.clientSecret, key: "clientSecret", pattern: nil)
+            }
+            // Where API requests go.
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/api/baseURL`
+            let baseURLAddress: Foundation.URL
+            do {
+                let text: Swift.String = "https://api.acme.example/v1"
+                baseURLAddress = try ConnectorRuntime.URLCheck.url(text, pointer: "/api/baseURL")
+            }
+            let baseURL: ConnectorRuntime.BaseURL = ConnectorRuntime.BaseURL.fixed(baseURLAddress)
+            // Headers sent with every API request (not credentials).
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/api/headers`
+            let headers: [ConnectorRuntime.HTTPField]
+            do {
+                var list: [ConnectorRuntime.HTTPField] = []
+                list.append(ConnectorRuntime.HTTPField(name: "Accept", value: "application/json"))
+                headers = list
+            }
+            // The request that proves the credentials work right after linking.
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/api/verify`
+            let verification: ConnectorRuntime.VerificationRequest? = ConnectorRuntime.VerificationRequest(method: "GET", path: "/me", usesAuth: true)
+            // The request made once after linking whose values the base URL uses.
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/discovery`
+            let discovery: ConnectorRuntime.DiscoveryRequest
+            do {
+                // The URL of the discovery request.
+                // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/discovery/url`
+                let discoveryURL: Foundation.URL
+                do {
+                    let text: Swift.String = "https://api.acme.example/v1/me/sites"
+                    discoveryURL = try ConnectorRuntime.URLCheck.url(text, pointer: "/auth/1/discovery/url")
+                }
+                discovery = ConnectorRuntime.DiscoveryRequest(
+                    url: discoveryURL,
+                    items: "/sites",
+                    match: nil,
+                    values: [
+                        ConnectorRuntime.DiscoveryRequest.Value(name: "siteId", pointer: "/id"),
+                    ]
+                )
+            }
+            // How requests are authenticated (oauth2AuthorizationCode).
+            // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+            let auth: ConnectorRuntime.AuthScheme
+            do {
+                // Token-endpoint settings: URLs, client, scopes and extra parameters.
+                // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/tokenURL`
+                let endpoint: ConnectorRuntime.TokenEndpoint
+                do {
+                    // The token endpoint.
+                    // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/tokenURL`
+                    let tokenURL: Foundation.URL
+                    do {
+                        let text: Swift.String = "https://auth.acme.example/token"
+                        tokenURL = try ConnectorRuntime.URLCheck.url(text, pointer: "/auth/1/tokenURL")
+                    }
+                    // The OAuth client id.
+                    // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/clientId`
+                    let clientID: Swift.String = fields.clientId
+                    // The OAuth client secret.
+                    // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/clientSecret`
+                    let clientSecret: ConnectorRuntime.Secret = fields.clientSecret
+                    let client: ConnectorRuntime.OAuthClient = ConnectorRuntime.OAuthClient(id: clientID, secret: clientSecret, authentication: ConnectorRuntime.ClientAuthentication.clientSecretBasic)
+                    // The scopes to request and the scopes a grant must include.
+                    // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+                    let scopeConfiguration: ConnectorRuntime.ScopeConfiguration = ConnectorRuntime.ScopeConfiguration(separator: " ", requested: [], required: [], sendInRequest: true)
+                    // Extra form parameters of every token request.
+                    // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/tokenParams`
+                    let tokenParameters: [ConnectorRuntime.OAuthParameter] = []
+                    let defaultExpiresIn: Swift.Int? = nil
+                    endpoint = ConnectorRuntime.TokenEndpoint(
+                        tokenURL: tokenURL,
+                        revokeURL: nil,
+                        client: client,
+                        scopes: scopeConfiguration,
+                        tokenParameters: tokenParameters,
+                        defaultExpiresIn: defaultExpiresIn
+                    )
+                }
+                // The authorization endpoint.
+                // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/authorizeURL`
+                let authorizeURL: Foundation.URL
+                do {
+                    let text: Swift.String = "https://auth.acme.example/authorize"
+                    authorizeURL = try ConnectorRuntime.URLCheck.url(text, pointer: "/auth/1/authorizeURL")
+                }
+                // Extra query parameters of the authorize request.
+                // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/authorizeParams`
+                let authorizeParameters: [ConnectorRuntime.OAuthParameter] = []
+                // Extra form parameters of refresh requests.
+                // Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/refreshParams`
+                let refreshParameters: [ConnectorRuntime.OAuthParameter] = []
+                let settings: ConnectorRuntime.AuthorizationCodeConfiguration = ConnectorRuntime.AuthorizationCodeConfiguration(
+                    endpoint: endpoint,
+                    authorizeURL: authorizeURL,
+                    refreshURL: nil,
+                    pkce: ConnectorRuntime.PKCEPolicy.supported,
+                    authorizeParameters: authorizeParameters,
+                    refreshParameters: refreshParameters,
+                    rotatesRefreshToken: false
+                )
+                auth = ConnectorRuntime.AuthScheme.authorizationCode(settings)
+            }
+            // The field values resource paths insert as '{{fields.KEY}}'.
+            let pathFields: [Swift.String: Swift.String] = ["tenant": fields.tenant]
+            return ConnectorRuntime.ConnectionConfiguration(
+                connectorID: "acme_resources",
+                variantID: "oauth",
+                baseURL: baseURL,
+                headers: headers,
+                verification: verification,
+                auth: auth,
+                discovery: discovery,
+                pathFields: pathFields
+            )
+        }
+
+        /// A record of `siteRoles`.
+        ///
+        /// Roles of the account's site: the path inserts the token response's region and the discovered site id.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0`
+        public struct SiteRole: ConnectorRuntime.ResourceRecord {
+            /// `id` (string).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/fields/0`
+            public let id: Swift.String
+
+            /// `email` (string, optional).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/fields/1`
+            public let email: Swift.String?
+
+            /// `first_name` (string, optional).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/fields/2`
+            public let firstName: Swift.String?
+
+            /// The record as received, with the fields the spec does not declare.
+            public let raw: ConnectorRuntime.JSONValue
+
+            /// Reads the declared fields; throws the first that does not match its type.
+            public init(record: ConnectorRuntime.RecordReader) throws(ConnectorRuntime.RecordFieldError) {
+                self.id = try record.required("id")
+                self.email = try record.optional("email")
+                self.firstName = try record.optional("first_name")
+                self.raw = record.raw
+            }
+        }
+
+        /// The data this variant's connection reads, as typed records.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources`
+        public struct Resources: Swift.Sendable {
+            /// The linked account the requests go through.
+            public let connection: ConnectorRuntime.Connection
+
+            /// The resources of `connection`.
+            public init(_ connection: ConnectorRuntime.Connection) {
+                self.connection = connection
+            }
+
+            /// Employees, by offset and limit until the total count is reached.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0`
+            public var employees: Employees { Employees(connection: connection) }
+
+            /// The `users` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/1`
+            public var users: Users { Users(connection: connection) }
+
+            /// The `contacts` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/2`
+            public var contacts: Contacts { Contacts(connection: connection) }
+
+            /// The `tickets` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/3`
+            public var tickets: Tickets { Tickets(connection: connection) }
+
+            /// The `groups` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/4`
+            public var groups: Groups { Groups(connection: connection) }
+
+            /// The `candidates` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5`
+            public var candidates: Candidates { Candidates(connection: connection) }
+
+            /// The `roles` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public var roles: Roles { Roles(connection: connection) }
+
+            /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            public var people: People { People(connection: connection) }
+
+            /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            public var workers: Workers { Workers(connection: connection) }
+
+            /// Roles of the account's site: the path inserts the token response's region and the discovered site id.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0`
+            public var siteRoles: SiteRoles { SiteRoles(connection: connection) }
+
+            /// Lists and reads `employees`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0`
+            public struct Employees: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `employees` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The declared values; others arrive as `OpenEnum.unknown`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/list/inputs/1/values`
+                public enum Status: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+                    case active = "active"
+                    case inactive = "inactive"
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "employees",
+                        method: "GET",
+                        path: "/employees",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .offset, stop: .totalCount, pageSize: 2, limitParam: "limit", offsetParam: "offset", totalPointer: "/total")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments(updatedAfter: Foundation.Date? = nil, status: Status? = nil) -> ConnectorRuntime.ListArguments {
+                    var _arguments = ConnectorRuntime.ListArguments()
+                    if let updatedAfter {
+                        _arguments.query("updated_after", .dateTime(updatedAfter, .iso8601))
+                    }
+                    if let status {
+                        _arguments.query("status", .string(status.rawValue))
+                    }
+                    return _arguments
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - updatedAfter: `updated_after` (query): Only employees changed after this instant.
+                ///
+                /// - status: `status` (query)
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/list`
+                public func list(updatedAfter: Foundation.Date? = nil, status: Status? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Employee> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(updatedAfter: updatedAfter, status: status), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/list`
+                public func pages(updatedAfter: Foundation.Date? = nil, status: Status? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Employee> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(updatedAfter: updatedAfter, status: status), options: options)
+                }
+
+                /// The compiled `get` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
+                public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "employees", path: "/employees/{{id}}", record: "/data") }
+
+                /// Reads the record with this id.
+                ///
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
+                public func get(id: Swift.String) async throws -> AcmeResources.Employee {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Employee.self, connection: connection, operation: Self.getOperation, id: id)
+                }
+            }
+
+            /// Lists and reads `users`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/1`
+            public struct Users: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `users` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/1/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "users",
+                        method: "GET",
+                        path: "/users",
+                        records: "/users",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .pageNumber, stop: .emptyPage, pageSize: 2, limitParam: "per_page", pageParam: "page", firstPage: 1)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `pageNumber`, stops on `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/1/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.User> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `pageNumber`, stops on `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/1/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.User> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `contacts`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/2`
+            public struct Contacts: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `contacts` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/2/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "contacts",
+                        method: "GET",
+                        path: "/contacts",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .cursor, stop: .absentCursor, pageSize: 2, limitParam: "limit", cursorParam: "cursor", cursorPointer: "/meta/next_cursor")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `cursor`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/2/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Contact> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `cursor`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/2/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Contact> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `tickets`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/3`
+            public struct Tickets: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `tickets` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/3/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "tickets",
+                        method: "GET",
+                        path: "/tickets",
+                        query: [
+                            ConnectorRuntime.QueryParameter("sort", "id"),
+                        ],
+                        records: "/tickets",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .nextURL, stop: .absentCursor, nextPointer: "/links/next")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `nextURL`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/3/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Ticket> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `nextURL`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/3/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Ticket> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `groups`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/4`
+            public struct Groups: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `groups` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/4/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "groups",
+                        method: "GET",
+                        path: "/groups",
+                        records: "",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .linkHeader, stop: .absentCursor, pageSize: 2, limitParam: "limit")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `linkHeader`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/4/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Group> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `linkHeader`, stops on `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/4/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Group> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `candidates`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5`
+            public struct Candidates: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `candidates` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "candidates",
+                        method: "POST",
+                        path: "/candidate.list",
+                        body: try? ConnectorRuntime.JSONValue.parse(Foundation.Data("{\"includeArchived\":false}".utf8)),
+                        records: "/results",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .bodyCursor, stop: .hasMore, pageSize: 2, limitParam: "limit", cursorParam: "cursor", cursorPointer: "/nextCursor", hasMorePointer: "/moreDataAvailable")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments(createdAfter: ConnectorRuntime.CalendarDate? = nil) -> ConnectorRuntime.ListArguments {
+                    var _arguments = ConnectorRuntime.ListArguments()
+                    if let createdAfter {
+                        _arguments.body("createdAfter", .date(createdAfter))
+                    }
+                    return _arguments
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - createdAfter: `createdAfter` (body)
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5/list`
+                public func list(createdAfter: ConnectorRuntime.CalendarDate? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Candidate> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(createdAfter: createdAfter), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5/list`
+                public func pages(createdAfter: ConnectorRuntime.CalendarDate? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Candidate> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(createdAfter: createdAfter), options: options)
+                }
+            }
+
+            /// Lists and reads `roles`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public struct Roles: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `roles` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "roles",
+                        method: "GET",
+                        path: "/sites/{{siteId}}/roles",
+                        records: "/roles",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments(siteId: Swift.String) -> ConnectorRuntime.ListArguments {
+                    var _arguments = ConnectorRuntime.ListArguments()
+                    _arguments.path("siteId", .string(siteId))
+                    return _arguments
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - siteId: `siteId` (path)
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func list(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Role> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func pages(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Role> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
+                }
+            }
+
+            /// Lists and reads `people`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            public struct People: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `people` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "people",
+                        method: "GET",
+                        path: "/people",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .offset, stop: .totalCount, pageSize: 100, limitParam: "limit", offsetParam: "offset", totalPointer: "/total", maxPages: 100000)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Person> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `offset`, stops on `totalCount`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Person> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `workers`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            public struct Workers: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `workers` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "workers",
+                        method: "GET",
+                        path: "/tenants/{{fields.tenant}}/workers",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Worker> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Worker> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The compiled `get` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
+
+                /// Reads the record with this id.
+                ///
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                public func get(id: Swift.String) async throws -> AcmeResources.Worker {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
+                }
+            }
+
+            /// Lists and reads `siteRoles`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0`
+            public struct SiteRoles: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `siteRoles` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "siteRoles",
+                        method: "GET",
+                        path: "/regions/{{token.region}}/sites/{{discovered.siteId}}/roles",
+                        records: "/roles",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments(activeOnly: Swift.Bool? = nil) -> ConnectorRuntime.ListArguments {
+                    var _arguments = ConnectorRuntime.ListArguments()
+                    if let activeOnly {
+                        _arguments.query("active", .boolean(activeOnly))
+                    }
+                    return _arguments
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - activeOnly: `active` (query): Only roles in use.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/list`
+                public func list(activeOnly: Swift.Bool? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Oauth.SiteRole> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(activeOnly: activeOnly), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0/list`
+                public func pages(activeOnly: Swift.Bool? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Oauth.SiteRole> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(activeOnly: activeOnly), options: options)
                 }
             }
         }
