@@ -12,7 +12,9 @@ share state; the scenario picks the trap:
   last-cursor     the last page still carries a cursor: contacts then answer an empty page
                   without one; candidates say moreDataAvailable=false
   foreign         tickets / groups link the second page on another host name (localhost)
-  relative        tickets link the next page by path (/k/.../v1/tickets?page=2)
+  relative        tickets link the next page by path (/k/.../v1/tickets?page=2); relative-query
+                  and relative-dots by ?page=2 and ../v1/tickets?page=2
+  foreign-network-path  the next link is //localhost:PORT/k/...: relative, but another host
   rate-limit      the second request answers 429 Retry-After: 1 once, then pages continue
   rate-limit-date the same with an HTTP-date Retry-After
   unavailable     the second request answers 503 once
@@ -215,6 +217,9 @@ class Handler(BaseHTTPRequestHandler):
                     link = "?" + query_part
                 if scenario == "relative-dots":
                     link = f"../v1/{resource}?" + query_part
+                if scenario == "foreign-network-path":
+                    # A network-path reference (RFC 3986 section 4.2): relative, yet another host.
+                    link = "//" + origin.replace("127.0.0.1", "localhost").split("//", 1)[1] + path
             if resource == "tickets":
                 return self.send_json(200, {"tickets": items, "links": {"next": link}})
             headers = {}
