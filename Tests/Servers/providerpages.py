@@ -66,11 +66,12 @@ def serve_zelt(method, route, parts, query, body, key, origin):
 SMARTSHEET_STATUS = ["ACTIVE", "PENDING", "DECLINED", "DEACTIVATED", "ACTIVE"]
 
 
-def smartsheet_user(i):
+def smartsheet_user(i, include=""):
     user = {"id": 1000 + i, "email": f"user{i}@acme.example", "name": f"User {i}", "firstName": f"User{i}",
             "admin": i == 0, "licensedSheetCreator": i % 2 == 0, "groupAdmin": False, "resourceViewer": i == 1,
             "status": SMARTSHEET_STATUS[i], "sheetCount": i}
-    if i != 2:
+    # lastLogin only with include=lastLogin (and never for a user who has not logged in).
+    if i != 2 and "lastLogin" in include.split(","):
         user["lastLogin"] = "2025-03-0%dT08:15:00Z" % (i + 1)
     return user
 
@@ -82,7 +83,7 @@ def serve_smartsheet(method, route, parts, query, body, key, origin):
         page, size = int(query.get("page", 1)), min(int(query.get("pageSize", 100)), PAGE)
         start = (page - 1) * size
         return 200, {"pageNumber": page, "pageSize": size, "totalPages": -(-TOTAL // size), "totalCount": TOTAL,
-                     "data": [smartsheet_user(i) for i in window(start)]}, {}
+                     "data": [smartsheet_user(i, query.get("include", "")) for i in window(start)]}, {}
     if method == "GET" and len(parts) == 3 and parts[:2] == ["2.0", "users"]:
         index = int(parts[2]) - 1000 if parts[2].isdigit() else -1
         if 0 <= index < TOTAL:

@@ -92,8 +92,16 @@ struct ResourcesEndToEnd {
         #expect(users[2].lastLogin == nil)
         #expect(users[3].raw["sheetCount"] == .integer(3))
         #expect(try await account.requests() == [
-            "GET /2.0/users?page=1&pageSize=100", "GET /2.0/users?page=2&pageSize=100", "GET /2.0/users?page=3&pageSize=100",
+            "GET /2.0/users?include=lastLogin&page=1&pageSize=100", "GET /2.0/users?include=lastLogin&page=2&pageSize=100",
+            "GET /2.0/users?include=lastLogin&page=3&pageSize=100",
         ])
+        // Typed inputs: a date-time written as ISO 8601, a string under the provider's name.
+        let since = Date(timeIntervalSince1970: 1_740_816_000)
+        // (The emulation does not filter: only the request is checked.)
+        let again = try await everything(resources.users.pages(modifiedSince: since, emails: "user1@acme.example"))
+        #expect(again.count == 3)
+        let first = try #require(try await account.requests().dropFirst(3).first)
+        #expect(first == "GET /2.0/users?include=lastLogin&modifiedSince=2025-03-01T08%3A00%3A00Z&email=user1%40acme.example&page=1&pageSize=100")
         let one = try await resources.users.get(id: 1003)
         #expect(one.email == "user3@acme.example")
         await #expect(throws: ResourceError.notFound(resource: "users")) { try await resources.users.get(id: 7) }
