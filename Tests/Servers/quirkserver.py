@@ -329,6 +329,8 @@ def main():
     args = parser.parse_args()
 
     ThreadingHTTPServer.daemon_threads = True
+    # socketserver's default listen backlog is 5; the suites open many connections at once.
+    ThreadingHTTPServer.request_queue_size = 128
     httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     temporary = args.port_file + ".tmp"
     with open(temporary, "w") as handle:
