@@ -47,6 +47,7 @@ let package = Package(
             name: "ConnectorHub",
             dependencies: [
                 "ConnectorHubStorage",
+                "ConnectorHubTransport",
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "Connectors", package: "connector-compiler"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,10 +1,11 @@
 // hub-bench: proxy throughput and added latency against calling the same local upstream directly,
 // in one run (`make hub-proxy-bench`, part of `make bench`).
 //
-// A local upstream (Hummingbird) plays Smartsheet's API (bearer token); the Hub (Hummingbird,
-// SQLite store, URLSessionTransport) proxies to it for an account linked with the access-token
-// variant. The same URLSession client loads both paths with the same concurrency. Everything
-// shares this machine's cores: read the ratio, not the absolute numbers.
+// A local upstream (Hummingbird) plays Smartsheet's API (bearer token); two Hubs (Hummingbird,
+// SQLite store) proxy to it for an account linked with the access-token variant, one sending with
+// URLSessionTransport, the other with AsyncHTTPClientTransport. The same URLSession client loads
+// the three paths with the same concurrency, round after round. Everything shares this machine's
+// cores: read the ratios, not the absolute numbers.
 
 import ConnectorHub
 import Foundation
@@ -85,7 +86,6 @@ func load(_ name: String, url: URL, bearer: String) async throws -> Row {
 }
 
 let upstreamPort = freePort()
-let hubPort = freePort()
 let upstreamRouter = Router()
 upstreamRouter.get("/2.0/**") { request, _ -> Response in
     guard request.headers[.authorization] == "Bearer bench-token" else { return Response(status: .unauthorized) }
@@ -93,56 +93,95 @@ upstreamRouter.get("/2.0/**") { request, _ -> Response in
 }
 let upstream = Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: upstreamPort)))
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-bench-\(UUID().uuidString)")
-let configuration = HubConfiguration(
-    publicBaseURL: URL(string: "http://127.0.0.1:\(hubPort)")!, port: hubPort, appKeys: ["bench-app-key"],
-    sqlitePath: directory.appendingPathComponent("hub.sqlite").path, signingKey: "bench",
-    endpointOverrides: ["smartsheet_iam": ["api.smartsheet.com": URL(string: "http://127.0.0.1:\(upstreamPort)")!]], development: true)
-let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
-let hubRouter = Router()
-hubRouter.addRoutes(hub.routes(context: BasicRequestContext.self))
-let hubApp = Application(router: hubRouter, configuration: .init(address: .hostname("127.0.0.1", port: hubPort)))
+/// A Hub with its own SQLite files and port, sending with `transport`.
+struct BenchHub: Sendable {
+    var label: String
+    var hub: ConnectorHubService
+    var app: Application<RouterResponder<BasicRequestContext>>
+    var port: Int
+    var directory: URL
 
+    init(label: String, transport: HubTransport) async throws {
+        self.label = label
+        port = freePort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-bench-\(UUID().uuidString)")
+        let configuration = HubConfiguration(
+            publicBaseURL: URL(string: "http://127.0.0.1:\(port)")!, port: port, appKeys: ["bench-app-key"],
+            sqlitePath: directory.appendingPathComponent("hub.sqlite").path, signingKey: "bench",
+            endpointOverrides: ["smartsheet_iam": ["api.smartsheet.com": URL(string: "http://127.0.0.1:\(upstreamPort)")!]],
+            development: true, transport: transport)
+        hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
+        let router = Router()
+        router.addRoutes(hub.routes(context: BasicRequestContext.self))
+        app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    }
+
+    var statements: Int { (hub.tokenStoreStatements ?? 0) + hub.recordStoreStatements }
+}
+
+let hubs = [
+    try await BenchHub(label: "URLSessionTransport", transport: .urlSession),
+    try await BenchHub(label: "AsyncHTTPClientTransport", transport: .asyncHTTPClient),
+]
 let servers = Task {
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await upstream.run() }
-        group.addTask { try await hubApp.run() }
+        for bench in hubs { group.addTask { try await bench.app.run() } }
         try await group.waitForAll()
     }
 }
-try await waitUntilUp(URL(string: "http://127.0.0.1:\(hubPort)/health")!)
 try await waitUntilUp(URL(string: "http://127.0.0.1:\(upstreamPort)/2.0/ping")!)
-let account = try await hub.importAccount(
-    endUserID: "bench", endUserName: "Bench", connectorID: "smartsheet_iam", variantID: "access_token",
-    values: ["region": "smartsheet.com", "accessToken": "bench-token"])
 let direct = URL(string: "http://127.0.0.1:\(upstreamPort)/2.0/users")!
-let proxied = URL(string: "http://127.0.0.1:\(hubPort)/v1/accounts/\(account.id)/proxy/users")!
-// Warm both paths (connections, the Hub's cached connection).
+var proxied: [URL] = []
+for bench in hubs {
+    try await waitUntilUp(URL(string: "http://127.0.0.1:\(bench.port)/health")!)
+    let account = try await bench.hub.importAccount(
+        endUserID: "bench", endUserName: "Bench", connectorID: "smartsheet_iam", variantID: "access_token",
+        values: ["region": "smartsheet.com", "accessToken": "bench-token"])
+    proxied.append(URL(string: "http://127.0.0.1:\(bench.port)/v1/accounts/\(account.id)/proxy/users")!)
+}
+// Warm every path (connections, the Hubs' cached connections).
 _ = try await load("warm-up direct", url: direct, bearer: "bench-token")
-_ = try await load("warm-up proxy", url: proxied, bearer: "bench-app-key")
-let statementsBefore = hub.tokenStoreStatements ?? 0
+for (index, url) in proxied.enumerated() { _ = try await load("warm-up \(index)", url: url, bearer: "bench-app-key") }
+let tokenStatementsBefore = hubs.map { $0.hub.tokenStoreStatements ?? 0 }
+let recordStatementsBefore = hubs.map { $0.hub.recordStoreStatements }
+let measured = Date()
 var rows: [Row] = []
 for round in 0..<3 {
     rows.append(try await load("direct \(round)", url: direct, bearer: "bench-token"))
-    rows.append(try await load("proxy \(round)", url: proxied, bearer: "bench-app-key"))
+    for (index, url) in proxied.enumerated() { rows.append(try await load("proxy\(index) \(round)", url: url, bearer: "bench-app-key")) }
 }
-let statements = (hub.tokenStoreStatements ?? 0) - statementsBefore
+let elapsed = Date().timeIntervalSince(measured)
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let directRows = rows.filter { $0.name.hasPrefix("direct") }
-let proxyRows = rows.filter { $0.name.hasPrefix("proxy") }
-let table: [(String, [Row])] = [("direct to upstream", directRows), ("through the Hub proxy", proxyRows)]
-print("Hub proxy vs direct: \(requests) GETs x 3 rounds, concurrency \(concurrency), URLSession client (medians of 3 rounds)")
-print("| path | requests/s | p50 ms | p99 ms |")
-print("| --- | ---: | ---: | ---: |")
-for (name, group) in table {
-    print(String(format: "| %@ | %.0f | %.2f | %.2f |", name, median(group.map(\.throughput)), median(group.map { $0.percentile(0.5) }),
-                 median(group.map { $0.percentile(0.99) })))
+var table: [(String, [Row])] = [("direct to upstream", directRows)]
+for (index, bench) in hubs.enumerated() {
+    table.append(("Hub proxy, \(bench.label)", rows.filter { $0.name.hasPrefix("proxy\(index) ") }))
 }
-let ratio = median(proxyRows.map(\.throughput)) / median(directRows.map(\.throughput))
-let added50 = median(proxyRows.map { $0.percentile(0.5) }) - median(directRows.map { $0.percentile(0.5) })
-let added99 = median(proxyRows.map { $0.percentile(0.99) }) - median(directRows.map { $0.percentile(0.99) })
-print(String(format: "proxy/direct throughput: %.2f; added latency p50 %.2f ms, p99 %.2f ms", ratio, added50, added99))
-print("token-store statements per proxied request: \(Double(statements) / Double(requests * 3))")
-_ = servers  // exit below stops both servers
-try? FileManager.default.removeItem(at: directory)
-exit(0)
+print("Hub proxy vs direct: \(requests) GETs x 3 rounds per path, concurrency \(concurrency), URLSession client (medians of 3 rounds)")
+print("| path | requests/s | p50 ms | p99 ms | throughput vs direct | added p50 ms | added p99 ms |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+let directThroughput = median(directRows.map(\.throughput))
+let direct50 = median(directRows.map { $0.percentile(0.5) })
+let direct99 = median(directRows.map { $0.percentile(0.99) })
+for (name, group) in table {
+    let throughput = median(group.map(\.throughput))
+    let p50 = median(group.map { $0.percentile(0.5) })
+    let p99 = median(group.map { $0.percentile(0.99) })
+    print(String(format: "| %@ | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", name, throughput, p50, p99, throughput / directThroughput,
+                 p50 - direct50, p99 - direct99))
+}
+var failed = false
+for (index, bench) in hubs.enumerated() {
+    let tokenStatements = (bench.hub.tokenStoreStatements ?? 0) - tokenStatementsBefore[index]
+    let recordStatements = bench.hub.recordStoreStatements - recordStatementsBefore[index]
+    print(String(format: "%@: token-store statements per proxied request %.4f; record-store statements %d in %.0f s "
+                 + "(the account record re-read every %.0f s: SQLite has no change notifications)",
+                 bench.label, Double(tokenStatements) / Double(requests * 3), recordStatements, elapsed,
+                 HubConfiguration.unnotifiedAccountCacheSeconds))
+    if tokenStatements != 0 { failed = true }
+}
+if failed { print("FAILED: a proxied request with a valid cached token reached the token store") }
+_ = servers  // exit below stops the servers
+for bench in hubs { try? FileManager.default.removeItem(at: bench.directory) }
+exit(failed ? 1 : 0)

@@ -1,5 +1,6 @@
 public import ConnectorRuntime
 import ConnectorHubStorage
+import ConnectorHubTransport
 import Connectors
 import Crypto
 public import Foundation
@@ -14,18 +15,32 @@ public final class ConnectorHubService: Sendable {
     let records: any RecordStore
     let tokens: any TokenStore
     let transport: any HTTPTransport
-    let connections = ConnectionCache()
+    /// The transport ``open(configuration:environment:transport:)`` made, shut down by ``shutdown()``.
+    private let ownedTransport: AsyncHTTPClientTransport?
+    let connections: ConnectionCache
+    /// Follows account changes made by other processes (PostgreSQL); cancelled by ``shutdown()``.
+    private let changeFeed: Task<Void, Never>?
     let now: @Sendable () -> Date
 
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
-        now: @escaping @Sendable () -> Date = { Date() }
+        ownedTransport: AsyncHTTPClientTransport? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.records = records
         self.tokens = tokens
         self.transport = transport
+        self.ownedTransport = ownedTransport
         self.now = now
+        let connections = ConnectionCache(
+            notifiedLifetime: configuration.accountCacheSeconds,
+            unnotifiedLifetime: min(configuration.accountCacheSeconds, HubConfiguration.unnotifiedAccountCacheSeconds))
+        self.connections = connections
+        if let postgres = records as? PostgresRecordStore {
+            changeFeed = Task { await postgres.followAccountChanges(into: connections) }
+        } else {
+            changeFeed = nil
+        }
     }
 
     /// Opens the SQLite stores at ``HubConfiguration/sqlitePath`` (tokens) and next to it
@@ -34,22 +49,51 @@ public final class ConnectorHubService: Sendable {
     /// ``HubConfiguration/development`` is set.
     ///
     /// With ``HubConfiguration/databaseURL`` set, tokens and records are in PostgreSQL instead,
-    /// shared by every Hub process on that database.
+    /// shared by every Hub process on that database; each process listens for account changes
+    /// there and forgets its cached record of a changed account at once.
+    ///
+    /// Outgoing requests use `transport` when given, else the one ``HubConfiguration/transport``
+    /// names (created here and closed by ``shutdown()``).
     public static func open(
         configuration: HubConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any HTTPTransport = URLSessionTransport.shared
+        transport: (any HTTPTransport)? = nil
     ) async throws -> ConnectorHubService {
         let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
+        var owned: AsyncHTTPClientTransport?
+        let chosen: any HTTPTransport
+        if let transport {
+            chosen = transport
+        } else {
+            switch configuration.transport {
+            case .asyncHTTPClient:
+                let created = AsyncHTTPClientTransport()
+                owned = created
+                chosen = created
+            case .urlSession:
+                chosen = URLSessionTransport.shared
+            }
+        }
         if let url = configuration.databaseURL {
             let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
             let records = try await PostgresRecordStore.connect(url: url)
-            return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: transport)
+            return ConnectorHubService(
+                configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
         }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
         let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)
         let records = try SQLiteRecordStore(path: configuration.sqlitePath + ".records")
-        return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: transport)
+        return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
+    }
+
+    /// Stops following account changes, closes the transport this service created and the
+    /// database connections. Call it once the HTTP server stopped; requests after it fail.
+    public func shutdown() async {
+        changeFeed?.cancel()
+        await changeFeed?.value
+        try? await ownedTransport?.shutdown()
+        await (tokens as? PostgresTokenStore)?.shutdown()
+        await (records as? PostgresRecordStore)?.shutdown()
     }
 
     // MARK: Catalog
@@ -368,6 +412,17 @@ public final class ConnectorHubService: Sendable {
         (tokens as? SQLiteTokenStore)?.statementCount ?? (tokens as? PostgresTokenStore)?.statementCount
     }
 
+    /// Statements the record store (sessions, attempts, accounts) sent, for the benchmark and tests.
+    public var recordStoreStatements: Int { records.statementCount }
+
+    /// Whether this process receives account change notifications right now (PostgreSQL, once
+    /// its listener is connected). While it does, a cached account record is trusted for
+    /// ``HubConfiguration/accountCacheSeconds``; otherwise for at most
+    /// ``HubConfiguration/unnotifiedAccountCacheSeconds``.
+    public var followsAccountChanges: Bool {
+        get async { await connections.notified }
+    }
+
     // MARK: Accounts
 
     public func accounts(endUserID: String? = nil) async throws -> [HubAccount] {
@@ -403,13 +458,14 @@ public final class ConnectorHubService: Sendable {
     /// request touches no database).
     func connection(for account: HubAccount) async throws -> Connection {
         if let cached = await connections.get(account.id) { return cached }
+        let generation = await connections.generation
         guard let (_, variant) = lookupVariant(account.connectorID, account.variantID) else { throw HubError.notFound }
         let values: [String: String] = try await SealedValues.load(account: "fields:" + account.id, in: tokens) ?? [:]
         let built = try buildConfiguration(connectorID: account.connectorID, variant: variant, personValues: values)
         let connection = Connection(
             configuration: built, account: account.id, store: tokens, transport: transport,
             redirectURI: variant.usesAuthorizationCode ? configuration.redirectURI(connector: account.connectorID) : nil)
-        return await connections.insert(account.id, connection)
+        return await connections.insert(account.id, connection, ifGeneration: generation)
     }
 
     /// Changes an account's status (once) and sends the signed webhook.
@@ -424,6 +480,7 @@ public final class ConnectorHubService: Sendable {
                 account.updatedAt = moment
             })
         else { return }
+        await connections.forgetAccount(accountID)
         if previous.value != status { await sendWebhook(updated, previous: previous.value ?? "") }
     }
 
@@ -451,7 +508,6 @@ public final class ConnectorHubService: Sendable {
             return try await connection.send(request)
         } catch {
             if case .reconnectRequired = error {
-                await connections.forgetAccount(accountID)
                 try await setStatus(accountID, "reconnect_required")
                 throw HubError.reconnectRequired
             }
@@ -462,29 +518,30 @@ public final class ConnectorHubService: Sendable {
     /// Request headers the proxy passes on; credentials and cookies never are.
     static let forwardedHeaders: Set<String> = ["accept", "content-type", "accept-language", "if-none-match", "if-match"]
 
-    /// The account record, re-read at most every ``accountRecheckInterval`` seconds: another
-    /// process may have removed it or marked it reconnect-required.
+    /// The account record as this process cached it, read again when another process announced
+    /// a change (PostgreSQL), or when it is older than the cache lifetime
+    /// (``HubConfiguration/accountCacheSeconds`` with notifications, at most
+    /// ``HubConfiguration/unnotifiedAccountCacheSeconds`` without).
     private func cachedAccount(_ id: String) async throws -> HubAccount? {
-        if let account = await connections.account(id, freshAfter: now().addingTimeInterval(-Self.accountRecheckInterval)) {
-            return account
-        }
+        if let account = await connections.account(id, now: now()) { return account }
+        let generation = await connections.generation
+        let moment = now()
         guard let account = try await account(id) else {
             await connections.remove(id)
             return nil
         }
-        await connections.setAccount(account, at: now())
+        await connections.setAccount(account, at: moment, ifGeneration: generation)
         return account
     }
-
-    /// How long a process trusts its cached account record (seconds).
-    static let accountRecheckInterval: TimeInterval = 5
 
     // MARK: Webhooks
 
     /// POSTs `account.status_changed` to the configured URL, signed (see ``WebhookSignature``).
     /// Failures are logged without the body.
     func sendWebhook(_ account: HubAccount, previous: String) async {
-        await connections.setAccount(account, at: now())
+        // Read again on the next request: caching this copy could overwrite a newer change that
+        // another process made meanwhile.
+        await connections.forgetAccount(account.id)
         guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
         let event = WebhookEvent(
             type: "account.status_changed", account: account, previousStatus: previous, occurredAt: now())

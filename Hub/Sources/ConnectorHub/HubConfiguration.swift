@@ -40,12 +40,24 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     public var defaultSessionLifetime: TimeInterval
     /// Link attempts (form posts and OAuth starts) one session may make (default 20).
     public var maxAttemptsPerSession: Int
+    /// The HTTP client of the Hub's outgoing requests (provider APIs, token endpoints, webhooks).
+    public var transport: HubTransport
+    /// How long a process trusts its cached account record while it receives change
+    /// notifications (PostgreSQL `LISTEN`; default 60 s). A safety net only: a change made by any
+    /// process invalidates the cached record at once. Without notifications (SQLite, or while the
+    /// listener reconnects) a record is trusted for ``unnotifiedAccountCacheSeconds`` at most.
+    public var accountCacheSeconds: TimeInterval
+
+    /// How long a cached account record is trusted when no change notification can reach the
+    /// process: SQLite stores (several processes on one file), or PostgreSQL while the listener
+    /// reconnects.
+    public static let unnotifiedAccountCacheSeconds: TimeInterval = 5
 
     public init(
         publicBaseURL: URL, host: String = "127.0.0.1", port: Int = 8080, appKeys: [String], setup: [String: [String: String]] = [:],
         allowedOrigins: [String] = [], sqlitePath: String, databaseURL: String? = nil, signingKey: String, webhookURL: URL? = nil, webhookSecret: String? = nil,
         endpointOverrides: [String: [String: URL]] = [:], development: Bool = false, defaultSessionLifetime: TimeInterval = 1800,
-        maxAttemptsPerSession: Int = 20
+        maxAttemptsPerSession: Int = 20, transport: HubTransport = .asyncHTTPClient, accountCacheSeconds: TimeInterval = 60
     ) {
         self.publicBaseURL = publicBaseURL
         self.host = host
@@ -62,6 +74,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         self.development = development
         self.defaultSessionLifetime = defaultSessionLifetime
         self.maxAttemptsPerSession = maxAttemptsPerSession
+        self.transport = transport
+        self.accountCacheSeconds = accountCacheSeconds
     }
 
     /// `<base>/connect/oauth2/<connector>/callback`: the redirect URI to register at the provider.
@@ -83,7 +97,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "HubConfiguration(publicBaseURL: \(publicBaseURL.absoluteString), listen: \(host):\(port), appKeys: \(appKeys.count), "
-            + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), store: \(databaseURL == nil ? "sqlite " + sqlitePath : "postgres"), development: \(development))"
+            + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), store: \(databaseURL == nil ? "sqlite " + sqlitePath : "postgres"), "
+            + "transport: \(transport.rawValue), development: \(development))"
     }
 
     // MARK: Loading
@@ -105,13 +120,16 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         var development: Bool?
         var sessionLifetimeSeconds: Double?
         var maxAttemptsPerSession: Int?
+        var transport: String?
+        var accountCacheSeconds: Double?
     }
 
     /// Reads `file` (JSON, optional) then the environment: `CONNECTOR_HUB_PUBLIC_URL`,
     /// `CONNECTOR_HUB_HOST`, `CONNECTOR_HUB_PORT`, `CONNECTOR_HUB_APP_KEYS` (comma-separated),
     /// `CONNECTOR_HUB_SQLITE`, `CONNECTOR_HUB_DATABASE_URL`, `CONNECTOR_HUB_SIGNING_KEY`, `CONNECTOR_HUB_ALLOWED_ORIGINS`,
     /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
-    /// (`1`), and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
+    /// (`1`), `CONNECTOR_HUB_TRANSPORT` (`asynchttpclient` or `urlsession`),
+    /// `CONNECTOR_HUB_ACCOUNT_CACHE_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
     public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
         var parsed = File()
         if let file {
@@ -159,14 +177,34 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         for origin in origins where URL(string: origin).flatMap(Self.origin(of:)) != origin.lowercased() {
             throw HubConfigurationError("allowedOrigins entry \(origin) must be an exact origin such as https://app.example.com (no path, no trailing slash).")
         }
+        let transportName = value("TRANSPORT") ?? parsed.transport ?? HubTransport.asyncHTTPClient.rawValue
+        guard let transport = HubTransport(rawValue: transportName.lowercased()) else {
+            throw HubConfigurationError(
+                "transport must be one of \(HubTransport.allCases.map(\.rawValue).joined(separator: ", ")), not \(transportName.prefix(40)).")
+        }
+        var cacheSeconds = parsed.accountCacheSeconds ?? 60
+        if let text = value("ACCOUNT_CACHE_SECONDS") { cacheSeconds = Double(text) ?? -1 }
+        guard cacheSeconds >= 0, cacheSeconds.isFinite else {
+            throw HubConfigurationError("accountCacheSeconds must be a number of seconds, 0 or more.")
+        }
         return HubConfiguration(
             publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
             sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", databaseURL: value("DATABASE_URL") ?? parsed.databaseURL,
             signingKey: signingKey,
             webhookURL: (value("WEBHOOK_URL") ?? parsed.webhookURL).flatMap(URL.init(string:)),
             webhookSecret: value("WEBHOOK_SECRET") ?? parsed.webhookSecret, endpointOverrides: overrides, development: development,
-            defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20)
+            defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20,
+            transport: transport, accountCacheSeconds: cacheSeconds)
     }
+}
+
+/// The HTTP client the Hub sends its outgoing requests with (see docs/hub.md, "Transport").
+public enum HubTransport: String, Sendable, CaseIterable {
+    /// `AsyncHTTPClientTransport` (SwiftNIO): bodies read with backpressure, so the 10 MiB cap
+    /// bounds memory; the default.
+    case asyncHTTPClient = "asynchttpclient"
+    /// `URLSessionTransport` (Foundation's URLSession).
+    case urlSession = "urlsession"
 }
 
 /// A configuration problem; the message says what to set.

@@ -1,5 +1,5 @@
-// Small pieces the service uses: sealed field values, the connection cache, errors, random
-// tokens, digests and the credential-free log.
+// Small pieces the service uses: sealed field values, errors, random tokens, digests and the
+// credential-free log. The connection cache is in AccountCache.swift.
 import ConnectorHubStorage
 import ConnectorRuntime
 import Crypto
@@ -23,36 +23,6 @@ enum SealedValues {
     static func load<Value: Decodable>(account: String, in store: any TokenStore) async throws -> Value? {
         guard let set = try await store.load(account: account) else { return nil }
         return try JSONDecoder().decode(Value.self, from: Data(set.accessToken.reveal().utf8))
-    }
-}
-
-/// Connections and account records by account id, so proxied requests with a valid cached
-/// token make no database query.
-actor ConnectionCache {
-    private var connections: [String: Connection] = [:]
-    private var accounts: [String: (account: HubAccount, at: Date)] = [:]
-
-    func get(_ id: String) -> Connection? { connections[id] }
-
-    func insert(_ id: String, _ connection: Connection) -> Connection {
-        if let existing = connections[id] { return existing }
-        connections[id] = connection
-        return connection
-    }
-
-    /// The cached record when it was read after `freshAfter`.
-    func account(_ id: String, freshAfter: Date) -> HubAccount? {
-        guard let entry = accounts[id], entry.at > freshAfter else { return nil }
-        return entry.account
-    }
-
-    func setAccount(_ account: HubAccount, at moment: Date) { accounts[account.id] = (account, moment) }
-
-    func forgetAccount(_ id: String) { accounts[id] = nil }
-
-    func remove(_ id: String) {
-        connections[id] = nil
-        accounts[id] = nil
     }
 }
 

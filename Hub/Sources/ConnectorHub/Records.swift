@@ -13,11 +13,16 @@ protocol RecordStore: Sendable {
     func update<Value: Codable & Sendable>(
         _ type: Value.Type, kind: String, id: String, _ change: @escaping @Sendable (inout Value) throws -> Void
     ) async throws -> Value?
+    /// Statements sent to the database so far (the bench and tests count them per request).
+    var statementCount: Int { get }
 }
 
 /// ``RecordStore`` in a SQLite file (WAL), next to the token store's file.
 final class SQLiteRecordStore: RecordStore {
     private let pool: DatabasePool
+    private let counter = Counter()
+
+    var statementCount: Int { counter.value }
 
     init(path: String) throws {
         try FileManager.default.createDirectory(
@@ -46,6 +51,7 @@ final class SQLiteRecordStore: RecordStore {
     }
 
     func put<Value: Codable & Sendable>(_ value: Value, kind: String, id: String) async throws {
+        counter.add()
         let body = try Self.encode(value)
         try await pool.write { db in
             try db.execute(
@@ -55,6 +61,7 @@ final class SQLiteRecordStore: RecordStore {
     }
 
     func get<Value: Codable & Sendable>(_ type: Value.Type, kind: String, id: String) async throws -> Value? {
+        counter.add()
         let body = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT body FROM hub_records WHERE kind = ? AND id = ?", arguments: [kind, id])
         }
@@ -62,12 +69,14 @@ final class SQLiteRecordStore: RecordStore {
     }
 
     func delete(kind: String, id: String) async throws {
+        counter.add()
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM hub_records WHERE kind = ? AND id = ?", arguments: [kind, id])
         }
     }
 
     func all<Value: Codable & Sendable>(_ type: Value.Type, kind: String) async throws -> [Value] {
+        counter.add()
         let bodies = try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM hub_records WHERE kind = ? ORDER BY id", arguments: [kind])
         }
@@ -77,7 +86,8 @@ final class SQLiteRecordStore: RecordStore {
     func update<Value: Codable & Sendable>(
         _ type: Value.Type, kind: String, id: String, _ change: @escaping @Sendable (inout Value) throws -> Void
     ) async throws -> Value? {
-        try await pool.write { db in
+        counter.add()
+        return try await pool.write { db in
             guard let body = try Data.fetchOne(db, sql: "SELECT body FROM hub_records WHERE kind = ? AND id = ?", arguments: [kind, id])
             else { return nil }
             var value = try Self.decode(type, body)
@@ -86,4 +96,13 @@ final class SQLiteRecordStore: RecordStore {
             return value
         }
     }
+}
+
+/// Counts statements sent (the bench checks that proxied requests with a cached token send none).
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ n: Int = 1) { lock.withLock { count += n } }
+    var value: Int { lock.withLock { count } }
 }

@@ -4,7 +4,8 @@
 //
 // Configuration: the JSON file, then CONNECTOR_HUB_* environment variables (docs/hub.md).
 // --development seals tokens with the public development key and fills a development signing
-// key and base URL; never use it in production.
+// key and base URL; never use it in production. SIGTERM or SIGINT stops it cleanly: requests in
+// flight finish, then the HTTP client and database connections are closed.
 
 import ConnectorHub
 import Foundation
@@ -56,7 +57,11 @@ do {
     router.addRoutes(hub.routes(context: BasicRequestContext.self))
     let app = Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
+    // Runs until SIGTERM or SIGINT, then stops accepting requests and finishes those in flight.
     try await app.runService()
+    // Then the outgoing HTTP client, the change listener and the database connections.
+    await hub.shutdown()
+    say("connector-hub: stopped")
 } catch {
     FileHandle.standardError.write(Data("connector-hub: \(error)\n".utf8))
     exit(1)

@@ -54,4 +54,48 @@ struct MultiInstanceTests {
             }
         }
     }
+
+    /// Each instance trusts its cached account record for an hour here, so only PostgreSQL's
+    /// change notification can make the second see what the first did.
+    @Test func aRemovalOnOneInstanceReachesTheOthersCacheAndCachedProxyingSendsNoStatement() async throws {
+        let database = try #require(ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"])
+        let server = try TestServer.current(.auth)
+        let key = "bamboo-\(UUID().uuidString.lowercased())"
+        let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
+        let overrides = ["bamboohr": provider.overrides(["api.bamboohr.com"])]
+        let first = try await HubHarness(overrides: overrides, databaseURL: database, accountCacheSeconds: 3600)
+        let second = try await HubHarness(overrides: overrides, databaseURL: database, accountCacheSeconds: 3600)
+        try await eventually("both instances listen for account changes") {
+            let firstFollows = await first.hub.followsAccountChanges
+            let secondFollows = await second.hub.followsAccountChanges
+            return firstFollows && secondFollows
+        }
+        let account = try await first.hub.importAccount(
+            endUserID: "multi-\(UUID().uuidString.prefix(8))", endUserName: "Ada", connectorID: "bamboohr", variantID: "api_key",
+            values: ["companyDomain": "acme", "apiKey": key])
+        let proxied = "/v1/accounts/\(account.id)/proxy/employees/directory"
+        try await first.run { a in
+            try await second.run { b in
+                checkEqual(try await b.api(.get, proxied).status, 200)
+                let before = (second.hub.tokenStoreStatements ?? -1) + second.hub.recordStoreStatements
+                for _ in 0..<20 { checkEqual(try await b.api(.get, proxied).status, 200) }
+                let after = (second.hub.tokenStoreStatements ?? -1) + second.hub.recordStoreStatements
+                checkEqual(after - before, 0, "a proxied request with a cached token and record sends no statement")
+
+                checkEqual(try await a.api(.delete, "/v1/accounts/\(account.id)").status, 200)
+                try await eventually("the second instance to see the removal") { (try? await b.api(.get, proxied).status) == 404 }
+            }
+        }
+        await first.hub.shutdown()
+        await second.hub.shutdown()
+    }
+
+    /// Polls `condition` (every 50 ms, for at most a minute: a deadline, not a timed assertion).
+    private func eventually(_ what: String, _ condition: @Sendable () async -> Bool) async throws {
+        for _ in 0..<1200 {
+            if await condition() { return }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("timed out waiting for \(what)")
+    }
 }

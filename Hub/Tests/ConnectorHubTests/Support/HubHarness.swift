@@ -15,14 +15,14 @@ struct HubHarness {
 
     init(
         setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
-        allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil
+        allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil, accountCacheSeconds: TimeInterval = 60
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
         let configuration = HubConfiguration(
             publicBaseURL: URL(string: "http://127.0.0.1:8080")!, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
             sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
-            development: true, maxAttemptsPerSession: maxAttempts)
+            development: true, maxAttemptsPerSession: maxAttempts, accountCacheSeconds: accountCacheSeconds)
         hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
     }
 
