@@ -14,6 +14,9 @@ import Foundation
 actor ConnectionCache {
     private var connections: [String: Connection] = [:]
     private var accounts: [String: (account: HubAccount, at: Date)] = [:]
+    /// Reads of a record in flight: requests that find the record stale at the same moment share
+    /// one database read instead of sending one each.
+    private var reads: [String: Task<HubAccount?, any Error>] = [:]
     /// Bumped by every invalidation.
     private(set) var generation: UInt64 = 0
     /// Whether account change notifications reach this process right now.
@@ -51,6 +54,15 @@ actor ConnectionCache {
     func setAccount(_ account: HubAccount, at moment: Date, ifGeneration expected: UInt64) {
         guard generation == expected else { return }
         accounts[account.id] = (account, moment)
+    }
+
+    /// Runs `read` for `id`, or joins the one already running.
+    func read(_ id: String, _ read: @escaping @Sendable () async throws -> HubAccount?) async throws -> HubAccount? {
+        if let running = reads[id] { return try await running.value }
+        let task = Task { try await read() }
+        reads[id] = task
+        defer { reads[id] = nil }
+        return try await task.value
     }
 
     /// Forgets the account's record (its connection stays: its tokens are still valid).

@@ -448,6 +448,8 @@ public final class ConnectorHubService: Sendable {
         try? await tokens.remove(account: id)
         try? await tokens.remove(account: "fields:" + id)
         try await records.delete(kind: "account", id: id)
+        // Again: a request running meanwhile may have cached the record before it was deleted.
+        await connections.remove(id)
         var removed = account
         removed.status = "disconnected"
         await sendWebhook(removed, previous: account.status)
@@ -521,17 +523,20 @@ public final class ConnectorHubService: Sendable {
     /// The account record as this process cached it, read again when another process announced
     /// a change (PostgreSQL), or when it is older than the cache lifetime
     /// (``HubConfiguration/accountCacheSeconds`` with notifications, at most
-    /// ``HubConfiguration/unnotifiedAccountCacheSeconds`` without).
+    /// ``HubConfiguration/unnotifiedAccountCacheSeconds`` without). Concurrent requests that find
+    /// it stale share one read.
     private func cachedAccount(_ id: String) async throws -> HubAccount? {
         if let account = await connections.account(id, now: now()) { return account }
-        let generation = await connections.generation
-        let moment = now()
-        guard let account = try await account(id) else {
-            await connections.remove(id)
-            return nil
+        return try await connections.read(id) { [self] in
+            let generation = await connections.generation
+            let moment = now()
+            guard let account = try await account(id) else {
+                await connections.remove(id)
+                return nil
+            }
+            await connections.setAccount(account, at: moment, ifGeneration: generation)
+            return account
         }
-        await connections.setAccount(account, at: moment, ifGeneration: generation)
-        return account
     }
 
     // MARK: Webhooks

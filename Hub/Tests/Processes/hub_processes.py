@@ -7,16 +7,20 @@
 (`make hub-processes-test`; postgres.sh sets CONNECTOR_TEST_POSTGRES_URL.)
 
 Both processes get the same configuration file (database, public base URL, signing key, app
-key, OAuth client) and token keys; only their ports differ. The test plays the load balancer in
-front of them: every request goes to the process it names, with the public origin a browser
-would send. Both processes trust a cached account record for an hour (accountCacheSeconds), so
-only PostgreSQL's change notifications can make one see what the other changed.
+key, OAuth client) and token keys; only their ports differ, and process 2 sends its outgoing
+requests with URLSessionTransport (CONNECTOR_HUB_TRANSPORT=urlsession) while process 1 keeps the
+default AsyncHTTPClientTransport, so both transports run in a real connector-hub. The test
+plays the load balancer in front of them: every request goes to the process it names, with the
+public origin a browser would send. Both processes trust a cached account record for an hour
+(accountCacheSeconds), so only PostgreSQL's change notifications can make one see what the
+other changed.
 
 Scenarios: an OAuth link started on process 1 completed on process 2; an API-key form loaded on
 1 and posted to 2 (CSRF across processes; a forged token refused); both list and proxy both
 accounts; concurrent proxied calls on both across a token expiry make exactly one token request;
 a status change to reconnect required and a removal on 1 seen by 2; a reconnect finished on 2
-seen by 1; SIGTERM stops both cleanly.
+seen by 1; after a PostgreSQL restart both listen again and a removal on 1 is seen by 2; SIGTERM
+stops both cleanly.
 
 Prints 'N passed, N failed' and exits non-zero on any failure.
 """
@@ -92,14 +96,15 @@ def wait_for(check, what, timeout=60):
 class Hub:
     """One connector-hub process."""
 
-    def __init__(self, name, binary, config_path, port, environment, directory):
+    def __init__(self, name, binary, config_path, port, environment, directory, transport):
         self.name = name
         self.base = "http://127.0.0.1:%d" % port
         self.log_path = os.path.join(directory, name + ".log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "--config", config_path], stdout=self.log, stderr=self.log,
-            env=dict(environment, CONNECTOR_HUB_PORT=str(port)))
+            env=dict(environment, CONNECTOR_HUB_PORT=str(port), **({"CONNECTOR_HUB_TRANSPORT": transport} if transport else {})))
+        self.transport = transport or "asynchttpclient"
 
     def log_text(self):
         with open(self.log_path) as handle:
@@ -189,10 +194,13 @@ class World:
         key = base64.b64encode(secrets.token_bytes(32)).decode()
         hub_environment = dict(os.environ, CONNECTOR_HUB_TOKEN_KEYS="processes-test:" + key)
         hub_environment.pop("CONNECTOR_HUB_DEVELOPMENT", None)
-        self.hubs = [Hub("hub-%d" % (index + 1), binary, config_path, free_port(), hub_environment, directory) for index in range(2)]
+        hub_environment.pop("CONNECTOR_HUB_TRANSPORT", None)
+        self.hubs = [Hub("hub-%d" % (index + 1), binary, config_path, free_port(), hub_environment, directory, transport)
+                     for index, transport in enumerate([None, "urlsession"])]
         for hub in self.hubs:
             wait_for(lambda: call("GET", hub.base + "/health")[0] == 200, hub.name)
             wait_for(lambda: "following account changes" in hub.log_text(), hub.name + " listening for account changes")
+            assert "transport: %s," % hub.transport in hub.log_text(), hub.name + " uses its transport"
 
     def emulate(self, connector, hosts, overrides, static=None, paths=None):
         name = connector + "-" + uuid.uuid4().hex[:8]
@@ -344,6 +352,24 @@ class Run:
         status, answer = self.one.api("GET", "/v1/accounts/" + self.zelt)
         assert status == 200 and answer["status"] == "active", answer
 
+    def database_restart(self):
+        control = os.environ.get("CONNECTOR_TEST_POSTGRES_CONTROL")
+        assert control, "CONNECTOR_TEST_POSTGRES_CONTROL is not set (run under scripts/postgres.sh run)"
+        subprocess.run(control + " stop", shell=True, check=True)
+        try:
+            for hub in (self.one, self.two):
+                wait_for(lambda: "account change notifications stopped" in hub.log_text(), hub.name + " to notice the lost listener")
+        finally:
+            subprocess.run(control + " start", shell=True, check=True)
+        for hub in (self.one, self.two):
+            wait_for(lambda: hub.log_text().count("following account changes") >= 2, hub.name + " to listen again")
+        # Listening again, two trusts what it caches for an hour: only a notification shows it
+        # the removal made on one.
+        wait_for(lambda: self.two.proxy(self.zelt, "users")[0] == 200, "two to proxy again after the restart")
+        status, answer = self.one.api("DELETE", "/v1/accounts/" + self.zelt)
+        assert status in (200, 204), answer
+        wait_for(lambda: self.two.proxy(self.zelt, "users")[0] == 404, "two to see Zelt removed on one", NOTICE_DEADLINE)
+
     def sigterm_stops_both(self):
         for hub in (self.one, self.two):
             hub.process.send_signal(signal.SIGTERM)
@@ -373,6 +399,7 @@ def main():
         run.scenario("concurrent proxy calls on both across a token expiry: one token request", run.one_token_request_across_expiry)
         run.scenario("reconnect required and removal on process 1 seen by process 2", run.changes_on_one_seen_by_two)
         run.scenario("reconnect finished on process 2 seen by process 1", run.reconnect_on_two_seen_by_one)
+        run.scenario("PostgreSQL restarted: both listen again, a later removal on 1 is seen by 2", run.database_restart)
         run.scenario("SIGTERM stops both processes cleanly", run.sigterm_stops_both)
     except Exception:
         traceback.print_exc()
