@@ -8,7 +8,9 @@ import Testing
 /// connection cache (as two processes have): the same accounts on both, a link started on one
 /// completed on the other, one token request when both hit an expired token. Runs under
 /// `make hub-test`, whose scripts/postgres.sh sets CONNECTOR_TEST_POSTGRES_URL.
-@Suite(.authServer, .enabled(if: ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"] != nil))
+/// Serialized: two instances at a time connect and migrate, next to the store suites that share
+/// the server.
+@Suite(.authServer, .serialized, .enabled(if: ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"] != nil))
 struct MultiInstanceTests {
     @Test func twoInstancesShareAccountsCompleteEachOthersLinksAndRefreshOnce() async throws {
         let database = try #require(ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"])
@@ -53,6 +55,8 @@ struct MultiInstanceTests {
                 checkEqual(after - before, 1, "one token request for the expiry, across both instances")
             }
         }
+        await first.hub.shutdown()
+        await second.hub.shutdown()
     }
 
     /// Each instance trusts its cached account record for an hour here, so only PostgreSQL's
