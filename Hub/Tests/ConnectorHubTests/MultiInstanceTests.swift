@@ -68,15 +68,17 @@ struct MultiInstanceTests {
         let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
         let overrides = ["bamboohr": provider.overrides(["api.bamboohr.com"])]
         let first = try await HubHarness(overrides: overrides, databaseURL: database, accountCacheSeconds: 3600)
+        let account = try await first.hub.importAccount(
+            endUserID: "multi-\(UUID().uuidString.prefix(8))", endUserName: "Ada", connectorID: "bamboohr", variantID: "api_key",
+            values: ["companyDomain": "acme", "apiKey": key])
+        // The second starts after the import, so the import's own notification cannot reach it
+        // after it cached the record (which would cost one more read below).
         let second = try await HubHarness(overrides: overrides, databaseURL: database, accountCacheSeconds: 3600)
         try await eventually("both instances listen for account changes") {
             let firstFollows = await first.hub.followsAccountChanges
             let secondFollows = await second.hub.followsAccountChanges
             return firstFollows && secondFollows
         }
-        let account = try await first.hub.importAccount(
-            endUserID: "multi-\(UUID().uuidString.prefix(8))", endUserName: "Ada", connectorID: "bamboohr", variantID: "api_key",
-            values: ["companyDomain": "acme", "apiKey": key])
         let proxied = "/v1/accounts/\(account.id)/proxy/employees/directory"
         try await first.run { a in
             try await second.run { b in
