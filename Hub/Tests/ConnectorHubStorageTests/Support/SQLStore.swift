@@ -29,7 +29,10 @@ enum SQLStore: Sendable, CustomStringConvertible {
         case let .sqlite(path):
             return OpenedStore(store: try SQLiteTokenStore(path: path, keys: keys, development: development), close: {})
         case let .postgres(url):
-            let store = try await PostgresTokenStore.connect(url: url, keys: keys, development: development, operationTimeout: 3)
+            // 10 s, not 3: connect and migrate run while every Hub suite starts at once (several Hub
+            // instances migrating, the NIO event loops shared with their AsyncHTTPClient transports);
+            // on a loaded 2-core machine 3 s was too short twice.
+            let store = try await PostgresTokenStore.connect(url: url, keys: keys, development: development, operationTimeout: 10)
             return OpenedStore(store: store, close: { await store.shutdown() })
         }
     }
