@@ -10,8 +10,9 @@
 #                          on every page (part of `make test`); installs Debian's chromium and
 #                          chromium-driver when missing, Selenium and axe-selenium-python from PyPI
 #   make hub-screenshots   the same run, keeping a screenshot of each page in .hub/screenshots/
-#   make hub-proxy-bench   proxy throughput and added latency (p50, p99) against the same local
-#                          upstream called directly, one run (part of `make bench`; release build)
+#   make hub-proxy-bench   proxy throughput and added latency (p50, p99) through a Hub on each
+#                          transport (AsyncHTTPClient, URLSession) against the same local upstream
+#                          called directly, one run (part of `make bench`; release build)
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
