@@ -123,7 +123,7 @@ enum Fixtures {
             "resource-get-id", "resource-get-path-id", "resource-path-placeholder", "resource-path-input-unused",
             "resource-path-field", "resource-path-token-field", "resource-path-discovered",
             "resource-input-duplicate", "resource-parameter-collision", "resource-body-method", "resource-body-object",
-            "pagination-stop-rule", "pagination-page-size",
+            "pagination-stop-rule", "pagination-page-size", "pagination-body-target", "pagination-body-pointer",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

@@ -32,6 +32,20 @@ import Testing
         #expect(throws: (any Error).self) { try JSONValue.parse(Data(deep.utf8)) }
     }
 
+    @Test func settingAtAPointerCreatesMissingObjectsAndKeepsTheRest() throws {
+        let body = try JSONValue.parse(Data(#"{"query": "q", "variables": {"filter": {"a": 1}}}"#.utf8))
+        let written = try #require(body.setting(.string("c1"), at: "/variables/after"))
+        #expect(written.at(pointer: "/variables/after") == .string("c1"))
+        #expect(written.at(pointer: "/variables/filter/a") == .integer(1))
+        #expect(written["query"] == .string("q"))
+        #expect(JSONValue.object([:]).setting(.integer(5), at: "/a~1b/m~0n") == .object(["a/b": .object(["m~n": .integer(5)])]))
+        #expect(JSONValue.object(["v": .integer(1)]).setting(.integer(5), at: "/v") == .object(["v": .integer(5)]))
+        // Through an array, a string or to the whole value: refused, never a crash.
+        #expect(JSONValue.object(["v": .array([])]).setting(.integer(5), at: "/v/0") == nil)
+        #expect(JSONValue.object(["v": .string("x")]).setting(.integer(5), at: "/v/after") == nil)
+        #expect(JSONValue.object([:]).setting(.integer(5), at: "") == nil)
+    }
+
     @Test func pointerTokensAreUnescaped() throws {
         let value = try JSONValue.parse(Data(#"{"a/b": {"m~n": 1}, "@odata.nextLink": "u"}"#.utf8))
         #expect(value.at(pointer: "/a~1b/m~0n") == .integer(1))

@@ -86,6 +86,23 @@ func expectResourceError(_ expected: ResourceError, _ body: () async throws -> V
         #expect(first.raw["nickname"] == .string("p0"))
     }
 
+    @Test func aTotalSentAsAStringOfDigitsIsReadAsTheTotal() async throws {
+        let account = try PagingAccount("string-total")
+        #expect(try await collect(account.resources.employees.list()).map(\.id) == ["e0", "e1", "e2", "e3", "e4"])
+        #expect(try await account.requests().count == 3)
+    }
+
+    @Test(arguments: [
+        ("bad-total", "the total count at '/total' is a string that is not a decimal integer"),
+        ("bool-total", "the total count at '/total' is a boolean, expected an integer"),
+    ])
+    func aTotalThatIsNotANumberNamesThePointerAndTheType(_ scenario: String, _ detail: String) async throws {
+        let account = try PagingAccount(scenario)
+        await expectResourceError(.invalidPage(resource: "employees", page: 1, detail: detail)) {
+            _ = try await collect(account.resources.employees.list())
+        }
+    }
+
     @Test func typedInputsBecomeQueryParameters() async throws {
         let account = try PagingAccount("ok")
         let since = Date(timeIntervalSince1970: 1_735_725_600)
@@ -161,6 +178,51 @@ func expectResourceError(_ expected: ResourceError, _ body: () async throws -> V
         let bodies = try await account.bodies().map { try JSONValue.parse(Data($0.utf8)) }
         #expect(bodies.first == .object(["includeArchived": .bool(false), "createdAfter": .string("2024-01-31"), "limit": .integer(2)]))
         #expect(bodies.last?["cursor"] == .string("n4"))
+    }
+
+    @Test func graphQLCursorAndPageSizeGoInsideVariablesUntilHasNextPageIsFalse() async throws {
+        let account = try PagingAccount("ok")
+        let members = try await collect(account.resources.members.list())
+        #expect(members.map(\.id) == ["m0", "m1", "m2", "m3", "m4"])
+        #expect(try await account.requests() == Array(repeating: "POST /v1/graphql", count: 3))
+        let bodies = try await account.bodies().map { try JSONValue.parse(Data($0.utf8)) }
+        // The first page sends no cursor; the later ones send the previous endCursor, in `variables`.
+        #expect(bodies.map { $0["variables"] } == [
+            .object(["first": .integer(2)]),
+            .object(["first": .integer(2), "after": .string("g2")]),
+            .object(["first": .integer(2), "after": .string("g4")]),
+        ])
+        #expect(bodies.allSatisfy { $0["after"] == nil && $0["first"] == nil && $0["query"] != nil })
+    }
+
+    @Test func aGraphQLEndCursorThatComesBackEndsTheRunWithALoopError() async throws {
+        let account = try PagingAccount("cycle")
+        await expectResourceError(.paginationLoop(resource: "members", page: 3, firstSeenAtPage: 1)) {
+            _ = try await collect(account.resources.members.list())
+        }
+        #expect(try await account.requests().count == 3)
+    }
+
+    @Test func hasNextPageWithANullEndCursorIsAStall() async throws {
+        let account = try PagingAccount("null-cursor")
+        var seen: [String] = []
+        await expectResourceError(
+            .stalled(resource: "members", page: 2, detail: "'hasMore' is true but the page has no cursor or next link")
+        ) {
+            for try await member in account.resources.members.list() { seen.append(member.id) }
+        }
+        // The page that cannot be continued fails as a whole, as the other stalls do.
+        #expect(seen == ["m0", "m1"])
+        #expect(try await account.requests().count == 2)
+    }
+
+    @Test func aGraphQLErrorAnsweredWith200NamesThePage() async throws {
+        let account = try PagingAccount("graphql-error")
+        await expectResourceError(.invalidPage(resource: "members", page: 2, detail: "no records at '/data/members/nodes'")) {
+            _ = try await collect(account.resources.members.list())
+        }
+        let empty = try PagingAccount("empty-first")
+        #expect(try await collect(empty.resources.members.list()).isEmpty)
     }
 
     @Test func noPaginationReadsOneResponseWithAPathInput() async throws {

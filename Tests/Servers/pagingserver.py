@@ -8,7 +8,7 @@ share state; the scenario picks the trap:
   short           offset: the second page holds 1 record although more follow (total 5)
   stall           offset: the second page is empty although the total says 5
   empty-first     every list answers an empty first page (and no cursor)
-  cycle           cursor A -> B -> A; next URL / Link header the same way
+  cycle           cursor A -> B -> A (also graphql's endCursor); next URL / Link header the same way
   last-cursor     the last page still carries a cursor: contacts then answer an empty page
                   without one; candidates say moreDataAvailable=false
   foreign         tickets / groups link the second page on another host name (localhost)
@@ -20,6 +20,10 @@ share state; the scenario picks the trap:
   unavailable     the second request answers 503 once
   bad-json        page 3 is not JSON
   missing-field   employees: record 1 of page 2 has no updated_at; contacts: no id
+  string-total    employees: "total": "5" (a JSON string, as DocuSign's totalSetSize)
+  bad-total       employees: "total": "5.0"; bool-total: "total": true
+  null-cursor     graphql: page 2 says hasNextPage true with a null endCursor
+  graphql-error   graphql: page 2 answers 200 with "errors" and "data": null
   many            employees: ?count= records (default 100,000) for the benchmark, offset style
 Routes:
   GET  /k/<key>/v1/employees?offset=&limit=      {"data": [...], "total": N}
@@ -29,6 +33,8 @@ Routes:
   GET  /k/<key>/v1/tickets?sort=id[&page=]        {"tickets": [...], "links": {"next": URL}}
   GET  /k/<key>/v1/groups?limit=[&page=]          [...] + Link: <URL>; rel="next"
   POST /k/<key>/v1/candidate.list                 {"results": [...], "nextCursor", "moreDataAvailable"}
+  POST /k/<key>/v1/graphql                        {"data": {"members": {"nodes": [...], "pageInfo": {...}}}}
+                                                  (variables.first / variables.after; 400 when top-level)
   GET  /k/<key>/v1/sites/<site>/roles             {"roles": [...]}
   GET  /k/<key>/v1/me/sites                       {"sites": [{"id": ...}]} (discovery of the OAuth variant)
   GET  /k/<key>/v1/regions/<region>/sites/<site>/roles   {"roles": [...]} echoing region and site
@@ -176,7 +182,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, {"data": [], "total": 0 if scenario == "empty-first" else total})
             if scenario == "short" and offset == 2:
                 limit = 1
-            return self.send_json(200, {"data": records(scenario, "employees", offset, limit, total), "total": total})
+            # DocuSign-style totals sent as JSON strings; then strings and values that are not totals.
+            sent = {"string-total": str(total), "bad-total": "5.0", "bool-total": True}.get(scenario, total)
+            return self.send_json(200, {"data": records(scenario, "employees", offset, limit, total), "total": sent})
         if resource == "users":
             page, size = int(query.get("page", 1)), int(query.get("per_page", PAGE))
             if scenario == "empty-first":
@@ -236,6 +244,8 @@ class Handler(BaseHTTPRequestHandler):
             nxt = f"n{start + PAGE}" if more or scenario == "last-cursor" else None
             return self.send_json(200, {"results": items, "nextCursor": nxt, "moreDataAvailable": more,
                                         "echo": {k: v for k, v in body.items() if k != "cursor"}})
+        if resource == "graphql" and method == "POST":
+            return self.graphql(scenario, body)
         if resource == "tenants" and len(rest) in (3, 4) and rest[2] == "workers":
             # The tenant segment arrives percent-encoded: echo it decoded, so a test sees that a
             # '/' in the tenant stayed inside its segment.
@@ -253,6 +263,32 @@ class Handler(BaseHTTPRequestHandler):
         if resource == "sites" and len(rest) == 3 and rest[2] == "roles":
             return self.send_json(200, {"roles": [{"id": "r1", "email": None, "first_name": unquote(rest[1])}]})
         return self.send_json(404, {"error": "not_found"})
+
+    def graphql(self, scenario, body):
+        """A GraphQL connection (Relay style, as Linear's): the page size and the cursor arrive in
+        `variables` (`first`, `after`), never as top-level body keys; records at
+        /data/members/nodes, `pageInfo { hasNextPage endCursor }`. Like Relay servers, the last
+        page still carries its endCursor (only hasNextPage says the list ended)."""
+        variables = body.get("variables")
+        if not isinstance(body.get("query"), str) or not isinstance(variables, dict) \
+                or "after" in body or "first" in body:
+            return self.send_json(400, {"errors": [{"message": "bad GraphQL request"}]})
+        cursor = variables.get("after")
+        first = int(variables.get("first", 50))
+        if scenario == "empty-first":
+            return self.send_json(200, {"data": {"members": {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}}})
+        if scenario == "graphql-error" and cursor:
+            return self.send_json(200, {"errors": [{"message": "rate limited", "extensions": {"code": "RATELIMITED"}}], "data": None})
+        if scenario == "cycle":
+            start, more, end = {None: (0, True, "A"), "A": (2, True, "B"), "B": (4, True, "A")}[cursor]
+        else:
+            start = int(cursor[1:]) if cursor else 0
+            more = start + first < TOTAL
+            end = f"g{min(start + first, TOTAL)}"
+            if scenario == "null-cursor" and start > 0:
+                end = None
+        page = {"nodes": records(scenario, "members", start, first), "pageInfo": {"hasNextPage": more, "endCursor": end}}
+        return self.send_json(200, {"data": {"members": page}})
 
 
 def main():

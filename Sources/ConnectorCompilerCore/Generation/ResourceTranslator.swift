@@ -291,6 +291,8 @@ struct ResourceTranslator {
         if pagination.style == .pageNumber { paging.append("firstPage: " + String(pagination.firstPage)) }
         add("cursorParam", pagination.cursorParam)
         add("cursorPointer", pagination.cursorPointer)
+        add("cursorBodyPointer", pagination.cursorBodyPointer)
+        add("limitBodyPointer", pagination.limitBodyPointer)
         add("nextPointer", pagination.nextPointer)
         add("hasMorePointer", pagination.hasMorePointer)
         add("totalPointer", pagination.totalPointer)

@@ -125,6 +125,10 @@ public struct Pagination: Sendable, Hashable {
     public var firstPage: Int
     public var cursorParam: String?
     public var cursorPointer: String?
+    /// Where the cursor goes inside the POST body (`bodyCursor`), instead of `cursorParam`.
+    public var cursorBodyPointer: String?
+    /// Where `pageSize` goes inside the POST body (`bodyCursor`), instead of `limitParam`.
+    public var limitBodyPointer: String?
     public var nextPointer: String?
     public var hasMorePointer: String?
     public var totalPointer: String?

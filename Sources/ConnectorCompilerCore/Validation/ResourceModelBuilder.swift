@@ -56,6 +56,8 @@ extension ModelBuilder {
         result.firstPage = node["firstPage"]?.intValue ?? 1
         result.cursorParam = node["cursorParam"]?.stringValue
         result.cursorPointer = node["cursorPointer"]?.stringValue
+        result.cursorBodyPointer = node["cursorBodyPointer"]?.stringValue
+        result.limitBodyPointer = node["limitBodyPointer"]?.stringValue
         result.nextPointer = node["nextPointer"]?.stringValue
         result.hasMorePointer = node["hasMorePointer"]?.stringValue
         result.totalPointer = node["totalPointer"]?.stringValue

@@ -148,6 +148,10 @@ struct Pager<Record: ResourceRecord>: Sendable {
                 if let next, let name = pagination.cursorParam { members[name] = .string(next) }
                 body = .object(members)
             }
+            if let pointer = pagination.limitBodyPointer, let size = pagination.pageSize {
+                body = try bodySetting(body, .integer(size), at: pointer)
+            }
+            if let next, let pointer = pagination.cursorBodyPointer { body = try bodySetting(body, .string(next), at: pointer) }
         }
         var path = try PathTemplate.expand(
             operation.path, arguments.path, fields: connection.configuration.pathFields, tokens: tokenExtras ?? [:],
@@ -161,6 +165,15 @@ struct Pager<Record: ResourceRecord>: Sendable {
             throw ConnectorError.misconfigured("The path of resource '\(resource)' is not a valid URL reference.")
         }
         return request
+    }
+
+    /// `body` with `value` written at `pointer` (`cursorBodyPointer`, `limitBodyPointer`).
+    private func bodySetting(_ body: JSONValue?, _ value: JSONValue, at pointer: String) throws -> JSONValue? {
+        guard let written = (body ?? .object([:])).setting(value, at: pointer) else {
+            throw ConnectorError.misconfigured(
+                "The body of resource '\(resource)' has no object on the way to '\(pointer)' for the pagination.")
+        }
+        return written
     }
 
     /// The absolute URL `request` goes to: as the connection resolves it, a relative path is
@@ -298,12 +311,25 @@ struct Pager<Record: ResourceRecord>: Sendable {
         return flag
     }
 
+    /// The number at `totalPointer`: an integer, or a string of decimal digits (DocuSign's
+    /// `"totalSetSize": "12"`); anything else names the pointer and the value's type.
     private func totalCount(_ page: JSONValue, number: Int) throws -> Int {
-        guard let pointer = pagination.totalPointer, let value = page.at(pointer: pointer), let total = Int(json: value) else {
-            throw ResourceError.invalidPage(
-                resource: resource, page: number, detail: "no integer at '\(pagination.totalPointer ?? "")' (total count)")
+        let pointer = pagination.totalPointer ?? ""
+        guard let value = page.at(pointer: pointer) else {
+            throw ResourceError.invalidPage(resource: resource, page: number, detail: "no total count at '\(pointer)'")
         }
-        return total
+        if let total = Int(json: value) { return total }
+        if case .string(let text) = value {
+            if !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let total = Int(text) {
+                return total
+            }
+            throw ResourceError.invalidPage(
+                resource: resource, page: number,
+                detail: "the total count at '\(pointer)' is a string that is not a decimal integer")
+        }
+        throw ResourceError.invalidPage(
+            resource: resource, page: number,
+            detail: "the total count at '\(pointer)' is \(value.kindName), expected an integer")
     }
 }
 

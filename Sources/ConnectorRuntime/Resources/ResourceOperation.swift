@@ -70,7 +70,8 @@ public struct ResourcePagination: Sendable, Hashable {
         case nextURL
         /// The URL of the RFC 8288 `Link` header with `rel="next"` is requested as is.
         case linkHeader
-        /// The cursor at `cursorPointer` is sent back as the body key `cursorParam` of a POST.
+        /// The cursor at `cursorPointer` is sent back in the body of a POST: as the top-level key
+        /// `cursorParam`, or at the JSON pointer `cursorBodyPointer` (GraphQL `variables`).
         case bodyCursor
     }
 
@@ -94,6 +95,12 @@ public struct ResourcePagination: Sendable, Hashable {
     public var firstPage: Int
     public var cursorParam: String?
     public var cursorPointer: String?
+    /// Where the cursor goes inside the POST body (`bodyCursor`, e.g. `/variables/after`), instead
+    /// of the top-level key `cursorParam`; objects missing on the way are created.
+    public var cursorBodyPointer: String?
+    /// Where `pageSize` goes inside the POST body (`bodyCursor`, e.g. `/variables/first`), instead
+    /// of the top-level key `limitParam`.
+    public var limitBodyPointer: String?
     public var nextPointer: String?
     public var hasMorePointer: String?
     public var totalPointer: String?
@@ -106,7 +113,7 @@ public struct ResourcePagination: Sendable, Hashable {
     public init(
         style: Style, stop: Stop = .emptyPage, pageSize: Int? = nil, limitParam: String? = nil, offsetParam: String? = nil,
         pageParam: String? = nil, firstPage: Int = 1, cursorParam: String? = nil, cursorPointer: String? = nil,
-        nextPointer: String? = nil, hasMorePointer: String? = nil, totalPointer: String? = nil,
+        cursorBodyPointer: String? = nil, limitBodyPointer: String? = nil, nextPointer: String? = nil, hasMorePointer: String? = nil, totalPointer: String? = nil,
         maxPages: Int = ResourcePagination.defaultMaxPages
     ) {
         self.style = style
@@ -118,6 +125,8 @@ public struct ResourcePagination: Sendable, Hashable {
         self.firstPage = firstPage
         self.cursorParam = cursorParam
         self.cursorPointer = cursorPointer
+        self.cursorBodyPointer = cursorBodyPointer
+        self.limitBodyPointer = limitBodyPointer
         self.nextPointer = nextPointer
         self.hasMorePointer = hasMorePointer
         self.totalPointer = totalPointer

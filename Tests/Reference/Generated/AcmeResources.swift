@@ -281,10 +281,12 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         }
     }
 
-    /// A record of `roles`.
+    /// A record of `members`.
+    ///
+    /// Team members, listed through a GraphQL query whose page size and cursor are query variables (Relay connection).
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
-    public struct Role: ConnectorRuntime.ResourceRecord {
+    public struct Member: ConnectorRuntime.ResourceRecord {
         /// `id` (string).
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/fields/0`
@@ -312,12 +314,10 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         }
     }
 
-    /// A record of `people`.
-    ///
-    /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
+    /// A record of `roles`.
     ///
     /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
-    public struct Person: ConnectorRuntime.ResourceRecord {
+    public struct Role: ConnectorRuntime.ResourceRecord {
         /// `id` (string).
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/0`
@@ -333,34 +333,67 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/2`
         public let firstName: Swift.String?
 
+        /// The record as received, with the fields the spec does not declare.
+        public let raw: ConnectorRuntime.JSONValue
+
+        /// Reads the declared fields; throws the first that does not match its type.
+        public init(record: ConnectorRuntime.RecordReader) throws(ConnectorRuntime.RecordFieldError) {
+            self.id = try record.required("id")
+            self.email = try record.optional("email")
+            self.firstName = try record.optional("first_name")
+            self.raw = record.raw
+        }
+    }
+
+    /// A record of `people`.
+    ///
+    /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
+    ///
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+    public struct Person: ConnectorRuntime.ResourceRecord {
+        /// `id` (string).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/0`
+        public let id: Swift.String
+
+        /// `email` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/1`
+        public let email: Swift.String?
+
+        /// `first_name` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/2`
+        public let firstName: Swift.String?
+
         /// `status` (enum).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/3`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/3`
         public let status: ConnectorRuntime.OpenEnum<Status>
 
         /// `updated_at` (date-time).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/4`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/4`
         public let updatedAt: Foundation.Date
 
         /// `salary` (number, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/5`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/5`
         public let salary: Swift.Double?
 
         /// `level` (integer, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/6`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/6`
         public let level: Swift.Int?
 
         /// `remote` (boolean, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/7`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/7`
         public let remote: Swift.Bool?
 
         /// `tags` (array, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/8`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/8`
         public let tags: [Swift.String]?
 
         /// The record as received, with the fields the spec does not declare.
@@ -382,7 +415,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
         /// The declared values; others arrive as `OpenEnum.unknown`.
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/fields/3/values`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/3/values`
         public enum Status: Swift.String, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
             case active = "active"
             case inactive = "inactive"
@@ -394,21 +427,21 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
     ///
     /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
     ///
-    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
     public struct Worker: ConnectorRuntime.ResourceRecord {
         /// `id` (string).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/0`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/fields/0`
         public let id: Swift.String
 
         /// `email` (string, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/1`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/fields/1`
         public let email: Swift.String?
 
         /// `first_name` (string, optional).
         ///
-        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/fields/2`
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/fields/2`
         public let firstName: Swift.String?
 
         /// The record as received, with the fields the spec does not declare.
@@ -598,19 +631,24 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5`
             public var candidates: Candidates { Candidates(connection: connection) }
 
-            /// The `roles` resource.
+            /// Team members, listed through a GraphQL query whose page size and cursor are query variables (Relay connection).
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public var members: Members { Members(connection: connection) }
+
+            /// The `roles` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
             public var roles: Roles { Roles(connection: connection) }
 
             /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
             public var people: People { People(connection: connection) }
 
             /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public var workers: Workers { Workers(connection: connection) }
 
             /// Lists and reads `employees`.
@@ -950,9 +988,59 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 }
             }
 
-            /// Lists and reads `roles`.
+            /// Lists and reads `members`.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public struct Members: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `members` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "members",
+                        method: "POST",
+                        path: "/graphql",
+                        body: try? ConnectorRuntime.JSONValue.parse(Foundation.Data("{\"query\":\"query Members($first: Int, $after: String) { members(first: $first, after: $after) { nodes { id email first_name } pageInfo { hasNextPage endCursor } } }\",\"variables\":{}}".utf8)),
+                        records: "/data/members/nodes",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .bodyCursor, stop: .hasMore, pageSize: 2, cursorPointer: "/data/members/pageInfo/endCursor", cursorBodyPointer: "/variables/after", limitBodyPointer: "/variables/first", hasMorePointer: "/data/members/pageInfo/hasNextPage")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Member> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Member> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `roles`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
             public struct Roles: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -964,7 +1052,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "roles",
@@ -988,7 +1076,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// - siteId: `siteId` (path)
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public func list(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Role> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
                 }
@@ -997,7 +1085,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public func pages(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Role> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
                 }
@@ -1005,7 +1093,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
             /// Lists and reads `people`.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
             public struct People: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -1017,7 +1105,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "people",
@@ -1037,7 +1125,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `offset`, stops on `totalCount`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Person> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1046,7 +1134,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `offset`, stops on `totalCount`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Person> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1054,7 +1142,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
             /// Lists and reads `workers`.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public struct Workers: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -1066,7 +1154,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "workers",
@@ -1086,7 +1174,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Worker> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1095,21 +1183,21 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Worker> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
 
                 /// The compiled `get` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
 
                 /// Reads the record with this id.
                 ///
                 /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public func get(id: Swift.String) async throws -> AcmeResources.Worker {
                     try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
                 }
@@ -1411,19 +1499,24 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/5`
             public var candidates: Candidates { Candidates(connection: connection) }
 
-            /// The `roles` resource.
+            /// Team members, listed through a GraphQL query whose page size and cursor are query variables (Relay connection).
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public var members: Members { Members(connection: connection) }
+
+            /// The `roles` resource.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
             public var roles: Roles { Roles(connection: connection) }
 
             /// A large directory for the benchmark: offset and limit, 100 per page, until the total count.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
             public var people: People { People(connection: connection) }
 
             /// Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public var workers: Workers { Workers(connection: connection) }
 
             /// Roles of the account's site: the path inserts the token response's region and the discovered site id.
@@ -1768,9 +1861,59 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 }
             }
 
-            /// Lists and reads `roles`.
+            /// Lists and reads `members`.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6`
+            public struct Members: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `members` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "members",
+                        method: "POST",
+                        path: "/graphql",
+                        body: try? ConnectorRuntime.JSONValue.parse(Foundation.Data("{\"query\":\"query Members($first: Int, $after: String) { members(first: $first, after: $after) { nodes { id email first_name } pageInfo { hasNextPage endCursor } } }\",\"variables\":{}}".utf8)),
+                        records: "/data/members/nodes",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .bodyCursor, stop: .hasMore, pageSize: 2, cursorPointer: "/data/members/pageInfo/endCursor", cursorBodyPointer: "/variables/after", limitBodyPointer: "/variables/first", hasMorePointer: "/data/members/pageInfo/hasNextPage")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Member> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `bodyCursor`, stops on `hasMore`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Member> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `roles`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
             public struct Roles: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -1782,7 +1925,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "roles",
@@ -1806,7 +1949,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// - siteId: `siteId` (path)
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public func list(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Role> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
                 }
@@ -1815,7 +1958,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/6/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
                 public func pages(siteId: Swift.String, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Role> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(siteId: siteId), options: options)
                 }
@@ -1823,7 +1966,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
             /// Lists and reads `people`.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
             public struct People: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -1835,7 +1978,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "people",
@@ -1855,7 +1998,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `offset`, stops on `totalCount`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Person> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1864,7 +2007,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `offset`, stops on `totalCount`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/7/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
                 public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Person> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1872,7 +2015,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
             /// Lists and reads `workers`.
             ///
-            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8`
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public struct Workers: Swift.Sendable {
                 /// The linked account the requests go through.
                 public let connection: ConnectorRuntime.Connection
@@ -1884,7 +2027,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
 
                 /// The compiled `list` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public static var listOperation: ConnectorRuntime.ResourceListOperation {
                     ConnectorRuntime.ResourceListOperation(
                         resource: "workers",
@@ -1904,7 +2047,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Worker> {
                     ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
@@ -1913,21 +2056,21 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ///
                 /// Pagination: `none`.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/list`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/list`
                 public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Worker> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
 
                 /// The compiled `get` operation.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
 
                 /// Reads the record with this id.
                 ///
                 /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
-                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/8/get`
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public func get(id: Swift.String) async throws -> AcmeResources.Worker {
                     try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
                 }

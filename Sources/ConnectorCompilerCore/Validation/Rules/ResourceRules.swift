@@ -15,7 +15,9 @@
 // - bodies: only a POST list sends a body, and it is an object (`resource-body-method`,
 //   `resource-body-object`);
 // - pagination: a stop rule the style cannot apply, a page size without its parameter
-//   (`pagination-stop-rule`, `pagination-page-size`).
+//   (`pagination-stop-rule`, `pagination-page-size`); where `bodyCursor` puts the cursor and the
+//   page size (a top-level key or a JSON pointer, exactly one: `pagination-body-target`) and whether
+//   that pointer can be written into the body (`pagination-body-pointer`).
 
 import Foundation
 
@@ -202,8 +204,13 @@ struct ResourceRules {
         var queryParameters: [String: JSONNode] = [:]
         var bodyParameters: [String: JSONNode] = [:]
 
-        func claim(_ name: String, node: JSONNode, in table: inout [String: JSONNode], where place: String) {
-            if let existing = table[name] {
+        // Body keys are claimed as JSON pointers (`cursor` as `/cursor`), so a top-level key and a
+        // `cursorBodyPointer` of `/cursor` collide too; the message names what the spec wrote.
+        func claim(
+            _ name: String, node: JSONNode, in table: inout [String: JSONNode], where place: String, key: String? = nil
+        ) {
+            let key = key ?? name
+            if let existing = table[key] {
                 // Reported at the later of the two, pointing back at the earlier.
                 let (first, second) = existing.position.offset <= node.position.offset ? (existing, node) : (node, existing)
                 collector.error(
@@ -211,8 +218,11 @@ struct ResourceRules {
                     hint: "first set at line \(first.position.line); rename one of them", at: second.position,
                     pointer: second.pointer)
             } else {
-                table[name] = node
+                table[key] = node
             }
+        }
+        func claimBody(_ name: String, node: JSONNode) {
+            claim(name, node: node, in: &bodyParameters, where: "body", key: "/" + Self.escapePointerToken(name))
         }
 
         for member in list["query"]?.members ?? [] {
@@ -224,10 +234,14 @@ struct ResourceRules {
             for key in ["limitParam", "offsetParam", "pageParam", "cursorParam"] {
                 guard let node = pagination[key], let name = node.stringValue, !name.isEmpty else { continue }
                 if target && (key == "cursorParam" || key == "limitParam") {
-                    claim(name, node: node, in: &bodyParameters, where: "body")
+                    claimBody(name, node: node)
                 } else {
                     claim(name, node: node, in: &queryParameters, where: "query")
                 }
+            }
+            for key in ["cursorBodyPointer", "limitBodyPointer"] where target {
+                guard let node = pagination[key], let pointer = node.stringValue, pointer.hasPrefix("/") else { continue }
+                claim(pointer, node: node, in: &bodyParameters, where: "body", key: pointer)
             }
         }
         for input in list["inputs"]?.arrayValue ?? [] {
@@ -245,9 +259,13 @@ struct ResourceRules {
             let parameter = parameterNode.stringValue ?? name
             switch location {
             case "path": pathInputs[name] = nameNode
-            case "body": claim(parameter, node: parameterNode, in: &bodyParameters, where: "body")
+            case "body": claimBody(parameter, node: parameterNode)
             default: claim(parameter, node: parameterNode, in: &queryParameters, where: "query")
             }
+        }
+
+        if style == "bodyCursor", let pagination {
+            checkBodyPointers(pagination, body: list["body"], targets: bodyParameters)
         }
 
         var used: Set<String> = []
@@ -292,15 +310,85 @@ struct ResourceRules {
                 at: stopNode.position, pointer: stopNode.pointer)
         }
         let size = pagination["pageSize"]
-        let limit = pagination["limitParam"]
+        let limitKey = pagination["limitParam"] == nil && pagination["limitBodyPointer"] != nil ? "limitBodyPointer" : "limitParam"
+        let limit = pagination[limitKey]
         if let size, limit == nil {
             collector.error(
                 "pagination-page-size", "'pageSize' is set but no 'limitParam' sends it",
                 hint: "add \"limitParam\": the provider's page-size parameter", at: size.position, pointer: size.pointer)
         } else if let limit, size == nil {
             collector.error(
-                "pagination-page-size", "'limitParam' is set but no 'pageSize' says what to send",
+                "pagination-page-size", "'\(limitKey)' is set but no 'pageSize' says what to send",
                 hint: "add \"pageSize\": the number of records per page", at: limit.position, pointer: limit.pointer)
+        }
+        guard style == "bodyCursor" else { return }
+        // Where the cursor (and the page size) go in the body: a top-level key or a JSON pointer, not both.
+        let cursorParam = pagination["cursorParam"]
+        let cursorBodyPointer = pagination["cursorBodyPointer"]
+        if let cursorParam, let cursorBodyPointer {
+            let later = cursorParam.position.offset < cursorBodyPointer.position.offset ? cursorBodyPointer : cursorParam
+            collector.error(
+                "pagination-body-target", "'cursorParam' and 'cursorBodyPointer' both say where the cursor goes",
+                hint: "keep 'cursorParam' for a top-level body key, 'cursorBodyPointer' for a nested one",
+                at: later.position, pointer: later.pointer)
+        } else if cursorParam == nil, cursorBodyPointer == nil, let styleNode = pagination["style"] {
+            collector.error(
+                "pagination-body-target", "style 'bodyCursor' needs 'cursorParam' or 'cursorBodyPointer': where the cursor goes in the body",
+                hint: "add \"cursorParam\": \"cursor\" for a top-level key, or \"cursorBodyPointer\": \"/variables/after\"",
+                at: styleNode.position, pointer: styleNode.pointer)
+        }
+        if let limitParam = pagination["limitParam"], let limitBodyPointer = pagination["limitBodyPointer"] {
+            let later = limitParam.position.offset < limitBodyPointer.position.offset ? limitBodyPointer : limitParam
+            collector.error(
+                "pagination-body-target", "'limitParam' and 'limitBodyPointer' both say where the page size goes",
+                hint: "keep 'limitParam' for a top-level body key, 'limitBodyPointer' for a nested one",
+                at: later.position, pointer: later.pointer)
+        }
+    }
+
+    /// `cursorBodyPointer` and `limitBodyPointer`: each must reach its place through objects of
+    /// the constant `body` (missing ones are created), and no body key or pointer may sit inside
+    /// another one's value, where writing one would replace or break the other.
+    private mutating func checkBodyPointers(_ pagination: JSONNode, body: JSONNode?, targets: [String: JSONNode]) {
+        for key in ["cursorBodyPointer", "limitBodyPointer"] {
+            guard let node = pagination[key], let pointer = node.stringValue, pointer.hasPrefix("/") else { continue }
+            let tokens = Self.pointerTokens(pointer)
+            var current = body
+            var walked = ""
+            for token in tokens.dropLast() {
+                walked += "/" + Self.escapePointerToken(token)
+                guard let value = current, value.members != nil else { break }
+                guard let next = value[token] else { break }
+                if next.members == nil {
+                    let kind = next.kindName == "null" ? "null" : (next.kindName == "array" ? "an " : "a ") + next.kindName
+                    collector.error(
+                        "pagination-body-pointer",
+                        "'\(key)' \(quoted(pointer)) goes through \(quoted(walked)), which is \(kind) in the list body, not an object",
+                        hint: "point at a key of an object, or change the body", at: node.position, pointer: node.pointer)
+                    break
+                }
+                current = next
+            }
+        }
+        let sorted = targets.sorted { $0.value.position.offset < $1.value.position.offset }
+        for (outerKey, outer) in sorted {
+            for (innerKey, inner) in sorted where innerKey.hasPrefix(outerKey + "/") {
+                let later = outer.position.offset < inner.position.offset ? inner : outer
+                collector.error(
+                    "pagination-body-pointer",
+                    "body key \(quoted(innerKey)) lies inside the value of \(quoted(outerKey)), which is set too",
+                    hint: "set one or the other, not both", at: later.position, pointer: later.pointer)
+            }
+        }
+    }
+
+    static func escapePointerToken(_ token: String) -> String {
+        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    static func pointerTokens(_ pointer: String) -> [String] {
+        pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
     }
 
