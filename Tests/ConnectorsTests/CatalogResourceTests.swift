@@ -61,4 +61,39 @@ import Testing
             ResourcePagination(style: .nextURL, stop: .absentCursor, nextPointer: "/next_link"))
         checkEqual(Rippling.ApiToken.Resources.Workers.listOperation.records, "/results")
     }
+
+    @Test func linearPagesItsGraphQLConnectionsThroughTheQueryVariables() throws {
+        for (operation, connection) in [
+            (Linear.ApiKey.Resources.Users.listOperation, "users"), (Linear.ApiKey.Resources.Issues.listOperation, "issues"),
+        ] {
+            checkEqual(operation.method, "POST")
+            checkEqual(operation.path, "/graphql")
+            checkEqual(operation.records, "/data/\(connection)/nodes")
+            // Linear's default page size is 50; the cursor and the size are the query's `after` and `first` variables.
+            checkEqual(
+                operation.pagination,
+                ResourcePagination(
+                    style: .bodyCursor, stop: .hasMore, pageSize: 50, cursorPointer: "/data/\(connection)/pageInfo/endCursor",
+                    cursorBodyPointer: "/variables/after", limitBodyPointer: "/variables/first",
+                    hasMorePointer: "/data/\(connection)/pageInfo/hasNextPage"))
+            let query = try #require(operation.body?["query"].flatMap { value -> String? in
+                if case .string(let text) = value { return text } else { return nil }
+            })
+            #expect(query.contains("\(connection)(first: $first, after: $after)"))
+            #expect(query.contains("pageInfo { hasNextPage endCursor }"))
+        }
+        checkEqual(Linear.Oauth.Resources.Users.listOperation, Linear.ApiKey.Resources.Users.listOperation, "both Linear variants")
+    }
+
+    @Test func docusignUsersStopAtTheTotalSetSizeSentAsAString() {
+        let operation: ResourceListOperation = Docusign.Oauth.Resources.Users.listOperation
+        checkEqual(operation.path, "/users")
+        checkEqual(operation.records, "/users")
+        // Users:list takes `count` 1...100 and `start_position`; `totalSetSize` is a JSON string.
+        checkEqual(
+            operation.pagination,
+            ResourcePagination(
+                style: .offset, stop: .totalCount, pageSize: 100, limitParam: "count", offsetParam: "start_position",
+                totalPointer: "/totalSetSize"))
+    }
 }
