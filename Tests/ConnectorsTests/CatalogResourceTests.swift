@@ -85,6 +85,21 @@ import Testing
         checkEqual(Linear.Oauth.Resources.Users.listOperation, Linear.ApiKey.Resources.Users.listOperation, "both Linear variants")
     }
 
+    @Test func boxListsUsersByMarkerBecauseOffsetsStopAtTenThousand() {
+        let operation: ResourceListOperation = Box.Oauth.Resources.Users.listOperation
+        checkEqual(operation.query, [QueryParameter("usemarker", "true")])
+        checkEqual(
+            operation.pagination,
+            ResourcePagination(
+                style: .cursor, stop: .emptyPage, pageSize: 1000, limitParam: "limit", cursorParam: "marker",
+                cursorPointer: "/next_marker"))
+    }
+
+    @Test func oktaPagesUsersByItsLinkHeaderAtItsMaximumOf200() {
+        let operation: ResourceListOperation = Okta.ApiToken.Resources.Users.listOperation
+        checkEqual(operation.pagination, ResourcePagination(style: .linkHeader, stop: .absentCursor, pageSize: 200, limitParam: "limit"))
+    }
+
     @Test func docusignUsersStopAtTheTotalSetSizeSentAsAString() {
         let operation: ResourceListOperation = Docusign.Oauth.Resources.Users.listOperation
         checkEqual(operation.path, "/users")
