@@ -60,6 +60,9 @@ Test controls (JSON; no secrets are ever logged)
 - POST /_control/narrow?client_id=X&withhold=A+B  the client's next authorizations grant the
   requested scopes except A and B (a person unticking boxes on a consent screen); an empty
   `withhold` grants what was requested again
+- POST /_control/silent-scope?client_id=X&on=1  the client's token responses leave out `scope`
+  (RFC 6749 §5.1 makes it optional), even for a narrowed grant: only the API's
+  `insufficient_scope` answers then tell what is missing; on=0 reports it again
 - POST /_control/token-failure?client_id=X&status=503  the client's token requests answer that
   status with an HTML error page (a provider outage behind its load balancer); status=0 ends it
 - POST /_control/reset              forget every client, code and token and re-seed defaults
@@ -292,6 +295,10 @@ def save_token(token_data, req):
         state["tokens"].append(Token(req.client, req.user, token_data, family))
         # Extra response fields (Salesforce's instance_url): Authlib sends this same dict.
         token_data.update(req.client.token_extra)
+        # A provider that does not report the granted scopes (see /_control/silent-scope); the
+        # token keeps them (read above), the response leaves them out.
+        if req.client.client_id in state.setdefault("silent_scope", set()):
+            token_data.pop("scope", None)
 
 
 def expires_in_for(client, grant_type):
@@ -840,6 +847,18 @@ def control_narrow():
         else:
             state["withhold"].pop(client_id, None)
     return jsonify(client_id=client_id, withhold=sorted(withheld))
+
+
+@app.route("/_control/silent-scope", methods=["POST"])
+def control_silent_scope():
+    client_id = request.args.get("client_id", "")
+    with lock:
+        silent = state.setdefault("silent_scope", set())
+        if request.args.get("on", "1") == "1":
+            silent.add(client_id)
+        else:
+            silent.discard(client_id)
+        return jsonify(client_id=client_id, silent_scope=client_id in silent)
 
 
 @app.route("/_control/token-failure", methods=["POST"])

@@ -270,17 +270,42 @@ public final class ConnectorHubService: Sendable {
                 return .failed(failure, scopes: scopes, connector: connector)
             }
         }
-        let connection = Connection(configuration: built, account: accountID, store: tokens, transport: transport)
+        // A reconnect verifies the new credentials under a staging key: the account's own
+        // tokens and field values stay as they are unless the new ones pass.
+        let reconnecting = session.reconnectAccountID != nil
+        let slot = reconnecting ? Self.stagingKey(attempt.id) : accountID
+        let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport)
         do {
             try await verify(connection, variant: variant)
+            if reconnecting { try await adoptStagedTokens(from: slot, into: accountID) }
         } catch {
-            try? await tokens.remove(account: accountID)
+            if reconnecting { try? await connection.disconnect() } else { try? await tokens.remove(account: accountID) }
             let (failure, scopes) = LinkFailure.from(error)
             return .failed(failure, scopes: scopes, connector: connector)
         }
         let account = try await saveAccount(
             id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
         return .linked(account)
+    }
+
+    /// The token store key a reconnect attempt's new grant is exchanged and verified under, so
+    /// that a grant failing its checks never replaces the account's working tokens.
+    static func stagingKey(_ attemptID: String) -> String { "reconnect:" + attemptID }
+
+    /// Moves the tokens a reconnect verified under `staging` to the account (sealed again under
+    /// the account's id); without staged tokens (static credentials), the account's earlier
+    /// tokens, which belong to the replaced credentials, are removed.
+    private func adoptStagedTokens(from staging: String, into accountID: String) async throws(ConnectorError) {
+        do {
+            if let staged = try await tokens.load(account: staging) {
+                try await tokens.save(staged, account: accountID)
+            } else {
+                try await tokens.remove(account: accountID)
+            }
+            try? await tokens.remove(account: staging)
+        } catch {
+            throw .providerUnavailable(detail: "Could not save the new tokens.", retryable: true)
+        }
     }
 
     /// The verification request, or for token grants without one, a token request.
@@ -331,10 +356,11 @@ public final class ConnectorHubService: Sendable {
         let outcome: LinkOutcome
         var granted: [String]?
         var exchanged: Connection?
-        // A reconnect exchanges into the account's own token slot: there the runtime keeps
-        // checking the scopes during the exchange, so a grant short of them never replaces
-        // the account's tokens.
-        let linksNewAccount = try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) == nil
+        // A reconnect is all-or-nothing: the new grant is exchanged and verified under a staging
+        // key and replaces the account's tokens only once it passed both the scope check and the
+        // verification request. A new account has no tokens to lose: its own key is used.
+        let reconnecting = try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) != nil
+        let slot = reconnecting ? Self.stagingKey(attempt.id) : attempt.accountID
         do {
             guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {
                 throw HubError.invalidCallback
@@ -342,25 +368,25 @@ public final class ConnectorHubService: Sendable {
             try? await tokens.remove(account: "attempt:" + attempt.id)
             let built = try buildConfiguration(connectorID: attempt.connectorID, variant: variant, personValues: saved.values)
             let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
-            // For a new account the Hub checks the granted scopes itself after the exchange (not
-            // the runtime during it), so that a grant short of them is saved and can be revoked below.
+            // The Hub checks the granted scopes itself after the exchange (not the runtime during
+            // it), so that a grant short of them is saved and can be revoked below.
             var exchange = built
             var required: [String] = []
-            if linksNewAccount, case .authorizationCode(var code) = exchange.auth {
+            if case .authorizationCode(var code) = exchange.auth {
                 required = code.endpoint.scopes.required
                 code.endpoint.scopes.required = []
                 exchange.auth = .authorizationCode(code)
             }
             let flow = try AuthorizationCodeFlow(
-                configuration: exchange, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+                configuration: exchange, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
             let received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
             granted = received.scope
-            let connection = Connection(
-                configuration: built, account: attempt.accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+            let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
             exchanged = connection
             let missing = TokenResponseParser.missingScopes(required: required, granted: received.scope)
             if !missing.isEmpty { throw ConnectorError.missingScopes(missing) }
             try await connection.verify()
+            if reconnecting { try await adoptStagedTokens(from: slot, into: attempt.accountID) }
             outcome = .linked(
                 try await saveAccount(
                     id: attempt.accountID, session: session, connectorID: attempt.connectorID, variantID: attempt.variantID,
@@ -368,11 +394,10 @@ public final class ConnectorHubService: Sendable {
         } catch let error as ConnectorError {
             let (failure, scopes) = LinkFailure.from(error, granted: granted)
             outcome = .failed(failure, scopes: scopes, connector: connector)
-            // A grant that failed its checks (missing scopes) belongs to no account: revoke it
-            // where the spec can, and forget its tokens. A failed reconnect keeps the account's.
-            if linksNewAccount {
-                if let exchanged { try? await exchanged.disconnect() } else { try? await tokens.remove(account: attempt.accountID) }
-            }
+            // A grant that failed its checks belongs to no account: revoke it where the spec can,
+            // and forget its tokens. A reconnect's failed grant is the staged one, so the
+            // account keeps its earlier tokens and status.
+            if let exchanged { try? await exchanged.disconnect() } else { try? await tokens.remove(account: slot) }
         }
         let finished = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
             switch outcome {

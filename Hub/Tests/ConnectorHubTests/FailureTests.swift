@@ -55,6 +55,69 @@ import Testing
             checkEqual(
                 try await client.api(.get, "/v1/accounts/\(id)/proxy/users?domain=acme.com").status, 200,
                 "the account still uses its earlier, complete grant")
+            checkEqual(try await server.revocations(google.client), 1, "the narrower grant is revoked (the spec has a revokeURL)")
+            checkEqual(try await server.activeTokens(google.client).access, 1, "the earlier grant's token still works at the provider")
+        }
+    }
+
+    @Test func aReconnectWhoseVerificationMeetsInsufficientScopeKeepsTheAccountsTokensAndRevokesTheNewGrant() async throws {
+        let server = try TestServer.current(.auth)
+        // The users endpoint (the verification request) needs the users scope.
+        let google = try await EmulatedGoogle(server, apiScopes: [EmulatedGoogle.users])
+        let harness = try await HubHarness(setup: google.setup, overrides: google.overrides)
+        try await harness.run { client in
+            let id = try await google.link(client)
+            checkEqual(try await server.activeTokens(google.client).access, 1)
+            // Now the token responses leave out `scope`: the exchange cannot see that the person
+            // unticked the users scope, only the verification request's 403 challenge tells.
+            try await server.silenceScopes(google.client)
+            try await server.narrow(google.client, withholding: [EmulatedGoogle.users])
+            let reconnect = try await client.api(.post, "/v1/accounts/\(id)/reconnect-sessions")
+            let path = try #require(URL(string: reconnect.json["url"] as? String ?? "")).path
+            _ = try await client.request(.get, path)
+            let form = try await client.request(.get, "/link/connectors/google_workspace/oauth")
+            let start = try await client.submit("/link/connectors/google_workspace/oauth", from: form, values: ["domain": "acme.com"])
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            let page = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
+            check(page.text.contains("Some permissions are missing"), "\(page.text.prefix(600))")
+            check(page.text.contains("<li><code>\(EmulatedGoogle.users)</code>"), "the scope the API asked for is named: \(page.text.prefix(900))")
+            checkEqual(try await server.revocations(google.client), 1, "the rejected new grant is revoked (the spec has a revokeURL)")
+            checkEqual(try await server.activeTokens(google.client).access, 1, "the account's earlier token still works at the provider")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)").json["status"] as? String, "active", "the status is unchanged")
+            // No connection of this account was cached before: the proxy reads the stored tokens.
+            checkEqual(
+                try await client.api(.get, "/v1/accounts/\(id)/proxy/users?domain=acme.com").status, 200,
+                "the proxy still uses the earlier, complete grant")
+        }
+    }
+
+    @Test func aReconnectWithWrongCredentialsKeepsTheAccountsWorkingCredentials() async throws {
+        let server = try TestServer.current(.auth)
+        let key = "bamboo-\(UUID().uuidString.lowercased())"
+        let provider = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
+        let harness = try await HubHarness(overrides: ["bamboohr": provider.overrides(["api.bamboohr.com"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["bamboohr"])
+            let form = try await client.request(.get, "/link/connectors/bamboohr/api_key")
+            let done = try await client.submit("/link/connectors/bamboohr/api_key", from: form, values: ["companyDomain": "acme", "apiKey": key])
+            try #require(done.text.contains("BambooHR is connected"), "\(done.text.prefix(400))")
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            let id = try #require(accounts.first?["id"] as? String)
+
+            let reconnect = try await client.api(.post, "/v1/accounts/\(id)/reconnect-sessions")
+            let path = try #require(URL(string: reconnect.json["url"] as? String ?? "")).path
+            _ = try await client.request(.get, path)
+            let again = try await client.request(.get, "/link/connectors/bamboohr/api_key")
+            // A wrong key, and another company domain: neither may replace what works.
+            let rejected = try await client.submit(
+                "/link/connectors/bamboohr/api_key", from: again, values: ["companyDomain": "other", "apiKey": "wrong-key"])
+            check(rejected.text.contains("The credentials were not accepted"), "\(rejected.text.prefix(400))")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)").json["status"] as? String, "active")
+            checkEqual(
+                try await client.api(.get, "/v1/accounts/\(id)/proxy/employees/directory").status, 200,
+                "the account still sends its earlier key")
+            let requests = try await provider.apiRequests()
+            checkEqual(requests.last, "GET /api/gateway.php/acme/v1/employees/directory", "to its earlier company domain")
         }
     }
 
@@ -276,6 +339,14 @@ struct EmulatedGoogle {
         try #require(done.text.contains("Google Workspace is connected"), "\(done.text.prefix(400))")
         let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
         return try #require(accounts.first { $0["connector"] as? String == "google_workspace" }?["id"] as? String)
+    }
+}
+
+extension TestServer {
+    /// The client's token responses leave out `scope` (RFC 6749 §5.1 makes it optional), so
+    /// only the API's `insufficient_scope` answers tell what a grant lacks.
+    func silenceScopes(_ client: EmulatedClient, _ on: Bool = true) async throws {
+        try await control("POST", "/_control/silent-scope?client_id=\(client.id)&on=\(on ? 1 : 0)")
     }
 }
 
