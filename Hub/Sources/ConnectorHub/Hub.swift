@@ -153,17 +153,28 @@ public final class ConnectorHubService: Sendable {
     }
 
     /// Creates a link session; only the token's SHA-256 is stored.
+    ///
+    /// `embedOrigin`: the app origin that will frame the session's pages; it must be exactly one
+    /// of ``HubConfiguration/allowedOrigins``. The pages then send their postMessage events to
+    /// it and only it may frame them. Without it, events go to the first allowed origin.
     public func createSession(
         endUserID: String, endUserName: String, connectors: [String] = [], categories: [String] = [],
-        lifetime: TimeInterval? = nil, reconnectAccountID: String? = nil
+        lifetime: TimeInterval? = nil, reconnectAccountID: String? = nil, embedOrigin: String? = nil
     ) async throws -> CreatedSession {
+        if let embedOrigin, !configuration.allowedOrigins.contains(embedOrigin) {
+            throw HubError.badRequest(
+                configuration.allowedOrigins.isEmpty
+                    ? "embedOrigin \(embedOrigin) is not allowed: the Hub has no allowed embedding origins configured."
+                    : "embedOrigin \(embedOrigin) is not one of the allowed origins (exact match): "
+                        + configuration.allowedOrigins.joined(separator: ", ") + ".")
+        }
         let token = Random.token()
         let created = now()
         let session = LinkSession(
             id: "ls_" + Random.token(bytes: 12), tokenHash: Digest.sha256(token), endUserID: endUserID, endUserName: endUserName,
             connectors: connectors, categories: categories, createdAt: created,
             expiresAt: created.addingTimeInterval(min(lifetime ?? configuration.defaultSessionLifetime, 7 * 86400)),
-            reconnectAccountID: reconnectAccountID)
+            reconnectAccountID: reconnectAccountID, embedOrigin: embedOrigin)
         try await records.put(session, kind: "session", id: session.id)
         try await records.put(session.id, kind: "session-token", id: session.tokenHash)
         return CreatedSession(

@@ -32,7 +32,9 @@ extension ConnectorHubService {
     /// Every route of the Hub, for `router.addRoutes(_:)`.
     public func routes<Context: RequestContext>(context: Context.Type = Context.self) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.add(middleware: SecurityHeaders<Context>(configuration: configuration))
+        routes.add(middleware: SecurityHeaders<Context>(configuration: configuration) { cookie in
+            try? await self.session(cookie: cookie)?.0.embedOrigin
+        })
         addAPIRoutes(routes)
         addLinkRoutes(routes)
         addOperatorRoutes(routes)
@@ -77,6 +79,7 @@ extension ConnectorHubService {
         var connectors: [String]?
         var categories: [String]?
         var expiresInSeconds: Double?
+        var embedOrigin: String?
     }
 
     private func api<Context: RequestContext>(
@@ -86,12 +89,13 @@ extension ConnectorHubService {
         case ("POST", "/v1/link-sessions"):
             let body = try await request.body.collect(upTo: 64 * 1024)
             guard let input = try? JSONDecoder().decode(SessionRequest.self, from: Data(body.readableBytesView)), !input.endUserId.isEmpty else {
-                throw HubError.badRequest("Send JSON with endUserId (and optionally endUserName, connectors, categories, expiresInSeconds).")
+                throw HubError.badRequest(
+                    "Send JSON with endUserId (and optionally endUserName, connectors, categories, expiresInSeconds, embedOrigin).")
             }
             for id in input.connectors ?? [] where connector(id) == nil { throw HubError.badRequest("Unknown connector \(id).") }
             let created = try await createSession(
                 endUserID: input.endUserId, endUserName: input.endUserName ?? input.endUserId, connectors: input.connectors ?? [],
-                categories: input.categories ?? [], lifetime: input.expiresInSeconds)
+                categories: input.categories ?? [], lifetime: input.expiresInSeconds, embedOrigin: input.embedOrigin)
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
         case ("GET", "/v1/accounts"):
             let endUser = request.uri.queryParameters.get("endUserId")
@@ -213,7 +217,9 @@ extension ConnectorHubService {
         html(.forbidden, Pages.message(title: "This form has expired", text: "Reload the page and try again."))
     }
 
-    private func parentOrigin() -> String? { configuration.allowedOrigins.first }
+    /// Where a page of `session` sends its postMessage events: the origin the session names, else
+    /// the first allowed origin (never `*`; none when no origin is allowed).
+    private func parentOrigin(_ session: LinkSession?) -> String? { session?.embedOrigin ?? configuration.allowedOrigins.first }
 
     private func addLinkRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         routes.get("/link/start/:token") { request, context in
@@ -221,6 +227,9 @@ extension ConnectorHubService {
             switch try await self.openSession(token: token) {
             case .opened(let session, let browserSecret):
                 var response = self.redirect("/link")
+                // The cookie is not sent yet: the policy names this session's embedding origin.
+                response.headers[.contentSecurityPolicy] = SecurityHeaders<Context>.policy(
+                    self.configuration, ancestors: session.embedOrigin.map { [$0] })
                 response.setCookie(
                     Cookie(
                         name: Self.sessionCookie, value: session.id + "." + browserSecret, maxAge: Int(session.expiresAt.timeIntervalSince(self.now())),
@@ -290,11 +299,11 @@ extension ConnectorHubService {
             switch attempt.status {
             case "succeeded":
                 guard let account = try await self.account(attempt.accountID) else { return self.expiredPage() }
-                return self.html(.ok, Pages.success(connector: connector, account: account, parentOrigin: self.parentOrigin()))
+                return self.html(.ok, Pages.success(connector: connector, account: account, parentOrigin: self.parentOrigin(session)))
             case "failed":
                 let failure = LinkFailure(rawValue: attempt.failure ?? "") ?? .providerUnavailable
                 let scopes = (attempt.failureDetail ?? "").split(separator: " ").map(String.init)
-                return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin()))
+                return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin(session)))
             default:
                 return self.redirect("/link")
             }
@@ -309,14 +318,14 @@ extension ConnectorHubService {
                 switch outcome {
                 case .linked(let account):
                     let connector = self.connector(account.connectorID)!
-                    return self.html(.ok, Pages.success(connector: connector, account: account, parentOrigin: self.parentOrigin()))
+                    return self.html(.ok, Pages.success(connector: connector, account: account, parentOrigin: self.parentOrigin(browser)))
                 case .failed(let failure, let scopes, let connector):
-                    return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin()))
+                    return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin(browser)))
                 default:
                     return self.expiredPage()
                 }
             } catch HubError.invalidCallback {
-                return self.html(.badRequest, Pages.failure(.invalidCallback, connector: nil, scopes: [], parentOrigin: self.parentOrigin()))
+                return self.html(.badRequest, Pages.failure(.invalidCallback, connector: nil, scopes: [], parentOrigin: self.parentOrigin(browser)))
             }
         }
         routes.get("/link/accounts") { request, _ in
@@ -375,10 +384,10 @@ extension ConnectorHubService {
             }
             return redirect(url.absoluteString)
         case .linked(let account):
-            return html(.ok, Pages.success(connector: connector, account: account, parentOrigin: parentOrigin()))
+            return html(.ok, Pages.success(connector: connector, account: account, parentOrigin: parentOrigin(session)))
         case .failed(let failure, let scopes, let connector):
             let status: HTTPTypes.HTTPResponse.Status = failure == .providerUnavailable ? .badGateway : .ok
-            return html(status, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: parentOrigin()))
+            return html(status, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: parentOrigin(session)))
         case .tooManyAttempts:
             return html(.tooManyRequests, Pages.message(title: "Too many attempts", text: "This link has been tried too often. Ask the app for a new Link Account link."))
         }
@@ -471,24 +480,42 @@ extension ConnectorHubService {
 }
 
 /// Security headers on every response: a strict Content Security Policy (scripts and styles from
-/// the Hub's origin only, embedding only by the configured origins), no sniffing, referrer outside the Hub.
+/// the Hub's origin only, embedding only by the configured origins, or for the pages of a link
+/// session that names its ``LinkSession/embedOrigin``, by that origin only), no sniffing,
+/// referrer outside the Hub.
 struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     let configuration: HubConfiguration
+    /// The embedding origin of the link session a session cookie names, if any.
+    let sessionEmbedOrigin: @Sendable (String) async -> String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        let ancestors = configuration.allowedOrigins.isEmpty ? "'none'" : configuration.allowedOrigins.joined(separator: " ")
-        // After a form post the Hub redirects to the provider's authorize page, which
-        // `form-action` governs too: https anywhere (and loopback http in development).
-        let formTargets = configuration.development ? "'self' https: http://127.0.0.1:* http://localhost:*" : "'self' https:"
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "form-action \(formTargets); frame-ancestors \(ancestors); base-uri 'none'"
+        if response.headers[.contentSecurityPolicy] == nil {
+            // The pages of a link session (only those: the app API never reads a session).
+            var ancestors: [String]?
+            let path = request.uri.path
+            if path.hasPrefix("/link") || path.hasPrefix("/connect/"),
+                let cookie = request.cookies[ConnectorHubService.sessionCookie]?.value
+            {
+                ancestors = await sessionEmbedOrigin(cookie).map { [$0] }
+            }
+            response.headers[.contentSecurityPolicy] = Self.policy(configuration, ancestors: ancestors)
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
         // which the origin check refuses. Cross-origin requests (the provider) still get referrer outside the Hub.
         response.headers[HTTPTypes.HTTPField.Name("Referrer-Policy")!] = "same-origin"
         if configuration.allowedOrigins.isEmpty { response.headers[HTTPTypes.HTTPField.Name("X-Frame-Options")!] = "DENY" }
         return response
+    }
+
+    /// The Content Security Policy; `ancestors` (default: the allowed origins) may frame the page.
+    static func policy(_ configuration: HubConfiguration, ancestors: [String]? = nil) -> String {
+        let framing = ancestors ?? configuration.allowedOrigins
+        // After a form post the Hub redirects to the provider's authorize page, which
+        // `form-action` governs too: https anywhere (and loopback http in development).
+        let formTargets = configuration.development ? "'self' https: http://127.0.0.1:* http://localhost:*" : "'self' https:"
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "form-action \(formTargets); frame-ancestors \(framing.isEmpty ? "'none'" : framing.joined(separator: " ")); base-uri 'none'"
     }
 }

@@ -21,6 +21,10 @@ struct LinkSession: Codable, Sendable {
     var attempts: Int = 0
     /// The account a reconnect session re-links.
     var reconnectAccountID: String?
+    /// The app origin that embeds this session's pages (one of the allowed origins, exactly):
+    /// their postMessage events go to it, and it is their only `frame-ancestors`. `nil`: the
+    /// first allowed origin gets the events and every allowed origin may frame the pages.
+    var embedOrigin: String? = nil
 }
 
 /// A linked account, as the app API returns it. Holds no credential.

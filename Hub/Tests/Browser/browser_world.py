@@ -131,7 +131,8 @@ class World:
         wait_for(lambda: os.path.exists(port_file) and open(port_file).read().strip(), "the authserver's port")
         self.auth_url = "http://127.0.0.1:" + open(port_file).read().strip()
         wait_for(lambda: call("GET", self.auth_url + "/_control/health")[0] == 200, "the authserver")
-        # Two origins the Hub allows to embed it (events go to the first only) and one it does not.
+        # Two origins the Hub allows to embed it (events go to the one a session names as its
+        # embedOrigin, else to the first) and one it does not.
         self.embedder = EmbeddingOrigin()
         self.second_embedder = EmbeddingOrigin()
         self.stranger = EmbeddingOrigin()
@@ -212,10 +213,12 @@ class World:
     def stats(self, connector):
         return call("GET", self.auth_url + "/_control/stats?client_id=" + self.clients[connector])[1]
 
-    def link_url(self, end_user="browser-user", connectors=None):
+    def link_url(self, end_user="browser-user", connectors=None, embed_origin=None):
         body = {"endUserId": end_user, "endUserName": "Ada Lovelace"}
         if connectors:
             body["connectors"] = connectors
+        if embed_origin:
+            body["embedOrigin"] = embed_origin
         status, answer = call("POST", self.base + "/v1/link-sessions", body, {"Authorization": "Bearer " + APP_KEY})
         assert status == 201, answer
         return answer["url"]

@@ -1,6 +1,8 @@
 """The Link Account page inside an app's own page (an iframe on another origin): postMessage
-events to exactly the configured origin, OAuth in a popup whose provider page cuts
-window.opener, and an origin the Hub does not allow cannot frame it (CSP frame-ancestors)."""
+events to exactly the configured origin (the session's embedOrigin, else the first allowed
+origin), OAuth in a popup whose provider page cuts window.opener, and an origin the Hub does not
+allow, or another allowed origin than the one a session names, cannot frame it (CSP
+frame-ancestors)."""
 
 from selenium.webdriver.common.by import By
 
@@ -54,8 +56,9 @@ def embedded_oauth_in_a_popup_without_opener(run):
 
 
 def events_target_exactly_the_configured_origin(run):
-    """The second allowed origin may frame the page, but events go to the first one only: the
-    browser refuses to deliver them elsewhere and says which target origin the Hub named."""
+    """A session naming no embedOrigin: the second allowed origin may frame the page, but events
+    go to the first one only: the browser refuses to deliver them elsewhere and says which target
+    origin the Hub named."""
     world = run.world
     run.browser_log()
     run.driver.get(world.second_embedder.page(world.link_url(connectors=["bamboohr"])))
@@ -70,6 +73,39 @@ def events_target_exactly_the_configured_origin(run):
         world.embedder.origin, world.second_embedder.origin)
     run.wait_log(lambda line: expected in line, "the refused postMessage")
     assert received(run) == [], "nothing delivered to an origin the Hub did not name (never '*')"
+
+
+def events_go_to_the_embed_origin_a_session_names(run):
+    """A session naming the second allowed origin as its embedOrigin: its events go there."""
+    world = run.world
+    run.browser_log()
+    origin = world.second_embedder.origin
+    run.driver.get(world.second_embedder.page(world.link_url(connectors=["bamboohr"], embed_origin=origin)))
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    run.wait_text("Link an account")
+    run.driver.find_element(By.LINK_TEXT, "BambooHR").click()
+    run.wait_text("Connection guide")
+    run.fill({"companyDomain": "acme", "apiKey": "not-the-key"})
+    run.connect()
+    run.wait_text("The credentials were not accepted")
+    run.wait_until(lambda: received(run), "the failed event at the origin the session named")
+    events = received(run)
+    assert events == [{"origin": world.base, "data": {"type": "connector-hub:failed", "reason": "invalid_credentials"}}], events
+    refused = [line for line in run.browser_log() if "does not match the recipient window's origin" in line]
+    assert refused == [], refused
+
+
+def a_session_framed_by_another_allowed_origin_is_refused(run):
+    """A session naming the second allowed origin cannot be framed by the first one."""
+    world = run.world
+    run.browser_log()
+    origin = world.second_embedder.origin
+    run.driver.get(world.embedder.page(world.link_url(connectors=["bamboohr"], embed_origin=origin)))
+    run.wait_log(lambda line: "frame-ancestors " + origin in line and world.base in line, "Chromium refusing the frame")
+    run.driver.switch_to.frame(run.driver.find_element(By.ID, "hub"))
+    assert "Link an account" not in run.driver.page_source, "the Hub's page did not render in the frame"
+    run.driver.switch_to.default_content()
+    assert received(run) == []
 
 
 def disallowed_origin_cannot_frame(run):
@@ -88,5 +124,7 @@ def disallowed_origin_cannot_frame(run):
 SCENARIOS = [
     ("embedded: OAuth in a popup without window.opener, events to the app", embedded_oauth_in_a_popup_without_opener),
     ("embedded: events target exactly the configured origin", events_target_exactly_the_configured_origin),
+    ("embedded: events go to the embedOrigin a session names", events_go_to_the_embed_origin_a_session_names),
+    ("embedded: another allowed origin cannot frame a session naming its embedOrigin", a_session_framed_by_another_allowed_origin_is_refused),
     ("embedded: a disallowed origin cannot frame the page", disallowed_origin_cannot_frame),
 ]
