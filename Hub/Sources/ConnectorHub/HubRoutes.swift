@@ -82,6 +82,10 @@ extension ConnectorHubService {
         var embedOrigin: String?
     }
 
+    private struct ReconnectRequest: Decodable {
+        var embedOrigin: String?
+    }
+
     private func api<Context: RequestContext>(
         _ operation: (method: String, path: String), request: Request, context: Context
     ) async throws -> Response {
@@ -109,9 +113,17 @@ extension ConnectorHubService {
             return Self.json(.ok, ["deleted": true, "revocationFailed": revokeFailed])
         case ("POST", "/v1/accounts/{id}/reconnect-sessions"):
             guard let account = try await account(try context.parameters.require("id")) else { throw HubError.notFound }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            var input = ReconnectRequest()
+            if body.readableBytes > 0 {
+                guard let decoded = try? JSONDecoder().decode(ReconnectRequest.self, from: Data(body.readableBytesView)) else {
+                    throw HubError.badRequest("Send no body, or JSON with embedOrigin.")
+                }
+                input = decoded
+            }
             let created = try await createSession(
                 endUserID: account.endUserID, endUserName: account.endUserName, connectors: [account.connectorID],
-                reconnectAccountID: account.id)
+                reconnectAccountID: account.id, embedOrigin: input.embedOrigin)
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
         default:
             let id = try context.parameters.require("id")

@@ -71,6 +71,16 @@ import Testing
             let plain = try await client.submit(
                 "/link/connectors/bamboohr/api_key", from: plainForm, values: ["companyDomain": "acme", "apiKey": "wrong"])
             check(plain.text.contains("data-parent-origin=\"\(Self.app)\""), "\(plain.text.prefix(400))")
+
+            // A reconnect session can name its embedding origin too.
+            let account = try #require((try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])?.first?["id"] as? String)
+            let refused = try await client.api(.post, "/v1/accounts/\(account)/reconnect-sessions", json: ["embedOrigin": "https://evil.example"])
+            checkEqual(refused.status, 400)
+            let reconnect = try await client.api(.post, "/v1/accounts/\(account)/reconnect-sessions", json: ["embedOrigin": Self.other])
+            checkEqual(reconnect.status, 201)
+            let reopened = try await client.request(.get, try #require(URL(string: reconnect.json["url"] as? String ?? "")).path)
+            checkEqual(frameAncestors(try await client.request(.get, try #require(reopened.location))), [Self.other])
+            checkEqual(try await client.api(.post, "/v1/accounts/\(account)/reconnect-sessions").status, 201, "the body stays optional")
         }
     }
 
