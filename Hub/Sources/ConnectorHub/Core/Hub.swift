@@ -1,0 +1,103 @@
+public import ConnectorRuntime
+import ConnectorHubStorage
+import ConnectorHubTransport
+import Connectors
+import Crypto
+public import Foundation
+
+/// The Hub's logic, independent of HTTP: link sessions, linking (forms and OAuth), accounts,
+/// the proxy and status webhooks. ``HubRoutes`` maps it onto Hummingbird routes.
+///
+/// Tokens and every field value a person entered are kept in the encrypted token store; the
+/// records (sessions, attempts, accounts) hold no credential.
+public final class ConnectorHubService: Sendable {
+    public let configuration: HubConfiguration
+    let records: any RecordStore
+    let tokens: any TokenStore
+    let transport: any HTTPTransport
+    /// The transport ``open(configuration:environment:transport:)`` made, shut down by ``shutdown()``.
+    private let ownedTransport: AsyncHTTPClientTransport?
+    let connections: ConnectionCache
+    /// Follows account changes made by other processes (PostgreSQL); cancelled by ``shutdown()``.
+    private let changeFeed: Task<Void, Never>?
+    let now: @Sendable () -> Date
+
+    init(
+        configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
+        ownedTransport: AsyncHTTPClientTransport? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.records = records
+        self.tokens = tokens
+        self.transport = transport
+        self.ownedTransport = ownedTransport
+        self.now = now
+        let connections = ConnectionCache(
+            notifiedLifetime: configuration.accountCacheSeconds,
+            unnotifiedLifetime: min(configuration.accountCacheSeconds, HubConfiguration.unnotifiedAccountCacheSeconds))
+        self.connections = connections
+        if let postgres = records as? PostgresRecordStore {
+            changeFeed = Task { await postgres.followAccountChanges(into: connections) }
+        } else {
+            changeFeed = nil
+        }
+    }
+
+    deinit {
+        // The listener holds the record store, not the service: end it with the service.
+        changeFeed?.cancel()
+    }
+
+    /// Opens the SQLite stores at ``HubConfiguration/sqlitePath`` (tokens) and next to it
+    /// (`.records`: sessions, attempts, accounts). Tokens are sealed with the keys of
+    /// `CONNECTOR_HUB_TOKEN_KEYS`, or the public development key when
+    /// ``HubConfiguration/development`` is set.
+    ///
+    /// With ``HubConfiguration/databaseURL`` set, tokens and records are in PostgreSQL instead,
+    /// shared by every Hub process on that database; each process listens for account changes
+    /// there and forgets its cached record of a changed account at once.
+    ///
+    /// Outgoing requests use `transport` when given, else the one ``HubConfiguration/transport``
+    /// names (created here and closed by ``shutdown()``).
+    public static func open(
+        configuration: HubConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: (any HTTPTransport)? = nil
+    ) async throws -> ConnectorHubService {
+        let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
+        var owned: AsyncHTTPClientTransport?
+        let chosen: any HTTPTransport
+        if let transport {
+            chosen = transport
+        } else {
+            switch configuration.transport {
+            case .asyncHTTPClient:
+                let created = AsyncHTTPClientTransport()
+                owned = created
+                chosen = created
+            case .urlSession:
+                chosen = URLSessionTransport.shared
+            }
+        }
+        if let url = configuration.databaseURL {
+            let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
+            let records = try await PostgresRecordStore.connect(url: url)
+            return ConnectorHubService(
+                configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
+        }
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)
+        let records = try SQLiteRecordStore(path: configuration.sqlitePath + ".records")
+        return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
+    }
+
+    /// Stops following account changes, closes the transport this service created and the
+    /// database connections. Call it once the HTTP server stopped; requests after it fail.
+    public func shutdown() async {
+        changeFeed?.cancel()
+        await changeFeed?.value
+        try? await ownedTransport?.shutdown()
+        await (tokens as? PostgresTokenStore)?.shutdown()
+        await (records as? PostgresRecordStore)?.shutdown()
+    }
+}

@@ -1,0 +1,94 @@
+import ConnectorRuntime
+import Foundation
+import HTTPTypes
+public import Hummingbird
+
+/// The Hub's routes as a Hummingbird route collection an app mounts in its own router:
+///
+/// ```swift
+/// let hub = try ConnectorHubService.open(configuration: configuration)
+/// let router = Router()
+/// router.addRoutes(hub.routes(context: BasicRequestContext.self))
+/// ```
+///
+/// `/v1/…` is the app API (JSON, bearer app key; see Hub/openapi.json); `/link/…` and
+/// `/connect/…` are the pages of the person linking; `/admin/…` the operators' pages.
+extension ConnectorHubService {
+    /// The app API's operations: registered from this table, and checked against
+    /// Hub/openapi.json by a test.
+    public static let apiOperations: [(method: String, path: String)] = [
+        ("POST", "/v1/link-sessions"),
+        ("GET", "/v1/accounts"),
+        ("GET", "/v1/accounts/{id}"),
+        ("DELETE", "/v1/accounts/{id}"),
+        ("POST", "/v1/accounts/{id}/reconnect-sessions"),
+        ("GET", "/v1/accounts/{id}/proxy/{path}"),
+        ("POST", "/v1/accounts/{id}/proxy/{path}"),
+        ("PUT", "/v1/accounts/{id}/proxy/{path}"),
+        ("PATCH", "/v1/accounts/{id}/proxy/{path}"),
+        ("DELETE", "/v1/accounts/{id}/proxy/{path}"),
+    ]
+
+    /// Every route of the Hub, for `router.addRoutes(_:)`.
+    public func routes<Context: RequestContext>(context: Context.Type = Context.self) -> RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.add(middleware: SecurityHeaders<Context>(configuration: configuration) { cookie in
+            try? await self.session(cookie: cookie)?.0.embedOrigin
+        })
+        addAPIRoutes(routes)
+        addLinkRoutes(routes)
+        addOperatorRoutes(routes)
+        routes.get("/static/hub.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: ByteBuffer(string: StaticAssets.css)))
+        }
+        routes.get("/static/hub.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: ByteBuffer(string: StaticAssets.javascript)))
+        }
+        routes.get("/health") { _, _ in "ok" }
+        return routes
+    }
+}
+
+
+/// Security headers on every response: a strict Content Security Policy (scripts and styles from
+/// the Hub's origin only, embedding only by the configured origins, or for the pages of a link
+/// session that names its ``LinkSession/embedOrigin``, by that origin only), no sniffing,
+/// referrer outside the Hub.
+struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    let configuration: HubConfiguration
+    /// The embedding origin of the link session a session cookie names, if any.
+    let sessionEmbedOrigin: @Sendable (String) async -> String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if response.headers[.contentSecurityPolicy] == nil {
+            // The pages of a link session (only those: the app API never reads a session).
+            var ancestors: [String]?
+            let path = request.uri.path
+            if path.hasPrefix("/link") || path.hasPrefix("/connect/"),
+                let cookie = request.cookies[ConnectorHubService.sessionCookie]?.value
+            {
+                ancestors = await sessionEmbedOrigin(cookie).map { [$0] }
+            }
+            response.headers[.contentSecurityPolicy] = Self.policy(configuration, ancestors: ancestors)
+        }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
+        // which the origin check refuses. Cross-origin requests (the provider) still get referrer outside the Hub.
+        response.headers[HTTPTypes.HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        if configuration.allowedOrigins.isEmpty { response.headers[HTTPTypes.HTTPField.Name("X-Frame-Options")!] = "DENY" }
+        return response
+    }
+
+    /// The Content Security Policy; `ancestors` (default: the allowed origins) may frame the page.
+    static func policy(_ configuration: HubConfiguration, ancestors: [String]? = nil) -> String {
+        let framing = ancestors ?? configuration.allowedOrigins
+        // After a form post the Hub redirects to the provider's authorize page, which
+        // `form-action` governs too: https anywhere (and loopback http in development).
+        let formTargets = configuration.development ? "'self' https: http://127.0.0.1:* http://localhost:*" : "'self' https:"
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "form-action \(formTargets); frame-ancestors \(framing.isEmpty ? "'none'" : framing.joined(separator: " ")); base-uri 'none'"
+    }
+}

@@ -1,0 +1,142 @@
+import ConnectorRuntime
+import ConnectorHubStorage
+import ConnectorHubTransport
+import Connectors
+import Crypto
+public import Foundation
+
+// The catalog a link session offers, and link sessions: created by the app, opened by the person.
+extension ConnectorHubService {
+    // MARK: Catalog
+
+    /// The connectors a session offers, in catalog order.
+    func offeredConnectors(for session: LinkSession) -> [ConnectorDescriptor] {
+        ConnectorCatalog.all.map { $0.descriptor }.filter { connector in
+            (session.connectors.isEmpty || session.connectors.contains(connector.id))
+                && (session.categories.isEmpty || !Set(session.categories).isDisjoint(with: connector.categories))
+        }
+    }
+
+    func connector(_ id: String) -> ConnectorDescriptor? {
+        ConnectorCatalog.connector(id: id)?.descriptor
+    }
+
+    func lookupVariant(_ connectorID: String, _ variantID: String) -> (ConnectorDescriptor, AuthVariantDescriptor)? {
+        guard let connector = connector(connectorID), let variant = connector.authVariants.first(where: { $0.id == variantID }) else {
+            return nil
+        }
+        return (connector, variant)
+    }
+
+    /// The variant's configuration from the app's setup values and the person's values, with the
+    /// configured endpoint overrides applied.
+    func buildConfiguration(
+        connectorID: String, variant: AuthVariantDescriptor, personValues: [String: String]
+    ) throws(ConnectorError) -> ConnectionConfiguration {
+        var values: [String: String] = [:]
+        for field in variant.fields where field.supplier == .person {
+            if let value = personValues[field.key] { values[field.key] = value }
+        }
+        for field in variant.fields where field.supplier == .setup {
+            values[field.key] = configuration.setup[connectorID]?[field.key]
+            if values[field.key]?.isEmpty ?? true, field.required, field.defaultValue == nil {
+                throw .misconfigured("The app has not set up \(field.key) for \(connectorID).")
+            }
+        }
+        let built = try variant.configuration(values: values)
+        guard let overrides = configuration.endpointOverrides[connectorID], !overrides.isEmpty else { return built }
+        return built.overridingEndpoints(overrides)
+    }
+
+    // MARK: Link sessions
+
+    /// What the app API returns for a new session.
+    public struct CreatedSession: Sendable {
+        public var id: String
+        /// The single-use link URL to send to the person or open in an iframe.
+        public var url: URL
+        public var expiresAt: Date
+    }
+
+    /// Creates a link session; only the token's SHA-256 is stored.
+    ///
+    /// `embedOrigin`: the app origin that will frame the session's pages; it must be exactly one
+    /// of ``HubConfiguration/allowedOrigins``. The pages then send their postMessage events to
+    /// it and only it may frame them. Without it, events go to the first allowed origin.
+    public func createSession(
+        endUserID: String, endUserName: String, connectors: [String] = [], categories: [String] = [],
+        lifetime: TimeInterval? = nil, reconnectAccountID: String? = nil, embedOrigin: String? = nil
+    ) async throws -> CreatedSession {
+        if let embedOrigin, !configuration.allowedOrigins.contains(embedOrigin) {
+            throw HubError.badRequest(
+                configuration.allowedOrigins.isEmpty
+                    ? "embedOrigin \(embedOrigin) is not allowed: the Hub has no allowed embedding origins configured."
+                    : "embedOrigin \(embedOrigin) is not one of the allowed origins (exact match): "
+                        + configuration.allowedOrigins.joined(separator: ", ") + ".")
+        }
+        let token = Random.token()
+        let created = now()
+        let session = LinkSession(
+            id: "ls_" + Random.token(bytes: 12), tokenHash: Digest.sha256(token), endUserID: endUserID, endUserName: endUserName,
+            connectors: connectors, categories: categories, createdAt: created,
+            expiresAt: created.addingTimeInterval(min(lifetime ?? configuration.defaultSessionLifetime, 7 * 86400)),
+            reconnectAccountID: reconnectAccountID, embedOrigin: embedOrigin)
+        try await records.put(session, kind: "session", id: session.id)
+        try await records.put(session.id, kind: "session-token", id: session.tokenHash)
+        return CreatedSession(
+            id: session.id, url: configuration.publicBaseURL.appendingPathComponent("link/start/" + token), expiresAt: session.expiresAt)
+    }
+
+    enum OpenResult {
+        case opened(LinkSession, browserSecret: String)
+        case expired
+        case used
+        case unknown
+    }
+
+    /// Exchanges a link token for a browser session, once.
+    func openSession(token: String) async throws -> OpenResult {
+        guard let sessionID = try await records.get(String.self, kind: "session-token", id: Digest.sha256(token)) else { return .unknown }
+        let browserSecret = Random.token()
+        let moment = now()
+        final class Outcome: @unchecked Sendable { var value: OpenResult = .unknown }
+        let outcome = Outcome()
+        let updated = try await records.update(LinkSession.self, kind: "session", id: sessionID) { session in
+            if session.consumedAt != nil {
+                outcome.value = .used
+            } else if session.expiresAt <= moment {
+                outcome.value = .expired
+            } else {
+                session.consumedAt = moment
+                session.browserHash = Digest.sha256(browserSecret)
+                outcome.value = .opened(session, browserSecret: browserSecret)
+            }
+        }
+        guard updated != nil else { return .unknown }
+        return outcome.value
+    }
+
+    /// The session of a browser cookie (`<session id>.<browser secret>`), when valid and unexpired.
+    func session(cookie: String?) async throws -> (LinkSession, String)? {
+        guard let cookie, let dot = cookie.firstIndex(of: ".") else { return nil }
+        let id = String(cookie[..<dot])
+        let secret = String(cookie[cookie.index(after: dot)...])
+        guard let session = try await records.get(LinkSession.self, kind: "session", id: id), let hash = session.browserHash,
+            Digest.constantTimeEqual(hash, Digest.sha256(secret)), session.expiresAt > now()
+        else { return nil }
+        return (session, secret)
+    }
+
+    /// Counts one link attempt; `false` once the session used its allowance.
+    func countAttempt(sessionID: String) async throws -> Bool {
+        let limit = configuration.maxAttemptsPerSession
+        final class Flag: @unchecked Sendable { var allowed = false }
+        let flag = Flag()
+        _ = try await records.update(LinkSession.self, kind: "session", id: sessionID) { session in
+            flag.allowed = session.attempts < limit
+            if flag.allowed { session.attempts += 1 }
+        }
+        return flag.allowed
+    }
+
+}

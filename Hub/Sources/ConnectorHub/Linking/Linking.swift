@@ -1,0 +1,241 @@
+import ConnectorRuntime
+import ConnectorHubStorage
+import ConnectorHubTransport
+import Connectors
+import Crypto
+import Foundation
+
+// Linking an account: forms, the OAuth authorization code flow, reconnects, imports.
+extension ConnectorHubService {
+    // MARK: Linking
+
+    enum LinkOutcome {
+        /// A field value failed its compiled check: show it next to the field.
+        case invalidField(key: String, reason: String)
+        /// Send the browser to the provider; the attempt's status is polled.
+        case authorize(URL, attemptID: String)
+        case linked(HubAccount)
+        case failed(LinkFailure, scopes: [String], connector: ConnectorDescriptor)
+        case tooManyAttempts
+    }
+
+    /// Handles a form post: checks the values, then verifies the credentials (static and
+    /// client-credential variants) or starts the OAuth round trip.
+    func link(session: LinkSession, connectorID: String, variantID: String, values: [String: String]) async throws -> LinkOutcome {
+        guard let (connector, variant) = lookupVariant(connectorID, variantID) else { throw HubError.notFound }
+        let built: ConnectionConfiguration
+        do {
+            built = try buildConfiguration(connectorID: connectorID, variant: variant, personValues: values)
+        } catch {
+            if case .invalidField(let key, let reason) = error { return .invalidField(key: key, reason: reason) }
+            return .failed(.misconfigured, scopes: [], connector: connector)
+        }
+        guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
+        // Connector-qualified: the token store seals each row with the account id as associated
+        // data, so the id binds the ciphertext to its connector as well as to its account.
+        let accountID = session.reconnectAccountID ?? (connectorID + ".acc_" + Random.token(bytes: 12))
+        var personValues: [String: String] = [:]
+        for field in variant.fields where field.supplier == .person { personValues[field.key] = values[field.key] }
+        let attempt = LinkAttempt(
+            id: "la_" + Random.token(bytes: 12), sessionID: session.id, connectorID: connectorID, variantID: variantID,
+            accountID: accountID, status: "pending", createdAt: now())
+        if variant.usesAuthorizationCode {
+            let redirectURI = configuration.redirectURI(connector: connectorID)
+            do {
+                let flow = try AuthorizationCodeFlow(
+                    configuration: built, account: accountID, store: tokens, transport: transport, redirectURI: redirectURI)
+                let (url, pending) = try flow.start()
+                try await SealedValues.save(
+                    PendingLink(values: personValues, pending: pending), account: "attempt:" + attempt.id, in: tokens)
+                try await records.put(attempt, kind: "attempt", id: attempt.id)
+                try await records.put(attempt.id, kind: "state", id: Digest.sha256(pending.state))
+                return .authorize(url, attemptID: attempt.id)
+            } catch let error as ConnectorError {
+                let (failure, scopes) = LinkFailure.from(error)
+                return .failed(failure, scopes: scopes, connector: connector)
+            }
+        }
+        // A reconnect verifies the new credentials under a staging key: the account's own
+        // tokens and field values stay as they are unless the new ones pass.
+        let reconnecting = session.reconnectAccountID != nil
+        let slot = reconnecting ? Self.stagingKey(attempt.id) : accountID
+        let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport)
+        do {
+            try await verify(connection, variant: variant)
+            if reconnecting { try await adoptStagedTokens(from: slot, into: accountID) }
+        } catch {
+            if reconnecting { try? await connection.disconnect() } else { try? await tokens.remove(account: accountID) }
+            let (failure, scopes) = LinkFailure.from(error)
+            return .failed(failure, scopes: scopes, connector: connector)
+        }
+        let account = try await saveAccount(
+            id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
+        return .linked(account)
+    }
+
+    /// The token store key a reconnect attempt's new grant is exchanged and verified under, so
+    /// that a grant failing its checks never replaces the account's working tokens.
+    static func stagingKey(_ attemptID: String) -> String { "reconnect:" + attemptID }
+
+    /// Moves the tokens a reconnect verified under `staging` to the account (sealed again under
+    /// the account's id); without staged tokens (static credentials), the account's earlier
+    /// tokens, which belong to the replaced credentials, are removed.
+    func adoptStagedTokens(from staging: String, into accountID: String) async throws(ConnectorError) {
+        do {
+            if let staged = try await tokens.load(account: staging) {
+                try await tokens.save(staged, account: accountID)
+            } else {
+                try await tokens.remove(account: accountID)
+            }
+            try? await tokens.remove(account: staging)
+        } catch {
+            throw .providerUnavailable(detail: "Could not save the new tokens.", retryable: true)
+        }
+    }
+
+    /// The verification request, or for token grants without one, a token request.
+    func verify(_ connection: Connection, variant: AuthVariantDescriptor) async throws(ConnectorError) {
+        if try await connection.verify() == nil, variant.type.hasPrefix("oauth2") {
+            _ = try await connection.currentTokens()
+        }
+    }
+
+    func saveAccount(
+        id: String, session: LinkSession, connectorID: String, variantID: String, personValues: [String: String]
+    ) async throws -> HubAccount {
+        try await SealedValues.save(personValues, account: "fields:" + id, in: tokens)
+        let moment = now()
+        let previous = try await records.get(HubAccount.self, kind: "account", id: id)
+        let account = HubAccount(
+            id: id, connectorID: connectorID, variantID: variantID, endUserID: session.endUserID, endUserName: session.endUserName,
+            status: "active", linkedAt: previous?.linkedAt ?? moment, lastRefreshAt: previous == nil ? nil : moment, updatedAt: moment)
+        try await records.put(account, kind: "account", id: id)
+        await connections.remove(id)
+        if let previous, previous.status != account.status { await sendWebhook(account, previous: previous.status) }
+        return account
+    }
+
+    /// Completes an OAuth round trip from the callback URL: state looked up (and used once),
+    /// the attempt's browser session checked, code exchanged, credentials verified.
+    func completeAuthorization(callbackURL: URL, state: String?, browserSession: LinkSession?) async throws -> (LinkAttempt, LinkOutcome) {
+        guard let state, let attemptID = try await records.get(String.self, kind: "state", id: Digest.sha256(state)),
+            let attempt = try await records.get(LinkAttempt.self, kind: "attempt", id: attemptID),
+            let (connector, variant) = lookupVariant(attempt.connectorID, attempt.variantID)
+        else { throw HubError.invalidCallback }
+        guard attempt.status == "pending", let session = try await records.get(LinkSession.self, kind: "session", id: attempt.sessionID)
+        else { throw HubError.invalidCallback }
+        // The callback must come back to the browser that started it: otherwise a link started by
+        // someone else could be completed with the victim's provider account (login CSRF).
+        guard let browserSession, browserSession.id == session.id else { throw HubError.invalidCallback }
+        // The state works once: claim the attempt atomically (a concurrent replay finds it taken).
+        try await records.delete(kind: "state", id: Digest.sha256(state))
+        final class Claim: @unchecked Sendable { var won = false }
+        let claim = Claim()
+        _ = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
+            if attempt.status == "pending" {
+                attempt.status = "completing"
+                claim.won = true
+            }
+        }
+        guard claim.won else { throw HubError.invalidCallback }
+        let outcome: LinkOutcome
+        var granted: [String]?
+        var exchanged: Connection?
+        // A reconnect is all-or-nothing: the new grant is exchanged and verified under a staging
+        // key and replaces the account's tokens only once it passed both the scope check and the
+        // verification request. A new account has no tokens to lose: its own key is used.
+        let reconnecting = try await records.get(HubAccount.self, kind: "account", id: attempt.accountID) != nil
+        let slot = reconnecting ? Self.stagingKey(attempt.id) : attempt.accountID
+        do {
+            guard let saved: PendingLink = try await SealedValues.load(account: "attempt:" + attempt.id, in: tokens) else {
+                throw HubError.invalidCallback
+            }
+            try? await tokens.remove(account: "attempt:" + attempt.id)
+            let built = try buildConfiguration(connectorID: attempt.connectorID, variant: variant, personValues: saved.values)
+            let redirectURI = configuration.redirectURI(connector: attempt.connectorID)
+            // The Hub checks the granted scopes itself after the exchange (not the runtime during
+            // it), so that a grant short of them is saved and can be revoked below.
+            var exchange = built
+            var required: [String] = []
+            if case .authorizationCode(var code) = exchange.auth {
+                required = code.endpoint.scopes.required
+                code.endpoint.scopes.required = []
+                exchange.auth = .authorizationCode(code)
+            }
+            let flow = try AuthorizationCodeFlow(
+                configuration: exchange, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
+            let received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            granted = received.scope
+            let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
+            exchanged = connection
+            let missing = TokenResponseParser.missingScopes(required: required, granted: received.scope)
+            if !missing.isEmpty { throw ConnectorError.missingScopes(missing) }
+            try await connection.verify()
+            if reconnecting { try await adoptStagedTokens(from: slot, into: attempt.accountID) }
+            outcome = .linked(
+                try await saveAccount(
+                    id: attempt.accountID, session: session, connectorID: attempt.connectorID, variantID: attempt.variantID,
+                    personValues: saved.values))
+        } catch let error as ConnectorError {
+            let (failure, scopes) = LinkFailure.from(error, granted: granted)
+            outcome = .failed(failure, scopes: scopes, connector: connector)
+            // A grant that failed its checks belongs to no account: revoke it where the spec can,
+            // and forget its tokens. A reconnect's failed grant is the staged one, so the
+            // account keeps its earlier tokens and status.
+            if let exchanged { try? await exchanged.disconnect() } else { try? await tokens.remove(account: slot) }
+        }
+        let finished = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
+            switch outcome {
+            case .linked: attempt.status = "succeeded"
+            case .failed(let failure, let scopes, _):
+                attempt.status = "failed"
+                attempt.failure = failure.rawValue
+                attempt.failureDetail = scopes.joined(separator: " ")
+            default: break
+            }
+        }
+        return (finished ?? attempt, outcome)
+    }
+
+    func attempt(_ id: String) async throws -> LinkAttempt? {
+        try await records.get(LinkAttempt.self, kind: "attempt", id: id)
+    }
+
+    /// Links an account from values the app already has (an API key it collected, a migration),
+    /// without the pages: the same field checks and verification request as the form. Not for
+    /// authorization-code variants, which need the person at the provider.
+    public func importAccount(
+        endUserID: String, endUserName: String, connectorID: String, variantID: String, values: [String: String]
+    ) async throws -> HubAccount {
+        guard let (_, variant) = lookupVariant(connectorID, variantID), !variant.usesAuthorizationCode else { throw HubError.notFound }
+        let created = now()
+        let session = LinkSession(
+            id: "ls_" + Random.token(bytes: 12), tokenHash: "", endUserID: endUserID, endUserName: endUserName, connectors: [connectorID],
+            categories: [], createdAt: created, expiresAt: created.addingTimeInterval(60))
+        try await records.put(session, kind: "session", id: session.id)
+        defer { Task { [records] in try? await records.delete(kind: "session", id: session.id) } }
+        switch try await link(session: session, connectorID: connectorID, variantID: variantID, values: values) {
+        case .linked(let account): return account
+        case .invalidField(let key, let reason): throw ConnectorError.invalidField(key: key, reason: reason)
+        case .failed(let failure, let scopes, _): throw HubError.badRequest("Linking failed: \(failure.rawValue) \(scopes.joined(separator: " "))")
+        default: throw HubError.badRequest("Linking did not complete.")
+        }
+    }
+
+    /// Statements the token store sent (SQL stores), for the benchmark's per-request count.
+    public var tokenStoreStatements: Int? {
+        (tokens as? SQLiteTokenStore)?.statementCount ?? (tokens as? PostgresTokenStore)?.statementCount
+    }
+
+    /// Statements the record store (sessions, attempts, accounts) sent, for the benchmark and tests.
+    public var recordStoreStatements: Int { records.statementCount }
+
+    /// Whether this process receives account change notifications right now (PostgreSQL, once
+    /// its listener is connected). While it does, a cached account record is trusted for
+    /// ``HubConfiguration/accountCacheSeconds``; otherwise for at most
+    /// ``HubConfiguration/unnotifiedAccountCacheSeconds``.
+    public var followsAccountChanges: Bool {
+        get async { await connections.notified }
+    }
+
+}
