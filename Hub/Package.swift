@@ -55,6 +55,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -104,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "ConnectorHubTests",
             dependencies: [
-                "ConnectorHub",
+                "ConnectorHub", "connector-hub",
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "Connectors", package: "connector-compiler"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -133,6 +135,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -49,6 +49,8 @@ public final class SQLiteTokenStore: TokenStore {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "ConnectorHubStorage.SQLiteTokenStore"
         do {
+            // Owner-only (0600): the database and the WAL and SHM files SQLite creates with its mode.
+            try SQLiteFileModes.restrict(path)
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets NORMAL for WAL: commits survive a process crash but may roll back on a
             // power loss. A rotated refresh token must survive both: FULL syncs the WAL on every

@@ -1,6 +1,7 @@
 public import ConnectorRuntime
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -25,6 +26,12 @@ import NIOHTTP1
 /// - Cancelling the calling task cancels the request and closes its connection
 ///   (`TransportError(.cancelled)`).
 /// - Errors never quote the URL, its query or a header value.
+/// - With `refusePrivateAddresses`, every request and every redirect hop goes only to public
+///   addresses (``NetworkAddressPolicy``): the host is resolved once, every address it resolves
+///   to is checked, and the connection goes to the checked address (AsyncHTTPClient's DNS
+///   override; TLS still verifies the host name), so a second lookup cannot rebind it to a
+///   private address. A refused host throws `TransportError(.network)` whose detail says
+///   "points at a private network address".
 ///
 /// Unlike `URLSessionTransport` on Linux, it sends no `Accept-Encoding` of its own and does not
 /// decompress: a body comes back as the server sent it.
@@ -45,7 +52,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     public let maxResponseBytes: Int
     /// The most redirects one request follows.
     public let maxRedirects: Int
+    /// Whether requests to loopback, private, link-local and metadata addresses are refused.
+    public let refusePrivateAddresses: Bool
     private let client: HTTPClient
+    private let configuration: HTTPClient.Configuration
+    /// Clients pinned to one checked address per host name (`host|address`), so connections
+    /// to a host are reused; past ``pinnedClientLimit`` a request gets a client of its own.
+    private let pinnedClients = NIOLockedValueBox<[String: HTTPClient]>([:])
+    private static let pinnedClientLimit = 64
 
     /// Creates a transport with its own AsyncHTTPClient (and connection pool) on the process-wide
     /// event loop group.
@@ -55,9 +69,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///   - maxRedirects: the most redirects followed per request (10 by default).
     ///   - maxConnectionsPerHost: HTTP/1.1 connections kept alive per host (8 by default); more
     ///     requests wait for a free one.
-    public init(maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8) {
+    ///   - refusePrivateAddresses: send only to public addresses, checked after resolution
+    ///     (off by default; the Hub turns it on unless `allowPrivateNetworks` is set).
+    public init(
+        maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8,
+        refusePrivateAddresses: Bool = false
+    ) {
         self.maxResponseBytes = maxResponseBytes
         self.maxRedirects = maxRedirects
+        self.refusePrivateAddresses = refusePrivateAddresses
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
         // A refused connection is a retryable network error at once, as with URLSessionTransport;
@@ -69,12 +89,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30)),
             connectionPool: pool,
             decompression: .disabled)
+        self.configuration = configuration
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     deinit {
         // Requests in flight hold the transport, so none is left when this runs.
         client.shutdown { _ in }
+        for pinned in pinnedClients.withLockedValue({ $0.values }) { pinned.shutdown { _ in } }
     }
 
     /// Closes the connections and waits until the client has shut down. Requests sent
@@ -82,6 +104,48 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// without waiting.
     public func shutdown() async throws {
         try await client.shutdown()
+        let pinned = pinnedClients.withLockedValue { clients in
+            defer { clients = [:] }
+            return Array(clients.values)
+        }
+        for client in pinned { try await client.shutdown() }
+    }
+
+    /// The client to send `url` with: the shared one, or with ``refusePrivateAddresses`` one
+    /// that connects to the checked address of its host (and whether it is for this request
+    /// only, to shut down after it).
+    private func client(for url: URL) async throws -> (HTTPClient, ownedByRequest: Bool) {
+        guard refusePrivateAddresses, let host = url.host, !host.isEmpty else { return (client, false) }
+        let checked: Result<String, NetworkAddressPolicy.Refused>
+        do {
+            checked = try await NetworkAddressPolicy.checkedAddress(of: host)
+        } catch {
+            throw TransportError(.network, detail: "The host name does not resolve.")
+        }
+        switch checked {
+        case .failure(let refused):
+            throw TransportError(
+                .network, detail: "Refused: the host points at a private network address (\(refused.reason)).")
+        case .success(let address):
+            // A literal is the address it names: nothing to resolve twice.
+            if NetworkAddressPolicy.isAddressLiteral(host) { return (client, false) }
+            let key = host + "|" + address
+            if let pinned = pinnedClients.withLockedValue({ $0[key] }) { return (pinned, false) }
+            var pinnedConfiguration = configuration
+            pinnedConfiguration.dnsOverride = [host: address]
+            let created = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: pinnedConfiguration)
+            let kept = pinnedClients.withLockedValue { clients -> HTTPClient? in
+                if let existing = clients[key] { return existing }
+                guard clients.count < Self.pinnedClientLimit else { return nil }
+                clients[key] = created
+                return created
+            }
+            if let kept {
+                if kept !== created { try? await created.shutdown() }
+                return (kept, false)
+            }
+            return (created, true)
+        }
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -115,23 +179,47 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         var current = request
         var redirects = 0
         while true {
-            let response = try await client.execute(try Self.clientRequest(current), deadline: deadline)
-            let status = Int(response.status.code)
-            // No Location, or one that is not an http(s) URL: the 3xx is the answer.
-            guard let location = response.headers.first(name: "location"),
-                let next = try RedirectPolicy.redirect(current, original: request, status: status, location: location)
-            else {
-                var headers = ConnectorRuntime.HTTPHeaders()
-                for (name, value) in response.headers { headers.append(name: name, value: value) }
-                return HTTPResponse(status: status, headers: headers, body: try await readBody(response))
+            let (client, ownedByRequest) = try await client(for: current.url)
+            let outcome: Hop
+            do {
+                outcome = try await hop(current, original: request, client: client, deadline: deadline)
+            } catch {
+                if ownedByRequest { try? await client.shutdown() }
+                throw error
             }
-            redirects += 1
-            if redirects > maxRedirects {
-                throw TransportError(.tooManyRedirects, detail: "The server redirected in a loop (too many redirects).")
+            if ownedByRequest { try? await client.shutdown() }
+            switch outcome {
+            case .response(let response):
+                return response
+            case .redirect(let next):
+                redirects += 1
+                if redirects > maxRedirects {
+                    throw TransportError(.tooManyRedirects, detail: "The server redirected in a loop (too many redirects).")
+                }
+                current = next
             }
-            await Self.discard(response.body)
-            current = next
         }
+    }
+
+    private enum Hop {
+        case response(HTTPResponse)
+        case redirect(HTTPRequest)
+    }
+
+    /// One request of the exchange: the final response with its body, or the redirect to follow.
+    private func hop(_ current: HTTPRequest, original: HTTPRequest, client: HTTPClient, deadline: NIODeadline) async throws -> Hop {
+        let response = try await client.execute(try Self.clientRequest(current), deadline: deadline)
+        let status = Int(response.status.code)
+        // No Location, or one that is not an http(s) URL: the 3xx is the answer.
+        guard let location = response.headers.first(name: "location"),
+            let next = try RedirectPolicy.redirect(current, original: original, status: status, location: location)
+        else {
+            var headers = ConnectorRuntime.HTTPHeaders()
+            for (name, value) in response.headers { headers.append(name: name, value: value) }
+            return .response(HTTPResponse(status: status, headers: headers, body: try await readBody(response)))
+        }
+        await Self.discard(response.body)
+        return .redirect(next)
     }
 
     /// The body, at most ``maxResponseBytes``. Throwing out of the loop drops the body stream,

@@ -4,7 +4,8 @@
 //
 // Configuration: the JSON file, then CONNECTOR_HUB_* environment variables (docs/hub.md).
 // --development seals tokens with the public development key and fills a development signing
-// key and base URL; never use it in production. SIGTERM or SIGINT stops it cleanly: requests in
+// key and base URL; never use it in production. --print-link (development only) prints the app key
+// and a link URL for END_USER; outside development it is refused, as the key is a secret. SIGTERM or SIGINT stops it cleanly: requests in
 // flight finish, then the HTTP client and database connections are closed.
 
 import ConnectorHub
@@ -41,6 +42,12 @@ while let argument = arguments.first {
 
 do {
     let configuration = try HubConfiguration.load(file: file, environment: environment)
+    if printLinkFor != nil && !configuration.development {
+        FileHandle.standardError.write(
+            Data(("connector-hub: --print-link prints the app key, so it works only with --development. "
+                + "Create link sessions with POST /v1/link-sessions, or on the operator pages (/admin).\n").utf8))
+        exit(2)
+    }
     let hub = try await ConnectorHubService.open(configuration: configuration, environment: environment)
     say("connector-hub: \(configuration)")
     if configuration.development {
@@ -53,10 +60,7 @@ do {
         say("connector-hub: link URL for \(user), single use, valid 30 minutes:")
         say(session.url.absoluteString)
     }
-    let router = Router()
-    router.addRoutes(hub.routes(context: BasicRequestContext.self))
-    let app = Application(
-        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
+    let app = hub.application()
     // Runs until SIGTERM or SIGINT, then stops accepting requests and finishes those in flight.
     try await app.runService()
     // Then the outgoing HTTP client, the change listener and the database connections.

@@ -50,6 +50,14 @@ import Testing
 
             let escape = try await client.api(.get, "/v1/accounts/\(id)/proxy/../../admin")
             checkEqual(escape.status, 400, "the proxy does not leave the connector's API")
+            // Spelled so that a server on the way would normalise it to `..`: refused as well.
+            for path in ["%2e%2e/%2e%2e/admin", ".%2e/admin", "%2E./admin", "employees%2F..%2F..%2Fadmin", "..;/admin", "employees/..;/x",
+                         "%252e%252e/admin", "employees%5C..%5Cadmin", "employees/%2e/directory", "employees//directory"] {
+                let encoded = try await client.api(.get, "/v1/accounts/\(id)/proxy/\(path)")
+                checkEqual(encoded.status, 400, "\(path) is refused")
+                check((encoded.json["message"] as? String)?.contains("no '.' or '..' segments (also percent-encoded)") == true, encoded.text)
+            }
+            checkEqual(try await provider.apiRequests().count, 2, "none of them reached the provider")
             let unauthorized = try await client.api(.get, "/v1/accounts/\(id)", key: "wrong-key")
             checkEqual(unauthorized.status, 401)
 
@@ -258,6 +266,12 @@ import Testing
             checkEqual(event["type"] as? String, "account.status_changed")
             checkEqual(event["previousStatus"] as? String, "active")
             checkEqual((event["account"] as? [String: Any])?["status"] as? String, "reconnect_required")
+            // The account in the app API's field names (the Account schema), not the record's.
+            let apiAccount = try await client.api(.get, "/v1/accounts/\(id)").json
+            checkEqual(
+                Set(((event["account"] as? [String: Any]) ?? [:]).keys).subtracting(["status", "updatedAt"]),
+                Set(apiAccount.keys).subtracting(["status", "updatedAt"]), "the same members as GET /v1/accounts/{id}")
+            checkEqual((event["account"] as? [String: Any])?["endUserId"] as? String, "user-1")
             // The signature, recomputed here with swift-crypto: HMAC-SHA256 over "<t>.<body>".
             let header = try #require(hook.headers["connector-hub-signature"])
             let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map { part -> (String, String) in

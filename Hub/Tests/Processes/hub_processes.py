@@ -186,6 +186,8 @@ class World:
         config = {
             "publicBaseURL": self.public, "appKeys": [APP_KEY], "signingKey": secrets.token_hex(32),
             "databaseURL": database, "accountCacheSeconds": 3600,
+            # The providers are the emulation on loopback: a production Hub refuses that.
+            "allowPrivateNetworks": True,
             "setup": {"zelt": {"clientId": self.zelt_client, "clientSecret": zelt_secret}}, "endpointOverrides": overrides,
         }
         config_path = os.path.join(directory, "hub.json")

@@ -90,7 +90,7 @@ extension ConnectorHubService {
         headers["Content-Type"] = "application/json"
         headers[WebhookSignature.header] = WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret)
         do {
-            let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
+            let response = try await webhookTransport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
             if !response.isSuccess { HubLog.warning("webhook answered \(response.status) for account \(account.id)") }
         } catch {
             HubLog.warning("webhook delivery failed for account \(account.id)")

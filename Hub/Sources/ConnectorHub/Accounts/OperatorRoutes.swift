@@ -2,6 +2,7 @@ import ConnectorRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 // The operators' pages (/admin/…).
 extension ConnectorHubService {
@@ -32,17 +33,33 @@ extension ConnectorHubService {
             sameSite: .strict)
     }
 
+    /// The client's IP address when the context knows it (``HubRequestContext``), else one
+    /// shared key: the sign-in throttle then counts every client together.
+    static func clientAddress<Context: RequestContext>(_ context: Context) -> String {
+        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+    }
+
     func addOperatorRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         routes.get("/admin") { request, _ in
             guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
             return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: nil))
         }
-        routes.post("/admin/login") { request, _ in
+        routes.post("/admin/login") { request, context in
             guard let values = try await self.checkedForm(request, csrf: nil) else { return self.forbidden() }
+            let client = Self.clientAddress(context)
+            if let wait = await self.loginThrottle.wait(client: client, now: self.now()) {
+                var response = self.html(
+                    .tooManyRequests,
+                    Pages.message(title: "Too many sign-in attempts", text: "Wait \(wait) seconds, then sign in again with the app key."))
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
             let presented = values["key"] ?? ""
             guard self.configuration.appKeys.contains(where: { Digest.constantTimeEqual($0, presented) }) else {
+                await self.loginThrottle.failed(client: client, now: self.now())
                 return self.html(.unauthorized, Pages.operatorLogin(error: true))
             }
+            await self.loginThrottle.succeeded(client: client)
             let id = "op_" + Random.token(bytes: 12)
             let secret = Random.token()
             try await self.records.put(

@@ -1,12 +1,38 @@
 import Crypto
 public import Foundation
 
-/// What a webhook POST carries.
-struct WebhookEvent: Codable, Sendable {
+/// What a webhook POST carries. The account has the app API's field names (`connector`,
+/// `variant`, `endUserId`, …: the Account schema of Hub/openapi.json), not the record's.
+struct WebhookEvent: Encodable, Sendable {
     var type: String
     var account: HubAccount
     var previousStatus: String
     var occurredAt: Date
+
+    private enum Keys: String, CodingKey {
+        case type, account, previousStatus, occurredAt
+    }
+
+    private enum AccountKeys: String, CodingKey {
+        case id, connector, variant, endUserId, endUserName, status, linkedAt, updatedAt, lastRefreshAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(previousStatus, forKey: .previousStatus)
+        try container.encode(occurredAt, forKey: .occurredAt)
+        var fields = container.nestedContainer(keyedBy: AccountKeys.self, forKey: .account)
+        try fields.encode(account.id, forKey: .id)
+        try fields.encode(account.connectorID, forKey: .connector)
+        try fields.encode(account.variantID, forKey: .variant)
+        try fields.encode(account.endUserID, forKey: .endUserId)
+        try fields.encode(account.endUserName, forKey: .endUserName)
+        try fields.encode(account.status, forKey: .status)
+        try fields.encode(account.linkedAt, forKey: .linkedAt)
+        try fields.encode(account.updatedAt, forKey: .updatedAt)
+        try fields.encodeIfPresent(account.lastRefreshAt, forKey: .lastRefreshAt)
+    }
 }
 
 /// The signature of webhook bodies: `Connector-Hub-Signature: t=<unix seconds>,v1=<hex>` where

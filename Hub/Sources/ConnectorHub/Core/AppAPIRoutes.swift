@@ -1,7 +1,10 @@
 import ConnectorRuntime
+import Connectors
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 // The app API (/v1/…): JSON, bearer app key; see Hub/openapi.json.
 extension ConnectorHubService {
@@ -15,11 +18,31 @@ extension ConnectorHubService {
                 do {
                     try self.authorizeApp(request)
                     return try await self.api(operation, request: request, context: context)
+                } catch let error as HTTPParserError {
+                    // A malformed request (a bad chunk size in the body): Hummingbird answers 400
+                    // and closes the connection, which it can only do when the error reaches it.
+                    throw error
                 } catch {
                     return Self.apiError(error)
                 }
             }
         }
+    }
+
+    /// The methods the app API serves on `path` (empty: not an app API path), from
+    /// ``apiOperations``: `{id}` stands for one segment, `{path}` for one or more.
+    static func apiMethods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        return apiOperations.filter { operation in
+            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            var index = segments.startIndex
+            for part in pattern {
+                if part == "{path}" { return index < segments.endIndex }
+                guard index < segments.endIndex, part == "{id}" ? !segments[index].isEmpty : part == segments[index] else { return false }
+                index += 1
+            }
+            return index == segments.endIndex
+        }.map(\.method)
     }
 
     func authorizeApp(_ request: Request) throws {
@@ -35,6 +58,58 @@ extension ConnectorHubService {
         var categories: [String]?
         var expiresInSeconds: Double?
         var embedOrigin: String?
+
+        static let members = ["endUserId", "endUserName", "connectors", "categories", "expiresInSeconds", "embedOrigin"]
+    }
+
+    /// The largest JSON body of the app API, and of a proxied request's body.
+    static let jsonBodyLimit = 64 * 1024
+    static let proxyBodyLimit = 10 * 1024 * 1024
+
+    /// A body larger than the operation accepts (`413`).
+    enum BodyTooLarge: Error {
+        case limit(Int)
+    }
+
+    /// The request body, at most `limit` bytes (else ``BodyTooLarge``, answered `413`).
+    static func body(of request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw BodyTooLarge.limit(limit)
+        }
+    }
+
+    /// Refuses a JSON object body whose member in `members` is `null` (`400`): the schema has no
+    /// nullable member, so null is not read as left out. Members the API does not know are
+    /// ignored, null or not.
+    static func refuseNulls(_ body: ByteBuffer, members: [String]) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let member = members.first(where: { object[$0] is NSNull })
+        else { return }
+        throw HubError.badRequest("\(member) must not be null: leave it out instead.")
+    }
+
+    /// The catalog's connector ids, sorted (the `connectors` values openapi.json lists).
+    public static var catalogConnectorIDs: [String] { ConnectorCatalog.all.map { $0.descriptor.id }.sorted() }
+
+    /// Every category a connector of the catalog has, sorted (the `categories` values openapi.json lists).
+    public static var catalogCategories: [String] { Set(ConnectorCatalog.all.flatMap { $0.descriptor.categories }).sorted() }
+
+    /// The shortest and longest link session lifetimes the API accepts, in seconds.
+    static let sessionLifetimes: ClosedRange<Double> = 60...(7 * 86400)
+
+    /// Refuses what would make a dead link: a lifetime outside ``sessionLifetimes``, or a
+    /// category no connector has (unknown connectors are refused by the caller).
+    static func checkSessionRequest(_ input: SessionRequest) throws {
+        if let lifetime = input.expiresInSeconds, !sessionLifetimes.contains(lifetime) {
+            throw HubError.badRequest(
+                "expiresInSeconds must be between \(Int(sessionLifetimes.lowerBound)) (one minute) and "
+                    + "\(Int(sessionLifetimes.upperBound)) (seven days).")
+        }
+        for category in input.categories ?? [] where !catalogCategories.contains(category) {
+            throw HubError.badRequest("Unknown category \(category). Categories: \(catalogCategories.joined(separator: ", ")).")
+        }
     }
 
     struct ReconnectRequest: Decodable {
@@ -46,12 +121,14 @@ extension ConnectorHubService {
     ) async throws -> Response {
         switch (operation.method, operation.path) {
         case ("POST", "/v1/link-sessions"):
-            let body = try await request.body.collect(upTo: 64 * 1024)
+            let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
+            try Self.refuseNulls(body, members: SessionRequest.members)
             guard let input = try? JSONDecoder().decode(SessionRequest.self, from: Data(body.readableBytesView)), !input.endUserId.isEmpty else {
                 throw HubError.badRequest(
                     "Send JSON with endUserId (and optionally endUserName, connectors, categories, expiresInSeconds, embedOrigin).")
             }
             for id in input.connectors ?? [] where connector(id) == nil { throw HubError.badRequest("Unknown connector \(id).") }
+            try Self.checkSessionRequest(input)
             let created = try await createSession(
                 endUserID: input.endUserId, endUserName: input.endUserName ?? input.endUserId, connectors: input.connectors ?? [],
                 categories: input.categories ?? [], lifetime: input.expiresInSeconds, embedOrigin: input.embedOrigin)
@@ -68,9 +145,10 @@ extension ConnectorHubService {
             return Self.json(.ok, ["deleted": true, "revocationFailed": revokeFailed])
         case ("POST", "/v1/accounts/{id}/reconnect-sessions"):
             guard let account = try await account(try context.parameters.require("id")) else { throw HubError.notFound }
-            let body = try await request.body.collect(upTo: 64 * 1024)
+            let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
             var input = ReconnectRequest()
             if body.readableBytes > 0 {
+                try Self.refuseNulls(body, members: ["embedOrigin"])
                 guard let decoded = try? JSONDecoder().decode(ReconnectRequest.self, from: Data(body.readableBytesView)) else {
                     throw HubError.badRequest("Send no body, or JSON with embedOrigin.")
                 }
@@ -83,7 +161,7 @@ extension ConnectorHubService {
         default:
             let id = try context.parameters.require("id")
             let path = context.parameters.getCatchAll().joined(separator: "/")
-            let body = try await request.body.collect(upTo: 10 * 1024 * 1024)
+            let body = try await Self.body(of: request, upTo: Self.proxyBodyLimit)
             let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
             let response = try await proxy(
                 accountID: id, method: operation.method, path: path, query: request.uri.query, headers: headers,
@@ -92,6 +170,21 @@ extension ConnectorHubService {
             if let type = response.headers["Content-Type"] { fields[.contentType] = type }
             return Response(
                 status: .init(code: response.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+        }
+    }
+
+    /// Answers `405` with `Allow` for a method an app API path does not serve (the router alone
+    /// would answer 404 for some methods, e.g. TRACE).
+    struct MethodNotAllowed<Context: RequestContext>: RouterMiddleware {
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            let path = request.uri.path
+            guard path.hasPrefix("/v1/") else { return try await next(request, context) }
+            let methods = ConnectorHubService.apiMethods(for: path)
+            guard !methods.isEmpty, !methods.contains(request.method.rawValue) else { return try await next(request, context) }
+            var response = ConnectorHubService.json(
+                .methodNotAllowed, ["error": "method_not_allowed", "message": "\(path) serves \(methods.joined(separator: ", ")) only."])
+            response.headers[.allow] = methods.joined(separator: ", ")
+            return response
         }
     }
 
@@ -121,6 +214,9 @@ extension ConnectorHubService {
         case HubError.reconnectRequired:
             return json(.conflict, ["error": "reconnect_required", "message": "The account must be linked again: create a reconnect session."])
         case HubError.badRequest(let message): return json(.badRequest, ["error": "bad_request", "message": message])
+        case BodyTooLarge.limit(let limit):
+            let size = limit >= 1024 * 1024 ? "\(limit / (1024 * 1024)) MiB" : "\(limit / 1024) KiB"
+            return json(.contentTooLarge, ["error": "too_large", "message": "The request body is larger than \(size)."])
         case HubError.provider(let error):
             let status: HTTPTypes.HTTPResponse.Status = {
                 switch error {

@@ -15,22 +15,29 @@ public final class ConnectorHubService: Sendable {
     let records: any RecordStore
     let tokens: any TokenStore
     let transport: any HTTPTransport
-    /// The transport ``open(configuration:environment:transport:)`` made, shut down by ``shutdown()``.
-    private let ownedTransport: AsyncHTTPClientTransport?
+    /// Webhook deliveries: the operator chose the webhook URL, which may be on a private network,
+    /// so these skip the private-address rule of the connectors' transport.
+    let webhookTransport: any HTTPTransport
+    /// The transports ``open(configuration:environment:transport:)`` made, shut down by ``shutdown()``.
+    private let ownedTransports: [AsyncHTTPClientTransport]
     let connections: ConnectionCache
     /// Follows account changes made by other processes (PostgreSQL); cancelled by ``shutdown()``.
     private let changeFeed: Task<Void, Never>?
     let now: @Sendable () -> Date
+    /// Wrong app keys on the operator sign-in, per client (``LoginThrottle``).
+    let loginThrottle = LoginThrottle()
 
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
-        ownedTransport: AsyncHTTPClientTransport? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        webhookTransport: (any HTTPTransport)? = nil, ownedTransports: [AsyncHTTPClientTransport] = [],
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.records = records
         self.tokens = tokens
         self.transport = transport
-        self.ownedTransport = ownedTransport
+        self.webhookTransport = webhookTransport ?? transport
+        self.ownedTransports = ownedTransports
         self.now = now
         let connections = ConnectionCache(
             notifiedLifetime: configuration.accountCacheSeconds,
@@ -58,23 +65,34 @@ public final class ConnectorHubService: Sendable {
     /// there and forgets its cached record of a changed account at once.
     ///
     /// Outgoing requests use `transport` when given, else the one ``HubConfiguration/transport``
-    /// names (created here and closed by ``shutdown()``).
+    /// names (created here and closed by ``shutdown()``); unless
+    /// ``HubConfiguration/allowPrivateNetworks`` is set it refuses private network addresses.
     public static func open(
         configuration: HubConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: (any HTTPTransport)? = nil
     ) async throws -> ConnectorHubService {
         let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
-        var owned: AsyncHTTPClientTransport?
+        var owned: [AsyncHTTPClientTransport] = []
         let chosen: any HTTPTransport
+        var webhooks: (any HTTPTransport)?
         if let transport {
             chosen = transport
         } else {
             switch configuration.transport {
             case .asyncHTTPClient:
-                let created = AsyncHTTPClientTransport()
-                owned = created
+                let created = AsyncHTTPClientTransport(refusePrivateAddresses: !configuration.allowPrivateNetworks)
+                owned.append(created)
                 chosen = created
+                if !configuration.allowPrivateNetworks && configuration.webhookURL != nil {
+                    let unguarded = AsyncHTTPClientTransport()
+                    owned.append(unguarded)
+                    webhooks = unguarded
+                }
             case .urlSession:
+                // URLSession resolves names itself: it cannot connect to a checked address.
+                guard configuration.allowPrivateNetworks else {
+                    throw HubConfigurationError("transport urlsession needs allowPrivateNetworks (see docs/hub.md, \"Private networks\").")
+                }
                 chosen = URLSessionTransport.shared
             }
         }
@@ -82,13 +100,15 @@ public final class ConnectorHubService: Sendable {
             let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
             let records = try await PostgresRecordStore.connect(url: url)
             return ConnectorHubService(
-                configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
+                configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks,
+                ownedTransports: owned)
         }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
         let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)
         let records = try SQLiteRecordStore(path: configuration.sqlitePath + ".records")
-        return ConnectorHubService(configuration: configuration, records: records, tokens: tokens, transport: chosen, ownedTransport: owned)
+        return ConnectorHubService(
+            configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks, ownedTransports: owned)
     }
 
     /// Stops following account changes, closes the transport this service created and the
@@ -96,7 +116,7 @@ public final class ConnectorHubService: Sendable {
     public func shutdown() async {
         changeFeed?.cancel()
         await changeFeed?.value
-        try? await ownedTransport?.shutdown()
+        for transport in ownedTransports { try? await transport.shutdown() }
         await (tokens as? PostgresTokenStore)?.shutdown()
         await (records as? PostgresRecordStore)?.shutdown()
     }

@@ -47,6 +47,15 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// process invalidates the cached record at once. Without notifications (SQLite, or while the
     /// listener reconnects) a record is trusted for ``unnotifiedAccountCacheSeconds`` at most.
     public var accountCacheSeconds: TimeInterval
+    /// Whether the Hub may send requests to loopback, private (RFC 1918, ULA), link-local,
+    /// CGNAT and metadata addresses. Off by default outside development: a host a person types
+    /// (a self-hosted instance, a tenant URL) must resolve to public addresses only, checked
+    /// after resolution in the transport's connection path (docs/hub.md, "Private networks").
+    /// On in development, where providers are local emulations.
+    public var allowPrivateNetworks: Bool
+    /// Seconds a connection may stay idle, or take to send its request head, before the server
+    /// closes it (default 30).
+    public var idleTimeoutSeconds: TimeInterval
 
     /// How long a cached account record is trusted when no change notification can reach the
     /// process: SQLite stores (several processes on one file), or PostgreSQL while the listener
@@ -57,7 +66,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         publicBaseURL: URL, host: String = "127.0.0.1", port: Int = 8080, appKeys: [String], setup: [String: [String: String]] = [:],
         allowedOrigins: [String] = [], sqlitePath: String, databaseURL: String? = nil, signingKey: String, webhookURL: URL? = nil, webhookSecret: String? = nil,
         endpointOverrides: [String: [String: URL]] = [:], development: Bool = false, defaultSessionLifetime: TimeInterval = 1800,
-        maxAttemptsPerSession: Int = 20, transport: HubTransport = .asyncHTTPClient, accountCacheSeconds: TimeInterval = 60
+        maxAttemptsPerSession: Int = 20, transport: HubTransport = .asyncHTTPClient, accountCacheSeconds: TimeInterval = 60,
+        allowPrivateNetworks: Bool? = nil, idleTimeoutSeconds: TimeInterval = 30
     ) {
         self.publicBaseURL = publicBaseURL
         self.host = host
@@ -76,6 +86,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         self.maxAttemptsPerSession = maxAttemptsPerSession
         self.transport = transport
         self.accountCacheSeconds = accountCacheSeconds
+        self.allowPrivateNetworks = allowPrivateNetworks ?? development
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 
     /// `<base>/connect/oauth2/<connector>/callback`: the redirect URI to register at the provider.
@@ -98,7 +110,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     public var description: String {
         "HubConfiguration(publicBaseURL: \(publicBaseURL.absoluteString), listen: \(host):\(port), appKeys: \(appKeys.count), "
             + "setup: \(setup.keys.sorted()), allowedOrigins: \(allowedOrigins), store: \(databaseURL == nil ? "sqlite " + sqlitePath : "postgres"), "
-            + "transport: \(transport.rawValue), development: \(development))"
+            + "transport: \(transport.rawValue), allowPrivateNetworks: \(allowPrivateNetworks), development: \(development))"
     }
 
     // MARK: Loading
@@ -122,6 +134,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         var maxAttemptsPerSession: Int?
         var transport: String?
         var accountCacheSeconds: Double?
+        var allowPrivateNetworks: Bool?
+        var idleTimeoutSeconds: Double?
     }
 
     /// Reads `file` (JSON, optional) then the environment: `CONNECTOR_HUB_PUBLIC_URL`,
@@ -129,7 +143,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// `CONNECTOR_HUB_SQLITE`, `CONNECTOR_HUB_DATABASE_URL`, `CONNECTOR_HUB_SIGNING_KEY`, `CONNECTOR_HUB_ALLOWED_ORIGINS`,
     /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
     /// (`1`), `CONNECTOR_HUB_TRANSPORT` (`asynchttpclient` or `urlsession`),
-    /// `CONNECTOR_HUB_ACCOUNT_CACHE_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
+    /// `CONNECTOR_HUB_ACCOUNT_CACHE_SECONDS`, `CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS` (`1` or `0`),
+    /// `CONNECTOR_HUB_IDLE_TIMEOUT_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
     public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
         var parsed = File()
         if let file {
@@ -187,6 +202,17 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         guard cacheSeconds >= 0, cacheSeconds.isFinite else {
             throw HubConfigurationError("accountCacheSeconds must be a number of seconds, 0 or more.")
         }
+        let allowPrivate = value("ALLOW_PRIVATE_NETWORKS").map { $0 == "1" || $0 == "true" } ?? parsed.allowPrivateNetworks ?? development
+        if !allowPrivate && transport == .urlSession {
+            throw HubConfigurationError(
+                "transport urlsession cannot connect to the address the Hub checked (URLSession resolves host names itself), so it "
+                    + "cannot refuse private network addresses: use transport asynchttpclient, or set allowPrivateNetworks.")
+        }
+        var idleTimeout = parsed.idleTimeoutSeconds ?? 30
+        if let text = value("IDLE_TIMEOUT_SECONDS") { idleTimeout = Double(text) ?? -1 }
+        guard idleTimeout > 0, idleTimeout.isFinite else {
+            throw HubConfigurationError("idleTimeoutSeconds must be a number of seconds above 0.")
+        }
         return HubConfiguration(
             publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
             sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", databaseURL: value("DATABASE_URL") ?? parsed.databaseURL,
@@ -194,7 +220,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
             webhookURL: (value("WEBHOOK_URL") ?? parsed.webhookURL).flatMap(URL.init(string:)),
             webhookSecret: value("WEBHOOK_SECRET") ?? parsed.webhookSecret, endpointOverrides: overrides, development: development,
             defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20,
-            transport: transport, accountCacheSeconds: cacheSeconds)
+            transport: transport, accountCacheSeconds: cacheSeconds, allowPrivateNetworks: allowPrivate,
+            idleTimeoutSeconds: idleTimeout)
     }
 }
 

@@ -2,6 +2,8 @@ import ConnectorRuntime
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// The Hub's routes as a Hummingbird route collection an app mounts in its own router:
 ///
@@ -29,12 +31,42 @@ extension ConnectorHubService {
         ("DELETE", "/v1/accounts/{id}/proxy/{path}"),
     ]
 
+    /// A router with every route of the Hub and its security headers on every answer, also on
+    /// those the router itself gives (unknown path 404, wrong method 405, HEAD, OPTIONS).
+    /// `connector-hub` serves this router; an app that mounts ``routes(context:)`` in a router
+    /// of its own adds ``securityHeaders(context:)`` to that router for the same effect.
+    public func router<Context: RequestContext>(context: Context.Type = Context.self) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: securityHeaders(context: Context.self))
+        router.add(middleware: MethodNotAllowed<Context>())
+        router.addRoutes(routes(context: Context.self))
+        return router
+    }
+
+    /// The Hub's security headers as router middleware (``router(context:)`` adds it): a
+    /// Content Security Policy, `X-Content-Type-Options`, `Referrer-Policy` and, without allowed
+    /// embedding origins, `X-Frame-Options`, on every response, errors included.
+    public func securityHeaders<Context: RequestContext>(context: Context.Type = Context.self) -> some RouterMiddleware<Context> {
+        SecurityHeaders<Context>(configuration: configuration) { cookie in
+            try? await self.session(cookie: cookie)?.0.embedOrigin
+        }
+    }
+
+    /// The HTTP/1.1 application `connector-hub` runs: ``router(context:)`` on
+    /// ``HubConfiguration/host`` and ``HubConfiguration/port``, closing connections that stay
+    /// idle, or take to send their request head, longer than
+    /// ``HubConfiguration/idleTimeoutSeconds``.
+    public func application() -> some ApplicationProtocol {
+        Application(
+            router: router(context: HubRequestContext.self),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
+    }
+
     /// Every route of the Hub, for `router.addRoutes(_:)`.
     public func routes<Context: RequestContext>(context: Context.Type = Context.self) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.add(middleware: SecurityHeaders<Context>(configuration: configuration) { cookie in
-            try? await self.session(cookie: cookie)?.0.embedOrigin
-        })
+        routes.add(middleware: securityHeaders(context: Context.self))
         addAPIRoutes(routes)
         addLinkRoutes(routes)
         addOperatorRoutes(routes)
@@ -62,7 +94,19 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     let sessionEmbedOrigin: @Sendable (String) async -> String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPParserError {
+            // Hummingbird answers a malformed request itself (400, connection closed).
+            throw error
+        } catch let error as any HTTPResponseError {
+            // The router's own answers: unknown path, wrong method.
+            response = try error.response(from: request, context: context)
+        } catch {
+            HubLog.warning("request failed: \(type(of: error))")
+            response = Response(status: .internalServerError)
+        }
         if response.headers[.contentSecurityPolicy] == nil {
             // The pages of a link session (only those: the app API never reads a session).
             var ancestors: [String]?

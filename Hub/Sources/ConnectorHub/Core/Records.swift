@@ -1,3 +1,4 @@
+import ConnectorHubStorage
 import Foundation
 import GRDB
 
@@ -29,6 +30,8 @@ final class SQLiteRecordStore: RecordStore {
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Owner-only (0600): the database and the WAL and SHM files SQLite creates with its mode.
+        try SQLiteFileModes.restrict(path)
         pool = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 hub records") { db in

@@ -30,6 +30,9 @@ extension ConnectorHubService {
             if case .invalidField(let key, let reason) = error { return .invalidField(key: key, reason: reason) }
             return .failed(.misconfigured, scopes: [], connector: connector)
         }
+        if let (key, reason) = await privateAddressRefusal(variant: variant, values: values) {
+            return .invalidField(key: key, reason: reason)
+        }
         guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
         // Connector-qualified: the token store seals each row with the account id as associated
         // data, so the id binds the ciphertext to its connector as well as to its account.

@@ -5,16 +5,13 @@ public import Foundation
 
 extension ConnectorHubService {
     /// Forwards a request to the account's provider with its credentials. `path` is relative to
-    /// the connector's base URL and may not leave it (no scheme, no `..`, no `//`).
+    /// the connector's base URL and may not leave it (see ``checkProxyPath(_:)``).
     public func proxy(
         accountID: String, method: String, path: String, query: String?, headers: [(String, String)], body: Data?
     ) async throws -> HTTPResponse {
         guard let account = try await cachedAccount(accountID) else { throw HubError.notFound }
         guard account.status == "active" else { throw HubError.reconnectRequired }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.contains("://"), !path.contains("\\"), !segments.contains(where: { $0 == ".." || $0 == "." }),
-            !path.hasPrefix("/"), !path.contains("//")
-        else { throw HubError.badRequest("The proxied path must be relative to the connector's API, without '..' or '//'.") }
+        try Self.checkProxyPath(path)
         let connection = try await connection(for: account)
         var forwarded = HTTPHeaders()
         for (name, value) in headers where Self.forwardedHeaders.contains(name.lowercased()) { forwarded[name] = value }
@@ -30,6 +27,29 @@ extension ConnectorHubService {
                 throw HubError.reconnectRequired
             }
             throw HubError.provider(error)
+        }
+    }
+
+    /// Refuses a proxied path that could leave the connector's base URL, in any spelling a server
+    /// on the way might normalise: each segment is percent-decoded (up to three times, for
+    /// double encoding) and checked at every stage. Refused: empty segments (`//`, a leading
+    /// `/`), `.` and `..` segments (also `%2e%2e`, `.%2e`), encoded slashes and backslashes
+    /// (`%2F`, `%5C`), `;` path parameters (`..;`) and a scheme. A `%` that does not start an
+    /// escape is a literal `%` (it ends the decoding of its segment).
+    static func checkProxyPath(_ path: String) throws {
+        let refused = HubError.badRequest(
+            "The proxied path must be relative to the connector's API: no '.' or '..' segments (also percent-encoded), "
+                + "no empty segments, no encoded '/' or '\\', no ';' parameters.")
+        if path.isEmpty { return }  // the base URL itself
+        guard !path.contains("://"), !path.contains(";"), !path.contains("\\") else { throw refused }
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            var stage = String(segment)
+            for _ in 0..<3 {
+                guard !stage.isEmpty, stage != ".", stage != "..", !stage.contains("/"), !stage.contains("\\"), !stage.contains(";")
+                else { throw refused }
+                guard stage.contains("%"), let decoded = stage.removingPercentEncoding else { break }
+                stage = decoded
+            }
         }
     }
 

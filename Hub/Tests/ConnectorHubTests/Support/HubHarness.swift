@@ -15,24 +15,33 @@ struct HubHarness {
 
     init(
         setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
-        allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil, accountCacheSeconds: TimeInterval = 60
+        allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil, accountCacheSeconds: TimeInterval = 60,
+        allowPrivateNetworks: Bool? = nil, port: Int = 8080, idleTimeoutSeconds: TimeInterval = 30
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
         let configuration = HubConfiguration(
-            publicBaseURL: URL(string: "http://127.0.0.1:8080")!, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
+            publicBaseURL: URL(string: "http://127.0.0.1:8080")!, port: port, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
             sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
-            development: true, maxAttemptsPerSession: maxAttempts, accountCacheSeconds: accountCacheSeconds)
+            development: true, maxAttemptsPerSession: maxAttempts, accountCacheSeconds: accountCacheSeconds,
+            allowPrivateNetworks: allowPrivateNetworks, idleTimeoutSeconds: idleTimeoutSeconds)
         hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
     }
 
-    /// Runs `body` with a client of the Hub's routes mounted on a fresh router.
+    /// Runs `body` with a client of the Hub's router (``ConnectorHubService/router(context:)``).
     func run<Value: Sendable>(_ body: @Sendable (HubClient) async throws -> Value) async throws -> Value {
-        let router = Router()
-        router.addRoutes(hub.routes(context: BasicRequestContext.self))
-        let app = Application(router: router)
+        let app = Application(router: hub.router(context: BasicRequestContext.self))
         defer { try? FileManager.default.removeItem(at: directory) }
         return try await app.test(.router) { client in try await body(HubClient(client: client)) }
+    }
+
+    /// Runs `body` against the application `connector-hub` serves (``ConnectorHubService/application()``),
+    /// listening on a real loopback port (create the harness with `port: 0`); `body` gets the port.
+    func runLive<Value: Sendable>(_ body: @Sendable (HubClient, Int) async throws -> Value) async throws -> Value {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await hub.application().test(.live) { client in
+            try await body(HubClient(client: client), try #require(client.port))
+        }
     }
 }
 
