@@ -10,6 +10,11 @@
 #                          on every page (part of `make test`); installs Debian's chromium and
 #                          chromium-driver when missing, Selenium and axe-selenium-python from PyPI
 #   make hub-screenshots   the same run, keeping a screenshot of each page in .hub/screenshots/
+#   make hub-schemathesis-test  schemathesis (PyPI, in the venv) against a running connector-hub:
+#                          Hub/openapi.json must match what the server answers, for generated valid
+#                          and invalid requests and along its declared links; the target starts the
+#                          Hub and the Authlib emulation on loopback, links one account, and stops
+#                          both (part of `make test`; HUB_SCHEMATHESIS_EXAMPLES=40 per operation)
 #   make hub-proxy-bench   proxy throughput and added latency (p50, p99) through a Hub on each
 #                          transport (AsyncHTTPClient, URLSession) against the same local upstream
 #                          called directly, one run (part of `make bench`; release build)
@@ -18,7 +23,8 @@ HUB_STATE := .hub
 HUB_END_USER ?= demo-user
 HUB_PORT ?= 8080
 
-.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench
+.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench hub-schemathesis-test
+HUB_SCHEMATHESIS_EXAMPLES ?= 40
 
 hub:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
@@ -55,6 +61,13 @@ hub-screenshots: browser-tools
 	@echo "screenshots: $(HUB_STATE)/screenshots/"
 
 TEST_STEPS += hub-browser-test
+
+hub-schemathesis-test: venv
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
+	$(PYTHON) Hub/Tests/Schemathesis/hub_schemathesis.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub \
+		--max-examples $(HUB_SCHEMATHESIS_EXAMPLES)
+
+TEST_STEPS += hub-schemathesis-test
 
 hub-proxy-bench:
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-bench

@@ -41,4 +41,18 @@ import Testing
             }
         }
     }
+
+    @Test func theLinkSessionEnumsAreTheCatalogsConnectorsAndCategories() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.document)) as? [String: Any]
+        let paths = object?["paths"] as? [String: Any]
+        let post = (paths?["/v1/link-sessions"] as? [String: Any])?["post"] as? [String: Any]
+        let body = ((post?["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+        let properties = try #require((body?["schema"] as? [String: Any])?["properties"] as? [String: [String: Any]])
+        func items(_ name: String) -> [String] { ((properties[name]?["items"] as? [String: Any])?["enum"] as? [String]) ?? [] }
+        checkEqual(items("connectors"), ConnectorHubService.catalogConnectorIDs, "connectors: the catalog's ids")
+        checkEqual(items("categories"), ConnectorHubService.catalogCategories, "categories: every category a connector has")
+        checkEqual(properties["endUserId"]?["minLength"] as? Int, 1)
+        checkEqual(properties["expiresInSeconds"]?["minimum"] as? Int, 60)
+        checkEqual(properties["expiresInSeconds"]?["maximum"] as? Int, 604_800)
+    }
 }
