@@ -160,7 +160,12 @@ extension ConnectorHubService {
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
         default:
             let id = try context.parameters.require("id")
-            let path = context.parameters.getCatchAll().joined(separator: "/")
+            // The path as the request spelled it: the router's catch-all drops empty segments,
+            // and the proxy's check must see what would be forwarded.
+            let prefix = "/v1/accounts/\(id)/proxy/"
+            let path =
+                request.uri.path.hasPrefix(prefix)
+                ? String(request.uri.path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
             let body = try await Self.body(of: request, upTo: Self.proxyBodyLimit)
             let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
             let response = try await proxy(

@@ -5,12 +5,15 @@ public import Hummingbird
 import NIOCore
 import NIOHTTP1
 
-/// The Hub's routes as a Hummingbird route collection an app mounts in its own router:
+/// The Hub's routes as a Hummingbird router, or as a route collection an app mounts in its own
+/// router together with the security headers:
 ///
 /// ```swift
-/// let hub = try ConnectorHubService.open(configuration: configuration)
-/// let router = Router()
-/// router.addRoutes(hub.routes(context: BasicRequestContext.self))
+/// let hub = try await ConnectorHubService.open(configuration: configuration)
+/// let router = hub.router(context: BasicRequestContext.self)
+/// // or, in a router of the app's own:
+/// appRouter.add(middleware: hub.securityHeaders(context: BasicRequestContext.self))
+/// appRouter.addRoutes(hub.routes(context: BasicRequestContext.self))
 /// ```
 ///
 /// `/v1/…` is the app API (JSON, bearer app key; see Hub/openapi.json); `/link/…` and
