@@ -54,6 +54,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     public let maxRedirects: Int
     /// Whether requests to loopback, private, link-local and metadata addresses are refused.
     public let refusePrivateAddresses: Bool
+    private let addressRules: NetworkAddressPolicy.Rules
     private let client: HTTPClient
     private let configuration: HTTPClient.Configuration
     /// Clients pinned to one checked address per host name (`host|address`), so connections
@@ -71,10 +72,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///     requests wait for a free one.
     ///   - refusePrivateAddresses: send only to public addresses, checked after resolution
     ///     (off by default; the Hub turns it on unless `allowPrivateNetworks` is set).
+    ///   - addressRules: how names resolve and which addresses are refused under
+    ///     `refusePrivateAddresses` (the system resolver and ``NetworkAddressPolicy``; tests
+    ///     pass their own).
     public init(
         maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8,
-        refusePrivateAddresses: Bool = false
+        refusePrivateAddresses: Bool = false, addressRules: NetworkAddressPolicy.Rules = .publicOnly
     ) {
+        self.addressRules = addressRules
         self.maxResponseBytes = maxResponseBytes
         self.maxRedirects = maxRedirects
         self.refusePrivateAddresses = refusePrivateAddresses
@@ -118,7 +123,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         guard refusePrivateAddresses, let host = url.host, !host.isEmpty else { return (client, false) }
         let checked: Result<String, NetworkAddressPolicy.Refused>
         do {
-            checked = try await NetworkAddressPolicy.checkedAddress(of: host)
+            checked = try await addressRules.checkedAddress(of: host)
         } catch {
             throw TransportError(.network, detail: "The host name does not resolve.")
         }

@@ -105,6 +105,7 @@ public enum NetworkAddressPolicy {
     /// The name did not resolve to any address.
     public struct ResolutionError: Error, CustomStringConvertible {
         public var description: String { "The host name does not resolve." }
+        public init() {}
     }
 
     private static func lookup(_ host: String) throws -> [String] {
@@ -149,11 +150,32 @@ public enum NetworkAddressPolicy {
     /// public; otherwise the refusal (the address and its kind, e.g. `loopback`). One refused address
     /// refuses the host: a name answering both a public and a private address is not trusted.
     public static func checkedAddress(of host: String) async throws -> Result<String, Refused> {
-        let addresses = try await resolve(host)
-        for address in addresses {
-            if let reason = refusal(of: address) { return .failure(Refused(address: address, reason: reason)) }
+        try await Rules.publicOnly.checkedAddress(of: host)
+    }
+
+    /// How host names resolve and which addresses are refused. ``publicOnly`` (system resolver,
+    /// ``refusal(of:)``) is the rule; tests pass a resolver of their own to show that the
+    /// transport connects to the address it checked.
+    public struct Rules: Sendable {
+        public var resolve: @Sendable (String) async throws -> [String]
+        public var refusal: @Sendable (String) -> String?
+
+        public init(resolve: @escaping @Sendable (String) async throws -> [String], refusal: @escaping @Sendable (String) -> String?) {
+            self.resolve = resolve
+            self.refusal = refusal
         }
-        return .success(addresses[0])
+
+        public static let publicOnly = Rules(resolve: { try await NetworkAddressPolicy.resolve($0) }, refusal: { NetworkAddressPolicy.refusal(of: $0) })
+
+        /// The first address `host` resolves to when every one passes, else the refused one.
+        public func checkedAddress(of host: String) async throws -> Result<String, Refused> {
+            let addresses = try await resolve(host)
+            guard !addresses.isEmpty else { throw ResolutionError() }
+            for address in addresses {
+                if let reason = refusal(address) { return .failure(Refused(address: address, reason: reason)) }
+            }
+            return .success(addresses[0])
+        }
     }
 
     /// A refused address and why.

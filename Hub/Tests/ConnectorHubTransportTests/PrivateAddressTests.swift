@@ -55,4 +55,28 @@ import Testing
         #expect(response.status == 200)
         try await open.shutdown()
     }
+
+    @Test func theTransportConnectsToTheAddressItCheckedNotToASecondLookup() async throws {
+        let server = try LocalHTTPServer { request in .init(status: 200, body: Data("reached \(request.headers["host"] ?? "")".utf8)) }
+        defer { server.stop() }
+        // A name the system cannot resolve: only the address the rules checked can reach the
+        // server. The rules treat loopback as public here, so the server is reachable at all.
+        let rules = NetworkAddressPolicy.Rules(
+            resolve: { host in
+                guard host == "pinned.invalid" else { throw NetworkAddressPolicy.ResolutionError() }
+                return ["127.0.0.1"]
+            },
+            refusal: { $0 == "127.0.0.1" ? nil : "private" })
+        let transport = AsyncHTTPClientTransport(refusePrivateAddresses: true, addressRules: rules)
+        let response = try await transport.send(HTTPRequest(url: server.url("/users", host: "pinned.invalid")))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "reached pinned.invalid:\(server.port)", "the Host header keeps the name")
+        try await transport.shutdown()
+
+        // The same name answering a refused address as well is refused, whatever comes first.
+        let mixed = NetworkAddressPolicy.Rules(resolve: { _ in ["127.0.0.1", "10.0.0.1"] }, refusal: { $0 == "127.0.0.1" ? nil : "private" })
+        let refusing = AsyncHTTPClientTransport(refusePrivateAddresses: true, addressRules: mixed)
+        await #expect(throws: TransportError.self) { _ = try await refusing.send(HTTPRequest(url: server.url("/users", host: "pinned.invalid"))) }
+        try await refusing.shutdown()
+    }
 }
