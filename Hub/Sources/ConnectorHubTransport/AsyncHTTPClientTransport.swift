@@ -221,22 +221,26 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         else {
             var headers = ConnectorRuntime.HTTPHeaders()
             for (name, value) in response.headers { headers.append(name: name, value: value) }
-            return .response(HTTPResponse(status: status, headers: headers, body: try await readBody(response)))
+            // The request's own cap (HTTPRequest.maxResponseBytes), else the transport's.
+            let limit = original.maxResponseBytes.map { max($0, 0) } ?? maxResponseBytes
+            return .response(HTTPResponse(status: status, headers: headers, body: try await readBody(response, limit: limit)))
         }
         await Self.discard(response.body)
         return .redirect(next)
     }
 
-    /// The body, at most ``maxResponseBytes``. Throwing out of the loop drops the body stream,
-    /// which makes AsyncHTTPClient cancel the request and close its connection.
-    private func readBody(_ response: HTTPClientResponse) async throws -> Data {
+    /// The body, at most `limit` bytes (the request's own ``HTTPRequest/maxResponseBytes``, else
+    /// ``maxResponseBytes``). Throwing out of the loop drops the body stream, which makes
+    /// AsyncHTTPClient cancel the request and close its connection.
+    private func readBody(_ response: HTTPClientResponse, limit: Int) async throws -> Data {
+        let tooLarge = TransportError(.responseTooLarge, detail: "The response body is larger than \(limit) bytes.")
         let length = response.headers.first(name: "content-length").flatMap { Int($0) }
-        if let length, length > maxResponseBytes { throw tooLarge }
+        if let length, length > limit { throw tooLarge }
         var data = Data()
         // A known length is allocated once instead of growing by doubling.
         if let length, length > 0 { data.reserveCapacity(length) }
         for try await buffer in response.body {
-            guard data.count + buffer.readableBytes <= maxResponseBytes else { throw tooLarge }
+            guard data.count + buffer.readableBytes <= limit else { throw tooLarge }
             buffer.withUnsafeReadableBytes { bytes in
                 if let base = bytes.baseAddress, !bytes.isEmpty {
                     data.append(base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
@@ -244,10 +248,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             }
         }
         return data
-    }
-
-    private var tooLarge: TransportError {
-        TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes.")
     }
 
     /// Reads and drops a redirect's body so its connection can be reused; a body over 64 KiB is

@@ -63,6 +63,23 @@ enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
         }
     }
 
+    /// `HTTPRequest.maxResponseBytes` replaces the transport's cap for one request, up or down
+    /// (the resource pager sets it from the spec's `maxResponseBytes` or `ListOptions`).
+    @Test(arguments: TransportKind.allCases)
+    func aRequestsOwnCapReplacesTheTransports(kind: TransportKind) async throws {
+        try await withServer({ _ in .init(status: 200, body: Data(count: 2 * 1024 * 1024)) }) { server in
+            var raised = HTTPRequest(url: server.url("/big"), timeout: 5)
+            raised.maxResponseBytes = 4 * 1024 * 1024
+            let response = try await kind.make().send(raised)
+            #expect(response.body.count == 2 * 1024 * 1024)
+            var lowered = HTTPRequest(url: server.url("/big"), timeout: 5)
+            lowered.maxResponseBytes = 1000
+            await #expect(throws: TransportError(.responseTooLarge, detail: "The response body is larger than 1000 bytes.")) {
+                try await kind.make(maxResponseBytes: 4 * 1024 * 1024).send(lowered)
+            }
+        }
+    }
+
     @Test(arguments: TransportKind.allCases)
     func aBodyUpToTheCapArrivesWhole(kind: TransportKind) async throws {
         let body = Data((0..<(1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) })

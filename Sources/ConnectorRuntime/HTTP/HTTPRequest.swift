@@ -14,6 +14,11 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
     /// Deadline for the whole exchange, in seconds. Enforced by the transport even when the
     /// underlying client ignores it.
     public var timeout: TimeInterval
+    /// The largest response body accepted for this request, in bytes, instead of the transport's
+    /// own cap (``URLSessionTransport/maxResponseBytes``, 10 MiB by default); `nil` keeps the
+    /// transport's. A list whose single page is larger (a `none`-style list) raises it per
+    /// resource (`maxResponseBytes` in the spec) or per call (``ListOptions/maxResponseBytes``).
+    public var maxResponseBytes: Int?
 
     /// The default deadline, 30 seconds.
     public static let defaultTimeout: TimeInterval = 30

@@ -14,7 +14,8 @@ import FoundationNetworking
 ///   ``TransportError/Kind/insecureRedirect``.
 /// - Every request has a deadline (``HTTPRequest/timeout``), enforced by a timer as well as by
 ///   URLSession.
-/// - Response bodies are capped (10 MiB by default), with or without `Content-Length`: past the
+/// - Response bodies are capped (10 MiB by default, or the request's own
+///   ``HTTPRequest/maxResponseBytes``), with or without `Content-Length`: past the
 ///   cap the body is no longer kept, the task is cancelled and the request fails with
 ///   ``TransportError/Kind/responseTooLarge``. FoundationNetworking may go on reading a chunked
 ///   body it was told to cancel (see docs/runtime.md); its bytes are dropped on arrival.
@@ -63,7 +64,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         let timeout = request.timeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                delegate.register(task.task, continuation: continuation)
+                delegate.register(task.task, continuation: continuation, limit: request.maxResponseBytes)
                 task.task.resume()
                 let deadline = Task {
                     try? await Task.sleep(nanoseconds: UInt64(max(timeout, 0.001) * 1_000_000_000))
@@ -93,9 +94,12 @@ private final class PendingTask {
     var challengeResponse: HTTPURLResponse?
     var failure: TransportError?
     var deadline: Task<Void, Never>?
+    /// The largest body accepted for this task.
+    let limit: Int
 
-    init(continuation: CheckedContinuation<HTTPResponse, any Error>) {
+    init(continuation: CheckedContinuation<HTTPResponse, any Error>, limit: Int) {
         self.continuation = continuation
+        self.limit = limit
     }
 }
 
@@ -114,8 +118,9 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
         self.maxResponseBytes = maxResponseBytes
     }
 
-    func register(_ task: URLSessionTask, continuation: CheckedContinuation<HTTPResponse, any Error>) {
-        lock.withLock { pending[task.taskIdentifier] = PendingTask(continuation: continuation) }
+    func register(_ task: URLSessionTask, continuation: CheckedContinuation<HTTPResponse, any Error>, limit: Int?) {
+        let state = PendingTask(continuation: continuation, limit: limit.map { max($0, 0) } ?? maxResponseBytes)
+        lock.withLock { pending[task.taskIdentifier] = state }
     }
 
     func attachDeadline(_ deadline: Task<Void, Never>, to task: URLSessionTask) {
@@ -152,9 +157,10 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
         let http = response as? HTTPURLResponse
-        if response.expectedContentLength > Int64(maxResponseBytes) {
+        let limit = lock.withLock { pending[dataTask.taskIdentifier]?.limit } ?? maxResponseBytes
+        if response.expectedContentLength > Int64(limit) {
             completionHandler(.cancel)
-            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
+            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(limit) bytes."))
             return
         }
         _ = update(dataTask) { state in
@@ -167,12 +173,14 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         var tooLarge = false
+        var limit = maxResponseBytes
         _ = update(dataTask) { state in
-            tooLarge = state.data.count + data.count > maxResponseBytes
+            limit = state.limit
+            tooLarge = state.data.count + data.count > limit
             if !tooLarge { state.data.append(data) }
         }
         if tooLarge {
-            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(maxResponseBytes) bytes."))
+            fail(dataTask, with: TransportError(.responseTooLarge, detail: "The response body is larger than \(limit) bytes."))
         }
     }
 
