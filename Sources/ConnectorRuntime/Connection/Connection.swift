@@ -306,6 +306,7 @@ public actor Connection {
         do {
             return try await transport.send(request)
         } catch {
+            if let failure = error as? TransportError { TransportFailureRecorder.note(failure.kind) }
             throw OAuthErrorMapping.transportFailure(error)
         }
     }

@@ -21,7 +21,10 @@ struct RequestDeadline: Sendable {
     func remaining() throws(ConnectorError) -> TimeInterval {
         let left = ContinuousClock.now.duration(to: end)
         let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
-        guard seconds > 0.001 else { throw timeoutError }
+        guard seconds > 0.001 else {
+            TransportFailureRecorder.note(.timedOut)
+            throw timeoutError
+        }
         return seconds
     }
 
@@ -43,6 +46,7 @@ struct RequestDeadline: Sendable {
             let timer = Task { [end, timeoutError] in
                 try? await Task.sleep(until: end, clock: .continuous)
                 if Task.isCancelled { return }
+                TransportFailureRecorder.note(.timedOut)
                 race.finish(.failure(timeoutError))
             }
             race.onFinish { timer.cancel() }

@@ -8,12 +8,19 @@ public struct ResourcePage<Record: ResourceRecord>: Sendable {
     public var records: [Record]
     /// Records left out under ``ListOptions/InvalidRecords/skip``.
     public var skipped: [ResourceError]
+    /// The records the pages before this one held (valid or not): the page's position in the
+    /// run, and for `offset` lists the offset it was requested at.
+    public var offset: Int
+    /// The total the API sent with this page (at the spec's `totalPointer`), or `nil`. A total
+    /// that changes between the pages of a run means records were added or removed meanwhile: an
+    /// offset or page-number list may then skip or repeat records.
+    public var total: Int?
 }
 
 /// The state machine of one `list` run: builds each page's request, sends it through the
-/// connection (credentials, refresh, 401 retry), retries 429 and 5xx, decodes the records and
-/// applies the stop rule. Holds one page at a time; remembers every cursor and next URL it
-/// followed, so any cycle ends the run.
+/// connection (credentials, refresh, 401 retry) under the request timeout and the run's
+/// deadline, retries 429 and 5xx, decodes the records and applies the stop rules. Holds one page
+/// at a time; remembers every cursor and next URL it followed, so any cycle ends the run.
 struct Pager<Record: ResourceRecord>: Sendable {
     let connection: Connection
     let operation: ResourceListOperation
@@ -28,6 +35,9 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// Every cursor or next URL followed, with the page that gave it.
     private var followed: [String: Int] = [:]
     private var finished = false
+    /// The error that ends the run after the page that revealed it was delivered (a loop, a
+    /// stall): that page's records are valid, only its continuation is not.
+    private var pending: ResourceError?
     /// The absolute URL of the page being read: relative next links resolve against it
     /// (RFC 3986 section 5), not against the base URL.
     private var pageURL: URL?
@@ -37,6 +47,10 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// The base URL of the run: the fixed one, or the one the token response gives (Salesforce's
     /// `instance_url`), read once per run, so next links resolve and are checked against it.
     private var runBase: URL?
+    /// When the run's deadline passes (``ListOptions/deadline``), from its first request.
+    private var deadline: ContinuousClock.Instant?
+    /// Records per page: the caller's (within the spec's maximum) or the spec's.
+    private let pageSize: Int?
 
     init(connection: Connection, operation: ResourceListOperation, arguments: ListArguments, options: ListOptions) {
         self.connection = connection
@@ -44,12 +58,24 @@ struct Pager<Record: ResourceRecord>: Sendable {
         self.arguments = arguments
         self.options = options
         self.pageNumber = operation.pagination.firstPage
+        let pagination = operation.pagination
+        if let asked = options.pageSize {
+            pageSize = min(asked, pagination.maxPageSize ?? asked)
+        } else {
+            pageSize = pagination.pageSize
+        }
     }
 
     private var pagination: ResourcePagination { operation.pagination }
+    private var isURLStyle: Bool { pagination.style == .nextURL || pagination.style == .linkHeader }
     private var resource: String { operation.resource }
 
     mutating func nextPage() async throws -> ResourcePage<Record>? {
+        if let pending {
+            self.pending = nil
+            finished = true
+            throw pending
+        }
         guard !finished else { return nil }
         try Task.checkCancellation()
         let limit = options.maxPages ?? pagination.maxPages
@@ -58,6 +84,10 @@ struct Pager<Record: ResourceRecord>: Sendable {
             throw ResourceError.pageLimitReached(resource: resource, pages: pagesRead)
         }
         let number = pagesRead + 1
+        if number == 1 {
+            try checkOptions()
+            if let seconds = options.deadline { deadline = .now + Self.duration(seconds) }
+        }
         if runBase == nil {
             switch connection.configuration.baseURL {
             case .fixed(let url):
@@ -73,7 +103,17 @@ struct Pager<Record: ResourceRecord>: Sendable {
         }
         let request = try makeRequest(page: number)
         pageURL = absoluteURL(of: request)
-        let response = try await send(request, page: number)
+        if number == 1, isURLStyle, let pageURL {
+            // A next link back to the first page is a loop too.
+            followed[pageURL.absoluteString] = 1
+        }
+        let response: HTTPResponse
+        do {
+            response = try await send(request, page: number)
+        } catch {
+            finished = true
+            throw error
+        }
         pagesRead = number
         let page: JSONValue
         do {
@@ -108,9 +148,48 @@ struct Pager<Record: ResourceRecord>: Sendable {
                 skipped.append(failure)
             }
         }
+        let offset = recordsSeen
         recordsSeen += items.count
-        try advance(page: page, response: response, count: items.count, number: number)
-        return ResourcePage(number: number, records: records, skipped: skipped)
+        // The total as page metadata: read when the spec names it, strictly only by the totalCount rule.
+        let total = pagination.totalPointer == nil ? nil : try? totalCount(page, number: number)
+        do {
+            try advance(page: page, response: response, count: items.count, number: number)
+        } catch let error as ResourceError {
+            switch error {
+            case .paginationLoop, .stalled:
+                // The page is valid; what follows it is not. Deliver it, end the run next time.
+                pending = error
+            default:
+                throw error
+            }
+        }
+        return ResourcePage(number: number, records: records, skipped: skipped, offset: offset, total: total)
+    }
+
+    /// The caller's page size must have somewhere to go.
+    private func checkOptions() throws {
+        guard let asked = options.pageSize else { return }
+        guard asked >= 1 else {
+            throw ConnectorError.misconfigured("ListOptions.pageSize must be at least 1 (resource '\(resource)').")
+        }
+        let sendsSize = pagination.limitParam != nil || pagination.limitBodyPointer != nil
+        guard sendsSize, pagination.style != .none else {
+            throw ConnectorError.misconfigured(
+                "ListOptions.pageSize is set, but resource '\(resource)' sends no page size (its spec has no 'limitParam' or 'limitBodyPointer').")
+        }
+    }
+
+    static func duration(_ seconds: TimeInterval) -> Duration {
+        // Clamped: an infinite or absurd value must not trap in the conversion.
+        let clamped = seconds.isNaN ? 0 : min(max(seconds, 0), 1_000_000_000)
+        return .nanoseconds(Int64(clamped * 1_000_000_000))
+    }
+
+    /// Seconds left before the run's deadline, or `nil` without one.
+    private func remaining() -> TimeInterval? {
+        guard let deadline else { return nil }
+        let left = ContinuousClock.now.duration(to: deadline)
+        return Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
     }
 
     // MARK: Requests
@@ -129,7 +208,7 @@ struct Pager<Record: ResourceRecord>: Sendable {
             members.merge(arguments.body) { _, new in new }
             body = .object(members)
         }
-        let limit = pagination.limitParam.flatMap { name in pagination.pageSize.map { (name, $0) } }
+        let limit = pagination.limitParam.flatMap { name in pageSize.map { (name, $0) } }
         switch pagination.style {
         case .none, .nextURL, .linkHeader:
             if let limit { query.append(QueryParameter(limit.0, String(limit.1))) }
@@ -148,7 +227,7 @@ struct Pager<Record: ResourceRecord>: Sendable {
                 if let next, let name = pagination.cursorParam { members[name] = .string(next) }
                 body = .object(members)
             }
-            if let pointer = pagination.limitBodyPointer, let size = pagination.pageSize {
+            if let pointer = pagination.limitBodyPointer, let size = pageSize {
                 body = try bodySetting(body, .integer(size), at: pointer)
             }
             if let next, let pointer = pagination.cursorBodyPointer { body = try bodySetting(body, .string(next), at: pointer) }
@@ -209,17 +288,45 @@ struct Pager<Record: ResourceRecord>: Sendable {
         return "\(scheme)://\(url.host?.lowercased() ?? ""):\(port)"
     }
 
-    /// Sends with retries of 429 and retryable provider failures; other errors end the run.
+    /// Sends with retries of 429 and retryable provider failures; other errors end the run. Each
+    /// attempt gets the request timeout, cut to what is left of the run's deadline; a retry wait
+    /// that would end after the deadline is not started. A timeout is retried only under
+    /// ``RetryPolicy/retryTimeouts``; a cancelled task gets `CancellationError`.
     private func send(_ request: HTTPRequest, page: Int) async throws -> HTTPResponse {
         var attempt = 1
+        let recorder = TransportFailureRecorder()
         while true {
+            var limited = request
+            limited.timeout = options.requestTimeout
+            limited.maxResponseBytes = options.maxResponseBytes ?? operation.maxResponseBytes
+            var cutByDeadline = false
+            if let left = remaining() {
+                guard left > 0.001 else { throw deadlineError(page: page) }
+                if left < limited.timeout {
+                    limited.timeout = left
+                    cutByDeadline = true
+                }
+            }
             let failure: ConnectorError
             let retryAfter: Double?
+            recorder.reset()
             do {
-                let response = try await connection.send(request)
+                let response = try await TransportFailureRecorder.$current.withValue(recorder) {
+                    try await connection.send(limited)
+                }
                 if response.isSuccess { return response }
                 throw ResourceError.unexpectedStatus(resource: resource, page: page, status: response.status)
             } catch let error as ConnectorError {
+                if Task.isCancelled || recorder.kind == .cancelled { throw CancellationError() }
+                if recorder.kind == .responseTooLarge {
+                    throw ResourceError.responseTooLarge(resource: resource, page: page, limit: limited.maxResponseBytes)
+                }
+                if recorder.kind == .timedOut {
+                    if cutByDeadline { throw deadlineError(page: page) }
+                    guard options.retry.retryTimeouts else {
+                        throw ResourceError.timedOut(resource: resource, page: page, seconds: options.requestTimeout)
+                    }
+                }
                 switch error {
                 case .rateLimited(let after):
                     failure = error
@@ -234,60 +341,98 @@ struct Pager<Record: ResourceRecord>: Sendable {
             guard attempt < options.retry.maxAttempts else {
                 throw ResourceError.retriesExhausted(resource: resource, page: page, attempts: attempt, last: failure)
             }
-            try await options.retry.sleep(options.retry.delay(afterAttempt: attempt, retryAfter: retryAfter))
+            let wait = options.retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            if let left = remaining(), wait >= left { throw deadlineError(page: page) }
+            try await options.retry.sleep(wait)
             try Task.checkCancellation()
             attempt += 1
         }
     }
 
+    private func deadlineError(page: Int) -> ResourceError {
+        .deadlineExceeded(resource: resource, page: page, seconds: options.deadline ?? 0)
+    }
+
     // MARK: Stop rules
 
+    /// Applies the stop rules: the list ends as soon as one of them says so. Throws a loop or a
+    /// stall after marking the run finished (the caller still delivers the page).
     private mutating func advance(page: JSONValue, response: HTTPResponse, count: Int, number: Int) throws {
+        let stops = pagination.stops
         switch pagination.style {
         case .none:
             finished = true
         case .offset, .pageNumber:
             pageNumber += 1
-            switch pagination.stop {
-            case .emptyPage, .absentCursor:
-                finished = count == 0
-            case .hasMore:
-                finished = try !hasMore(page, number: number)
-            case .totalCount:
-                let total = try totalCount(page, number: number)
-                finished = recordsSeen >= total
-            }
+            finished = try ends(stops, page: page, count: count, token: nil, number: number)
             if !finished && count == 0 {
                 finished = true
                 throw ResourceError.stalled(
                     resource: resource, page: number,
-                    detail: "the page is empty but the stop rule '\(pagination.stop.rawValue)' says more records follow")
+                    detail: "the page is empty but \(Self.ruleNames(stops)) more records follow")
             }
         case .cursor, .bodyCursor, .nextURL, .linkHeader:
             let token = nextToken(page, response: response)
-            switch pagination.stop {
-            case .absentCursor, .totalCount:
-                finished = token == nil
-            case .emptyPage:
-                finished = count == 0 || token == nil
-            case .hasMore:
-                finished = try !hasMore(page, number: number)
-                if !finished && token == nil {
-                    finished = true
-                    throw ResourceError.stalled(
-                        resource: resource, page: number, detail: "'hasMore' is true but the page has no cursor or next link")
-                }
+            finished = try ends(stops, page: page, count: count, token: token, number: number)
+            if !finished && token == nil {
+                finished = true
+                throw ResourceError.stalled(
+                    resource: resource, page: number,
+                    detail: stops == [.hasMore]
+                        ? "'hasMore' is true but the page has no cursor or next link"
+                        : "\(Self.ruleNames(stops)) more records follow but the page has no cursor or next link")
             }
             guard !finished, let token else { return }
-            if let first = followed[token] {
+            // Next links are compared as absolute URLs: `?page=2` and `/v1/x?page=2` are one page.
+            let key = isURLStyle ? (URL(string: token, relativeTo: pageURL)?.absoluteURL.absoluteString ?? token) : token
+            if let first = followed[key] {
                 finished = true
                 throw ResourceError.paginationLoop(resource: resource, page: number, firstSeenAtPage: first)
             }
-            followed[token] = number
+            followed[key] = number
             next = token
         }
     }
 
+    /// Whether one of `stops` ends the list at this page. The rules that need nothing from the
+    /// page are asked first, so a missing `hasMore` or total does not fail a page that ends the
+    /// list anyway.
+    private func ends(_ stops: [ResourcePagination.Stop], page: JSONValue, count: Int, token: String?, number: Int) throws -> Bool {
+        let cursorStyle = !(pagination.style == .offset || pagination.style == .pageNumber)
+        for stop in stops {
+            switch stop {
+            case .emptyPage:
+                if count == 0 || (cursorStyle && token == nil) { return true }
+            case .absentCursor:
+                if cursorStyle ? token == nil : count == 0 { return true }
+            case .shortPage:
+                if let pageSize, count < pageSize { return true }
+            case .hasMore, .totalCount:
+                continue
+            }
+        }
+        for stop in stops {
+            switch stop {
+            case .hasMore:
+                if try !hasMore(page, number: number) { return true }
+            case .totalCount:
+                if recordsSeen >= (try totalCount(page, number: number)) { return true }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    /// "the stop rule 'totalCount' says" / "the stop rules 'totalCount' and 'hasMore' say".
+    private static func ruleNames(_ stops: [ResourcePagination.Stop]) -> String {
+        let names = stops.map { "'\($0.rawValue)'" }
+        if names.count == 1 { return "the stop rule \(names[0]) says" }
+        return "the stop rules \(names.dropLast().joined(separator: ", ")) and \(names.last ?? "") say"
+    }
+
+    /// The cursor or next link of a page: a non-empty string, or an integer sent as its decimal
+    /// text. Anything else (missing, `null`, `""`, a fraction, a boolean, an object) is absent.
     private func nextToken(_ page: JSONValue, response: HTTPResponse) -> String? {
         let value: JSONValue?
         switch pagination.style {
@@ -332,6 +477,7 @@ struct Pager<Record: ResourceRecord>: Sendable {
             detail: "the total count at '\(pointer)' is \(value.kindName), expected an integer")
     }
 }
+
 
 /// `{{NAME}}` (an operation input), `{{fields.KEY}}` (a field of the connection), `{{token.NAME}}`
 /// and `{{discovered.NAME}}` (extra fields of the tokens) placeholders of resource paths; each
@@ -378,43 +524,104 @@ enum PathTemplate {
 
 /// RFC 8288 `Link` headers.
 enum LinkHeader {
-    /// The target of the first link with relation type `next`, or `nil`.
+    /// The target of the first link whose relation types include `next`, or `nil`. Parameter
+    /// values may be quoted strings (RFC 8288 section 3, RFC 9110 section 5.6.4): a `;`, `,` or
+    /// `rel=next` inside quotes (`title="see; rel=next"`) is text, not a parameter. Only the
+    /// first `rel` parameter of a link counts (section 3.3).
     static func next(_ values: [String]) -> String? {
         for value in values {
-            for link in splitLinks(value) {
-                guard let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"), open < close else { continue }
-                let target = String(link[link.index(after: open)..<close])
-                let parameters = link[link.index(after: close)...].split(separator: ";")
-                for parameter in parameters {
-                    let parts = parameter.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "rel" else { continue }
-                    let relations = parts[1].trimmingCharacters(in: .whitespaces)
-                        .trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased().split(separator: " ")
-                    if relations.contains("next") { return target }
-                }
+            for link in links(value) where link.relations.contains("next") {
+                return link.target
             }
         }
         return nil
     }
 
-    /// Splits at commas outside `<...>` and quotes.
-    private static func splitLinks(_ value: String) -> [Substring] {
-        var parts: [Substring] = []
-        var start = value.startIndex
-        var inTarget = false
-        var inQuotes = false
-        for index in value.indices {
-            switch value[index] {
-            case "<" where !inQuotes: inTarget = true
-            case ">" where !inQuotes: inTarget = false
-            case "\"" where !inTarget: inQuotes.toggle()
-            case "," where !inTarget && !inQuotes:
-                parts.append(value[start..<index])
-                start = value.index(after: index)
-            default: break
+    struct Link {
+        var target: String
+        var relations: [String]
+    }
+
+    /// The links of one header value.
+    static func links(_ value: String) -> [Link] {
+        let chars = Array(value.unicodeScalars)
+        var index = 0
+        var result: [Link] = []
+        func skipSpace() {
+            while index < chars.count, chars[index] == " " || chars[index] == "\t" { index += 1 }
+        }
+        /// Past the next comma outside quotes and `<...>`: the rest of a malformed link.
+        func skipToNextLink() {
+            var inQuotes = false
+            while index < chars.count {
+                let char = chars[index]
+                if inQuotes {
+                    if char == "\\" { index += 1 } else if char == "\"" { inQuotes = false }
+                } else if char == "\"" {
+                    inQuotes = true
+                } else if char == "," {
+                    index += 1
+                    return
+                }
+                index += 1
             }
         }
-        parts.append(value[start...])
-        return parts
+        func text(_ range: Range<Int>) -> String {
+            var string = ""
+            string.unicodeScalars.append(contentsOf: chars[range])
+            return string
+        }
+        while index < chars.count {
+            skipSpace()
+            if index < chars.count, chars[index] == "," {
+                index += 1
+                continue
+            }
+            guard index < chars.count else { break }
+            guard chars[index] == "<" else {
+                skipToNextLink()
+                continue
+            }
+            let start = index + 1
+            guard let close = chars[start...].firstIndex(of: ">") else { break }
+            let target = text(start..<close)
+            index = close + 1
+            var relations: [String]?
+            while true {
+                skipSpace()
+                guard index < chars.count, chars[index] == ";" else { break }
+                index += 1
+                skipSpace()
+                let nameStart = index
+                while index < chars.count, !" \t=;,".unicodeScalars.contains(chars[index]) { index += 1 }
+                let name = text(nameStart..<index).lowercased()
+                skipSpace()
+                var parameter = ""
+                if index < chars.count, chars[index] == "=" {
+                    index += 1
+                    skipSpace()
+                    if index < chars.count, chars[index] == "\"" {
+                        index += 1
+                        while index < chars.count, chars[index] != "\"" {
+                            if chars[index] == "\\", index + 1 < chars.count { index += 1 }
+                            parameter.unicodeScalars.append(chars[index])
+                            index += 1
+                        }
+                        index += 1
+                    } else {
+                        let valueStart = index
+                        while index < chars.count, !" \t;,".unicodeScalars.contains(chars[index]) { index += 1 }
+                        parameter = text(valueStart..<index)
+                    }
+                }
+                if name == "rel", relations == nil {
+                    relations = parameter.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                }
+            }
+            result.append(Link(target: target, relations: relations ?? []))
+            skipSpace()
+            if index < chars.count, chars[index] != "," { skipToNextLink() }
+        }
+        return result
     }
 }

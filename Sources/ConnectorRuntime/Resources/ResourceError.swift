@@ -22,6 +22,27 @@ public enum ResourceError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(resource: String)
     /// A page still failed (429 or 5xx) after every retry.
     case retriesExhausted(resource: String, page: Int, attempts: Int, last: ConnectorError)
+    /// A page (or a `get`) got no answer within its request timeout (``ListOptions/requestTimeout``).
+    case timedOut(resource: String, page: Int, seconds: Double)
+    /// The run's deadline (``ListOptions/deadline``) passed before the list ended.
+    case deadlineExceeded(resource: String, page: Int, seconds: Double)
+    /// A page's body is larger than the cap in effect: `limit` bytes when the spec
+    /// (`maxResponseBytes`) or the call (``ListOptions/maxResponseBytes``) set it, `nil` for the
+    /// transport's own cap (10 MiB by default).
+    case responseTooLarge(resource: String, page: Int, limit: Int?)
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// `10485760 bytes (10 MiB)`.
+    private static func bytes(_ count: Int) -> String {
+        let mebibytes = Double(count) / 1_048_576
+        guard mebibytes >= 1 else { return "\(count)-byte" }
+        let tenths = (mebibytes * 10).rounded()
+        let shown = tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
+        return "\(count)-byte (\(shown) MiB)"
+    }
 
     public var description: String {
         switch self {
@@ -43,6 +64,14 @@ public enum ResourceError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(resource): no record with that id (404)"
         case let .retriesExhausted(resource, page, attempts, last):
             "\(resource): page \(page) still failed after \(attempts) attempts: \(last)"
+        case let .timedOut(resource, page, seconds):
+            "\(resource): page \(page) got no answer within \(Self.seconds(seconds)) (the request timeout; raise ListOptions.requestTimeout for a slow API)"
+        case let .deadlineExceeded(resource, page, seconds):
+            "\(resource): the run's deadline of \(Self.seconds(seconds)) passed at page \(page) (ListOptions.deadline)"
+        case let .responseTooLarge(resource, page, limit):
+            "\(resource): page \(page) is larger than the "
+                + (limit.map { "\(Self.bytes($0)) response cap" } ?? "transport's response cap (10 MiB unless the transport was created with another maxResponseBytes)")
+                + "; raise it for the resource with \"maxResponseBytes\" in the spec's 'list', or for one call with ListOptions.maxResponseBytes"
         }
     }
 }

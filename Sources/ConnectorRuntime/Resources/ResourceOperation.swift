@@ -14,10 +14,13 @@ public struct ResourceListOperation: Sendable, Hashable {
     /// JSON pointer to the records array in a page.
     public var records: String
     public var pagination: ResourcePagination
+    /// The largest page body accepted, in bytes (the spec's `maxResponseBytes`); `nil` keeps the
+    /// transport's cap (10 MiB by default). ``ListOptions/maxResponseBytes`` overrides it.
+    public var maxResponseBytes: Int?
 
     public init(
         resource: String, method: String = "GET", path: String, query: [QueryParameter] = [], body: JSONValue? = nil,
-        records: String, pagination: ResourcePagination
+        records: String, pagination: ResourcePagination, maxResponseBytes: Int? = nil
     ) {
         self.resource = resource
         self.method = method
@@ -26,6 +29,7 @@ public struct ResourceListOperation: Sendable, Hashable {
         self.body = body
         self.records = records
         self.pagination = pagination
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -84,11 +88,19 @@ public struct ResourcePagination: Sendable, Hashable {
         case hasMore
         /// The list ends when the records seen reach the number at `totalPointer`.
         case totalCount
+        /// A page with fewer records than the page size asked for is the last one.
+        case shortPage
     }
 
     public var style: Style
-    public var stop: Stop
+    /// The stop rules; the list ends as soon as one of them says so.
+    public var stops: [Stop]
+    /// The first stop rule.
+    public var stop: Stop { stops.first ?? .emptyPage }
+    /// Records per page, unless ``ListOptions/pageSize`` asks for another number.
     public var pageSize: Int?
+    /// The largest page size a caller may ask for (``ListOptions/pageSize``); `nil`: no limit.
+    public var maxPageSize: Int?
     public var limitParam: String?
     public var offsetParam: String?
     public var pageParam: String?
@@ -110,15 +122,18 @@ public struct ResourcePagination: Sendable, Hashable {
     /// The default backstop.
     public static let defaultMaxPages = 10_000
 
+    /// `stops` (more than one rule: the first that says so ends the list) replaces `stop`.
     public init(
-        style: Style, stop: Stop = .emptyPage, pageSize: Int? = nil, limitParam: String? = nil, offsetParam: String? = nil,
+        style: Style, stop: Stop = .emptyPage, stops: [Stop]? = nil, pageSize: Int? = nil, maxPageSize: Int? = nil,
+        limitParam: String? = nil, offsetParam: String? = nil,
         pageParam: String? = nil, firstPage: Int = 1, cursorParam: String? = nil, cursorPointer: String? = nil,
         cursorBodyPointer: String? = nil, limitBodyPointer: String? = nil, nextPointer: String? = nil, hasMorePointer: String? = nil, totalPointer: String? = nil,
         maxPages: Int = ResourcePagination.defaultMaxPages
     ) {
         self.style = style
-        self.stop = stop
+        self.stops = stops.flatMap { $0.isEmpty ? nil : $0 } ?? [stop]
         self.pageSize = pageSize
+        self.maxPageSize = maxPageSize
         self.limitParam = limitParam
         self.offsetParam = offsetParam
         self.pageParam = pageParam
@@ -211,19 +226,48 @@ public struct ListOptions: Sendable {
     public var maxPages: Int?
     /// Retries of one page after 429 or 5xx.
     public var retry: RetryPolicy
+    /// Seconds the whole run may take, counted from its first request (the consumer's time
+    /// between pages included); `nil`: no limit. No request or retry wait goes past it: the run
+    /// ends with ``ResourceError/deadlineExceeded(resource:page:seconds:)``.
+    public var deadline: TimeInterval?
+    /// Seconds one page request may take (the wait for a token included), 30 by default. A page
+    /// that does not answer in time ends the run with ``ResourceError/timedOut(resource:page:seconds:)``;
+    /// it is retried only under ``RetryPolicy/retryTimeouts``.
+    public var requestTimeout: TimeInterval
+    /// Records per page, instead of the spec's `pageSize` (a bulk sync asks for more than a
+    /// screen does). Lowered to the spec's `maxPageSize` when larger; the resource must send a
+    /// page size (`limitParam` or `limitBodyPointer`), else the run fails as misconfigured.
+    public var pageSize: Int?
+    /// The largest page body accepted, in bytes, instead of the spec's `maxResponseBytes` or the
+    /// transport's cap (10 MiB by default).
+    public var maxResponseBytes: Int?
 
-    public init(invalidRecords: InvalidRecords = .stop, maxPages: Int? = nil, retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        invalidRecords: InvalidRecords = .stop, maxPages: Int? = nil, retry: RetryPolicy = RetryPolicy(),
+        deadline: TimeInterval? = nil, requestTimeout: TimeInterval = HTTPRequest.defaultTimeout, pageSize: Int? = nil,
+        maxResponseBytes: Int? = nil
+    ) {
         self.invalidRecords = invalidRecords
         self.maxPages = maxPages
         self.retry = retry
+        self.deadline = deadline
+        self.requestTimeout = requestTimeout
+        self.pageSize = pageSize
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
 /// Retries of a page answered 429 or 5xx (or not answered): waits `Retry-After` when the provider
 /// sends it, else exponential backoff with full jitter; every wait is capped at `maxDelay`.
+///
+/// A page that timed out (no answer within ``ListOptions/requestTimeout``) is not retried unless
+/// ``retryTimeouts`` is set: a page too slow once is usually as slow the next time, and retrying
+/// it multiplies the wait by ``maxAttempts``.
 public struct RetryPolicy: Sendable {
     /// Attempts per page, the first included.
     public var maxAttempts: Int
+    /// Whether a timed-out page is retried like a 5xx (default `false`).
+    public var retryTimeouts: Bool
     /// First backoff in seconds (doubles each attempt).
     public var baseDelay: Double
     /// No wait is longer, whatever `Retry-After` says.
@@ -232,12 +276,13 @@ public struct RetryPolicy: Sendable {
     public var sleep: @Sendable (Double) async throws -> Void
 
     public init(
-        maxAttempts: Int = 5, baseDelay: Double = 0.5, maxDelay: Double = 30,
+        maxAttempts: Int = 5, baseDelay: Double = 0.5, maxDelay: Double = 30, retryTimeouts: Bool = false,
         sleep: @escaping @Sendable (Double) async throws -> Void = { seconds in
             try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
         }
     ) {
         self.maxAttempts = max(1, maxAttempts)
+        self.retryTimeouts = retryTimeouts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.sleep = sleep

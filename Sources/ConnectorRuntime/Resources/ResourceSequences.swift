@@ -64,8 +64,13 @@ public struct RecordSequence<Record: ResourceRecord>: AsyncSequence, Sendable {
 
 /// Reads one record by id (`get`).
 public enum ResourceReader {
+    /// Reads the record with `id` in one request of at most `timeout` seconds (the wait for a
+    /// token included); a `get` is not retried. No answer in time is
+    /// ``ResourceError/timedOut(resource:page:seconds:)``; cancelling the task throws
+    /// `CancellationError`.
     public static func get<Record: ResourceRecord>(
-        _ type: Record.Type, connection: Connection, operation: ResourceGetOperation, id: String
+        _ type: Record.Type, connection: Connection, operation: ResourceGetOperation, id: String,
+        timeout: Double = HTTPRequest.defaultTimeout
     ) async throws -> Record {
         let tokens = PathTemplate.needsTokens(operation.path) ? try await connection.tokenExtras() : [:]
         let path = try PathTemplate.expand(
@@ -73,7 +78,22 @@ public enum ResourceReader {
             resource: operation.resource)
         var headers = HTTPHeaders()
         headers["Accept"] = "application/json"
-        let response = try await connection.send("GET", path: path, headers: headers)
+        let recorder = TransportFailureRecorder()
+        let response: HTTPResponse
+        do {
+            response = try await TransportFailureRecorder.$current.withValue(recorder) {
+                try await connection.send("GET", path: path, headers: headers, timeout: timeout)
+            }
+        } catch {
+            if Task.isCancelled || recorder.kind == .cancelled { throw CancellationError() }
+            if recorder.kind == .timedOut {
+                throw ResourceError.timedOut(resource: operation.resource, page: 1, seconds: timeout)
+            }
+            if recorder.kind == .responseTooLarge {
+                throw ResourceError.responseTooLarge(resource: operation.resource, page: 1, limit: nil)
+            }
+            throw error
+        }
         if response.status == 404 { throw ResourceError.notFound(resource: operation.resource) }
         guard response.isSuccess else {
             throw ResourceError.unexpectedStatus(resource: operation.resource, page: 1, status: response.status)
