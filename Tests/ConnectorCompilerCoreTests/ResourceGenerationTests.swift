@@ -44,6 +44,46 @@ import Testing
         #expect(try GenerationSnippetTests.declaration("User", in: spec).contains("public struct User: ConnectorRuntime.ResourceRecord"))
     }
 
+    /// One record shape listed by several resources (the connector's and a variant's) is one
+    /// struct, in the connector's namespace (issue 18: 16 identical structs before).
+    @Test func resourcesNamingASharedRecordShareOneStruct() throws {
+        var spec = GenerationSnippetTests.spec()
+        let fields = ["id", "email"].enumerated().map {
+            RecordField(pointer: "/records/0/fields/\($0.offset)", name: $0.element, type: .string)
+        }
+        spec.records = [SharedRecord(pointer: "/records/0", name: "User", description: "A user.", fields: fields)]
+        func shared(_ name: String, _ pointer: String) -> Resource {
+            var resource = Self.resource(name, record: "User", pointer: pointer, fields: ["id", "email"])
+            resource.sharedRecord = true
+            return resource
+        }
+        spec.resources = [shared("users", "/resources/0"), shared("admins", "/resources/1")]
+        spec.auth[0].resources = [shared("teamMembers", "/auth/0/resources/0")]
+        let text = try CodeGenerator.generate(spec, options: GenerationOptions(specPath: "Connectors/acme.json"))
+        #expect(text.components(separatedBy: "public struct User: ConnectorRuntime.ResourceRecord").count == 2)
+        #expect(text.components(separatedBy: "ConnectorRuntime.RecordSequence<Acme.User>").count == 4)
+        #expect(!text.contains("Acme.Token.User"))
+        #expect(text.contains("/// A record of `users`, `admins`, `teamMembers`."))
+    }
+
+    @Test func severalStopRulesAndTheResponseCapReachTheOperation() throws {
+        var spec = Self.spec(variantResources: [])
+        var pagination = Pagination(pointer: "/resources/0/list/pagination", style: .offset)
+        pagination.stops = [.totalCount, .emptyPage]
+        pagination.offsetParam = "offset"
+        pagination.limitParam = "limit"
+        pagination.pageSize = 50
+        pagination.maxPageSize = 500
+        pagination.totalPointer = "/total"
+        spec.resources[0].list?.pagination = pagination
+        spec.resources[0].list?.maxResponseBytes = 33_554_432
+        let accessor = try GenerationSnippetTests.declaration("Resources", in: spec)
+        #expect(accessor.contains(
+            "pagination: ConnectorRuntime.ResourcePagination(style: .offset, stops: [.totalCount, .emptyPage], pageSize: 50, maxPageSize: 500, limitParam: \"limit\", offsetParam: \"offset\", totalPointer: \"/total\"),"))
+        #expect(accessor.contains("maxResponseBytes: 33554432"))
+        #expect(accessor.contains("Pagination: `offset`, stops on `totalCount` or `emptyPage`."))
+    }
+
     @Test func noResourcesMeansNoResourcesStruct() throws {
         let file = try CodeGenerator.translate(GenerationSnippetTests.spec(), options: GenerationOptions(specPath: "Connectors/acme.json"))
         #expect(GenerationSnippetTests.find("Resources", in: file.declarations) == nil)

@@ -82,7 +82,7 @@ enum Fixtures {
             "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
             "grant-type-invalid", "resource-name", "resource-record-name", "resource-input-name", "resource-path",
             "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
-            "resource-input-format", "pagination-stop", "pagination-parameters",
+            "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -124,6 +124,7 @@ enum Fixtures {
             "resource-path-field", "resource-path-token-field", "resource-path-discovered",
             "resource-input-duplicate", "resource-parameter-collision", "resource-body-method", "resource-body-object",
             "pagination-stop-rule", "pagination-page-size", "pagination-body-target", "pagination-body-pointer",
+            "pagination-max-page-size", "resource-record-unknown", "duplicate-value",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

@@ -138,7 +138,7 @@ public struct ConnectionGuideRenderer: Sendable {
             let list = resource.list.map { Markdown.code($0.method.rawValue + " " + Self.displayPath($0.path)) } ?? "-"
             let paging = resource.list.map { list in
                 Markdown.code(list.pagination.style.rawValue)
-                    + (list.pagination.stop.map { ", stops on " + Markdown.code($0.rawValue) } ?? "")
+                    + (list.pagination.stops.isEmpty ? "" : ", stops on " + list.pagination.stops.map { Markdown.code($0.rawValue) }.joined(separator: " or "))
             } ?? "-"
             let get = resource.get.map { Markdown.code("GET " + Self.displayPath($0.path)) } ?? "-"
             let fields = resource.fields.map { Markdown.code($0.name) }.joined(separator: ", ")

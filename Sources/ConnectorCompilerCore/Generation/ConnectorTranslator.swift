@@ -48,7 +48,8 @@ struct ConnectorTranslator {
             members.append(stringTable(variantTypeNames: descriptorReferences.map { String($0.dropLast(11)) }))
         }
         let resources = ResourceTranslator(docs: docs, namespace: typeName)
-        members += spec.resources.map { .type(resources.recordStruct($0)) }
+        members += spec.records.map { record in .type(resources.recordStruct(sharedRecord: record, in: spec)) }
+        members += spec.resources.filter { !$0.sharedRecord }.map { .type(resources.recordStruct($0)) }
         members += variants
         var paragraphs = [spec.name]
         if let description = spec.description { paragraphs.append(description) }
@@ -65,9 +66,9 @@ struct ConnectorTranslator {
         let effective = spec.resources(ofVariant: index)
         guard !effective.isEmpty else { return [] }
         let translator = ResourceTranslator(docs: docs, namespace: typeName)
-        var members: [SwiftDeclaration] = variant.resources.map { .type(translator.recordStruct($0)) }
+        var members: [SwiftDeclaration] = variant.resources.filter { !$0.sharedRecord }.map { .type(translator.recordStruct($0)) }
         let resources = translator.resourcesStruct(effective, variantPointer: variant.pointer + "/resources") { resource in
-            variant.resources.contains(resource)
+            variant.resources.contains(resource) && !resource.sharedRecord
                 ? typeName + "." + variantType + "." + resource.record : typeName + "." + resource.record
         }
         members.append(.type(resources))

@@ -17,8 +17,22 @@ struct ResourceTranslator {
 
     // MARK: - Records
 
+    /// The struct of a shared record (`records`), named by the resources that list it.
+    func recordStruct(sharedRecord record: SharedRecord, in spec: ConnectorSpec) -> SwiftTypeDeclaration {
+        let users = (spec.resources + spec.auth.flatMap(\.resources)).filter { $0.sharedRecord && $0.record == record.name }
+        var names: [String] = []
+        for user in users where !names.contains(user.name) { names.append(user.name) }
+        let resource = Resource(
+            pointer: record.pointer, name: record.name, record: record.name, description: record.description, idField: nil,
+            fields: record.fields, list: nil, get: nil)
+        let heading = names.isEmpty
+            ? "A shared record (no resource lists it)."
+            : "A record of " + names.map { "`" + $0 + "`" }.joined(separator: ", ") + "."
+        return recordStruct(resource, heading: heading)
+    }
+
     /// The record struct of `resource`.
-    func recordStruct(_ resource: Resource) -> SwiftTypeDeclaration {
+    func recordStruct(_ resource: Resource, heading: String? = nil) -> SwiftTypeDeclaration {
         // The shared naming table: `validate` warns about exactly these renames.
         let properties = SwiftNamePlan.recordPropertyNames(resource.fields.map(\.name))
         var enumNames = SwiftNamePlan.recordEnumTypeNames(
@@ -74,7 +88,7 @@ struct ResourceTranslator {
             parameters: [SwiftParameter(label: "record", name: "record", type: "ConnectorRuntime.RecordReader")],
             throwsClause: "throws(ConnectorRuntime.RecordFieldError)", body: initBody)))
         members += enums
-        var paragraphs = ["A record of `" + resource.name + "`."]
+        var paragraphs = [heading ?? "A record of `" + resource.name + "`."]
         if let description = resource.description { paragraphs.append(description) }
         return SwiftTypeDeclaration(
             doc: docs.doc(paragraphs, pointer: resource.pointer), kind: .struct, name: resource.record,
@@ -183,15 +197,20 @@ struct ResourceTranslator {
                 ])))
             members.append(.function(SwiftFunction(
                 doc: docs.doc(
-                    ["Reads the record with this id.",
-                     "Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures."],
+                    ["Reads the record with this id, in one request of at most `timeout` seconds.",
+                     "Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, `ResourceError.timedOut` without an answer in time, and `ConnectorError` for credentials, rate limits and provider failures."],
                     pointer: get.pointer),
                 access: .public, isStatic: false, name: "get",
-                parameters: [SwiftParameter(label: "id", name: "id", type: idType)], throwsClause: "async throws",
+                parameters: [
+                    SwiftParameter(label: "id", name: "id", type: idType),
+                    SwiftParameter(
+                        label: "timeout", name: "timeout", type: "Swift.Double",
+                        defaultValue: "ConnectorRuntime.HTTPRequest.defaultTimeout"),
+                ], throwsClause: "async throws",
                 returnType: record,
                 body: [.line(
                     "try await ConnectorRuntime.ResourceReader.get(" + record + ".self, connection: connection, operation: Self.getOperation, id: "
-                        + idText + ")")])))
+                        + idText + ", timeout: timeout)")])))
         }
         return SwiftTypeDeclaration(
             doc: docs.doc(["Lists and reads `" + resource.name + "`."], pointer: resource.pointer), kind: .struct,
@@ -256,7 +275,7 @@ struct ResourceTranslator {
             label: "options", name: "options", type: "ConnectorRuntime.ListOptions",
             defaultValue: "ConnectorRuntime.ListOptions()")
         let style = "Pagination: `" + list.pagination.style.rawValue + "`"
-            + (list.pagination.stop.map { ", stops on `" + $0.rawValue + "`" } ?? "") + "."
+            + (list.pagination.stops.isEmpty ? "" : ", stops on " + list.pagination.stops.map { "`" + $0.rawValue + "`" }.joined(separator: " or ")) + "."
         members.append(.function(SwiftFunction(
             doc: docs.doc(
                 ["Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).",
@@ -280,8 +299,10 @@ struct ResourceTranslator {
     private func operationLines(_ resource: Resource, _ list: ListOperation) -> [String] {
         let pagination = list.pagination
         var paging: [String] = ["style: ." + pagination.style.rawValue]
-        if let stop = pagination.stop { paging.append("stop: ." + stop.rawValue) }
+        if pagination.stops.count == 1 { paging.append("stop: ." + pagination.stops[0].rawValue) }
+        if pagination.stops.count > 1 { paging.append("stops: [" + pagination.stops.map { "." + $0.rawValue }.joined(separator: ", ") + "]") }
         if let size = pagination.pageSize { paging.append("pageSize: " + String(size)) }
+        if let size = pagination.maxPageSize { paging.append("maxPageSize: " + String(size)) }
         func add(_ label: String, _ value: String?) {
             if let value { paging.append(label + ": " + SwiftStringLiteral.make(value)) }
         }
@@ -313,7 +334,9 @@ struct ResourceTranslator {
             lines.append("body: try? ConnectorRuntime.JSONValue.parse(Foundation.Data(" + SwiftStringLiteral.make(body) + ".utf8)),")
         }
         lines.append("records: " + SwiftStringLiteral.make(list.records) + ",")
-        lines.append("pagination: ConnectorRuntime.ResourcePagination(" + paging.joined(separator: ", ") + ")")
+        lines.append("pagination: ConnectorRuntime.ResourcePagination(" + paging.joined(separator: ", ") + ")"
+            + (list.maxResponseBytes == nil ? "" : ","))
+        if let bytes = list.maxResponseBytes { lines.append("maxResponseBytes: " + String(bytes)) }
         lines.append(")")
         return lines
     }

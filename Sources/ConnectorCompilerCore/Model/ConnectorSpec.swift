@@ -33,6 +33,8 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var availableData: [String]
     /// Typed records and their operations (`/resources`).
     public var resources: [Resource] = []
+    /// Record types several resources share (`/records`).
+    public var records: [SharedRecord] = []
 
     public init(
         specVersion: Int = 1, id: String, name: String, description: String? = nil,

@@ -24,15 +24,15 @@ public enum PaginationStyle: String, Sendable, Hashable, CaseIterable {
     public var allowedStops: [StopRule] {
         switch self {
         case .none: []
-        case .offset, .pageNumber: [.emptyPage, .hasMore, .totalCount]
-        case .cursor, .nextURL, .linkHeader, .bodyCursor: [.absentCursor, .emptyPage, .hasMore]
+        case .offset, .pageNumber: [.emptyPage, .hasMore, .totalCount, .shortPage]
+        case .cursor, .nextURL, .linkHeader, .bodyCursor: [.absentCursor, .emptyPage, .hasMore, .shortPage]
         }
     }
 }
 
 /// When a list ends.
 public enum StopRule: String, Sendable, Hashable, CaseIterable {
-    case emptyPage, absentCursor, hasMore, totalCount
+    case emptyPage, absentCursor, hasMore, totalCount, shortPage
 }
 
 /// A field of a record.
@@ -116,9 +116,11 @@ public struct OperationInput: Sendable, Hashable {
 public struct Pagination: Sendable, Hashable {
     public var pointer: JSONPointer
     public var style: PaginationStyle
-    /// `nil` only for `none`.
-    public var stop: StopRule?
+    /// The stop rules (the first that says so ends the list); empty only for `none`.
+    public var stops: [StopRule] = []
     public var pageSize: Int?
+    /// The largest page size a call may ask for.
+    public var maxPageSize: Int?
     public var limitParam: String?
     public var offsetParam: String?
     public var pageParam: String?
@@ -153,6 +155,8 @@ public struct ListOperation: Sendable, Hashable {
     public var inputs: [OperationInput]
     public var records: String
     public var pagination: Pagination
+    /// The largest page body accepted, in bytes (`nil`: the transport's cap).
+    public var maxResponseBytes: Int?
 
     /// A constant query parameter.
     public struct QueryPair: Sendable, Hashable {
@@ -162,7 +166,7 @@ public struct ListOperation: Sendable, Hashable {
 
     public init(
         pointer: JSONPointer, method: ResourceOperationMethod, path: String, queryPairs: [QueryPair], body: String?,
-        inputs: [OperationInput], records: String, pagination: Pagination
+        inputs: [OperationInput], records: String, pagination: Pagination, maxResponseBytes: Int? = nil
     ) {
         self.pointer = pointer
         self.method = method
@@ -172,6 +176,7 @@ public struct ListOperation: Sendable, Hashable {
         self.inputs = inputs
         self.records = records
         self.pagination = pagination
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -188,6 +193,21 @@ public struct GetOperation: Sendable, Hashable {
     }
 }
 
+/// A record type several resources share (the connector's `records`).
+public struct SharedRecord: Sendable, Hashable {
+    public var pointer: JSONPointer
+    public var name: String
+    public var description: String?
+    public var fields: [RecordField]
+
+    public init(pointer: JSONPointer, name: String, description: String?, fields: [RecordField]) {
+        self.pointer = pointer
+        self.name = name
+        self.description = description
+        self.fields = fields
+    }
+}
+
 /// A resource: a record type and its operations.
 public struct Resource: Sendable, Hashable {
     public var pointer: JSONPointer
@@ -198,6 +218,9 @@ public struct Resource: Sendable, Hashable {
     public var fields: [RecordField]
     public var list: ListOperation?
     public var get: GetOperation?
+    /// Whether `record` names a connector-level shared record (`records`): its struct is
+    /// generated once, in the connector's namespace, and `fields` are that record's.
+    public var sharedRecord: Bool = false
 
     public init(
         pointer: JSONPointer, name: String, record: String, description: String?, idField: String?, fields: [RecordField],

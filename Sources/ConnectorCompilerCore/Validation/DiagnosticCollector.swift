@@ -54,6 +54,29 @@ public enum Suggestion {
         return best.distance <= limit ? best.candidate : nil
     }
 
+    /// The closest valid value of an enumeration, for a value that is not one: first the same
+    /// words written another way (`next_url`, `NextUrl` → `nextURL`; `has-more` → `hasMore`),
+    /// then a value that begins with it or that it begins with (`page` → `pageNumber`, `link` →
+    /// `linkHeader`, `totalCountReached` → `totalCount`), then the closest by edit distance.
+    public static func closestValue(to text: String, in values: [String]) -> String? {
+        func folded(_ value: String) -> String {
+            String(value.lowercased().unicodeScalars.filter { !"_- .".unicodeScalars.contains($0) })
+        }
+        let key = folded(text)
+        guard !key.isEmpty else { return nil }
+        if let same = values.first(where: { folded($0) == key }) { return same }
+        if key.count >= 3 {
+            let prefixed = values.filter { folded($0).hasPrefix(key) || key.hasPrefix(folded($0)) }
+            if prefixed.count == 1 { return prefixed[0] }
+        }
+        return closest(to: text, in: values)
+    }
+
+    /// "did you mean 'x'?" for the closest valid value of an enumeration, or `nil`.
+    static func closestValueHint(_ text: String, in values: [String]) -> String? {
+        closestValue(to: text, in: values).map { "did you mean '\($0)'?" }
+    }
+
     /// "did you mean 'x'?" for the closest candidate, or `nil`.
     static func didYouMean(_ name: String, in candidates: [String]) -> String? {
         closest(to: name, in: candidates).map { "did you mean '\($0)'?" }

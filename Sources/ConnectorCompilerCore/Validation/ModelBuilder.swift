@@ -17,9 +17,10 @@ enum ModelBuilder {
             api: api(root["api"]),
             auth: array(root["auth"]).map(variant),
             availableData: array(root["availableData"]).compactMap(\.stringValue))
-        spec.resources = resources(root["resources"])
+        spec.records = sharedRecords(root["records"])
+        spec.resources = resources(root["resources"], shared: spec.records)
         for (index, variant) in array(root["auth"]).enumerated() where index < spec.auth.count {
-            spec.auth[index].resources = resources(variant["resources"])
+            spec.auth[index].resources = resources(variant["resources"], shared: spec.records)
         }
         return spec
     }

@@ -31,7 +31,7 @@ extension SpecFormat {
     static let anyNamePattern = StringPattern(regex: "^.+$", rule: "resource-query", requirement: "not be empty")
     static let anyValuePattern = StringPattern(regex: "^.*$", rule: "resource-query", requirement: "be a string")
 
-    static let resourceKinds: [ObjectKind] = [resourceKind, recordFieldKind, listOperationKind, getOperationKind, operationInputKind, paginationKind]
+    static let resourceKinds: [ObjectKind] = [resourceKind, sharedRecordKind, recordFieldKind, listOperationKind, getOperationKind, operationInputKind, paginationKind]
 
     static let resourceKind: ObjectKind = ObjectKind(
         name: "resource",
@@ -40,13 +40,24 @@ extension SpecFormat {
             KeySpec("name", .string(pattern: resourceNamePattern), required: true,
                     "Identifier of the resource, e.g. `users`; the property of the generated `Resources`."),
             KeySpec("record", .string(pattern: recordTypePattern), required: true,
-                    "Name of the generated record struct, e.g. `User`."),
+                    "Name of the generated record struct, e.g. `User`; or the name of a connector-level shared record (`records`), when the resource declares no `fields`."),
             KeySpec("description", .string(), "One sentence for the generated docs."),
             KeySpec("idField", .string(), "The record field holding the record's id; required with `get`."),
-            KeySpec("fields", .array(.object("recordField"), minItems: 1), required: true,
-                    "The provider's own record fields and their types."),
+            KeySpec("fields", .array(.object("recordField"), minItems: 1),
+                    "The provider's own record fields and their types; left out when `record` names a shared record."),
             KeySpec("list", .object("listOperation"), "Lists the records, page by page."),
             KeySpec("get", .object("getOperation"), "Reads one record by its id."),
+        ])
+
+    static let sharedRecordKind: ObjectKind = ObjectKind(
+        name: "sharedRecord",
+        description: "A record type several resources share (`records`): one generated struct, in the connector's namespace.",
+        keys: [
+            KeySpec("name", .string(pattern: recordTypePattern), required: true,
+                    "Name of the generated record struct, e.g. `User`; resources use it as their `record`."),
+            KeySpec("description", .string(), "One sentence for the generated docs."),
+            KeySpec("fields", .array(.object("recordField"), minItems: 1), required: true,
+                    "The provider's own record fields and their types."),
         ])
 
     static let recordFieldKind: ObjectKind = ObjectKind(
@@ -89,6 +100,8 @@ extension SpecFormat {
             KeySpec("records", .string(pattern: resourcePointerPattern, allowEmpty: true), required: true,
                     "JSON pointer to the array of records in a page (`\"\"` when the page is the array)."),
             KeySpec("pagination", .object("pagination"), required: true, "How the next page is requested and when the list ends."),
+            KeySpec("maxResponseBytes", .integer(minimum: 1),
+                    "The largest page body accepted, in bytes, instead of the transport's cap (10 MiB by default): for a `none`-style list larger than that. `ListOptions.maxResponseBytes` overrides it per call."),
         ])
 
     static let getOperationKind: ObjectKind = ObjectKind(
@@ -129,9 +142,11 @@ extension SpecFormat {
         keys: [
             KeySpec("style", .enumeration(PaginationStyle.allCases.map(\.rawValue)), required: true,
                     "`none`, `offset`, `pageNumber`, `cursor` (cursor from the body sent as a query parameter), `nextURL` (next URL in the body), `linkHeader` (RFC 8288 `Link: rel=\"next\"`) or `bodyCursor` (cursor sent in the POST body)."),
-            KeySpec("stop", .enumeration(StopRule.allCases.map(\.rawValue)),
-                    "When the list ends: `emptyPage`, `absentCursor` (no cursor or next link), `hasMore` (a boolean at `hasMorePointer` is false) or `totalCount` (the records seen reach the number at `totalPointer`). Required unless `style` is `none`."),
-            KeySpec("pageSize", .integer(minimum: 1), "Records requested per page, sent as `limitParam`."),
+            KeySpec("stop", .enumerationList(StopRule.allCases.map(\.rawValue)),
+                    "When the list ends: `emptyPage`, `absentCursor` (no cursor or next link), `hasMore` (a boolean at `hasMorePointer` is false), `totalCount` (the records seen reach the number at `totalPointer`) or `shortPage` (a page with fewer records than `pageSize`); or an array of them, and the first that says so ends the list (`[\"totalCount\", \"emptyPage\"]`). Required unless `style` is `none`."),
+            KeySpec("pageSize", .integer(minimum: 1), "Records requested per page, sent as `limitParam`; a call may ask for another number (`ListOptions.pageSize`)."),
+            KeySpec("maxPageSize", .integer(minimum: 1),
+                    "The largest page size the API accepts: a larger `ListOptions.pageSize` is lowered to it (default: no limit)."),
             KeySpec("limitParam", .string(), "Parameter (or body key) carrying the page size."),
             KeySpec("offsetParam", .string(), "Parameter carrying the offset of the first record (`offset`)."),
             KeySpec("pageParam", .string(), "Parameter carrying the page number (`pageNumber`)."),
@@ -148,13 +163,13 @@ extension SpecFormat {
             KeySpec("hasMorePointer", .string(pattern: resourcePointerPattern, allowEmpty: false),
                     "JSON pointer to the boolean saying more pages follow (`stop`: `hasMore`)."),
             KeySpec("totalPointer", .string(pattern: resourcePointerPattern, allowEmpty: false),
-                    "JSON pointer to the total number of records (`stop`: `totalCount`)."),
+                    "JSON pointer to the total number of records: the `totalCount` stop rule reads it, and every page reports it (`ResourcePage.total`)."),
             KeySpec("maxPages", .integer(minimum: 1), "Backstop: the run fails after this many pages (default 10,000)."),
         ],
         conditions: [
             KeyCondition(key: "style", value: "none", equals: false, required: ["stop"], forbidden: [], rule: "pagination-stop"),
             KeyCondition(key: "style", value: "none", equals: true, required: [],
-                         forbidden: ["stop", "pageSize", "limitParam", "offsetParam", "pageParam", "firstPage", "cursorParam", "cursorPointer", "nextPointer", "hasMorePointer", "totalPointer", "maxPages"],
+                         forbidden: ["stop", "pageSize", "maxPageSize", "limitParam", "offsetParam", "pageParam", "firstPage", "cursorParam", "cursorPointer", "nextPointer", "hasMorePointer", "totalPointer", "maxPages"],
                          rule: "pagination-parameters"),
             KeyCondition(key: "style", value: "offset", equals: true, required: ["offsetParam", "limitParam", "pageSize"], forbidden: [], rule: "pagination-parameters"),
             KeyCondition(key: "style", value: "offset", equals: false, required: [], forbidden: ["offsetParam"], rule: "pagination-parameters"),
@@ -170,6 +185,6 @@ extension SpecFormat {
             KeyCondition(key: "stop", value: "hasMore", equals: true, required: ["hasMorePointer"], forbidden: [], rule: "pagination-stop"),
             KeyCondition(key: "stop", value: "hasMore", equals: false, required: [], forbidden: ["hasMorePointer"], rule: "pagination-stop"),
             KeyCondition(key: "stop", value: "totalCount", equals: true, required: ["totalPointer"], forbidden: [], rule: "pagination-stop"),
-            KeyCondition(key: "stop", value: "totalCount", equals: false, required: [], forbidden: ["totalPointer"], rule: "pagination-stop"),
+            KeyCondition(key: "stop", value: "shortPage", equals: true, required: ["pageSize"], forbidden: [], rule: "pagination-stop"),
         ])
 }

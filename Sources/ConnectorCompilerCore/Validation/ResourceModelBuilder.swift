@@ -2,15 +2,30 @@
 // applied here.
 
 extension ModelBuilder {
-    static func resources(_ node: JSONNode?) -> [Resource] {
+    /// The resources of `node`; one without `fields` takes those of the shared record (`records`
+    /// of the connector, `shared`) it names.
+    static func resources(_ node: JSONNode?, shared: [SharedRecord] = []) -> [Resource] {
         array(node).map { node in
-            Resource(
+            var resource = Resource(
                 pointer: node.pointer, name: string(node["name"]), record: string(node["record"]),
                 description: node["description"]?.stringValue, idField: node["idField"]?.stringValue,
                 fields: array(node["fields"]).map(recordField), list: node["list"].map(listOperation),
                 get: node["get"].map { get in
                     GetOperation(pointer: get.pointer, path: string(get["path"]), record: get["record"]?.stringValue ?? "")
                 })
+            if node["fields"] == nil, let record = shared.first(where: { $0.name == resource.record }) {
+                resource.fields = record.fields
+                resource.sharedRecord = true
+            }
+            return resource
+        }
+    }
+
+    static func sharedRecords(_ node: JSONNode?) -> [SharedRecord] {
+        array(node).map { node in
+            SharedRecord(
+                pointer: node.pointer, name: string(node["name"]), description: node["description"]?.stringValue,
+                fields: array(node["fields"]).map(recordField))
         }
     }
 
@@ -31,7 +46,8 @@ extension ModelBuilder {
             path: string(node["path"]),
             queryPairs: (node["query"]?.members ?? []).map { ListOperation.QueryPair(name: $0.key, value: string($0.value)) },
             body: node["body"].map(JSONText.render), inputs: array(node["inputs"]).map(input),
-            records: string(node["records"]), pagination: pagination(node["pagination"]))
+            records: string(node["records"]), pagination: pagination(node["pagination"]),
+            maxResponseBytes: node["maxResponseBytes"]?.intValue)
     }
 
     private static func input(_ node: JSONNode) -> OperationInput {
@@ -48,8 +64,13 @@ extension ModelBuilder {
         var result = Pagination(
             pointer: node?.pointer ?? "", style: PaginationStyle(rawValue: string(node?["style"])) ?? .none)
         guard let node else { return result }
-        result.stop = node["stop"]?.stringValue.flatMap(StopRule.init(rawValue:))
+        if let list = node["stop"]?.arrayValue {
+            result.stops = list.compactMap { $0.stringValue.flatMap(StopRule.init(rawValue:)) }
+        } else if let stop = node["stop"]?.stringValue.flatMap(StopRule.init(rawValue:)) {
+            result.stops = [stop]
+        }
         result.pageSize = node["pageSize"]?.intValue
+        result.maxPageSize = node["maxPageSize"]?.intValue
         result.limitParam = node["limitParam"]?.stringValue
         result.offsetParam = node["offsetParam"]?.stringValue
         result.pageParam = node["pageParam"]?.stringValue

@@ -50,7 +50,8 @@ public enum SchemaGenerator {
         let required = kind.keys.filter(\.required).map(\.name)
         if !required.isEmpty { members.append(("required", strings(required))) }
         members.append(("additionalProperties", .bool(false)))
-        var allOf = kind.conditions.map(conditionSchema)
+        let listKeys = Set(kind.keys.filter { if case .enumerationList = $0.kind { true } else { false } }.map(\.name))
+        var allOf = kind.conditions.map { conditionSchema($0, isList: listKeys.contains($0.key)) }
         if let discriminator = kind.discriminator {
             for variant in kind.variants {
                 var then: [(String, OrderedJSON)] = [
@@ -59,7 +60,7 @@ public enum SchemaGenerator {
                 ]
                 let variantRequired = variant.keys.filter(\.required).map(\.name)
                 if !variantRequired.isEmpty { then.append(("required", strings(variantRequired))) }
-                var inner = variant.conditions.map(conditionSchema)
+                var inner = variant.conditions.map { conditionSchema($0, isList: false) }
                 for group in variant.exactlyOne {
                     inner.append(.object([("oneOf", .array(group.keys.map { .object([("required", strings([$0]))]) }))]))
                 }
@@ -77,10 +78,15 @@ public enum SchemaGenerator {
         return .object(members)
     }
 
-    private static func conditionSchema(_ condition: KeyCondition) -> OrderedJSON {
-        var test: [(String, OrderedJSON)] = [
-            ("properties", .object([(condition.key, .object([("const", .string(condition.value))]))])),
-        ]
+    /// `isList`: the key may hold a list (`stop`), which holds the value when one item is it.
+    private static func conditionSchema(_ condition: KeyCondition, isList: Bool) -> OrderedJSON {
+        let value: OrderedJSON = isList
+            ? .object([("anyOf", .array([
+                .object([("const", .string(condition.value))]),
+                .object([("type", .string("array")), ("contains", .object([("const", .string(condition.value))]))]),
+            ]))])
+            : .object([("const", .string(condition.value))])
+        var test: [(String, OrderedJSON)] = [("properties", .object([(condition.key, value)]))]
         if condition.defaultValue != condition.value { test.append(("required", strings([condition.key]))) }
         var body: [(String, OrderedJSON)] = []
         if !condition.required.isEmpty { body.append(("required", strings(condition.required))) }
@@ -114,6 +120,14 @@ public enum SchemaGenerator {
             return .object([("const", .int(value))])
         case .enumeration(let values):
             return .object([("enum", strings(values))])
+        case .enumerationList(let values):
+            return .object([("anyOf", .array([
+                .object([("enum", strings(values))]),
+                .object([
+                    ("type", .string("array")), ("items", .object([("enum", strings(values))])), ("minItems", .int(1)),
+                    ("uniqueItems", .bool(true)),
+                ]),
+            ]))])
         case .array(let element, let minItems):
             var members: [(String, OrderedJSON)] = [("type", .string("array")), ("items", valueSchema(element))]
             if minItems > 0 { members.append(("minItems", .int(minItems))) }

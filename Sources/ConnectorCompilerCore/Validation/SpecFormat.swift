@@ -19,6 +19,9 @@ public indirect enum ValueKind: Sendable, Hashable {
     case constant(Int)
     /// One of these strings.
     case enumeration([String])
+    /// One of these strings, or a non-empty array of them without repeats (`stop`: one rule or
+    /// several).
+    case enumerationList([String])
     /// An array whose elements are all `element`, with at least `minItems` elements.
     case array(ValueKind, minItems: Int)
     /// An object of the named `ObjectKind`.
@@ -238,6 +241,8 @@ public enum SpecFormat {
                     "Resources available once linked, such as \"Users\"."),
             KeySpec("resources", .array(.object("resource"), minItems: 0),
                     "Typed records and the operations that list and read them."),
+            KeySpec("records", .array(.object("sharedRecord"), minItems: 1),
+                    "Record types shared by several resources (one user shape listed by several endpoints): a resource names one in `record` and declares no `fields`."),
         ])
 
     static let requirementKind: ObjectKind = ObjectKind(

@@ -68,7 +68,30 @@ struct StructuralValidator {
                 collector.error(
                     "invalid-value",
                     "\(label()) must be one of \(allowed.map(quoted).joined(separator: ", "))",
-                    hint: Suggestion.didYouMean(text, in: allowed), at: node.position, pointer: node.pointer)
+                    hint: Suggestion.closestValueHint(text, in: allowed), at: node.position, pointer: node.pointer)
+            }
+        case .enumerationList(let allowed):
+            guard let elements = node.arrayValue else {
+                if node.stringValue == nil {
+                    wrongKind(node, label: label(), expected: "a string or an array of strings")
+                } else {
+                    check(node, kind: .enumeration(allowed), label: label())
+                }
+                return
+            }
+            if elements.isEmpty {
+                collector.error("empty-array", "\(label()) must have at least one item", at: node.position, pointer: node.pointer)
+            }
+            var seen: [String] = []
+            for element in elements {
+                check(element, kind: .enumeration(allowed), label: "each item of \(label())")
+                guard let text = element.stringValue else { continue }
+                if seen.contains(text) {
+                    collector.error(
+                        "duplicate-value", "\(label()) lists \(quoted(text)) twice", hint: "remove the repeat",
+                        at: element.position, pointer: element.pointer)
+                }
+                seen.append(text)
             }
         case .array(let element, let minItems):
             guard let elements = node.arrayValue else {
@@ -245,18 +268,25 @@ struct StructuralValidator {
     private mutating func checkConditions(_ conditions: [KeyCondition], node: JSONNode, present: PresentKeys,
                                           noun: String) {
         for condition in conditions {
-            let actual: String?
+            let actual: [String]?
             if let value = node[condition.key] {
-                guard let text = value.stringValue else { continue }
-                actual = text
+                // A list (`stop`: several rules) holds the value when one of its items is it.
+                if let items = value.arrayValue {
+                    actual = items.compactMap(\.stringValue)
+                } else {
+                    guard let text = value.stringValue else { continue }
+                    actual = [text]
+                }
             } else {
-                actual = condition.defaultValue
+                actual = condition.defaultValue.map { [$0] }
             }
             guard let actual else { continue }
-            guard (actual == condition.value) == condition.equals else { continue }
+            let isList = node[condition.key]?.arrayValue != nil
+            guard actual.contains(condition.value) == condition.equals else { continue }
+            let verb = isList ? "includes" : "is"
             let when = condition.equals
-                ? "when '\(condition.key)' is \(quoted(condition.value))"
-                : "unless '\(condition.key)' is \(quoted(condition.value))"
+                ? "when '\(condition.key)' \(verb) \(quoted(condition.value))"
+                : "unless '\(condition.key)' \(verb) \(quoted(condition.value))"
             for key in condition.required where !present.contains(key) {
                 collector.error(condition.rule, "'\(key)' is required \(when)", at: node.position,
                                 pointer: node.pointer)
@@ -264,8 +294,8 @@ struct StructuralValidator {
             for key in condition.forbidden where present.contains(key) {
                 guard let member = node.members?.first(where: { $0.key == key }) else { continue }
                 let allowedWhen = condition.equals
-                    ? "not allowed when '\(condition.key)' is \(quoted(condition.value))"
-                    : "allowed only when '\(condition.key)' is \(quoted(condition.value))"
+                    ? "not allowed when '\(condition.key)' \(verb) \(quoted(condition.value))"
+                    : "allowed only when '\(condition.key)' \(isList ? "includes" : "is") \(quoted(condition.value))"
                 collector.error(condition.rule, "'\(key)' is \(allowedWhen)", hint: "remove it",
                                 at: member.keyPosition, pointer: member.value.pointer)
             }

@@ -14,6 +14,10 @@
 //   `resource-parameter-collision`);
 // - bodies: only a POST list sends a body, and it is an object (`resource-body-method`,
 //   `resource-body-object`);
+// - shared records (the connector's `records`): a name declared twice or taken by a generated
+//   type, a resource without `fields` whose `record` names no shared record, a resource with
+//   `fields` whose `record` is a shared record's name (`resource-record-duplicate`,
+//   `resource-record-name-taken`, `resource-record-unknown`);
 // - pagination: a stop rule the style cannot apply, a page size without its parameter
 //   (`pagination-stop-rule`, `pagination-page-size`); where `bodyCursor` puts the cursor and the
 //   page size (a top-level key or a JSON pointer, exactly one: `pagination-body-target`) and whether
@@ -34,6 +38,7 @@ struct ResourceRules {
         let connectorTaken = OutputNaming.reservedTypeNames + [connectorType] + SwiftNamePlan.memberTypeNames
             + variantTypes + [Self.resourcesTypeName]
         let connectorFields = Self.fields(root["fields"])
+        checkSharedRecords(root["records"], taken: connectorTaken)
         pathFields = connectorFields
         pathTokenFields = nil
         pathDiscovered = nil
@@ -100,6 +105,27 @@ struct ResourceRules {
     /// The generated struct holding a variant's resources.
     static let resourcesTypeName = "Resources"
 
+    /// The connector's shared records (`records`), by name, with their nodes.
+    var sharedRecords: [String: JSONNode] = [:]
+
+    private mutating func checkSharedRecords(_ list: JSONNode?, taken: [String]) {
+        for record in list?.arrayValue ?? [] where record.members != nil {
+            guard let node = record["name"], let name = node.stringValue, !name.isEmpty else { continue }
+            if taken.contains(name) {
+                collector.error(
+                    "resource-record-name-taken", "record name '\(name)' is already a generated type name in the connector",
+                    hint: "choose another name, e.g. '\(name)Record'", at: node.position, pointer: node.pointer)
+            } else if let first = sharedRecords[name] {
+                collector.error(
+                    "resource-record-duplicate", "shared record '\(name)' is declared twice in 'records'",
+                    hint: "first declared at line \(first.position.line)", at: node.position, pointer: node.pointer)
+                continue
+            }
+            sharedRecords[name] = record
+            _ = checkFields(record)
+        }
+    }
+
     private mutating func checkList(_ list: JSONNode?, taken: [String], scope: String) {
         var names: [String: JSONNode] = [:]
         var records: [String: JSONNode] = [:]
@@ -115,7 +141,15 @@ struct ResourceRules {
                 }
             }
             if let node = resource["record"], let record = node.stringValue, !record.isEmpty {
-                if taken.contains(record) {
+                if resource["fields"] == nil {
+                    // Uses a shared record: checked in `checkResource`.
+                } else if let shared = sharedRecords[record] {
+                    collector.error(
+                        "resource-record-duplicate",
+                        "record name '\(record)' is a shared record (declared at line \(shared.position.line)), but this resource declares its own 'fields'",
+                        hint: "remove 'fields' to use the shared record, or choose another record name", at: node.position,
+                        pointer: node.pointer)
+                } else if taken.contains(record) {
                     collector.error(
                         "resource-record-name-taken", "record name '\(record)' is already a generated type name in \(scope)",
                         hint: "choose another name, e.g. '\(record)Record'", at: node.position, pointer: node.pointer)
@@ -134,6 +168,33 @@ struct ResourceRules {
     // MARK: - One resource
 
     private mutating func checkResource(_ resource: JSONNode) {
+        var fields: [String: JSONNode]
+        if resource["fields"] == nil {
+            fields = [:]
+            if let node = resource["record"], let record = node.stringValue, !record.isEmpty {
+                if let shared = sharedRecords[record] {
+                    for field in shared["fields"]?.arrayValue ?? [] {
+                        if let name = field["name"]?.stringValue, fields[name] == nil { fields[name] = field }
+                    }
+                } else {
+                    collector.error(
+                        "resource-record-unknown",
+                        "the resource declares no 'fields', and its record '\(record)' is not a shared record in 'records'",
+                        hint: Suggestion.didYouMean(record, in: sharedRecords.keys.sorted())
+                            ?? "declare the record's 'fields' here, or add a record named \(quoted(record)) to the connector's 'records'",
+                        at: node.position, pointer: node.pointer)
+                    return
+                }
+            }
+        } else {
+            fields = checkFields(resource)
+        }
+        checkIdAndGet(resource, fields: fields)
+    }
+
+    /// Duplicate fields and enum values of a record (a resource's, or a shared one); returns the
+    /// fields by name.
+    private mutating func checkFields(_ resource: JSONNode) -> [String: JSONNode] {
         var fields: [String: JSONNode] = [:]
         for field in resource["fields"]?.arrayValue ?? [] {
             guard let node = field["name"], let name = node.stringValue, !name.isEmpty else { continue }
@@ -146,6 +207,10 @@ struct ResourceRules {
             }
             checkEnumValues(field["values"])
         }
+        return fields
+    }
+
+    private mutating func checkIdAndGet(_ resource: JSONNode, fields: [String: JSONNode]) {
         let idNode = resource["idField"]
         if let idNode, let id = idNode.stringValue, !id.isEmpty {
             if let field = fields[id] {
@@ -301,15 +366,29 @@ struct ResourceRules {
     }
 
     private mutating func checkPagination(_ pagination: JSONNode, style: String?) {
-        if let style = style.flatMap(PaginationStyle.init(rawValue:)), let stopNode = pagination["stop"],
-           let stop = stopNode.stringValue.flatMap(StopRule.init(rawValue:)), style != .none,
-           !style.allowedStops.contains(stop) {
-            collector.error(
-                "pagination-stop-rule", "stop rule '\(stop.rawValue)' cannot end a '\(style.rawValue)' list",
-                hint: "use " + style.allowedStops.map { quoted($0.rawValue) }.joined(separator: ", "),
-                at: stopNode.position, pointer: stopNode.pointer)
+        if let style = style.flatMap(PaginationStyle.init(rawValue:)), let stopNode = pagination["stop"], style != .none {
+            for node in stopNode.arrayValue ?? [stopNode] {
+                guard let stop = node.stringValue.flatMap(StopRule.init(rawValue:)), !style.allowedStops.contains(stop) else { continue }
+                collector.error(
+                    "pagination-stop-rule", "stop rule '\(stop.rawValue)' cannot end a '\(style.rawValue)' list",
+                    hint: "use " + style.allowedStops.map { quoted($0.rawValue) }.joined(separator: ", "),
+                    at: node.position, pointer: node.pointer)
+            }
         }
         let size = pagination["pageSize"]
+        if let maxNode = pagination["maxPageSize"], let maximum = maxNode.intValue {
+            if let size = size?.intValue, maximum < size {
+                collector.error(
+                    "pagination-max-page-size", "'maxPageSize' (\(maximum)) is smaller than 'pageSize' (\(size))",
+                    hint: "'maxPageSize' is the most a call may ask for: at least 'pageSize'", at: maxNode.position,
+                    pointer: maxNode.pointer)
+            } else if pagination["limitParam"] == nil && pagination["limitBodyPointer"] == nil {
+                collector.error(
+                    "pagination-max-page-size", "'maxPageSize' is set but no 'limitParam' sends a page size",
+                    hint: "add \"limitParam\" and \"pageSize\", or remove 'maxPageSize'", at: maxNode.position,
+                    pointer: maxNode.pointer)
+            }
+        }
         let limitKey = pagination["limitParam"] == nil && pagination["limitBodyPointer"] != nil ? "limitBodyPointer" : "limitParam"
         let limit = pagination[limitKey]
         if let size, limit == nil {

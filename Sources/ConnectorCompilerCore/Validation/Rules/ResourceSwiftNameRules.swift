@@ -18,6 +18,10 @@ extension SwiftNameRules {
         for variant in root["auth"]?.arrayValue ?? [] {
             if let resources = variant["resources"] { lists.append(resources) }
         }
+        // Shared records (`records`): their fields, under the record's `name`.
+        for record in root["records"]?.arrayValue ?? [] where record.members != nil {
+            checkRecordNames(record, recordKey: "name")
+        }
         for list in lists {
             for resource in list.arrayValue ?? [] where resource.members != nil {
                 checkRecordNames(resource)
@@ -37,7 +41,7 @@ extension SwiftNameRules {
         }
     }
 
-    private mutating func checkRecordNames(_ resource: JSONNode) {
+    private mutating func checkRecordNames(_ resource: JSONNode, recordKey: String = "record") {
         let fields = resource["fields"]?.arrayValue ?? []
         let nodes = nameNodes(fields)
         let names = nodes.compactMap(\.stringValue)
@@ -65,7 +69,7 @@ extension SwiftNameRules {
                 at: node.position, pointer: node.pointer)
         }
 
-        guard let record = resource["record"]?.stringValue,
+        guard let record = resource[recordKey]?.stringValue,
               StructuralValidator.matches(record, SpecFormat.recordTypePattern.regex) else { return }
         let enumNodes = nameNodes(fields.filter { $0["type"]?.stringValue == RecordField.FieldType.enum.rawValue })
         let enumNames = enumNodes.compactMap(\.stringValue)
