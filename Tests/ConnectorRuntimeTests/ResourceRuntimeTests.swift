@@ -61,6 +61,19 @@ import Testing
         #expect(LinkHeader.next([]) == nil)
     }
 
+    /// RFC 8288 section 3 and RFC 9110 section 5.6.4: a parameter value may be a quoted string,
+    /// with `;`, `,` and escaped quotes inside; only a link's first `rel` counts (section 3.3).
+    @Test func linkHeaderParametersMayBeQuotedStrings() {
+        #expect(LinkHeader.next([#"<https://a.example/9>; rel="last"; title="see; rel=next, or not", <https://a.example/2>; rel="next""#])
+            == "https://a.example/2")
+        #expect(LinkHeader.next([#"<https://a.example/9>; title="a "quoted"; rel=next", <https://a.example/2>; REL="Next""#])
+            == "https://a.example/2")
+        #expect(LinkHeader.next([#"<https://a.example/1>; rel="prev"; rel="next""#]) == nil)
+        #expect(LinkHeader.next([#"<https://a.example/1> ; rel = "next""#]) == "https://a.example/1")
+        #expect(LinkHeader.next([#"garbage; rel="next", <https://a.example/3>; rel="next""#]) == "https://a.example/3")
+        #expect(LinkHeader.next([#"<https://a.example/1>; title="unterminated; rel=next"#]) == nil)
+    }
+
     @Test func retryDelaysAreCappedAndJittered() {
         let policy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 10)
         #expect(policy.delay(afterAttempt: 1, retryAfter: 3) == 3)

@@ -8,7 +8,7 @@ share state; the scenario picks the trap:
   short           offset: the second page holds 1 record although more follow (total 5)
   stall           offset: the second page is empty although the total says 5
   empty-first     every list answers an empty first page (and no cursor)
-  cycle           cursor A -> B -> A (also graphql's endCursor); next URL / Link header the same way
+  cycle           cursor A -> B -> A (also graphql's endCursor); next URL / Link header: page 1 -> 2 -> 3 -> 2
   last-cursor     the last page still carries a cursor: contacts then answer an empty page
                   without one; candidates say moreDataAvailable=false
   foreign         tickets / groups link the second page on another host name (localhost)
@@ -17,6 +17,7 @@ share state; the scenario picks the trap:
   foreign-network-path  the next link is //localhost:PORT/k/...: relative, but another host
   rate-limit      the second request answers 429 Retry-After: 1 once, then pages continue
   rate-limit-date the same with an HTTP-date Retry-After
+  rate-limit-long the same with Retry-After: 3600
   unavailable     the second request answers 503 once
   bad-json        page 3 is not JSON
   missing-field   employees: record 1 of page 2 has no updated_at; contacts: no id
@@ -25,6 +26,16 @@ share state; the scenario picks the trap:
   null-cursor     graphql: page 2 says hasNextPage true with a null endCursor
   graphql-error   graphql: page 2 answers 200 with "errors" and "data": null
   many            employees: ?count= records (default 100,000) for the benchmark, offset style
+  hang            users: page 2 never answers (until the client closes the connection, at most 30 s);
+                  employees/<id> the same
+  quoted-link     groups: another link of the Link header carries title="see; rel=next"
+                  (a quoted ';', ',' and rel=next that are text, RFC 8288), pointing at page 9
+  overstated      staff: the total says 7 where 5 records exist (the pages after them are empty)
+  more-lies       openings: the last page still says has_more true, without a next cursor
+  huge            directory and roles: one response of about 12 MiB (over the 10 MiB default cap;
+                  five records, then whitespace); large: the same at about 200 KiB
+  basic-challenge a wrong key is answered 401 with WWW-Authenticate: Basic (else Bearer, RFC 6750)
+  Every scenario: paged-staff answers 400 "page out of range" for a page past the last record
 Routes:
   GET  /k/<key>/v1/employees?offset=&limit=      {"data": [...], "total": N}
   GET  /k/<key>/v1/employees/<id>                {"data": {...}} or 404
@@ -36,6 +47,10 @@ Routes:
   POST /k/<key>/v1/graphql                        {"data": {"members": {"nodes": [...], "pageInfo": {...}}}}
                                                   (variables.first / variables.after; 400 when top-level)
   GET  /k/<key>/v1/sites/<site>/roles             {"roles": [...]}
+  GET  /k/<key>/v1/staff?offset=&limit=           {"data": [...], "total": N}
+  GET  /k/<key>/v1/paged-staff?page=&per_page=    {"data": [...]} (no total), 400 past the end
+  GET  /k/<key>/v1/openings?limit=[&cursor=]      {"data": [...], "next": cursor or null, "has_more": bool}
+  GET  /k/<key>/v1/directory                      {"entries": [...]}
   GET  /k/<key>/v1/me/sites                       {"sites": [{"id": ...}]} (discovery of the OAuth variant)
   GET  /k/<key>/v1/regions/<region>/sites/<site>/roles   {"roles": [...]} echoing region and site
   /k/<provider>.<id>/...                          a catalog provider's list endpoints (providerpages.py)
@@ -47,7 +62,9 @@ Run: python pagingserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
 import argparse
 import json
 import os
+import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -62,6 +79,18 @@ recorded = {}
 counters = {}
 TOTAL = 5
 PAGE = 2
+HANG_SECONDS = 30
+_huge = {}
+
+
+def huge_entries(key, size):
+    """A page of `size` bytes and more under `key`: five records, then JSON whitespace (cheap to
+    parse once a test raises the cap)."""
+    with lock:
+        if size not in _huge:
+            entries = [person(i, "huge", "directory") for i in range(TOTAL)]
+            _huge[size] = json.dumps(entries).encode() + b" " * size
+    return b'{"' + key.encode() + b'": ' + _huge[size] + b"}"
 
 
 def person(index, scenario, resource):
@@ -135,11 +164,13 @@ class Handler(BaseHTTPRequestHandler):
             counters[key] = counters.get(key, 0) + 1
             count = counters[key]
         if self.headers.get("Authorization") != "Bearer test-key":
-            return self.send_json(401, {"error": "unauthorized"})
-        if count == 2 and scenario in ("rate-limit", "rate-limit-date", "unavailable"):
+            # As APIs answer a wrong key (RFC 6750 section 3): the challenge must not make the client retry.
+            challenge = 'Basic realm="acme"' if scenario == "basic-challenge" else 'Bearer realm="acme", error="invalid_token"'
+            return self.send_json(401, {"error": "unauthorized"}, {"WWW-Authenticate": challenge})
+        if count == 2 and scenario in ("rate-limit", "rate-limit-date", "rate-limit-long", "unavailable"):
             if scenario == "unavailable":
                 return self.send_json(503, {"error": "unavailable"})
-            after = "1" if scenario == "rate-limit" else formatdate(time.time() + 2, usegmt=True)
+            after = {"rate-limit": "1", "rate-limit-long": "3600"}.get(scenario) or formatdate(time.time() + 2, usegmt=True)
             return self.send_json(429, {"error": "slow down"}, {"Retry-After": after})
         query = {name: values[0] for name, values in parse_qs(url.query).items()}
         prefix = "/".join(parts[:3])
@@ -164,9 +195,52 @@ class Handler(BaseHTTPRequestHandler):
     def page_index(self, query, name, first):
         return int(query.get(name, first))
 
+    def hang(self):
+        """A page that never answers: the client's timeout (or cancellation) must end the wait.
+        Returns True as soon as the client closes the connection (so no thread, here or in the
+        client's HTTP stack, waits on a socket nobody uses); False after HANG_SECONDS."""
+        deadline = time.time() + HANG_SECONDS
+        while time.time() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.1)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return True
+                except OSError:
+                    return True
+                time.sleep(0.1)  # bytes of another request: not a close
+        return False
+
     def route(self, method, scenario, key, prefix, rest, query, body):
         origin = "http://" + (self.headers.get("Host") or "127.0.0.1")
         resource = rest[0]
+        if scenario == "hang" and ((resource == "users" and query.get("page") == "2")
+                                   or (resource == "employees" and len(rest) == 2)):
+            if self.hang():
+                # The client gave up: close without an answer.
+                self.close_connection = True
+                return None
+        if scenario in ("huge", "large") and (resource == "directory" or (resource == "sites" and len(rest) == 3)):
+            size = (12 << 20) if scenario == "huge" else (200 << 10)
+            return self.send_json(200, huge_entries("entries" if resource == "directory" else "roles", size))
+        if resource == "staff":
+            offset, limit = int(query.get("offset", 0)), int(query.get("limit", PAGE))
+            total = 7 if scenario == "overstated" else TOTAL
+            return self.send_json(200, {"data": records(scenario, "staff", offset, limit), "total": total})
+        if resource == "paged-staff":
+            page, size = int(query.get("page", 1)), int(query.get("per_page", PAGE))
+            if page > 1 and (page - 1) * size >= TOTAL:
+                return self.send_json(400, {"error": "page out of range"})
+            return self.send_json(200, {"data": records(scenario, "paged", (page - 1) * size, size)})
+        if resource == "openings":
+            cursor, size = query.get("cursor"), int(query.get("limit", PAGE))
+            start = int(cursor[1:]) if cursor else 0
+            more = start + size < TOTAL
+            nxt = f"o{start + size}" if more else None
+            return self.send_json(200, {"data": records(scenario, "openings", start, size), "next": nxt,
+                                        "has_more": more or scenario == "more-lies"})
+        if resource == "directory":
+            return self.send_json(200, {"entries": records(scenario, "directory", 0, TOTAL)})
         if resource == "employees" and len(rest) == 2:
             index = rest[1][1:]
             if rest[1].startswith("e") and index.isdigit() and int(index) < TOTAL:
@@ -211,7 +285,7 @@ class Handler(BaseHTTPRequestHandler):
             items = records(scenario, resource, (page - 1) * PAGE, PAGE)
             nxt_page = page + 1 if page * PAGE < TOTAL else None
             if scenario == "cycle":
-                nxt_page = {1: 2, 2: 1}[page]
+                nxt_page = {1: 2, 2: 3, 3: 2}[page]
             link = None
             if nxt_page:
                 host = origin
@@ -233,6 +307,10 @@ class Handler(BaseHTTPRequestHandler):
             headers = {}
             if link:
                 headers["Link"] = f'<{origin}/{prefix}/groups?page=1>; rel="first", <{link}>; rel="next"'
+                if scenario == "quoted-link":
+                    # RFC 8288: the ';', ',' and rel=next inside the quoted title are text.
+                    headers["Link"] = (f'<{origin}/{prefix}/groups?limit=2&page=9>; rel="last"; '
+                                       f'title="see; rel=next", <{link}>; rel="next"')
             return self.send_json(200, items, headers)
         if resource == "candidate.list":
             cursor = body.get("cursor")

@@ -28,6 +28,39 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         )
     }
 
+    /// A record of `staff`, `pagedStaff`, `openings`, `directory`.
+    ///
+    /// A directory entry: one shape that several resources list.
+    ///
+    /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/records/0`
+    public struct Entry: ConnectorRuntime.ResourceRecord {
+        /// `id` (string).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/records/0/fields/0`
+        public let id: Swift.String
+
+        /// `email` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/records/0/fields/1`
+        public let email: Swift.String?
+
+        /// `first_name` (string, optional).
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/records/0/fields/2`
+        public let firstName: Swift.String?
+
+        /// The record as received, with the fields the spec does not declare.
+        public let raw: ConnectorRuntime.JSONValue
+
+        /// Reads the declared fields; throws the first that does not match its type.
+        public init(record: ConnectorRuntime.RecordReader) throws(ConnectorRuntime.RecordFieldError) {
+            self.id = try record.required("id")
+            self.email = try record.optional("email")
+            self.firstName = try record.optional("first_name")
+            self.raw = record.raw
+        }
+    }
+
     /// A record of `employees`.
     ///
     /// Employees, by offset and limit until the total count is reached.
@@ -651,6 +684,26 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public var workers: Workers { Workers(connection: connection) }
 
+            /// Staff, by offset until the total is reached or a page is empty (the total may overstate).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10`
+            public var staff: Staff { Staff(connection: connection) }
+
+            /// Staff by page number without a total: a short page is the last, and a page past the end is an error.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11`
+            public var pagedStaff: PagedStaff { PagedStaff(connection: connection) }
+
+            /// Openings by cursor, until has_more is false or no cursor comes.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12`
+            public var openings: Openings { Openings(connection: connection) }
+
+            /// The whole directory in one response, which may be larger than the transport's 10 MiB default cap.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13`
+            public var directory: Directory { Directory(connection: connection) }
+
             /// Lists and reads `employees`.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0`
@@ -723,13 +776,13 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "employees", path: "/employees/{{id}}", record: "/data") }
 
-                /// Reads the record with this id.
+                /// Reads the record with this id, in one request of at most `timeout` seconds.
                 ///
-                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, `ResourceError.timedOut` without an answer in time, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
-                public func get(id: Swift.String) async throws -> AcmeResources.Employee {
-                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Employee.self, connection: connection, operation: Self.getOperation, id: id)
+                public func get(id: Swift.String, timeout: Swift.Double = ConnectorRuntime.HTTPRequest.defaultTimeout) async throws -> AcmeResources.Employee {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Employee.self, connection: connection, operation: Self.getOperation, id: id, timeout: timeout)
                 }
             }
 
@@ -1193,13 +1246,210 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
 
-                /// Reads the record with this id.
+                /// Reads the record with this id, in one request of at most `timeout` seconds.
                 ///
-                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, `ResourceError.timedOut` without an answer in time, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
-                public func get(id: Swift.String) async throws -> AcmeResources.Worker {
-                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
+                public func get(id: Swift.String, timeout: Swift.Double = ConnectorRuntime.HTTPRequest.defaultTimeout) async throws -> AcmeResources.Worker {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id, timeout: timeout)
+                }
+            }
+
+            /// Lists and reads `staff`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10`
+            public struct Staff: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `staff` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "staff",
+                        method: "GET",
+                        path: "/staff",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .offset, stops: [.totalCount, .emptyPage], pageSize: 2, maxPageSize: 5, limitParam: "limit", offsetParam: "offset", totalPointer: "/total")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `offset`, stops on `totalCount` or `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `offset`, stops on `totalCount` or `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `pagedStaff`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11`
+            public struct PagedStaff: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `pagedStaff` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "pagedStaff",
+                        method: "GET",
+                        path: "/paged-staff",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .pageNumber, stop: .shortPage, pageSize: 2, maxPageSize: 50, limitParam: "per_page", pageParam: "page", firstPage: 1)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `pageNumber`, stops on `shortPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `pageNumber`, stops on `shortPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `openings`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12`
+            public struct Openings: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `openings` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "openings",
+                        method: "GET",
+                        path: "/openings",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .cursor, stops: [.hasMore, .absentCursor], pageSize: 2, limitParam: "limit", cursorParam: "cursor", cursorPointer: "/next", hasMorePointer: "/has_more")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `cursor`, stops on `hasMore` or `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `cursor`, stops on `hasMore` or `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `directory`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13`
+            public struct Directory: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `directory` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "directory",
+                        method: "GET",
+                        path: "/directory",
+                        records: "/entries",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none),
+                        maxResponseBytes: 33554432
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
             }
         }
@@ -1519,6 +1769,26 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9`
             public var workers: Workers { Workers(connection: connection) }
 
+            /// Staff, by offset until the total is reached or a page is empty (the total may overstate).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10`
+            public var staff: Staff { Staff(connection: connection) }
+
+            /// Staff by page number without a total: a short page is the last, and a page past the end is an error.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11`
+            public var pagedStaff: PagedStaff { PagedStaff(connection: connection) }
+
+            /// Openings by cursor, until has_more is false or no cursor comes.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12`
+            public var openings: Openings { Openings(connection: connection) }
+
+            /// The whole directory in one response, which may be larger than the transport's 10 MiB default cap.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13`
+            public var directory: Directory { Directory(connection: connection) }
+
             /// Roles of the account's site: the path inserts the token response's region and the discovered site id.
             ///
             /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1/resources/0`
@@ -1596,13 +1866,13 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "employees", path: "/employees/{{id}}", record: "/data") }
 
-                /// Reads the record with this id.
+                /// Reads the record with this id, in one request of at most `timeout` seconds.
                 ///
-                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, `ResourceError.timedOut` without an answer in time, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/get`
-                public func get(id: Swift.String) async throws -> AcmeResources.Employee {
-                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Employee.self, connection: connection, operation: Self.getOperation, id: id)
+                public func get(id: Swift.String, timeout: Swift.Double = ConnectorRuntime.HTTPRequest.defaultTimeout) async throws -> AcmeResources.Employee {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Employee.self, connection: connection, operation: Self.getOperation, id: id, timeout: timeout)
                 }
             }
 
@@ -2066,13 +2336,210 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
                 public static var getOperation: ConnectorRuntime.ResourceGetOperation { ConnectorRuntime.ResourceGetOperation(resource: "workers", path: "/tenants/{{fields.tenant}}/workers/{{id}}", record: "/data") }
 
-                /// Reads the record with this id.
+                /// Reads the record with this id, in one request of at most `timeout` seconds.
                 ///
-                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, and `ConnectorError` for credentials, rate limits and provider failures.
+                /// Throws `ResourceError.notFound` on 404, `ResourceError.invalidRecord` when it does not match its schema, `ResourceError.timedOut` without an answer in time, and `ConnectorError` for credentials, rate limits and provider failures.
                 ///
                 /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/9/get`
-                public func get(id: Swift.String) async throws -> AcmeResources.Worker {
-                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id)
+                public func get(id: Swift.String, timeout: Swift.Double = ConnectorRuntime.HTTPRequest.defaultTimeout) async throws -> AcmeResources.Worker {
+                    try await ConnectorRuntime.ResourceReader.get(AcmeResources.Worker.self, connection: connection, operation: Self.getOperation, id: id, timeout: timeout)
+                }
+            }
+
+            /// Lists and reads `staff`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10`
+            public struct Staff: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `staff` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "staff",
+                        method: "GET",
+                        path: "/staff",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .offset, stops: [.totalCount, .emptyPage], pageSize: 2, maxPageSize: 5, limitParam: "limit", offsetParam: "offset", totalPointer: "/total")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `offset`, stops on `totalCount` or `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `offset`, stops on `totalCount` or `emptyPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/10/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `pagedStaff`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11`
+            public struct PagedStaff: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `pagedStaff` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "pagedStaff",
+                        method: "GET",
+                        path: "/paged-staff",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .pageNumber, stop: .shortPage, pageSize: 2, maxPageSize: 50, limitParam: "per_page", pageParam: "page", firstPage: 1)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `pageNumber`, stops on `shortPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `pageNumber`, stops on `shortPage`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/11/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `openings`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12`
+            public struct Openings: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `openings` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "openings",
+                        method: "GET",
+                        path: "/openings",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .cursor, stops: [.hasMore, .absentCursor], pageSize: 2, limitParam: "limit", cursorParam: "cursor", cursorPointer: "/next", hasMorePointer: "/has_more")
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `cursor`, stops on `hasMore` or `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `cursor`, stops on `hasMore` or `absentCursor`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/12/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+
+            /// Lists and reads `directory`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13`
+            public struct Directory: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `directory` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "directory",
+                        method: "GET",
+                        path: "/directory",
+                        records: "/entries",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none),
+                        maxResponseBytes: 33554432
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/13/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Entry> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
                 }
             }
 
