@@ -82,7 +82,7 @@ enum Fixtures {
             "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
             "grant-type-invalid", "resource-name", "resource-record-name", "resource-input-name", "resource-path",
             "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
-            "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value",
+            "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value", "host-suffix",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -125,6 +125,9 @@ enum Fixtures {
             "resource-input-duplicate", "resource-parameter-collision", "resource-body-method", "resource-body-object",
             "pagination-stop-rule", "pagination-page-size", "pagination-body-target", "pagination-body-pointer",
             "pagination-max-page-size", "resource-record-unknown", "duplicate-value",
+            // Who supplies the OAuth client, and where the app's secret may go (Validation/Rules/ClientRules.swift).
+            "client-supplier", "client-secret-host", "host-suffix", "host-suffix-type", "guide-client",
+            "duplicate-variant-label",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

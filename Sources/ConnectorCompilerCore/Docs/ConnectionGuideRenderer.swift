@@ -191,6 +191,10 @@ public struct ConnectionGuideRenderer: Sendable {
         for section in variant.guide.sections {
             out.append("### \(Markdown.heading(section.title))")
             out.append("")
+            if let client = section.client {
+                out.append("*" + Self.condition(client) + "*")
+                out.append("")
+            }
             if let intro = section.intro, !intro.isEmpty {
                 out.append(Markdown.block(intro, indent: ""))
                 out.append("")
@@ -199,6 +203,7 @@ public struct ConnectionGuideRenderer: Sendable {
                 let number = "\(index + 1). "
                 let indent = String(repeating: " ", count: number.count)
                 var line = number + "**\(Markdown.heading(step.title))**"
+                if let client = step.client { line += " *(" + String(Self.condition(client).dropLast()) + ")*" }
                 if !step.text.isEmpty { line += ": " + Markdown.block(step.text, indent: indent) }
                 out.append(line)
                 for item in step.list {
@@ -247,12 +252,22 @@ public struct ConnectionGuideRenderer: Sendable {
         return out
     }
 
+    /// The note of a guide section or step that applies to one client supplier only.
+    static func condition(_ client: ClientSupplier) -> String {
+        client == .app
+            ? "Only when the app that sent you here has set up its own client."
+            : "Only when you bring your own client (the app that sent you here has not set one up)."
+    }
+
     private func fieldsSection(spec: ConnectorSpec, variant: AuthVariant) -> [String] {
         let fields = spec.fields + variant.fields
         guard !fields.isEmpty else { return [] }
         var out: [String] = []
+        let either = Self.oauthCommon(variant.kind)?.client == .either
         let groups: [(Field.Supplier, String)] = [
-            (.setup, "Entered once by the integrating app (the app's own credentials):"),
+            (.setup, either
+                ? "The app's client, set up once by the integrating app; when it has not set one up, entered on the Link Account page:"
+                : "Entered once by the integrating app (the app's own credentials):"),
             (.config, "Entered on the Link Account page when linking an account:"),
         ]
         out.append("### Fields to enter (\(Markdown.heading(variant.label)))")
@@ -385,6 +400,7 @@ public struct ConnectionGuideRenderer: Sendable {
     private static func help(for field: Field) -> String {
         var parts: [String] = []
         if let help = field.help, !help.isEmpty { parts.append(help) }
+        if !field.hostSuffixes.isEmpty { parts.append("Must be a host ending in " + field.hostSuffixes.joined(separator: " or ") + ".") }
         // Secret fields never show an example or default: either could be mistaken for a value.
         if field.type != .secret {
             if let placeholder = field.placeholder, !placeholder.isEmpty { parts.append("Example: \(placeholder)") }

@@ -11,6 +11,9 @@ extension VariantTranslator {
         value.append("type: " + SwiftStringLiteral.make(variant.kind.typeName) + ",")
         value += labelled("fields", list(fields.map(fieldDescriptor)))
         value += labelled("guide", guideExpression())
+        if let client = oauthCommon?.client {
+            value.append("client: ConnectorRuntime.OAuthClientSupplier." + client.rawValue + ",")
+        }
         value += labelled("configure", configureClosure(fields), last: true)
         value.append(")")
         return .property(
@@ -61,14 +64,17 @@ extension VariantTranslator {
         if let value = field.pattern { arguments.append("pattern: " + SwiftStringLiteral.make(value)) }
         var lines = ["ConnectorRuntime.FieldDescriptor("]
         lines += arguments.map { "    " + $0 + "," }
+        let suffixes = field.hostSuffixes.isEmpty
+            ? nil : "hostSuffixes: [" + field.hostSuffixes.map(SwiftStringLiteral.make).joined(separator: ", ") + "]"
         if field.options.isEmpty {
-            lines[lines.count - 1].removeLast()
+            if let suffixes { lines.append("    " + suffixes) } else { lines[lines.count - 1].removeLast() }
         } else {
             let options = field.options.map { option in
                 ["ConnectorRuntime.FieldDescriptor.Option(value: " + SwiftStringLiteral.make(option.value) + ", label: "
                     + SwiftStringLiteral.make(option.label) + ")"]
             }
-            lines += labelled("options", list(options), last: true).map { "    " + $0 }
+            lines += labelled("options", list(options), last: suffixes == nil).map { "    " + $0 }
+            if let suffixes { lines.append("    " + suffixes) }
         }
         lines.append(")")
         return lines
@@ -84,17 +90,20 @@ extension VariantTranslator {
             let steps = section.steps.map { step -> [String] in
                 var lines = ["ConnectorRuntime.ConnectionGuide.Step("]
                 lines.append("    title: " + SwiftStringLiteral.make(step.title) + ",")
-                lines.append("    text: " + SwiftStringLiteral.make(step.text) + (step.list.isEmpty ? "" : ","))
+                lines.append("    text: " + SwiftStringLiteral.make(step.text) + (step.list.isEmpty && step.client == nil ? "" : ","))
                 if !step.list.isEmpty {
-                    lines += labelled("list", list(step.list.map { [SwiftStringLiteral.make($0)] }), last: true).map { "    " + $0 }
+                    lines += labelled("list", list(step.list.map { [SwiftStringLiteral.make($0)] }), last: step.client == nil)
+                        .map { "    " + $0 }
                 }
+                if let client = step.client { lines.append("    client: ConnectorRuntime.OAuthClientSupplier." + client.rawValue) }
                 lines.append(")")
                 return lines
             }
             var lines = ["ConnectorRuntime.ConnectionGuide.Section("]
             lines.append("    title: " + SwiftStringLiteral.make(section.title) + ",")
             if let intro = section.intro { lines.append("    intro: " + SwiftStringLiteral.make(intro) + ",") }
-            lines += labelled("steps", list(steps), last: true).map { "    " + $0 }
+            lines += labelled("steps", list(steps), last: section.client == nil).map { "    " + $0 }
+            if let client = section.client { lines.append("    client: ConnectorRuntime.OAuthClientSupplier." + client.rawValue) }
             lines.append(")")
             return lines
         }

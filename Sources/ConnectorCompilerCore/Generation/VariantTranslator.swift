@@ -321,6 +321,10 @@ struct VariantTranslator {
             if resolved.field.pattern != nil {
                 calls.append(.line(check + "text(" + value + ", key: " + key + ", pattern: " + pattern + ")"))
             }
+            if !resolved.field.hostSuffixes.isEmpty, resolved.field.type != .email {
+                let suffixes = "[" + resolved.field.hostSuffixes.map(SwiftStringLiteral.make).joined(separator: ", ") + "]"
+                calls.append(.line(check + "hostSuffix(" + value + ", key: " + key + ", suffixes: " + suffixes + ")"))
+            }
             return calls
         case .number, .boolean, .select: return []
         }

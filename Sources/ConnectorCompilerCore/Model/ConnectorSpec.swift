@@ -119,12 +119,16 @@ public struct Field: Sendable, Hashable {
     public var pattern: String?
     /// Options of a `select` field; empty otherwise.
     public var options: [Option]
+    /// Host suffixes (`.okta.com`) the host of a `hostname` or `url` value must end with,
+    /// checked before any request; empty when the host is not pinned.
+    public var hostSuffixes: [String]
 
     public init(
         pointer: JSONPointer, key: String, label: String, type: FieldType, supplier: Supplier,
         required: Bool = true, defaultValue: String? = nil, placeholder: String? = nil,
-        help: String? = nil, pattern: String? = nil, options: [Option] = []
+        help: String? = nil, pattern: String? = nil, options: [Option] = [], hostSuffixes: [String] = []
     ) {
+        self.hostSuffixes = hostSuffixes
         self.pointer = pointer
         self.key = key
         self.label = label
@@ -387,8 +391,21 @@ public struct Scopes: Sendable, Hashable {
     }
 }
 
+/// Who supplies an OAuth variant's client (its id and secret). JSON: `"client"`.
+public enum ClientSupplier: String, Sendable, Hashable, CaseIterable {
+    /// The person linking types the client id and secret on the Link Account form (an app they
+    /// created in their own provider account, as the seed guides say).
+    case person
+    /// The integrating app's setup values (one client registered by the app for every account).
+    case app
+    /// The app's client when its setup has one, else the person's fields.
+    case either
+}
+
 /// Parameters shared by the three OAuth 2.0 variants.
 public struct OAuth2Common: Sendable, Hashable {
+    /// Who supplies the client id and secret.
+    public var client: ClientSupplier
     /// Usually `{{clientId}}`.
     public var clientId: Template
     /// Usually `{{clientSecret}}`; absent only with `clientAuth: none`.
@@ -420,8 +437,9 @@ public struct OAuth2Common: Sendable, Hashable {
         clientAuth: ClientAuthMethod = .clientSecretBasic, scopes: Scopes? = nil,
         tokenParams: [NamedTemplate] = [], defaultExpiresIn: Int? = nil, tokenResponseFields: [String] = [],
         discovery: Discovery? = nil, tokenHeaders: [NamedTemplate] = [], tokenRequestEncoding: TokenRequestEncoding = .form,
-        accountMetadata: [String] = []
+        accountMetadata: [String] = [], client: ClientSupplier = .app
     ) {
+        self.client = client
         self.tokenHeaders = tokenHeaders
         self.tokenRequestEncoding = tokenRequestEncoding
         self.accountMetadata = accountMetadata
@@ -574,8 +592,12 @@ public struct GuideSection: Sendable, Hashable {
     public var title: String
     public var intro: String?
     public var steps: [GuideStep]
+    /// In an `either` variant: shown only when the person (`.person`) or the app (`.app`)
+    /// supplies the client; `nil`: always.
+    public var client: ClientSupplier?
 
-    public init(pointer: JSONPointer, title: String, intro: String? = nil, steps: [GuideStep]) {
+    public init(pointer: JSONPointer, title: String, intro: String? = nil, steps: [GuideStep], client: ClientSupplier? = nil) {
+        self.client = client
         self.pointer = pointer
         self.title = title
         self.intro = intro
@@ -589,8 +611,11 @@ public struct GuideStep: Sendable, Hashable {
     public var text: String
     /// Bullet points under the text.
     public var list: [String]
+    /// As ``GuideSection/client``.
+    public var client: ClientSupplier?
 
-    public init(pointer: JSONPointer, title: String, text: String, list: [String] = []) {
+    public init(pointer: JSONPointer, title: String, text: String, list: [String] = [], client: ClientSupplier? = nil) {
+        self.client = client
         self.pointer = pointer
         self.title = title
         self.text = text

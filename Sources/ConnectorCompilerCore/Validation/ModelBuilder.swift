@@ -80,7 +80,8 @@ enum ModelBuilder {
             required: node["required"]?.boolValue ?? true, defaultValue: defaultValue,
             placeholder: node["placeholder"]?.stringValue, help: node["help"]?.stringValue,
             pattern: node["pattern"]?.stringValue,
-            options: array(node["options"]).map { Field.Option(value: string($0["value"]), label: string($0["label"])) })
+            options: array(node["options"]).map { Field.Option(value: string($0["value"]), label: string($0["label"])) },
+            hostSuffixes: array(node["hostSuffixes"]).compactMap(\.stringValue))
     }
 
     private static func api(_ node: JSONNode?) -> API {
@@ -156,7 +157,8 @@ enum ModelBuilder {
             tokenResponseFields: array(node["tokenResponseFields"]).compactMap(\.stringValue),
             discovery: node["discovery"].map(discovery), tokenHeaders: namedTemplates(node["tokenHeaders"]),
             tokenRequestEncoding: TokenRequestEncoding(rawValue: string(node["tokenRequestEncoding"])) ?? .form,
-            accountMetadata: array(node["accountMetadata"]).compactMap(\.stringValue))
+            accountMetadata: array(node["accountMetadata"]).compactMap(\.stringValue),
+            client: ClientSupplier(rawValue: string(node["client"])) ?? .app)
     }
 
     private static func discovery(_ node: JSONNode) -> Discovery {
@@ -185,8 +187,10 @@ enum ModelBuilder {
                     pointer: section.pointer, title: string(section["title"]), intro: section["intro"]?.stringValue,
                     steps: array(section["steps"]).map { step in
                         GuideStep(pointer: step.pointer, title: string(step["title"]), text: string(step["text"]),
-                                  list: array(step["list"]).compactMap(\.stringValue))
-                    })
+                                  list: array(step["list"]).compactMap(\.stringValue),
+                                  client: ClientSupplier(rawValue: step["client"]?.stringValue ?? ""))
+                    },
+                    client: ClientSupplier(rawValue: section["client"]?.stringValue ?? ""))
             })
     }
 }

@@ -5,7 +5,7 @@
 //
 // This file holds the shared state and the order of the checks; each rule family lives in its own
 // file under Rules/: FieldRules, APIRules, AuthVariantRules, ScopeRules, TemplateRules, URLRules,
-// RequestRules, SwiftNameRules (and ResourceSwiftNameRules), TokenFieldRules and ResourceRules.
+// RequestRules, ClientRules, SwiftNameRules (and ResourceSwiftNameRules), TokenFieldRules and ResourceRules.
 
 import Foundation
 
@@ -85,7 +85,9 @@ struct SemanticValidator {
         checkUnusedFields()
         var requests = RequestRules(collector: collector, root: root)
         requests.check()
-        var names = SwiftNameRules(collector: requests.collector, root: root)
+        var clients = ClientRules(collector: requests.collector, root: root, source: source)
+        clients.check()
+        var names = SwiftNameRules(collector: clients.collector, root: root)
         names.check()
         names.checkResources()
         var resources = ResourceRules(collector: names.collector, root: root, source: source)

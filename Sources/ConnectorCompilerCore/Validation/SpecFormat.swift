@@ -178,7 +178,14 @@ public enum SpecFormat {
     /// The root object kind.
     public static let root = "connector"
 
+    /// Host suffixes of `hostSuffixes`: a dot, then at least two DNS labels (`.okta.com`).
+    public static let hostSuffixPattern = StringPattern(
+        regex: "^(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?){2,}$", rule: "host-suffix",
+        requirement: "be a lowercase DNS suffix starting with '.' and of at least two labels, e.g. '.okta.com'")
+
     static let oauthCommon: [KeySpec] = [
+        KeySpec("client", .enumeration(ClientSupplier.allCases.map(\.rawValue)), required: true,
+                "Who supplies the OAuth client: `person` (typed on the Link Account form), `app` (the integrating app's setup values) or `either` (the app's when set up, else the person's)."),
         KeySpec("clientId", .template(url: false), required: true, "OAuth client id, usually `{{clientId}}`."),
         KeySpec("clientSecret", .template(url: false),
                 "OAuth client secret, usually `{{clientSecret}}`; required unless `clientAuth` is `none`."),
@@ -271,6 +278,8 @@ public enum SpecFormat {
             KeySpec("help", .string(), "Help text shown under the input."),
             KeySpec("pattern", .string(), "Regular expression the whole value must match."),
             KeySpec("options", .array(.object("option"), minItems: 1), "Choices of a `select` field."),
+            KeySpec("hostSuffixes", .array(.string(pattern: hostSuffixPattern), minItems: 1),
+                    "`hostname` and `url` fields: the host must end with one of these suffixes (`.okta.com`), checked before any request."),
         ],
         conditions: [
             KeyCondition(key: "type", value: "select", equals: true, required: ["options"], forbidden: [], rule: "select-options"),
@@ -462,6 +471,8 @@ public enum SpecFormat {
             KeySpec("title", .string(), required: true, "Section heading."),
             KeySpec("intro", .string(), "Text before the steps."),
             KeySpec("steps", .array(.object("guideStep"), minItems: 1), required: true, "Numbered steps."),
+            KeySpec("client", .enumeration([ClientSupplier.person.rawValue, ClientSupplier.app.rawValue]),
+                    "In a `\"client\": \"either\"` variant: shown only when the person (`person`) or the app (`app`) supplies the client."),
         ])
 
     static let guideStepKind: ObjectKind = ObjectKind(
@@ -471,6 +482,8 @@ public enum SpecFormat {
             KeySpec("title", .string(), required: true, "Step title."),
             KeySpec("text", .string(), required: true, "What to do."),
             KeySpec("list", .array(.string(), minItems: 0), "Bullet points under the text."),
+            KeySpec("client", .enumeration([ClientSupplier.person.rawValue, ClientSupplier.app.rawValue]),
+                    "In a `\"client\": \"either\"` variant: shown only when the person (`person`) or the app (`app`) supplies the client."),
         ])
 
     /// The auth `type` values.

@@ -78,14 +78,18 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
     public var fields: [FieldDescriptor]
     /// The connection guide: requirements, warnings, numbered steps and the scopes to enable.
     public var guide: ConnectionGuide
+    /// Who supplies the OAuth client (the spec's `"client"`); `nil` for other auth types.
+    public var client: OAuthClientSupplier?
     /// Builds the configuration from field values by key (see ``configuration(values:)``).
     public var configure: @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
 
     /// Creates a descriptor; generated code calls this with the spec's values.
     public init(
         id: String, label: String, type: String, fields: [FieldDescriptor], guide: ConnectionGuide,
+        client: OAuthClientSupplier? = nil,
         configure: @escaping @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
     ) {
+        self.client = client
         self.id = id
         self.label = label
         self.type = type
@@ -96,6 +100,24 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
 
     /// Keys of the fields, connector-level first.
     public var fieldKeys: [String] { fields.map(\.key) }
+
+    /// The fields the person fills in on the Link Account form: theirs, and in an
+    /// ``OAuthClientSupplier/either`` variant whose app has no client set up (`appHasClient`
+    /// false), the setup fields too.
+    public func formFields(appHasClient: Bool) -> [FieldDescriptor] {
+        fields.filter { $0.supplier == .person || (client == .either && !appHasClient && $0.supplier == .setup) }
+    }
+
+    /// Who supplies the client for this link: `.person` or `.app` (`nil` without OAuth).
+    public func effectiveClient(appHasClient: Bool) -> OAuthClientSupplier? {
+        guard let client else { return nil }
+        return client == .either ? (appHasClient ? .app : .person) : client
+    }
+
+    /// The guide as the person sees it (``ConnectionGuide/shown(client:)``).
+    public func shownGuide(appHasClient: Bool) -> ConnectionGuide {
+        effectiveClient(appHasClient: appHasClient).map { guide.shown(client: $0) } ?? guide
+    }
 
     /// `true` for the OAuth 2.0 authorization code grant: linking sends the person to the provider.
     public var usesAuthorizationCode: Bool { type == "oauth2AuthorizationCode" }
@@ -112,6 +134,7 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.id == rhs.id && lhs.label == rhs.label && lhs.type == rhs.type && lhs.fields == rhs.fields && lhs.guide == rhs.guide
+            && lhs.client == rhs.client
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -120,5 +143,6 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
         hasher.combine(type)
         hasher.combine(fields)
         hasher.combine(guide)
+        hasher.combine(client)
     }
 }

@@ -1,6 +1,18 @@
 // The data a form and a connection guide need, as generated descriptors carry it, and the parsing
 // of posted field values into typed ones.
 
+/// Who supplies an OAuth variant's client id and secret (the spec's `"client"`).
+public enum OAuthClientSupplier: String, Sendable, Hashable, CaseIterable {
+    /// The person linking types them on the Link Account form (an app they created in their own
+    /// provider account). Their fields are ``FieldDescriptor/Supplier/person`` fields.
+    case person
+    /// The integrating app's setup values; the person never sees them.
+    case app
+    /// The app's setup values when it has them, else the person types them: the variant's
+    /// ``FieldDescriptor/Supplier/setup`` fields are asked on the form when the app has none.
+    case either
+}
+
 /// One field of an auth variant, as its spec describes it.
 public struct FieldDescriptor: Sendable, Hashable {
     /// The field's type in the spec.
@@ -46,11 +58,15 @@ public struct FieldDescriptor: Sendable, Hashable {
     public var pattern: String?
     /// The options of a `select` field; empty otherwise.
     public var options: [Option]
+    /// Suffixes the host of the value must end with (`.okta.com`); empty when not pinned.
+    public var hostSuffixes: [String]
 
     public init(
         key: String, label: String, kind: Kind, supplier: Supplier, required: Bool = true, defaultValue: String? = nil,
-        placeholder: String? = nil, help: String? = nil, pattern: String? = nil, options: [Option] = []
+        placeholder: String? = nil, help: String? = nil, pattern: String? = nil, options: [Option] = [],
+        hostSuffixes: [String] = []
     ) {
+        self.hostSuffixes = hostSuffixes
         self.key = key
         self.label = label
         self.kind = kind
@@ -84,8 +100,12 @@ public struct ConnectionGuide: Sendable, Hashable {
         public var title: String
         public var intro: String?
         public var steps: [Step]
+        /// In an ``OAuthClientSupplier/either`` variant: shown only when the person (`.person`) or
+        /// the app (`.app`) supplies the client; `nil`: always.
+        public var client: OAuthClientSupplier?
 
-        public init(title: String, intro: String? = nil, steps: [Step]) {
+        public init(title: String, intro: String? = nil, steps: [Step], client: OAuthClientSupplier? = nil) {
+            self.client = client
             self.title = title
             self.intro = intro
             self.steps = steps
@@ -97,8 +117,11 @@ public struct ConnectionGuide: Sendable, Hashable {
         public var title: String
         public var text: String
         public var list: [String]
+        /// As ``Section/client``.
+        public var client: OAuthClientSupplier?
 
-        public init(title: String, text: String, list: [String] = []) {
+        public init(title: String, text: String, list: [String] = [], client: OAuthClientSupplier? = nil) {
+            self.client = client
             self.title = title
             self.text = text
             self.list = list
@@ -129,6 +152,19 @@ public struct ConnectionGuide: Sendable, Hashable {
         self.warnings = warnings
         self.sections = sections
         self.scopes = scopes
+    }
+
+    /// The guide as the person sees it when `client` (`.person` or `.app`) supplies the OAuth
+    /// client: sections and steps for the other one left out, empty sections dropped.
+    public func shown(client: OAuthClientSupplier) -> ConnectionGuide {
+        var guide = self
+        guide.sections = sections.compactMap { section in
+            guard section.client == nil || section.client == client else { return nil }
+            var kept = section
+            kept.steps = section.steps.filter { $0.client == nil || $0.client == client }
+            return kept.steps.isEmpty ? nil : kept
+        }
+        return guide
     }
 }
 

@@ -55,6 +55,20 @@ public enum FieldCheck {
         return value
     }
 
+    /// The host of a `hostname` value, or of a `url` value, ends with one of `suffixes`
+    /// (`.okta.com`) after at least one label of its own: a host the person types that the app's
+    /// client secret may be sent to. Run after ``hostname(_:key:)`` or ``url(_:key:)``.
+    public static func hostSuffix(_ value: String, key: String, suffixes: [String]) throws(ConnectorError) -> String {
+        let host = (value.contains("://") ? URL(string: value)?.host : value)?.lowercased() ?? ""
+        let label = host.split(separator: ".", omittingEmptySubsequences: false).first ?? ""
+        guard !label.isEmpty, suffixes.contains(where: { host.hasSuffix($0.lowercased()) && host.count > $0.count }) else {
+            let example = "acme" + (suffixes.first ?? ".example.com")
+            throw .invalidField(
+                key: key, reason: "must be a host ending in " + suffixes.joined(separator: " or ") + ", e.g. " + example)
+        }
+        return value
+    }
+
     /// An email address: one `@`, something before it, a dotted domain after it, no spaces.
     public static func email(_ value: String, key: String) throws(ConnectorError) -> String {
         try checkEnds(value, key: key)

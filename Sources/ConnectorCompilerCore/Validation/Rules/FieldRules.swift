@@ -151,6 +151,20 @@ extension SemanticValidator {
                 seen[id] = idNode
             }
         }
+        // The picker shows variants by label: two equal labels are two identical choices.
+        var labels: [String: JSONNode] = [:]
+        for variant in variants {
+            guard let labelNode = variant["label"], let label = labelNode.stringValue, !label.isEmpty else { continue }
+            let folded = label.trimmingCharacters(in: .whitespaces).lowercased()
+            if let first = labels[folded] {
+                collector.error(
+                    "duplicate-variant-label", "this auth variant has the same label as another, so the picker shows two identical choices",
+                    hint: "name what differs, e.g. \"OAuth 2.0 (client credentials)\"; the other is at line \(first.position.line)",
+                    at: labelNode.position, pointer: labelNode.pointer)
+            } else {
+                labels[folded] = labelNode
+            }
+        }
     }
 
     mutating func checkUnusedFields() {
