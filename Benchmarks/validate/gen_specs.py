@@ -111,7 +111,7 @@ def tpl(field, filt=None):
 
 def make_variant(m, kind, vid, host):
     r = m.rng
-    v = {"id": vid, "label": m.title()}
+    v = {"id": vid, "label": m.title() + " (" + vid + ")"}
     fields = []
     if kind.startswith("apiKey"):
         v["type"] = "apiKey"
@@ -150,6 +150,7 @@ def make_variant(m, kind, vid, host):
         v["token"] = tpl(tok)
     else:
         v["type"] = kind
+        v["client"] = "app"
         cid = m.field("text", "clientId", "setup")
         cs = m.field("secret", "clientSecret", "setup")
         fields += [cid, cs]

@@ -125,7 +125,7 @@ import Testing
             "docsURL": "https://docs.example.com",
             "api": ["baseURL": "https://api.example.com/v1", "verify": ["path": "/me"]],
             "auth": [[
-                "id": "oauth", "label": "OAuth", "type": "oauth2AuthorizationCode",
+                "id": "oauth", "label": "OAuth", "type": "oauth2AuthorizationCode", "client": "app",
                 "fields": [field("clientId", "text"), field("clientSecret", "secret")],
                 "clientId": "{{clientId}}", "clientSecret": "{{clientSecret}}",
                 "authorizeURL": "https://auth.example.com/authorize", "tokenURL": "https://auth.example.com/token",

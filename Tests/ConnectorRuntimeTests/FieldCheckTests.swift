@@ -40,6 +40,22 @@ import Testing
         }
     }
 
+    @Test func hostSuffixPinsTheHostOfAHostnameOrURL() throws {
+        let suffixes = [".okta.com", ".oktapreview.com"]
+        #expect(try FieldCheck.hostSuffix("acme.okta.com", key: "d", suffixes: suffixes) == "acme.okta.com")
+        #expect(try FieldCheck.hostSuffix("Acme.OktaPreview.com", key: "d", suffixes: suffixes) == "Acme.OktaPreview.com")
+        #expect(try FieldCheck.hostSuffix("https://acme.okta.com/x", key: "d", suffixes: suffixes) == "https://acme.okta.com/x")
+        for bad in ["okta.com", ".okta.com", "acme.okta.com.evil.example", "evilokta.com", "acme.okta.com.", "https://evil.example/?.okta.com",
+                    "https://acme.okta.com@evil.example", "https://evil.example#.okta.com"] {
+            do {
+                _ = try FieldCheck.hostSuffix(bad, key: "d", suffixes: suffixes)
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error == .invalidField(key: "d", reason: "must be a host ending in .okta.com or .oktapreview.com, e.g. acme.okta.com"))
+            }
+        }
+    }
+
     @Test func urlRequiresHTTPSExceptLoopback() throws {
         #expect(try FieldCheck.url("https://acme.example.com/api", key: "u").host == "acme.example.com")
         #expect(try FieldCheck.url("http://127.0.0.1:8080", key: "u").port == 8080)

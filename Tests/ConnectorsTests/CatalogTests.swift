@@ -62,11 +62,78 @@ import Testing
         checkEqual(Spotdraft.ClientCredentials.descriptor.fieldKeys, ["region", "clientId", "clientSecret"])
     }
 
-    @Test func zeltGuideListsTheFourteenScopesToEnableAndSetupFields() {
+    @Test func zeltGuideListsTheFourteenScopesToEnableAndThePersonsClient() {
         let descriptor = Zelt.Oauth.descriptor
         checkEqual(descriptor.guide.scopes.count, 14)
         checkEqual(descriptor.guide.scopes.first, ConnectionGuide.Scope(name: "user:read:all", description: "Read general profile details of all users"))
-        checkEqual(descriptor.fields.map(\.supplier), [.setup, .setup])
+        // The seed guide: "Upon reaching the Link Account page, enter the Client ID and Client Secret".
+        checkEqual(descriptor.client, .person)
+        checkEqual(descriptor.fields.map(\.supplier), [.person, .person])
+        checkEqual(descriptor.formFields(appHasClient: true).map(\.label), ["Client ID", "Client Secret"])
+        checkEqual(SmartsheetIam.Oauth.descriptor.client, .person)
+        checkEqual(SmartsheetIam.Oauth.descriptor.formFields(appHasClient: false).map(\.label), ["Smartsheet region", "Client ID", "Client Secret"])
         check(descriptor.usesAuthorizationCode, "Zelt links with the authorization code grant")
+    }
+
+    /// Self-hosted or per-org providers take the person's own client; Salesforce may take the
+    /// app's, its host pinned to Salesforce's domain.
+    @Test func noAppSecretGoesToAHostThePersonTypes() throws {
+        checkEqual(Gitlab.Oauth.descriptor.client, .person)
+        checkEqual(Okta.Oauth.descriptor.client, .person)
+        checkEqual(Salesforce.Oauth.descriptor.client, .either)
+        checkEqual(Salesforce.Oauth.descriptor.fields.first?.hostSuffixes, [".my.salesforce.com"])
+        let evil = ["salesforceURL": "https://evil.example.com", "clientId": "id", "clientSecret": "secret"]
+        do {
+            _ = try Salesforce.Oauth.descriptor.configuration(values: evil)
+            Issue.record("a Salesforce URL outside .my.salesforce.com was accepted")
+        } catch {
+            checkEqual(error, .invalidField(key: "salesforceURL", reason: "must be a host ending in .my.salesforce.com, e.g. acme.my.salesforce.com"))
+        }
+        var good = evil
+        good["salesforceURL"] = "https://acme.my.salesforce.com"
+        _ = try Salesforce.Oauth.descriptor.configuration(values: good)
+    }
+
+    /// Every connector × variant: the guide the person sees names every value the form asks
+    /// for, and no value the form does not ask for (with no app setup; for an `either` variant
+    /// also with the app's client set up). Labels are matched as whole words, case-insensitively.
+    @Test(arguments: ConnectorCatalog.all.map { $0.id })
+    func guideAndFormAskForTheSameValues(id: String) throws {
+        let connector: any ConnectorDefinition.Type = try unwrap(ConnectorCatalog.connector(id: id), "connector \(id)")
+        for variant in connector.authVariants {
+            for appHasClient in variant.client == .either ? [false, true] : [false] {
+                let form = variant.formFields(appHasClient: appHasClient)
+                let text = Self.guideText(variant.shownGuide(appHasClient: appHasClient))
+                let place = "\(id)/\(variant.id)\(appHasClient ? " (app's client set up)" : "")"
+                for field in form where !Self.mentions(text, field.label) {
+                    Issue.record("\(place): the form asks for \(field.label), which the guide never names")
+                }
+                for field in variant.fields where !form.contains(field) && Self.mentions(text, field.label) {
+                    Issue.record("\(place): the guide names \(field.label), which the form does not ask for")
+                }
+            }
+        }
+    }
+
+    static func guideText(_ guide: ConnectionGuide) -> String {
+        var parts = guide.warnings
+        for section in guide.sections {
+            parts += [section.title, section.intro ?? ""]
+            for step in section.steps { parts += [step.title, step.text] + step.list }
+        }
+        return parts.joined(separator: "\n").lowercased()
+    }
+
+    /// `label` as a whole phrase in `text` (not inside a longer word).
+    static func mentions(_ text: String, _ label: String) -> Bool {
+        let needle = label.lowercased()
+        var searchRange = text.startIndex..<text.endIndex
+        while let found = text.range(of: needle, range: searchRange) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            searchRange = found.upperBound..<text.endIndex
+        }
+        return false
     }
 }

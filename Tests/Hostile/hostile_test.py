@@ -122,7 +122,7 @@ def make_spec(index, rng, tweak):
     auth = []
     for vid in variant_ids:
         kind = rng.choice(KINDS)
-        v = {'id': vid, 'label': m.text(), 'type': kind}
+        v = {'id': vid, 'label': m.text() + ' ' + vid, 'type': kind}
         fields = []
         headers = {}
         if rng.random() < 0.5:
@@ -168,6 +168,7 @@ def make_spec(index, rng, tweak):
             cid = field('text', 'setup')
             cs = field('secret', 'setup')
             fields += [cid, cs]
+            v['client'] = 'app'
             v['clientId'] = '{{' + cid['key'] + '}}'
             v['clientSecret'] = '{{' + cs['key'] + '}}'
             v['tokenURL'] = 'https://auth.example.com/' + m.path_piece() + '/token'

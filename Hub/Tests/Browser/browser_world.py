@@ -28,6 +28,9 @@ APP_KEY = "browser-test-app-key-" + uuid.uuid4().hex
 MAX_ATTEMPTS = 5
 GOOGLE_USERS = "https://www.googleapis.com/auth/admin.directory.user.readonly"
 GOOGLE_GROUPS = "https://www.googleapis.com/auth/admin.directory.group.readonly"
+# Connectors whose OAuth client the person brings ("client": "person" in their specs).
+PERSON_CLIENT = {"zelt", "smartsheet_iam"}
+
 GOOGLE_SCOPES = [
     GOOGLE_USERS, GOOGLE_GROUPS, "https://www.googleapis.com/auth/admin.directory.group.member.readonly",
     "https://www.googleapis.com/auth/admin.directory.orgunit.readonly",
@@ -143,6 +146,7 @@ class World:
         setup = {}
         self.providers = {}
         self.clients = {}
+        self.client_secrets = {}
         # Static-credential providers.
         self.bamboo_key = "bamboo-" + uuid.uuid4().hex
         self.emulate("bamboohr", ["api.bamboohr.com"], overrides, static={"kind": "basic", "username": self.bamboo_key, "password": "x"})
@@ -203,7 +207,15 @@ class World:
         status, answer = call("POST", self.auth_url + "/_control/clients", body)
         assert status == 200, answer
         self.clients[connector] = client_id
-        setup[connector] = {"clientId": client_id, "clientSecret": secret}
+        self.client_secrets[connector] = secret
+        # Zelt and Smartsheet take the person's own client ("client": "person"), as their seed
+        # guides say: the person types it on the form. The others get it from the app's setup.
+        if connector not in PERSON_CLIENT:
+            setup[connector] = {"clientId": client_id, "clientSecret": secret}
+
+    def client_fields(self, connector):
+        """The Client ID and Client Secret the person enters for a person-client connector."""
+        return {"clientId": self.clients[connector], "clientSecret": self.client_secrets[connector]}
 
     def control(self, path):
         status, answer = call("POST", self.auth_url + path)

@@ -65,6 +65,7 @@ def provider_unavailable(run):
     run.world.control("/_control/token-failure?client_id=%s&status=503" % client)
     try:
         run.open_form("zelt", "oauth")
+        run.fill(run.world.client_fields("zelt"))
         run.connect()
         run.wait_text("The provider is not answering")
         assert "try again in a few minutes" in run.text()

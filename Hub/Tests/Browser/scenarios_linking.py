@@ -30,6 +30,26 @@ def bamboo_with_inline_error(run):
     run.page("05-session-accounts")
 
 
+def follow_seed_guide(run, connector, name):
+    """The seed guides' "Connecting" steps, word by word: upon reaching the Link Account page,
+    enter the Client ID and Client Secret, click Connect, sign in at the provider (the Authlib
+    emulation), linked; then a proxied call goes out with the token of the person's own client."""
+    guide = run.driver.find_element(By.CSS_SELECTOR, ".guide").text
+    for label in ["Client ID", "Client Secret"]:
+        assert label in guide, "the guide names " + label
+        assert run.driver.find_element(By.XPATH, "//label[normalize-space()='%s']" % label).is_displayed(), label
+    before = run.world.stats(connector)["token_requests"].get("authorization_code", 0)
+    run.fill(run.world.client_fields(connector))
+    run.connect()
+    run.wait_text(name + " is connected")
+    assert run.world.stats(connector)["token_requests"].get("authorization_code", 0) == before + 1, "exchanged with the person's client"
+    account = run.world.account(connector)
+    calls = run.world.stats(connector)["api_calls"]
+    status, answer = run.world.api("GET", "/v1/accounts/%s/proxy/users" % account["id"])
+    assert status == 200, (status, answer)
+    assert run.world.stats(connector)["api_calls"] == calls + 1, "the proxied call carried a token of the person's client"
+
+
 def zelt_oauth(run):
     run.open_form("zelt", "oauth")
     run.wait_text("Scopes to enable")
@@ -37,14 +57,13 @@ def zelt_oauth(run):
     assert len(scopes) == 14, len(scopes)
     assert run.world.base + "/connect/oauth2/zelt/callback" in run.text()
     run.page("06-form-zelt")
-    run.connect()
-    run.wait_text("Zelt is connected")
+    follow_seed_guide(run, "zelt", "Zelt")
 
 
 def smartsheet_oauth(run):
     run.open_form("smartsheet_iam", "oauth")
-    run.connect()
-    run.wait_text("is connected")
+    run.wait_text("Connection guide")
+    follow_seed_guide(run, "smartsheet_iam", "Smartsheet")
 
 
 def spotdraft(run):
@@ -69,6 +88,7 @@ def access_denied(run):
     run.world.control("/_control/deny?client_id=%s&on=1" % client)
     try:
         run.open_form("zelt", "oauth")
+        run.fill(run.world.client_fields("zelt"))
         run.connect()
         run.wait_text("Access was not granted")
         run.page("08-access-denied")
@@ -88,6 +108,7 @@ def revoked_then_reconnected(run):
     row = [r for r in run.driver.find_elements(By.CSS_SELECTOR, "tbody tr") if "Zelt" in r.text][0]
     row.find_element(By.XPATH, ".//button[contains(., 'Reconnect')]").click()
     run.wait_text("Connection guide")
+    run.fill(run.world.client_fields("zelt"))
     run.connect()
     run.wait_text("Zelt is connected")
     status, answer = run.world.api("GET", "/v1/accounts/%s" % zelt["id"])

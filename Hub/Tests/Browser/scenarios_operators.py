@@ -46,6 +46,7 @@ def reconnect_button(run):
     run.driver.get(shown_link_url(run))
     run.driver.get(run.world.base + "/link/connectors/zelt")
     run.wait_text("Connection guide")
+    run.fill(run.world.client_fields("zelt"))
     run.connect()
     run.wait_text("Zelt is connected")
     status, answer = run.world.api("GET", "/v1/accounts")

@@ -147,13 +147,12 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await server.failTokenRequests(oauthClient, status: 503)
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
             let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
             let page = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
             check(page.text.contains("The provider is not answering"), "provider unavailable: \(page.text.prefix(600))")
@@ -164,7 +163,7 @@ import Testing
 
             try await server.failTokenRequests(oauthClient, status: 0)
             let again = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let restart = try await client.submit("/link/connectors/zelt/oauth", from: again, values: [:])
+            let restart = try await client.submit("/link/connectors/zelt/oauth", from: again, values: oauthClient.fields)
             let callback2 = try await Browser.callbackURL(for: try #require(URL(string: restart.location ?? "")))
             let done = try await client.request(.get, callback2.path + "?" + (callback2.query ?? ""))
             check(done.text.contains("Zelt is connected"), "the outage is over: \(done.text.prefix(400))")
@@ -253,12 +252,11 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
             let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
             _ = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
             let id = try #require((try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])?.first?["id"] as? String)

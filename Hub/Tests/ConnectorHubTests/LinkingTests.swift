@@ -132,21 +132,21 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let chooser = try await client.request(.get, "/link/connectors/zelt")
             checkEqual(chooser.location, "/link/connectors/zelt/oauth", "one variant: straight to its form")
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            check(!form.text.contains("field-clientSecret") && !form.text.contains(oauthClient.secret), "setup fields are never shown")
+            // As the seed guide says: the person enters their own app's Client ID and Client Secret.
+            check(form.text.contains("id=\"field-clientId\"") && form.text.contains("id=\"field-clientSecret\""), "the client fields")
             check(form.text.contains(redirect.absoluteString), "the redirect URI to register")
             check(form.text.contains("data-copy=\"redirect-uri\""), "with a copy button")
             for scope in ["user:read:all", "user.basicInfo:read", "company.settings:read", "user.role:all"] {
                 check(form.text.contains("<code>\(scope)</code>"), "scope \(scope) in the guide")
             }
             checkEqual(form.text.components(separatedBy: "<li><code>").count - 1, 14, "Zelt's 14 scopes")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
             checkEqual(start.status, 303)
             let authorize = try #require(URL(string: start.location ?? ""))
             check(authorize.absoluteString.hasPrefix(provider.origin.absoluteString), "to Zelt's (emulated) authorize page")
@@ -179,12 +179,11 @@ import Testing
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
             let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
             // Another browser (no session cookie) lands on the callback: refused, nothing linked.
             let other = HubClient(client: client.client)
@@ -202,12 +201,11 @@ import Testing
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         try await server.control("POST", "/_control/deny?client_id=\(oauthClient.id)&on=1")
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])])
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: ["embedded": "1"])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields.merging(["embedded": "1"]) { $1 })
             checkEqual(start.status, 200, "embedded: the waiting page with a popup link")
             let poll = try #require(start.text.range(of: "data-poll=\"")).upperBound
             let statusPath = String(start.text[poll...].prefix { $0 != "\"" })
@@ -241,12 +239,11 @@ import Testing
         let oauthClient = try await server.registerClient(
             "zelt", ClientOptions(refreshRedirectURI: true, tokenLifetime: 30), redirectURI: redirect)
         let harness = try await HubHarness(
-            setup: ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]],
             overrides: ["zelt": provider.overrides(["go.zelt.app"])], webhookURL: receiver.url("/hooks"))
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
             let form = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
             let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
             _ = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
             let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
@@ -291,13 +288,104 @@ import Testing
             let path = try #require(URL(string: reconnect.json["url"] as? String ?? "")).path
             _ = try await client.request(.get, path)
             let again = try await client.request(.get, "/link/connectors/zelt/oauth")
-            let restart = try await client.submit("/link/connectors/zelt/oauth", from: again, values: [:])
+            let restart = try await client.submit("/link/connectors/zelt/oauth", from: again, values: oauthClient.fields)
             let callback2 = try await Browser.callbackURL(for: try #require(URL(string: restart.location ?? "")))
             let done = try await client.request(.get, callback2.path + "?" + (callback2.query ?? ""))
             check(done.text.contains("Zelt is connected"))
             checkEqual(try await client.api(.get, "/v1/accounts/\(id)").json["status"] as? String, "active", "same account, active again")
             checkEqual(received.all.count, 2, "a second webhook: reconnect_required -> active")
             checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+        }
+    }
+}
+
+extension LinkingTests {
+    // MARK: The person's own client (Zelt's seed guide), and what a reconnect may touch
+
+    /// Zelt's seed guide: the person enters their own app's Client ID and Client Secret. The
+    /// client is stored sealed with the account and used for refreshes; a reconnect with another
+    /// client replaces it only when the new grant passes (a failed one keeps the old client).
+    @Test func thePersonsClientIsUsedForRefreshAndAReconnectReplacesItAllOrNothing() async throws {
+        let server = try TestServer.current(.auth)
+        let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
+        let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
+        let first = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let second = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let harness = try await HubHarness(overrides: ["zelt": provider.overrides(["go.zelt.app"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["zelt"])
+            let form = try await client.request(.get, "/link/connectors/zelt/oauth")
+            check(!form.text.contains("is not set up yet"), "no app setup needed")
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: first.fields)
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            check(try await client.request(.get, callback.path + "?" + (callback.query ?? "")).text.contains("Zelt is connected"))
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            let id = try #require(accounts.first?["id"] as? String)
+            try await server.expireAccessTokens(first)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+            checkEqual(try await server.tokenRequests(first)["refresh_token"], 1, "refreshed with the person's client")
+
+            // A reconnect with a wrong secret for the second client: refused, the first client stays.
+            let path = try #require(URL(string: try await client.api(.post, "/v1/accounts/\(id)/reconnect-sessions").json["url"] as? String ?? "")).path
+            _ = try await client.request(.get, path)
+            var wrong = second.fields
+            wrong["clientSecret"] = "not-the-secret"
+            let bad = try await client.submit(
+                "/link/connectors/zelt/oauth", from: try await client.request(.get, "/link/connectors/zelt/oauth"), values: wrong)
+            let badCallback = try await Browser.callbackURL(for: try #require(URL(string: bad.location ?? "")))
+            let refused = try await client.request(.get, badCallback.path + "?" + (badCallback.query ?? ""))
+            check(!refused.text.contains("Zelt is connected"), "a wrong client secret fails the exchange")
+            try await server.expireAccessTokens(first)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+            checkEqual(try await server.tokenRequests(first)["refresh_token"], 2, "still the first client")
+
+            // The same reconnect session, now with the second client's right secret: replaced.
+            let good = try await client.submit(
+                "/link/connectors/zelt/oauth", from: try await client.request(.get, "/link/connectors/zelt/oauth"), values: second.fields)
+            let goodCallback = try await Browser.callbackURL(for: try #require(URL(string: good.location ?? "")))
+            check(try await client.request(.get, goodCallback.path + "?" + (goodCallback.query ?? "")).text.contains("Zelt is connected"))
+            checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 1, "the same account")
+            try await server.expireAccessTokens(second)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+            checkEqual(try await server.tokenRequests(second)["refresh_token"], 1, "refreshed with the new client")
+            checkEqual(try await server.tokenRequests(first)["refresh_token"], 2, "the old client no longer")
+        }
+    }
+
+    /// Pressing Reconnect, then linking another connector in the same browser session, creates a
+    /// new account: the reconnected account keeps its connector, variant and credentials.
+    @Test func aReconnectAppliesOnlyToItsOwnConnectorAndVariant() async throws {
+        let server = try TestServer.current(.auth)
+        let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
+        let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
+        let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let key = "bamboo-\(UUID().uuidString.lowercased())"
+        let bamboo = try await server.emulate("bamboohr", credentials: .basic(username: key, password: "x"))
+        let harness = try await HubHarness(
+            overrides: ["zelt": provider.overrides(["go.zelt.app"]), "bamboohr": bamboo.overrides(["api.bamboohr.com"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["zelt", "bamboohr"])
+            let form = try await client.request(.get, "/link/connectors/zelt/oauth")
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            _ = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            let zeltID = try #require(accounts.first?["id"] as? String)
+
+            // Reconnect pressed on the session's accounts page, then BambooHR linked instead.
+            let list = try await client.request(.get, "/link/accounts")
+            let pressed = try await client.submit("/link/accounts/\(zeltID)/reconnect", from: list, values: [:])
+            checkEqual(pressed.location, "/link/connectors/zelt/oauth")
+            let bambooForm = try await client.request(.get, "/link/connectors/bamboohr/api_key")
+            let linked = try await client.submit(
+                "/link/connectors/bamboohr/api_key", from: bambooForm, values: ["companyDomain": "acme", "apiKey": key])
+            check(linked.text.contains("BambooHR is connected"), "\(linked.text.prefix(400))")
+
+            let after = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            checkEqual(after.count, 2, "a new account for BambooHR")
+            let zelt = try #require(after.first { $0["id"] as? String == zeltID })
+            checkEqual(zelt["connector"] as? String, "zelt", "the Zelt account is still Zelt's")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(zeltID)/proxy/users").status, 200, "with its credentials")
         }
     }
 }

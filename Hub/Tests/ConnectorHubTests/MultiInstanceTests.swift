@@ -18,7 +18,7 @@ struct MultiInstanceTests {
         let provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
-        let setup = ["zelt": ["clientId": oauthClient.id, "clientSecret": oauthClient.secret]]
+        let setup: [String: [String: String]] = [:]
         let overrides = ["zelt": provider.overrides(["go.zelt.app"])]
         let first = try await HubHarness(setup: setup, overrides: overrides, databaseURL: database)
         let second = try await HubHarness(setup: setup, overrides: overrides, databaseURL: database)
@@ -28,7 +28,7 @@ struct MultiInstanceTests {
                 // Started on the first instance...
                 _ = try await a.openLinkSession(endUser: endUser, connectors: ["zelt"])
                 let form = try await a.request(.get, "/link/connectors/zelt/oauth")
-                let start = try await a.submit("/link/connectors/zelt/oauth", from: form, values: [:])
+                let start = try await a.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
                 let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
                 // ...completed on the second, with the same browser.
                 b.adoptCookies(of: a)

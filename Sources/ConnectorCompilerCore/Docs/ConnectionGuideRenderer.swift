@@ -256,7 +256,7 @@ public struct ConnectionGuideRenderer: Sendable {
     static func condition(_ client: ClientSupplier) -> String {
         client == .app
             ? "Only when the app that sent you here has set up its own client."
-            : "Only when you bring your own client (the app that sent you here has not set one up)."
+            : "Only when you bring your own client: the app that sent you here has not set one up."
     }
 
     private func fieldsSection(spec: ConnectorSpec, variant: AuthVariant) -> [String] {

@@ -94,6 +94,9 @@ struct ClientOptions: Sendable {
 struct EmulatedClient: Sendable {
     var id: String
     var secret: String
+
+    /// The Link Account form values of a person who brings this client (`"client": "person"`).
+    var fields: [String: String] { ["clientId": id, "clientSecret": secret] }
 }
 
 extension TestServer {

@@ -82,6 +82,7 @@ public enum AcmeClientCredentials: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.ConnectionGuide.Scope(name: "api", description: "Access the REST API."),
                     ]
                 ),
+                client: ConnectorRuntime.OAuthClientSupplier.app,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)
                     let value1: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "clientSecret", default: nil)

@@ -76,6 +76,7 @@ public enum AcmeDiscovery: ConnectorRuntime.ConnectorDefinition {
                     ],
                     scopes: []
                 ),
+                client: ConnectorRuntime.OAuthClientSupplier.app,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "site", default: nil)
                     let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)

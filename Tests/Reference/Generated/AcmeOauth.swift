@@ -51,14 +51,14 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
                         key: "clientId",
                         label: "Client ID",
                         kind: ConnectorRuntime.FieldDescriptor.Kind.text,
-                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
                         required: true
                     ),
                     ConnectorRuntime.FieldDescriptor(
                         key: "clientSecret",
                         label: "Client secret",
                         kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
-                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.setup,
+                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
                         required: true
                     ),
                 ],
@@ -85,6 +85,7 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.ConnectionGuide.Scope(name: "offline_access", description: "Issue a refresh token."),
                     ]
                 ),
+                client: ConnectorRuntime.OAuthClientSupplier.person,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "subdomain", default: nil)
                     let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)

@@ -94,6 +94,7 @@ public enum AcmeRefreshToken: ConnectorRuntime.ConnectorDefinition {
                     ],
                     scopes: []
                 ),
+                client: ConnectorRuntime.OAuthClientSupplier.person,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "host", default: nil)
                     let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "tenant", default: nil)

@@ -1508,6 +1508,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                     ],
                     scopes: []
                 ),
+                client: ConnectorRuntime.OAuthClientSupplier.app,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: Swift.String = try ConnectorRuntime.FieldValues.text(values, "tenant", default: "acme")
                     let value1: Swift.String = try ConnectorRuntime.FieldValues.text(values, "clientId", default: nil)

@@ -108,7 +108,8 @@ extension ConnectorHubService {
                 .ok,
                 Pages.form(
                     connector: connector, variant: variant, csrf: self.csrf(session.id, secret),
-                    redirectURI: self.configuration.redirectURI(connector: connector.id)))
+                    redirectURI: self.configuration.redirectURI(connector: connector.id),
+                    appHasClient: self.appHasClient(connector.id, variant)))
         }
         routes.post("/link/connectors/:connector/:variant") { request, context in
             guard let (session, secret) = try await self.browserSession(request) else { return self.expiredPage() }
@@ -187,9 +188,11 @@ extension ConnectorHubService {
         }
     }
 
-    /// The label of the first required setup field the configuration lacks, if any.
+    /// The label of the first required setup field the configuration lacks, if any (none for an
+    /// `either` variant: the person then enters the client).
     func missingSetup(_ connectorID: String, _ variant: AuthVariantDescriptor) -> String? {
-        variant.fields.first { field in
+        guard variant.client != .either else { return nil }
+        return variant.fields.first { field in
             field.supplier == .setup && field.required && field.defaultValue == nil
                 && (configuration.setup[connectorID]?[field.key] ?? "").isEmpty
         }?.label
@@ -212,7 +215,8 @@ extension ConnectorHubService {
                 .unprocessableContent,
                 Pages.form(
                     connector: connector, variant: variant, csrf: csrf(session.id, secret),
-                    redirectURI: configuration.redirectURI(connector: connector.id), values: values, error: (key, reason)))
+                    redirectURI: configuration.redirectURI(connector: connector.id), values: values, error: (key, reason),
+                    appHasClient: appHasClient(connector.id, variant)))
         case .authorize(let url, let attemptID):
             if values["embedded"] == "1" {
                 return html(.ok, Pages.waiting(connector: connector, authorizeURL: url, attemptID: attemptID))

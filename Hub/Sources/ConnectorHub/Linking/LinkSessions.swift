@@ -28,8 +28,27 @@ extension ConnectorHubService {
         return (connector, variant)
     }
 
+    /// Whether the app's setup holds the variant's client: every required setup field without a
+    /// default has a value. Decides, for a `"client": "either"` variant, whether the person is
+    /// asked for the client on the form.
+    func appHasClient(_ connectorID: String, _ variant: AuthVariantDescriptor) -> Bool {
+        let setupFields = variant.fields.filter { $0.supplier == .setup }
+        guard !setupFields.isEmpty else { return false }
+        return setupFields.allSatisfy { field in
+            !field.required || field.defaultValue != nil || !(configuration.setup[connectorID]?[field.key] ?? "").isEmpty
+        }
+    }
+
+    /// The fields the Link Account form asks for now (the person's, and an `either` variant's
+    /// client fields while the app has none set up).
+    func formFields(_ connectorID: String, _ variant: AuthVariantDescriptor) -> [FieldDescriptor] {
+        variant.formFields(appHasClient: appHasClient(connectorID, variant))
+    }
+
     /// The variant's configuration from the app's setup values and the person's values, with the
-    /// configured endpoint overrides applied.
+    /// configured endpoint overrides applied. In an `either` variant, an account whose stored
+    /// values hold the client (it was linked with the person's own client) keeps using it even
+    /// once the app sets one up; otherwise the app's setup values are used.
     func buildConfiguration(
         connectorID: String, variant: AuthVariantDescriptor, personValues: [String: String]
     ) throws(ConnectorError) -> ConnectionConfiguration {
@@ -37,9 +56,17 @@ extension ConnectorHubService {
         for field in variant.fields where field.supplier == .person {
             if let value = personValues[field.key] { values[field.key] = value }
         }
-        for field in variant.fields where field.supplier == .setup {
+        let setupFields = variant.fields.filter { $0.supplier == .setup }
+        let personsClient = variant.client == .either
+            && setupFields.contains { !(personValues[$0.key] ?? "").isEmpty }
+        for field in setupFields {
+            if personsClient {
+                values[field.key] = personValues[field.key]
+                continue
+            }
             values[field.key] = configuration.setup[connectorID]?[field.key]
             if values[field.key]?.isEmpty ?? true, field.required, field.defaultValue == nil {
+                if variant.client == .either { throw .invalidField(key: field.key, reason: "is required") }
                 throw .misconfigured("The app has not set up \(field.key) for \(connectorID).")
             }
         }

@@ -23,9 +23,13 @@ extension ConnectorHubService {
     /// client-credential variants) or starts the OAuth round trip.
     func link(session: LinkSession, connectorID: String, variantID: String, values: [String: String]) async throws -> LinkOutcome {
         guard let (connector, variant) = lookupVariant(connectorID, variantID) else { throw HubError.notFound }
+        // Only what the form asks for counts: values posted for other fields (an app's client
+        // the app has set up) are dropped.
+        var personValues: [String: String] = [:]
+        for field in formFields(connectorID, variant) { personValues[field.key] = values[field.key] }
         let built: ConnectionConfiguration
         do {
-            built = try buildConfiguration(connectorID: connectorID, variant: variant, personValues: values)
+            built = try buildConfiguration(connectorID: connectorID, variant: variant, personValues: personValues)
         } catch {
             if case .invalidField(let key, let reason) = error { return .invalidField(key: key, reason: reason) }
             return .failed(.misconfigured, scopes: [], connector: connector)
@@ -36,9 +40,8 @@ extension ConnectorHubService {
         guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
         // Connector-qualified: the token store seals each row with the account id as associated
         // data, so the id binds the ciphertext to its connector as well as to its account.
-        let accountID = session.reconnectAccountID ?? (connectorID + ".acc_" + Random.token(bytes: 12))
-        var personValues: [String: String] = [:]
-        for field in variant.fields where field.supplier == .person { personValues[field.key] = values[field.key] }
+        let reconnectID = try await reconnectTarget(session, connectorID: connectorID, variantID: variantID)
+        let accountID = reconnectID ?? (connectorID + ".acc_" + Random.token(bytes: 12))
         let attempt = LinkAttempt(
             id: "la_" + Random.token(bytes: 12), sessionID: session.id, connectorID: connectorID, variantID: variantID,
             accountID: accountID, status: "pending", createdAt: now())
@@ -60,7 +63,7 @@ extension ConnectorHubService {
         }
         // A reconnect verifies the new credentials under a staging key: the account's own
         // tokens and field values stay as they are unless the new ones pass.
-        let reconnecting = session.reconnectAccountID != nil
+        let reconnecting = reconnectID != nil
         let slot = reconnecting ? Self.stagingKey(attempt.id) : accountID
         let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport)
         do {
@@ -74,6 +77,16 @@ extension ConnectorHubService {
         let account = try await saveAccount(
             id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
         return .linked(account)
+    }
+
+    /// The account a link in `session` re-links: the session's reconnect account, only when the
+    /// link is for that account's own connector and variant (linking anything else in the same
+    /// browser session creates a new account and leaves the reconnected one alone).
+    func reconnectTarget(_ session: LinkSession, connectorID: String, variantID: String) async throws -> String? {
+        guard let id = session.reconnectAccountID, let account = try await account(id),
+            account.connectorID == connectorID, account.variantID == variantID
+        else { return nil }
+        return id
     }
 
     /// The token store key a reconnect attempt's new grant is exchanged and verified under, so

@@ -97,25 +97,30 @@ enum Pages {
     }
 
     /// The form of the person's fields with the connection guide beside it. `values` refill
-    /// non-secret inputs after an error; `error` is shown inline under its field.
+    /// non-secret inputs after an error; `error` is shown inline under its field. `appHasClient`:
+    /// the app's setup holds the OAuth client, so an `either` variant does not ask for it (and
+    /// its guide leaves out the steps for the person's own client).
     static func form(
         connector: ConnectorDescriptor, variant: AuthVariantDescriptor, csrf: String, redirectURI: URL?,
-        values: [String: String] = [:], error: (key: String, reason: String)? = nil
+        values: [String: String] = [:], error: (key: String, reason: String)? = nil, appHasClient: Bool = false
     ) -> String {
+        let fields = variant.formFields(appHasClient: appHasClient)
         let action = "/link/connectors/\(escape(connector.id))/\(escape(variant.id))"
         var body = "<p><a href=\"/link/connectors/\(escape(connector.id))\">Back</a></p>\n"
         body += "<h1>Connect \(escape(connector.displayName))</h1>\n<p class=\"variant\">\(escape(variant.label))</p>\n"
         body += "<div class=\"columns\">\n<section aria-labelledby=\"form-title\">\n<h2 id=\"form-title\">Your details</h2>\n"
-        if let error, !variant.fields.contains(where: { $0.key == error.key && $0.supplier == .person }) {
+        if let error, !fields.contains(where: { $0.key == error.key }) {
             body += "<p class=\"error\" role=\"alert\">\(escape(error.reason))</p>\n"
         }
         body += "<form method=\"post\" action=\"\(action)\" novalidate data-link-form>\n"
         body += "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">\n"
-        for field in variant.fields where field.supplier == .person {
+        for field in fields {
             body += input(field, value: values[field.key], error: error?.key == field.key ? error?.reason : nil)
         }
         body += "<button type=\"submit\">Connect</button>\n</form>\n</section>\n"
-        body += guide(variant.guide, connector: connector, redirectURI: variant.usesAuthorizationCode ? redirectURI : nil)
+        body += guide(
+            variant.shownGuide(appHasClient: appHasClient), connector: connector,
+            redirectURI: variant.usesAuthorizationCode ? redirectURI : nil)
         body += "</div>\n"
         return layout(title: "Connect \(connector.displayName)", body: body)
     }
