@@ -352,6 +352,29 @@ extension LinkingTests {
         }
     }
 
+    /// `"client": "either"` (Google Workspace): the form asks for the client only while the app's
+    /// setup has none, and the guide beside it shows the steps of that case only.
+    @Test func anEitherVariantAsksForTheClientOnlyWhileTheAppHasNone() async throws {
+        let withoutSetup = try await HubHarness()
+        try await withoutSetup.run { client in
+            _ = try await client.openLinkSession(connectors: ["google_workspace"])
+            let form = try await client.request(.get, "/link/connectors/google_workspace/oauth")
+            checkEqual(form.status, 200)
+            check(!form.text.contains("is not set up yet"), "the person can bring their own client")
+            check(form.text.contains("id=\"field-clientId\"") && form.text.contains("id=\"field-clientSecret\""), "the client fields")
+            check(form.text.contains("Create an OAuth client in Google Cloud"), "the guide's steps for the person's client")
+        }
+        let withSetup = try await HubHarness(setup: ["google_workspace": ["clientId": "app-client", "clientSecret": "app-secret"]])
+        try await withSetup.run { client in
+            _ = try await client.openLinkSession(connectors: ["google_workspace"])
+            let form = try await client.request(.get, "/link/connectors/google_workspace/oauth")
+            check(!form.text.contains("field-clientId") && !form.text.contains("field-clientSecret"), "no client fields")
+            check(!form.text.contains("Create an OAuth client in Google Cloud") && !form.text.contains("Client Secret"), "nor their steps")
+            check(form.text.contains("id=\"field-domain\""), "the person's own field stays")
+            check(!form.text.contains("app-secret"), "the app's secret is never shown")
+        }
+    }
+
     /// Pressing Reconnect, then linking another connector in the same browser session, creates a
     /// new account: the reconnected account keeps its connector, variant and credentials.
     @Test func aReconnectAppliesOnlyToItsOwnConnectorAndVariant() async throws {
