@@ -146,8 +146,8 @@ def link_messages(run):
 
 SCENARIOS = [
     ("BambooHR: inline field error, then linked", bamboo_with_inline_error),
-    ("Zelt: OAuth with its 14 scopes", zelt_oauth),
-    ("Smartsheet: OAuth with hash client authentication", smartsheet_oauth),
+    ("Zelt: the seed guide step by step (the person's Client ID and Secret), its 14 scopes", zelt_oauth),
+    ("Smartsheet: the seed guide step by step (the person's client), hash client authentication", smartsheet_oauth),
     ("SpotDraft: client id and secret", spotdraft),
     ("HiBob: variant choice, service user", hibob),
     ("access denied at the provider", access_denied),
