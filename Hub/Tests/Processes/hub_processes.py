@@ -176,7 +176,7 @@ class World:
         self.emulate("bamboohr", ["api.bamboohr.com"], overrides, static={"kind": "basic", "username": self.bamboo_key, "password": "x"})
         self.emulate("zelt", ["go.zelt.app"], overrides, paths={"authorize_path": "/", "token_path": "/apiv2/oauth/authorize/token"})
         self.zelt_client = "zelt-" + uuid.uuid4().hex[:8]
-        zelt_secret = "secret-" + uuid.uuid4().hex
+        self.zelt_secret = zelt_secret = "secret-" + uuid.uuid4().hex
         status, answer = call("POST", self.auth_url + "/_control/clients", {
             "client_id": self.zelt_client, "client_secret": zelt_secret, "auth_method": "client_secret_basic",
             "grant_types": ["authorization_code", "refresh_token"], "scope": "", "pkce": "optional", "refresh_redirect_uri": True,
@@ -188,7 +188,7 @@ class World:
             "databaseURL": database, "accountCacheSeconds": 3600,
             # The providers are the emulation on loopback: a production Hub refuses that.
             "allowPrivateNetworks": True,
-            "setup": {"zelt": {"clientId": self.zelt_client, "clientSecret": zelt_secret}}, "endpointOverrides": overrides,
+            "endpointOverrides": overrides,
         }
         config_path = os.path.join(directory, "hub.json")
         with open(config_path, "w") as handle:
@@ -254,7 +254,9 @@ class Run:
         browser.open_link(start_hub, link_url)
         status, _, form = browser.request(start_hub, "GET", "/link/connectors/zelt/oauth")
         assert status == 200, status
-        status, headers, _ = browser.request(start_hub, "POST", "/link/connectors/zelt/oauth", {"csrf": csrf_of(form)})
+        # Zelt takes the person's own client ("client": "person"), as its seed guide says.
+        status, headers, _ = browser.request(start_hub, "POST", "/link/connectors/zelt/oauth", {
+            "csrf": csrf_of(form), "clientId": self.world.zelt_client, "clientSecret": self.world.zelt_secret})
         assert status in (302, 303) and headers["Location"].startswith(self.world.auth_url), (status, headers.get("Location"))
         status, headers, _ = exchange("GET", headers["Location"])
         callback = headers["Location"] if status in (302, 303) else ""
