@@ -109,7 +109,9 @@ def tpl(field, filt=None):
     return "{{" + field["key"] + (" | " + filt if filt else "") + "}}"
 
 
-def make_variant(m, kind, vid, host):
+def make_variant(m, kind, vid, host, api_headers=()):
+    """One auth variant. `api_headers`: the names in `api.headers`, which a variant must not repeat
+    (the validator's `header-duplicate`: the runtime would drop one of them)."""
     r = m.rng
     v = {"id": vid, "label": m.title() + " (" + vid + ")"}
     fields = []
@@ -193,7 +195,7 @@ def make_variant(m, kind, vid, host):
         tenant = m.field("text", "tenantId")
         fields.append(tenant)
         extra_headers["X-Tenant"] = tpl(tenant)
-    if r.random() < 0.3:
+    if r.random() < 0.3 and "accept" not in {h.lower() for h in api_headers}:
         extra_headers["Accept"] = "application/json"
     v["fields"] = fields
     if extra_headers:
@@ -223,7 +225,7 @@ def make_spec(index, rng, size):
         api["headers"] = {"Accept": "application/json", "User-Agent": "connector/%d" % index}
     kinds = [KINDS[index % len(KINDS)]] + (r.sample(KINDS, 1) if r.random() < 0.25 else [])
     ids = ["oauth", "api_key", "basic", "service_user", "token", "client_credentials", "refresh_token"]
-    auth = [make_variant(m, kind, "%s%d" % (r.choice(ids), i), host) for i, kind in enumerate(kinds)]
+    auth = [make_variant(m, kind, "%s%d" % (r.choice(ids), i), host, api.get("headers", {})) for i, kind in enumerate(kinds)]
     spec = {"$schema": "../Schemas/connector.schema.json", "specVersion": 1, "id": spec_id,
             "name": "Bench %d %s" % (index, m.title()), "description": m.sentence(10, 20),
             "categories": r.sample(CATEGORIES, r.randint(1, 3)),
