@@ -29,7 +29,7 @@ public struct SwiftImport: Sendable, Hashable {
 
 /// A declaration's access level.
 public enum SwiftAccess: String, Sendable, Hashable {
-    case `public`, `internal`
+    case `public`, `internal`, `private`
 }
 
 /// A statement in a function body: one line, or a braced block such as `guard ... else {`.
@@ -93,10 +93,12 @@ public struct SwiftProperty: Sendable, Hashable {
     public var value: [String]
     /// Renders an instance `let` with a value as a computed `var` (static constants always are).
     public var isComputed: Bool
+    /// Statements of a computed property's getter, instead of `value` (a getter that builds its result).
+    public var getter: [SwiftStatement]
 
     public init(
         doc: SwiftDocComment, access: SwiftAccess = .public, isStatic: Bool, isMutable: Bool = false, name: String,
-        type: String, value: [String] = [], isComputed: Bool = false
+        type: String, value: [String] = [], isComputed: Bool = false, getter: [SwiftStatement] = []
     ) {
         self.doc = doc
         self.access = access
@@ -106,6 +108,7 @@ public struct SwiftProperty: Sendable, Hashable {
         self.type = type
         self.value = value
         self.isComputed = isComputed
+        self.getter = getter
     }
 }
 
@@ -225,6 +228,12 @@ public enum SwiftRenderer {
     static func render(_ property: SwiftProperty, indent: String, into out: inout String) {
         renderDoc(property.doc, indent: indent, into: &out)
         var line = indent + accessPrefix(property.access) + (property.isStatic ? "static " : "")
+        if !property.getter.isEmpty {
+            out += line + "var " + property.name + ": " + property.type + " {\n"
+            render(property.getter, indent: indent + "    ", into: &out)
+            out += indent + "}\n"
+            return
+        }
         guard let first = property.value.first else {
             line += (property.isMutable ? "var " : "let ") + property.name + ": " + property.type
             out += line + "\n"
@@ -302,6 +311,10 @@ public enum SwiftRenderer {
     }
 
     static func accessPrefix(_ access: SwiftAccess) -> String {
-        access == .public ? "public " : ""
+        switch access {
+        case .public: "public "
+        case .internal: ""
+        case .private: "private "
+        }
     }
 }
