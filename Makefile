@@ -6,11 +6,6 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Any warning fails the build.
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
-# Compile-time guards for generated code, passed on the command line (never unsafeFlags: a package
-# with unsafe flags cannot be used as a dependency). `make typecheck-generated` builds the catalog
-# with them in its own scratch folder, so changing flags never forces a rebuild of .build.
-TYPECHECK_FLAGS := -Xswiftc -Xfrontend -Xswiftc -warn-long-expression-type-checking=100 \
-	-Xswiftc -Xfrontend -Xswiftc -warn-long-function-bodies=100
 BIN := .build/debug
 COMPILER := $(BIN)/connector-compiler
 
@@ -19,15 +14,20 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PY_REQUIREMENTS := Tests/requirements.txt
 
-TEST_STEPS := typecheck-generated
+# No step of `make test` asserts a time: a shared or loaded machine fails such limits at random.
+# How long things take is a figure of `make bench`; `make bench-quick` (a test step) runs every
+# benchmark at its smallest size once and checks only that it ran and its outputs are sane.
+TEST_STEPS :=
 # Suites that load the machine (several processes): they run in their own step, not in parallel
 # with suites that have time limits. Each mk/*.mk adds its own and a step running them.
 ALONE_TESTS :=
 empty :=
 space := $(empty) $(empty)
 BENCH_STEPS :=
+# Each benchmark's quick mode, run by `make bench-quick` (mk/bench-quick.mk).
+BENCH_QUICK_STEPS :=
 
-.PHONY: all build validate test bench venv clean typecheck-generated
+.PHONY: all build validate test bench bench-quick check-no-time-limits venv clean
 all: build validate
 
 build:
@@ -43,10 +43,6 @@ $(PYTHON): $(PY_REQUIREMENTS)
 
 venv: $(PYTHON)
 
-# Generated code must type-check fast: every expression and function body under 100 ms.
-typecheck-generated:
-	$(SWIFT) build --scratch-path .build-typecheck --target Connectors $(SWIFT_FLAGS) $(TYPECHECK_FLAGS)
-
 include $(sort $(wildcard mk/*.mk))
 
 test: build venv
@@ -58,5 +54,17 @@ test: build venv
 bench: build venv
 	@for step in $(BENCH_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 
+# Every benchmark once at its smallest size (a step of `make test`, last, so it reuses the builds
+# of the steps before it): a benchmark that no longer runs fails `make test`. Times are printed,
+# never asserted. `make check-no-time-limits` keeps type-checking time limits out of `make test`.
+bench-quick: build venv
+	@for step in $(BENCH_QUICK_STEPS); do echo "== $$step"; $(MAKE) --no-print-directory $$step || exit 1; done
+	@echo "bench-quick: every benchmark ran ($(words $(BENCH_QUICK_STEPS)) quick steps)"
+
+check-no-time-limits:
+	python3 mk/check_no_time_limits.py .
+
+TEST_STEPS += check-no-time-limits bench-quick
+
 clean:
-	rm -rf .build .build-typecheck $(VENV)
+	rm -rf .build .build-typecheck .build-bench $(VENV)
