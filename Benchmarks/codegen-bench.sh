@@ -10,9 +10,16 @@
 # rebuild, no-op rebuild, generator runs per edit, and edit/clean. Generator runs are counted from
 # the build log, where SwiftPM prints each build command's display name when it runs it.
 #
+# It also reports the generated lines (total and per spec) and the clean build time per spec: the
+# compile cost grows with both, so a change in either shows here first.
+#
 # Usage: Benchmarks/codegen-bench.sh            sizes 100 and 1000, with the per-file peer
 #        BENCH_SIZES="100" BENCH_PEER=0 Benchmarks/codegen-bench.sh
 #        BENCH_FIXTURE=Benchmarks/fixtures/oauth.json.in Benchmarks/codegen-bench.sh
+#        BENCH_QUICK=1 Benchmarks/codegen-bench.sh   10 specs, one round of each build, and checks
+#            only that it ran and its outputs are sane (make bench-quick; no time is asserted)
+# BENCH_ROUNDS (3) clean builds and edits per target; BENCH_SCRATCH keeps the build folder (and the
+# built tool and runtime) between runs instead of a temporary one.
 # Targets (issue 3): at 1,000 specs, 1 generator run per edit and edit rebuild < 20% of clean.
 set -euo pipefail
 
@@ -22,12 +29,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 fixture="${BENCH_FIXTURE:-$root/Tests/PluginIntegration/fixtures/connector.json.in}"
 case "$fixture" in /*) ;; *) fixture="$root/$fixture" ;; esac
 identity=$(basename "$root" | tr '[:upper:]' '[:lower:]')
-sizes=${BENCH_SIZES:-100 1000}
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then sizes=${BENCH_SIZES:-10}; rounds=${BENCH_ROUNDS:-1}; else sizes=${BENCH_SIZES:-100 1000}; rounds=${BENCH_ROUNDS:-3}; fi
 peer=${BENCH_PEER:-1}
 tmp=$(mktemp -d)
 if [ "${KEEP:-0}" = 1 ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-pkg="$tmp/bench"
-scratch="$tmp/build"
+if [ -n "${BENCH_SCRATCH:-}" ]; then
+    # The same package path every run, so the tool and runtime builds are reused; the targets are not.
+    mkdir -p "$BENCH_SCRATCH"; BENCH_SCRATCH=$(cd "$BENCH_SCRATCH" && pwd)
+    pkg="$BENCH_SCRATCH/bench"; scratch="$BENCH_SCRATCH/build"
+    rm -rf "$pkg" "$scratch"/*/debug/{Batch,PerFile}*.build "$scratch"/*/debug/Modules/{Batch,PerFile}* "$scratch/plugins/outputs/bench"
+else
+    pkg="$tmp/bench"; scratch="$tmp/build"
+fi
 log="$tmp/build.log"
 mkdir -p "$pkg/Plugins/PerFilePlugin"
 
@@ -108,36 +122,54 @@ echo "# warming up: building connector-compiler and ConnectorRuntime"
     || { tail -n 30 "$log" >&2; exit 1; }
 
 results="$tmp/results"
-printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" target specs "clean s" "edit s" "runs" "add s" "runs" "no-op s" "edit/clean" > "$results"
-printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" --- ---: ---: ---: ---: ---: ---: ---: ---: >> "$results"
+row='| %-14s | %5s | %9s | %10s | %8s | %13s | %8s | %7s | %8s | %7s | %9s | %10s |\n'
+printf "$row" target specs "gen lines" "lines/spec" "clean s" "clean ms/spec" "edit s" "runs" "add s" "runs" "no-op s" "edit/clean" > "$results"
+printf "$row" --- ---: ---: ---: ---: ---: ---: ---: ---: ---: ---: ---: >> "$results"
+# Checks that the run is sane (quick mode asserts only these, never a time).
+insane() { echo "error: $1" >&2; exit 1; }
 for target in $targets; do
     n=$(ls "$pkg/$target"/*.json | wc -l)
     echo "# $target: clean builds of $n specs"
     # Three clean builds (the target's products and generated sources removed in between); the
     # median is reported. A single clean build on a shared machine varied by up to 25%.
     cleans=("$(build "$target")"); clean_runs=$(runs)
-    for k in 2 3; do
+    # Generated Swift of this target (the batch plugin's files and catalog, or the per-file outputs).
+    generated=$(find "$scratch/plugins/outputs/bench/$target" -name '*.swift' -path '*GeneratedSources*')
+    files=$(printf "%s\n" "$generated" | grep -c . || true)
+    lines=$(printf "%s\n" "$generated" | xargs cat | wc -l)
+    case "$target" in
+        Batch*) [ "$files" = $((n + 1)) ] || insane "$target: $files generated files for $n specs (want one per spec and the catalog)"
+                [ "$clean_runs" = 1 ] || insane "$target: $clean_runs generator runs in a clean build (want 1)" ;;
+        *) [ "$files" = "$n" ] || insane "$target: $files generated files for $n specs" ;;
+    esac
+    for k in $(seq 2 "$rounds"); do
         # Everything the target's build produced, except the files SwiftPM writes only when planning.
         find "$scratch"/*/debug/"$target".build -mindepth 1 -maxdepth 1 ! -name output-file-map.json ! -name sources -exec rm -rf {} +
         rm -rf "$scratch"/*/debug/Modules/"$target".* "$scratch/plugins/outputs/bench/$target"
         cleans+=("$(build "$target")")
     done
-    clean=$(printf "%s\n" "${cleans[@]}" | sort -n | sed -n 2p)
-    # Three one-spec edits (different specs); the median time is reported, and the most runs.
+    median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    clean=$(printf "%s\n" "${cleans[@]}" | median)
+    # One-spec edits (different specs); the median time is reported, and the most runs.
     edits=(); edit_runs=0
-    for k in 1 2 3; do
+    for k in $(seq 1 "$rounds"); do
         sed -i "s/\"name\": \"Spec 000$k\"/\"name\": \"Spec 000$k edited\"/" "$pkg/$target/spec_000$k.json"
         edits+=("$(build "$target")"); r=$(runs)
         if [ "$r" -gt "$edit_runs" ]; then edit_runs=$r; fi
     done
-    edit=$(printf "%s\n" "${edits[@]}" | sort -n | sed -n 2p)
+    edit=$(printf "%s\n" "${edits[@]}" | median)
+    grep -q "Spec 0001 edited" "$(find "$scratch/plugins/outputs/bench/$target" -name 'Spec0001.swift' | head -n 1)" \
+        || insane "$target: the edited spec's generated file does not have the edit"
     sed -e "s/@ID@/added/g" -e "s/@NAME@/Added/g" "$fixture" > "$pkg/$target/added.json"
     add=$(build "$target"); add_runs=$(runs)
-    noop=$(build "$target")
-    printf "| %-14s | %5s | %8s | %8s | %7s | %8s | %7s | %9s | %10s |\n" \
-        "$target" "$n" "$clean" "$edit" "$edit_runs" "$add" "$add_runs" "$noop" "$(ratio "$edit" "$clean")" >> "$results"
+    noop=$(build "$target"); noop_runs=$(runs)
+    case "$target" in Batch*) [ "$edit_runs" = 1 ] && [ "$add_runs" = 1 ] || insane "$target: $edit_runs generator runs per edit, $add_runs per add (want 1)" ;; esac
+    [ "$noop_runs" = 0 ] || insane "$target: a no-op build ran the generator $noop_runs times"
+    [ -n "$(find "$scratch/plugins/outputs/bench/$target" -name 'Added.swift')" ] || insane "$target: the added spec was not generated"
+    printf "$row" "$target" "$n" "$lines" "$((lines / n))" "$clean" "$(awk -v c="$clean" -v n="$n" 'BEGIN { printf "%.0f", 1000 * c / n }')" \
+        "$edit" "$edit_runs" "$add" "$add_runs" "$noop" "$(ratio "$edit" "$clean")" >> "$results"
     echo "#   cleans ${cleans[*]}s (generator runs: $clean_runs), edits ${edits[*]}s, add ${add}s, no-op ${noop}s"
 done
 echo
-echo "codegen benchmark (clean s = median of 3 clean builds, excluding building the tool; edit s = median of 3 one-spec edits; runs = generator runs in that rebuild)"
+echo "codegen benchmark (clean s = median of $rounds clean builds, excluding building the tool; edit s = median of $rounds one-spec edits; runs = generator runs in that rebuild; gen lines = generated Swift lines of the clean build)"
 cat "$results"

@@ -18,12 +18,14 @@
 #   make hub-proxy-bench   proxy throughput and added latency (p50, p99) through a Hub on each
 #                          transport (AsyncHTTPClient, URLSession) against the same local upstream
 #                          called directly, one run (part of `make bench`; release build)
+#   make hub-proxy-bench-quick  the same with 48 requests per path on the debug build (make bench-quick):
+#                          checks every response is 200 and no proxied request reached the token store
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
 HUB_PORT ?= 8080
 
-.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench hub-schemathesis-test
+.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench hub-schemathesis-test hub-proxy-bench-quick
 HUB_SCHEMATHESIS_EXAMPLES ?= 40
 
 hub:
@@ -73,4 +75,9 @@ hub-proxy-bench:
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-bench
 	$$(cd Hub && $(SWIFT) build -c release --show-bin-path)/hub-bench
 
+hub-proxy-bench-quick:
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product hub-bench
+	HUB_BENCH_REQUESTS=48 $$(cd Hub && $(SWIFT) build --show-bin-path)/hub-bench
+
 BENCH_STEPS += hub-proxy-bench
+BENCH_QUICK_STEPS += hub-proxy-bench-quick

@@ -11,15 +11,18 @@
 #   make hub-transport-bench  URLSessionTransport against AsyncHTTPClientTransport: peak RSS while a
 #                    2,000 MiB chunked body is refused, a 9 MiB body, requests/s (part of `make bench`;
 #                    HUB_TRANSPORT_BENCH_ARGS=--quick for fewer runs)
+#   make hub-bench-quick, hub-transport-bench-quick  --smoke on the debug build (make bench-quick:
+#                    the release build of the Hub takes too long for make test); sanity only
 
 TEST_STEPS += store-processes-test hub-test
 BENCH_STEPS += hub-bench hub-transport-bench
+BENCH_QUICK_STEPS += hub-bench-quick hub-transport-bench-quick
 # The file store's multi-process suite (4 worker processes x 250 sends) runs alone.
 ALONE_TESTS += MultiProcessFileStoreTests
 HUB_BENCH_ARGS ?=
 HUB_TRANSPORT_BENCH_ARGS ?=
 
-.PHONY: hub-build hub-test hub-bench hub-transport-bench store-processes-test
+.PHONY: hub-build hub-test hub-bench hub-transport-bench hub-bench-quick hub-transport-bench-quick store-processes-test
 
 store-processes-test: venv
 	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) --filter MultiProcessFileStoreTests
@@ -40,3 +43,13 @@ hub-bench: venv
 hub-transport-bench:
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product transport-bench
 	cd Hub && $$($(SWIFT) build -c release --show-bin-path)/transport-bench $(HUB_TRANSPORT_BENCH_ARGS)
+
+hub-bench-quick: venv
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product hub-store-worker
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product store-bench
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run \
+		$$($(SWIFT) build --show-bin-path)/store-bench --smoke
+
+hub-transport-bench-quick:
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product transport-bench
+	cd Hub && $$($(SWIFT) build --show-bin-path)/transport-bench --smoke

@@ -2,13 +2,15 @@
 #   make docs          regenerate docs/connectors/ from Connectors/*.json
 #   make docs-check    fail when the committed docs/connectors/ is out of date (part of make test)
 #   make plugin-test   scratch package that uses the plugin by path (part of make test)
-#   make bench-codegen plugin scaling at 100 and 1,000 specs (part of make bench)
+#   make bench-codegen plugin scaling at 100 and 1,000 specs, generated lines and build time per
+#                      spec (part of make bench)
+#   make bench-codegen-quick  10 specs, one round, checks only that it ran sanely (make bench-quick)
 
 DOCS_DIR := docs/connectors
 DOCS_CALLBACK_BASE ?=
 DOCS_FLAGS := $(if $(DOCS_CALLBACK_BASE),--callback-base $(DOCS_CALLBACK_BASE))
 
-.PHONY: docs docs-check plugin-test bench-codegen
+.PHONY: docs docs-check plugin-test bench-codegen bench-codegen-quick
 
 docs: build
 	$(COMPILER) docs --output $(DOCS_DIR) $(DOCS_FLAGS) Connectors
@@ -27,5 +29,9 @@ plugin-test:
 bench-codegen:
 	Benchmarks/codegen-bench.sh
 
+bench-codegen-quick:
+	BENCH_QUICK=1 BENCH_SCRATCH=.build-bench/codegen Benchmarks/codegen-bench.sh
+
 TEST_STEPS += docs-check plugin-test
 BENCH_STEPS += bench-codegen
+BENCH_QUICK_STEPS += bench-codegen-quick

@@ -6,15 +6,22 @@
 #   make runtime-servers-check the servers compile and start (no Swift needed)
 #   make bench-runtime         Connection overhead, single-flight refresh, response-body memory and
 #                              time (part of `make bench`; `RUNTIME_BENCH_ARGS=--bodies` for those rows only)
+#   make bench-runtime-quick   --smoke on the debug build (make bench-quick): one round of each row,
+#                              checks token requests and body outcomes only
 
 BENCH_STEPS += bench-runtime
+BENCH_QUICK_STEPS += bench-runtime-quick
 RUNTIME_BENCH_ARGS ?=
 
-.PHONY: bench-runtime runtime-integration runtime-servers-check
+.PHONY: bench-runtime bench-runtime-quick runtime-integration runtime-servers-check
 
 bench-runtime:
 	$(SWIFT) build -c release $(SWIFT_FLAGS) --product runtime-bench
 	$$($(SWIFT) build -c release --show-bin-path)/runtime-bench $(RUNTIME_BENCH_ARGS)
+
+bench-runtime-quick:
+	$(SWIFT) build $(SWIFT_FLAGS) --product runtime-bench
+	$(BIN)/runtime-bench --smoke
 
 runtime-integration: venv
 	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) \

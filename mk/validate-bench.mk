@@ -3,6 +3,8 @@
 #                              `connector-compiler validate` vs python jsonschema (compiled once,
 #                              validation only) vs `jq empty`; medians, ratios, peak memory
 #   make bench-validate-tools  installs jq, hyperfine and GNU time with apt-get when missing
+#   make bench-validate-quick  100 specs, one run, with the debug build (make bench-quick): checks that
+#                              the specs validate and every tool ran; no time is asserted
 # BENCH_VALIDATE_COUNT, BENCH_VALIDATE_RUNS and BENCH_VALIDATE_ROUNDS change the size and repetitions.
 
 VALIDATE_BENCH_SCRATCH := .build-release
@@ -10,7 +12,7 @@ BENCH_VALIDATE_COUNT ?= 1000
 BENCH_VALIDATE_RUNS ?= 10
 BENCH_VALIDATE_ROUNDS ?= 5
 
-.PHONY: bench-validate bench-validate-tools
+.PHONY: bench-validate bench-validate-tools bench-validate-quick
 
 bench-validate-tools:
 	@missing=; \
@@ -31,4 +33,8 @@ bench-validate: bench-validate-tools venv
 	BENCH_COUNT=$(BENCH_VALIDATE_COUNT) BENCH_RUNS=$(BENCH_VALIDATE_RUNS) BENCH_ROUNDS=$(BENCH_VALIDATE_ROUNDS) \
 		Benchmarks/validate/bench.sh $(VALIDATE_BENCH_SCRATCH)/release/connector-compiler $(abspath $(PYTHON))
 
+bench-validate-quick: bench-validate-tools venv build
+	BENCH_COUNT=100 BENCH_RUNS=1 BENCH_ROUNDS=1 Benchmarks/validate/bench.sh $(COMPILER) $(abspath $(PYTHON))
+
 BENCH_STEPS += bench-validate
+BENCH_QUICK_STEPS += bench-validate-quick

@@ -33,17 +33,18 @@ func bodyChild(_ mode: String, _ url: URL) throws -> [String: String] {
 let pacedMiBPerSecond = 200
 
 /// Runs of the capped child.
-func cappedRunCount(_ quick: Bool) -> Int { quick ? 3 : 7 }
+func cappedRunCount(_ quick: Bool, smoke: Bool = false) -> Int { smoke ? 1 : quick ? 3 : 7 }
 
-/// The rows of the body benchmark, as Markdown table lines. `false` when a target is missed.
-func bodyBenchRows(quick: Bool) throws -> (rows: [String], met: Bool) {
+/// The rows of the body benchmark, as Markdown table lines. `met` is false when a target is missed;
+/// `sane` is false when an output makes no sense (a capped body not refused, the large body not read).
+func bodyBenchRows(quick: Bool, smoke: Bool = false) throws -> (rows: [String], met: Bool, sane: Bool) {
     let server = try BodyServer()
     let cap = URLSessionTransport().maxResponseBytes
     let idle = try bodyChild("idle", server.baseURL.appendingPathComponent("fixed/11"))
     // FoundationNetworking may read on after the cancel (see docs/runtime.md), so one run says
     // little: several, reporting the median and the worst.
     func capped(_ path: String) throws -> [(values: [String: String], written: Int)] {
-        try (0..<cappedRunCount(quick)).map { _ in
+        try (0..<cappedRunCount(quick, smoke: smoke)).map { _ in
             let values = try bodyChild("capped", server.baseURL.appendingPathComponent(path))
             return (values, server.lastChunked.bytes)
         }
@@ -81,5 +82,5 @@ func bodyBenchRows(quick: Bool) throws -> (rows: [String], met: Bool) {
     ]
     // The loopback row is reported, not enforced: FoundationNetworking's cancel cannot stop a
     // sender that is faster than it (docs/runtime.md). The paced row and the speed are enforced.
-    return (rows, pacedOK && speedOK)
+    return (rows, pacedOK && speedOK, outcomes == "refused" && transportMS.isFinite && rawMS.isFinite)
 }

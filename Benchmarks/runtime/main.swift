@@ -4,6 +4,10 @@
 // capacity is measured first so the numbers below are known to be client-bound.
 //
 //   swift run -c release runtime-bench [--quick]
+//   runtime-bench --smoke   one round of every row at the smallest sizes (make bench-quick): fails
+//                           only when an output is not sane (a token request while the token is
+//                           valid, a burst not sharing one refresh, a capped body not refused);
+//                           no time, rate or memory figure is asserted
 //
 // 1. Requests per second through a Connection holding a valid cached token, versus the same
 //    requests sent directly with the same URLSessionTransport. Target: under 5% overhead.
@@ -32,18 +36,37 @@ let arguments = CommandLine.arguments
 if let index = arguments.firstIndex(of: "--child"), index + 2 < arguments.count, let url = URL(string: arguments[index + 2]) {
     await runBodyChild(mode: arguments[index + 1], url: url)
 }
+let smoke = arguments.contains("--smoke")
 if arguments.contains("--bodies") {
-    let body = try bodyBenchRows(quick: arguments.contains("--quick"))
+    let body = try bodyBenchRows(quick: arguments.contains("--quick"), smoke: smoke)
     print("| Measurement | Result | Target |\n|---|---|---|\n" + body.rows.joined(separator: "\n"))
     exit(body.met ? 0 : 1)
 }
-let quick = arguments.contains("--quick")
+// --profile N direct|connection: only N sends through the instant transport, directly or through a
+// Connection with a cached token, for `valgrind --tool=callgrind` (instruction counts do not
+// depend on the machine's load); the difference of the two runs over N is the Connection's own
+// cost per request, and callgrind_annotate says where it goes (docs/runtime.md).
+if let index = arguments.firstIndex(of: "--profile"), index + 2 < arguments.count, let count = Int(arguments[index + 1]) {
+    let base = URL(string: "http://127.0.0.1:9")!
+    let instant = InstantTransport()
+    let request = HTTPRequest(url: base.appendingPathComponent("api/bench"), headers: ["Authorization": "Bearer instant"])
+    if arguments[index + 2] == "connection" {
+        let connection = Connection(configuration: clientCredentials(base), account: "bench", store: InMemoryTokenStore(), transport: instant)
+        _ = try await connection.send(path: "/api/warmup")
+        for _ in 0..<count { _ = try await connection.send(path: "/api/bench") }
+    } else {
+        _ = try await instant.send(request)
+        for _ in 0..<count { _ = try await instant.send(request) }
+    }
+    exit(0)
+}
+let quick = smoke || arguments.contains("--quick")
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
     return value
 }
-let rounds = option("--rounds", quick ? 3 : 9)
-let requestsPerRound = option("--requests", quick ? 1_000 : 2_000)
+let rounds = option("--rounds", smoke ? 1 : quick ? 3 : 9)
+let requestsPerRound = option("--requests", smoke ? 100 : quick ? 1_000 : 2_000)
 // 6 = URLSession's connections per host: more only queues inside URLSession and adds noise.
 let concurrency = option("--concurrency", 6)
 let burstSize = 1_000
@@ -144,7 +167,7 @@ func expectOK(_ response: HTTPResponse) throws {
 
 var loadAverage = [Double](repeating: 0, count: 3)
 _ = getloadavg(&loadAverage, 3)
-print("runtime-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(format(loadAverage[0], 1)), \(rounds) rounds, \(quick ? "quick" : "full") mode")
+print("runtime-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(format(loadAverage[0], 1)), \(rounds) rounds, \(smoke ? "smoke" : quick ? "quick" : "full") mode")
 
 // 0. The server alone.
 let capacity = measureServerCapacity(port: server.port, connections: 6, duration: quick ? 1 : 2)
@@ -218,7 +241,7 @@ let pairedCPUOverhead = pairedOverhead(directCPU, connectionCPU, higherIsBetter:
 let instant = InstantTransport()
 let instantConnection = Connection(configuration: clientCredentials(base), account: "bench", store: InMemoryTokenStore(), transport: instant)
 _ = try await instantConnection.send(path: "/api/warmup")
-let instantCount = quick ? 20_000 : 100_000
+let instantCount = smoke ? 1_000 : quick ? 20_000 : 100_000
 var instantDirect: [Double] = []
 var instantThrough: [Double] = []
 for _ in 0..<rounds {
@@ -295,8 +318,14 @@ print(
     CPU per request by round: direct \(directCPU.map { format($0) }.joined(separator: " ")) µs; connection \(connectionCPU.map { format($0) }.joined(separator: " ")) µs; forwarding actor \(passThroughCPU.map { format($0) }.joined(separator: " ")) µs; direct built per call \(freshDirectCPU.map { format($0) }.joined(separator: " ")) µs.
     Bursts: fresh \(freshTimes.map { format($0 * 1000) }.joined(separator: " ")) ms; expired \(expiredTimes.map { format($0 * 1000) }.joined(separator: " ")) ms.
     """)
-let bodies = try bodyBenchRows(quick: quick)
+let bodies = try bodyBenchRows(quick: quick, smoke: smoke)
 print("\n| Response bodies (child processes) | Result | Target |\n|---|---|---|\n" + bodies.rows.joined(separator: "\n"))
+if smoke {
+    let sane = bodies.sane && singleFlight && tokensDuringSteadyState == 0 && directRate > 0 && connectionRate > 0
+    print(sane ? "runtime-bench: smoke run sane (no time, rate or memory asserted)"
+        : "runtime-bench: FAILED: token requests \(tokensDuringSteadyState) while valid, per burst \(expiredTokenRequests), bodies sane: \(bodies.sane)")
+    exit(sane ? 0 : 1)
+}
 if !bodies.met {
     print("runtime-bench: FAILED: a response-body target was missed")
     exit(1)

@@ -11,6 +11,10 @@
 //
 //   make hub-bench   (starts PostgreSQL; part of `make bench`)
 //
+//   store-bench --smoke   the smallest run (make bench-quick): fails only when an output is not sane
+//                         (statements on the hot path, token requests per expiry other than 1,
+//                         failed sends); no time is asserted
+//
 // Environment: CONNECTOR_TEST_POSTGRES_URL (PostgreSQL rows are skipped without it, and say so),
 // CONNECTOR_TEST_PYTHON (the venv's python, for row 3).
 
@@ -19,10 +23,13 @@ import ConnectorRuntime
 import Foundation
 import TokenStoreTesting
 
-let quick = CommandLine.arguments.contains("--quick")
-let sendsPerRound = quick ? 5_000 : 20_000
-let rounds = quick ? 3 : 5
-let refreshes = quick ? 50 : 200
+let smoke = CommandLine.arguments.contains("--smoke")
+let quick = smoke || CommandLine.arguments.contains("--quick")
+let sendsPerRound = smoke ? 200 : quick ? 5_000 : 20_000
+let rounds = smoke ? 1 : quick ? 3 : 5
+let refreshes = smoke ? 5 : quick ? 50 : 200
+/// What a smoke run found insane; a full run reports the same rows and never fails on them.
+var insane: [String] = []
 let keys = try TokenStoreKeys(current: "bench", keys: ["bench": Data(repeating: 42, count: 32)])
 let keysEnvironment = "bench:" + Data(repeating: 42, count: 32).base64EncodedString()
 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-\(UUID().uuidString)")
@@ -121,6 +128,7 @@ for (index, entry) in stores.enumerated() {
     let perSend = Double(entry.statements() - statementsBefore[index]) / Double(sendsPerRound * rounds)
     let rate = median(rates[index])
     print("| \(entry.name) | \(format(rate)) | \(format(rate / memoryRate, 2))x | \(format(perSend, 3)) |")
+    if perSend != 0 || !(rate > 0) { insane.append("\(entry.name): \(perSend) statements per send, \(rate) sends/s") }
 }
 
 // MARK: 2. One refresh
@@ -174,15 +182,24 @@ if python.isEmpty || !FileManager.default.isExecutableFile(atPath: python) {
     for entry in stores {
         guard let argument = entry.workerArgument else { continue }
         let scenario = StressScenario(
-            worker: worker, storeArguments: ["--store", argument], authServer: URL(string: "http://127.0.0.1:\(port)")!, rounds: quick ? 2 : 5,
+            worker: worker, storeArguments: ["--store", argument], authServer: URL(string: "http://127.0.0.1:\(port)")!,
+            rounds: smoke ? 1 : quick ? 2 : 5,
             environment: [TokenStoreKeys.environmentVariable: keysEnvironment], account: "bench-\(UUID().uuidString.prefix(8))")
         let store = entry.store
         let account = scenario.account
         let report = try await scenario.runRounds { tokens in try await store.save(tokens, account: account) }
         let perExpiry = Set(report.tokenRequestsPerRound).count == 1 ? "\(report.tokenRequestsPerRound[0])" : "\(report.tokenRequestsPerRound)"
         print("| \(entry.name) | \(report.tokenRequestsPerRound.count) | \(perExpiry) | \(report.sends) | \(report.failedSends) | \(format(report.seconds, 1)) |")
+        if report.tokenRequestsPerRound.contains(where: { $0 != 1 }) || report.failedSends > 0 {
+            insane.append("\(entry.name): token requests per expiry \(perExpiry), \(report.failedSends) failed sends")
+        }
     }
     server.terminate()
 }
 await postgres?.shutdown()
 try? FileManager.default.removeItem(at: scratch)
+if smoke {
+    for problem in insane { print("store-bench: FAILED: \(problem)") }
+    if !insane.isEmpty { exit(1) }
+    print("store-bench: smoke run sane (no time asserted)")
+}

@@ -44,7 +44,10 @@ let largeBodyBytes = 9 * 1024 * 1024
 let cap = 10 * 1024 * 1024
 
 let arguments = CommandLine.arguments
-let quick = arguments.contains("--quick")
+// --smoke (make bench-quick): one run of each row, few requests; fails only when an output is not
+// sane (a body not refused, no rate), never on a time or memory figure.
+let smoke = arguments.contains("--smoke")
+let quick = smoke || arguments.contains("--quick")
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -99,7 +102,7 @@ func rate(_ transport: any HTTPTransport, _ request: HTTPRequest, total: Int, wo
 
 var loadAverage = [Double](repeating: 0, count: 3)
 _ = getloadavg(&loadAverage, 3)
-let runs = quick ? 3 : 5
+let runs = smoke ? 1 : quick ? 3 : 5
 print("transport-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(format(loadAverage[0], 1)), \(runs) runs per memory row, \(quick ? "quick" : "full") mode\n")
 
 struct PeerResult {
@@ -137,8 +140,8 @@ let server = try BenchServer()
 let capacity = measureServerCapacity(port: server.port, connections: 6, duration: quick ? 1 : 2)
 let request = HTTPRequest(url: server.baseURL.appendingPathComponent("api/bench"), headers: ["Authorization": "Bearer bench"])
 let transports: [Peer: any HTTPTransport] = Dictionary(uniqueKeysWithValues: Peer.allCases.map { ($0, $0.makeTransport()) })
-let perRound = quick ? 1_000 : 2_000
-let rounds = quick ? 3 : 7
+let perRound = smoke ? 100 : quick ? 1_000 : 2_000
+let rounds = smoke ? 1 : quick ? 3 : 7
 for peer in Peer.allCases { _ = try await rate(transports[peer]!, request, total: perRound, workers: 6) }
 for round in 0..<rounds {
     // Alternate which transport goes first, so neither always runs on a warmer (or busier) machine.
@@ -170,5 +173,13 @@ Rounds (req/s): URLSession \(url.rates.map { format($0) }.joined(separator: " ")
 """)
 for peer in Peer.allCases {
     if let transport = transports[peer] as? AsyncHTTPClientTransport { try await transport.shutdown() }
+}
+if smoke {
+    let sane = Peer.allCases.allSatisfy { peer in
+        let result = results[peer]!
+        return result.outcomes == ["refused"] && result.fixedMS.isFinite && result.rates.allSatisfy { $0 > 0 }
+    }
+    print(sane ? "transport-bench: smoke run sane (no time or memory asserted)" : "transport-bench: FAILED: a body was not refused, not read, or no rate")
+    exit(sane ? 0 : 1)
 }
 exit(memoryMet ? 0 : 1)
