@@ -180,7 +180,9 @@ def main():
                 'catalog_body': catalog[0] if catalog else None,
                 'catalog_expression': catalog_expressions[0] if catalog_expressions else None,
             })
-            print('#   %s: %d specs built in %.1f s' % (name, count, seconds))
+            print('#   %s: %d specs built in %.1f s; slowest body %s; slowest expression %s' % (
+                name, count, seconds, describe_body(bodies[0]),
+                '< 1 ms' if not expressions else '%d ms (%s:%d)' % expressions[0]), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -145,6 +145,18 @@ import Testing
 
     // MARK: Fields and enums
 
+    /// An optional select field in a template: its enum is `Fields.Region` from the variant's
+    /// `configuration(_:)` (the bare name did not compile; make bench-typecheck's synthetic specs found it).
+    @Test func optionalSelectFieldInATemplateNamesItsEnumInFields() throws {
+        let region = Self.field(
+            "region", .select, index: 0, required: false, options: [.init(value: "eu", label: "Europe")])
+        let baseURL = Template(
+            pointer: "/api/baseURL", raw: "https://{{region}}.example.com",
+            parts: [.literal("https://"), .placeholder(.field("region"), filters: []), .literal(".example.com")])
+        let rendered = try Self.declaration("configuration", in: Self.spec(fields: [region], baseURL: baseURL))
+        #expect(rendered.contains("guard let value0: Fields.Region = fields.region else {"))
+    }
+
     @Test func selectFieldBecomesAStringEnumWithOptionCases() throws {
         let region = Self.field(
             "region", .select, index: 0, defaultValue: "eu-1",

@@ -97,7 +97,9 @@ struct TemplateTranslator: Sendable {
                 if field.isOptional {
                     let local = "value" + String(counter)
                     counter += 1
-                    statements += missingGuard(field, local: local, type: field.baseType)
+                    // A select field's enum is nested in `Fields`; the template code is not.
+                    let type = field.field.type == .select ? "Fields." + field.baseType : field.baseType
+                    statements += missingGuard(field, local: local, type: type)
                     source = local
                 }
                 value = Self.stringValue(of: source, field: field)
