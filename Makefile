@@ -36,12 +36,15 @@ build:
 validate: build
 	$(COMPILER) validate Connectors
 
-$(PYTHON): $(PY_REQUIREMENTS)
+# The stamp is a plain file: .venv/bin/python is a symlink, and touching it touches the shared
+# interpreter, so every other venv made from it looked up to date with a newer requirements file.
+VENV_STAMP := $(VENV)/.requirements-installed
+$(VENV_STAMP): $(PY_REQUIREMENTS)
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PY_REQUIREMENTS)
-	touch $(PYTHON)
+	touch $(VENV_STAMP)
 
-venv: $(PYTHON)
+venv: $(VENV_STAMP)
 
 include $(sort $(wildcard mk/*.mk))
 
