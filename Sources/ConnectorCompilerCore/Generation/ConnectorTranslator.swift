@@ -75,6 +75,22 @@ struct ConnectorTranslator {
         return members
     }
 
+    /// The spec's resources and those only variants declare, once each by name (a variant's
+    /// override of a resource keeps the resource's place; the first description wins).
+    func connectorResources() -> [Resource] {
+        var result = spec.resources
+        for variant in spec.auth {
+            for resource in variant.resources {
+                if let index = result.firstIndex(where: { $0.name == resource.name }) {
+                    if result[index].description == nil { result[index].description = resource.description }
+                } else {
+                    result.append(resource)
+                }
+            }
+        }
+        return result
+    }
+
     /// `descriptor`: the only requirement of `ConnectorDefinition` (one requirement keeps the
     /// module-emit step of large catalogs cheap; see `ConnectorDefinition`).
     func descriptor(variantDescriptors: [String]) -> SwiftDeclaration {
@@ -94,6 +110,23 @@ struct ConnectorTranslator {
         value.append("docsURL: " + SwiftStringLiteral.make(spec.docsURL) + ",")
         value.append("authVariants: " + variants[0])
         value += variants.dropFirst()
+        // Only when the spec has them, so descriptors of specs without stay as they were.
+        if !spec.availableData.isEmpty {
+            let data = nested(spec.availableData.map { SwiftStringLiteral.make($0) })
+            value[value.count - 1] += ","
+            value.append("availableData: " + data[0])
+            value += data.dropFirst()
+        }
+        let resources = connectorResources()
+        if !resources.isEmpty {
+            let summaries = nested(resources.map { resource in
+                "ConnectorRuntime.ResourceSummary(name: " + SwiftStringLiteral.make(resource.name)
+                    + (resource.description.map { ", description: " + SwiftStringLiteral.make($0) } ?? "") + ")"
+            })
+            value[value.count - 1] += ","
+            value.append("resources: " + summaries[0])
+            value += summaries.dropFirst()
+        }
         value.append(")")
         return .property(
             SwiftProperty(

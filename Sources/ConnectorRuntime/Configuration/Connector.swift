@@ -47,14 +47,37 @@ public struct ConnectorDescriptor: Sendable, Hashable {
     public var docsURL: String
     /// One descriptor per auth variant, in the spec's order.
     public var authVariants: [AuthVariantDescriptor]
+    /// The spec's `availableData`: what a linked account gives the app, in the provider's words
+    /// (Smartsheet: `["Users", "Roles"]`).
+    public var availableData: [String]
+    /// The spec's resources (those of every variant, once each): what the generated code lists.
+    public var resources: [ResourceSummary]
 
     /// Creates a descriptor; generated code calls this with the spec's values.
-    public init(id: String, displayName: String, categories: [String], docsURL: String, authVariants: [AuthVariantDescriptor]) {
+    public init(
+        id: String, displayName: String, categories: [String], docsURL: String, authVariants: [AuthVariantDescriptor],
+        availableData: [String] = [], resources: [ResourceSummary] = []
+    ) {
         self.id = id
         self.displayName = displayName
         self.categories = categories
         self.docsURL = docsURL
         self.authVariants = authVariants
+        self.availableData = availableData
+        self.resources = resources
+    }
+}
+
+/// One resource of a connector as data: its name in the generated API and its description.
+public struct ResourceSummary: Sendable, Hashable {
+    /// The spec's resource `name`, e.g. `"users"`.
+    public var name: String
+    /// The spec's resource `description`.
+    public var description: String?
+
+    public init(name: String, description: String? = nil) {
+        self.name = name
+        self.description = description
     }
 }
 

@@ -27,6 +27,10 @@ public enum AcmeApiKey: ConnectorRuntime.ConnectorDefinition {
             authVariants: [
                 ApiKey.descriptor,
                 QueryKey.descriptor,
+            ],
+            availableData: [
+                "Users",
+                "Groups",
             ]
         )
     }

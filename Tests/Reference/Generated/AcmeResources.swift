@@ -24,6 +24,19 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             authVariants: [
                 ApiKey.descriptor,
                 Oauth.descriptor,
+            ],
+            resources: [
+                ConnectorRuntime.ResourceSummary(name: "employees", description: "Employees, by offset and limit until the total count is reached."),
+                ConnectorRuntime.ResourceSummary(name: "users"),
+                ConnectorRuntime.ResourceSummary(name: "contacts"),
+                ConnectorRuntime.ResourceSummary(name: "tickets"),
+                ConnectorRuntime.ResourceSummary(name: "groups"),
+                ConnectorRuntime.ResourceSummary(name: "candidates"),
+                ConnectorRuntime.ResourceSummary(name: "members", description: "Team members, listed through a GraphQL query whose page size and cursor are query variables (Relay connection)."),
+                ConnectorRuntime.ResourceSummary(name: "roles"),
+                ConnectorRuntime.ResourceSummary(name: "people", description: "A large directory for the benchmark: offset and limit, 100 per page, until the total count."),
+                ConnectorRuntime.ResourceSummary(name: "workers", description: "Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it."),
+                ConnectorRuntime.ResourceSummary(name: "siteRoles", description: "Roles of the account's site: the path inserts the token response's region and the discovered site id."),
             ]
         )
     }
