@@ -72,15 +72,21 @@ extension ConnectorHubService {
 
     // MARK: Webhooks
 
-    /// POSTs `account.status_changed` to the configured URL, signed (see ``WebhookSignature``).
-    /// Failures are logged without the body.
+    /// POSTs `account.status_changed` (with the previous status) to the configured URL, signed
+    /// (see ``WebhookSignature``).
     func sendWebhook(_ account: HubAccount, previous: String) async {
+        await sendWebhook(account, type: "account.status_changed", previous: previous)
+    }
+
+    /// POSTs an event about `account` (`account.linked`, `account.status_changed`), signed (see
+    /// ``WebhookSignature``); the account has the app API's field names. Failures are logged
+    /// without the body.
+    func sendWebhook(_ account: HubAccount, type: String, previous: String? = nil) async {
         // Read again on the next request: caching this copy could overwrite a newer change that
         // another process made meanwhile.
         await connections.forgetAccount(account.id)
         guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
-        let event = WebhookEvent(
-            type: "account.status_changed", account: account, previousStatus: previous, occurredAt: now())
+        let event = WebhookEvent(type: type, account: WebhookAccount(account), previousStatus: previous, occurredAt: now())
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
@@ -91,9 +97,9 @@ extension ConnectorHubService {
         headers[WebhookSignature.header] = WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret)
         do {
             let response = try await webhookTransport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
-            if !response.isSuccess { HubLog.warning("webhook answered \(response.status) for account \(account.id)") }
+            if !response.isSuccess { HubLog.warning("webhook \(type) answered \(response.status) for account \(account.id)") }
         } catch {
-            HubLog.warning("webhook delivery failed for account \(account.id)")
+            HubLog.warning("webhook \(type) delivery failed for account \(account.id)")
         }
     }
 }

@@ -42,7 +42,8 @@ extension ConnectorHubService {
     func addOperatorRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         routes.get("/admin") { request, _ in
             guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
-            return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: nil))
+            let notice = request.uri.queryParameters.get("removed").map { _ in "The account was removed." }
+            return self.html(.ok, try await self.operatorPage(csrf: csrf, notice: notice))
         }
         routes.post("/admin/login") { request, context in
             guard let values = try await self.checkedForm(request, csrf: nil) else { return self.forbidden() }
@@ -84,26 +85,38 @@ extension ConnectorHubService {
                 return self.forbidden()
             }
             let created = try await self.createSession(endUserID: user, endUserName: values["endUserName"] ?? user)
-            return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: created.url))
+            return self.html(.ok, try await self.operatorPage(csrf: csrf, linkURL: created.url))
         }
         routes.post("/admin/accounts/:account/:action") { request, context in
             guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.unauthorized, Pages.operatorLogin(error: false)) }
-            guard try await self.checkedForm(request, csrf: csrf) != nil else { return self.forbidden() }
+            guard let values = try await self.checkedForm(request, csrf: csrf) else { return self.forbidden() }
             guard let account = try await self.account(try context.parameters.require("account")) else {
-                return self.html(.notFound, Pages.message(title: "Not found", text: "No such account."))
+                return self.html(.notFound, Pages.message(title: "Not found", text: "No such account.", links: [("Linked accounts", "/admin")]))
             }
             switch try context.parameters.require("action") {
             case "remove":
+                // Confirmed on its own page first: removing revokes at the provider.
+                guard values["confirm"] == "yes" else {
+                    return self.html(
+                        .ok, Pages.confirmRemove(account, csrf: csrf, action: "/admin/accounts/\(account.id)/remove", cancel: "/admin", showEndUser: true))
+                }
                 try await self.deleteAccount(account.id)
-                return self.redirect("/admin")
+                return self.redirect("/admin?removed=1")
             case "reconnect":
                 let created = try await self.createSession(
                     endUserID: account.endUserID, endUserName: account.endUserName, connectors: [account.connectorID],
                     reconnectAccountID: account.id)
-                return self.html(.ok, Pages.operatorAccounts(try await self.accounts(), csrf: csrf, linkURL: created.url))
+                return self.html(.ok, try await self.operatorPage(csrf: csrf, linkURL: created.url, linkFor: account))
             default:
-                return self.html(.notFound, Pages.message(title: "Not found", text: "No such action."))
+                return self.html(.notFound, Pages.message(title: "Not found", text: "No such action.", links: [("Linked accounts", "/admin")]))
             }
         }
+    }
+
+    /// The operators' Accounts page, with the setup problems linking met.
+    func operatorPage(csrf: String, linkURL: URL? = nil, linkFor: HubAccount? = nil, notice: String? = nil) async throws -> String {
+        let problems = try await records.all(SetupProblem.self, kind: "setup-problem")
+        return Pages.operatorAccounts(
+            try await accounts(), csrf: csrf, linkURL: linkURL, linkFor: linkFor, problems: problems, notice: notice)
     }
 }

@@ -1,37 +1,40 @@
 import Crypto
 public import Foundation
 
-/// What a webhook POST carries. The account has the app API's field names (`connector`,
-/// `variant`, `endUserId`, …: the Account schema of Hub/openapi.json), not the record's.
+/// What a webhook POST carries: `account.linked` (a new account) or `account.status_changed`
+/// (with `previousStatus`).
 struct WebhookEvent: Encodable, Sendable {
     var type: String
-    var account: HubAccount
-    var previousStatus: String
+    var account: WebhookAccount
+    var previousStatus: String?
     var occurredAt: Date
+}
 
-    private enum Keys: String, CodingKey {
-        case type, account, previousStatus, occurredAt
-    }
+/// An account in a webhook, with the field names of the app API (`endUserId`, `connector`),
+/// not those of the stored record.
+struct WebhookAccount: Encodable, Sendable {
+    var id: String
+    var connector: String
+    var variant: String
+    var endUserId: String
+    var endUserName: String
+    var status: String
+    var label: String?
+    var linkedAt: Date
+    var lastRefreshAt: Date?
+    var updatedAt: Date
 
-    private enum AccountKeys: String, CodingKey {
-        case id, connector, variant, endUserId, endUserName, status, linkedAt, updatedAt, lastRefreshAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(previousStatus, forKey: .previousStatus)
-        try container.encode(occurredAt, forKey: .occurredAt)
-        var fields = container.nestedContainer(keyedBy: AccountKeys.self, forKey: .account)
-        try fields.encode(account.id, forKey: .id)
-        try fields.encode(account.connectorID, forKey: .connector)
-        try fields.encode(account.variantID, forKey: .variant)
-        try fields.encode(account.endUserID, forKey: .endUserId)
-        try fields.encode(account.endUserName, forKey: .endUserName)
-        try fields.encode(account.status, forKey: .status)
-        try fields.encode(account.linkedAt, forKey: .linkedAt)
-        try fields.encode(account.updatedAt, forKey: .updatedAt)
-        try fields.encodeIfPresent(account.lastRefreshAt, forKey: .lastRefreshAt)
+    init(_ account: HubAccount) {
+        id = account.id
+        connector = account.connectorID
+        variant = account.variantID
+        endUserId = account.endUserID
+        endUserName = account.endUserName
+        status = account.status
+        label = account.label
+        linkedAt = account.linkedAt
+        lastRefreshAt = account.lastRefreshAt
+        updatedAt = account.updatedAt
     }
 }
 

@@ -200,6 +200,7 @@ extension ConnectorHubService {
             "updatedAt": date(account.updatedAt),
         ]
         if let refreshed = account.lastRefreshAt { object["lastRefreshAt"] = date(refreshed) }
+        if let label = account.label { object["label"] = label }
         return object
     }
 

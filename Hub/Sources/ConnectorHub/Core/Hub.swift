@@ -13,7 +13,11 @@ public import Foundation
 public final class ConnectorHubService: Sendable {
     public let configuration: HubConfiguration
     let records: any RecordStore
+    /// The token store, seen through ``RefreshRecordingStore`` (refreshes update the account's
+    /// `lastRefreshAt`).
     let tokens: any TokenStore
+    /// The token store itself (SQLite or PostgreSQL).
+    let storedTokens: any TokenStore
     let transport: any HTTPTransport
     /// Webhook deliveries: the operator chose the webhook URL, which may be on a private network,
     /// so these skip the private-address rule of the connectors' transport.
@@ -34,7 +38,6 @@ public final class ConnectorHubService: Sendable {
     ) {
         self.configuration = configuration
         self.records = records
-        self.tokens = tokens
         self.transport = transport
         self.webhookTransport = webhookTransport ?? transport
         self.ownedTransports = ownedTransports
@@ -43,6 +46,8 @@ public final class ConnectorHubService: Sendable {
             notifiedLifetime: configuration.accountCacheSeconds,
             unnotifiedLifetime: min(configuration.accountCacheSeconds, HubConfiguration.unnotifiedAccountCacheSeconds))
         self.connections = connections
+        self.storedTokens = tokens
+        self.tokens = RefreshRecordingStore(base: tokens, records: records, connections: connections, now: now)
         if let postgres = records as? PostgresRecordStore {
             changeFeed = Task { await postgres.followAccountChanges(into: connections) }
         } else {
@@ -117,7 +122,7 @@ public final class ConnectorHubService: Sendable {
         changeFeed?.cancel()
         await changeFeed?.value
         for transport in ownedTransports { try? await transport.shutdown() }
-        await (tokens as? PostgresTokenStore)?.shutdown()
+        await (storedTokens as? PostgresTokenStore)?.shutdown()
         await (records as? PostgresRecordStore)?.shutdown()
     }
 }

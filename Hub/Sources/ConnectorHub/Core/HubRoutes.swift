@@ -82,6 +82,8 @@ extension ConnectorHubService {
                      body: .init(byteBuffer: ByteBuffer(string: StaticAssets.javascript)))
         }
         routes.get("/health") { _, _ in "ok" }
+        // The base URL people open first: where to go from here.
+        routes.get("/") { _, _ in self.html(.ok, Pages.landing()) }
         return routes
     }
 }

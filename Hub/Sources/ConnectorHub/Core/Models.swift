@@ -17,6 +17,10 @@ struct LinkSession: Codable, Sendable {
     /// `browserHash`.
     var consumedAt: Date?
     var browserHash: String?
+    /// Hashes of browser secrets whose cookies were set by opening the link but not yet seen
+    /// back: the token is used (``consumedAt``) only when a browser returns with one of them, so
+    /// a frame the browser refuses or a browser that drops the cookie does not burn the link.
+    var pendingBrowserHashes: [String]? = nil
     /// Link attempts made (form posts and OAuth starts); capped per session.
     var attempts: Int = 0
     /// The account a reconnect session re-links.
@@ -38,8 +42,12 @@ public struct HubAccount: Codable, Sendable, Hashable {
     /// `active`, `reconnect_required` or `disconnected`.
     public var status: String
     public var linkedAt: Date
+    /// When the Hub last obtained new tokens for the account (a refresh, or a reconnect).
     public var lastRefreshAt: Date?
     public var updatedAt: Date
+    /// Tells two accounts of one connector apart: the tenant, host or workspace the person
+    /// entered or the provider reported (never a secret), e.g. `acme.bamboohr.com`'s `acme`.
+    public var label: String? = nil
 }
 
 /// An operator's sign-in (the app key was presented): the cookie holds `<id>.<secret>`, the
@@ -87,6 +95,10 @@ enum LinkFailure: String, Codable, Sendable {
         }
     }
 
+    /// Whether the person can fix it by entering other values on the form (the form is shown
+    /// again with their non-secret values).
+    var personCanFix: Bool { self == .invalidCredentials }
+
     /// What to do, as the seed FAQ's troubleshooting says it. The failure page lists missing
     /// scopes after it.
     func advice(provider: String) -> [String] {
@@ -115,7 +127,10 @@ enum LinkFailure: String, Codable, Sendable {
         case .invalidCallback:
             ["The sign-in link expired or was already used. Start again from the Link Account page."]
         case .misconfigured:
-            ["The app that sent you here has not finished setting up \(provider). Contact its support with the name of the integration."]
+            [
+                "Nothing is wrong with your \(provider) account: the app that sent you here has not set up \(provider) correctly, and its operators have been told.",
+                "Contact the app's support with the name of the integration (\(provider)), or choose another connector.",
+            ]
         }
     }
 
@@ -136,3 +151,13 @@ enum LinkFailure: String, Codable, Sendable {
 }
 
 
+
+/// A setup problem the Hub met while linking (the provider refused the app's OAuth client):
+/// shown to operators on their Accounts page until the next successful link of that variant.
+struct SetupProblem: Codable, Sendable {
+    var connectorID: String
+    var variantID: String
+    /// What happened and what to check; never a value.
+    var text: String
+    var at: Date
+}

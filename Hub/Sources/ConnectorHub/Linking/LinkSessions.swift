@@ -115,15 +115,24 @@ extension ConnectorHubService {
     }
 
     enum OpenResult {
+        /// A new browser secret for the cookie; the token is used once a page sees it back.
         case opened(LinkSession, browserSecret: String)
+        /// The browser already holds this session's cookie: carry on where it was.
+        case continued(LinkSession)
         case expired
         case used
         case unknown
     }
 
-    /// Exchanges a link token for a browser session, once.
-    func openSession(token: String) async throws -> OpenResult {
+    /// Opens a link token for a browser. A browser that already holds the session's cookie (the
+    /// person opened the link again) continues its session. Otherwise the browser gets a new
+    /// secret, remembered as pending: the token counts as used only when a browser comes back
+    /// with a pending secret (``session(cookie:)``), so a frame the browser refused to show or a
+    /// browser that dropped the cookie leaves the link working. Once one browser came back, the
+    /// link is used for every other.
+    func openSession(token: String, cookie: String?) async throws -> OpenResult {
         guard let sessionID = try await records.get(String.self, kind: "session-token", id: Digest.sha256(token)) else { return .unknown }
+        if let (current, _) = try await session(cookie: cookie), current.id == sessionID { return .continued(current) }
         let browserSecret = Random.token()
         let moment = now()
         final class Outcome: @unchecked Sendable { var value: OpenResult = .unknown }
@@ -134,8 +143,8 @@ extension ConnectorHubService {
             } else if session.expiresAt <= moment {
                 outcome.value = .expired
             } else {
-                session.consumedAt = moment
-                session.browserHash = Digest.sha256(browserSecret)
+                // A few browsers at most (the link opened in a refused frame, then in a tab).
+                session.pendingBrowserHashes = Array(((session.pendingBrowserHashes ?? []) + [Digest.sha256(browserSecret)]).suffix(4))
                 outcome.value = .opened(session, browserSecret: browserSecret)
             }
         }
@@ -143,15 +152,41 @@ extension ConnectorHubService {
         return outcome.value
     }
 
+    /// The session of a link token that has not been used yet and has not expired.
+    func unusedSession(token: String) async throws -> LinkSession? {
+        guard let sessionID = try await records.get(String.self, kind: "session-token", id: Digest.sha256(token)),
+            let session = try await records.get(LinkSession.self, kind: "session", id: sessionID), session.consumedAt == nil,
+            session.expiresAt > now()
+        else { return nil }
+        return session
+    }
+
     /// The session of a browser cookie (`<session id>.<browser secret>`), when valid and unexpired.
+    /// The first browser to come back with a pending secret uses the link token (see
+    /// ``openSession(token:cookie:)``).
     func session(cookie: String?) async throws -> (LinkSession, String)? {
         guard let cookie, let dot = cookie.firstIndex(of: ".") else { return nil }
         let id = String(cookie[..<dot])
         let secret = String(cookie[cookie.index(after: dot)...])
-        guard let session = try await records.get(LinkSession.self, kind: "session", id: id), let hash = session.browserHash,
-            Digest.constantTimeEqual(hash, Digest.sha256(secret)), session.expiresAt > now()
-        else { return nil }
-        return (session, secret)
+        let hash = Digest.sha256(secret)
+        guard let session = try await records.get(LinkSession.self, kind: "session", id: id), session.expiresAt > now() else { return nil }
+        if let bound = session.browserHash { return Digest.constantTimeEqual(bound, hash) ? (session, secret) : nil }
+        guard session.pendingBrowserHashes?.contains(hash) == true else { return nil }
+        let moment = now()
+        let claimed = try await records.update(LinkSession.self, kind: "session", id: id) { session in
+            guard session.browserHash == nil, session.pendingBrowserHashes?.contains(hash) == true else { return }
+            session.consumedAt = moment
+            session.browserHash = hash
+            session.pendingBrowserHashes = nil
+        }
+        guard let claimed, let bound = claimed.browserHash, Digest.constantTimeEqual(bound, hash) else { return nil }
+        return (claimed, secret)
+    }
+
+    /// The session a cookie names, valid or not (to tell "expired" from "no session here").
+    func namedSession(cookie: String?) async throws -> LinkSession? {
+        guard let cookie, let dot = cookie.firstIndex(of: ".") else { return nil }
+        return try await records.get(LinkSession.self, kind: "session", id: String(cookie[..<dot]))
     }
 
     /// Counts one link attempt; `false` once the session used its allowance.

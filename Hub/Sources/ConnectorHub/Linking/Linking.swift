@@ -10,11 +10,13 @@ extension ConnectorHubService {
     // MARK: Linking
 
     enum LinkOutcome {
-        /// A field value failed its compiled check: show it next to the field.
-        case invalidField(key: String, reason: String)
+        /// Field values failed their checks: each is shown next to its field, all at once.
+        case invalidFields([(key: String, reason: String)])
         /// Send the browser to the provider; the attempt's status is polled.
         case authorize(URL, attemptID: String)
         case linked(HubAccount)
+        /// The OAuth callback came back again (back or reload) after it linked the account.
+        case alreadyLinked(HubAccount)
         case failed(LinkFailure, scopes: [String], connector: ConnectorDescriptor)
         case tooManyAttempts
     }
@@ -25,13 +27,16 @@ extension ConnectorHubService {
         guard let (connector, variant) = lookupVariant(connectorID, variantID) else { throw HubError.notFound }
         // Only what the form asks for counts: values posted for other fields (an app's client
         // the app has set up) are dropped.
+        let shownFields = formFields(connectorID, variant)
         var personValues: [String: String] = [:]
-        for field in formFields(connectorID, variant) { personValues[field.key] = values[field.key] }
+        for field in shownFields { personValues[field.key] = values[field.key] }
+        let errors = Self.fieldErrors(shownFields, values: personValues)
+        if !errors.isEmpty { return .invalidFields(errors) }
         let built: ConnectionConfiguration
         do {
             built = try buildConfiguration(connectorID: connectorID, variant: variant, personValues: personValues)
         } catch {
-            if case .invalidField(let key, let reason) = error { return .invalidField(key: key, reason: reason) }
+            if case .invalidField(let key, let reason) = error { return .invalidFields([(key, reason)]) }
             return .failed(.misconfigured, scopes: [], connector: connector)
         }
         if let (key, reason) = await privateAddressRefusal(variant: variant, values: values) {
@@ -89,6 +94,72 @@ extension ConnectorHubService {
         return id
     }
 
+    /// Every error of the fields the form shows, at once, by the runtime's own checks in the order the
+    /// generated configuration runs them (``FieldValues`` for presence and type, then
+    /// ``FieldCheck``), so the person sees all of them after one post. The generated
+    /// configuration still runs afterwards and has the last word.
+    static func fieldErrors(_ fields: [FieldDescriptor], values: [String: String]) -> [(key: String, reason: String)] {
+        var errors: [(key: String, reason: String)] = []
+        for field in fields {
+            do {
+                try check(field, values)
+                if !field.hostSuffixes.isEmpty, let value = values[field.key], !value.isEmpty {
+                    _ = try FieldCheck.hostSuffix(value, key: field.key, suffixes: field.hostSuffixes)
+                }
+            } catch {
+                if case .invalidField(let key, let reason) = error { errors.append((key, reason)) }
+            }
+        }
+        return errors
+    }
+
+    private static func check(_ field: FieldDescriptor, _ values: [String: String]) throws(ConnectorError) {
+        guard let value = values[field.key], !value.isEmpty else {
+            if field.required, field.defaultValue == nil { throw .invalidField(key: field.key, reason: "is required") }
+            return
+        }
+        switch field.kind {
+        case .text: _ = try FieldCheck.text(value, key: field.key, pattern: field.pattern)
+        case .secret: _ = try FieldCheck.secret(Secret(value), key: field.key, pattern: field.pattern)
+        case .url: _ = try FieldCheck.url(value, key: field.key)
+        case .hostname: _ = try FieldCheck.hostname(value, key: field.key)
+        case .email: _ = try FieldCheck.email(value, key: field.key)
+        case .number: _ = try FieldValues.optionalInteger(values, field.key)
+        case .boolean: _ = try FieldValues.optionalBoolean(values, field.key)
+        case .select:
+            guard field.options.contains(where: { $0.value == value }) else {
+                throw .invalidField(key: field.key, reason: "is not one of the options (" + field.options.map(\.value).joined(separator: ", ") + ")")
+            }
+        }
+    }
+
+    /// Whether a link with these values uses the app's OAuth client (its setup values), not the
+    /// person's: an `app` variant always, an `either` variant when the person typed no client
+    /// (``buildConfiguration(connectorID:variant:personValues:)`` decides the same way).
+    func usesAppClient(_ connectorID: String, _ variant: AuthVariantDescriptor, personValues: [String: String]) -> Bool {
+        switch variant.client {
+        case .app?: return true
+        case .either?:
+            return !variant.fields.contains { $0.supplier == .setup && !(personValues[$0.key] ?? "").isEmpty }
+        default: return false
+        }
+    }
+
+    /// The token endpoint refused the app's own OAuth client: nothing the person can fix. Logged
+    /// for the operators (connector and account only: never a value) and kept as a setup problem
+    /// the operators' Accounts page shows.
+    func reportAppClientRejected(connectorID: String, variant: AuthVariantDescriptor, accountID: String) async {
+        let keys = variant.fields.filter { $0.supplier == .setup }.map(\.key).joined(separator: ", ")
+        HubLog.warning(
+            "\(connectorID): the token endpoint refused the app's OAuth client (invalid_client) while linking \(accountID); "
+                + "check setup.\(connectorID) (\(keys)) and the redirect URI registered at the provider")
+        let problem = SetupProblem(
+            connectorID: connectorID, variantID: variant.id,
+            text: "The token endpoint refused the app's OAuth client (invalid_client). Check setup.\(connectorID) (\(keys)) and the redirect URI registered at the provider.",
+            at: now())
+        try? await records.put(problem, kind: "setup-problem", id: connectorID + "/" + variant.id)
+    }
+
     /// The token store key a reconnect attempt's new grant is exchanged and verified under, so
     /// that a grant failing its checks never replaces the account's working tokens.
     static func stagingKey(_ attemptID: String) -> String { "reconnect:" + attemptID }
@@ -122,12 +193,26 @@ extension ConnectorHubService {
         try await SealedValues.save(personValues, account: "fields:" + id, in: tokens)
         let moment = now()
         let previous = try await records.get(HubAccount.self, kind: "account", id: id)
+        var label: String?
+        if let (_, variant) = lookupVariant(connectorID, variantID) {
+            // Only the token-response fields the spec keeps as account metadata.
+            let names = (try? buildConfiguration(connectorID: connectorID, variant: variant, personValues: personValues))?.accountMetadata ?? []
+            let metadata = (try? await tokens.load(account: id))?.metadata(names) ?? [:]
+            label = AccountLabel.make(variant: variant, values: personValues, metadata: metadata)
+            // A link that worked shows the variant's setup is fine again.
+            try? await records.delete(kind: "setup-problem", id: connectorID + "/" + variantID)
+        }
         let account = HubAccount(
             id: id, connectorID: connectorID, variantID: variantID, endUserID: session.endUserID, endUserName: session.endUserName,
-            status: "active", linkedAt: previous?.linkedAt ?? moment, lastRefreshAt: previous == nil ? nil : moment, updatedAt: moment)
+            status: "active", linkedAt: previous?.linkedAt ?? moment, lastRefreshAt: previous == nil ? nil : moment, updatedAt: moment,
+            label: label ?? previous?.label)
         try await records.put(account, kind: "account", id: id)
         await connections.remove(id)
-        if let previous, previous.status != account.status { await sendWebhook(account, previous: previous.status) }
+        if let previous {
+            if previous.status != account.status { await sendWebhook(account, previous: previous.status) }
+        } else {
+            await sendWebhook(account, type: "account.linked")
+        }
         return account
     }
 
@@ -138,13 +223,26 @@ extension ConnectorHubService {
             let attempt = try await records.get(LinkAttempt.self, kind: "attempt", id: attemptID),
             let (connector, variant) = lookupVariant(attempt.connectorID, attempt.variantID)
         else { throw HubError.invalidCallback }
-        guard attempt.status == "pending", let session = try await records.get(LinkSession.self, kind: "session", id: attempt.sessionID)
-        else { throw HubError.invalidCallback }
+        guard let session = try await records.get(LinkSession.self, kind: "session", id: attempt.sessionID) else { throw HubError.invalidCallback }
         // The callback must come back to the browser that started it: otherwise a link started by
         // someone else could be completed with the victim's provider account (login CSRF).
         guard let browserSession, browserSession.id == session.id else { throw HubError.invalidCallback }
-        // The state works once: claim the attempt atomically (a concurrent replay finds it taken).
-        try await records.delete(kind: "state", id: Digest.sha256(state))
+        // The state works once. The same browser coming back to it (back, reload) is told how
+        // that attempt ended: nothing is exchanged again.
+        guard attempt.status == "pending" else {
+            switch attempt.status {
+            case "succeeded":
+                guard let account = try await account(attempt.accountID) else { throw HubError.invalidCallback }
+                return (attempt, .alreadyLinked(account))
+            case "failed":
+                let failure = LinkFailure(rawValue: attempt.failure ?? "") ?? .invalidCallback
+                let scopes = (attempt.failureDetail ?? "").split(separator: " ").map(String.init)
+                return (attempt, .failed(failure, scopes: scopes, connector: connector))
+            default:
+                throw HubError.invalidCallback
+            }
+        }
+        // Claim the attempt atomically (a concurrent replay finds it taken).
         final class Claim: @unchecked Sendable { var won = false }
         let claim = Claim()
         _ = try await records.update(LinkAttempt.self, kind: "attempt", id: attempt.id) { attempt in
@@ -180,7 +278,17 @@ extension ConnectorHubService {
             }
             let flow = try AuthorizationCodeFlow(
                 configuration: exchange, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
-            let received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            let received: TokenSet
+            do {
+                received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
+            } catch {
+                // invalid_client for the app's own client: the app is misconfigured, not the person.
+                if case .invalidCredentials = error, usesAppClient(attempt.connectorID, variant, personValues: saved.values) {
+                    await reportAppClientRejected(connectorID: attempt.connectorID, variant: variant, accountID: attempt.accountID)
+                    throw ConnectorError.misconfigured("The token endpoint refused the app's OAuth client.")
+                }
+                throw error
+            }
             granted = received.scope
             let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport, redirectURI: redirectURI)
             exchanged = connection
@@ -232,7 +340,9 @@ extension ConnectorHubService {
         defer { Task { [records] in try? await records.delete(kind: "session", id: session.id) } }
         switch try await link(session: session, connectorID: connectorID, variantID: variantID, values: values) {
         case .linked(let account): return account
-        case .invalidField(let key, let reason): throw ConnectorError.invalidField(key: key, reason: reason)
+        case .invalidFields(let errors):
+            let first = errors.first ?? (key: "", reason: "is not valid")
+            throw ConnectorError.invalidField(key: first.key, reason: first.reason)
         case .failed(let failure, let scopes, _): throw HubError.badRequest("Linking failed: \(failure.rawValue) \(scopes.joined(separator: " "))")
         default: throw HubError.badRequest("Linking did not complete.")
         }
@@ -240,7 +350,7 @@ extension ConnectorHubService {
 
     /// Statements the token store sent (SQL stores), for the benchmark's per-request count.
     public var tokenStoreStatements: Int? {
-        (tokens as? SQLiteTokenStore)?.statementCount ?? (tokens as? PostgresTokenStore)?.statementCount
+        (storedTokens as? SQLiteTokenStore)?.statementCount ?? (storedTokens as? PostgresTokenStore)?.statementCount
     }
 
     /// Statements the record store (sessions, attempts, accounts) sent, for the benchmark and tests.
