@@ -70,14 +70,16 @@ def wait_for(check, what, timeout=30):
     raise RuntimeError("timed out waiting for " + what)
 
 
-# An app's own page that embeds the Link Account page (the URL in ?src=) and records every
-# `message` event it receives, with the sender's origin, in window.received.
+# An app's own page that embeds the Link Account page (the URL in ?src=), or with ?popup=1 opens
+# it in a popup from a button, and records every `message` event it receives, with the sender's
+# origin, in window.received.
 EMBEDDING_PAGE = b"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Embedding app</title></head>
 <body>
 <main>
 <h1>Embedding app</h1>
+<button id="open" type="button" hidden>Link an account</button>
 <iframe id="hub" title="Link an account" width="1100" height="820"></iframe>
 </main>
 <script>
@@ -85,20 +87,36 @@ window.received = [];
 window.addEventListener("message", function (event) {
   window.received.push({ origin: event.origin, data: event.data });
 });
-document.getElementById("hub").src = new URLSearchParams(location.search).get("src");
+var params = new URLSearchParams(location.search);
+if (params.get("popup")) {
+  var button = document.getElementById("open");
+  button.hidden = false;
+  button.addEventListener("click", function () { window.open(params.get("src"), "hub-popup", "popup,width=1000,height=900"); });
+  document.getElementById("hub").remove();
+} else {
+  document.getElementById("hub").src = params.get("src");
+}
 </script>
 </body>
 </html>
 """
 
 
+# Any other path: a sign-in page that never finishes (a provider the person walks away from).
+STALLED_PAGE = b"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
+<body><main><h1>Sign in</h1><p>This sign-in page never finishes.</p></main></body></html>
+"""
+
+
 class EmbeddingHandler(BaseHTTPRequestHandler):
     def do_GET(self):
+        page = EMBEDDING_PAGE if self.path.startswith("/embed") else STALLED_PAGE
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(EMBEDDING_PAGE)))
+        self.send_header("Content-Length", str(len(page)))
         self.end_headers()
-        self.wfile.write(EMBEDDING_PAGE)
+        self.wfile.write(page)
 
     def log_message(self, *arguments):
         pass
@@ -112,8 +130,8 @@ class EmbeddingOrigin:
         self.origin = "http://127.0.0.1:%d" % self.server.server_port
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def page(self, src):
-        return self.origin + "/embed?src=" + urllib.parse.quote(src, safe="")
+    def page(self, src, popup=False):
+        return self.origin + "/embed?" + ("popup=1&" if popup else "") + "src=" + urllib.parse.quote(src, safe="")
 
     def stop(self):
         self.server.shutdown()
@@ -170,6 +188,17 @@ class World:
                      paths={"authorize_path": "/-/oauth_authorize", "token_path": "/-/oauth_token",
                             "authorize_headers": {"Cross-Origin-Opener-Policy": "same-origin"}})
         self.register("asana", setup, {"pkce": "optional", "auth_method": "client_secret_post"})
+        # Linear's sign-in page is a plain page of another origin that never answers: the person
+        # closes the popup mid-flow.
+        self.emulate("linear", ["api.linear.app"], overrides)
+        overrides["linear"]["linear.app"] = self.stranger.origin
+        setup["linear"] = {"clientId": "linear-client", "clientSecret": "linear-secret-" + uuid.uuid4().hex}
+        # Box: the app's setup holds a wrong client secret (the token endpoint says invalid_client).
+        self.emulate("box", ["account.box.com", "api.box.com"], overrides,
+                     paths={"authorize_path": "/api/oauth2/authorize", "token_path": "/oauth2/token"})
+        self.register("box", setup, {"pkce": "optional", "auth_method": "client_secret_post"})
+        self.box_wrong_secret = "wrong-box-secret-" + uuid.uuid4().hex
+        setup["box"]["clientSecret"] = self.box_wrong_secret
         # Greenhouse's token host is a loopback port nothing listens on.
         self.emulate("greenhouse", ["harvest.greenhouse.io"], overrides)
         overrides["greenhouse"]["auth.greenhouse.io"] = "http://127.0.0.1:%d" % free_port()
@@ -238,6 +267,10 @@ class World:
     def api(self, method, path):
         return call(method, self.base + path, None, {"Authorization": "Bearer " + APP_KEY})
 
+    def hub_log_text(self):
+        with open(os.path.join(self.directory, "hub.log")) as handle:
+            return handle.read()
+
     def account(self, connector):
         status, answer = self.api("GET", "/v1/accounts")
         return [a for a in answer["accounts"] if a["connector"] == connector][0]
@@ -278,6 +311,16 @@ class Run:
             self.driver.execute_script("window.scrollTo(0, 0)")
             self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
 
+    def narrow(self, width=390):
+        """The window at a phone's width; returns a function that restores it."""
+        self.driver.set_window_size(width, 900)
+        return lambda: self.driver.set_window_size(1280, 1000)
+
+    def assert_no_overflow(self, what):
+        """Nothing wider than the window: no horizontal scrolling."""
+        widths = self.driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], "%s overflows: %s" % (what, widths)
+
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
 
@@ -295,7 +338,11 @@ class Run:
                 element.send_keys(value)
 
     def connect(self):
+        """Posts the form and waits for the page it leaves (a form shown again after an error can
+        hold the text the next wait looks for)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, "form[data-link-form] button[type=submit]").click()
+        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
 
     def click_button(self, label):
         self.driver.find_element(By.XPATH, "//button[contains(., '%s')]" % label).click()

@@ -7,17 +7,20 @@ axe-core (zero serious or critical violations).
   hub_browser.py --hub PATH/connector-hub [--screenshots DIR]
 
 Scenarios, by concern:
-- scenarios_linking.py: BambooHR (API key) after an inline field error; Zelt (OAuth, its 14
-  scopes in the guide); Smartsheet (hash client authentication); SpotDraft; HiBob (service user);
-  access denied at the provider; a revoked account shown as reconnect required, then reconnected;
-  links and forms that cannot be used.
-- scenarios_failures.py: invalid credentials and the per-session attempt cap; missing scopes
-  named; the provider unavailable (token endpoint 503, unreachable).
+- scenarios_linking.py: the base URL's page; the picker's tiles and live search; BambooHR (API key)
+  after two inline field errors at once; Zelt (OAuth, its 14 scopes in the guide; reload after
+  success says linked, back to the form warns of a duplicate); Smartsheet (hash client
+  authentication); SpotDraft; HiBob (service user); access denied at the provider; a revoked
+  account shown as reconnect required, then reconnected; links and forms that cannot be used.
+- scenarios_failures.py: invalid credentials (the form comes back with the other values) and the
+  per-session attempt cap; missing scopes named; the provider unavailable (token endpoint 503,
+  unreachable); a wrong app client (the app's fault, logged for operators).
 - scenarios_embedding.py: the page in an iframe of an allowed origin, OAuth in a popup whose
   provider page cuts window.opener, postMessage to exactly the configured origin, a disallowed
-  origin refused by frame-ancestors.
-- scenarios_operators.py: sign in, Link account, Reconnect, Remove (revokes at the provider),
-  sign out.
+  origin refused by frame-ancestors (the link stays unused), a popup closed mid-flow, an app that
+  opens the link in a popup (events through window.opener).
+- scenarios_operators.py: sign in, Link account, Reconnect, Remove (asked first; revokes at the
+  provider), nothing overflowing at 390 px, sign out.
 
 Prints 'N passed, N failed' at the end and exits non-zero on any failure.
 """

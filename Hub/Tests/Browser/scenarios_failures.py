@@ -20,9 +20,12 @@ def invalid_credentials_then_too_many_attempts(run):
         run.connect()
         run.wait_text("The credentials were not accepted")
         assert "make sure there are no extra spaces or characters" in run.text()
+        # The form again, the company domain kept, the key to type again.
+        assert run.driver.find_element(By.ID, "field-companyDomain").get_attribute("value") == "acme"
+        assert run.driver.find_element(By.ID, "field-apiKey").get_attribute("value") == ""
+        assert "type it again" in run.text()
         if attempt == 1:
             run.page("13-invalid-credentials")
-        run.driver.find_element(By.LINK_TEXT, "Try again").click()
     run.wait_text("Connection guide")
     # The right key, but the session used its allowance: nothing is sent to the provider.
     run.fill({"companyDomain": "acme", "apiKey": run.world.bamboo_key})
@@ -83,8 +86,23 @@ def provider_unavailable(run):
     run.page("17-provider-unreachable")
 
 
+def wrong_app_client(run):
+    """The app's setup holds a wrong client secret: the page does not blame the person, the
+    operators are told in the log and on their Accounts page, and no secret is written."""
+    run.open_form("box", "oauth")
+    run.connect()
+    run.wait_text("This connector is not set up correctly")
+    assert "Nothing is wrong with your Box account" in run.text()
+    assert "Verify your credentials" not in run.text()
+    run.page("30-app-misconfigured")
+    log = run.world.hub_log_text()
+    assert "box: the token endpoint refused the app's OAuth client (invalid_client)" in log, log[-2000:]
+    assert run.world.box_wrong_secret not in log
+
+
 SCENARIOS = [
     ("invalid credentials, then too many attempts in one session", invalid_credentials_then_too_many_attempts),
     ("missing scopes named on the failure page", missing_scopes_named),
     ("provider unavailable: token endpoint 503, unreachable", provider_unavailable),
+    ("a wrong app client is the app's fault, logged for operators", wrong_app_client),
 ]

@@ -6,24 +6,54 @@ from selenium.webdriver.common.by import By
 from browser_world import call
 
 
+def landing_page(run):
+    """The base URL the Hub prints: where to go from here, not a 404."""
+    run.driver.get(run.world.base + "/")
+    run.wait_text("Connector Hub")
+    assert "Open the Link Account link the app sent you" in run.text()
+    run.page("27-landing")
+    run.driver.find_element(By.LINK_TEXT, "Sign in to the Accounts page").click()
+    run.wait_text("App API key")
+
+
 def bamboo_with_inline_error(run):
     run.driver.get(run.world.link_url())
+    run.wait_text("Choose the service to connect")
+    # A tile grid with a monogram per connector, and where the person is.
+    tiles = run.driver.find_elements(By.CSS_SELECTOR, "#connector-list li .tile .monogram")
+    assert len(tiles) > 30, len(tiles)
+    assert run.driver.find_element(By.CSS_SELECTOR, ".steps [aria-current=step]").text.endswith("Choose")
     run.page("01-picker")
     search = run.driver.find_element(By.ID, "q")
     search.send_keys("bamboo")
     visible = [item for item in run.driver.find_elements(By.CSS_SELECTOR, "#connector-list li") if item.is_displayed()]
     assert len(visible) == 1 and "BambooHR" in visible[0].text, [item.text for item in visible]
+    assert run.driver.find_element(By.ID, "connector-count").text == "1 connector"
+    search.clear()
+    search.send_keys("no such service")
+    run.wait_until(lambda: run.driver.find_element(By.ID, "connector-none").is_displayed(), "the empty state")
+    search.clear()
+    search.send_keys("bamboo")
+    visible = [item for item in run.driver.find_elements(By.CSS_SELECTOR, "#connector-list li") if item.is_displayed()]
     visible[0].find_element(By.TAG_NAME, "a").click()
     run.wait_text("Connection guide")
+    assert run.driver.find_element(By.CSS_SELECTOR, ".steps [aria-current=step]").text.endswith("Connect")
     run.page("02-form-bamboohr")
-    run.fill({"companyDomain": "acme", "apiKey": run.world.bamboo_key + " "})
+    # Both fields wrong: both errors at once.
+    run.fill({"companyDomain": " acme", "apiKey": run.world.bamboo_key + " "})
     run.connect()
     run.wait_text("has spaces or line breaks at the start or end")
+    summary = run.driver.find_element(By.ID, "error-summary").text
+    assert "Company domain" in summary and "API key" in summary, summary
     assert run.driver.find_element(By.ID, "field-apiKey").get_attribute("value") == "", "the secret is not rendered back"
+    assert "type it again" in run.text()
     run.page("03-form-inline-error")
-    run.fill({"apiKey": run.world.bamboo_key})
+    run.fill({"companyDomain": "acme", "apiKey": run.world.bamboo_key})
     run.connect()
     run.wait_text("BambooHR is connected")
+    assert "Account: acme" in run.text()
+    assert run.driver.find_element(By.CSS_SELECTOR, ".steps [aria-current=step]").text.endswith("Done")
+    assert run.driver.find_elements(By.CSS_SELECTOR, ".result.success"), "a success state, not a plain page"
     run.page("04-success")
     run.driver.find_element(By.LINK_TEXT, "Your linked accounts").click()
     run.wait_text("Active")
@@ -56,8 +86,21 @@ def zelt_oauth(run):
     scopes = run.driver.find_elements(By.CSS_SELECTOR, ".scopes li")
     assert len(scopes) == 14, len(scopes)
     assert run.world.base + "/connect/oauth2/zelt/callback" in run.text()
+    # One way to connect Zelt: Back goes to the picker, not round to this form.
+    back = run.driver.find_element(By.CSS_SELECTOR, ".back a")
+    assert back.get_attribute("href") == run.world.base + "/link", back.get_attribute("href")
     run.page("06-form-zelt")
     follow_seed_guide(run, "zelt", "Zelt")
+    # Reload after the success: still linked, not "sign-in failed".
+    run.driver.refresh()
+    run.wait_text("This sign-in already finished")
+    assert "could not be completed" not in run.text()
+    run.page("28-already-linked")
+    # Back to the form: linking Zelt again would add a second account, and the page says so.
+    # (Chromium restores the form from its back-forward cache; the script loads it again.)
+    run.driver.back()
+    run.wait_text("Already linked")
+    run.page("29-duplicate-warning")
 
 
 def smartsheet_oauth(run):
@@ -123,6 +166,9 @@ def link_messages(run):
     run.driver.get(run.world.base + "/link/connectors/hibob/oauth")
     run.wait_text("is not set up yet")
     run.page("10-not-set-up")
+    # A way on: the variant that works.
+    run.driver.find_element(By.PARTIAL_LINK_TEXT, "Service user").click()
+    run.wait_text("Connection guide")
     run.driver.get(run.world.base + "/link/connectors/zelt")
     run.wait_text("This connector is not offered here")
     run.page("25-not-offered")
@@ -134,6 +180,11 @@ def link_messages(run):
     run.connect()
     run.wait_text("This form has expired")
     run.page("26-form-expired")
+    # The same browser opening the link again carries on with its session.
+    run.driver.get(url)
+    run.wait_text("Choose the service to connect")
+    # Another browser (no cookie) finds it used.
+    run.driver.delete_all_cookies()
     run.driver.get(url)
     run.wait_text("This link was already used")
     run.page("11-link-used")
@@ -145,6 +196,7 @@ def link_messages(run):
 
 
 SCENARIOS = [
+    ("the base URL says where to go", landing_page),
     ("BambooHR: inline field error, then linked", bamboo_with_inline_error),
     ("Zelt: the seed guide step by step (the person's Client ID and Secret), its 14 scopes", zelt_oauth),
     ("Smartsheet: the seed guide step by step (the person's client), hash client authentication", smartsheet_oauth),

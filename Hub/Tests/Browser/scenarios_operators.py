@@ -12,8 +12,8 @@ def row(run, connector):
 
 
 def shown_link_url(run):
-    run.wait_text("Link URL")
-    return run.driver.find_element(By.CSS_SELECTOR, "p[role=status] a").get_attribute("href")
+    run.wait_text("single use")
+    return run.driver.find_element(By.CSS_SELECTOR, "p.link-url a").get_attribute("href")
 
 
 def sign_in(run):
@@ -24,6 +24,13 @@ def sign_in(run):
     run.wait_text("Linked accounts")
     for name in ("BambooHR", "Zelt", "SpotDraft", "HiBob", "Google Workspace", "Asana"):
         assert name in run.text(), name
+    # Labels tell accounts of one connector apart; variants by label; readable times.
+    bamboo = row(run, "acme")
+    assert "BambooHR" in bamboo.text and "API key" in bamboo.text and "api_key" not in bamboo.text, bamboo.text
+    time = bamboo.find_element(By.TAG_NAME, "time")
+    assert time.get_attribute("title").endswith("Z") and "T" not in time.text, (time.get_attribute("title"), time.text)
+    # The misconfigured Box client (failures scenario) is on the page for the operators.
+    assert "Box (OAuth 2.0) is misconfigured" in run.text()
     run.page("22-operator-accounts")
 
 
@@ -64,12 +71,43 @@ def remove_button_revokes(run):
     assert before["access_tokens_active"] == 1 and before["refresh_tokens_active"] == 1, before
     run.driver.get(world.base + "/admin")
     row(run, "Google Workspace").find_element(By.XPATH, ".//button[contains(., 'Remove')]").click()
+    # Asked first, with a destructive button and a way back; nothing removed yet.
+    run.wait_text("Remove Google Workspace")
+    assert world.api("GET", "/v1/accounts/" + google["id"])[0] == 200
+    assert world.stats("google_workspace")["revocations"] == before["revocations"]
+    run.page("31-confirm-remove")
+    run.driver.find_element(By.CSS_SELECTOR, "button.danger").click()
+    run.wait_text("The account was removed")
     run.wait_until(lambda: "Google Workspace" not in run.text(), "the row to go")
     assert world.api("GET", "/v1/accounts/" + google["id"])[0] == 404
     after = world.stats("google_workspace")
     assert after["revocations"] == before["revocations"] + 1, after
     # The emulation's own view: neither token of the removed account works any more.
     assert after["access_tokens_active"] == 0 and after["refresh_tokens_active"] == 0, after
+
+
+def narrow_screens(run):
+    """At a phone's width (390 px) nothing scrolls sideways: the accounts become cards."""
+    restore = run.narrow()
+    try:
+        run.driver.get(run.world.base + "/admin")
+        run.wait_text("Linked accounts")
+        run.assert_no_overflow("the operators' Accounts page")
+        run.page("33-operator-accounts-390")
+        run.driver.get(run.world.link_url())
+        run.wait_text("Choose the service to connect")
+        run.assert_no_overflow("the picker")
+        run.page("34-picker-390")
+        run.driver.get(run.world.base + "/link/connectors/zelt/oauth")
+        run.wait_text("Connection guide")
+        run.assert_no_overflow("the Zelt form")
+        run.page("35-form-zelt-390")
+        run.driver.get(run.world.base + "/link/accounts")
+        run.wait_text("Your linked accounts")
+        run.assert_no_overflow("the person's Accounts page")
+        run.page("36-session-accounts-390")
+    finally:
+        restore()
 
 
 def sign_out(run):
@@ -94,5 +132,6 @@ SCENARIOS = [
     ("operators: Link account button", link_account_button),
     ("operators: Reconnect button re-links the same account", reconnect_button),
     ("operators: Remove button revokes at the provider", remove_button_revokes),
+    ("operators and people: nothing overflows at 390 px", narrow_screens),
     ("operators: sign out ends the session", sign_out),
 ]

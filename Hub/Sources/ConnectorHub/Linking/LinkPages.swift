@@ -19,7 +19,7 @@ extension Pages {
         body += """
             <form method="get" action="/link" role="search" class="search">
             <label for="q">Search connectors</label>
-            <input id="q" name="q" type="search" value="\(escape(query))" data-filter="connector-list" autocomplete="off">
+            <input id="q" name="q" type="search" value="\(escape(query))" data-filter="connector-list">
             \(category.map { "<input type=\"hidden\" name=\"category\" value=\"\(escape($0))\">" } ?? "")
             <button type="submit">Search</button>
             </form>
@@ -162,13 +162,6 @@ extension Pages {
             : "<p class=\"back\"><a href=\"/link\">All connectors</a></p>\n"
         body += "<div class=\"title\">\(monogram(connector, large: true))<div><h1>Connect \(escape(connector.displayName))</h1>"
         body += "<p class=\"variant\">\(escape(variant.label))</p></div></div>\n"
-        if let reconnecting = state.reconnecting {
-            body += "<p class=\"notice info\">You are reconnecting \(escape(accountName(reconnecting))). Its earlier credentials keep working until the new ones pass.</p>\n"
-        } else if !state.existing.isEmpty {
-            body += "<div class=\"notice warning\" id=\"already-linked\"><p><strong>Already linked:</strong> "
-            body += state.existing.map { escape(accountName($0)) + " (linked " + time($0.linkedAt) + ")" }.joined(separator: "; ")
-            body += ".</p><p>Connecting again adds another \(escape(connector.displayName)) account. To fix one that stopped working, use Reconnect on <a href=\"/link/accounts\">your linked accounts</a> instead.</p></div>\n"
-        }
         if let (failure, scopes) = state.failure {
             body += "<div class=\"notice failure\" role=\"alert\" id=\"form-failure\"><h2>\(escape(failure.title))</h2>\n"
             for line in failure.advice(provider: connector.displayName) { body += "<p>\(escape(line))</p>\n" }
@@ -185,6 +178,13 @@ extension Pages {
             }
             for error in otherErrors { body += "<li>\(escape(error.reason))</li>\n" }
             body += "</ul></div>\n"
+        }
+        if let reconnecting = state.reconnecting {
+            body += "<p class=\"notice info\">You are reconnecting \(escape(accountName(reconnecting))). Its earlier credentials keep working until the new ones pass.</p>\n"
+        } else if !state.existing.isEmpty {
+            body += "<div class=\"notice warning\" id=\"already-linked\"><p><strong>Already linked:</strong> "
+            body += state.existing.map { escape(accountName($0)) + " (linked " + time($0.linkedAt) + ")" }.joined(separator: "; ")
+            body += ".</p><p>Connecting again adds another \(escape(connector.displayName)) account. To fix one that stopped working, use Reconnect on <a href=\"/link/accounts\">your linked accounts</a> instead.</p></div>\n"
         }
         let secrets = personFields.filter { $0.kind == .secret }
         if (state.failure != nil || !state.errors.isEmpty), !secrets.isEmpty {

@@ -132,6 +132,7 @@ enum StaticAssets {
         @media (max-width: 40rem) {
             table.accounts, table.accounts tbody, table.accounts tr, table.accounts th, table.accounts td { display: block; width: 100%; }
             table.accounts { border: 0; background: transparent; }
+            table.accounts caption { display: block; width: 100%; }
             table.accounts thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
             table.accounts tr { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); margin-bottom: 0.75rem; padding: 0.25rem 0; }
             table.accounts th, table.accounts td { border: 0; padding: 0.3rem 0.9rem; }
@@ -190,8 +191,13 @@ enum StaticAssets {
               if (none) { none.hidden = shown !== 0; }
             });
           });
-          // Embedded pages: providers refuse to be framed, so OAuth continues in a popup.
+          // A form page restored by Back from the browser's back-forward cache shows what was true
+          // then: load it again, so it says what is linked now (before a duplicate is made).
           var form = document.querySelector("[data-link-form]");
+          window.addEventListener("pageshow", function (shown) {
+            if (shown.persisted && form) { window.location.reload(); }
+          });
+          // Embedded pages: providers refuse to be framed, so OAuth continues in a popup.
           if (form && window.top !== window.self) {
             var flag = document.createElement("input");
             flag.type = "hidden"; flag.name = "embedded"; flag.value = "1";
