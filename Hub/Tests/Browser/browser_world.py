@@ -342,7 +342,16 @@ class Run:
         hold the text the next wait looks for)."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, "form[data-link-form] button[type=submit]").click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+
+        def left():
+            # Stale, or (mid-navigation) any other WebDriver error about the old node: gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 20).until(lambda _: left())
 
     def click_button(self, label):
         self.driver.find_element(By.XPATH, "//button[contains(., '%s')]" % label).click()
