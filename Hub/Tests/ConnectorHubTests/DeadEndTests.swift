@@ -139,6 +139,20 @@ import Testing
             check(picker.text.contains("<span class=\"badge success\">Linked</span>"), "the picker marks it linked")
             let account = try #require((try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])?.first)
             checkEqual(account["label"] as? String, "acme", "the API has the label too")
+            // The same account posted again (a reload resending the form): the credentials are
+            // checked, but nothing is linked until the person asks for a second one.
+            let resent = try await client.submit("/link/connectors/bamboohr/api_key", from: form, values: ["companyDomain": "acme", "apiKey": key])
+            checkEqual(resent.status, 409)
+            check(resent.text.contains("BambooHR (acme) is already linked") && resent.text.contains("nothing was linked"), "\(resent.text.prefix(1200))")
+            check(resent.text.contains("name=\"duplicate\" value=\"1\""), "Connect again adds it anyway")
+            checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 1)
+            let anyway = try await client.submit(
+                "/link/connectors/bamboohr/api_key", from: resent, values: ["companyDomain": "acme", "apiKey": key, "duplicate": "1"])
+            check(anyway.text.contains("BambooHR is connected"), "\(anyway.text.prefix(400))")
+            checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 2, "a second account, asked for")
+            // Another company is no duplicate.
+            let other = try await client.submit("/link/connectors/bamboohr/api_key", from: form, values: ["companyDomain": "globex", "apiKey": key])
+            check(other.text.contains("BambooHR is connected"), "\(other.text.prefix(400))")
         }
     }
 

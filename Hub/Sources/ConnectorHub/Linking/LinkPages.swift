@@ -148,6 +148,9 @@ extension Pages {
         /// The app's setup holds the OAuth client: an `either` variant then asks the person for
         /// none (and its guide leaves out the steps for the person's own client).
         var appHasClient = false
+        /// The values posted name an account already linked (this label): Connect again adds it
+        /// anyway.
+        var duplicateLabel: String?
     }
 
     /// The form of the person's fields with the connection guide beside it.
@@ -179,7 +182,10 @@ extension Pages {
             for error in otherErrors { body += "<li>\(escape(error.reason))</li>\n" }
             body += "</ul></div>\n"
         }
-        if let reconnecting = state.reconnecting {
+        if let label = state.duplicateLabel {
+            body += "<div class=\"notice warning\" role=\"alert\" id=\"duplicate\"><h2>\(escape(connector.displayName)) (\(escape(label))) is already linked</h2>"
+            body += "<p>These credentials work, but nothing was linked: you already have this account. Connect again only to add a second, separate copy of it; to update the one you have, use Reconnect on <a href=\"/link/accounts\">your linked accounts</a>.</p></div>\n"
+        } else if let reconnecting = state.reconnecting {
             body += "<p class=\"notice info\">You are reconnecting \(escape(accountName(reconnecting))). Its earlier credentials keep working until the new ones pass.</p>\n"
         } else if !state.existing.isEmpty {
             body += "<div class=\"notice warning\" id=\"already-linked\"><p><strong>Already linked:</strong> "
@@ -187,13 +193,14 @@ extension Pages {
             body += ".</p><p>Connecting again adds another \(escape(connector.displayName)) account. To fix one that stopped working, use Reconnect on <a href=\"/link/accounts\">your linked accounts</a> instead.</p></div>\n"
         }
         let secrets = personFields.filter { $0.kind == .secret }
-        if (state.failure != nil || !state.errors.isEmpty), !secrets.isEmpty {
+        if state.failure != nil || !state.errors.isEmpty || state.duplicateLabel != nil, !secrets.isEmpty {
             body += "<p class=\"notice info\" id=\"secrets-cleared\">Your other values are kept. For your security, "
                 + secrets.map { escape($0.label) }.joined(separator: ", ") + " \(secrets.count == 1 ? "was" : "were") cleared: type \(secrets.count == 1 ? "it" : "them") again.</p>\n"
         }
         body += "<div class=\"columns\">\n<section class=\"card\" aria-labelledby=\"form-title\">\n<h2 id=\"form-title\">Your details</h2>\n"
         body += "<form method=\"post\" action=\"\(action)\" novalidate data-link-form>\n"
         body += "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(state.csrf))\">\n"
+        if state.duplicateLabel != nil { body += "<input type=\"hidden\" name=\"duplicate\" value=\"1\">\n" }
         if personFields.isEmpty {
             body += "<p>Nothing to fill in: Connect takes you to \(escape(connector.displayName)) to sign in and allow access.</p>\n"
         }

@@ -298,7 +298,8 @@ extension ConnectorHubService {
     /// of this connector the person already linked (linking again adds another).
     func formPage(
         connector: ConnectorDescriptor, variant: AuthVariantDescriptor, session: LinkSession, secret: String,
-        values: [String: String] = [:], errors: [(key: String, reason: String)] = [], failure: (LinkFailure, [String])? = nil
+        values: [String: String] = [:], errors: [(key: String, reason: String)] = [], failure: (LinkFailure, [String])? = nil,
+        duplicateLabel: String? = nil
     ) async throws -> String {
         let existing = try await accounts(endUserID: session.endUserID).filter {
             $0.connectorID == connector.id && $0.id != session.reconnectAccountID
@@ -310,7 +311,7 @@ extension ConnectorHubService {
             Pages.FormState(
                 connector: connector, variant: variant, csrf: csrf(session.id, secret),
                 redirectURI: configuration.redirectURI(connector: connector.id), values: values, errors: errors, failure: failure,
-                hasVariantChoice: offeredVariants > 1, existing: existing, reconnecting: reconnecting,
+                hasVariantChoice: offeredVariants > 1, existing: existing, reconnecting: reconnecting, duplicateLabel: duplicateLabel,
                 appHasClient: appHasClient(connector.id, variant)),
             parentOrigin: failure == nil ? nil : parentOrigin(session))
     }
@@ -329,6 +330,10 @@ extension ConnectorHubService {
                 return html(.ok, Pages.waiting(connector: connector, authorizeURL: url, attemptID: attemptID))
             }
             return redirect(url.absoluteString)
+        case .duplicate(let label):
+            return html(
+                .conflict,
+                try await formPage(connector: connector, variant: variant, session: session, secret: secret, values: values, duplicateLabel: label))
         case .linked(let account), .alreadyLinked(let account):
             return html(.ok, Pages.success(connector: connector, account: account, parentOrigin: parentOrigin(session)))
         case .failed(let failure, let scopes, let connector) where failure.personCanFix:

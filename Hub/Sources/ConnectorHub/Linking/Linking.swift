@@ -17,6 +17,9 @@ extension ConnectorHubService {
         case linked(HubAccount)
         /// The OAuth callback came back again (back or reload) after it linked the account.
         case alreadyLinked(HubAccount)
+        /// The credentials work but name an account the person already linked (same connector
+        /// and label): nothing was linked; the form asks again.
+        case duplicate(label: String)
         case failed(LinkFailure, scopes: [String], connector: ConnectorDescriptor)
         case tooManyAttempts
     }
@@ -78,6 +81,14 @@ extension ConnectorHubService {
             if reconnecting { try? await connection.disconnect() } else { try? await tokens.remove(account: accountID) }
             let (failure, scopes) = LinkFailure.from(error)
             return .failed(failure, scopes: scopes, connector: connector)
+        }
+        // The same account again (a form sent twice, a reload): linked only when asked for.
+        if !reconnecting, values["duplicate"] != "1",
+            let label = AccountLabel.make(variant: variant, values: personValues, metadata: [:]),
+            try await accounts(endUserID: session.endUserID).contains(where: { $0.connectorID == connectorID && $0.label == label })
+        {
+            try? await tokens.remove(account: accountID)
+            return .duplicate(label: label)
         }
         let account = try await saveAccount(
             id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
@@ -338,12 +349,16 @@ extension ConnectorHubService {
             categories: [], createdAt: created, expiresAt: created.addingTimeInterval(60))
         try await records.put(session, kind: "session", id: session.id)
         defer { Task { [records] in try? await records.delete(kind: "session", id: session.id) } }
+        // The app asked for this account: a second one of the same label is its choice.
+        var values = values
+        values["duplicate"] = "1"
         switch try await link(session: session, connectorID: connectorID, variantID: variantID, values: values) {
         case .linked(let account): return account
         case .invalidFields(let errors):
             let first = errors.first ?? (key: "", reason: "is not valid")
             throw ConnectorError.invalidField(key: first.key, reason: first.reason)
         case .failed(let failure, let scopes, _): throw HubError.badRequest("Linking failed: \(failure.rawValue) \(scopes.joined(separator: " "))")
+        case .duplicate(let label): throw HubError.badRequest("An account of \(connectorID) labelled \(label) is already linked for this end user.")
         default: throw HubError.badRequest("Linking did not complete.")
         }
     }
