@@ -43,7 +43,7 @@ extension ConnectorHubService {
             return .failed(.misconfigured, scopes: [], connector: connector)
         }
         if let (key, reason) = await privateAddressRefusal(variant: variant, values: values) {
-            return .invalidField(key: key, reason: reason)
+            return .invalidFields([(key, reason)])
         }
         guard try await countAttempt(sessionID: session.id) else { return .tooManyAttempts }
         // Connector-qualified: the token store seals each row with the account id as associated
