@@ -36,6 +36,10 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 ConnectorRuntime.ResourceSummary(name: "roles"),
                 ConnectorRuntime.ResourceSummary(name: "people", description: "A large directory for the benchmark: offset and limit, 100 per page, until the total count."),
                 ConnectorRuntime.ResourceSummary(name: "workers", description: "Workers of the connection's tenant: the path inserts the tenant field, so callers do not pass it."),
+                ConnectorRuntime.ResourceSummary(name: "staff", description: "Staff, by offset until the total is reached or a page is empty (the total may overstate)."),
+                ConnectorRuntime.ResourceSummary(name: "pagedStaff", description: "Staff by page number without a total: a short page is the last, and a page past the end is an error."),
+                ConnectorRuntime.ResourceSummary(name: "openings", description: "Openings by cursor, until has_more is false or no cursor comes."),
+                ConnectorRuntime.ResourceSummary(name: "directory", description: "The whole directory in one response, which may be larger than the transport's 10 MiB default cap."),
                 ConnectorRuntime.ResourceSummary(name: "siteRoles", description: "Roles of the account's site: the path inserts the token response's region and the discovered site id."),
             ]
         )
