@@ -311,8 +311,8 @@ extension ConnectorHubService {
             Pages.FormState(
                 connector: connector, variant: variant, csrf: csrf(session.id, secret),
                 redirectURI: configuration.redirectURI(connector: connector.id), values: values, errors: errors, failure: failure,
-                hasVariantChoice: offeredVariants > 1, existing: existing, reconnecting: reconnecting, duplicateLabel: duplicateLabel,
-                appHasClient: appHasClient(connector.id, variant)),
+                hasVariantChoice: offeredVariants > 1, existing: existing, reconnecting: reconnecting,
+                appHasClient: appHasClient(connector.id, variant), duplicateLabel: duplicateLabel),
             parentOrigin: failure == nil ? nil : parentOrigin(session))
     }
 
