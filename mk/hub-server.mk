@@ -15,17 +15,21 @@
 #                          and invalid requests and along its declared links; the target starts the
 #                          Hub and the Authlib emulation on loopback, links one account, and stops
 #                          both (part of `make test`; HUB_SCHEMATHESIS_EXAMPLES=40 per operation)
-#   make hub-proxy-bench   proxy throughput and added latency (p50, p99) through a Hub on each
-#                          transport (AsyncHTTPClient, URLSession) against the same local upstream
-#                          called directly, one run (part of `make bench`; release build)
-#   make hub-proxy-bench-quick  the same with 48 requests per path on the debug build (make bench-quick):
-#                          checks every response is 200 and no proxied request reached the token store
+#   make hub-proxy-bench   the Hub's proxy against nginx, loaded by wrk (part of `make bench`,
+#                          release build): nginx serving the upstream directly, nginx `proxy_pass`
+#                          adding the credential, and a Hub on each transport (AsyncHTTPClient,
+#                          URLSession), in interleaved rounds; req/s, p50, p99, added p50, CPU per
+#                          request. Installs Debian's nginx and wrk when missing; starts and stops
+#                          its own nginx processes on loopback (Hub/Benchmarks/proxy-bench.py)
+#   make hub-proxy-bench-quick  the same rows for 1 s each, one round, on the debug build (make
+#                          bench-quick): fails on any non-2xx answer or a proxied request that
+#                          reached the token store, never on a time
 
 HUB_STATE := .hub
 HUB_END_USER ?= demo-user
 HUB_PORT ?= 8080
 
-.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools hub-proxy-bench hub-schemathesis-test hub-proxy-bench-quick
+.PHONY: hub hub-server-test hub-browser-test hub-screenshots browser-tools bench-tools hub-proxy-bench hub-schemathesis-test hub-proxy-bench-quick
 HUB_SCHEMATHESIS_EXAMPLES ?= 40
 
 hub:
@@ -71,13 +75,18 @@ hub-schemathesis-test: venv
 
 TEST_STEPS += hub-schemathesis-test
 
-hub-proxy-bench:
-	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-bench
-	$$(cd Hub && $(SWIFT) build -c release --show-bin-path)/hub-bench
+bench-tools:
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null)
 
-hub-proxy-bench-quick:
+hub-proxy-bench: bench-tools
+	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-bench
+	python3 Hub/Benchmarks/proxy-bench.py $$(cd Hub && $(SWIFT) build -c release --show-bin-path)/hub-bench
+
+hub-proxy-bench-quick: bench-tools
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product hub-bench
-	HUB_BENCH_REQUESTS=48 $$(cd Hub && $(SWIFT) build --show-bin-path)/hub-bench
+	HUB_BENCH_SECONDS=1 HUB_BENCH_ROUNDS=1 HUB_BENCH_WARMUP=1 \
+		python3 Hub/Benchmarks/proxy-bench.py $$(cd Hub && $(SWIFT) build --show-bin-path)/hub-bench
 
 BENCH_STEPS += hub-proxy-bench
 BENCH_QUICK_STEPS += hub-proxy-bench-quick

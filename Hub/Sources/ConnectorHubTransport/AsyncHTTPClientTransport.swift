@@ -21,7 +21,8 @@ import NIOHTTP1
 ///   redirect from https to http throws `TransportError(.insecureRedirect)`. 303, and 301/302
 ///   after a `POST`, continue as a `GET` without the body.
 /// - ``HTTPRequest/timeout`` is the deadline for the whole exchange: connecting, every redirect
-///   and the whole body (AsyncHTTPClient's own deadline ends at the response head).
+///   and the whole body (AsyncHTTPClient's delegate API fails the request at the deadline, body
+///   included: no timer task of our own per request).
 /// - A `401` with `WWW-Authenticate: Basic` is returned as a response (no challenge handling).
 /// - Cancelling the calling task cancels the request and closes its connection
 ///   (`TransportError(.cancelled)`).
@@ -156,127 +157,88 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let timeout = request.timeout
         let nanoseconds = UInt64(max(timeout, 0.001) * 1_000_000_000)
+        // AsyncHTTPClient's delegate API fails the request when `deadline` passes at any point of
+        // the exchange, body included: the one timer is the event loop's own (no task, no
+        // Dispatch timer per request).
         let deadline = NIODeadline.now() + .nanoseconds(Int64(nanoseconds))
-        let timedOut = TransportError(.timedOut, detail: "No response within \(Int(timeout.rounded(.up))) s.")
+        // The request's own cap (HTTPRequest.maxResponseBytes), else the transport's.
+        let limit = request.maxResponseBytes.map { max($0, 0) } ?? maxResponseBytes
         do {
-            // AsyncHTTPClient's deadline stops at the response head; the race below covers the
-            // body too. The loser is cancelled, which closes its connection.
-            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
-                group.addTask { try await self.exchange(request, deadline: deadline) }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: nanoseconds)
-                    return nil
+            var current = request
+            var redirects = 0
+            while true {
+                let (client, ownedByRequest) = try await client(for: current.url)
+                let response: BodyCollector.Collected
+                do {
+                    response = try await exchange(current, client: client, deadline: deadline, limit: limit)
+                } catch {
+                    if ownedByRequest { try? await client.shutdown() }
+                    throw error
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw timedOut }
-                return response
-            }
-        } catch {
-            if Task.isCancelled { throw TransportError(.cancelled, detail: "The request was cancelled.") }
-            // AsyncHTTPClient's deadline (the same instant, before the head) may fire first.
-            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded { throw timedOut }
-            throw Self.transportError(error)
-        }
-    }
-
-    /// Sends `request`, following redirects, and reads the final body.
-    private func exchange(_ request: HTTPRequest, deadline: NIODeadline) async throws -> HTTPResponse {
-        var current = request
-        var redirects = 0
-        while true {
-            let (client, ownedByRequest) = try await client(for: current.url)
-            let outcome: Hop
-            do {
-                outcome = try await hop(current, original: request, client: client, deadline: deadline)
-            } catch {
                 if ownedByRequest { try? await client.shutdown() }
-                throw error
-            }
-            if ownedByRequest { try? await client.shutdown() }
-            switch outcome {
-            case .response(let response):
-                return response
-            case .redirect(let next):
+                let status = Int(response.head.status.code)
+                // No Location, or one that is not an http(s) URL: the 3xx is the answer.
+                guard let location = response.head.headers.first(name: "location"),
+                    let next = try RedirectPolicy.redirect(current, original: request, status: status, location: location)
+                else {
+                    var headers = ConnectorRuntime.HTTPHeaders()
+                    for (name, value) in response.head.headers { headers.append(name: name, value: value) }
+                    return HTTPResponse(status: status, headers: headers, body: response.body)
+                }
                 redirects += 1
                 if redirects > maxRedirects {
                     throw TransportError(.tooManyRedirects, detail: "The server redirected in a loop (too many redirects).")
                 }
                 current = next
             }
-        }
-    }
-
-    private enum Hop {
-        case response(HTTPResponse)
-        case redirect(HTTPRequest)
-    }
-
-    /// One request of the exchange: the final response with its body, or the redirect to follow.
-    private func hop(_ current: HTTPRequest, original: HTTPRequest, client: HTTPClient, deadline: NIODeadline) async throws -> Hop {
-        let response = try await client.execute(try Self.clientRequest(current), deadline: deadline)
-        let status = Int(response.status.code)
-        // No Location, or one that is not an http(s) URL: the 3xx is the answer.
-        guard let location = response.headers.first(name: "location"),
-            let next = try RedirectPolicy.redirect(current, original: original, status: status, location: location)
-        else {
-            var headers = ConnectorRuntime.HTTPHeaders()
-            for (name, value) in response.headers { headers.append(name: name, value: value) }
-            // The request's own cap (HTTPRequest.maxResponseBytes), else the transport's.
-            let limit = original.maxResponseBytes.map { max($0, 0) } ?? maxResponseBytes
-            return .response(HTTPResponse(status: status, headers: headers, body: try await readBody(response, limit: limit)))
-        }
-        await Self.discard(response.body)
-        return .redirect(next)
-    }
-
-    /// The body, at most `limit` bytes (the request's own ``HTTPRequest/maxResponseBytes``, else
-    /// ``maxResponseBytes``). Throwing out of the loop drops the body stream, which makes
-    /// AsyncHTTPClient cancel the request and close its connection.
-    private func readBody(_ response: HTTPClientResponse, limit: Int) async throws -> Data {
-        let tooLarge = TransportError(.responseTooLarge, detail: "The response body is larger than \(limit) bytes.")
-        let length = response.headers.first(name: "content-length").flatMap { Int($0) }
-        if let length, length > limit { throw tooLarge }
-        var data = Data()
-        // A known length is allocated once instead of growing by doubling.
-        if let length, length > 0 { data.reserveCapacity(length) }
-        for try await buffer in response.body {
-            guard data.count + buffer.readableBytes <= limit else { throw tooLarge }
-            buffer.withUnsafeReadableBytes { bytes in
-                if let base = bytes.baseAddress, !bytes.isEmpty {
-                    data.append(base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-                }
-            }
-        }
-        return data
-    }
-
-    /// Reads and drops a redirect's body so its connection can be reused; a body over 64 KiB is
-    /// abandoned instead (its connection is closed).
-    private static func discard(_ body: HTTPClientResponse.Body) async {
-        var seen = 0
-        do {
-            for try await buffer in body {
-                seen += buffer.readableBytes
-                if seen > 64 * 1024 { return }
-            }
         } catch {
-            // The redirect is followed anyway; a broken body only costs its connection.
+            if Task.isCancelled { throw TransportError(.cancelled, detail: "The request was cancelled.") }
+            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded {
+                throw TransportError(.timedOut, detail: "No response within \(Int(timeout.rounded(.up))) s.")
+            }
+            throw Self.transportError(error)
         }
     }
 
-    private static func clientRequest(_ request: HTTPRequest) throws -> HTTPClientRequest {
-        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https", request.url.host != nil else {
+    /// Sends `request` once (no redirect followed) and reads its body. Everything but the final
+    /// resumption runs on the event loop AsyncHTTPClient picked; cancelling the calling task
+    /// cancels the request, which closes its connection.
+    private func exchange(
+        _ request: HTTPRequest, client: HTTPClient, deadline: NIODeadline, limit: Int
+    ) async throws -> BodyCollector.Collected {
+        let clientRequest = try Self.clientRequest(request)
+        let collector = BodyCollector(maxResponseBytes: limit)
+        let task = client.execute(request: clientRequest, delegate: collector, eventLoop: .indifferent, deadline: deadline, logger: nil)
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch BodyCollector.Abandoned.redirectBody(let head) {
+            // A redirect's body over 64 KiB: its connection is closed, the redirect followed.
+            return BodyCollector.Collected(head: head, body: Data())
+        } catch BodyCollector.Abandoned.tooLarge {
+            throw TransportError(.responseTooLarge, detail: "The response body is larger than \(limit) bytes.")
+        }
+    }
+
+    private static func clientRequest(_ request: HTTPRequest) throws -> HTTPClient.Request {
+        guard let scheme = request.url.scheme, scheme.lowercased() == "http" || scheme.lowercased() == "https", request.url.host != nil
+        else {
             throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
-        var clientRequest = HTTPClientRequest(url: request.url.absoluteString)
-        clientRequest.method = HTTPMethod(rawValue: request.method)
+        var headers = NIOHTTP1.HTTPHeaders()
         for field in request.headers {
-            clientRequest.headers.add(name: field.name, value: field.value)
+            headers.add(name: field.name, value: field.value)
         }
-        if let body = request.body {
-            clientRequest.body = .bytes(body)
+        do {
+            return try HTTPClient.Request(
+                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: request.body.map { HTTPClient.Body.bytes($0) })
+        } catch {
+            throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
-        return clientRequest
     }
 
     /// A ``TransportError`` for what AsyncHTTPClient or NIO threw. Never their descriptions:
@@ -300,5 +262,69 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         default:
             return TransportError(.network, detail: "Network error (AsyncHTTPClient).")
         }
+    }
+}
+
+/// Collects one response on its event loop: the head, and the body up to the cap, one network
+/// read at a time (AsyncHTTPClient asks the socket for more only once a part was appended).
+///
+/// Every method runs on the request's event loop, one after the other, so the state needs no
+/// lock (AsyncHTTPClient's contract for delegates).
+private final class BodyCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    struct Collected: Sendable {
+        var head: HTTPResponseHead
+        var body: Data
+    }
+
+    enum Abandoned: Error {
+        /// The body passed the cap (or its Content-Length announced that it would).
+        case tooLarge
+        /// A redirect's body passed 64 KiB: not worth reading to reuse the connection.
+        case redirectBody(HTTPResponseHead)
+    }
+
+    /// How much of a redirect's body is read (and dropped) so its connection can be reused.
+    static let redirectBodyLimit = 64 * 1024
+
+    let maxResponseBytes: Int
+    private var head: HTTPResponseHead?
+    private var isRedirect = false
+    private var received = 0
+    private var body = Data()
+
+    init(maxResponseBytes: Int) {
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Collected>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        self.head = head
+        isRedirect = [301, 302, 303, 307, 308].contains(head.status.code) && head.headers.contains(name: "location")
+        if !isRedirect, let length = head.headers.first(name: "content-length").flatMap({ Int($0) }) {
+            if length > maxResponseBytes { return task.eventLoop.makeFailedFuture(Abandoned.tooLarge) }
+            // A known length is allocated once instead of growing by doubling.
+            if length > 0 { body.reserveCapacity(length) }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Collected>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        received += buffer.readableBytes
+        if isRedirect {
+            // Read and dropped; past the limit the connection is closed instead.
+            if received > Self.redirectBodyLimit, let head { return task.eventLoop.makeFailedFuture(Abandoned.redirectBody(head)) }
+            return task.eventLoop.makeSucceededVoidFuture()
+        }
+        guard received <= maxResponseBytes else { return task.eventLoop.makeFailedFuture(Abandoned.tooLarge) }
+        buffer.withUnsafeReadableBytes { bytes in
+            if let base = bytes.baseAddress, !bytes.isEmpty {
+                body.append(base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+            }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Collected>) throws -> Collected {
+        guard let head else { throw HTTPClientError.remoteConnectionClosed }
+        return Collected(head: head, body: isRedirect ? Data() : body)
     }
 }

@@ -28,12 +28,12 @@ extension ConnectorHubService {
         if let connection = try? await connection(for: account) {
             do { try await connection.disconnect() } catch { revokeFailed = true }
         }
-        await connections.remove(id)
+        connections.remove(id)
         try? await tokens.remove(account: id)
         try? await tokens.remove(account: "fields:" + id)
         try await records.delete(kind: "account", id: id)
         // Again: a request running meanwhile may have cached the record before it was deleted.
-        await connections.remove(id)
+        connections.remove(id)
         var removed = account
         removed.status = "disconnected"
         await sendWebhook(removed, previous: account.status)
@@ -43,15 +43,15 @@ extension ConnectorHubService {
     /// The account's connection, built once and cached (with a valid cached token, a proxied
     /// request touches no database).
     func connection(for account: HubAccount) async throws -> Connection {
-        if let cached = await connections.get(account.id) { return cached }
-        let generation = await connections.generation
+        if let cached = connections.get(account.id) { return cached }
+        let generation = connections.generation
         guard let (_, variant) = lookupVariant(account.connectorID, account.variantID) else { throw HubError.notFound }
         let values: [String: String] = try await SealedValues.load(account: "fields:" + account.id, in: tokens) ?? [:]
         let built = try buildConfiguration(connectorID: account.connectorID, variant: variant, personValues: values)
         let connection = Connection(
             configuration: built, account: account.id, store: tokens, transport: transport,
             redirectURI: variant.usesAuthorizationCode ? configuration.redirectURI(connector: account.connectorID) : nil)
-        return await connections.insert(account.id, connection, ifGeneration: generation)
+        return connections.insert(account.id, connection, ifGeneration: generation)
     }
 
     /// Changes an account's status (once) and sends the signed webhook.
@@ -66,7 +66,7 @@ extension ConnectorHubService {
                 account.updatedAt = moment
             })
         else { return }
-        await connections.forgetAccount(accountID)
+        connections.forgetAccount(accountID)
         if previous.value != status { await sendWebhook(updated, previous: previous.value ?? "") }
     }
 
@@ -84,7 +84,7 @@ extension ConnectorHubService {
     func sendWebhook(_ account: HubAccount, type: String, previous: String? = nil) async {
         // Read again on the next request: caching this copy could overwrite a newer change that
         // another process made meanwhile.
-        await connections.forgetAccount(account.id)
+        connections.forgetAccount(account.id)
         guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
         let event = WebhookEvent(type: type, account: WebhookAccount(account), previousStatus: previous, occurredAt: now())
         let encoder = JSONEncoder()

@@ -14,6 +14,20 @@ extension ConnectorHubService {
         for operation in Self.apiOperations {
             let path = RouterPath(operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id"))
             let method = HTTPTypes.HTTPRequest.Method(operation.method)!
+            if operation.path.hasSuffix("/proxy/{path}") {
+                // The proxy's own handler: no dispatch on the operation per request.
+                routes.on(path, method: method) { request, context in
+                    do {
+                        try self.authorizeApp(request)
+                        return try await self.proxyRoute(method: operation.method, request: request, context: context)
+                    } catch let error as HTTPParserError {
+                        throw error  // as below: Hummingbird answers 400 and closes the connection
+                    } catch {
+                        return Self.apiError(error)
+                    }
+                }
+                continue
+            }
             routes.on(path, method: method) { request, context in
                 do {
                     try self.authorizeApp(request)
@@ -159,24 +173,36 @@ extension ConnectorHubService {
                 reconnectAccountID: account.id, embedOrigin: input.embedOrigin)
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
         default:
-            let id = try context.parameters.require("id")
-            // The path as the request spelled it: the router's catch-all drops empty segments,
-            // and the proxy's check must see what would be forwarded.
-            let prefix = "/v1/accounts/\(id)/proxy/"
-            let path =
-                request.uri.path.hasPrefix(prefix)
-                ? String(request.uri.path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
-            let body = try await Self.body(of: request, upTo: Self.proxyBodyLimit)
-            let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
-            let response = try await proxy(
-                accountID: id, method: operation.method, path: path, query: request.uri.query, headers: headers,
-                body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil)
-            var fields = HTTPFields()
-            if let type = response.headers["Content-Type"] { fields[.contentType] = type }
-            return Response(
-                status: .init(code: response.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+            return try await proxyRoute(method: operation.method, request: request, context: context)
         }
     }
+
+    /// `/v1/accounts/{id}/proxy/{path}`: only the headers the proxy forwards are copied out of
+    /// the request (``forwardedHeaderNames``).
+    func proxyRoute<Context: RequestContext>(method: String, request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        // The path as the request spelled it: the router's catch-all drops empty segments,
+        // and the proxy's check must see what would be forwarded.
+        let prefix = "/v1/accounts/\(id)/proxy/"
+        let path =
+            request.uri.path.hasPrefix(prefix)
+            ? String(request.uri.path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
+        let body = try await Self.body(of: request, upTo: Self.proxyBodyLimit)
+        var headers: [(String, String)] = []
+        for field in request.headers where Self.forwardedHeaderNames.contains(field.name) {
+            headers.append((field.name.canonicalName, field.value))
+        }
+        let response = try await proxy(
+            accountID: id, method: method, path: path, query: request.uri.query, headers: headers,
+            body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil)
+        var fields = HTTPFields()
+        if let type = response.headers["Content-Type"] { fields[.contentType] = type }
+        return Response(
+            status: .init(code: response.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    /// ``forwardedHeaders`` as field names (compared case-insensitively, without allocating).
+    static let forwardedHeaderNames: Set<HTTPTypes.HTTPField.Name> = Set(forwardedHeaders.compactMap { HTTPTypes.HTTPField.Name($0) })
 
     /// Answers `405` with `Allow` for a method an app API path does not serve (the router alone
     /// would answer 404 for some methods, e.g. TRACE).

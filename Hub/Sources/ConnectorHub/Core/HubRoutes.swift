@@ -97,6 +97,18 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     let configuration: HubConfiguration
     /// The embedding origin of the link session a session cookie names, if any.
     let sessionEmbedOrigin: @Sendable (String) async -> String?
+    /// The policy of every response outside a link session's pages, built once.
+    let defaultPolicy: String
+    /// Field names parsed once (a generic type has no static stored properties).
+    let referrerPolicy = HTTPTypes.HTTPField.Name("Referrer-Policy")!
+    let frameOptions = HTTPTypes.HTTPField.Name("X-Frame-Options")!
+
+    init(configuration: HubConfiguration, sessionEmbedOrigin: @escaping @Sendable (String) async -> String?) {
+        self.configuration = configuration
+        self.sessionEmbedOrigin = sessionEmbedOrigin
+        defaultPolicy = Self.policy(configuration)
+    }
+
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -121,13 +133,13 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
             {
                 ancestors = await sessionEmbedOrigin(cookie).map { [$0] }
             }
-            response.headers[.contentSecurityPolicy] = Self.policy(configuration, ancestors: ancestors)
+            response.headers[.contentSecurityPolicy] = ancestors.map { Self.policy(configuration, ancestors: $0) } ?? defaultPolicy
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
         // which the origin check refuses. Cross-origin requests (the provider) still get referrer outside the Hub.
-        response.headers[HTTPTypes.HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        if configuration.allowedOrigins.isEmpty { response.headers[HTTPTypes.HTTPField.Name("X-Frame-Options")!] = "DENY" }
+        response.headers[referrerPolicy] = "same-origin"
+        if configuration.allowedOrigins.isEmpty { response.headers[frameOptions] = "DENY" }
         return response
     }
 

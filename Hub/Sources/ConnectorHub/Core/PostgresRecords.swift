@@ -152,15 +152,15 @@ extension PostgresRecordStore {
         while !Task.isCancelled {
             _ = try? await client.withConnection { connection in
                 try await connection.listen(on: Self.accountChannel) { notifications in
-                    await cache.setNotified(true)
+                    cache.setNotified(true)
                     delay = 250_000_000
                     HubLog.info("following account changes (PostgreSQL LISTEN \(Self.accountChannel))")
                     for try await notification in notifications {
-                        await cache.changed(notification.payload)
+                        cache.changed(notification.payload)
                     }
                 }
             }
-            await cache.setNotified(false)
+            cache.setNotified(false)
             if Task.isCancelled { return }
             HubLog.warning("account change notifications stopped; cached account records are re-read every few seconds until they resume")
             try? await Task.sleep(nanoseconds: delay)

@@ -218,7 +218,7 @@ extension ConnectorHubService {
             status: "active", linkedAt: previous?.linkedAt ?? moment, lastRefreshAt: previous == nil ? nil : moment, updatedAt: moment,
             label: label ?? previous?.label)
         try await records.put(account, kind: "account", id: id)
-        await connections.remove(id)
+        connections.remove(id)
         if let previous {
             if previous.status != account.status { await sendWebhook(account, previous: previous.status) }
         } else {
@@ -376,7 +376,7 @@ extension ConnectorHubService {
     /// ``HubConfiguration/accountCacheSeconds``; otherwise for at most
     /// ``HubConfiguration/unnotifiedAccountCacheSeconds``.
     public var followsAccountChanges: Bool {
-        get async { await connections.notified }
+        get async { connections.notified }
     }
 
 }

@@ -9,12 +9,21 @@ extension ConnectorHubService {
     public func proxy(
         accountID: String, method: String, path: String, query: String?, headers: [(String, String)], body: Data?
     ) async throws -> HTTPResponse {
-        guard let account = try await cachedAccount(accountID) else { throw HubError.notFound }
+        // One lookup for the record and the connection when both are cached (the common case).
+        let cached = connections.lookup(accountID, now: now())
+        let account: HubAccount
+        if let hit = cached?.account {
+            account = hit
+        } else {
+            guard let read = try await cachedAccount(accountID) else { throw HubError.notFound }
+            account = read
+        }
         guard account.status == "active" else { throw HubError.reconnectRequired }
         try Self.checkProxyPath(path)
-        let connection = try await connection(for: account)
+        let connection: Connection
+        if let known = cached?.connection { connection = known } else { connection = try await self.connection(for: account) }
         var forwarded = HTTPHeaders()
-        for (name, value) in headers where Self.forwardedHeaders.contains(name.lowercased()) { forwarded[name] = value }
+        for (name, value) in headers where Self.isForwarded(name) { forwarded[name] = value }
         let target = "/" + path + (query.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
         guard let request = HTTPRequest(method: method, path: target, headers: forwarded, body: body) else {
             throw HubError.badRequest("The proxied path is not a valid URL reference.")
@@ -56,21 +65,30 @@ extension ConnectorHubService {
     /// Request headers the proxy passes on; credentials and cookies never are.
     static let forwardedHeaders: Set<String> = ["accept", "content-type", "accept-language", "if-none-match", "if-match"]
 
+    /// Whether the proxy passes `name` on (``forwardedHeaders``, any case); no allocation for a
+    /// name that is already lower case, as HTTP/2 and Hummingbird's canonical names are.
+    static func isForwarded(_ name: String) -> Bool {
+        if name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            return forwardedHeaders.contains(name.lowercased())
+        }
+        return forwardedHeaders.contains(name)
+    }
+
     /// The account record as this process cached it, read again when another process announced
     /// a change (PostgreSQL), or when it is older than the cache lifetime
     /// (``HubConfiguration/accountCacheSeconds`` with notifications, at most
     /// ``HubConfiguration/unnotifiedAccountCacheSeconds`` without). Concurrent requests that find
     /// it stale share one read.
     private func cachedAccount(_ id: String) async throws -> HubAccount? {
-        if let account = await connections.account(id, now: now()) { return account }
+        if let account = connections.account(id, now: now()) { return account }
         return try await connections.read(id) { [self] in
-            let generation = await connections.generation
+            let generation = connections.generation
             let moment = now()
             guard let account = try await account(id) else {
-                await connections.remove(id)
+                connections.remove(id)
                 return nil
             }
-            await connections.setAccount(account, at: moment, ifGeneration: generation)
+            connections.setAccount(account, at: moment, ifGeneration: generation)
             return account
         }
     }

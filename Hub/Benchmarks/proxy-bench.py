@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""`make hub-proxy-bench`: the Hub's proxy against nginx, in one run, loaded by wrk.
+
+Rows (each loaded by wrk, one after the other, round after round, medians reported):
+  direct         nginx (upstream) serving a small JSON body; answers 401 unless the request has
+                 `Authorization: Bearer bench-token`
+  nginx proxy    a second nginx, `proxy_pass` to the upstream over keepalive connections, adding
+                 the credential header: the peer the Hub is measured against
+  Hub (AHC)      hub-bench with AsyncHTTPClientTransport: GET /v1/accounts/{id}/proxy/users
+  Hub (URLSession)  the same with URLSessionTransport
+
+Both nginx instances and the Hubs run on loopback only and are stopped at the end. CPU per request
+is the process's utime + stime (children included: nginx's workers) over the round, from
+/proc/<pid>/stat, divided by the requests wrk completed. Any non-2xx answer fails the run, and so
+does a proxied request that reached the token store (the cached token must serve every request).
+
+Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,urlsession,baseline),
+HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
+HUB_BENCH_PROFILE_ROW (a row key: `perf record` the Hub of that row during its last round, report
+in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt).
+"""
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SECONDS = int(os.environ.get("HUB_BENCH_SECONDS", "8"))
+WARMUP = int(os.environ.get("HUB_BENCH_WARMUP", "2"))
+ROUNDS = int(os.environ.get("HUB_BENCH_ROUNDS", "3"))
+CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
+THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
+ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,urlsession,baseline").split(",")
+BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
+PROFILE_ROW = os.environ.get("HUB_BENCH_PROFILE_ROW", "")
+PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+TOKEN = "bench-token"
+APP_KEY = "bench-app-key"
+BODY = '{"data":[]}'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, name):
+    for _ in range(400):
+        if process.poll() is not None:
+            sys.exit(f"{name} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"{name} did not listen on {port}")
+
+
+def cpu_seconds(pid):
+    """utime + stime of `pid` and of its children (nginx workers), in seconds."""
+    total = 0
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            pids += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except OSError:
+            pass
+    return total / CLOCK_TICKS
+
+
+def nginx_config(directory, name, server_block, extra_http=""):
+    base = os.path.join(directory, name)
+    os.makedirs(base, exist_ok=True)
+    temp = "".join(
+        f"{kind}_temp_path {base}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    text = f"""daemon off;
+master_process on;
+worker_processes auto;
+pid {base}/nginx.pid;
+error_log {base}/error.log warn;
+user root;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  {temp}
+  {extra_http}
+  server {{
+    {server_block}
+  }}
+}}
+"""
+    path = os.path.join(base, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def start_nginx(config, port, name):
+    process = subprocess.Popen(["nginx", "-c", config, "-e", os.path.dirname(config) + "/error.log"],
+                               stdin=subprocess.DEVNULL)
+    wait_for_port(port, process, name)
+    return process
+
+
+def parse_duration(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url, authorization, seconds):
+    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency",
+               "-H", f"Authorization: {authorization}", url]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        sys.exit(f"wrk saw failures on {url}:\n{output}")
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = parse_duration(re.search(r"50%\s+(\S+)", output).group(1))
+    p99 = parse_duration(re.search(r"99%\s+(\S+)", output).group(1))
+    return requests, rate, p50, p99
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+class Hub:
+    def __init__(self, binary, transport, upstream_port):
+        self.process = subprocess.Popen(
+            [binary, "--transport", transport, "--upstream", f"http://127.0.0.1:{upstream_port}"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().split()
+        if not line or line[0] != "READY":
+            sys.exit(f"hub-bench ({transport}) did not start")
+        self.port, self.account = int(line[1]), line[2]
+        self.pid = self.process.pid
+
+    def statements(self):
+        self.process.stdin.write("stats\n")
+        self.process.stdin.flush()
+        _, tokens, records = self.process.stdout.readline().split()
+        return int(tokens), int(records)
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def main():
+    binary = sys.argv[1]
+    for tool in ("nginx", "wrk"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing (make hub-proxy-bench installs it from Debian)")
+    directory = tempfile.mkdtemp(prefix="hub-proxy-bench-")
+    processes = []
+    hubs = []
+    try:
+        up_port, proxy_port = free_port(), free_port()
+        upstream = start_nginx(nginx_config(directory, "upstream", f"""
+    listen 127.0.0.1:{up_port} reuseport;
+    location / {{
+      if ($http_authorization != "Bearer {TOKEN}") {{ return 401; }}
+      default_type application/json;
+      return 200 '{BODY}';
+    }}"""), up_port, "upstream nginx")
+        processes.append(upstream)
+        proxy = start_nginx(nginx_config(directory, "proxy", f"""
+    listen 127.0.0.1:{proxy_port} reuseport;
+    location / {{
+      proxy_pass http://bench_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer {TOKEN}";
+    }}""", extra_http=f"upstream bench_upstream {{ server 127.0.0.1:{up_port}; keepalive 64; }}"),
+            proxy_port, "proxy nginx")
+        processes.append(proxy)
+
+        rows = {}
+        if "direct" in ROWS:
+            rows["direct"] = ("direct to the upstream (nginx)", f"http://127.0.0.1:{up_port}/2.0/users",
+                              f"Bearer {TOKEN}", upstream.pid, None)
+        if "nginx" in ROWS:
+            # nginx overwrites the client's Authorization with the credential, as the Hub does.
+            rows["nginx"] = ("nginx `proxy_pass` adding the credential (keepalive upstream)",
+                             f"http://127.0.0.1:{proxy_port}/2.0/users", f"Bearer {APP_KEY}", proxy.pid, None)
+        variants = [("ahc", binary, "asynchttpclient", "AsyncHTTPClient"),
+                    ("urlsession", binary, "urlsession", "URLSession")]
+        if BASELINE:
+            variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build"))
+        for key, executable, transport, label in variants:
+            if key not in ROWS:
+                continue
+            hub = Hub(executable, transport, up_port)
+            hubs.append(hub)
+            wait_for_port(hub.port, hub.process, f"hub-bench {transport}")
+            rows[key] = (f"Hub `GET /v1/accounts/{{id}}/proxy/...` ({label}, SQLite, cached token)",
+                         f"http://127.0.0.1:{hub.port}/v1/accounts/{hub.account}/proxy/2.0/users",
+                         f"Bearer {APP_KEY}", hub.pid, hub)
+
+        for key, (_, url, authorization, _, _) in rows.items():  # warm-up: connections, caches
+            wrk(url, authorization, WARMUP)
+        before = {key: row[4].statements() for key, row in rows.items() if row[4]}
+        results = {key: [] for key in rows}
+        loads = []
+        for round_index in range(ROUNDS):
+            for key, (_, url, authorization, pid, _) in rows.items():
+                profiler = None
+                if key == PROFILE_ROW and round_index == ROUNDS - 1:
+                    profiler = subprocess.Popen(
+                        ["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", str(pid),
+                         "-o", os.path.join(directory, "perf.data")],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    time.sleep(0.5)
+                loads.append(load_average())
+                cpu_before = cpu_seconds(pid)
+                requests, rate, p50, p99 = wrk(url, authorization, SECONDS)
+                cpu = cpu_seconds(pid) - cpu_before
+                results[key].append((rate, p50, p99, cpu / requests * 1e6))
+                if profiler:
+                    profiler.send_signal(2)
+                    profiler.wait()
+                    report = subprocess.run(
+                        ["perf", "report", "-i", os.path.join(directory, "perf.data"), "--no-children",
+                         "--sort", "dso,symbol", "--stdio", "-g", "none", "--percent-limit", "0.5"],
+                        capture_output=True, text=True).stdout
+                    if shutil.which("swift"):
+                        report = subprocess.run(["swift", "demangle", "--simplified"], input=report,
+                                                capture_output=True, text=True).stdout or report
+                    with open(PROFILE_OUT, "w") as out:
+                        out.write(report)
+        failed = False
+        statement_lines = []
+        for key, row in rows.items():
+            if row[4]:
+                tokens, records = row[4].statements()
+                tokens -= before[key][0]
+                records -= before[key][1]
+                statement_lines.append(f"{key}: token-store statements after warm-up {tokens}, record-store statements "
+                                       f"{records} (the account record is re-read when 5 s old: SQLite has no change "
+                                       "notifications)")
+                failed = failed or tokens != 0
+
+        def median(values):
+            return statistics.median(values)
+
+        print(f"Hub proxy vs nginx: wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, {ROUNDS} interleaved rounds, medians; "
+              f"{os.cpu_count()} cores, load average during the run {min(loads):.1f}-{max(loads):.1f}")
+        print("| path | req/s | p50 ms | p99 ms | added p50 ms | CPU µs/request | req/s vs nginx proxy | added p50 vs nginx |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        direct_p50 = median([r[1] for r in results["direct"]]) if "direct" in results else None
+        nginx_rate = median([r[0] for r in results["nginx"]]) if "nginx" in results else None
+        nginx_added = (median([r[1] for r in results["nginx"]]) - direct_p50) if nginx_rate and direct_p50 else None
+        for key, (label, _, _, _, _) in rows.items():
+            rate = median([r[0] for r in results[key]])
+            p50 = median([r[1] for r in results[key]])
+            p99 = median([r[2] for r in results[key]])
+            cpu = median([r[3] for r in results[key]])
+            added = "-" if key == "direct" or direct_p50 is None else f"{p50 - direct_p50:.2f}"
+            versus = "-" if key in ("direct", "nginx") or not nginx_rate else f"{rate / nginx_rate:.2f}x"
+            added_versus = ("-" if key in ("direct", "nginx") or not nginx_added
+                            else f"{(p50 - direct_p50) / nginx_added:.1f}x")
+            print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
+        if "direct" in results:
+            direct_rate = median([r[0] for r in results["direct"]])
+            for key in ("ahc", "urlsession", "baseline"):
+                if key in results:
+                    print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
+        for line in statement_lines:
+            print(line)
+        if failed:
+            print("FAILED: a proxied request with a valid cached token reached the token store")
+            return 1
+        return 0
+    finally:
+        for hub in hubs:
+            try:
+                hub.stop()
+            except Exception:
+                hub.process.kill()
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
