@@ -42,6 +42,6 @@ final class RefreshRecordingStore: TokenStore {
         _ = try? await records.update(HubAccount.self, kind: "account", id: accountID) { account in
             account.lastRefreshAt = moment
         }
-        await connections.forgetAccount(accountID)
+        connections.forgetAccount(accountID)
     }
 }
