@@ -79,7 +79,7 @@ enum Fixtures {
             "unknown-key", "auth-parameter-not-allowed", "wrong-type", "missing-key", "null-value", "empty-string",
             "invalid-value", "spec-version", "invalid-id", "invalid-field-key", "auth-missing-parameter",
             "client-secret-missing", "api-key-placement", "service-user-credentials", "select-options", "empty-array",
-            "verify-path", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
+            "verify-path", "verify-label-pointer", "out-of-range", "discovery-pointer", "discovery-value-name", "empty-object",
             "grant-type-invalid", "resource-name", "resource-record-name", "resource-input-name", "resource-path",
             "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
             "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value", "host-suffix",
@@ -105,7 +105,7 @@ enum Fixtures {
             "template-unresolved", "template-variant-field", "template-token-field", "template-redirect-uri",
             "field-unused", "secret-not-typed", "scope-separator", "scope-not-in-catalog", "pattern-invalid",
             "default-pattern-mismatch", "select-default", "default-type", "verify-missing", "verify-no-auth",
-            "public-client-pkce", "discovery-pointer", "discovery-value-name", "empty-object",
+            "public-client-pkce", "discovery-pointer", "verify-label-pointer", "discovery-value-name", "empty-object",
             "discovery-match-without-items", "template-discovered-scope", "template-discovered-value",
             "discovery-unused-value",
             // Requests: what the compiled request would get wrong (Validation/Rules/RequestRules.swift).

@@ -481,6 +481,9 @@ struct VariantTranslator {
                 arguments += ", body: Foundation.Data(json.utf8)"
             }
             arguments += ", usesAuth: " + (verify.usesAuth ? "true" : "false")
+            if !verify.label.isEmpty {
+                arguments += ", label: [" + verify.label.map(SwiftStringLiteral.make).joined(separator: ", ") + "]"
+            }
             body.append(.line("return ConnectorRuntime.VerificationRequest(" + arguments + ")"))
         } else {
             body.append(.line("return nil"))

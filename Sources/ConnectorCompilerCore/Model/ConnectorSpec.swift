@@ -186,13 +186,19 @@ public struct VerifyRequest: Sendable, Hashable {
     public var body: String?
     /// Set to `false` only for an unauthenticated health check; the validator warns.
     public var usesAuth: Bool
+    /// JSON pointers into the response that name the account, tried in order (empty: none).
+    public var label: [String]
 
-    public init(pointer: JSONPointer, method: Method = .GET, path: Template, body: String? = nil, usesAuth: Bool = true) {
+    public init(
+        pointer: JSONPointer, method: Method = .GET, path: Template, body: String? = nil, usesAuth: Bool = true,
+        label: [String] = []
+    ) {
         self.pointer = pointer
         self.method = method
         self.path = path
         self.body = body
         self.usesAuth = usesAuth
+        self.label = label
     }
 }
 

@@ -37,7 +37,7 @@ enum ModelBuilder {
         return VerifyRequest(
             pointer: request.pointer, method: VerifyRequest.Method(rawValue: string(request["method"])) ?? .GET,
             path: template(request["path"]), body: request["body"].map(JSONText.render),
-            usesAuth: request["usesAuth"]?.boolValue ?? true)
+            usesAuth: request["usesAuth"]?.boolValue ?? true, label: array(request["label"]).map { string($0) })
     }
 
     static func string(_ node: JSONNode?) -> String {

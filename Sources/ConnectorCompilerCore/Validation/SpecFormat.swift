@@ -166,6 +166,10 @@ public enum SpecFormat {
         regex: "^[a-z][A-Za-z0-9]*$", rule: "discovery-value-name",
         requirement: "be lowerCamelCase: a lowercase letter followed by letters and digits")
 
+    /// JSON pointers into the verification response that name the account (`api.verify.label`).
+    static let verifyLabelPattern = StringPattern(
+        regex: jsonPointerPattern.regex, rule: "verify-label-pointer", requirement: jsonPointerPattern.requirement)
+
     static let verifyPathPattern = StringPattern(
         regex: "^(/|https?://)", rule: "verify-path",
         requirement: "start with '/' (relative to the base URL) or be an absolute URL on the API's host")
@@ -314,6 +318,8 @@ public enum SpecFormat {
                     "Template path relative to the base URL, starting with `/`, or an absolute URL on the host of the base URL."),
             KeySpec("body", .anyJSON, "JSON body of a POST request, sent verbatim."),
             KeySpec("usesAuth", .boolean, "Whether the request is authenticated (default `true`)."),
+            KeySpec("label", .array(.string(pattern: verifyLabelPattern, allowEmpty: true), minItems: 1),
+                    "JSON pointers into the response that name the account (company, workspace, user), tried in order: the first string or number found labels the account on the Accounts pages."),
         ])
 
     static let authVariantKind: ObjectKind = ObjectKind(

@@ -99,12 +99,39 @@ public struct VerificationRequest: Sendable, Hashable {
     public var body: Data?
     /// `false` for an unauthenticated check (the validator warns about such specs).
     public var usesAuth: Bool
+    /// RFC 6901 pointers into the response body that name the account (a company, workspace or
+    /// user name), tried in order; empty when the spec names none.
+    public var label: [String]
 
-    public init(method: String = "GET", path: String, body: Data? = nil, usesAuth: Bool = true) {
+    public init(method: String = "GET", path: String, body: Data? = nil, usesAuth: Bool = true, label: [String] = []) {
         self.method = method
         self.path = path
         self.body = body
         self.usesAuth = usesAuth
+        self.label = label
+    }
+
+    /// The longest account label taken from a response, in characters.
+    public static let labelLimit = 80
+
+    /// The account's name in a verification response body: the first non-empty string or number
+    /// at one of the `label` pointers, trimmed and cut to ``labelLimit`` characters. `nil` when the
+    /// body is not JSON or no pointer finds one. The body is the provider's answer, never the
+    /// credentials sent.
+    public func accountLabel(from body: Data) -> String? {
+        guard !label.isEmpty, let root = try? JSONValue.parse(body) else { return nil }
+        for pointer in label {
+            let text: String
+            switch root.at(pointer: pointer) {
+            case .string(let value): text = value
+            case .integer(let value): text = String(value)
+            case .number(let value): text = String(value)
+            default: continue
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { return String(trimmed.prefix(Self.labelLimit)) }
+        }
+        return nil
     }
 }
 

@@ -220,7 +220,7 @@ public enum AcmeOauth: ConnectorRuntime.ConnectorDefinition {
             }
             // The request that proves the credentials work right after linking.
             // Generated from `Tests/Reference/Specs/acme_oauth.json#/api/verify`
-            let verification: ConnectorRuntime.VerificationRequest? = ConnectorRuntime.VerificationRequest(method: "GET", path: "/employees?limit=1", usesAuth: true)
+            let verification: ConnectorRuntime.VerificationRequest? = ConnectorRuntime.VerificationRequest(method: "GET", path: "/employees?limit=1", usesAuth: true, label: ["/company/name", "/employees/0/email"])
             // How requests are authenticated (oauth2AuthorizationCode).
             // Generated from `Tests/Reference/Specs/acme_oauth.json#/auth/0`
             let auth: ConnectorRuntime.AuthScheme
