@@ -45,6 +45,8 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
   scope="<the path's scopes>"` (RFC 6750 §3.1; Authlib's own 403 names no scope).
 - Per-provider authorize_headers: headers added to the authorize response (the provider's sign-in
   page), e.g. `Cross-Origin-Opener-Policy: same-origin`, which cuts `window.opener`.
+- Per-client api_profile: members added to a provider's default API answers for that client's
+  tokens (a company or user name, so two clients read as two accounts).
 - The `account_credentials` grant (Zoom Server-to-Server OAuth): client credentials plus an
   `account_id` parameter that must equal the client's registered `account_id`.
 - POST /_control/mint-refresh?client_id=X  issue a refresh token out of band (a static refresh
@@ -137,8 +139,11 @@ def stats_for(client_id):
 class Client(ClientMixin):
     def __init__(self, client_id, client_secret, auth_method, grant_types, redirect_uris, scope,
                  token_lifetime, refresh_lifetime, pkce="required", rotate=True, refresh_redirect_uri=False,
-                 token_extra=None, account_id=None):
+                 token_extra=None, account_id=None, api_profile=None):
         self.account_id = account_id
+        # Members added to the API's default answers for this client's tokens: who the account
+        # is (a company or user name), so two clients read as two accounts.
+        self.api_profile = dict(api_profile or {})
         self.pkce = pkce
         self.rotate = rotate
         self.refresh_redirect_uri = refresh_redirect_uri
@@ -246,7 +251,8 @@ def register_client(spec):
     """Registers a client from a dict: client_id, client_secret, auth_method
     (client_secret_basic | client_secret_post), grant_types, redirect_uris, scope (space-separated
     allowed scopes), token_lifetime (seconds), refresh_lifetime (seconds or null),
-    reuse_detection (bool: reusing a rotated refresh token revokes the family)."""
+    reuse_detection (bool: reusing a rotated refresh token revokes the family), api_profile (members
+    added to default API answers for this client's tokens)."""
     client_id = spec["client_id"]
     secret = spec.get("client_secret", "")
     if " " in client_id or " " in secret:
@@ -265,6 +271,7 @@ def register_client(spec):
         refresh_redirect_uri=bool(spec.get("refresh_redirect_uri", False)),
         token_extra=spec.get("token_extra"),
         account_id=spec.get("account_id"),
+        api_profile=spec.get("api_profile"),
     )
     with lock:
         state["clients"][client_id] = client
@@ -680,10 +687,10 @@ def provider_api_bearer(provider, path):
         return jsonify(error="insufficient_scope"), 403, {"WWW-Authenticate": challenge}
     with lock:
         stats_for(token.client.client_id)["api_calls"] += 1
-    return provider_api_answer(provider, path, user=token.user)
+    return provider_api_answer(provider, path, user=token.user, profile=token.client.api_profile)
 
 
-def provider_api_answer(provider, path, user):
+def provider_api_answer(provider, path, user, profile=None):
     query = request.query_string.decode()
     full = path + ("?" + query if query else "")
     with lock:
@@ -691,7 +698,7 @@ def provider_api_answer(provider, path, user):
         canned = provider["responses"].get(normalized_path(path))
     if canned is not None:
         return jsonify(canned)
-    return jsonify(path=full, user=user, provider=provider["name"])
+    return jsonify({**(profile or {}), "path": full, "user": user, "provider": provider["name"]})
 
 
 def static_credentials_match(static):

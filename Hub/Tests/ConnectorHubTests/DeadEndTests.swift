@@ -120,6 +120,29 @@ import Testing
         }
     }
 
+    @Test func twoZeltAccountsAreToldApartByTheNameTheVerificationResponseGives() async throws {
+        // Zelt's OAuth has no non-secret field and no token metadata: the label comes from
+        // `/users/me` (the spec's `verify.label`), one company per client here.
+        let server = try TestServer.current(.auth)
+        let zelt = try await EmulatedZelt(server, companyName: "Acme Ltd")
+        let other = try await EmulatedZelt.register(server, companyName: "  Globex Corporation  ")
+        let harness = try await HubHarness(overrides: zelt.overrides)
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["zelt"])
+            let first = try await client.request(.get, try await zelt.callback(client))
+            check(first.text.contains("Zelt is connected"), "\(first.text.prefix(600))")
+            _ = try await client.openLinkSession(connectors: ["zelt"])
+            let second = try await client.request(.get, try await zelt.callback(client, with: other))
+            check(second.text.contains("Zelt is connected"), "\(second.text.prefix(600))")
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            checkEqual(Set(accounts.compactMap { $0["label"] as? String }), ["Acme Ltd", "Globex Corporation"], "trimmed, one per account")
+            _ = try await client.request(.post, "/admin/login", headers: Self.form, body: "key=\(HubHarness.appKey)")
+            let admin = try await client.request(.get, "/admin")
+            check(admin.text.contains("<span class=\"account-label\">Acme Ltd</span>"), "\(admin.text.suffix(1500))")
+            check(admin.text.contains("<span class=\"account-label\">Globex Corporation</span>"), "the Accounts page tells them apart")
+        }
+    }
+
     @Test func linkingTheSameConnectorAgainWarnsAndNamesTheAccount() async throws {
         let server = try TestServer.current(.auth)
         let key = "bamboo-\(UUID().uuidString.lowercased())"
@@ -333,20 +356,29 @@ struct EmulatedZelt {
     let provider: EmulatedProvider
     let client: EmulatedClient
 
-    init(_ server: TestServer) async throws {
+    /// `companyName`: what the emulated `/users/me` answers for this client's tokens.
+    init(_ server: TestServer, companyName: String? = nil) async throws {
         provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
-        client = try await server.registerClient(
-            "zelt", ClientOptions(refreshRedirectURI: true), redirectURI: URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!)
+        client = try await Self.register(server, companyName: companyName)
+    }
+
+    /// Another person's own client on the same Zelt: another Zelt account.
+    static func register(_ server: TestServer, companyName: String?) async throws -> EmulatedClient {
+        var options = ClientOptions(refreshRedirectURI: true)
+        if let companyName { options.apiProfile = ["companyName": companyName] }
+        return try await server.registerClient(
+            "zelt", options, redirectURI: URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!)
     }
 
     var overrides: [String: [String: URL]] { ["zelt": provider.overrides(["go.zelt.app"])] }
 
     /// Starts the OAuth round trip from the form and follows the emulated consent: the callback's
     /// path and query.
-    func callback(_ client: HubClient) async throws -> String {
+    func callback(_ client: HubClient, with oauthClient: EmulatedClient? = nil) async throws -> String {
+        let oauthClient = oauthClient ?? self.client
         let form = try await client.request(.get, "/link/connectors/zelt/oauth")
         let start = try await client.submit(
-            "/link/connectors/zelt/oauth", from: form, values: ["clientId": self.client.id, "clientSecret": self.client.secret])
+            "/link/connectors/zelt/oauth", from: form, values: ["clientId": oauthClient.id, "clientSecret": oauthClient.secret])
         let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? ""), "\(start.text.prefix(300))"))
         return callback.path + "?" + (callback.query ?? "")
     }

@@ -88,6 +88,9 @@ struct ClientOptions: Sendable {
     var tokenLifetime: Int = 3600
     /// The account the client belongs to, checked by the `account_credentials` grant (Zoom).
     var accountID: String? = nil
+    /// Members the emulated API adds to its default answers for this client's tokens (who the
+    /// account is: a company or user name).
+    var apiProfile: [String: String] = [:]
 }
 
 /// A client registered on the server for one test.
@@ -130,6 +133,7 @@ extension TestServer {
             "token_extra": options.tokenExtra, "token_lifetime": options.tokenLifetime,
         ]
         if let accountID = options.accountID { body["account_id"] = accountID }
+        if !options.apiProfile.isEmpty { body["api_profile"] = options.apiProfile }
         try await control("POST", "/_control/clients", json: body)
         return client
     }

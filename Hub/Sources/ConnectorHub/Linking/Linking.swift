@@ -74,8 +74,9 @@ extension ConnectorHubService {
         let reconnecting = reconnectID != nil
         let slot = reconnecting ? Self.stagingKey(attempt.id) : accountID
         let connection = Connection(configuration: built, account: slot, store: tokens, transport: transport)
+        let verifiedLabel: String?
         do {
-            try await verify(connection, variant: variant)
+            verifiedLabel = try await verify(connection, variant: variant)
             if reconnecting { try await adoptStagedTokens(from: slot, into: accountID) }
         } catch {
             if reconnecting { try? await connection.disconnect() } else { try? await tokens.remove(account: accountID) }
@@ -91,7 +92,8 @@ extension ConnectorHubService {
             return .duplicate(label: label)
         }
         let account = try await saveAccount(
-            id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues)
+            id: accountID, session: session, connectorID: connectorID, variantID: variantID, personValues: personValues,
+            verifiedLabel: verifiedLabel)
         return .linked(account)
     }
 
@@ -191,15 +193,19 @@ extension ConnectorHubService {
         }
     }
 
-    /// The verification request, or for token grants without one, a token request.
-    func verify(_ connection: Connection, variant: AuthVariantDescriptor) async throws(ConnectorError) {
-        if try await connection.verify() == nil, variant.type.hasPrefix("oauth2") {
-            _ = try await connection.currentTokens()
+    /// The verification request, or for token grants without one, a token request. Returns the
+    /// account's name the spec's `verify.label` pointers find in the response, if any.
+    func verify(_ connection: Connection, variant: AuthVariantDescriptor) async throws(ConnectorError) -> String? {
+        guard let response = try await connection.verify() else {
+            if variant.type.hasPrefix("oauth2") { _ = try await connection.currentTokens() }
+            return nil
         }
+        return connection.configuration.verification?.accountLabel(from: response.body)
     }
 
     func saveAccount(
-        id: String, session: LinkSession, connectorID: String, variantID: String, personValues: [String: String]
+        id: String, session: LinkSession, connectorID: String, variantID: String, personValues: [String: String],
+        verifiedLabel: String? = nil
     ) async throws -> HubAccount {
         try await SealedValues.save(personValues, account: "fields:" + id, in: tokens)
         let moment = now()
@@ -209,7 +215,9 @@ extension ConnectorHubService {
             // Only the token-response fields the spec keeps as account metadata.
             let names = (try? buildConfiguration(connectorID: connectorID, variant: variant, personValues: personValues))?.accountMetadata ?? []
             let metadata = (try? await tokens.load(account: id))?.metadata(names) ?? [:]
-            label = AccountLabel.make(variant: variant, values: personValues, metadata: metadata)
+            // The person's fields and token metadata first, then the name the verification
+            // response gave (an OAuth account with neither: Zelt).
+            label = AccountLabel.make(variant: variant, values: personValues, metadata: metadata) ?? verifiedLabel
             // A link that worked shows the variant's setup is fine again.
             try? await records.delete(kind: "setup-problem", id: connectorID + "/" + variantID)
         }
@@ -305,12 +313,13 @@ extension ConnectorHubService {
             exchanged = connection
             let missing = TokenResponseParser.missingScopes(required: required, granted: received.scope)
             if !missing.isEmpty { throw ConnectorError.missingScopes(missing) }
-            try await connection.verify()
+            let verified = try await connection.verify()
+            let verifiedLabel = verified.flatMap { built.verification?.accountLabel(from: $0.body) }
             if reconnecting { try await adoptStagedTokens(from: slot, into: attempt.accountID) }
             outcome = .linked(
                 try await saveAccount(
                     id: attempt.accountID, session: session, connectorID: attempt.connectorID, variantID: attempt.variantID,
-                    personValues: saved.values))
+                    personValues: saved.values, verifiedLabel: verifiedLabel))
         } catch let error as ConnectorError {
             let (failure, scopes) = LinkFailure.from(error, granted: granted)
             outcome = .failed(failure, scopes: scopes, connector: connector)
