@@ -122,10 +122,10 @@ import Testing
 
     @Test func twoZeltAccountsAreToldApartByTheNameTheVerificationResponseGives() async throws {
         // Zelt's OAuth has no non-secret field and no token metadata: the label comes from
-        // `/users/me` (the spec's `verify.label`), one company per client here.
+        // `/users/me` (the spec's `verify.label`), one admin e-mail address per client here.
         let server = try TestServer.current(.auth)
-        let zelt = try await EmulatedZelt(server, companyName: "Acme Ltd")
-        let other = try await EmulatedZelt.register(server, companyName: "  Globex Corporation  ")
+        let zelt = try await EmulatedZelt(server, emailAddress: "admin@acme.example")
+        let other = try await EmulatedZelt.register(server, emailAddress: "  hr@globex.example  ")
         let harness = try await HubHarness(overrides: zelt.overrides)
         try await harness.run { client in
             _ = try await client.openLinkSession(connectors: ["zelt"])
@@ -135,11 +135,11 @@ import Testing
             let second = try await client.request(.get, try await zelt.callback(client, with: other))
             check(second.text.contains("Zelt is connected"), "\(second.text.prefix(600))")
             let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
-            checkEqual(Set(accounts.compactMap { $0["label"] as? String }), ["Acme Ltd", "Globex Corporation"], "trimmed, one per account")
+            checkEqual(Set(accounts.compactMap { $0["label"] as? String }), ["admin@acme.example", "hr@globex.example"], "trimmed, one per account")
             _ = try await client.request(.post, "/admin/login", headers: Self.form, body: "key=\(HubHarness.appKey)")
             let admin = try await client.request(.get, "/admin")
-            check(admin.text.contains("<span class=\"account-label\">Acme Ltd</span>"), "\(admin.text.suffix(1500))")
-            check(admin.text.contains("<span class=\"account-label\">Globex Corporation</span>"), "the Accounts page tells them apart")
+            check(admin.text.contains("<span class=\"account-label\">admin@acme.example</span>"), "\(admin.text.suffix(1500))")
+            check(admin.text.contains("<span class=\"account-label\">hr@globex.example</span>"), "the Accounts page tells them apart")
         }
     }
 
@@ -356,16 +356,17 @@ struct EmulatedZelt {
     let provider: EmulatedProvider
     let client: EmulatedClient
 
-    /// `companyName`: what the emulated `/users/me` answers for this client's tokens.
-    init(_ server: TestServer, companyName: String? = nil) async throws {
+    /// `emailAddress`: what the emulated `/users/me` answers for this client's tokens (the user
+    /// record's field, as Zelt's users list documents it).
+    init(_ server: TestServer, emailAddress: String? = nil) async throws {
         provider = try await server.emulate("zelt", paths: ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token"))
-        client = try await Self.register(server, companyName: companyName)
+        client = try await Self.register(server, emailAddress: emailAddress)
     }
 
     /// Another person's own client on the same Zelt: another Zelt account.
-    static func register(_ server: TestServer, companyName: String?) async throws -> EmulatedClient {
+    static func register(_ server: TestServer, emailAddress: String?) async throws -> EmulatedClient {
         var options = ClientOptions(refreshRedirectURI: true)
-        if let companyName { options.apiProfile = ["companyName": companyName] }
+        if let emailAddress { options.apiProfile = ["emailAddress": emailAddress] }
         return try await server.registerClient(
             "zelt", options, redirectURI: URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!)
     }
