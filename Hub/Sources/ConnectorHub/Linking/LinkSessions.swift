@@ -45,6 +45,12 @@ extension ConnectorHubService {
         variant.formFields(appHasClient: appHasClient(connectorID, variant))
     }
 
+    /// Whether these values carry the person's own OAuth client for an `either` variant (any of
+    /// its client fields typed): the link then uses it, and never the app's.
+    static func personSuppliedClient(_ variant: AuthVariantDescriptor, personValues: [String: String]) -> Bool {
+        variant.client == .either && variant.fields.contains { $0.supplier == .setup && !(personValues[$0.key] ?? "").isEmpty }
+    }
+
     /// The variant's configuration from the app's setup values and the person's values, with the
     /// configured endpoint overrides applied. In an `either` variant, an account whose stored
     /// values hold the client (it was linked with the person's own client) keeps using it even
@@ -57,8 +63,7 @@ extension ConnectorHubService {
             if let value = personValues[field.key] { values[field.key] = value }
         }
         let setupFields = variant.fields.filter { $0.supplier == .setup }
-        let personsClient = variant.client == .either
-            && setupFields.contains { !(personValues[$0.key] ?? "").isEmpty }
+        let personsClient = Self.personSuppliedClient(variant, personValues: personValues)
         for field in setupFields {
             if personsClient {
                 values[field.key] = personValues[field.key]

@@ -149,11 +149,10 @@ extension ConnectorHubService {
     /// Whether a link with these values uses the app's OAuth client (its setup values), not the
     /// person's: an `app` variant always, an `either` variant when the person typed no client
     /// (``buildConfiguration(connectorID:variant:personValues:)`` decides the same way).
-    func usesAppClient(_ connectorID: String, _ variant: AuthVariantDescriptor, personValues: [String: String]) -> Bool {
+    static func usesAppClient(_ variant: AuthVariantDescriptor, personValues: [String: String]) -> Bool {
         switch variant.client {
         case .app?: return true
-        case .either?:
-            return !variant.fields.contains { $0.supplier == .setup && !(personValues[$0.key] ?? "").isEmpty }
+        case .either?: return !Self.personSuppliedClient(variant, personValues: personValues)
         default: return false
         }
     }
@@ -302,7 +301,7 @@ extension ConnectorHubService {
                 received = try await flow.complete(callbackURL: callbackURL, pending: saved.pending)
             } catch {
                 // invalid_client for the app's own client: the app is misconfigured, not the person.
-                if case .invalidCredentials = error, usesAppClient(attempt.connectorID, variant, personValues: saved.values) {
+                if case .invalidCredentials = error, Self.usesAppClient(variant, personValues: saved.values) {
                     await reportAppClientRejected(connectorID: attempt.connectorID, variant: variant, accountID: attempt.accountID)
                     throw ConnectorError.misconfigured("The token endpoint refused the app's OAuth client.")
                 }
