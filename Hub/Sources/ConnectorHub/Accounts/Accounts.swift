@@ -86,11 +86,10 @@ extension ConnectorHubService {
         // another process made meanwhile.
         connections.forgetAccount(account.id)
         guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
-        let event = WebhookEvent(type: type, account: WebhookAccount(account), previousStatus: previous, occurredAt: now())
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        guard let body = try? encoder.encode(event) else { return }
+        // The account exactly as the app API shows it (one set of field names for both).
+        var event: [String: any Sendable] = ["type": type, "account": Self.accountJSON(account), "occurredAt": Self.date(now())]
+        if let previous { event["previousStatus"] = previous }
+        guard let body = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
         let timestamp = Int(now().timeIntervalSince1970)
         var headers = HTTPHeaders()
         headers["Content-Type"] = "application/json"

@@ -1,42 +1,9 @@
 import Crypto
 public import Foundation
 
-/// What a webhook POST carries: `account.linked` (a new account) or `account.status_changed`
-/// (with `previousStatus`).
-struct WebhookEvent: Encodable, Sendable {
-    var type: String
-    var account: WebhookAccount
-    var previousStatus: String?
-    var occurredAt: Date
-}
-
-/// An account in a webhook, with the field names of the app API (`endUserId`, `connector`),
-/// not those of the stored record.
-struct WebhookAccount: Encodable, Sendable {
-    var id: String
-    var connector: String
-    var variant: String
-    var endUserId: String
-    var endUserName: String
-    var status: String
-    var label: String?
-    var linkedAt: Date
-    var lastRefreshAt: Date?
-    var updatedAt: Date
-
-    init(_ account: HubAccount) {
-        id = account.id
-        connector = account.connectorID
-        variant = account.variantID
-        endUserId = account.endUserID
-        endUserName = account.endUserName
-        status = account.status
-        label = account.label
-        linkedAt = account.linkedAt
-        lastRefreshAt = account.lastRefreshAt
-        updatedAt = account.updatedAt
-    }
-}
+// A webhook POST carries `type` (`account.linked` or `account.status_changed`), `account` (as
+// `GET /v1/accounts/{id}` returns it), `occurredAt` and, for a status change, `previousStatus`;
+// ``ConnectorHubService/sendWebhook(_:type:previous:)`` builds it.
 
 /// The signature of webhook bodies: `Connector-Hub-Signature: t=<unix seconds>,v1=<hex>` where
 /// the hex is HMAC-SHA256 with the webhook secret over `<t>.<body>`.
