@@ -14,7 +14,9 @@ import base64
 import json
 from urllib.parse import unquote
 
-PROVIDERS = ("zelt", "smartsheet", "spotdraft", "hibob", "workday", "salesforce", "confluence")
+import catalogpages
+
+PROVIDERS = ("zelt", "smartsheet", "spotdraft", "hibob", "workday", "salesforce", "confluence") + catalogpages.PROVIDERS
 PAGE = 2
 TOTAL = 5
 
@@ -33,6 +35,7 @@ CREDENTIALS = {
     "salesforce": {"Authorization": "Bearer sf-access"},
     "confluence": {"Authorization": basic("admin@acme.example", "atl-token")},
 }
+CREDENTIALS.update(catalogpages.CREDENTIALS)
 
 
 def authorized(provider, headers):
@@ -50,7 +53,8 @@ def handle(handler, method, key, route, query, body):
         return 401, {"error": "unauthorized"}, {}
     origin = "http://" + (handler.headers.get("Host") or "127.0.0.1")
     parts = route.strip("/").split("/")
-    return globals()["serve_" + provider](method, route, parts, query, body, key, origin)
+    serve = globals().get("serve_" + provider) or getattr(catalogpages, "serve_" + provider)
+    return serve(method, route, parts, query, body, key, origin)
 
 
 def serve_zelt(method, route, parts, query, body, key, origin):
