@@ -50,6 +50,8 @@ let package = Package(
                 "ConnectorHubTransport",
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "Connectors", package: "connector-compiler"),
+                // The MCP endpoint reads the specs' resources with the compiler's loader (docs/mcp.md).
+                .product(name: "ConnectorCompilerCore", package: "connector-compiler"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

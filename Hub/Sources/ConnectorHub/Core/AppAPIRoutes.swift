@@ -172,6 +172,8 @@ extension ConnectorHubService {
                 endUserID: account.endUserID, endUserName: account.endUserName, connectors: [account.connectorID],
                 reconnectAccountID: account.id, embedOrigin: input.embedOrigin)
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
+        case ("POST", "/v1/mcp-tokens"):
+            return try await mcpTokenRoute(request)
         default:
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }

@@ -32,6 +32,7 @@ extension ConnectorHubService {
         ("PUT", "/v1/accounts/{id}/proxy/{path}"),
         ("PATCH", "/v1/accounts/{id}/proxy/{path}"),
         ("DELETE", "/v1/accounts/{id}/proxy/{path}"),
+        ("POST", "/v1/mcp-tokens"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on
@@ -73,6 +74,7 @@ extension ConnectorHubService {
         addAPIRoutes(routes)
         addLinkRoutes(routes)
         addOperatorRoutes(routes)
+        addMCPRoutes(routes)
         routes.get("/static/hub.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                      body: .init(byteBuffer: ByteBuffer(string: StaticAssets.css)))

@@ -1,0 +1,298 @@
+// The resource tools' calls: one bounded page of records with a cursor (`list`), one record by
+// id (`get`), and search-then-call for tool lists over the token's budget.
+import ConnectorCompilerCore
+import ConnectorRuntime
+import Foundation
+
+/// Where the next `list` call of a tool starts: the provider page (counted from 0 in the run
+/// the call starts again) and the record in it, for the same inputs (their digest).
+struct MCPCursor: Codable, Equatable {
+    var t: String
+    var h: String
+    var p: Int
+    var r: Int
+
+    var text: String {
+        let data = (try? JSONEncoder().encode(self)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    init(t: String, h: String, p: Int, r: Int) {
+        self.t = t
+        self.h = h
+        self.p = p
+        self.r = r
+    }
+
+    init?(text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(MCPCursor.self, from: data),
+            cursor.p >= 0, cursor.r >= 0
+        else { return nil }
+        self = cursor
+    }
+}
+
+struct MCPListCall {
+    let tool: MCPTool
+    let resource: Resource
+    let list: ListOperation
+    let connection: Connection
+
+    func run(_ arguments: [String: JSONValue]) async throws -> JSONValue {
+        var listArguments = ListArguments()
+        for input in list.inputs {
+            guard let given = arguments[input.name], given != .null else {
+                if input.required { throw MCPResult.Failure(code: "invalid_arguments", message: "\(input.name) is required.") }
+                continue
+            }
+            let value = try Self.inputValue(input, given)
+            switch input.location {
+            case .query: listArguments.query(input.parameter, value)
+            case .path: listArguments.path(input.name, value)
+            case .body: listArguments.body(input.parameter, value)
+            }
+        }
+        var limit = MCPCatalog.defaultLimit
+        if let given = arguments["limit"] {
+            guard case .integer(let number) = given, (1...MCPCatalog.maxLimit).contains(number) else {
+                throw MCPResult.Failure(code: "invalid_arguments", message: "limit must be an integer from 1 to \(MCPCatalog.maxLimit).")
+            }
+            limit = number
+        }
+        // The cursor belongs to this tool and these inputs (limit aside).
+        var inputs = arguments
+        inputs["cursor"] = nil
+        inputs["limit"] = nil
+        let digest = String(Digest.sha256(tool.name + JSONValue.object(inputs).description).prefix(16))
+        var start = MCPCursor(t: tool.name, h: digest, p: 0, r: 0)
+        if let given = arguments["cursor"] {
+            guard case .string(let text) = given, let cursor = MCPCursor(text: text), cursor.t == tool.name, cursor.h == digest else {
+                throw MCPResult.Failure(
+                    code: "invalid_arguments", message: "cursor is not a nextCursor of \(tool.name) for these inputs: call again without it.")
+            }
+            start = cursor
+        }
+        let pages = PageSequence<MCPRecord>(
+            connection: connection, operation: Self.operation(resource, list), arguments: listArguments,
+            options: ListOptions(invalidRecords: .skip, deadline: 60))
+        var records: [JSONValue] = []
+        var bytes = 2
+        var skipped = 0
+        var next: MCPCursor?
+        var truncated = false
+        var oversized = 0
+        var index = 0
+        scan: for try await page in pages {
+            defer { index += 1 }
+            if index < start.p { continue }
+            if index == start.p, start.r > page.records.count {
+                throw MCPResult.Failure(code: "invalid_arguments", message: "The list changed since the cursor was made: call again without it.")
+            }
+            skipped += page.skipped.count
+            for position in (index == start.p ? start.r : 0)..<page.records.count {
+                let record = page.records[position].raw
+                if records.count == limit {
+                    next = MCPCursor(t: tool.name, h: digest, p: index, r: position)
+                    break scan
+                }
+                guard MCPRecordCheck.conforms(record, resource.fields) else {
+                    skipped += 1
+                    continue
+                }
+                let size = record.description.utf8.count + 1
+                if bytes + size > mcpResultByteCap {
+                    truncated = true
+                    if records.isEmpty {
+                        // One record larger than the cap: left out, the cursor goes past it.
+                        oversized += 1
+                        next = MCPCursor(t: tool.name, h: digest, p: index, r: position + 1)
+                    } else {
+                        next = MCPCursor(t: tool.name, h: digest, p: index, r: position)
+                    }
+                    break scan
+                }
+                records.append(record)
+                bytes += size
+            }
+        }
+        var structured: [String: JSONValue] = ["records": .array(records)]
+        if let next { structured["nextCursor"] = .string(next.text) }
+        if truncated { structured["truncated"] = .bool(true) }
+        if skipped > 0 { structured["skipped"] = .integer(skipped) }
+        var text = JSONValue.object(structured).description
+        if truncated {
+            let cap = "\(mcpResultByteCap / 1024) KiB"
+            text +=
+                oversized > 0
+                ? "\n[truncated: the next record is larger than the \(cap) result cap and was left out; call again with nextCursor for the records after it]"
+                : "\n[truncated: \(records.count) records fill the \(cap) result cap; call again with nextCursor for the rest]"
+        }
+        if skipped > 0 { text += "\n[\(skipped) records did not match the connector's declared fields and were left out]" }
+        return MCPResult.success(text: text, structured: .object(structured))
+    }
+
+    /// A typed input from its JSON argument.
+    static func inputValue(_ input: OperationInput, _ value: JSONValue) throws -> InputValue {
+        let refused = MCPResult.Failure(code: "invalid_arguments", message: "\(input.name) must be \(Self.expected(input)).")
+        switch (input.type, value) {
+        case (.string, .string(let text)): return .string(text)
+        case (.integer, .integer(let number)): return .integer(number)
+        case (.number, .integer(let number)): return .number(Double(number))
+        case (.number, .number(let number)): return .number(number)
+        case (.boolean, .bool(let flag)): return .boolean(flag)
+        case (.date, .string(let text)):
+            guard let date = CalendarDate(text) else { throw refused }
+            return .date(date)
+        case (.dateTime, .string(let text)):
+            guard let date = DateTimeCoding.date(from: .string(text), format: .iso8601),
+                let format = ConnectorRuntime.DateTimeFormat(rawValue: input.format.rawValue)
+            else { throw refused }
+            return .dateTime(date, format)
+        case (.enum, .string(let text)):
+            guard input.values.contains(text) else { throw refused }
+            return .string(text)
+        default: throw refused
+        }
+    }
+
+    static func expected(_ input: OperationInput) -> String {
+        switch input.type {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .number: "a number"
+        case .boolean: "true or false"
+        case .date: "a date (2026-12-07)"
+        case .dateTime: "a date and time (2026-12-07T09:30:00Z)"
+        case .enum: "one of " + input.values.joined(separator: ", ")
+        }
+    }
+
+    /// The runtime operation the generated code holds for this list, from the same spec.
+    static func operation(_ resource: Resource, _ list: ListOperation) -> ResourceListOperation {
+        let paging = list.pagination
+        let pagination = ResourcePagination(
+            style: ResourcePagination.Style(rawValue: paging.style.rawValue) ?? .none,
+            stops: paging.stops.compactMap { ResourcePagination.Stop(rawValue: $0.rawValue) },
+            pageSize: paging.pageSize, maxPageSize: paging.maxPageSize, limitParam: paging.limitParam, offsetParam: paging.offsetParam,
+            pageParam: paging.pageParam, firstPage: paging.firstPage, cursorParam: paging.cursorParam, cursorPointer: paging.cursorPointer,
+            cursorBodyPointer: paging.cursorBodyPointer, limitBodyPointer: paging.limitBodyPointer, nextPointer: paging.nextPointer,
+            hasMorePointer: paging.hasMorePointer, totalPointer: paging.totalPointer,
+            maxPages: paging.maxPages ?? ResourcePagination.defaultMaxPages)
+        return ResourceListOperation(
+            resource: resource.name, method: list.method.rawValue, path: list.path,
+            query: list.queryPairs.map { QueryParameter($0.name, $0.value) },
+            body: list.body.flatMap { try? JSONValue.parse(Data($0.utf8)) }, records: list.records, pagination: pagination,
+            maxResponseBytes: list.maxResponseBytes)
+    }
+}
+
+struct MCPGetCall {
+    let resource: Resource
+    let get: GetOperation
+    let connection: Connection
+
+    func run(_ arguments: [String: JSONValue]) async throws -> JSONValue {
+        let id: String
+        switch arguments["id"] {
+        case .string(let text)? where !text.isEmpty: id = text
+        case .integer(let number)?: id = String(number)
+        default: throw MCPResult.Failure(code: "invalid_arguments", message: "id is required.")
+        }
+        let record = try await ResourceReader.get(
+            MCPRecord.self, connection: connection,
+            operation: ResourceGetOperation(resource: resource.name, path: get.path, record: get.record), id: id)
+        guard MCPRecordCheck.conforms(record.raw, resource.fields) else {
+            throw MCPResult.Failure(code: "invalid_record", message: "The record does not match the connector's declared fields.")
+        }
+        let text = record.raw.description
+        guard text.utf8.count <= mcpResultByteCap else {
+            throw MCPResult.Failure(
+                code: "too_large", message: "The record is larger than the \(mcpResultByteCap / 1024) KiB result cap.")
+        }
+        return MCPResult.success(text: text, structured: record.raw)
+    }
+}
+
+/// Search-then-call: for a tool list over the token's budget, `tools/list` offers these two
+/// tools only, and `search_tools` answers at most the budget of tool definitions at once.
+enum MCPSearch {
+    static let searchName = "search_tools"
+    static let callName = "call_tool"
+    static let defaultResults = 10
+    static let maxResults = 50
+
+    static func searchTool(count: Int) -> JSONValue {
+        .object([
+            "name": .string(searchName),
+            "description": .string(
+                "The linked accounts offer \(count) tools, more than fit at once. Search them by words (the provider, the data "
+                    + "such as users or employees, list or get); the answer holds the matching tools' definitions. Run one with call_tool."),
+            "inputSchema": .object([
+                "type": .string("object"),
+                "properties": .object([
+                    "query": .object(["type": .string("string"), "description": .string("Words to look for in tool names and descriptions.")]),
+                    "limit": .object([
+                        "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(maxResults),
+                        "description": .string("Most tools to return (default \(defaultResults)).")]),
+                ]),
+                "required": .array([.string("query")]),
+                "additionalProperties": .bool(false),
+            ]),
+            "annotations": .object([
+                "readOnlyHint": .bool(true), "destructiveHint": .bool(false), "idempotentHint": .bool(true), "openWorldHint": .bool(false),
+            ]),
+        ])
+    }
+
+    static let callTool: JSONValue = .object([
+        "name": .string(callName),
+        "description": .string("Runs a tool that search_tools returned, with arguments matching its inputSchema."),
+        "inputSchema": .object([
+            "type": .string("object"),
+            "properties": .object([
+                "name": .object(["type": .string("string"), "description": .string("The tool's name.")]),
+                "arguments": .object(["type": .string("object"), "description": .string("The tool's arguments.")]),
+            ]),
+            "required": .array([.string("name")]),
+            "additionalProperties": .bool(false),
+        ]),
+        // Every tool it can run reads only, for now: when action tools arrive, this follows the
+        // most destructive tool the token may call.
+        "annotations": .object([
+            "readOnlyHint": .bool(true), "destructiveHint": .bool(false), "idempotentHint": .bool(true), "openWorldHint": .bool(true),
+        ]),
+    ])
+
+    static func search(_ tools: [MCPCoveredTool], arguments: [String: JSONValue], budget: Int) -> JSONValue {
+        guard case .string(let query)? = arguments["query"] else { return MCPResult.error("invalid_arguments", "query is required.") }
+        var limit = defaultResults
+        if case .integer(let number)? = arguments["limit"] { limit = max(1, min(maxResults, number)) }
+        let words = query.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let scored = tools.map { covered -> (MCPCoveredTool, Int) in
+            let name = covered.tool.name.lowercased()
+            let description = covered.tool.description.lowercased()
+            let score = words.reduce(0) { total, word in total + (name.contains(word) ? 2 : 0) + (description.contains(word) ? 1 : 0) }
+            return (covered, score)
+        }
+        let matches = scored.filter { words.isEmpty || $0.1 > 0 }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.tool.name < $1.0.tool.name }
+        var found: [JSONValue] = []
+        // The answer carries the definitions twice (structured and as text): both within the budget.
+        var used = MCPBudget.tokens(bytes: 64)
+        for (covered, _) in matches.prefix(limit) {
+            let definition = covered.tool.definition(accounts: covered.accounts)
+            let cost = 2 * MCPBudget.tokens(definition)
+            if used + cost > budget { break }
+            found.append(definition)
+            used += cost
+        }
+        let structured: JSONValue = .object(["tools": .array(found), "matched": .integer(matches.count)])
+        var text = structured.description
+        if found.count < min(matches.count, limit) {
+            text += "\n[\(matches.count - found.count) more matches left out to stay within the tool budget: search with more precise words]"
+        }
+        return MCPResult.success(text: text, structured: structured)
+    }
+}

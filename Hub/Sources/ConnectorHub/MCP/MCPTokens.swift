@@ -1,0 +1,107 @@
+// MCP access tokens: an app mints one through the app API (`POST /v1/mcp-tokens`) for one end
+// user or one account, with a tool allow-list and an expiry, and hands it to its agent. Only the
+// token's SHA-256 is stored (a record of kind `mcp-token`); every MCP request is checked against it.
+import ConnectorRuntime
+import Foundation
+import Hummingbird
+
+/// What an MCP token grants. Stored under the SHA-256 of the token, never the token itself.
+struct MCPGrant: Codable, Sendable, Hashable {
+    /// The token's public id (`mcp_<id>.<secret>`): shown in the app API, names it in logs.
+    var id: String
+    /// The end user whose accounts the token covers (all of them, also those linked later), or nil.
+    var endUserID: String?
+    /// The one account the token covers, or nil.
+    var accountID: String?
+    /// Tool names the token may list and call; nil: every tool of its accounts.
+    var tools: [String]?
+    var expiresAt: Date
+    var createdAt: Date
+    /// The most tokens (approximate, see ``MCPBudget``) one answer of `tools/list` or
+    /// `search_tools` may hold; above it the endpoint switches to search-then-call.
+    var toolBudget: Int
+}
+
+extension ConnectorHubService {
+    static let mcpTokenKind = "mcp-token"
+    /// Lifetimes an MCP token may have: one minute to thirty days.
+    static let mcpTokenLifetimes: ClosedRange<Double> = 60...(30 * 86400)
+    static let mcpDefaultLifetime: Double = 3600
+
+    struct MCPTokenRequest: Decodable {
+        var endUserId: String?
+        var accountId: String?
+        var tools: [String]?
+        var expiresInSeconds: Double?
+        var toolBudget: Int?
+
+        static let members = ["endUserId", "accountId", "tools", "expiresInSeconds", "toolBudget"]
+    }
+
+    /// `POST /v1/mcp-tokens`: checks the request and stores the grant under the token's hash.
+    func mintMCPToken(_ input: MCPTokenRequest) async throws -> (token: String, grant: MCPGrant) {
+        guard (input.endUserId == nil) != (input.accountId == nil), input.endUserId?.isEmpty != true, input.accountId?.isEmpty != true else {
+            throw HubError.badRequest("Send exactly one of endUserId and accountId.")
+        }
+        if let accountID = input.accountId, try await account(accountID) == nil {
+            throw HubError.badRequest("No account \(accountID).")
+        }
+        let lifetime = input.expiresInSeconds ?? Self.mcpDefaultLifetime
+        guard Self.mcpTokenLifetimes.contains(lifetime) else {
+            throw HubError.badRequest(
+                "expiresInSeconds must be between \(Int(Self.mcpTokenLifetimes.lowerBound)) (one minute) and "
+                    + "\(Int(Self.mcpTokenLifetimes.upperBound)) (thirty days).")
+        }
+        let budget = input.toolBudget ?? MCPBudget.defaultBudget
+        guard MCPBudget.allowed.contains(budget) else {
+            throw HubError.badRequest(
+                "toolBudget must be between \(MCPBudget.allowed.lowerBound) and \(MCPBudget.allowed.upperBound) tokens.")
+        }
+        if let tools = input.tools {
+            guard !tools.isEmpty else { throw HubError.badRequest("tools must name at least one tool (leave it out for all).") }
+            for tool in tools where !MCPServer.isToolName(tool) {
+                throw HubError.badRequest("\(tool) is not a tool name (letters, digits, _ and -, at most 64).")
+            }
+        }
+        let id = Random.token(bytes: 9)
+        let token = "mcp_" + id + "." + Random.token()
+        let moment = now()
+        let grant = MCPGrant(
+            id: id, endUserID: input.endUserId, accountID: input.accountId, tools: input.tools,
+            expiresAt: moment.addingTimeInterval(lifetime), createdAt: moment, toolBudget: budget)
+        try await records.put(grant, kind: Self.mcpTokenKind, id: Digest.sha256(token))
+        return (token, grant)
+    }
+
+    /// The grant of a presented MCP token, when it exists and has not expired.
+    func mcpGrant(token: String) async throws -> MCPGrant? {
+        guard token.hasPrefix("mcp_"), token.utf8.count < 200 else { return nil }
+        guard let grant = try await records.get(MCPGrant.self, kind: Self.mcpTokenKind, id: Digest.sha256(token)) else { return nil }
+        return grant.expiresAt > now() ? grant : nil
+    }
+
+    /// The accounts a grant covers now, active or not (a call on one that is not active is a
+    /// `reconnect_required` tool error).
+    func mcpAccounts(_ grant: MCPGrant) async throws -> [HubAccount] {
+        if let accountID = grant.accountID { return try await account(accountID).map { [$0] } ?? [] }
+        guard let endUserID = grant.endUserID else { return [] }
+        return try await accounts(endUserID: endUserID)
+    }
+}
+
+extension ConnectorHubService {
+    /// `POST /v1/mcp-tokens` → `201 {id, token, url, expiresAt}`; the token is shown only here.
+    func mcpTokenRoute(_ request: Request) async throws -> Response {
+        let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
+        try Self.refuseNulls(body, members: MCPTokenRequest.members)
+        guard let input = try? JSONDecoder().decode(MCPTokenRequest.self, from: Data(body.readableBytesView)) else {
+            throw HubError.badRequest("Send JSON with endUserId or accountId (and optionally tools, expiresInSeconds, toolBudget).")
+        }
+        let (token, grant) = try await mintMCPToken(input)
+        var answer: [String: any Sendable] = [
+            "id": grant.id, "token": token, "url": mcpResource, "expiresAt": Self.date(grant.expiresAt), "toolBudget": grant.toolBudget,
+        ]
+        if let tools = grant.tools { answer["tools"] = tools }
+        return Self.json(.created, answer)
+    }
+}
