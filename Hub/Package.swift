@@ -105,6 +105,13 @@ let package = Package(
             path: "Benchmarks/hub-bench",
             swiftSettings: strictSettings
         ),
+        // `make bench`: tokens of the MCP tool lists (seed providers, whole catalog, search mode).
+        .executableTarget(
+            name: "mcp-bench",
+            dependencies: ["ConnectorHub"],
+            path: "Benchmarks/mcp-bench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ConnectorHubTests",
             dependencies: [

@@ -88,6 +88,9 @@ def serve_smartsheet(method, route, parts, query, body, key, origin):
         start = (page - 1) * size
         return 200, {"pageNumber": page, "pageSize": size, "totalPages": -(-TOTAL // size), "totalCount": TOTAL,
                      "data": [smartsheet_user(i, query.get("include", "")) for i in window(start)]}, {}
+    # GET /users/me: the caller's own profile (the Hub's verification request when linking).
+    if method == "GET" and route == "/2.0/users/me":
+        return 200, smartsheet_user(0), {}
     if method == "GET" and len(parts) == 3 and parts[:2] == ["2.0", "users"]:
         index = int(parts[2]) - 1000 if parts[2].isdigit() else -1
         if 0 <= index < TOTAL:

@@ -173,7 +173,9 @@ extension ConnectorHubService {
                 reconnectAccountID: account.id, embedOrigin: input.embedOrigin)
             return Self.json(.created, ["id": created.id, "url": created.url.absoluteString, "expiresAt": Self.date(created.expiresAt)])
         case ("POST", "/v1/mcp-tokens"):
-            return try await mcpTokenRoute(request)
+            return try await mcpTokenRoute(request, accountID: nil)
+        case ("POST", "/v1/accounts/{id}/mcp-tokens"):
+            return try await mcpTokenRoute(request, accountID: try context.parameters.require("id"))
         default:
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }

@@ -33,6 +33,7 @@ extension ConnectorHubService {
         ("PATCH", "/v1/accounts/{id}/proxy/{path}"),
         ("DELETE", "/v1/accounts/{id}/proxy/{path}"),
         ("POST", "/v1/mcp-tokens"),
+        ("POST", "/v1/accounts/{id}/mcp-tokens"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on

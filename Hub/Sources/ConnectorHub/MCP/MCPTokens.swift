@@ -24,32 +24,32 @@ struct MCPGrant: Codable, Sendable, Hashable {
 
 extension ConnectorHubService {
     static let mcpTokenKind = "mcp-token"
-    /// Lifetimes an MCP token may have: one minute to thirty days.
-    static let mcpTokenLifetimes: ClosedRange<Double> = 60...(30 * 86400)
+    /// Lifetimes an MCP token may have: ten seconds (one short agent run) to thirty days.
+    static let mcpTokenLifetimes: ClosedRange<Double> = 10...(30 * 86400)
     static let mcpDefaultLifetime: Double = 3600
 
     struct MCPTokenRequest: Decodable {
         var endUserId: String?
-        var accountId: String?
         var tools: [String]?
         var expiresInSeconds: Double?
         var toolBudget: Int?
 
-        static let members = ["endUserId", "accountId", "tools", "expiresInSeconds", "toolBudget"]
+        static let members = ["endUserId", "tools", "expiresInSeconds", "toolBudget"]
     }
 
-    /// `POST /v1/mcp-tokens`: checks the request and stores the grant under the token's hash.
-    func mintMCPToken(_ input: MCPTokenRequest) async throws -> (token: String, grant: MCPGrant) {
-        guard (input.endUserId == nil) != (input.accountId == nil), input.endUserId?.isEmpty != true, input.accountId?.isEmpty != true else {
-            throw HubError.badRequest("Send exactly one of endUserId and accountId.")
-        }
-        if let accountID = input.accountId, try await account(accountID) == nil {
-            throw HubError.badRequest("No account \(accountID).")
+    /// `POST /v1/mcp-tokens` (`endUserId` in the body) or `POST /v1/accounts/{id}/mcp-tokens`
+    /// (`accountID`): checks the request and stores the grant under the token's hash.
+    func mintMCPToken(_ input: MCPTokenRequest, accountID: String?) async throws -> (token: String, grant: MCPGrant) {
+        if let accountID {
+            guard try await account(accountID) != nil else { throw HubError.notFound }
+            guard input.endUserId == nil else { throw HubError.badRequest("A token for one account takes no endUserId.") }
+        } else {
+            guard let endUser = input.endUserId, !endUser.isEmpty else { throw HubError.badRequest("Send endUserId (not empty).") }
         }
         let lifetime = input.expiresInSeconds ?? Self.mcpDefaultLifetime
         guard Self.mcpTokenLifetimes.contains(lifetime) else {
             throw HubError.badRequest(
-                "expiresInSeconds must be between \(Int(Self.mcpTokenLifetimes.lowerBound)) (one minute) and "
+                "expiresInSeconds must be between \(Int(Self.mcpTokenLifetimes.lowerBound)) (ten seconds) and "
                     + "\(Int(Self.mcpTokenLifetimes.upperBound)) (thirty days).")
         }
         let budget = input.toolBudget ?? MCPBudget.defaultBudget
@@ -67,7 +67,7 @@ extension ConnectorHubService {
         let token = "mcp_" + id + "." + Random.token()
         let moment = now()
         let grant = MCPGrant(
-            id: id, endUserID: input.endUserId, accountID: input.accountId, tools: input.tools,
+            id: id, endUserID: accountID == nil ? input.endUserId : nil, accountID: accountID, tools: input.tools,
             expiresAt: moment.addingTimeInterval(lifetime), createdAt: moment, toolBudget: budget)
         try await records.put(grant, kind: Self.mcpTokenKind, id: Digest.sha256(token))
         return (token, grant)
@@ -90,14 +90,22 @@ extension ConnectorHubService {
 }
 
 extension ConnectorHubService {
-    /// `POST /v1/mcp-tokens` → `201 {id, token, url, expiresAt}`; the token is shown only here.
-    func mcpTokenRoute(_ request: Request) async throws -> Response {
+    /// `POST /v1/mcp-tokens`, `POST /v1/accounts/{id}/mcp-tokens` → `201 {id, token, url,
+    /// expiresAt, toolBudget, tools?}`; the token is shown only here.
+    func mcpTokenRoute(_ request: Request, accountID: String?) async throws -> Response {
         let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
         try Self.refuseNulls(body, members: MCPTokenRequest.members)
-        guard let input = try? JSONDecoder().decode(MCPTokenRequest.self, from: Data(body.readableBytesView)) else {
-            throw HubError.badRequest("Send JSON with endUserId or accountId (and optionally tools, expiresInSeconds, toolBudget).")
+        var input = MCPTokenRequest()
+        if accountID == nil || body.readableBytes > 0 {
+            guard let decoded = try? JSONDecoder().decode(MCPTokenRequest.self, from: Data(body.readableBytesView)) else {
+                throw HubError.badRequest(
+                    accountID == nil
+                        ? "Send JSON with endUserId (and optionally tools, expiresInSeconds, toolBudget)."
+                        : "Send no body, or JSON with tools, expiresInSeconds, toolBudget.")
+            }
+            input = decoded
         }
-        let (token, grant) = try await mintMCPToken(input)
+        let (token, grant) = try await mintMCPToken(input, accountID: accountID)
         var answer: [String: any Sendable] = [
             "id": grant.id, "token": token, "url": mcpResource, "expiresAt": Self.date(grant.expiresAt), "toolBudget": grant.toolBudget,
         ]

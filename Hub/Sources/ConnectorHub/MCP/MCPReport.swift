@@ -1,0 +1,49 @@
+// Token counts of the MCP tool lists, per connector and for the whole catalog (`make bench`,
+// Hub/Benchmarks/mcp-bench): what a client's model reads before it calls anything.
+import ConnectorRuntime
+import Foundation
+
+/// One row of the tool-list report: a token covering one account of each connector named.
+public struct MCPToolListFigures: Sendable {
+    public var label: String
+    public var connectors: Int
+    public var tools: Int
+    /// Approximate tokens (``MCPBudget``) of the whole `tools/list` answer's tools.
+    public var listTokens: Int
+    /// The largest single tool definition, in tokens.
+    public var largestTool: Int
+    /// Tokens of `tools/list` in search-then-call mode (`search_tools` and `call_tool` only).
+    public var searchModeTokens: Int
+    /// Whether the default budget puts a token for these accounts in search mode.
+    public var searchMode: Bool
+}
+
+extension ConnectorHubService {
+    /// Figures for each group of connectors (label, connector ids), from the specs in
+    /// `specsDirectory` (default: as the endpoint finds them, see docs/mcp.md).
+    public static func mcpToolListFigures(_ groups: [(String, [String])], specsDirectory: String? = nil) -> [MCPToolListFigures] {
+        let catalog = specsDirectory.map { MCPCatalog(directory: $0) } ?? .shared
+        let searchTokens = MCPBudget.tokens(.array([MCPSearch.searchTool(count: 100), MCPSearch.callTool]))
+        return groups.map { label, connectors in
+            var tools: [MCPTool] = []
+            for connector in connectors {
+                tools += catalog.tools(connector: connector, variants: (catalog.resources[connector] ?? [:]).keys.sorted())
+            }
+            let definitions = tools.map { $0.definition() }
+            let total = MCPBudget.tokens(.array(definitions))
+            return MCPToolListFigures(
+                label: label, connectors: connectors.count, tools: tools.count, listTokens: total,
+                largestTool: definitions.map { MCPBudget.tokens($0) }.max() ?? 0, searchModeTokens: searchTokens,
+                searchMode: total > MCPBudget.defaultBudget)
+        }
+    }
+
+    /// The connectors whose specs the MCP endpoint read, sorted.
+    public static func mcpConnectors(specsDirectory: String? = nil) -> [String] {
+        let catalog = specsDirectory.map { MCPCatalog(directory: $0) } ?? .shared
+        return catalog.resources.keys.sorted()
+    }
+
+    /// The default tool budget and the bytes per token of the approximation.
+    public static var mcpBudgetDefaults: (budget: Int, bytesPerToken: Int) { (MCPBudget.defaultBudget, MCPBudget.bytesPerToken) }
+}

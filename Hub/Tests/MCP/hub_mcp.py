@@ -1,0 +1,455 @@
+#!/usr/bin/env python3
+"""The Hub's MCP endpoint against a real peer: the Python `mcp` SDK (PyPI) as the client.
+
+  python hub_mcp.py --hub PATH/connector-hub      (`make hub-mcp-test`)
+
+One connector-hub process (SQLite in a temp folder) with two provider emulations on loopback:
+the paging emulation (Tests/Servers/pagingserver.py) as Smartsheet (access token; users paged by
+page number, 2 a page, 5 in all, and read by id) and the Authlib emulation (authserver.py) as Zelt
+(OAuth with the person's own client; its users as one canned list of large records). Both
+accounts are linked through the Link Account pages, as a person would; the app mints MCP tokens
+with its app key through POST /v1/mcp-tokens, and only the MCP token reaches the client.
+
+Scenarios: initialize and list tools (schemas, annotations, the token budget); list a page and
+follow nextCursor to the end (the client checks each result against the tool's outputSchema);
+get by id; a result over the byte cap is truncated with a marker and a cursor; refusals outside
+the token's account and allow-list, without a token, with a forged session and after expiry;
+search-then-call when the tool list exceeds the budget; a reconnect_required tool error once the
+provider revoked the grant. Prints 'N passed, N failed' and exits non-zero on any failure.
+"""
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+import uuid
+
+from mcp import ClientSession
+from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+from mcp.shared.exceptions import MCPError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVERS = os.path.join(HERE, "..", "..", "..", "Tests", "Servers")
+SPECS = os.path.abspath(os.path.join(HERE, "..", "..", "..", "Connectors"))
+APP_KEY = "mcp-app-key-" + uuid.uuid4().hex
+BYTES_PER_TOKEN = 4  # the Hub's documented approximation (docs/mcp.md)
+
+
+def exchange(method, url, body=None, headers=None):
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(method, parts.path + ("?" + parts.query if parts.query else ""), body=body, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return response.status, response.msg, response.read().decode()
+    finally:
+        connection.close()
+
+
+def call(method, url, body=None, headers=None):
+    headers = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    status, _, text = exchange(method, url, data, headers)
+    return status, (json.loads(text) if text.startswith(("{", "[")) else text)
+
+
+def wait_for(check, what, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("timed out waiting for " + what)
+
+
+def start_server(script, directory, name, environment):
+    port_file = os.path.join(directory, name + ".port")
+    log = open(os.path.join(directory, name + ".log"), "w")
+    process = subprocess.Popen([sys.executable, os.path.join(SERVERS, script), "--port-file", port_file],
+                               stdout=log, stderr=log, env=environment)
+    wait_for(lambda: os.path.exists(port_file) and open(port_file).read().strip(), name + "'s port")
+    return process, "http://127.0.0.1:" + open(port_file).read().strip()
+
+
+def csrf_of(html):
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+class Browser:
+    def __init__(self, base):
+        self.base = base
+        self.cookies = {}
+
+    def request(self, method, path, form=None):
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join("%s=%s" % pair for pair in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.base
+        url = path if path.startswith("http") else self.base + path
+        status, response_headers, text = exchange(method, url, body, headers)
+        for value in response_headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.split(";")[0].partition("=")
+            self.cookies[name.strip()] = rest.strip()
+        return status, response_headers, text
+
+
+def zelt_user(index):
+    # Large records (about 3 KiB each), so that one page of them is over the MCP result cap.
+    return {"userId": 100 + index, "firstName": "User%d" % index, "lastName": "Zelt", "emailAddress": "z%d@acme.example" % index,
+            "displayName": "User %d" % index, "notes": "x" * 3000}
+
+
+class World:
+    def __init__(self, binary, directory):
+        self.directory = directory
+        environment = dict(os.environ, AUTHLIB_INSECURE_TRANSPORT="1", PYTHONUNBUFFERED="1")
+        self.paging, self.paging_url = start_server("pagingserver.py", directory, "pagingserver", environment)
+        self.auth, self.auth_url = start_server("authserver.py", directory, "authserver", environment)
+        wait_for(lambda: call("GET", self.auth_url + "/_control/health")[0] == 200, "the authserver")
+        port = free_port()
+        self.base = "http://127.0.0.1:%d" % port
+        zelt_name = "zelt-" + uuid.uuid4().hex[:8]
+        status, answer = call("POST", self.auth_url + "/_control/providers", {
+            "name": zelt_name, "authorize_path": "/", "token_path": "/apiv2/oauth/authorize/token",
+            "responses": {"/apiv2/users": [zelt_user(index) for index in range(30)]}})
+        assert status == 200, answer
+        self.zelt_client = "zelt-" + uuid.uuid4().hex[:8]
+        self.zelt_secret = "secret-" + uuid.uuid4().hex
+        status, answer = call("POST", self.auth_url + "/_control/clients", {
+            "client_id": self.zelt_client, "client_secret": self.zelt_secret, "auth_method": "client_secret_basic",
+            "grant_types": ["authorization_code", "refresh_token"], "scope": "", "pkce": "optional", "refresh_redirect_uri": True,
+            "redirect_uris": [self.base + "/connect/oauth2/zelt/callback"]})
+        assert status == 200, answer
+        config = {
+            "publicBaseURL": self.base, "appKeys": [APP_KEY], "signingKey": secrets.token_hex(32),
+            "sqlitePath": os.path.join(directory, "hub.sqlite"),
+            # The providers are emulations on loopback: a production Hub refuses that.
+            "allowPrivateNetworks": True,
+            "endpointOverrides": {
+                "smartsheet_iam": {"api.smartsheet.com": self.paging_url + "/k/smartsheet.mcp"},
+                "zelt": {"go.zelt.app": self.auth_url + "/p/" + zelt_name},
+            },
+        }
+        config_path = os.path.join(directory, "hub.json")
+        with open(config_path, "w") as handle:
+            json.dump(config, handle)
+        key = base64.b64encode(secrets.token_bytes(32)).decode()
+        hub_environment = dict(os.environ, CONNECTOR_HUB_TOKEN_KEYS="mcp-test:" + key, CONNECTOR_HUB_PORT=str(port),
+                               CONNECTOR_HUB_SPECS=SPECS)
+        hub_environment.pop("CONNECTOR_HUB_DEVELOPMENT", None)
+        self.hub_log_path = os.path.join(directory, "hub.log")
+        self.hub_log = open(self.hub_log_path, "w")
+        self.hub = subprocess.Popen([binary, "--config", config_path], stdout=self.hub_log, stderr=self.hub_log, env=hub_environment)
+        wait_for(lambda: call("GET", self.base + "/health")[0] == 200, "connector-hub")
+        self.mcp_url = self.base + "/mcp"
+
+    def api(self, method, path, body=None):
+        return call(method, self.base + path, body, {"Authorization": "Bearer " + APP_KEY})
+
+    def stop(self):
+        for process in (self.hub, self.paging, self.auth):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def agent(url, token):
+    """One MCP client session with a token, as an agent holds it."""
+    async with create_mcp_http_client(headers={"Authorization": "Bearer " + token}) as http:
+        async with streamable_http_client(url, http_client=http) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                yield session
+
+
+def tokens(value):
+    return -(-len(json.dumps(value, separators=(",", ":"), sort_keys=True).encode()) // BYTES_PER_TOKEN)
+
+
+class Run:
+    def __init__(self, world):
+        self.world = world
+        self.end_user = "mcp-" + uuid.uuid4().hex[:8]
+        self.passed = 0
+        self.failed = 0
+        self.smartsheet = None
+        self.zelt = None
+
+    def scenario(self, name, body):
+        try:
+            result = body()
+            if asyncio.iscoroutine(result):
+                asyncio.run(result)
+            self.passed += 1
+            print("PASS " + name, flush=True)
+        except Exception:
+            self.failed += 1
+            print("FAIL " + name, flush=True)
+            traceback.print_exc()
+
+    def mint(self, accountId=None, **body):
+        """An MCP token from the app API: for one account, or for the end user in `body`."""
+        path = "/v1/accounts/%s/mcp-tokens" % accountId if accountId else "/v1/mcp-tokens"
+        status, answer = self.world.api("POST", path, body)
+        assert status == 201, (status, answer)
+        assert answer["url"] == self.world.mcp_url and answer["token"].startswith("mcp_"), answer
+        return answer["token"]
+
+    # Setup: both accounts linked through the pages.
+
+    def link_accounts(self):
+        status, created = self.world.api("POST", "/v1/link-sessions", {"endUserId": self.end_user, "connectors": ["smartsheet_iam", "zelt"]})
+        assert status == 201, created
+        browser = Browser(self.world.base)
+        status, headers, _ = browser.request("GET", urllib.parse.urlsplit(created["url"]).path)
+        assert status == 303, status
+        status, _, form = browser.request("GET", "/link/connectors/smartsheet_iam/access_token")
+        assert status == 200, status
+        status, _, page = browser.request("POST", "/link/connectors/smartsheet_iam/access_token", {
+            "csrf": csrf_of(form), "region": "smartsheet.com", "accessToken": "smartsheet-pat"})
+        assert status == 200 and "connected" in page, (status, page[:400])
+        status, _, form = browser.request("GET", "/link/connectors/zelt/oauth")
+        assert status == 200, status
+        status, headers, _ = browser.request("POST", "/link/connectors/zelt/oauth", {
+            "csrf": csrf_of(form), "clientId": self.world.zelt_client, "clientSecret": self.world.zelt_secret})
+        assert status in (302, 303), status
+        status, headers, _ = exchange("GET", headers["Location"])
+        assert status in (302, 303), status
+        status, _, page = browser.request("GET", headers["Location"])
+        assert status == 200 and "Zelt is connected" in page, (status, page[:400])
+        status, answer = self.world.api("GET", "/v1/accounts?endUserId=" + self.end_user)
+        accounts = {account["connector"]: account["id"] for account in answer["accounts"]}
+        self.smartsheet, self.zelt = accounts["smartsheet_iam"], accounts["zelt"]
+
+    # Scenarios
+
+    async def initialize_and_list_tools(self):
+        token = self.mint(endUserId=self.end_user)
+        async with agent(self.world.mcp_url, token) as session:
+            tools = (await session.list_tools()).tools
+            names = sorted(tool.name for tool in tools)
+            assert names == ["smartsheet_iam_users_get", "smartsheet_iam_users_list", "zelt_users_list"], names
+            listing = {tool.name: tool for tool in tools}
+            users = listing["smartsheet_iam_users_list"]
+            properties = users.input_schema["properties"]
+            # Typed inputs from the spec, plus the paging inputs.
+            assert properties["modifiedSince"] == {"type": "string", "format": "date-time",
+                                                   "description": "Only users modified on or after this date and time."}, properties
+            assert set(properties) == {"modifiedSince", "emails", "limit", "cursor"}, properties
+            record = users.output_schema["properties"]["records"]["items"]
+            assert record["properties"]["id"] == {"type": "integer"} and record["required"] == ["id", "email"], record
+            assert record["properties"]["lastLogin"]["type"] == ["string", "null"], record
+            assert users.annotations.read_only_hint is True and users.annotations.destructive_hint is False \
+                and users.annotations.idempotent_hint is True, users.annotations
+            assert "Users of the Smartsheet organization" in users.description, users.description
+            # The whole list within the default budget.
+            total = tokens([tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in tools])
+            assert total <= 8000, total
+
+    async def list_and_follow_cursor(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()  # the client checks results against the listed outputSchema
+            seen = []
+            arguments = {"limit": 3}
+            pages = 0
+            while True:
+                result = await session.call_tool("smartsheet_iam_users_list", arguments)
+                assert not result.is_error, result
+                structured = result.structured_content
+                seen += [record["id"] for record in structured["records"]]
+                assert json.loads(result.content[0].text) == structured, result.content[0].text
+                pages += 1
+                if "nextCursor" not in structured:
+                    break
+                arguments = {"limit": 3, "cursor": structured["nextCursor"]}
+                assert pages < 5, "the cursor ends"
+            assert seen == [1000, 1001, 1002, 1003, 1004] and pages == 2, (seen, pages)
+            # A cursor belongs to its inputs.
+            result = await session.call_tool("smartsheet_iam_users_list", {"emails": "x@acme.example", "cursor": arguments.get("cursor", "")})
+            assert result.is_error and result.content[0].text.startswith("invalid_arguments:"), result
+
+    async def get_by_id(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            result = await session.call_tool("smartsheet_iam_users_get", {"id": "1003"})
+            assert not result.is_error and result.structured_content["email"] == "user3@acme.example", result
+            result = await session.call_tool("smartsheet_iam_users_get", {"id": "999"})
+            assert result.is_error and result.content[0].text.startswith("not_found:"), result
+
+    async def truncated_at_the_byte_cap(self):
+        token = self.mint(accountId=self.zelt)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            result = await session.call_tool("zelt_users_list", {"limit": 100})
+            assert not result.is_error, result
+            structured = result.structured_content
+            count = len(structured["records"])
+            assert structured.get("truncated") is True and "nextCursor" in structured and 0 < count < 30, (count, structured.keys())
+            assert len(json.dumps(structured["records"]).encode()) <= 32 * 1024
+            assert "[truncated: %d records fill the 32 KiB result cap; call again with nextCursor for the rest]" % count \
+                in result.content[0].text, result.content[0].text[-200:]
+            seen = [record["userId"] for record in structured["records"]]
+            while "nextCursor" in structured:
+                result = await session.call_tool("zelt_users_list", {"limit": 100, "cursor": structured["nextCursor"]})
+                structured = result.structured_content
+                seen += [record["userId"] for record in structured["records"]]
+            assert seen == list(range(100, 130)), seen
+
+    async def refused_outside_scope(self):
+        token = self.mint(accountId=self.smartsheet, tools=["smartsheet_iam_users_list"])
+        async with agent(self.world.mcp_url, token) as session:
+            names = [tool.name for tool in (await session.list_tools()).tools]
+            assert names == ["smartsheet_iam_users_list"], names
+            for other in ("smartsheet_iam_users_get", "zelt_users_list"):
+                try:
+                    result = await session.call_tool(other, {"id": "1001"} if other.endswith("_get") else {})
+                except MCPError as error:
+                    assert "Unknown tool" in str(error), error
+                else:
+                    raise AssertionError("%s was answered outside the token's scope: %r" % (other, result))
+        # No token, a wrong one: 401 with the protected-resource metadata.
+        for header in ({}, {"Authorization": "Bearer mcp_forged.x"}, {"Authorization": "Bearer " + APP_KEY}):
+            status, headers, _ = exchange("POST", self.world.mcp_url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+                                          dict(header, **{"Content-Type": "application/json"}))
+            assert status == 401 and 'resource_metadata="%s/.well-known/oauth-protected-resource/mcp"' % self.world.base \
+                in headers["WWW-Authenticate"], (status, dict(headers))
+        status, metadata = call("GET", self.world.base + "/.well-known/oauth-protected-resource/mcp")
+        assert status == 200 and metadata["resource"] == self.world.mcp_url, metadata
+        # A session id made for another token is not this token's.
+        other = self.mint(accountId=self.smartsheet)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        status, headers, _ = exchange("POST", self.world.mcp_url, body, {"Authorization": "Bearer " + other, "Content-Type": "application/json"})
+        assert status == 200 and headers["Mcp-Session-Id"], status
+        status, _, _ = exchange("POST", self.world.mcp_url, json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}), {
+            "Authorization": "Bearer " + token, "Content-Type": "application/json", "Mcp-Session-Id": headers["Mcp-Session-Id"]})
+        assert status == 404, status
+        # The app API refuses a token for nobody, for an unknown account, and bad lifetimes or budgets.
+        for path, body, expected in (
+                ("/v1/mcp-tokens", {}, 400), ("/v1/mcp-tokens", {"endUserId": "u", "expiresInSeconds": 5}, 400),
+                ("/v1/mcp-tokens", {"endUserId": "u", "toolBudget": 100}, 400), ("/v1/mcp-tokens", {"endUserId": "u", "tools": []}, 400),
+                ("/v1/accounts/nope/mcp-tokens", {}, 404),
+                ("/v1/accounts/%s/mcp-tokens" % self.smartsheet, {"endUserId": self.end_user}, 400)):
+            status, answer = self.world.api("POST", path, body)
+            assert status == expected, (path, body, status, answer)
+
+    async def refused_after_expiry(self):
+        token = self.mint(accountId=self.smartsheet, expiresInSeconds=10)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            time.sleep(11)  # no assertion on time: only past the token's lifetime
+            try:
+                await session.list_tools()
+            except MCPError:
+                pass  # the client reports the endpoint's 401 as an error response
+            else:
+                raise AssertionError("an expired token was served")
+        status, headers, _ = exchange("POST", self.world.mcp_url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+                                      {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        assert status == 401 and "invalid_token" in headers["WWW-Authenticate"], status
+
+    async def search_then_call_over_budget(self):
+        # Both accounts' three tools take about 1,010 tokens (make mcp-bench): over a budget of 1,000.
+        budget = 1000
+        token = self.mint(endUserId=self.end_user, toolBudget=budget)
+        async with agent(self.world.mcp_url, token) as session:
+            tools = (await session.list_tools()).tools
+            assert sorted(tool.name for tool in tools) == ["call_tool", "search_tools"], [tool.name for tool in tools]
+            assert tokens([tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in tools]) <= budget
+            result = await session.call_tool("search_tools", {"query": "smartsheet users get"})
+            assert not result.is_error, result
+            found = result.structured_content["tools"]
+            assert found and found[0]["name"] == "smartsheet_iam_users_get", [tool["name"] for tool in found]
+            assert result.structured_content["matched"] > len(found) and "more matches left out" in result.content[0].text, result
+            assert tokens(result.model_dump(by_alias=True, exclude_none=True, mode="json")) <= budget
+            result = await session.call_tool("call_tool", {"name": "smartsheet_iam_users_get", "arguments": {"id": "1001"}})
+            assert not result.is_error and json.loads(result.content[0].text)["id"] == 1001, result
+
+    async def reconnect_required_after_revocation(self):
+        token = self.mint(accountId=self.zelt)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            result = await session.call_tool("zelt_users_list", {"limit": 1})
+            assert not result.is_error, result
+            status, _ = call("POST", self.world.auth_url + "/_control/revoke-all?client_id=" + self.world.zelt_client)
+            assert status == 200, status
+            result = await session.call_tool("zelt_users_list", {"limit": 1})
+            text = result.content[0].text
+            assert result.is_error and text.startswith("reconnect_required: The Zelt account must be reconnected"), text
+            assert "Traceback" not in text and "secret" not in text.lower() and "Bearer" not in text, text
+        status, answer = self.world.api("GET", "/v1/accounts/" + self.zelt)
+        assert answer["status"] == "reconnect_required", answer
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hub", required=True)
+    arguments = parser.parse_args()
+    directory = tempfile.mkdtemp(prefix="hub-mcp-")
+    world = None
+    run = None
+    try:
+        world = World(arguments.hub, directory)
+        run = Run(world)
+        run.scenario("both accounts linked through the pages", run.link_accounts)
+        run.scenario("initialize, tools/list: typed schemas, annotations, within the budget", run.initialize_and_list_tools)
+        run.scenario("list a page and follow nextCursor to the end", run.list_and_follow_cursor)
+        run.scenario("get by id; not found as a tool error", run.get_by_id)
+        run.scenario("a result over the byte cap: truncated with a marker and a cursor", run.truncated_at_the_byte_cap)
+        run.scenario("refused outside the token's account and allow-list, without a token", run.refused_outside_scope)
+        run.scenario("refused after expiry", run.refused_after_expiry)
+        run.scenario("search-then-call when the tool list exceeds the budget", run.search_then_call_over_budget)
+        run.scenario("reconnect_required after the provider revoked the grant", run.reconnect_required_after_revocation)
+    except Exception:
+        traceback.print_exc()
+    finally:
+        if world:
+            world.stop()
+        if run is None or run.failed:
+            print("logs kept in " + directory)
+            if world:
+                print(open(world.hub_log_path).read()[-3000:])
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+    print("%d passed, %d failed" % (run.passed if run else 0, run.failed if run else 1))
+    sys.exit(0 if run and not run.failed and run.passed else 1)
+
+
+if __name__ == "__main__":
+    main()
