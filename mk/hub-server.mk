@@ -2,7 +2,8 @@
 #
 #   make hub               build and start connector-hub on 127.0.0.1:8080 with the SQLite store in
 #                          .hub/ and the public development key; prints the app API key and a
-#                          ready-to-open link URL (HUB_END_USER=demo-user)
+#                          ready-to-open link URL (HUB_END_USER=demo-user), and how to connect an
+#                          MCP client (docs/mcp.md)
 #   make hub-server-test   only the Hub server's tests (real routes and stores, the Authlib
 #                          emulation); `make test` runs them through `make hub-test` (mk/hub.mk),
 #                          which runs every test of the Hub package
@@ -36,6 +37,10 @@ hub:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
 	@mkdir -p $(HUB_STATE)
 	@test -s $(HUB_STATE)/app-key || (head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(HUB_STATE)/app-key)
+	@echo "MCP clients (docs/mcp.md): once the Hub runs, mint a token for $(HUB_END_USER) with"
+	@echo "  curl -s -X POST -H \"Authorization: Bearer \$$(cat $(HUB_STATE)/app-key)\" -H 'Content-Type: application/json' \\"
+	@echo "       -d '{\"endUserId\": \"$(HUB_END_USER)\"}' http://127.0.0.1:$(HUB_PORT)/v1/mcp-tokens"
+	@echo "  and give the client the URL http://127.0.0.1:$(HUB_PORT)/mcp with the header Authorization: Bearer <token>"
 	CONNECTOR_HUB_SQLITE=$(abspath $(HUB_STATE))/hub.sqlite CONNECTOR_HUB_APP_KEYS=$$(cat $(HUB_STATE)/app-key) \
 		CONNECTOR_HUB_PORT=$(HUB_PORT) $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub \
 		$(if $(wildcard $(HUB_STATE)/config.json),--config $(HUB_STATE)/config.json) --development --print-link $(HUB_END_USER)

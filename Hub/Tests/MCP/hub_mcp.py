@@ -417,9 +417,57 @@ class Run:
         assert answer["status"] == "reconnect_required", answer
 
 
+def bench(world, run, calls):
+    """MCP tools/call latency against the proxy's for the same provider request, interleaved in
+    one run: Smartsheet's GET /users/{id} through /v1/accounts/{id}/proxy/users/1001 and through
+    smartsheet_iam_users_get (raw JSON-RPC over one HTTP connection each, like a client)."""
+    import statistics
+    token = run.mint(accountId=run.smartsheet)
+    mcp_headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+    status, headers, _ = exchange("POST", world.mcp_url, body, mcp_headers)
+    assert status == 200, status
+    mcp_headers["Mcp-Session-Id"] = headers["Mcp-Session-Id"]
+    mcp_headers["MCP-Protocol-Version"] = "2025-11-25"
+    parts = urllib.parse.urlsplit(world.base)
+    mcp_connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    proxy_connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    call_body = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                            "params": {"name": "smartsheet_iam_users_get", "arguments": {"id": "1001"}}})
+    proxy_path = "/v1/accounts/%s/proxy/users/1001" % run.smartsheet
+
+    def timed(connection, method, path, body, headers):
+        start = time.perf_counter()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - start
+        assert response.status == 200, (path, response.status, data[:200])
+        return elapsed, data
+
+    mcp_times, proxy_times = [], []
+    for index in range(calls + 10):
+        mcp, data = timed(mcp_connection, "POST", "/mcp", call_body, mcp_headers)
+        assert b'"isError":false' in data, data[:300]
+        proxy, _ = timed(proxy_connection, "GET", proxy_path, None, {"Authorization": "Bearer " + APP_KEY})
+        if index >= 10:  # warm-up left out
+            mcp_times.append(mcp)
+            proxy_times.append(proxy)
+    mcp_median, proxy_median = statistics.median(mcp_times), statistics.median(proxy_times)
+    print("MCP call latency over the proxy's (%d interleaved calls each, debug build, load %s)" % (calls, open("/proc/loadavg").read().split()[0]))
+    print("| path | p50 ms | p90 ms |")
+    print("| --- | ---: | ---: |")
+    for label, times in (("proxy GET /v1/accounts/{id}/proxy/users/1001", proxy_times), ("MCP tools/call smartsheet_iam_users_get", mcp_times)):
+        ordered = sorted(times)
+        print("| %s | %.2f | %.2f |" % (label, statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.9)] * 1000))
+    print("MCP p50 / proxy p50: %.2f" % (mcp_median / proxy_median))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hub", required=True)
+    parser.add_argument("--bench", type=int, default=0, help="instead of the tests: N interleaved MCP and proxy calls")
     arguments = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="hub-mcp-")
     world = None
@@ -428,6 +476,9 @@ def main():
         world = World(arguments.hub, directory)
         run = Run(world)
         run.scenario("both accounts linked through the pages", run.link_accounts)
+        if arguments.bench:
+            bench(world, run, arguments.bench)
+            return
         run.scenario("initialize, tools/list: typed schemas, annotations, within the budget", run.initialize_and_list_tools)
         run.scenario("list a page and follow nextCursor to the end", run.list_and_follow_cursor)
         run.scenario("get by id; not found as a tool error", run.get_by_id)
