@@ -1,6 +1,7 @@
 // Token counts of the MCP tool lists, per connector and for the whole catalog (`make bench`,
 // Hub/Benchmarks/mcp-bench): what a client's model reads before it calls anything.
-import ConnectorRuntime
+import ConnectorCompilerCore
+public import ConnectorRuntime
 import Foundation
 
 /// One row of the tool-list report: a token covering one account of each connector named.
@@ -46,4 +47,31 @@ extension ConnectorHubService {
 
     /// The default tool budget and the bytes per token of the approximation.
     public static var mcpBudgetDefaults: (budget: Int, bytesPerToken: Int) { (MCPBudget.defaultBudget, MCPBudget.bytesPerToken) }
+}
+
+extension ConnectorHubService {
+    /// The runtime list operation the MCP endpoint builds from the spec for a resource of a
+    /// connector's auth variant (a test compares it with the generated code's `listOperation`).
+    public static func mcpListOperation(connector: String, variant: String, resource: String) -> ResourceListOperation? {
+        guard let found = MCPCatalog.shared.resources(connector: connector, variant: variant).first(where: { $0.name == resource }),
+            let list = found.list
+        else { return nil }
+        return MCPListCall.operation(found, list)
+    }
+
+    /// The `get` operation the MCP endpoint builds, as ``mcpListOperation(connector:variant:resource:)``.
+    public static func mcpGetOperation(connector: String, variant: String, resource: String) -> ResourceGetOperation? {
+        guard let found = MCPCatalog.shared.resources(connector: connector, variant: variant).first(where: { $0.name == resource }),
+            let get = found.get
+        else { return nil }
+        return ResourceGetOperation(resource: found.name, path: get.path, record: get.record)
+    }
+
+    /// Every tool name of the catalog (one account of each connector, every variant).
+    public static func mcpToolNames() -> [String] {
+        let catalog = MCPCatalog.shared
+        return catalog.resources.keys.sorted().flatMap { connector in
+            catalog.tools(connector: connector, variants: (catalog.resources[connector] ?? [:]).keys.sorted()).map(\.name)
+        }
+    }
 }
