@@ -23,7 +23,8 @@ hub-mcp-test: mcp-tools
 	$(PYTHON) Hub/Tests/MCP/hub_mcp.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub
 
 mcp-bench: mcp-tools
-	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product mcp-bench --product connector-hub
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product mcp-bench
+	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
 	$$(cd Hub && $(SWIFT) build --show-bin-path)/mcp-bench Connectors
 	$(PYTHON) Hub/Tests/MCP/hub_mcp.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub --bench $(HUB_MCP_BENCH_CALLS)
 
