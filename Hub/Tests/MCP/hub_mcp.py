@@ -67,6 +67,11 @@ def call(method, url, body=None, headers=None):
     return status, (json.loads(text) if text.startswith(("{", "[")) else text)
 
 
+def call_raw_json(url, body, headers):
+    status, _, text = exchange("POST", url, body, dict(headers, **{"Content-Type": "application/json"}))
+    return status, json.loads(text)
+
+
 def wait_for(check, what, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -349,6 +354,10 @@ class Run:
                                           dict(header, **{"Content-Type": "application/json"}))
             assert status == 401 and 'resource_metadata="%s/.well-known/oauth-protected-resource/mcp"' % self.world.base \
                 in headers["WWW-Authenticate"], (status, dict(headers))
+        # Not JSON, and a batch (no longer part of the protocol): JSON-RPC errors, not a crash.
+        for body, code in (("{", -32700), ("[]", -32600)):
+            status, answer = call_raw_json(self.world.mcp_url, body, {"Authorization": "Bearer " + token})
+            assert status == 200 and answer["error"]["code"] == code, (body, status, answer)
         status, metadata = call("GET", self.world.base + "/.well-known/oauth-protected-resource/mcp")
         assert status == 200 and metadata["resource"] == self.world.mcp_url, metadata
         # A session id made for another token is not this token's.

@@ -83,8 +83,12 @@ extension ConnectorHubService {
         } catch {
             return Self.apiError(error)
         }
-        guard let message = try? JSONValue.parse(Data(body.readableBytesView)), case .object(let members) = message else {
-            return rpcAnswer(id: .null, error: MCPServer.RPCError(code: -32700, message: "Parse error: send one JSON-RPC object."))
+        guard let message = try? JSONValue.parse(Data(body.readableBytesView)) else {
+            return rpcAnswer(id: .null, error: MCPServer.RPCError(code: -32700, message: "Parse error: the body is not JSON."))
+        }
+        guard case .object(let members) = message else {
+            // Batches (JSON arrays) left the protocol in revision 2025-06-18.
+            return rpcAnswer(id: .null, error: MCPServer.RPCError(code: -32600, message: "Invalid request: send one JSON-RPC object."))
         }
         guard case .string(let method)? = members["method"] else {
             // A response or notification answer from the client: nothing to do.
