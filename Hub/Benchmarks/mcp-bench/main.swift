@@ -11,8 +11,8 @@ guard !all.isEmpty else {
     FileHandle.standardError.write(Data("mcp-bench: no connector specs found (pass the Connectors directory)\n".utf8))
     exit(1)
 }
-let groups: [(String, [String])] =
-    ["zelt", "smartsheet_iam", "spotdraft"].filter(all.contains).map { ($0, [$0]) } + [("whole catalog", all)]
+let seeds = ["zelt", "smartsheet_iam", "spotdraft"].filter(all.contains)
+let groups: [(String, [String])] = seeds.map { ($0, [$0]) } + [("whole catalog", all)]
 let (budget, bytesPerToken) = ConnectorHubService.mcpBudgetDefaults
 print("MCP tool lists (tokens ≈ compact JSON bytes / \(bytesPerToken); default budget \(budget) tokens)")
 print("| accounts | connectors | tools | tools/list tokens | largest tool | search mode tools/list | what a client gets by default |")
@@ -21,3 +21,8 @@ for row in ConnectorHubService.mcpToolListFigures(groups, specsDirectory: specs)
     let answer = row.searchMode ? "search mode: \(row.searchModeTokens)" : "all tools: \(row.listTokens)"
     print("| \(row.label) | \(row.connectors) | \(row.tools) | \(row.listTokens) | \(row.largestTool) | \(row.searchModeTokens) | \(answer) |")
 }
+print("")
+print("Tokens per tool (seed providers)")
+print("| tool | tokens |")
+print("| --- | ---: |")
+for (name, tokens) in ConnectorHubService.mcpToolTokens(seeds, specsDirectory: specs) { print("| \(name) | \(tokens) |") }

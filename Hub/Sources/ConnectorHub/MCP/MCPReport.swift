@@ -39,6 +39,16 @@ extension ConnectorHubService {
         }
     }
 
+    /// Each tool of the connectors with its approximate tokens (``MCPBudget``), in list order.
+    public static func mcpToolTokens(_ connectors: [String], specsDirectory: String? = nil) -> [(name: String, tokens: Int)] {
+        let catalog = specsDirectory.map { MCPCatalog(directory: $0) } ?? .shared
+        return connectors.flatMap { connector in
+            catalog.tools(connector: connector, variants: (catalog.resources[connector] ?? [:]).keys.sorted()).map {
+                ($0.name, MCPBudget.tokens($0.definition()))
+            }
+        }
+    }
+
     /// The connectors whose specs the MCP endpoint read, sorted.
     public static func mcpConnectors(specsDirectory: String? = nil) -> [String] {
         let catalog = specsDirectory.map { MCPCatalog(directory: $0) } ?? .shared
