@@ -128,6 +128,10 @@ enum Fixtures {
             // Who supplies the OAuth client, and where the app's secret may go (Validation/Rules/ClientRules.swift).
             "client-supplier", "client-secret-host", "host-suffix", "host-suffix-type", "guide-client",
             "duplicate-variant-label",
+            // Unified models (Validation/Rules/MappingRules.swift).
+            "unified-model-unknown", "unified-resource-unknown", "unified-mapping-duplicate", "unified-expression-invalid",
+            "unified-pointer-unknown", "unified-target-unknown", "unified-type-mismatch", "unified-required-unmapped",
+            "unified-enum-uncovered", "unified-enum-value", "unified-reference-unmapped",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

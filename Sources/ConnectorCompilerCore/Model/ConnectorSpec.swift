@@ -33,6 +33,8 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var availableData: [String]
     /// Typed records and their operations (`/resources`).
     public var resources: [Resource] = []
+    /// Unified models this connector's resources fill (`unified`), see `UnifiedMapping`.
+    public var unified: [UnifiedMapping] = []
     /// Record types several resources share (`/records`).
     public var records: [SharedRecord] = []
 
@@ -225,6 +227,8 @@ public struct AuthVariant: Sendable, Hashable {
     public var requirements: [Requirement]
     /// Resources replacing or adding to the connector's (`resources` of the variant).
     public var resources: [Resource] = []
+    /// Unified models this connector's resources fill (`unified`), see `UnifiedMapping`.
+    public var unified: [UnifiedMapping] = []
 
     public init(
         pointer: JSONPointer, id: String, label: String, fields: [Field] = [],

@@ -19,8 +19,10 @@ enum ModelBuilder {
             availableData: array(root["availableData"]).compactMap(\.stringValue))
         spec.records = sharedRecords(root["records"])
         spec.resources = resources(root["resources"], shared: spec.records)
+        spec.unified = UnifiedMapping.build(root["unified"])
         for (index, variant) in array(root["auth"]).enumerated() where index < spec.auth.count {
             spec.auth[index].resources = resources(variant["resources"], shared: spec.records)
+            spec.auth[index].unified = UnifiedMapping.build(variant["unified"])
         }
         return spec
     }

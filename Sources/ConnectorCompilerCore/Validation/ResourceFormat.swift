@@ -75,6 +75,8 @@ extension SpecFormat {
             KeySpec("items", .enumeration(RecordField.ItemType.allCases.map(\.rawValue)),
                     "Element type of an `array`."),
             KeySpec("description", .string(), "What the field holds."),
+            KeySpec("fields", .array(.object("recordField"), minItems: 1),
+                    "The fields inside an `object` (or inside the objects of an `array` of `object`), so unified mappings can point into it; the record keeps them in `raw`."),
         ],
         conditions: [
             KeyCondition(key: "type", value: "enum", equals: true, required: ["values"], forbidden: [], rule: "record-field-values"),

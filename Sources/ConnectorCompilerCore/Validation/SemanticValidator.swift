@@ -92,7 +92,9 @@ struct SemanticValidator {
         names.checkResources()
         var resources = ResourceRules(collector: names.collector, root: root, source: source)
         resources.check()
-        collector = resources.collector
+        var mappings = MappingRules(collector: resources.collector, root: root)
+        mappings.check()
+        collector = mappings.collector
     }
 
     // MARK: - File name

@@ -225,7 +225,7 @@ public enum SpecFormat {
     /// Every object kind, the root first.
     public static let objectKinds: [ObjectKind] = [
         connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, discoveryKind, discoveryMatchKind, guideKind, guideSectionKind, guideStepKind,
-    ] + resourceKinds
+    ] + resourceKinds + unifiedKinds
 
     static let connectorKind: ObjectKind = ObjectKind(
         name: "connector",
@@ -254,6 +254,7 @@ public enum SpecFormat {
                     "Typed records and the operations that list and read them."),
             KeySpec("records", .array(.object("sharedRecord"), minItems: 1),
                     "Record types shared by several resources (one user shape listed by several endpoints): a resource names one in `record` and declares no `fields`."),
+            unifiedKey,
         ])
 
     static let requirementKind: ObjectKind = ObjectKind(
@@ -339,6 +340,7 @@ public enum SpecFormat {
             KeySpec("guide", .object("guide"), required: true, "The connection guide."),
             KeySpec("resources", .array(.object("resource"), minItems: 0),
                     "Resources of this variant: each replaces the connector's resource of the same name, or adds one."),
+            unifiedKey,
         ],
         discriminator: "type",
         variants: [apiKeyVariant, basicVariant, serviceUserVariant, bearerTokenVariant, oauth2AuthorizationCodeVariant, oauth2ClientCredentialsVariant, oauth2RefreshTokenVariant])
