@@ -131,7 +131,7 @@ enum Fixtures {
             // Unified models (Validation/Rules/MappingRules.swift).
             "unified-model-unknown", "unified-resource-unknown", "unified-mapping-duplicate", "unified-expression-invalid",
             "unified-pointer-unknown", "unified-target-unknown", "unified-type-mismatch", "unified-required-unmapped",
-            "unified-enum-uncovered", "unified-enum-value", "unified-reference-unmapped",
+            "unified-enum-uncovered", "unified-enum-value", "unified-reference-unmapped", "unified-resource-unlistable",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

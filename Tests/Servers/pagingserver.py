@@ -25,6 +25,8 @@ share state; the scenario picks the trap:
   bad-total       employees: "total": "5.0"; bool-total: "total": true
   null-cursor     graphql: page 2 says hasNextPage true with a null endCursor
   graphql-error   graphql: page 2 answers 200 with "errors" and "data": null
+  bad-date        employees: record 1 of page 2 starts on "30/02/2024" (no such day: a unified
+                  mapping reading it as dd/MM/yyyy fails there)
   many            employees: ?count= records (default 100,000) for the benchmark, offset style
   hang            users: page 2 never answers (until the client closes the connection, at most 30 s);
                   employees/<id> the same
@@ -107,7 +109,10 @@ def person(index, scenario, resource):
             "tags": ["a", "b"],
             "created": 1700000000 + index,
             "nickname": f"p{index}",
+            "start": "29/02/2024",
         })
+        if scenario == "bad-date" and index == 3:
+            record["start"] = "30/02/2024"
         if scenario == "missing-field" and index == 3:
             del record["updated_at"]
     if resource == "contacts" and scenario == "missing-field" and index == 3:

@@ -72,6 +72,10 @@ struct ConnectorTranslator {
                 ? typeName + "." + variantType + "." + resource.record : typeName + "." + resource.record
         }
         members.append(.type(resources))
+        members += UnifiedTranslator(docs: docs, spec: spec).unifiedStruct(index: index, resources: effective) { resource in
+            variant.resources.contains(resource) && !resource.sharedRecord
+                ? typeName + "." + variantType + "." + resource.record : typeName + "." + resource.record
+        }
         return members
     }
 

@@ -73,12 +73,12 @@ extension UnifiedModelCatalog {
     {
       "name": "createdAt",
       "type": "date-time",
-      "description": "When the application was created in the provider (SCIM meta.created)."
+      "description": "When the application was created in the provider."
     },
     {
       "name": "updatedAt",
       "type": "date-time",
-      "description": "When the application was last changed in the provider (SCIM meta.lastModified)."
+      "description": "When the application was last changed in the provider."
     }
   ]
 }
@@ -163,12 +163,12 @@ extension UnifiedModelCatalog {
     {
       "name": "createdAt",
       "type": "date-time",
-      "description": "When the candidate was created in the provider (SCIM meta.created)."
+      "description": "When the candidate was created in the provider."
     },
     {
       "name": "updatedAt",
       "type": "date-time",
-      "description": "When the candidate was last changed in the provider (SCIM meta.lastModified)."
+      "description": "When the candidate was last changed in the provider."
     }
   ]
 }
@@ -237,19 +237,19 @@ extension UnifiedModelCatalog {
       "description": "The kind of employment offered."
     },
     {
-      "name": "remote",
+      "name": "isRemote",
       "type": "boolean",
       "description": "Whether the job can be done remotely."
     },
     {
       "name": "createdAt",
       "type": "date-time",
-      "description": "When the job was created in the provider (SCIM meta.created)."
+      "description": "When the job was created in the provider."
     },
     {
       "name": "updatedAt",
       "type": "date-time",
-      "description": "When the job was last changed in the provider (SCIM meta.lastModified)."
+      "description": "When the job was last changed in the provider."
     }
   ]
 }
@@ -375,12 +375,12 @@ extension UnifiedModelCatalog {
     {
       "name": "createdAt",
       "type": "date-time",
-      "description": "When the employee was created in the provider (SCIM meta.created)."
+      "description": "When the employee was created in the provider."
     },
     {
       "name": "updatedAt",
       "type": "date-time",
-      "description": "When the employee was last changed in the provider (SCIM meta.lastModified)."
+      "description": "When the employee was last changed in the provider."
     }
   ]
 }

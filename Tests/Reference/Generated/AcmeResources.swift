@@ -146,6 +146,13 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
         /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/fields/11`
         public let created: Foundation.Date?
 
+        /// `start` (string, optional).
+        ///
+        /// First working day, written DD/MM/YYYY.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/resources/0/fields/12`
+        public let start: Swift.String?
+
         /// The record as received, with the fields the spec does not declare.
         public let raw: ConnectorRuntime.JSONValue
 
@@ -163,6 +170,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             self.address = try record.optional("address")
             self.tags = try record.optional("tags")
             self.created = try record.optionalDate("created", format: .unixSeconds)
+            self.start = try record.optional("start")
             self.raw = record.raw
         }
 
@@ -1470,6 +1478,52 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 }
             }
         }
+
+        /// The unified models this variant's resources fill (`unified`): one member per model.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/0`
+        public struct Unified: Swift.Sendable {
+            /// The linked account the requests go through.
+            public let connection: ConnectorRuntime.Connection
+
+            /// The unified models of `connection`.
+            public init(_ connection: ConnectorRuntime.Connection) {
+                self.connection = connection
+            }
+
+            /// `hris.employee` from `employees`: `list()` and `pages()`, `get(id:)`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0`
+            public var employees: ConnectorRuntime.UnifiedResource<AcmeResources.Employee, ConnectorRuntime.Unified.HRIS.Employee> {
+                ConnectorRuntime.UnifiedResource(
+                    connection: connection, program: Self.employeesMapping,
+                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }
+                )
+            }
+
+            /// The compiled mapping of `hris.employee`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0/fields`
+            public static var employeesMapping: ConnectorRuntime.UnifiedMappingProgram {
+                ConnectorRuntime.UnifiedMappingProgram(
+                    connector: "acme_resources", resource: "employees", model: "hris.employee",
+                    fields: [
+                        ConnectorRuntime.UnifiedFieldMapping("id", .string, required: true, .pointer("/id")),
+                        ConnectorRuntime.UnifiedFieldMapping("firstName", .string, .split(.pointer("/first_name"), separator: " ", index: 0)),
+                        ConnectorRuntime.UnifiedFieldMapping("displayName", .string, .concat([.pointer("/first_name"), .string(.pointer("/level"))], separator: " #")),
+                        ConnectorRuntime.UnifiedFieldMapping("workEmail", .string, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("employeeNumber", .string, .string(.pointer("/level"))),
+                        ConnectorRuntime.UnifiedFieldMapping("employmentStatus", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "inactive", "on_leave": "leave"])),
+                        ConnectorRuntime.UnifiedFieldMapping("employmentType", .enumeration, .enumMap(.constant(.string("FT")), ["FT": "full_time"])),
+                        ConnectorRuntime.UnifiedFieldMapping("hireDate", .date, .pointer("/hired_on")),
+                        ConnectorRuntime.UnifiedFieldMapping("startDate", .date, .date(.pointer("/start"), format: .named("dd/MM/yyyy"))),
+                        ConnectorRuntime.UnifiedFieldMapping("workLocation", .string, .pointer("/address/city")),
+                        ConnectorRuntime.UnifiedFieldMapping("createdAt", .dateTime, .date(.pointer("/created"), format: .named("unixSeconds"))),
+                        ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ]
+                )
+            }
+        }
     }
 
     /// OAuth 2.0
@@ -2614,6 +2668,52 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                 public func pages(activeOnly: Swift.Bool? = nil, options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeResources.Oauth.SiteRole> {
                     ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(activeOnly: activeOnly), options: options)
                 }
+            }
+        }
+
+        /// The unified models this variant's resources fill (`unified`): one member per model.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/auth/1`
+        public struct Unified: Swift.Sendable {
+            /// The linked account the requests go through.
+            public let connection: ConnectorRuntime.Connection
+
+            /// The unified models of `connection`.
+            public init(_ connection: ConnectorRuntime.Connection) {
+                self.connection = connection
+            }
+
+            /// `hris.employee` from `employees`: `list()` and `pages()`, `get(id:)`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0`
+            public var employees: ConnectorRuntime.UnifiedResource<AcmeResources.Employee, ConnectorRuntime.Unified.HRIS.Employee> {
+                ConnectorRuntime.UnifiedResource(
+                    connection: connection, program: Self.employeesMapping,
+                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }
+                )
+            }
+
+            /// The compiled mapping of `hris.employee`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0/fields`
+            public static var employeesMapping: ConnectorRuntime.UnifiedMappingProgram {
+                ConnectorRuntime.UnifiedMappingProgram(
+                    connector: "acme_resources", resource: "employees", model: "hris.employee",
+                    fields: [
+                        ConnectorRuntime.UnifiedFieldMapping("id", .string, required: true, .pointer("/id")),
+                        ConnectorRuntime.UnifiedFieldMapping("firstName", .string, .split(.pointer("/first_name"), separator: " ", index: 0)),
+                        ConnectorRuntime.UnifiedFieldMapping("displayName", .string, .concat([.pointer("/first_name"), .string(.pointer("/level"))], separator: " #")),
+                        ConnectorRuntime.UnifiedFieldMapping("workEmail", .string, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("employeeNumber", .string, .string(.pointer("/level"))),
+                        ConnectorRuntime.UnifiedFieldMapping("employmentStatus", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "inactive", "on_leave": "leave"])),
+                        ConnectorRuntime.UnifiedFieldMapping("employmentType", .enumeration, .enumMap(.constant(.string("FT")), ["FT": "full_time"])),
+                        ConnectorRuntime.UnifiedFieldMapping("hireDate", .date, .pointer("/hired_on")),
+                        ConnectorRuntime.UnifiedFieldMapping("startDate", .date, .date(.pointer("/start"), format: .named("dd/MM/yyyy"))),
+                        ConnectorRuntime.UnifiedFieldMapping("workLocation", .string, .pointer("/address/city")),
+                        ConnectorRuntime.UnifiedFieldMapping("createdAt", .dateTime, .date(.pointer("/created"), format: .named("unixSeconds"))),
+                        ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ]
+                )
             }
         }
     }

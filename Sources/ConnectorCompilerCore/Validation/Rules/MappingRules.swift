@@ -3,7 +3,8 @@
 // fields the record declares and give the type the model field holds. Checked per auth variant,
 // on its effective resources and mappings (a variant's resource or mapping replaces the
 // connector's of the same name or model), and reported once per place in the file:
-// - the model and the resource exist (`unified-model-unknown`, `unified-resource-unknown`), and a
+// - the model and the resource exist (`unified-model-unknown`, `unified-resource-unknown`), the
+//   resource can be listed without inputs (`unified-resource-unlistable`), and a
 //   scope maps a model once (`unified-mapping-duplicate`: two mappings would both fill every field);
 // - expressions are well formed (`unified-expression-invalid`), their pointers start at a field the
 //   record declares and go deeper only into `object` fields whose `fields` are declared
@@ -136,6 +137,16 @@ struct MappingRules {
                        ?? "declare the resource in 'resources', or name one of \(resources.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))",
                    at: resourceNode)
             return
+        }
+        let requiredInputs = (resource["list"]?["inputs"]?.arrayValue ?? []).filter {
+            $0["in"]?.stringValue == "path" || $0["required"]?.boolValue == true
+        }.compactMap { $0["name"]?.stringValue }
+        if resource["list"] == nil || !requiredInputs.isEmpty {
+            report(.error, "unified-resource-unlistable",
+                   resource["list"] == nil
+                       ? "resource '\(resourceName)' has no 'list', so '\(mapping.model)' cannot be listed from it"
+                       : "resource '\(resourceName)' needs \(requiredInputs.map { "'\($0)'" }.joined(separator: ", ")) to be listed, which a unified list cannot pass",
+                   hint: "map a resource whose 'list' has no required or path input", at: resourceNode)
         }
         guard let fieldsNode = node["fields"], let members = fieldsNode.members else {
             if let fieldsNode = node["fields"] {

@@ -1,0 +1,154 @@
+// Translates `unified` into Swift: per auth variant with mappings, a `Unified` struct next to
+// `Resources`, with one member per mapped model that lists (and reads, when the resource has
+// `get`) the resource as the model, and the compiled mapping of each as a static constant.
+//
+// ```swift
+// let unified = Acme.ApiKey.Unified(connection)
+// for try await employee in unified.employees.list() { print(employee.workEmail ?? "-") }
+// ```
+//
+// The model types (`ConnectorRuntime.Unified.HRIS.Employee`...) are generated once, into the
+// runtime, from the same model files (`make unified-models`): every connector shares them, so an
+// app handles one `Employee` type whichever provider it came from, and the generated catalog does
+// not repeat them per connector.
+
+import Foundation
+
+struct UnifiedTranslator {
+    var docs: DocMaker
+    var spec: ConnectorSpec
+
+    /// The member name of a model in `Unified` (`employees` for `hris.employee`).
+    static func memberName(_ model: String) -> String {
+        switch model {
+        case "hris.employee": "employees"
+        case "iam.user": "users"
+        case "iam.group": "groups"
+        case "iam.role": "roles"
+        case "ats.candidate": "candidates"
+        case "ats.job": "jobs"
+        case "ats.application": "applications"
+        default: IdentifierMaker.camelCase(model.replacingOccurrences(of: ".", with: "_"), style: .lowerCamel)
+        }
+    }
+
+    /// The runtime type of a model (`ConnectorRuntime.Unified.HRIS.Employee`).
+    static func modelType(_ model: UnifiedModel) -> String {
+        "ConnectorRuntime.Unified." + model.category.uppercased() + "." + model.title
+    }
+
+    /// `Unified` of variant `index`, or nothing when the variant maps no model.
+    func unifiedStruct(index: Int, resources: [Resource], recordType: (Resource) -> String) -> [SwiftDeclaration] {
+        let mappings = spec.unifiedMappings(ofVariant: index)
+        guard !mappings.isEmpty else { return [] }
+        // The accessor type names `resourcesStruct` gives, in the same order.
+        var types = IdentifierMaker(reserved: OutputNaming.reservedTypeNames + ["Resources", OutputNaming.typeName(forSpecID: spec.id)])
+        var accessorTypes: [String: String] = [:]
+        for resource in resources { accessorTypes[resource.name] = types.make(resource.name, style: .upperCamel) }
+        var members: [SwiftDeclaration] = [
+            .property(SwiftProperty(
+                doc: docs.doc(["The linked account the requests go through."], pointer: nil), isStatic: false,
+                name: "connection", type: "ConnectorRuntime.Connection")),
+            .function(SwiftFunction(
+                doc: docs.doc(["The unified models of `connection`."], pointer: nil), access: .public, isStatic: false,
+                name: nil, parameters: [SwiftParameter(label: nil, name: "connection", type: "ConnectorRuntime.Connection")],
+                body: [.line("self.connection = connection")])),
+        ]
+        for mapping in mappings {
+            guard let model = UnifiedModelCatalog.model(mapping.model),
+                  let resource = resources.first(where: { $0.name == mapping.resource }),
+                  let accessor = accessorTypes[resource.name], resource.list != nil else { continue }
+            let member = Self.memberName(model.id)
+            let program = member + "Mapping"
+            let type = "ConnectorRuntime.UnifiedResource<" + recordType(resource) + ", " + Self.modelType(model) + ">"
+            let get = resource.get != nil ? "Resources." + accessor + ".getOperation" : "nil"
+            members.append(.property(SwiftProperty(
+                doc: docs.doc(["`" + model.id + "` from `" + resource.name + "`: `list()` and `pages()`"
+                    + (resource.get != nil ? ", `get(id:)`." : " (the resource has no `get`).")], pointer: mapping.pointer),
+                isStatic: false, name: member, type: type,
+                value: [
+                    "ConnectorRuntime.UnifiedResource(",
+                    "connection: connection, program: Self." + program + ",",
+                    "list: Resources." + accessor + ".listOperation, get: " + get + ", raw: { $0.raw }",
+                    ")",
+                ], isComputed: true)))
+            var lines = [
+                "ConnectorRuntime.UnifiedMappingProgram(",
+                "connector: " + SwiftStringLiteral.make(spec.id) + ", resource: " + SwiftStringLiteral.make(resource.name)
+                    + ", model: " + SwiftStringLiteral.make(model.id) + ",",
+                "fields: [",
+            ]
+            for (name, expression) in mapping.fields {
+                guard let field = model.field(name) else { continue }
+                let lowered = Self.lower(expression, fields: resource.fields)
+                lines.append("    ConnectorRuntime.UnifiedFieldMapping(" + SwiftStringLiteral.make(name) + ", ." + Self.target(field)
+                    + (field.required ? ", required: true" : "") + ", " + Self.render(lowered) + "),")
+            }
+            lines += ["]", ")"]
+            members.append(.property(SwiftProperty(
+                doc: docs.doc(["The compiled mapping of `" + model.id + "`."], pointer: mapping.pointer + "/fields"),
+                isStatic: true, name: program, type: "ConnectorRuntime.UnifiedMappingProgram", value: lines)))
+        }
+        return [.type(SwiftTypeDeclaration(
+            doc: docs.doc(["The unified models this variant's resources fill (`unified`): one member per model."],
+                          pointer: spec.auth[index].pointer),
+            kind: .struct, name: "Unified", inheritance: ["Swift.Sendable"], members: members))]
+    }
+
+    static func target(_ field: UnifiedModelField) -> String {
+        switch field.type {
+        case .string, .email: "string"
+        case .reference: "reference"
+        case .date: "date"
+        case .dateTime: "dateTime"
+        case .boolean: "boolean"
+        case .integer: "integer"
+        case .number: "number"
+        case .enum: "enumeration"
+        case .array: "array"
+        }
+    }
+
+    /// A pointer to a top-level `date-time` field written as Unix time reads in the field's format.
+    static func lower(_ expression: MappingExpression, fields: [RecordField]) -> MappingExpression {
+        switch expression {
+        case .pointer(let pointer):
+            let name = String(pointer.dropFirst()).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if let field = fields.first(where: { $0.name == name }), field.type == .dateTime, field.format != .iso8601 {
+                return .date(expression, format: field.format.rawValue)
+            }
+            return expression
+        case .constant: return expression
+        case .firstOf(let list): return .firstOf(list.map { lower($0, fields: fields) })
+        case .concat(let list, let separator): return .concat(list.map { lower($0, fields: fields) }, separator: separator)
+        case .split(let inner, let separator, let index): return .split(lower(inner, fields: fields), separator: separator, index: index)
+        case .date: return expression
+        case .number(let inner): return .number(lower(inner, fields: fields))
+        case .string(let inner): return .string(lower(inner, fields: fields))
+        case .enumMap(let inner, let map): return .enumMap(lower(inner, fields: fields), map: map)
+        }
+    }
+
+    static func render(_ expression: MappingExpression) -> String {
+        func list(_ items: [MappingExpression]) -> String { "[" + items.map(render).joined(separator: ", ") + "]" }
+        switch expression {
+        case .pointer(let pointer): return ".pointer(" + SwiftStringLiteral.make(pointer) + ")"
+        case .constant(.string(let text)): return ".constant(.string(" + SwiftStringLiteral.make(text) + "))"
+        case .constant(.boolean(let flag)): return ".constant(.bool(" + (flag ? "true" : "false") + "))"
+        case .constant(.number(let text)):
+            if let integer = Int(text) { return ".constant(.integer(" + String(integer) + "))" }
+            return ".constant(.number(" + String(Double(text) ?? 0) + "))"
+        case .firstOf(let items): return ".firstOf(" + list(items) + ")"
+        case .concat(let items, let separator): return ".concat(" + list(items) + ", separator: " + SwiftStringLiteral.make(separator) + ")"
+        case .split(let inner, let separator, let index):
+            return ".split(" + render(inner) + ", separator: " + SwiftStringLiteral.make(separator) + ", index: "
+                + (index.map(String.init) ?? "nil") + ")"
+        case .date(let inner, let format): return ".date(" + render(inner) + ", format: .named(" + SwiftStringLiteral.make(format) + "))"
+        case .number(let inner): return ".number(" + render(inner) + ")"
+        case .string(let inner): return ".string(" + render(inner) + ")"
+        case .enumMap(let inner, let map):
+            let pairs = map.map { SwiftStringLiteral.make($0.source) + ": " + SwiftStringLiteral.make($0.value) }
+            return ".enumMap(" + render(inner) + ", [" + (pairs.isEmpty ? ":" : pairs.joined(separator: ", ")) + "])"
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+
+/// A spec's mapping of one resource to one unified model, compiled into the generated code as
+/// data (`Acme.Oauth.Unified`) and run by ``evaluate(_:)`` on each record's JSON.
+///
+/// The generator writes it from a mapping that `validate` accepted, so every pointer names a
+/// declared field and every expression gives the target's type; what is left to run time is the
+/// provider's data itself: a date that does not parse, text that is not a number, a required
+/// value that is missing. Those throw ``UnifiedConversionError``.
+public struct UnifiedMappingProgram: Sendable {
+    public var connector: String
+    public var resource: String
+    public var model: String
+    public var fields: [UnifiedFieldMapping]
+
+    public init(connector: String, resource: String, model: String, fields: [UnifiedFieldMapping]) {
+        self.connector = connector
+        self.resource = resource
+        self.model = model
+        self.fields = fields
+    }
+
+    /// The unified values of one record; throws the first field that cannot be converted.
+    public func evaluate(_ record: JSONValue) throws(UnifiedConversionError) -> UnifiedValues {
+        var values = UnifiedValues()
+        values.storage.reserveCapacity(fields.count)
+        for field in fields {
+            let result: UnifiedValue?
+            do throws(UnifiedExpression.Failure) {
+                result = try field.convert(field.expression.evaluate(record))
+            } catch {
+                throw UnifiedConversionError(
+                    connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
+                    targetField: field.name, reason: error.reason)
+            }
+            if let result {
+                values.storage[field.name] = result
+            } else if field.required {
+                throw UnifiedConversionError(
+                    connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
+                    targetField: field.name, reason: "is missing")
+            }
+        }
+        return values
+    }
+}
+
+/// One target field of a mapping: the model field, its type, and the expression that fills it.
+public struct UnifiedFieldMapping: Sendable {
+    /// The model field's type, which decides the conversion at the end.
+    public enum Target: Sendable, Hashable {
+        case string, date, dateTime, boolean, integer, number, reference
+        /// The model's enum (values are checked at build time).
+        case enumeration
+        /// An array of text or references.
+        case array
+    }
+
+    public var name: String
+    public var target: Target
+    public var required: Bool
+    public var expression: UnifiedExpression
+
+    public init(_ name: String, _ target: Target, required: Bool = false, _ expression: UnifiedExpression) {
+        self.name = name
+        self.target = target
+        self.required = required
+        self.expression = expression
+    }
+
+    func convert(_ value: UnifiedExpression.Value?) throws(UnifiedExpression.Failure) -> UnifiedValue? {
+        guard let value else { return nil }
+        switch (target, value) {
+        case (.string, .json(.string(let text))), (.reference, .json(.string(let text))): return .string(text)
+        case (.string, .enumValue(_, let source)): return .string(source)
+        case (.reference, .json(.integer(let number))): return .string(String(number))
+        case (.date, .date(let date)): return .date(date)
+        case (.date, .dateTime(let instant)): return .date(UnifiedExpression.calendarDate(instant))
+        case (.date, .json(.string(let text))):
+            guard let date = CalendarDate(text) else { throw .init(reason: "'\(text)' is not a YYYY-MM-DD date") }
+            return .date(date)
+        case (.dateTime, .dateTime(let instant)): return .dateTime(instant)
+        case (.dateTime, .date(let date)): return .dateTime(UnifiedExpression.instant(date))
+        case (.dateTime, .json(let json)):
+            guard let instant = DateTimeCoding.date(from: json, format: .iso8601) else {
+                throw .init(reason: "\(json.kindName == "a string" ? "'\(json)'" : json.kindName) is not an ISO 8601 date-time")
+            }
+            return .dateTime(instant)
+        case (.boolean, .json(.bool(let flag))): return .boolean(flag)
+        case (.integer, .json(.integer(let number))): return .integer(number)
+        case (.integer, .json(.number(let number))):
+            guard let exact = Int(exactly: number) else { throw .init(reason: "\(number) is not a whole number") }
+            return .integer(exact)
+        case (.number, .json(.integer(let number))): return .number(Double(number))
+        case (.number, .json(.number(let number))): return .number(number)
+        case (.enumeration, .enumValue(let mapped, let source)): return .enumeration(value: mapped, source: source)
+        case (.array, .strings(let list)): return .strings(list)
+        case (.array, .json(.string(let text))): return .strings([text])
+        case (.array, .json(.array(let elements))):
+            var list: [String] = []
+            for element in elements {
+                switch element {
+                case .string(let text): list.append(text)
+                case .integer(let number): list.append(String(number))
+                case .null: continue
+                default: throw .init(reason: "holds \(element.kindName), expected text")
+                }
+            }
+            return .strings(list)
+        case (_, .json(let json)): throw .init(reason: "is \(json.kindName)")
+        default: throw .init(reason: "cannot be converted")
+        }
+    }
+}
+
+/// The expression language of mappings (see `docs/spec.md#unified`), evaluated on a record's JSON.
+public indirect enum UnifiedExpression: Sendable {
+    case pointer(String)
+    case constant(JSONValue)
+    case firstOf([UnifiedExpression])
+    case concat([UnifiedExpression], separator: String)
+    case split(UnifiedExpression, separator: String, index: Int?)
+    case date(UnifiedExpression, format: UnifiedDateFormat)
+    case number(UnifiedExpression)
+    case string(UnifiedExpression)
+    /// Provider value → model value; a value not listed becomes `unknown` with its source value.
+    case enumMap(UnifiedExpression, [String: String])
+
+    /// An intermediate value.
+    enum Value {
+        case json(JSONValue)
+        case date(CalendarDate)
+        case dateTime(Date)
+        case strings([String])
+        case enumValue(String?, String)
+    }
+
+    /// Why a value could not be converted.
+    struct Failure: Error {
+        var reason: String
+    }
+
+    /// The pointer (or pointers) the expression reads, for error messages.
+    public var source: String {
+        switch self {
+        case .pointer(let pointer): pointer
+        case .constant: "(constant)"
+        case .firstOf(let list), .concat(let list, _): list.map(\.source).joined(separator: ", ")
+        case .split(let inner, _, _), .date(let inner, _), .number(let inner), .string(let inner), .enumMap(let inner, _): inner.source
+        }
+    }
+
+    func evaluate(_ record: JSONValue) throws(Failure) -> Value? {
+        switch self {
+        case .pointer(let pointer):
+            guard let value = record.at(pointer: pointer), value != .null else { return nil }
+            return .json(value)
+        case .constant(let value):
+            return .json(value)
+        case .firstOf(let alternatives):
+            for alternative in alternatives {
+                if let value = try alternative.evaluate(record), !Self.isEmpty(value) { return value }
+            }
+            return nil
+        case .concat(let parts, let separator):
+            var texts: [String] = []
+            for part in parts {
+                guard let value = try part.evaluate(record), let text = Self.text(value), !text.isEmpty else { continue }
+                texts.append(text)
+            }
+            return texts.isEmpty ? nil : .json(.string(texts.joined(separator: separator)))
+        case .split(let inner, let separator, let index):
+            guard let value = try inner.evaluate(record), let text = Self.text(value) else { return nil }
+            let pieces = text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            guard let index else { return .strings(pieces) }
+            return pieces.indices.contains(index) ? .json(.string(pieces[index])) : nil
+        case .date(let inner, let format):
+            guard let value = try inner.evaluate(record) else { return nil }
+            guard case .json(let json) = value else { throw Failure(reason: "is not text or a number") }
+            if case .string(let text) = json, text.isEmpty { return nil }
+            return try format.parse(json)
+        case .number(let inner):
+            guard let value = try inner.evaluate(record) else { return nil }
+            switch value {
+            case .json(.integer), .json(.number): return value
+            case .json(.string(let text)):
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { return nil }
+                if let integer = Int(trimmed) { return .json(.integer(integer)) }
+                guard let number = Double(trimmed), number.isFinite else { throw Failure(reason: "'\(text)' is not a number") }
+                return .json(.number(number))
+            default: throw Failure(reason: "is not a number")
+            }
+        case .string(let inner):
+            guard let value = try inner.evaluate(record) else { return nil }
+            guard let text = Self.text(value) else { throw Failure(reason: "cannot be written as text") }
+            return .json(.string(text))
+        case .enumMap(let inner, let map):
+            guard let value = try inner.evaluate(record) else { return nil }
+            guard let source = Self.text(value) else { throw Failure(reason: "is not text") }
+            return .enumValue(map[source], source)
+        }
+    }
+
+    static func isEmpty(_ value: Value) -> Bool {
+        if case .json(.string(let text)) = value { return text.isEmpty }
+        return false
+    }
+
+    static func text(_ value: Value) -> String? {
+        switch value {
+        case .json(.string(let text)): text
+        case .json(.integer(let number)): String(number)
+        case .json(.number(let number)): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .json(.bool(let flag)): flag ? "true" : "false"
+        case .enumValue(_, let source): source
+        case .date(let date): date.description
+        case .dateTime(let instant): DateTimeCoding.text(instant, format: .iso8601)
+        default: nil
+        }
+    }
+
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    static func calendarDate(_ instant: Date) -> CalendarDate {
+        let parts = utc.dateComponents([.year, .month, .day], from: instant)
+        return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+    }
+
+    static func instant(_ date: CalendarDate) -> Date {
+        utc.date(from: DateComponents(year: date.year, month: date.month, day: date.day)) ?? Date(timeIntervalSince1970: 0)
+    }
+}
+
+/// How `date` reads its input.
+public enum UnifiedDateFormat: Sendable {
+    /// RFC 3339 date-time, or a `YYYY-MM-DD` date.
+    case iso8601
+    case unixSeconds
+    case unixMilliseconds
+    /// A Unicode TR35 pattern (`dd/MM/yyyy`), read in UTC with the POSIX locale.
+    case pattern(UnifiedDatePattern)
+
+    /// The format named in a spec.
+    public static func named(_ name: String) -> UnifiedDateFormat {
+        switch name {
+        case "iso8601": .iso8601
+        case "unixSeconds": .unixSeconds
+        case "unixMilliseconds": .unixMilliseconds
+        default: .pattern(UnifiedDatePattern(name))
+        }
+    }
+
+    func parse(_ json: JSONValue) throws(UnifiedExpression.Failure) -> UnifiedExpression.Value {
+        switch self {
+        case .iso8601:
+            if case .string(let text) = json, let date = CalendarDate(text) { return .date(date) }
+            guard let instant = DateTimeCoding.date(from: json, format: .iso8601) else {
+                throw .init(reason: "\(json) is not an ISO 8601 date or date-time")
+            }
+            return .dateTime(instant)
+        case .unixSeconds, .unixMilliseconds:
+            var value = json
+            if case .string(let text) = json, let number = Double(text) { value = .number(number) }
+            guard let instant = DateTimeCoding.date(from: value, format: self == .unixSeconds ? .unixSeconds : .unixMilliseconds) else {
+                throw .init(reason: "\(json) is not a number of \(self == .unixSeconds ? "seconds" : "milliseconds") since 1970")
+            }
+            return .dateTime(instant)
+        case .pattern(let pattern):
+            guard case .string(let text) = json, let instant = pattern.parse(text) else {
+                throw .init(reason: "\(json) does not match the date format '\(pattern.pattern)'")
+            }
+            return pattern.hasTime ? .dateTime(instant) : .date(UnifiedExpression.calendarDate(instant))
+        }
+    }
+
+    static func == (lhs: UnifiedDateFormat, rhs: UnifiedDateFormat) -> Bool {
+        switch (lhs, rhs) {
+        case (.iso8601, .iso8601), (.unixSeconds, .unixSeconds), (.unixMilliseconds, .unixMilliseconds): true
+        case (.pattern(let a), .pattern(let b)): a.pattern == b.pattern
+        default: false
+        }
+    }
+}
+
+/// A date pattern and its formatter. `DateFormatter` is not documented as safe to share between
+/// threads, so parsing takes a lock; patterns are rare in mappings (most providers send ISO 8601).
+public final class UnifiedDatePattern: @unchecked Sendable {
+    public let pattern: String
+    /// Whether the pattern reads a time of day (then the value is a date-time).
+    let hasTime: Bool
+    private let formatter: DateFormatter
+    private let lock = NSLock()
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        hasTime = pattern.contains("H") || pattern.contains("h") || pattern.contains("m")
+        formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = pattern
+        formatter.isLenient = false
+    }
+
+    func parse(_ text: String) -> Date? {
+        lock.lock()
+        defer { lock.unlock() }
+        return formatter.date(from: text)
+    }
+}
