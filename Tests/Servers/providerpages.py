@@ -129,7 +129,8 @@ def serve_hibob(method, route, parts, query, body, key, origin):
     if method == "POST" and route == "/v1/people/search":
         employees = [{"id": "3332883884017713238", "displayName": "Ada Lovelace", "firstName": "Ada",
                       "surname": "Lovelace", "email": "ada@acme.example", "companyId": 601,
-                      "work": {"title": "Engineer", "department": "R&D"},
+                      "work": {"title": "Engineer", "department": "R&D", "site": "London",
+                               "startDate": "2020-02-29", "manager": "3332883884017713200"},
                       "creationDateTime": "2024-05-01T10:00:00.511947"}]
         if body.get("showInactive") is True:
             employees.append({"id": "3332883884017713239", "displayName": "Former Employee", "surname": "Gone",
