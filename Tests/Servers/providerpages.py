@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import catalogpages
 
-PROVIDERS = ("zelt", "smartsheet", "spotdraft", "hibob", "workday", "salesforce", "confluence") + catalogpages.PROVIDERS
+PROVIDERS = ("zelt", "smartsheet", "spotdraft", "hibob", "workday", "salesforce", "confluence", "scim") + catalogpages.PROVIDERS
 PAGE = 2
 TOTAL = 5
 
@@ -34,6 +34,7 @@ CREDENTIALS = {
     "workday": {"Authorization": basic("isu_reader@acme_tenant", "wd-password")},
     "salesforce": {"Authorization": "Bearer sf-access"},
     "confluence": {"Authorization": basic("admin@acme.example", "atl-token")},
+    "scim": {"Authorization": "Bearer scim-token"},
 }
 CREDENTIALS.update(catalogpages.CREDENTIALS)
 
@@ -201,4 +202,43 @@ def serve_confluence(method, route, parts, query, body, key, origin):
             links["next"] = f"/k/{key}/wiki/api/v2/spaces?limit={query.get('limit', 25)}{extra}&cursor={token}"
             headers["Link"] = f'<{links["next"]}>; rel="next", <{links["base"]}>; rel="base"'
         return 200, {"results": results, "_links": links}, headers
+    return 404, {"error": "not_found"}, {}
+
+
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+def scim_user(i):
+    user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": f"u-{i}", "userName": f"user{i}@acme.example",
+            "name": {"givenName": f"Given{i}", "familyName": f"Family{i}", "formatted": f"Given{i} Family{i}"},
+            "active": i != 3, "emails": [{"value": f"user{i}@acme.example", "type": "work", "primary": True}],
+            "meta": {"resourceType": "User", "created": "2024-02-29T12:00:00Z", "lastModified": "2025-01-0%dT00:00:00.5Z" % (i + 1)}}
+    if i == 0:
+        user[ENTERPRISE] = {"employeeNumber": "701984", "department": "Tour Operations", "manager": {"value": "u-4"}}
+        user["schemas"].append(ENTERPRISE)
+    if i == 2:
+        del user["name"], user["emails"]
+        user["displayName"] = "Service Account"
+    return user
+
+
+def serve_scim(method, route, parts, query, body, key, origin):
+    # RFC 7644 section 3.4.2: GET /Users?startIndex=&count= (startIndex counts from 1) ->
+    # {schemas, totalResults, itemsPerPage, startIndex, Resources}; GET /Users/<id>; /Groups alike.
+    list_schema = ["urn:ietf:params:scim:api:messages:2.0:ListResponse"]
+    if method == "GET" and route in ("/scim/v2/Users", "/scim/v2/Groups"):
+        start = max(int(query.get("startIndex", 1)), 1)
+        rows = range(start - 1, min(start - 1 + min(int(query.get("count", 100)), PAGE), TOTAL))
+        if route.endswith("Users"):
+            resources = [scim_user(i) for i in rows]
+        else:
+            resources = [{"id": f"g-{i}", "displayName": f"Group {i}", "members": [{"value": f"u-{i}"}],
+                          "meta": {"created": "2023-06-0%dT09:30:00Z" % (i + 1)}} for i in rows]
+        return 200, {"schemas": list_schema, "totalResults": TOTAL, "itemsPerPage": len(resources), "startIndex": start,
+                     "Resources": resources}, {}
+    if method == "GET" and len(parts) == 4 and parts[:3] == ["scim", "v2", "Users"]:
+        index = int(parts[3][2:]) if parts[3].startswith("u-") and parts[3][2:].isdigit() else -1
+        if 0 <= index < TOTAL:
+            return 200, scim_user(index), {}
+        return 404, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "404"}, {}
     return 404, {"error": "not_found"}, {}

@@ -318,6 +318,7 @@ struct ResourceTranslator {
         add("hasMorePointer", pagination.hasMorePointer)
         add("totalPointer", pagination.totalPointer)
         if let maxPages = pagination.maxPages { paging.append("maxPages: " + String(maxPages)) }
+        if pagination.style == .offset && pagination.firstOffset != 0 { paging.append("firstOffset: " + String(pagination.firstOffset)) }
         var lines = ["ConnectorRuntime.ResourceListOperation("]
         lines.append("resource: " + SwiftStringLiteral.make(resource.name) + ",")
         lines.append("method: " + SwiftStringLiteral.make(list.method.rawValue) + ",")

@@ -125,6 +125,8 @@ public struct Pagination: Sendable, Hashable {
     public var offsetParam: String?
     public var pageParam: String?
     public var firstPage: Int
+    /// The offset of the first record (`offset`; default 0, 1 for SCIM's `startIndex`).
+    public var firstOffset: Int = 0
     public var cursorParam: String?
     public var cursorPointer: String?
     /// Where the cursor goes inside the POST body (`bodyCursor`), instead of `cursorParam`.

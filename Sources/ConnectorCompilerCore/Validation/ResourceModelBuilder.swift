@@ -75,6 +75,7 @@ extension ModelBuilder {
         result.offsetParam = node["offsetParam"]?.stringValue
         result.pageParam = node["pageParam"]?.stringValue
         result.firstPage = node["firstPage"]?.intValue ?? 1
+        result.firstOffset = node["firstOffset"]?.intValue ?? 0
         result.cursorParam = node["cursorParam"]?.stringValue
         result.cursorPointer = node["cursorPointer"]?.stringValue
         result.cursorBodyPointer = node["cursorBodyPointer"]?.stringValue

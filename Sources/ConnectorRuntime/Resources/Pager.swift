@@ -213,7 +213,7 @@ struct Pager<Record: ResourceRecord>: Sendable {
         case .none, .nextURL, .linkHeader:
             if let limit { query.append(QueryParameter(limit.0, String(limit.1))) }
         case .offset:
-            if let name = pagination.offsetParam { query.append(QueryParameter(name, String(recordsSeen))) }
+            if let name = pagination.offsetParam { query.append(QueryParameter(name, String(pagination.firstOffset + recordsSeen))) }
             if let limit { query.append(QueryParameter(limit.0, String(limit.1))) }
         case .pageNumber:
             if let name = pagination.pageParam { query.append(QueryParameter(name, String(pageNumber))) }

@@ -118,6 +118,8 @@ public struct ResourcePagination: Sendable, Hashable {
     public var totalPointer: String?
     /// The backstop: a run fails after this many pages.
     public var maxPages: Int
+    /// The offset of the first record (`offset`): 0 by default, 1 for SCIM's 1-based `startIndex`.
+    public var firstOffset: Int = 0
 
     /// The default backstop.
     public static let defaultMaxPages = 10_000
@@ -128,7 +130,7 @@ public struct ResourcePagination: Sendable, Hashable {
         limitParam: String? = nil, offsetParam: String? = nil,
         pageParam: String? = nil, firstPage: Int = 1, cursorParam: String? = nil, cursorPointer: String? = nil,
         cursorBodyPointer: String? = nil, limitBodyPointer: String? = nil, nextPointer: String? = nil, hasMorePointer: String? = nil, totalPointer: String? = nil,
-        maxPages: Int = ResourcePagination.defaultMaxPages
+        maxPages: Int = ResourcePagination.defaultMaxPages, firstOffset: Int = 0
     ) {
         self.style = style
         self.stops = stops.flatMap { $0.isEmpty ? nil : $0 } ?? [stop]
@@ -146,6 +148,7 @@ public struct ResourcePagination: Sendable, Hashable {
         self.hasMorePointer = hasMorePointer
         self.totalPointer = totalPointer
         self.maxPages = maxPages
+        self.firstOffset = firstOffset
     }
 }
 

@@ -92,3 +92,46 @@ struct UnifiedEndToEnd {
         #expect(employees[1].workEmail == "w1@acme.example")
     }
 }
+
+@Suite(.pagingServer, .timeLimit(.minutes(1)))
+struct SCIMUnifiedEndToEnd {
+    func unified(_ account: ProviderAccount) async throws -> Scim.BearerToken.Unified {
+        let configuration = try Scim.BearerToken.configuration(.init(scimBaseURL: "https://scim.acme.example/scim/v2", token: Secret("scim-token")))
+            .overridingEndpoints(["scim.acme.example": account.root])
+        return Scim.BearerToken.Unified(try await account.connection(configuration))
+    }
+
+    /// SCIM Users as iam.user: startIndex counts from 1 (RFC 7644 section 3.4.2.4), so the pages
+    /// ask for 1, 3 and 5; the EnterpriseUser extension, a user without name or emails, a
+    /// leap-day creation date and fractional seconds.
+    @Test func usersPageByStartIndexFromOne() async throws {
+        let account = try ProviderAccount("scim")
+        let users = try await everything(try await unified(account).users.list())
+        #expect(users.map(\.id) == ["u-0", "u-1", "u-2", "u-3", "u-4"])
+        #expect(try await account.requests() == [
+            "GET /scim/v2/Users?startIndex=1&count=100", "GET /scim/v2/Users?startIndex=3&count=100",
+            "GET /scim/v2/Users?startIndex=5&count=100",
+        ])
+        #expect(users[0].userName == "user0@acme.example")
+        #expect(users[0].givenName == "Given0")
+        #expect(users[0].displayName == "Given0 Family0")
+        #expect(users[0].email == "user0@acme.example")
+        #expect(users[0].employeeNumber == "701984")
+        #expect(users[0].department == "Tour Operations")
+        #expect(users[0].manager == "u-4")
+        #expect(users[0].createdAt == date("2024-02-29T12:00:00Z"))
+        #expect(users[1].updatedAt == date("2025-01-02T00:00:00.5Z"))
+        #expect(users[2].displayName == "Service Account")
+        #expect(users[2].email == nil)
+        #expect(users.map(\.active) == [true, true, true, false, true])
+        let one = try await unified(account).users.get(id: "u-1")
+        #expect(one.familyName == "Family1")
+    }
+
+    @Test func groupsAsIAMGroups() async throws {
+        let account = try ProviderAccount("scim")
+        let groups = try await everything(try await unified(account).groups.list())
+        #expect(groups.map(\.displayName) == ["Group 0", "Group 1", "Group 2", "Group 3", "Group 4"])
+        #expect(groups[1].createdAt == date("2023-06-02T09:30:00Z"))
+    }
+}
