@@ -83,6 +83,7 @@ enum DocsCommand: Subcommand {
 
         let renderer = ConnectionGuideRenderer(callbackBase: callbackBase)
         var files: [String: String] = ["README.md": renderer.index(for: specs.map(\.spec))]
+        files[UnifiedCoverageRenderer.fileName] = UnifiedCoverageRenderer.render(specs.map(\.spec))
         for (spec, path) in specs {
             files[ConnectionGuideRenderer.fileName(for: spec)] = renderer.guide(for: spec, sourcePath: displayPath(path))
         }
