@@ -113,6 +113,32 @@ import Testing
             add("resources", [[resource([string("id")], [["name": name, "type": "enum", "values": ["a"]]])]])
             add("auth/0/resources", [[resource([string("id")], [["name": name, "type": "string"]])]])
         }
+        // Unified mappings: strings that need escaping in the generated program, every operator,
+        // mistakes the rules must catch before the generator sees them, and variant-level mappings.
+        let people: [String: Any] = [
+            "name": "people", "record": "Person", "idField": "id",
+            "fields": [string("id"), string("na\"me"), string("a/b"), ["name": "n", "type": "integer"],
+                       ["name": "s", "type": "enum", "values": ["A\\", "B\"", "é"]],
+                       ["name": "o", "type": "object", "fields": [string("x")]]],
+            "list": listOperation([] as [Any]),
+        ]
+        let mapping: (Any) -> [[String: Any]] = { fields in [["model": "hris.employee", "resource": "people", "fields": fields]] }
+        for fields: [String: Any] in [
+            ["id": "/id", "firstName": "/na\"me", "lastName": "/a~1b", "jobTitle": "/o/x"],
+            ["id": "/id", "displayName": ["concat": ["/na\"me", ["const": "\\ \"\u{1F600}"]], "separator": "\"\n"]],
+            ["id": "/id", "employmentStatus": ["enum": "/s", "map": ["A\\": "active", "B\"": "leave", "é": "inactive"]]],
+            ["id": "/id", "hireDate": ["date": "/na\"me", "format": "dd/MM/yyyy'\"'"], "employeeNumber": ["string": "/n"]],
+            ["id": "/id", "firstName": ["split": "/na\"me", "separator": "\\", "index": 2], "workPhone": ["firstOf": ["/a~1b", ["const": 1]]]],
+            ["id": "/id", "hireDate": "/na\"me"], ["id": "/nope"], ["firstName": "/id"], ["id": ["enum": "/s", "map": ["A": "x"]]],
+            ["id": ["number": "/n"]], ["id": "/id", "manager": "/id"], ["id": "/id", "manager": ["const": true]],
+        ] {
+            add("resources", [[people]])
+            list[list.count - 1] = Mutation(path: ["resources"], json: list[list.count - 1].json)
+            let data = (try? JSONSerialization.data(withJSONObject: ["resources": [people], "unified": mapping(fields)], options: [.sortedKeys])) ?? Data()
+            list.append(Mutation(path: [], json: String(decoding: data, as: UTF8.self)))
+            let variantData = (try? JSONSerialization.data(withJSONObject: ["resources": [people], "unified": mapping(fields)], options: [.sortedKeys])) ?? Data()
+            list.append(Mutation(path: ["auth", "0"], json: String(decoding: variantData, as: UTF8.self)))
+        }
         return list
     }()
 
@@ -159,6 +185,17 @@ import Testing
     func aMutatedSpecIsRejectedOrGenerates(_ mutation: Mutation) throws {
         let value = try JSONSerialization.jsonObject(with: Data(mutation.json.utf8), options: [.fragmentsAllowed])
         var spec = Self.set(value, at: mutation.path[...], in: Self.base()) as? [String: Any] ?? [:]
+        // A path ending at an object merges the mutation's keys into it (unified mappings add
+        // `resources` and `unified` together, at the top level or in the variant).
+        if let members = value as? [String: Any], mutation.path.isEmpty || mutation.path == ["auth", "0"] {
+            spec = Self.base()
+            if mutation.path.isEmpty {
+                spec.merge(members) { _, new in new }
+            } else if var variants = spec["auth"] as? [[String: Any]] {
+                variants[0].merge(members) { _, new in new }
+                spec["auth"] = variants
+            }
+        }
         let id = spec["id"] as? String ?? "agreement"
         spec["id"] = id
         let data = try JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys])
