@@ -149,6 +149,11 @@ if let index = arguments.firstIndex(of: "--memory"), index + 1 < arguments.count
     exit(0)
 }
 
+if let index = arguments.firstIndex(of: "--memory-unified"), index + 1 < arguments.count, let count = Int(arguments[index + 1]) {
+    try await unifiedMemoryChild(count)
+    exit(0)
+}
+
 let total = pages * 100
 print("resources-bench: \(total) records in \(pages) pages of 100 from an in-process server, \(rounds) rounds")
 // Both sides read the same records (each checks its count; the checksums must agree).
@@ -204,5 +209,6 @@ for count in smoke ? [2, 10] : [100, 1_000] {
     guard output.count == 2 else { throw BenchFailure("memory child printed \(output)") }
     print("| \(count) | \(output[0]) MiB | \(output[1]) MiB |")
 }
+try await runUnifiedBench(total: total, rounds: rounds, smoke: smoke)
 if smoke { print("resources-bench: smoke run sane (no time or memory asserted)") }
 exit(0)

@@ -11,30 +11,34 @@ public struct UnifiedMappingProgram: Sendable {
     public var connector: String
     public var resource: String
     public var model: String
-    public var fields: [UnifiedFieldMapping]
+    public let fields: [UnifiedFieldMapping]
+    let names: UnifiedFieldNames
+    /// The expressions with their pointers split once, in `fields` order.
+    let compiled: [UnifiedExpression]
 
     public init(connector: String, resource: String, model: String, fields: [UnifiedFieldMapping]) {
         self.connector = connector
         self.resource = resource
         self.model = model
         self.fields = fields
+        names = UnifiedFieldNames(fields.map(\.name))
+        compiled = fields.map { $0.expression.compiled() }
     }
 
     /// The unified values of one record; throws the first field that cannot be converted.
     public func evaluate(_ record: JSONValue) throws(UnifiedConversionError) -> UnifiedValues {
-        var values = UnifiedValues()
-        values.storage.reserveCapacity(fields.count)
-        for field in fields {
+        var values = UnifiedValues(names: names)
+        for (index, field) in fields.enumerated() {
             let result: UnifiedValue?
             do throws(UnifiedExpression.Failure) {
-                result = try field.convert(field.expression.evaluate(record))
+                result = try field.convert(compiled[index].evaluate(record))
             } catch {
                 throw UnifiedConversionError(
                     connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
                     targetField: field.name, reason: error.reason)
             }
             if let result {
-                values.storage[field.name] = result
+                values.slots[index] = result
             } else if field.required {
                 throw UnifiedConversionError(
                     connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
@@ -125,6 +129,27 @@ public indirect enum UnifiedExpression: Sendable {
     case string(UnifiedExpression)
     /// Provider value → model value; a value not listed becomes `unknown` with its source value.
     case enumMap(UnifiedExpression, [String: String])
+    /// A pointer split into its unescaped tokens (built by `compiled()`; the key of a top-level
+    /// field is one dictionary lookup per record).
+    case tokens([String], source: String)
+
+    /// The same expression with every pointer split once.
+    func compiled() -> UnifiedExpression {
+        switch self {
+        case .pointer(let pointer):
+            let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+                .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
+            return .tokens(tokens, source: pointer)
+        case .constant, .tokens: return self
+        case .firstOf(let list): return .firstOf(list.map { $0.compiled() })
+        case .concat(let list, let separator): return .concat(list.map { $0.compiled() }, separator: separator)
+        case .split(let inner, let separator, let index): return .split(inner.compiled(), separator: separator, index: index)
+        case .date(let inner, let format): return .date(inner.compiled(), format: format)
+        case .number(let inner): return .number(inner.compiled())
+        case .string(let inner): return .string(inner.compiled())
+        case .enumMap(let inner, let map): return .enumMap(inner.compiled(), map)
+        }
+    }
 
     /// An intermediate value.
     enum Value {
@@ -143,7 +168,7 @@ public indirect enum UnifiedExpression: Sendable {
     /// The pointer (or pointers) the expression reads, for error messages.
     public var source: String {
         switch self {
-        case .pointer(let pointer): pointer
+        case .pointer(let pointer), .tokens(_, let pointer): pointer
         case .constant: "(constant)"
         case .firstOf(let list), .concat(let list, _): list.map(\.source).joined(separator: ", ")
         case .split(let inner, _, _), .date(let inner, _), .number(let inner), .string(let inner), .enumMap(let inner, _): inner.source
@@ -155,6 +180,22 @@ public indirect enum UnifiedExpression: Sendable {
         case .pointer(let pointer):
             guard let value = record.at(pointer: pointer), value != .null else { return nil }
             return .json(value)
+        case .tokens(let tokens, _):
+            var current = record
+            for token in tokens {
+                switch current {
+                case .object(let members):
+                    guard let next = members[token] else { return nil }
+                    current = next
+                case .array(let elements):
+                    guard let index = Int(token), elements.indices.contains(index) else { return nil }
+                    current = elements[index]
+                default:
+                    return nil
+                }
+            }
+            if case .null = current { return nil }
+            return .json(current)
         case .constant(let value):
             return .json(value)
         case .firstOf(let alternatives):

@@ -27,51 +27,94 @@ public enum UnifiedValue: Sendable, Hashable {
     }
 }
 
-/// The converted fields of one record, by model field name (absent: no value).
+/// The model field names of a mapping and their positions, shared by every record it converts.
+public final class UnifiedFieldNames: Sendable {
+    public let names: [String]
+    let positions: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
+        self.positions = positions
+    }
+}
+
+/// The converted fields of one record, by model field name (absent: no value). One slot per field
+/// of the mapping, the names shared: converting a record allocates one small array.
 public struct UnifiedValues: Sendable, Hashable {
-    var storage: [String: UnifiedValue] = [:]
+    let names: UnifiedFieldNames
+    var slots: [UnifiedValue?]
 
-    public init() {}
+    public init() {
+        names = UnifiedFieldNames([])
+        slots = []
+    }
 
-    public subscript(field: String) -> UnifiedValue? { storage[field] }
+    init(names: UnifiedFieldNames) {
+        self.names = names
+        slots = Array(repeating: nil, count: names.names.count)
+    }
+
+    /// Every present value, in the mapping's order.
+    public var storage: [(field: String, value: UnifiedValue)] {
+        zip(names.names, slots).compactMap { name, value in value.map { (name, $0) } }
+    }
+
+    public static func == (lhs: UnifiedValues, rhs: UnifiedValues) -> Bool {
+        lhs.storage.map(\.field) == rhs.storage.map(\.field) && lhs.storage.map(\.value) == rhs.storage.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (field, value) in storage {
+            hasher.combine(field)
+            hasher.combine(value)
+        }
+    }
+
+    public subscript(field: String) -> UnifiedValue? {
+        guard let index = names.positions[field] else { return nil }
+        return slots[index]
+    }
+
 
     public func string(_ field: String) -> String? {
-        if case .string(let text) = storage[field] { return text }
+        if case .string(let text) = self[field] { return text }
         return nil
     }
 
     public func date(_ field: String) -> CalendarDate? {
-        if case .date(let date) = storage[field] { return date }
+        if case .date(let date) = self[field] { return date }
         return nil
     }
 
     public func dateTime(_ field: String) -> Date? {
-        if case .dateTime(let instant) = storage[field] { return instant }
+        if case .dateTime(let instant) = self[field] { return instant }
         return nil
     }
 
     public func boolean(_ field: String) -> Bool? {
-        if case .boolean(let flag) = storage[field] { return flag }
+        if case .boolean(let flag) = self[field] { return flag }
         return nil
     }
 
     public func integer(_ field: String) -> Int? {
-        if case .integer(let number) = storage[field] { return number }
+        if case .integer(let number) = self[field] { return number }
         return nil
     }
 
     public func number(_ field: String) -> Double? {
-        if case .number(let number) = storage[field] { return number }
+        if case .number(let number) = self[field] { return number }
         return nil
     }
 
     public func strings(_ field: String) -> [String]? {
-        if case .strings(let list) = storage[field] { return list }
+        if case .strings(let list) = self[field] { return list }
         return nil
     }
 
     public func enumeration<Known: RawRepresentable<String> & Sendable & Hashable>(_ field: String) -> UnifiedEnum<Known>? {
-        guard case .enumeration(let value, let source) = storage[field] else { return nil }
+        guard case .enumeration(let value, let source) = self[field] else { return nil }
         return UnifiedEnum(value: value.flatMap(Known.init(rawValue:)), sourceValue: source)
     }
 }

@@ -1523,6 +1523,34 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                     ]
                 )
             }
+
+            /// `iam.user` from `people`: `list()` and `pages()` (the resource has no `get`).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1`
+            public var users: ConnectorRuntime.UnifiedResource<AcmeResources.Person, ConnectorRuntime.Unified.IAM.User> {
+                ConnectorRuntime.UnifiedResource(
+                    connection: connection, program: Self.usersMapping,
+                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }
+                )
+            }
+
+            /// The compiled mapping of `iam.user`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1/fields`
+            public static var usersMapping: ConnectorRuntime.UnifiedMappingProgram {
+                ConnectorRuntime.UnifiedMappingProgram(
+                    connector: "acme_resources", resource: "people", model: "iam.user",
+                    fields: [
+                        ConnectorRuntime.UnifiedFieldMapping("id", .string, required: true, .pointer("/id")),
+                        ConnectorRuntime.UnifiedFieldMapping("userName", .string, required: true, .firstOf([.pointer("/email"), .pointer("/id")])),
+                        ConnectorRuntime.UnifiedFieldMapping("displayName", .string, .pointer("/first_name")),
+                        ConnectorRuntime.UnifiedFieldMapping("email", .string, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("emails", .array, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("status", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "deactivated", "on_leave": "suspended"])),
+                        ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ]
+                )
+            }
         }
     }
 
@@ -2711,6 +2739,34 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("startDate", .date, .date(.pointer("/start"), format: .named("dd/MM/yyyy"))),
                         ConnectorRuntime.UnifiedFieldMapping("workLocation", .string, .pointer("/address/city")),
                         ConnectorRuntime.UnifiedFieldMapping("createdAt", .dateTime, .date(.pointer("/created"), format: .named("unixSeconds"))),
+                        ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ]
+                )
+            }
+
+            /// `iam.user` from `people`: `list()` and `pages()` (the resource has no `get`).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1`
+            public var users: ConnectorRuntime.UnifiedResource<AcmeResources.Person, ConnectorRuntime.Unified.IAM.User> {
+                ConnectorRuntime.UnifiedResource(
+                    connection: connection, program: Self.usersMapping,
+                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }
+                )
+            }
+
+            /// The compiled mapping of `iam.user`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1/fields`
+            public static var usersMapping: ConnectorRuntime.UnifiedMappingProgram {
+                ConnectorRuntime.UnifiedMappingProgram(
+                    connector: "acme_resources", resource: "people", model: "iam.user",
+                    fields: [
+                        ConnectorRuntime.UnifiedFieldMapping("id", .string, required: true, .pointer("/id")),
+                        ConnectorRuntime.UnifiedFieldMapping("userName", .string, required: true, .firstOf([.pointer("/email"), .pointer("/id")])),
+                        ConnectorRuntime.UnifiedFieldMapping("displayName", .string, .pointer("/first_name")),
+                        ConnectorRuntime.UnifiedFieldMapping("email", .string, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("emails", .array, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("status", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "deactivated", "on_leave": "suspended"])),
                         ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
                     ]
                 )
