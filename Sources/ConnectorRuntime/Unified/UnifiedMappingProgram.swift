@@ -6,7 +6,8 @@ import Foundation
 /// The generator writes it from a mapping that `validate` accepted, so every pointer names a
 /// declared field and every expression gives the target's type; what is left to run time is the
 /// provider's data itself: a date that does not parse, text that is not a number, a required
-/// value that is missing. Those throw ``UnifiedConversionError``.
+/// value that is missing. Those throw ``UnifiedConversionError``, which names the field but never
+/// its value (records hold personal data, and errors end up in logs).
 public struct UnifiedMappingProgram: Sendable {
     public var connector: String
     public var resource: String
@@ -81,19 +82,19 @@ public struct UnifiedFieldMapping: Sendable {
         case (.date, .date(let date)): return .date(date)
         case (.date, .dateTime(let instant)): return .date(UnifiedExpression.calendarDate(instant))
         case (.date, .json(.string(let text))):
-            guard let date = CalendarDate(text) else { throw .init(reason: "'\(text)' is not a YYYY-MM-DD date") }
+            guard let date = CalendarDate(text) else { throw .init(reason: "is not a YYYY-MM-DD date") }
             return .date(date)
         case (.dateTime, .dateTime(let instant)): return .dateTime(instant)
         case (.dateTime, .date(let date)): return .dateTime(UnifiedExpression.instant(date))
         case (.dateTime, .json(let json)):
             guard let instant = DateTimeCoding.date(from: json, format: .iso8601) else {
-                throw .init(reason: "\(json.kindName == "a string" ? "'\(json)'" : json.kindName) is not an ISO 8601 date-time")
+                throw .init(reason: json.kindName == "a string" ? "is not an ISO 8601 date-time" : "is \(json.kindName), not an ISO 8601 date-time")
             }
             return .dateTime(instant)
         case (.boolean, .json(.bool(let flag))): return .boolean(flag)
         case (.integer, .json(.integer(let number))): return .integer(number)
         case (.integer, .json(.number(let number))):
-            guard let exact = Int(exactly: number) else { throw .init(reason: "\(number) is not a whole number") }
+            guard let exact = Int(exactly: number) else { throw .init(reason: "is not a whole number") }
             return .integer(exact)
         case (.number, .json(.integer(let number))): return .number(Double(number))
         case (.number, .json(.number(let number))): return .number(number)
@@ -229,7 +230,7 @@ public indirect enum UnifiedExpression: Sendable {
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { return nil }
                 if let integer = Int(trimmed) { return .json(.integer(integer)) }
-                guard let number = Double(trimmed), number.isFinite else { throw Failure(reason: "'\(text)' is not a number") }
+                guard let number = Double(trimmed), number.isFinite else { throw Failure(reason: "is not a number") }
                 return .json(.number(number))
             default: throw Failure(reason: "is not a number")
             }
@@ -302,19 +303,19 @@ public enum UnifiedDateFormat: Sendable {
         case .iso8601:
             if case .string(let text) = json, let date = CalendarDate(text) { return .date(date) }
             guard let instant = DateTimeCoding.date(from: json, format: .iso8601) else {
-                throw .init(reason: "\(json) is not an ISO 8601 date or date-time")
+                throw .init(reason: "is not an ISO 8601 date or date-time")
             }
             return .dateTime(instant)
         case .unixSeconds, .unixMilliseconds:
             var value = json
             if case .string(let text) = json, let number = Double(text) { value = .number(number) }
             guard let instant = DateTimeCoding.date(from: value, format: self == .unixSeconds ? .unixSeconds : .unixMilliseconds) else {
-                throw .init(reason: "\(json) is not a number of \(self == .unixSeconds ? "seconds" : "milliseconds") since 1970")
+                throw .init(reason: "is not a number of \(self == .unixSeconds ? "seconds" : "milliseconds") since 1970")
             }
             return .dateTime(instant)
         case .pattern(let pattern):
             guard case .string(let text) = json, let instant = pattern.parse(text) else {
-                throw .init(reason: "\(json) does not match the date format '\(pattern.pattern)'")
+                throw .init(reason: "does not match the date format '\(pattern.pattern)'")
             }
             return pattern.hasTime ? .dateTime(instant) : .date(UnifiedExpression.calendarDate(instant))
         }
