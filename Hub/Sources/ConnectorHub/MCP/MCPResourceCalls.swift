@@ -180,7 +180,7 @@ struct MCPListCall {
             pageParam: paging.pageParam, firstPage: paging.firstPage, cursorParam: paging.cursorParam, cursorPointer: paging.cursorPointer,
             cursorBodyPointer: paging.cursorBodyPointer, limitBodyPointer: paging.limitBodyPointer, nextPointer: paging.nextPointer,
             hasMorePointer: paging.hasMorePointer, totalPointer: paging.totalPointer,
-            maxPages: paging.maxPages ?? ResourcePagination.defaultMaxPages)
+            maxPages: paging.maxPages ?? ResourcePagination.defaultMaxPages, firstOffset: paging.firstOffset)
         return ResourceListOperation(
             resource: resource.name, method: list.method.rawValue, path: list.path,
             query: list.queryPairs.map { QueryParameter($0.name, $0.value) },
