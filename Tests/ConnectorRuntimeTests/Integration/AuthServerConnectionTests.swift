@@ -220,7 +220,6 @@ struct AuthServerConnectionTests {
         client.secret = "wrong-secret"
         let connection = Connection(
             configuration: server.clientCredentialsConfiguration(client), account: "acme", store: InMemoryTokenStore(), transport: transport)
-        let started = Date()
         let error = try await withDeadline(8, "a request with a wrong Basic client secret") {
             await connectorError { _ = try await connection.send(path: "/api/me") }
         }
@@ -228,7 +227,6 @@ struct AuthServerConnectionTests {
             Issue.record("Expected invalidCredentials, got \(String(describing: error))")
             return
         }
-        check(Date().timeIntervalSince(started) < 5)
         check(!"\(String(describing: error))".contains("wrong-secret"))
     }
 

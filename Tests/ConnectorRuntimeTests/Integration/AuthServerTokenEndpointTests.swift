@@ -60,7 +60,6 @@ struct AuthServerTokenEndpointTests {
         var client = try await server.registerClient("wrong-basic", grants: ["client_credentials"])
         client.secret = "not-the-secret"
         let tokenClient = TokenClient(endpoint: server.endpoint(client), transport: transport, timeout: 10)
-        let started = Date()
         // Authlib answers 401 + WWW-Authenticate: Basic, which hangs a plain URLSession on Linux.
         let error = try await withDeadline(8, "the token request with a wrong Basic secret") {
             await connectorError { _ = try await tokenClient.clientCredentials() }
@@ -69,7 +68,6 @@ struct AuthServerTokenEndpointTests {
             Issue.record("Expected invalidCredentials, got \(String(describing: error))")
             return
         }
-        check(Date().timeIntervalSince(started) < 5)
         check(!String(describing: error).contains("not-the-secret"))
     }
 
