@@ -60,11 +60,12 @@ extension ConnectorHubService {
     /// The HTTP/1.1 application `connector-hub` runs: ``router(context:)`` on
     /// ``HubConfiguration/host`` and ``HubConfiguration/port``, closing connections that stay
     /// idle, or take to send their request head, longer than
-    /// ``HubConfiguration/idleTimeoutSeconds``.
+    /// ``HubConfiguration/idleTimeoutSeconds``. Each connection is served on its event loop
+    /// (``EventLoopChannel``).
     public func application() -> some ApplicationProtocol {
         Application(
             router: router(context: HubRequestContext.self),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)))),
+            server: .http1OnEventLoop(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
     }
 
