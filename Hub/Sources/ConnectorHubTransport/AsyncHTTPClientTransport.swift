@@ -4,6 +4,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// An ``HTTPTransport`` on AsyncHTTPClient (SwiftNIO) that reads response bodies with
 /// backpressure, so the body cap bounds memory whatever the sender's speed.
@@ -62,6 +63,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// to a host are reused; past ``pinnedClientLimit`` a request gets a client of its own.
     private let pinnedClients = NIOLockedValueBox<[String: HTTPClient]>([:])
     private static let pinnedClientLimit = 64
+    /// The event loops of the clients' group: a request sent from one of them (a task on an
+    /// ``EventLoopTaskExecutor``) goes out on a connection of that same loop.
+    private let clientLoops: [ObjectIdentifier]
+    /// Checked addresses per host name, for ``addressCacheSeconds`` (``CheckedAddressCache``).
+    private let addressCache: CheckedAddressCache
+    /// How long the address a host name was checked to resolve to is reused, in seconds.
+    public var addressCacheSeconds: Double { addressCache.lifetime }
 
     /// Creates a transport with its own AsyncHTTPClient (and connection pool) on the process-wide
     /// event loop group.
@@ -76,11 +84,30 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///   - addressRules: how names resolve and which addresses are refused under
     ///     `refusePrivateAddresses` (the system resolver and ``NetworkAddressPolicy``; tests
     ///     pass their own).
-    public init(
+    ///   - addressCacheSeconds: under `refusePrivateAddresses`, how long a host name's checked
+    ///     address is reused before the name is resolved and checked again (30 s by default;
+    ///     0 resolves for every request). Requests keep connecting to the checked address, so a
+    ///     name rebound to a private address in the meantime is not reached; a refusal is never
+    ///     cached.
+    public convenience init(
         maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8,
-        refusePrivateAddresses: Bool = false, addressRules: NetworkAddressPolicy.Rules = .publicOnly
+        refusePrivateAddresses: Bool = false, addressRules: NetworkAddressPolicy.Rules = .publicOnly,
+        addressCacheSeconds: Double = 30
+    ) {
+        self.init(
+            maxResponseBytes: maxResponseBytes, maxRedirects: maxRedirects, maxConnectionsPerHost: maxConnectionsPerHost,
+            refusePrivateAddresses: refusePrivateAddresses, addressRules: addressRules,
+            addressCache: CheckedAddressCache(lifetime: addressCacheSeconds))
+    }
+
+    /// As above, with the address cache given (its clock is the tests' own).
+    package init(
+        maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, maxConnectionsPerHost: Int = 8,
+        refusePrivateAddresses: Bool = false, addressRules: NetworkAddressPolicy.Rules = .publicOnly,
+        addressCache: CheckedAddressCache
     ) {
         self.addressRules = addressRules
+        self.addressCache = addressCache
         self.maxResponseBytes = maxResponseBytes
         self.maxRedirects = maxRedirects
         self.refusePrivateAddresses = refusePrivateAddresses
@@ -97,6 +124,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             decompression: .disabled)
         self.configuration = configuration
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        clientLoops = HTTPClient.defaultEventLoopGroup.makeIterator().map { ObjectIdentifier($0) }
+    }
+
+    /// Where AsyncHTTPClient runs a request: on a connection of the calling event loop when the
+    /// caller runs on one of the client's loops (no thread crossing there or back), else on any.
+    private func eventLoopPreference() -> HTTPClient.EventLoopPreference {
+        guard let current = MultiThreadedEventLoopGroup.currentEventLoop, clientLoops.contains(ObjectIdentifier(current))
+        else { return .indifferent }
+        return .delegateAndChannel(on: current)
     }
 
     deinit {
@@ -122,19 +158,29 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// only, to shut down after it).
     private func client(for url: URL) async throws -> (HTTPClient, ownedByRequest: Bool) {
         guard refusePrivateAddresses, let host = url.host, !host.isEmpty else { return (client, false) }
+        // A literal is the address it names: checked, nothing to resolve or cache.
+        if NetworkAddressPolicy.isAddressLiteral(host) {
+            if let reason = addressRules.refusal(host) {
+                throw TransportError(.network, detail: "Refused: the host points at a private network address (\(reason)).")
+            }
+            return (client, false)
+        }
         let checked: Result<String, NetworkAddressPolicy.Refused>
-        do {
-            checked = try await addressRules.checkedAddress(of: host)
-        } catch {
-            throw TransportError(.network, detail: "The host name does not resolve.")
+        if let address = addressCache.address(of: host) {
+            checked = .success(address)
+        } else {
+            do {
+                checked = try await addressRules.checkedAddress(of: host)
+            } catch {
+                throw TransportError(.network, detail: "The host name does not resolve.")
+            }
+            if case .success(let address) = checked { addressCache.store(address, for: host) }
         }
         switch checked {
         case .failure(let refused):
             throw TransportError(
                 .network, detail: "Refused: the host points at a private network address (\(refused.reason)).")
         case .success(let address):
-            // A literal is the address it names: nothing to resolve twice.
-            if NetworkAddressPolicy.isAddressLiteral(host) { return (client, false) }
             let key = host + "|" + address
             if let pinned = pinnedClients.withLockedValue({ $0[key] }) { return (pinned, false) }
             var pinnedConfiguration = configuration
@@ -208,7 +254,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ) async throws -> BodyCollector.Collected {
         let clientRequest = try Self.clientRequest(request)
         let collector = BodyCollector(maxResponseBytes: limit)
-        let task = client.execute(request: clientRequest, delegate: collector, eventLoop: .indifferent, deadline: deadline, logger: nil)
+        let task = client.execute(request: clientRequest, delegate: collector, eventLoop: eventLoopPreference(), deadline: deadline, logger: nil)
         do {
             return try await withTaskCancellationHandler {
                 try await task.futureResult.get()
