@@ -47,8 +47,8 @@ extension ConnectorHubService {
     /// ``apiOperations``: `{id}` stands for one segment, `{path}` for one or more.
     static func apiMethods(for path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        return apiOperations.filter { operation in
-            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        return apiOperationPatterns.filter { operation in
+            let pattern = operation.pattern
             var index = segments.startIndex
             for part in pattern {
                 if part == "{path}" { return index < segments.endIndex }
@@ -57,6 +57,12 @@ extension ConnectorHubService {
             }
             return index == segments.endIndex
         }.map(\.method)
+    }
+
+    /// ``apiOperations`` with each path split into its segments once (``apiMethods(for:)`` runs
+    /// for every `/v1/` request).
+    static let apiOperationPatterns: [(method: String, pattern: [Substring])] = apiOperations.map {
+        ($0.method, Array($0.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()))
     }
 
     func authorizeApp(_ request: Request) throws {

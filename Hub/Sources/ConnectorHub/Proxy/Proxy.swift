@@ -46,20 +46,56 @@ extension ConnectorHubService {
     /// (`%2F`, `%5C`), `;` path parameters (`..;`) and a scheme. A `%` that does not start an
     /// escape is a literal `%` (it ends the decoding of its segment).
     static func checkProxyPath(_ path: String) throws {
-        let refused = HubError.badRequest(
-            "The proxied path must be relative to the connector's API: no '.' or '..' segments (also percent-encoded), "
-                + "no empty segments, no encoded '/' or '\\', no ';' parameters.")
         if path.isEmpty { return }  // the base URL itself
-        guard !path.contains("://"), !path.contains(";"), !path.contains("\\") else { throw refused }
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
-            var stage = String(segment)
-            for _ in 0..<3 {
-                guard !stage.isEmpty, stage != ".", stage != "..", !stage.contains("/"), !stage.contains("\\"), !stage.contains(";")
-                else { throw refused }
-                guard stage.contains("%"), let decoded = stage.removingPercentEncoding else { break }
-                stage = decoded
-            }
+        // Byte by byte, without Foundation's string search; a segment is decoded (Foundation)
+        // only when it has a `%`.
+        let bytes = path.utf8
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in bytes {
+            if byte == semicolon || byte == backslash || (byte == slash && previous == (colon, slash)) { throw proxyPathRefused }
+            previous = (previous.1, byte)
         }
+        var start = bytes.startIndex
+        var index = start
+        while true {
+            if index == bytes.endIndex || bytes[index] == slash {
+                try checkProxyPathSegment(bytes[start..<index])
+                if index == bytes.endIndex { return }
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+    }
+
+    private static let slash = UInt8(ascii: "/")
+    private static let backslash = UInt8(ascii: "\\")
+    private static let semicolon = UInt8(ascii: ";")
+    private static let colon = UInt8(ascii: ":")
+    private static let dot = UInt8(ascii: ".")
+    private static let percent = UInt8(ascii: "%")
+
+    static let proxyPathRefused = HubError.badRequest(
+        "The proxied path must be relative to the connector's API: no '.' or '..' segments (also percent-encoded), "
+            + "no empty segments, no encoded '/' or '\\', no ';' parameters.")
+
+    /// One segment of ``checkProxyPath(_:)``: checked as it is and after each of up to three
+    /// percent-decodings.
+    private static func checkProxyPathSegment(_ segment: Substring.UTF8View) throws {
+        guard !isRefusedStage(segment) else { throw proxyPathRefused }
+        guard segment.contains(percent) else { return }
+        var stage = String(Substring(segment))
+        for round in 0..<3 {
+            if round > 0 { guard !isRefusedStage(stage.utf8) else { throw proxyPathRefused } }
+            guard stage.utf8.contains(percent), let decoded = stage.removingPercentEncoding else { return }
+            stage = decoded
+        }
+    }
+
+    /// Empty, `.`, `..`, or holding `/`, `\` or `;`.
+    private static func isRefusedStage<Bytes: Collection<UInt8>>(_ stage: Bytes) -> Bool {
+        if stage.isEmpty { return true }
+        if stage.count <= 2 && stage.allSatisfy({ $0 == dot }) { return true }
+        return stage.contains { $0 == slash || $0 == backslash || $0 == semicolon }
     }
 
     /// Request headers the proxy passes on; credentials and cookies never are.
