@@ -17,8 +17,9 @@ does a proxied request that reached the token store (the cached token must serve
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
 HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
-HUB_BENCH_PROFILE_ROW (a row key: `perf record` the Hub of that row during its last round, report
-in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt).
+HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
+report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
+one row is profiled).
 """
 
 import os
@@ -38,7 +39,7 @@ CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
 ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
-PROFILE_ROW = os.environ.get("HUB_BENCH_PROFILE_ROW", "")
+PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TOKEN = "bench-token"
@@ -224,7 +225,7 @@ def main():
         for round_index in range(ROUNDS):
             for key, (_, url, authorization, pid, _) in rows.items():
                 profiler = None
-                if key == PROFILE_ROW and round_index == ROUNDS - 1:
+                if key in PROFILE_ROWS and round_index == ROUNDS - 1:
                     profiler = subprocess.Popen(
                         ["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", str(pid),
                          "-o", os.path.join(directory, "perf.data")],
@@ -245,7 +246,8 @@ def main():
                     if shutil.which("swift"):
                         report = subprocess.run(["swift", "demangle", "--simplified"], input=report,
                                                 capture_output=True, text=True).stdout or report
-                    with open(PROFILE_OUT, "w") as out:
+                    out_path = PROFILE_OUT if len(PROFILE_ROWS) == 1 else f"{PROFILE_OUT}.{key}"
+                    with open(out_path, "w") as out:
                         out.write(report)
         failed = False
         statement_lines = []

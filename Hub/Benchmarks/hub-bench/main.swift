@@ -2,7 +2,8 @@
 //
 //   hub-bench --transport asynchttpclient|urlsession --upstream http://127.0.0.1:PORT
 //
-// Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port whose
+// Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port, as
+// `connector-hub` serves it (ConnectorHubService.application()), whose
 // Smartsheet connector points at `--upstream`, links an account with the access-token variant
 // (token `bench-token`), and prints `READY <port> <account id>`. Each line read on standard input
 // prints `STATS <token-store statements> <record-store statements>`; end of input stops the Hub
@@ -46,9 +47,9 @@ let configuration = HubConfiguration(
     endpointOverrides: ["smartsheet_iam": ["api.smartsheet.com": upstream]],
     development: true, transport: transport)
 let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
-let router = Router()
-router.addRoutes(hub.routes(context: BasicRequestContext.self))
-let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+// The application `connector-hub` serves: its router (security headers, 405 answers) and its
+// server (each connection on its event loop).
+let app = hub.application()
 // Detached: the main thread blocks in readLine below.
 let server = Task.detached { [app] in try await app.run() }
 let account = try await hub.importAccount(
