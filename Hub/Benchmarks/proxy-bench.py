@@ -8,6 +8,8 @@ Rows (each loaded by wrk, one after the other, round after round, medians report
                  the credential header: the peer the Hub is measured against
   Hub (AHC)      hub-bench with AsyncHTTPClientTransport: GET /v1/accounts/{id}/proxy/users
   Hub (URLSession)  the same with URLSessionTransport
+  Hub (AHC, pool)  the AsyncHTTPClient Hub with its connections on Swift's cooperative pool
+                 (`hub-bench --server pool`, Hummingbird's default) instead of their event loops
 
 Both nginx instances and the Hubs run on loopback only and are stopped at the end. CPU per request
 is the process's utime + stime (children included: nginx's workers) over the round, from
@@ -15,7 +17,7 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcpool,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
 report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
@@ -37,7 +39,7 @@ WARMUP = int(os.environ.get("HUB_BENCH_WARMUP", "2"))
 ROUNDS = int(os.environ.get("HUB_BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
-ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,urlsession,baseline").split(",")
+ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcpool,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
@@ -145,9 +147,9 @@ def load_average():
 
 
 class Hub:
-    def __init__(self, binary, transport, upstream_port):
+    def __init__(self, binary, transport, upstream_port, extra=()):
         self.process = subprocess.Popen(
-            [binary, "--transport", transport, "--upstream", f"http://127.0.0.1:{upstream_port}"],
+            [binary, "--transport", transport, "--upstream", f"http://127.0.0.1:{upstream_port}", *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().split()
         if not line or line[0] != "READY":
@@ -203,14 +205,16 @@ def main():
             # nginx overwrites the client's Authorization with the credential, as the Hub does.
             rows["nginx"] = ("nginx `proxy_pass` adding the credential (keepalive upstream)",
                              f"http://127.0.0.1:{proxy_port}/2.0/users", f"Bearer {APP_KEY}", proxy.pid, None)
-        variants = [("ahc", binary, "asynchttpclient", "AsyncHTTPClient"),
-                    ("urlsession", binary, "urlsession", "URLSession")]
+        variants = [("ahc", binary, "asynchttpclient", "AsyncHTTPClient", ()),
+                    ("ahcpool", binary, "asynchttpclient", "AsyncHTTPClient, connections on the cooperative pool",
+                     ("--server", "pool")),
+                    ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
-            variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build"))
-        for key, executable, transport, label in variants:
+            variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build", ()))
+        for key, executable, transport, label, extra in variants:
             if key not in ROWS:
                 continue
-            hub = Hub(executable, transport, up_port)
+            hub = Hub(executable, transport, up_port, extra)
             hubs.append(hub)
             wait_for_port(hub.port, hub.process, f"hub-bench {transport}")
             rows[key] = (f"Hub `GET /v1/accounts/{{id}}/proxy/...` ({label}, SQLite, cached token)",
@@ -283,7 +287,7 @@ def main():
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
         if "direct" in results:
             direct_rate = median([r[0] for r in results["direct"]])
-            for key in ("ahc", "urlsession", "baseline"):
+            for key in ("ahc", "ahcpool", "urlsession", "baseline"):
                 if key in results:
                     print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
         for line in statement_lines:

@@ -4,7 +4,6 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// An ``HTTPTransport`` on AsyncHTTPClient (SwiftNIO) that reads response bodies with
 /// backpressure, so the body cap bounds memory whatever the sender's speed.
@@ -63,9 +62,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// to a host are reused; past ``pinnedClientLimit`` a request gets a client of its own.
     private let pinnedClients = NIOLockedValueBox<[String: HTTPClient]>([:])
     private static let pinnedClientLimit = 64
-    /// The event loops of the clients' group: a request sent from one of them (a task on an
-    /// ``EventLoopTaskExecutor``) goes out on a connection of that same loop.
-    private let clientLoops: [ObjectIdentifier]
     /// Checked addresses per host name, for ``addressCacheSeconds`` (``CheckedAddressCache``).
     private let addressCache: CheckedAddressCache
     /// How long the address a host name was checked to resolve to is reused, in seconds.
@@ -124,15 +120,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             decompression: .disabled)
         self.configuration = configuration
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        clientLoops = HTTPClient.defaultEventLoopGroup.makeIterator().map { ObjectIdentifier($0) }
-    }
 
-    /// Where AsyncHTTPClient runs a request: on a connection of the calling event loop when the
-    /// caller runs on one of the client's loops (no thread crossing there or back), else on any.
-    private func eventLoopPreference() -> HTTPClient.EventLoopPreference {
-        guard let current = MultiThreadedEventLoopGroup.currentEventLoop, clientLoops.contains(ObjectIdentifier(current))
-        else { return .indifferent }
-        return .delegateAndChannel(on: current)
     }
 
     deinit {
@@ -249,12 +237,18 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Sends `request` once (no redirect followed) and reads its body. Everything but the final
     /// resumption runs on the event loop AsyncHTTPClient picked; cancelling the calling task
     /// cancels the request, which closes its connection.
+    ///
+    /// `.indifferent` on purpose: called from a task on one of the client's event loops (the Hub's
+    /// server, ``EventLoopTaskExecutor``), AsyncHTTPClient runs the delegate on that loop and
+    /// leases an idle connection of that loop first, so the exchange and the resumption stay on
+    /// the caller's thread. `.delegateAndChannel(on:)` would insist on that loop's connections
+    /// and, past `maxConnectionsPerHost`, open a connection per request (closed after it).
     private func exchange(
         _ request: HTTPRequest, client: HTTPClient, deadline: NIODeadline, limit: Int
     ) async throws -> BodyCollector.Collected {
         let clientRequest = try Self.clientRequest(request)
         let collector = BodyCollector(maxResponseBytes: limit)
-        let task = client.execute(request: clientRequest, delegate: collector, eventLoop: eventLoopPreference(), deadline: deadline, logger: nil)
+        let task = client.execute(request: clientRequest, delegate: collector, eventLoop: .indifferent, deadline: deadline, logger: nil)
         do {
             return try await withTaskCancellationHandler {
                 try await task.futureResult.get()

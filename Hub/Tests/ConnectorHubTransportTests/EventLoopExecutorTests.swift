@@ -6,9 +6,9 @@ import NIOPosix
 import Testing
 
 /// EventLoopTaskExecutor (a task that prefers it runs on its event loop) and
-/// AsyncHTTPClientTransport sending from such a task: on a loop of its own group it uses a
-/// connection of that loop, on any other loop it must still send (a loop of another group is not
-/// one AsyncHTTPClient may be asked to use). A real loopback server.
+/// AsyncHTTPClientTransport sending from such a task: on a loop of its own group (where
+/// AsyncHTTPClient prefers that loop's connections) and on a loop of another group (which
+/// AsyncHTTPClient must not be asked to use: a precondition). A real loopback server.
 @Suite struct EventLoopExecutorTests {
     @Test func aTaskPreferringTheExecutorRunsOnItsEventLoopAcrossSuspensions() async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()

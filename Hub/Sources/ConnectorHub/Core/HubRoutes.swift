@@ -44,7 +44,8 @@ extension ConnectorHubService {
         let router = Router(context: Context.self)
         router.add(middleware: securityHeaders(context: Context.self))
         router.add(middleware: MethodNotAllowed<Context>())
-        router.addRoutes(routes(context: Context.self))
+        // The router's own middleware sets the headers: not a second time in the routes.
+        router.addRoutes(routes(context: Context.self, securityHeaders: false))
         return router
     }
 
@@ -61,18 +62,25 @@ extension ConnectorHubService {
     /// ``HubConfiguration/host`` and ``HubConfiguration/port``, closing connections that stay
     /// idle, or take to send their request head, longer than
     /// ``HubConfiguration/idleTimeoutSeconds``. Each connection is served on its event loop
-    /// (``EventLoopChannel``).
-    public func application() -> some ApplicationProtocol {
+    /// (``EventLoopChannel``), or with `connectionsOnEventLoops: false` on Swift's cooperative
+    /// pool (Hummingbird's default; `make hub-proxy-bench` compares the two).
+    public func application(connectionsOnEventLoops: Bool = true) -> some ApplicationProtocol {
         Application(
             router: router(context: HubRequestContext.self),
-            server: .http1OnEventLoop(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)))),
+            server: .hubHTTP1(
+                idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)),
+                connectionsOnEventLoops: connectionsOnEventLoops),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
     }
 
     /// Every route of the Hub, for `router.addRoutes(_:)`.
     public func routes<Context: RequestContext>(context: Context.Type = Context.self) -> RouteCollection<Context> {
+        routes(context: Context.self, securityHeaders: true)
+    }
+
+    func routes<Context: RequestContext>(context: Context.Type, securityHeaders addsHeaders: Bool) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.add(middleware: securityHeaders(context: Context.self))
+        if addsHeaders { routes.add(middleware: securityHeaders(context: Context.self)) }
         addAPIRoutes(routes)
         addLinkRoutes(routes)
         addOperatorRoutes(routes)

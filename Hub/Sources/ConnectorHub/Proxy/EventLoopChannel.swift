@@ -41,3 +41,11 @@ extension HTTPServerBuilder {
         .init { responder in EventLoopChannel(HTTP1Channel(responder: responder, configuration: configuration)) }
     }
 }
+
+extension HTTPServerBuilder {
+    /// The Hub's HTTP/1.1 server: connections on their event loops, or on the cooperative pool.
+    static func hubHTTP1(idleTimeout: TimeAmount, connectionsOnEventLoops: Bool) -> HTTPServerBuilder {
+        let configuration = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
+        return connectionsOnEventLoops ? .http1OnEventLoop(configuration: configuration) : .http1(configuration: configuration)
+    }
+}

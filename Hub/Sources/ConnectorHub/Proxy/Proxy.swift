@@ -45,7 +45,7 @@ extension ConnectorHubService {
     /// `/`), `.` and `..` segments (also `%2e%2e`, `.%2e`), encoded slashes and backslashes
     /// (`%2F`, `%5C`), `;` path parameters (`..;`) and a scheme. A `%` that does not start an
     /// escape is a literal `%` (it ends the decoding of its segment).
-    static func checkProxyPath(_ path: String) throws {
+    package static func checkProxyPath(_ path: String) throws {
         if path.isEmpty { return }  // the base URL itself
         // Byte by byte, without Foundation's string search; a segment is decoded (Foundation)
         // only when it has a `%`.
