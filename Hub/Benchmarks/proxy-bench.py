@@ -8,8 +8,8 @@ Rows (each loaded by wrk, one after the other, round after round, medians report
                  the credential header: the peer the Hub is measured against
   Hub (AHC)      hub-bench with AsyncHTTPClientTransport: GET /v1/accounts/{id}/proxy/users
   Hub (URLSession)  the same with URLSessionTransport
-  Hub (AHC, pool)  the AsyncHTTPClient Hub with its connections on Swift's cooperative pool
-                 (`hub-bench --server pool`, Hummingbird's default) instead of their event loops
+  Hub (AHC, event loops)  the AsyncHTTPClient Hub with each connection on its event loop
+                 (`hub-bench --server eventloop`) instead of Swift's cooperative pool
 
 Both nginx instances and the Hubs run on loopback only and are stopped at the end. CPU per request
 is the process's utime + stime (children included: nginx's workers) over the round, from
@@ -17,7 +17,7 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcpool,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
 report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
@@ -39,7 +39,7 @@ WARMUP = int(os.environ.get("HUB_BENCH_WARMUP", "2"))
 ROUNDS = int(os.environ.get("HUB_BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
-ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcpool,urlsession,baseline").split(",")
+ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
@@ -206,8 +206,8 @@ def main():
             rows["nginx"] = ("nginx `proxy_pass` adding the credential (keepalive upstream)",
                              f"http://127.0.0.1:{proxy_port}/2.0/users", f"Bearer {APP_KEY}", proxy.pid, None)
         variants = [("ahc", binary, "asynchttpclient", "AsyncHTTPClient", ()),
-                    ("ahcpool", binary, "asynchttpclient", "AsyncHTTPClient, connections on the cooperative pool",
-                     ("--server", "pool")),
+                    ("ahcloop", binary, "asynchttpclient", "AsyncHTTPClient, each connection on its event loop",
+                     ("--server", "eventloop")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
             variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build", ()))
@@ -287,7 +287,7 @@ def main():
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
         if "direct" in results:
             direct_rate = median([r[0] for r in results["direct"]])
-            for key in ("ahc", "ahcpool", "urlsession", "baseline"):
+            for key in ("ahc", "ahcloop", "urlsession", "baseline"):
                 if key in results:
                     print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
         for line in statement_lines:

@@ -1,6 +1,6 @@
 // hub-bench: one Hub for `make hub-proxy-bench` (Hub/Benchmarks/proxy-bench.py drives it).
 //
-//   hub-bench --transport asynchttpclient|urlsession --upstream http://127.0.0.1:PORT [--server eventloop|pool]
+//   hub-bench --transport asynchttpclient|urlsession --upstream http://127.0.0.1:PORT [--server pool|eventloop]
 //
 // Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port, as
 // `connector-hub` serves it (ConnectorHubService.application()), whose
@@ -48,9 +48,9 @@ let configuration = HubConfiguration(
     development: true, transport: transport)
 let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
 // The application `connector-hub` serves: its router (security headers, 405 answers) and its
-// server (each connection on its event loop).
-// `--server pool`: connections on Swift's cooperative pool (Hummingbird's default) instead.
-let app = hub.application(connectionsOnEventLoops: argument("--server") != "pool")
+// server.
+// `--server eventloop`: each connection on its event loop instead of Swift's cooperative pool.
+let app = hub.application(connectionsOnEventLoops: argument("--server") == "eventloop")
 // Detached: the main thread blocks in readLine below.
 let server = Task.detached { [app] in try await app.run() }
 let account = try await hub.importAccount(

@@ -3,7 +3,7 @@ public import NIOCore
 /// A Swift concurrency task executor that runs its jobs on one NIO event loop.
 ///
 /// A task that prefers it (`withTaskExecutorPreference`, or a Hub server connection, see
-/// `ConnectorHubService.application()`) runs on the thread of the event loop its connection
+/// `ConnectorHubService.application(connectionsOnEventLoops:)`) runs on the thread of the event loop its connection
 /// lives on: a job enqueued from that loop is appended to the loop's own queue (no wake-up, no
 /// context switch), and ``AsyncHTTPClientTransport`` sends from such a task on a connection of
 /// the same loop. A request then stays on one thread from the socket read to the response

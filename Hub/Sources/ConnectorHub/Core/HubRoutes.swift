@@ -61,10 +61,13 @@ extension ConnectorHubService {
     /// The HTTP/1.1 application `connector-hub` runs: ``router(context:)`` on
     /// ``HubConfiguration/host`` and ``HubConfiguration/port``, closing connections that stay
     /// idle, or take to send their request head, longer than
-    /// ``HubConfiguration/idleTimeoutSeconds``. Each connection is served on its event loop
-    /// (``EventLoopChannel``), or with `connectionsOnEventLoops: false` on Swift's cooperative
-    /// pool (Hummingbird's default; `make hub-proxy-bench` compares the two).
-    public func application(connectionsOnEventLoops: Bool = true) -> some ApplicationProtocol {
+    /// ``HubConfiguration/idleTimeoutSeconds``. Connections are served on Swift's cooperative
+    /// pool (Hummingbird's default), or with `connectionsOnEventLoops: true` each on its event
+    /// loop (``EventLoopChannel``): far fewer context switches, but on a machine shared with other
+    /// work the two event-loop threads get less CPU than the pool's and the loops' together, and
+    /// the proxy served half the requests (docs/hub.md, "Benchmark"; `make hub-proxy-bench`
+    /// compares the two).
+    public func application(connectionsOnEventLoops: Bool = false) -> some ApplicationProtocol {
         Application(
             router: router(context: HubRequestContext.self),
             server: .hubHTTP1(

@@ -16,6 +16,11 @@ public import NIOCore
 ///
 /// The handlers then run on the event loop: they must not block it (they do not: the stores
 /// are asynchronous, address lookups run on NIO's thread pool).
+///
+/// Opt-in (`ConnectorHubService.application(connectionsOnEventLoops: true)`): it cut the proxy's
+/// context switches by more than ten times, but on a 2-core machine shared with other work the
+/// two loop threads got less CPU than the loops and the pool together, and the proxy served
+/// about half the requests of the default (docs/hub.md, "Benchmark").
 public struct EventLoopChannel<Inner: ServerChildChannel>: ServerChildChannel {
     public typealias Value = Inner.Value
     public let inner: Inner
