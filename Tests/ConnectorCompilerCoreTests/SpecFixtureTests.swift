@@ -83,6 +83,7 @@ enum Fixtures {
             "grant-type-invalid", "resource-name", "resource-record-name", "resource-input-name", "resource-path",
             "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
             "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value", "host-suffix",
+            "sync-mode", "sync-deletions",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -132,6 +133,9 @@ enum Fixtures {
             "unified-model-unknown", "unified-resource-unknown", "unified-mapping-duplicate", "unified-expression-invalid",
             "unified-pointer-unknown", "unified-target-unknown", "unified-type-mismatch", "unified-required-unmapped",
             "unified-enum-uncovered", "unified-enum-value", "unified-reference-unmapped", "unified-resource-unlistable",
+            // Syncs (Validation/SyncFormat.swift, Validation/Rules/SyncRules.swift).
+            "sync-mode", "sync-deletions", "sync-list", "sync-id-field", "sync-cursor-field", "sync-cursor-input",
+            "sync-deleted-field", "sync-interval",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

@@ -223,6 +223,8 @@ public struct Resource: Sendable, Hashable {
     /// Whether `record` names a connector-level shared record (`records`): its struct is
     /// generated once, in the connector's namespace, and `fields` are that record's.
     public var sharedRecord: Bool = false
+    /// How the Hub keeps this resource's records (`sync`; see Sync.swift).
+    public var sync: ResourceSync?
 
     public init(
         pointer: JSONPointer, name: String, record: String, description: String?, idField: String?, fields: [RecordField],

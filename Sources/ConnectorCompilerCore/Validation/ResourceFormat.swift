@@ -31,7 +31,7 @@ extension SpecFormat {
     static let anyNamePattern = StringPattern(regex: "^.+$", rule: "resource-query", requirement: "not be empty")
     static let anyValuePattern = StringPattern(regex: "^.*$", rule: "resource-query", requirement: "be a string")
 
-    static let resourceKinds: [ObjectKind] = [resourceKind, sharedRecordKind, recordFieldKind, listOperationKind, getOperationKind, operationInputKind, paginationKind]
+    static let resourceKinds: [ObjectKind] = [resourceKind, sharedRecordKind, recordFieldKind, listOperationKind, getOperationKind, operationInputKind, paginationKind, syncKind]
 
     static let resourceKind: ObjectKind = ObjectKind(
         name: "resource",
@@ -47,6 +47,7 @@ extension SpecFormat {
                     "The provider's own record fields and their types; left out when `record` names a shared record."),
             KeySpec("list", .object("listOperation"), "Lists the records, page by page."),
             KeySpec("get", .object("getOperation"), "Reads one record by its id."),
+            KeySpec("sync", .object("sync"), "How the Hub keeps the records of each linked account and finds what changed (docs/syncs.md)."),
         ])
 
     static let sharedRecordKind: ObjectKind = ObjectKind(

@@ -17,6 +17,7 @@ extension ModelBuilder {
                 resource.fields = record.fields
                 resource.sharedRecord = true
             }
+            resource.sync = node["sync"].map(resourceSync)
             return resource
         }
     }

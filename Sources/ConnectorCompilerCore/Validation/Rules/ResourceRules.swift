@@ -190,6 +190,7 @@ struct ResourceRules {
             fields = checkFields(resource)
         }
         checkIdAndGet(resource, fields: fields)
+        if let sync = resource["sync"], sync.members != nil { checkSync(sync, of: resource, fields: fields) }
     }
 
     /// Duplicate fields and enum values of a record (a resource's, or a shared one); returns the
