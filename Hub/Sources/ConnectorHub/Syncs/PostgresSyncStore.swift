@@ -1,0 +1,299 @@
+import ConnectorHubStorage
+import ConnectorRuntime
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// ``SyncStore`` in PostgreSQL, shared by any number of Hub processes. Each page is one
+/// transaction that first locks the account's row of `hub_sync_feeds` (`SELECT … FOR UPDATE`):
+/// feed positions are handed out under that lock and committed before it is released, so they
+/// become visible in order (see ``SyncStore``). Tables are created by this module
+/// (`CREATE TABLE IF NOT EXISTS`).
+final class PostgresSyncStore: SyncStore {
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    let logger: Logger
+    private let sealing: SyncSealing
+    private let counter = Counter()
+
+    var statementCount: Int { counter.value }
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger, sealing: SyncSealing) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+        self.sealing = sealing
+    }
+
+    deinit { runner.cancel() }
+
+    func shutdown() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    static let schema = [
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_records (account text NOT NULL, resource text NOT NULL, id text NOT NULL,
+            key_id text NOT NULL, fingerprint bytea NOT NULL, body bytea NOT NULL, deleted boolean NOT NULL, seen_run text,
+            PRIMARY KEY (account, resource, id))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_changes (account text NOT NULL, position bigint NOT NULL, resource text NOT NULL,
+            record_id text NOT NULL, kind text NOT NULL, key_id text NOT NULL, body bytea NOT NULL,
+            PRIMARY KEY (account, position))
+        """,
+        "CREATE TABLE IF NOT EXISTS hub_sync_feeds (account text PRIMARY KEY, last_position bigint NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_state (account text NOT NULL, resource text NOT NULL, mark text, checkpoint text,
+            PRIMARY KEY (account, resource))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_jobs (account text NOT NULL, resource text NOT NULL, interval_seconds integer NOT NULL,
+            due_at timestamptz NOT NULL, paused boolean NOT NULL DEFAULT false, owner text, lease_until timestamptz,
+            epoch bigint NOT NULL DEFAULT 0, runs bigint NOT NULL DEFAULT 0, last_error text, PRIMARY KEY (account, resource))
+        """,
+    ]
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables.
+    static func connect(url: String, keys: TokenStoreKeys, maximumConnections: Int = 10) async throws -> PostgresSyncStore {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty, let user = components.user
+        else {
+            throw HubConfigurationError("The database URL must look like postgres://user:password@host:port/database.")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.maximumConnections = maximumConnections
+        var logger = Logger(label: "ConnectorHub.PostgresSyncStore")
+        logger.logLevel = .critical
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let store = PostgresSyncStore(
+            client: client, runner: runner, logger: logger, sealing: SyncSealing(sealing: RecordSealing(keys: keys)))
+        for statement in schema {
+            do {
+                try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" || error.serverInfo?[.sqlState] == "42P07" {
+                // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
+            }
+        }
+        return store
+    }
+
+    /// Locks the account's feed row (creating it) and returns its last position.
+    private static func lockFeed(_ connection: PostgresConnection, account: String, logger: Logger) async throws -> Int64 {
+        try await drainRows(connection.query(
+            "INSERT INTO hub_sync_feeds (account, last_position) VALUES (\(account), 0) ON CONFLICT (account) DO NOTHING",
+            logger: logger))
+        let rows = try await connection.query(
+            "SELECT last_position FROM hub_sync_feeds WHERE account = \(account) FOR UPDATE", logger: logger)
+        var last: Int64 = 0
+        for try await value in rows.decode(Int64.self) { last = value }
+        return last
+    }
+
+    func commitPage(
+        account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease?,
+        beforeCommit: (@Sendable () async -> Void)?
+    ) async throws -> SyncCounts {
+        counter.add()
+        let logger = self.logger
+        let sealing = self.sealing
+        let page = SQLiteSyncStore.lastByID(records)
+        let checkpointText = try SQLiteSyncStore.encode(checkpoint)
+        let ids = page.map(\.id)
+        return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
+            var position = try await Self.lockFeed(connection, account: account, logger: logger)
+            try await Self.checkLease(connection, lease, logger: logger)
+            var stored: [String: StoredRecord] = [:]
+            let rows = try await connection.query(
+                """
+                SELECT id, key_id, fingerprint, deleted FROM hub_sync_records
+                WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(ids))
+                """,
+                logger: logger)
+            for try await (id, keyID, print, deleted) in rows.decode((String, String, ByteBuffer, Bool).self) {
+                stored[id] = StoredRecord(keyID: keyID, fingerprint: Data(print.readableBytesView), deleted: deleted)
+            }
+            var counts = SyncCounts()
+            var seen: [String] = []
+            var written = (ids: [String](), prints: [ByteBuffer](), bodies: [ByteBuffer](), deleted: [Bool]())
+            var changes = (positions: [Int64](), ids: [String](), kinds: [String](), bodies: [ByteBuffer]())
+            let keyID = sealing.sealing.currentKeyID
+            for input in page {
+                let old = stored[input.id]
+                let matches = try old.map { try sealing.fingerprint(input.record, keyID: $0.keyID) == $0.fingerprint } ?? false
+                guard let kind = SyncDiff.change(stored: old, fingerprintMatches: matches, deleted: input.deleted) else {
+                    if old != nil { seen.append(input.id) }
+                    continue
+                }
+                let body = ByteBuffer(bytes: try sealing.seal(input.record, account: account, resource: resource, id: input.id))
+                written.ids.append(input.id)
+                written.prints.append(ByteBuffer(bytes: try sealing.fingerprint(input.record, keyID: keyID)))
+                written.bodies.append(body)
+                written.deleted.append(kind == .deleted)
+                position += 1
+                changes.positions.append(position)
+                changes.ids.append(input.id)
+                changes.kinds.append(kind.rawValue)
+                changes.bodies.append(body)
+                counts.add(kind)
+            }
+            let run = checkpoint.runID
+            if checkpoint.fullScan, !seen.isEmpty {
+                try await drainRows(connection.query(
+                    """
+                    UPDATE hub_sync_records SET seen_run = \(run)
+                    WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(seen))
+                    """,
+                    logger: logger))
+            }
+            if !written.ids.isEmpty {
+                try await drainRows(connection.query(
+                    """
+                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
+                    SELECT \(account), \(resource), u.id, \(keyID), u.fingerprint, u.body, u.deleted, \(run)
+                    FROM unnest(\(written.ids)::text[], \(written.prints)::bytea[], \(written.bodies)::bytea[], \(written.deleted)::boolean[])
+                        AS u(id, fingerprint, body, deleted)
+                    ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
+                        body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run
+                    """,
+                    logger: logger))
+                try await drainRows(connection.query(
+                    """
+                    INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
+                    SELECT \(account), u.position, \(resource), u.id, u.kind, \(keyID), u.body
+                    FROM unnest(\(changes.positions)::bigint[], \(changes.ids)::text[], \(changes.kinds)::text[], \(changes.bodies)::bytea[])
+                        AS u(position, id, kind, body)
+                    """,
+                    logger: logger))
+                try await drainRows(connection.query(
+                    "UPDATE hub_sync_feeds SET last_position = \(position) WHERE account = \(account)", logger: logger))
+            }
+            try await drainRows(connection.query(
+                """
+                INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (\(account), \(resource), \(checkpointText))
+                ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint
+                """,
+                logger: logger))
+            if let beforeCommit { await beforeCommit() }
+            return counts
+        } }
+    }
+
+    func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts {
+        counter.add()
+        let logger = self.logger
+        return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
+            var counts = SyncCounts()
+            // The feed row first, as in commitPage (one lock order: no deadlock), then the job row.
+            _ = try await Self.lockFeed(connection, account: account, logger: logger)
+            try await Self.checkLease(connection, lease, logger: logger)
+            let run = checkpoint.runID
+            if checkpoint.fullScan {
+                let last = try await Self.lockFeed(connection, account: account, logger: logger)
+                let rows = try await connection.query(
+                    """
+                    WITH gone AS (
+                        UPDATE hub_sync_records SET deleted = true, seen_run = \(run)
+                        WHERE account = \(account) AND resource = \(resource) AND NOT deleted AND seen_run IS DISTINCT FROM \(run)
+                        RETURNING id, key_id, body),
+                    numbered AS (SELECT id, key_id, body, \(last) + row_number() OVER (ORDER BY id) AS position FROM gone),
+                    logged AS (
+                        INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
+                        SELECT \(account), position, \(resource), id, 'DELETED', key_id, body FROM numbered RETURNING position)
+                    SELECT count(*)::bigint, coalesce(max(position), \(last))::bigint FROM logged
+                    """,
+                    logger: logger)
+                var position = last
+                for try await (count, top) in rows.decode((Int64, Int64).self) {
+                    counts.deleted = Int(count)
+                    position = top
+                }
+                try await drainRows(connection.query(
+                    "UPDATE hub_sync_feeds SET last_position = \(position) WHERE account = \(account)", logger: logger))
+            }
+            let rows = try await connection.query(
+                "SELECT mark FROM hub_sync_state WHERE account = \(account) AND resource = \(resource) FOR UPDATE", logger: logger)
+            var old: String?
+            for try await mark in rows.decode(String?.self) { old = mark }
+            let mark = SyncMark.later(old, checkpoint.runMark)
+            try await drainRows(connection.query(
+                """
+                INSERT INTO hub_sync_state (account, resource, mark, checkpoint) VALUES (\(account), \(resource), \(mark), NULL)
+                ON CONFLICT (account, resource) DO UPDATE SET mark = excluded.mark, checkpoint = NULL
+                """,
+                logger: logger))
+            return counts
+        } }
+    }
+
+    /// A lost lease found inside a transaction, as itself rather than wrapped (the transaction was
+    /// rolled back).
+    private static func unwrappingLeaseLost<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result {
+        do {
+            return try await work()
+        } catch let error as PostgresTransactionError {
+            if let lost = error.closureError as? SyncLeaseLost, error.rollbackError == nil { throw lost }
+            throw error
+        }
+    }
+
+    func checkpoint(account: String, resource: String) async throws -> SyncCheckpoint? {
+        counter.add()
+        let rows = try await client.query(
+            "SELECT checkpoint FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)", logger: logger)
+        for try await text in rows.decode(String?.self) { return try text.map(SQLiteSyncStore.decodeCheckpoint) }
+        return nil
+    }
+
+    func mark(account: String, resource: String) async throws -> String? {
+        counter.add()
+        let rows = try await client.query(
+            "SELECT mark FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)", logger: logger)
+        for try await mark in rows.decode(String?.self) { return mark }
+        return nil
+    }
+
+    func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
+        counter.add()
+        let rows = try await client.query(
+            """
+            SELECT position, resource, record_id, kind, key_id, body FROM hub_sync_changes
+            WHERE account = \(account) AND position > \(position) AND (\(resource)::text IS NULL OR resource = \(resource))
+            ORDER BY position LIMIT \(limit)
+            """,
+            logger: logger)
+        var result: [SyncChange] = []
+        for try await (position, resource, id, kind, keyID, body) in rows.decode((Int64, String, String, String, String, ByteBuffer).self) {
+            result.append(SyncChange(
+                position: position, resource: resource, recordID: id, kind: SyncChangeKind(rawValue: kind) ?? .updated,
+                record: try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+        }
+        return result
+    }
+
+    func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)] {
+        counter.add()
+        let rows = try await client.query(
+            """
+            SELECT id, key_id, body FROM hub_sync_records
+            WHERE account = \(account) AND resource = \(resource) AND NOT deleted AND id > \(after ?? "")
+            ORDER BY id LIMIT \(limit)
+            """,
+            logger: logger)
+        var result: [(id: String, record: JSONValue)] = []
+        for try await (id, keyID, body) in rows.decode((String, String, ByteBuffer).self) {
+            result.append((id, try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+        }
+        return result
+    }
+}
+
+func drainRows(_ rows: PostgresRowSequence) async throws {
+    for try await _ in rows {}
+}

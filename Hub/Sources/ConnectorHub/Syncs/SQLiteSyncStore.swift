@@ -1,0 +1,250 @@
+import ConnectorHubStorage
+import ConnectorRuntime
+import Foundation
+import GRDB
+
+/// ``SyncStore`` in a SQLite file (WAL). Writes are `BEGIN IMMEDIATE` transactions, so SQLite's
+/// single writer lock orders them: one transaction assigns feed positions at a time, and they
+/// commit in that order.
+final class SQLiteSyncStore: SyncStore {
+    let pool: DatabasePool
+    private let sealing: SyncSealing
+    private let counter = Counter()
+
+    var statementCount: Int { counter.value }
+
+    init(path: String, keys: TokenStoreKeys) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        try SQLiteFileModes.restrict(path)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        sealing = SyncSealing(sealing: RecordSealing(keys: keys))
+        try pool.write { db in
+            for statement in Self.schema { try db.execute(sql: statement) }
+        }
+    }
+
+    static let schema = [
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_records (account TEXT NOT NULL, resource TEXT NOT NULL, id TEXT NOT NULL,
+            key_id TEXT NOT NULL, fingerprint BLOB NOT NULL, body BLOB NOT NULL, deleted INTEGER NOT NULL, seen_run TEXT,
+            PRIMARY KEY (account, resource, id)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_changes (account TEXT NOT NULL, position INTEGER NOT NULL, resource TEXT NOT NULL,
+            record_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, body BLOB NOT NULL,
+            PRIMARY KEY (account, position)) WITHOUT ROWID
+        """,
+        "CREATE TABLE IF NOT EXISTS hub_sync_feeds (account TEXT PRIMARY KEY, last_position INTEGER NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_state (account TEXT NOT NULL, resource TEXT NOT NULL, mark TEXT, checkpoint TEXT,
+            PRIMARY KEY (account, resource))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS hub_sync_jobs (account TEXT NOT NULL, resource TEXT NOT NULL, interval_seconds INTEGER NOT NULL,
+            due_at REAL NOT NULL, paused INTEGER NOT NULL DEFAULT 0, owner TEXT, lease_until REAL, epoch INTEGER NOT NULL DEFAULT 0,
+            runs INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (account, resource))
+        """,
+    ]
+
+    func commitPage(
+        account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease?,
+        beforeCommit: (@Sendable () async -> Void)?
+    ) async throws -> SyncCounts {
+        counter.add()
+        let sealing = self.sealing
+        let page = Self.lastByID(records)
+        let checkpointText = try Self.encode(checkpoint)
+        // GRDB's write closure is synchronous: the test hook runs before it, while no lock is held
+        // yet; SQLite orders writers by its lock anyway.
+        if let beforeCommit { await beforeCommit() }
+        return try await pool.write { db in
+            try Self.checkLease(db, lease)
+            var counts = SyncCounts()
+            var position = try Int64.fetchOne(db, sql: "SELECT last_position FROM hub_sync_feeds WHERE account = ?", arguments: [account]) ?? 0
+            for input in page {
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT key_id, fingerprint, deleted FROM hub_sync_records WHERE account = ? AND resource = ? AND id = ?",
+                    arguments: [account, resource, input.id])
+                let stored = row.map { StoredRecord(keyID: $0["key_id"], fingerprint: $0["fingerprint"], deleted: $0["deleted"]) }
+                let matches = try stored.map { try sealing.fingerprint(input.record, keyID: $0.keyID) == $0.fingerprint } ?? false
+                guard let kind = SyncDiff.change(stored: stored, fingerprintMatches: matches, deleted: input.deleted) else {
+                    if stored != nil {
+                        try db.execute(
+                            sql: "UPDATE hub_sync_records SET seen_run = ? WHERE account = ? AND resource = ? AND id = ?",
+                            arguments: [checkpoint.runID, account, resource, input.id])
+                    }
+                    continue
+                }
+                let keyID = sealing.sealing.currentKeyID
+                let body = try sealing.seal(input.record, account: account, resource: resource, id: input.id)
+                let print = try sealing.fingerprint(input.record, keyID: keyID)
+                try db.execute(
+                    sql: """
+                        INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id,
+                        fingerprint = excluded.fingerprint, body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run
+                        """,
+                    arguments: [account, resource, input.id, keyID, print, body, kind == .deleted, checkpoint.runID])
+                position += 1
+                try db.execute(
+                    sql: "INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [account, position, resource, input.id, kind.rawValue, keyID, body])
+                counts.add(kind)
+            }
+            try Self.savePosition(db, account: account, position: position)
+            try db.execute(
+                sql: """
+                    INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (?, ?, ?)
+                    ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint
+                    """,
+                arguments: [account, resource, checkpointText])
+            return counts
+        }
+    }
+
+    private static func savePosition(_ db: Database, account: String, position: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO hub_sync_feeds (account, last_position) VALUES (?, ?)
+                ON CONFLICT (account) DO UPDATE SET last_position = excluded.last_position
+                """,
+            arguments: [account, position])
+    }
+
+    func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts {
+        counter.add()
+        return try await pool.write { db in
+            try Self.checkLease(db, lease)
+            var counts = SyncCounts()
+            if checkpoint.fullScan {
+                var position = try Int64.fetchOne(db, sql: "SELECT last_position FROM hub_sync_feeds WHERE account = ?", arguments: [account]) ?? 0
+                let unseen = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, key_id, body FROM hub_sync_records WHERE account = ? AND resource = ? AND deleted = 0
+                        AND (seen_run IS NULL OR seen_run <> ?) ORDER BY id
+                        """,
+                    arguments: [account, resource, checkpoint.runID])
+                for row in unseen {
+                    let id: String = row["id"]
+                    position += 1
+                    try db.execute(
+                        sql: "UPDATE hub_sync_records SET deleted = 1, seen_run = ? WHERE account = ? AND resource = ? AND id = ?",
+                        arguments: [checkpoint.runID, account, resource, id])
+                    try db.execute(
+                        sql: "INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body) VALUES (?, ?, ?, ?, 'DELETED', ?, ?)",
+                        arguments: [account, position, resource, id, row["key_id"] as String, row["body"] as Data])
+                    counts.deleted += 1
+                }
+                try Self.savePosition(db, account: account, position: position)
+            }
+            let old = try String.fetchOne(db, sql: "SELECT mark FROM hub_sync_state WHERE account = ? AND resource = ?", arguments: [account, resource])
+            try db.execute(
+                sql: """
+                    INSERT INTO hub_sync_state (account, resource, mark, checkpoint) VALUES (?, ?, ?, NULL)
+                    ON CONFLICT (account, resource) DO UPDATE SET mark = excluded.mark, checkpoint = NULL
+                    """,
+                arguments: [account, resource, SyncMark.later(old, checkpoint.runMark)])
+            return counts
+        }
+    }
+
+    func checkpoint(account: String, resource: String) async throws -> SyncCheckpoint? {
+        counter.add()
+        let text = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT checkpoint FROM hub_sync_state WHERE account = ? AND resource = ?", arguments: [account, resource])
+        }
+        return try text.map(Self.decodeCheckpoint)
+    }
+
+    func mark(account: String, resource: String) async throws -> String? {
+        counter.add()
+        return try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT mark FROM hub_sync_state WHERE account = ? AND resource = ?", arguments: [account, resource])
+        }
+    }
+
+    func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
+        counter.add()
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT position, resource, record_id, kind, key_id, body FROM hub_sync_changes
+                    WHERE account = ? AND position > ? AND (? IS NULL OR resource = ?) ORDER BY position LIMIT ?
+                    """,
+                arguments: [account, position, resource, resource, limit]
+            ).map { row -> (Int64, String, String, String, String, Data) in
+                (row["position"], row["resource"], row["record_id"], row["kind"], row["key_id"], row["body"])
+            }
+        }
+        return try rows.map { position, resource, id, kind, keyID, body in
+            SyncChange(
+                position: position, resource: resource, recordID: id, kind: SyncChangeKind(rawValue: kind) ?? .updated,
+                record: try sealing.open(body, keyID: keyID, account: account, resource: resource, id: id))
+        }
+    }
+
+    func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)] {
+        counter.add()
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, key_id, body FROM hub_sync_records WHERE account = ? AND resource = ? AND deleted = 0
+                    AND id > ? ORDER BY id LIMIT ?
+                    """,
+                arguments: [account, resource, after ?? "", limit]
+            ).map { row -> (String, String, Data) in (row["id"], row["key_id"], row["body"]) }
+        }
+        return try rows.map { id, keyID, body in
+            (id, try sealing.open(body, keyID: keyID, account: account, resource: resource, id: id))
+        }
+    }
+
+    static func lastByID(_ records: [SyncRecordInput]) -> [SyncRecordInput] {
+        var index: [String: Int] = [:]
+        var result: [SyncRecordInput] = []
+        for record in records {
+            if let at = index[record.id] { result[at] = record } else { index[record.id] = result.count; result.append(record) }
+        }
+        return result
+    }
+
+    static func encode(_ checkpoint: SyncCheckpoint) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(checkpoint), as: UTF8.self)
+    }
+
+    static func decodeCheckpoint(_ text: String) throws -> SyncCheckpoint {
+        try JSONDecoder().decode(SyncCheckpoint.self, from: Data(text.utf8))
+    }
+}
+
+/// High-water marks: ISO 8601 date-times (any offset) or integers, compared by value.
+enum SyncMark {
+    /// The later of two marks (`nil` is earliest).
+    static func later(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return compare(a, b) < 0 ? b : a
+    }
+
+    /// Negative when `a` is earlier than `b`.
+    static func compare(_ a: String, _ b: String) -> Int {
+        if let x = Int64(a), let y = Int64(b) { return x < y ? -1 : (x == y ? 0 : 1) }
+        if let x = date(a), let y = date(b) { return x < y ? -1 : (x == y ? 0 : 1) }
+        return a < b ? -1 : (a == b ? 0 : 1)
+    }
+
+    static func date(_ text: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = withFraction.date(from: text) { return date }
+        return ISO8601DateFormatter().date(from: text)
+    }
+}
