@@ -84,6 +84,13 @@ let package = Package(
             path: "Tests/Workers/hub-store-worker",
             swiftSettings: strictSettings
         ),
+        // The worker process of the sync crash tests (killed at random points, resumed).
+        .executableTarget(
+            name: "sync-worker",
+            dependencies: ["ConnectorHub"],
+            path: "Tests/Workers/sync-worker",
+            swiftSettings: strictSettings
+        ),
         // `make bench`: sends through each store, lease + CAS cost, token requests per expiry.
         .executableTarget(
             name: "store-bench",
@@ -115,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "ConnectorHubTests",
             dependencies: [
-                "ConnectorHub", "connector-hub",
+                "ConnectorHub", "connector-hub", "sync-worker",
                 .product(name: "ConnectorRuntime", package: "connector-compiler"),
                 .product(name: "Connectors", package: "connector-compiler"),
                 .product(name: "Hummingbird", package: "hummingbird"),

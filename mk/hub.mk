@@ -32,7 +32,8 @@ hub-build:
 
 hub-test: venv
 	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run $(SWIFT) test --skip-build
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run $(SWIFT) test --skip-build \
+		$(if $(strip $(HUB_ALONE_TESTS)),--skip '$(subst $(space),|,$(strip $(HUB_ALONE_TESTS)))')
 
 hub-bench: venv
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-store-worker
