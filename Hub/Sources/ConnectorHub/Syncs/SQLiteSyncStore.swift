@@ -71,7 +71,7 @@ final class SQLiteSyncStore: SyncStore {
                 let stored = row.map { StoredRecord(keyID: $0["key_id"], fingerprint: $0["fingerprint"], deleted: $0["deleted"]) }
                 let matches = try stored.map { try sealing.fingerprint(input.record, keyID: $0.keyID) == $0.fingerprint } ?? false
                 guard let kind = SyncDiff.change(stored: stored, fingerprintMatches: matches, deleted: input.deleted) else {
-                    if stored != nil {
+                    if stored != nil, checkpoint.fullScan {
                         try db.execute(
                             sql: "UPDATE hub_sync_records SET seen_run = ? WHERE account = ? AND resource = ? AND id = ?",
                             arguments: [checkpoint.runID, account, resource, input.id])
@@ -239,6 +239,24 @@ enum SyncMark {
         if let x = Int64(a), let y = Int64(b) { return x < y ? -1 : (x == y ? 0 : 1) }
         if let x = date(a), let y = date(b) { return x < y ? -1 : (x == y ? 0 : 1) }
         return a < b ? -1 : (a == b ? 0 : 1)
+    }
+
+    /// Where an incremental run starts reading, for its cursor input: `lookback` before the mark,
+    /// and at least one second (one unit for an integer cursor) before it, so an API whose filter
+    /// is exclusive (`updated_after > since`) still returns records updated at the mark's exact
+    /// instant. `nil` (no mark yet, or one that is neither an integer nor an ISO 8601 date-time):
+    /// read everything.
+    enum Start: Equatable, Sendable {
+        case date(Date)
+        case integer(Int64)
+    }
+
+    static func start(from mark: String?, lookback: Int) -> Start? {
+        guard let mark else { return nil }
+        let back = max(lookback, 1)
+        if let value = Int64(mark) { return .integer(value - Int64(back)) }
+        if let instant = date(mark) { return .date(instant.addingTimeInterval(-Double(back))) }
+        return nil
     }
 
     static func date(_ text: String) -> Date? {

@@ -248,3 +248,25 @@ struct SyncStoreTests {
         #expect(seen.allSatisfy { $0.kind == .added })
     }
 }
+
+/// Where incremental runs start: the mark minus the lookback, never less than one unit before it,
+/// compared as instants whatever the provider's offset.
+@Suite struct SyncMarkTests {
+    @Test func startsAtLeastOneUnitBeforeTheMark() {
+        let utc = ISO8601DateFormatter()
+        #expect(SyncMark.start(from: nil, lookback: 60) == nil)
+        #expect(SyncMark.start(from: "not a mark", lookback: 60) == nil)
+        #expect(SyncMark.start(from: "42", lookback: 0) == .integer(41))
+        #expect(SyncMark.start(from: "42", lookback: 5) == .integer(37))
+        #expect(SyncMark.start(from: "2026-12-01T10:00:00+01:00", lookback: 0) == .date(utc.date(from: "2026-12-01T08:59:59Z")!))
+        #expect(SyncMark.start(from: "2026-12-01T10:00:00.250Z", lookback: 300) == .date(utc.date(from: "2026-12-01T09:55:00Z")!.addingTimeInterval(0.25)))
+    }
+
+    @Test func marksCompareAsInstantsOrNumbers() {
+        #expect(SyncMark.later("2026-12-01T10:00:00+01:00", "2026-12-01T09:30:00Z") == "2026-12-01T09:30:00Z")
+        #expect(SyncMark.later("2026-12-01T09:30:00-05:00", "2026-12-01T10:00:00Z") == "2026-12-01T09:30:00-05:00")
+        #expect(SyncMark.later("9", "10") == "10")
+        #expect(SyncMark.later(nil, "10") == "10")
+        #expect(SyncMark.later("10", nil) == "10")
+    }
+}
