@@ -139,6 +139,31 @@ import Testing
             let variantData = (try? JSONSerialization.data(withJSONObject: ["resources": [people], "unified": mapping(fields)], options: [.sortedKeys])) ?? Data()
             list.append(Mutation(path: ["auth", "0"], json: String(decoding: variantData, as: UTF8.self)))
         }
+        // `pluck` (arrays of objects): escaping in both pointers, integer ids into references, and
+        // the mistakes its rules catch (undeclared element fields, an array of strings, an object).
+        let members: [String: Any] = [
+            "name": "accounts", "record": "Account", "idField": "id",
+            "fields": [string("id"), ["name": "tags", "type": "array", "items": "string"],
+                       ["name": "opaque", "type": "array", "items": "object"],
+                       ["name": "gr\"ps", "type": "array", "items": "object",
+                        "fields": [string("va/l\\"), ["name": "n", "type": "integer"], ["name": "b", "type": "boolean"],
+                                   ["name": "o", "type": "object", "fields": [string("x")]]]]],
+            "list": listOperation([] as [Any]),
+        ]
+        for groups: Any in [
+            ["pluck": "/gr\"ps", "field": "/va~1l\\"], ["pluck": "/gr\"ps", "field": "/n"], ["pluck": "/gr\"ps", "field": "/o/x"],
+            ["pluck": "/gr\"ps", "field": "/b"], ["pluck": "/tags", "field": "/x"], ["pluck": "/opaque", "field": "/x"],
+            ["pluck": "/gr\"ps", "field": "/o"], ["pluck": "/gr\"ps"], ["pluck": ["string": "/id"], "field": "/n"], "/gr\"ps",
+        ] {
+            let unified: [[String: Any]] = [
+                ["model": "iam.user", "resource": "accounts", "fields": ["id": "/id", "userName": "/id", "groups": groups]],
+                ["model": "iam.group", "resource": "accounts", "fields": ["id": "/id", "displayName": "/id", "members": groups]],
+            ]
+            for path in [[], ["auth", "0"]] as [[String]] {
+                let data = (try? JSONSerialization.data(withJSONObject: ["resources": [members], "unified": unified], options: [.sortedKeys])) ?? Data()
+                list.append(Mutation(path: path, json: String(decoding: data, as: UTF8.self)))
+            }
+        }
         return list
     }()
 

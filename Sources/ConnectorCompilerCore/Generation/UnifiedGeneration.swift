@@ -126,6 +126,7 @@ struct UnifiedTranslator {
         case .number(let inner): return .number(lower(inner, fields: fields))
         case .string(let inner): return .string(lower(inner, fields: fields))
         case .enumMap(let inner, let map): return .enumMap(lower(inner, fields: fields), map: map)
+        case .pluck: return expression
         }
     }
 
@@ -149,6 +150,7 @@ struct UnifiedTranslator {
         case .enumMap(let inner, let map):
             let pairs = map.map { SwiftStringLiteral.make($0.source) + ": " + SwiftStringLiteral.make($0.value) }
             return ".enumMap(" + render(inner) + ", [" + (pairs.isEmpty ? ":" : pairs.joined(separator: ", ")) + "])"
+        case .pluck(let array, let field): return ".pluck(" + SwiftStringLiteral.make(array) + ", field: " + SwiftStringLiteral.make(field) + ")"
         }
     }
 }

@@ -8,7 +8,8 @@
 /// In a spec: `"/work/title"` (a JSON pointer into the record), `{"const": "full_time"}`,
 /// `{"firstOf": [e1, e2]}`, `{"concat": [e1, e2], "separator": " "}`,
 /// `{"split": e, "separator": ",", "index": 0}`, `{"date": e, "format": "dd/MM/yyyy"}`,
-/// `{"number": e}`, `{"string": e}`, `{"enum": e, "map": {"Active": "active"}}`.
+/// `{"number": e}`, `{"string": e}`, `{"enum": e, "map": {"Active": "active"}}`,
+/// `{"pluck": "/groups", "field": "/value"}`.
 public indirect enum MappingExpression: Sendable, Hashable {
     /// The value at a JSON pointer into the record (its first segment is a declared field).
     case pointer(String)
@@ -30,6 +31,9 @@ public indirect enum MappingExpression: Sendable, Hashable {
     /// The provider's value translated to a model value; a value the map does not list becomes
     /// `unknown`, keeping the provider's value.
     case enumMap(MappingExpression, map: [EnumMapEntry])
+    /// One value of each element of an array of objects: `field` is a pointer into the element
+    /// (`{"pluck": "/groups", "field": "/value"}` reads SCIM's `groups[].value`).
+    case pluck(String, field: String)
 
     /// One `"sourceValue": "modelValue"` pair of an enum map.
     public struct EnumMapEntry: Sendable, Hashable {
@@ -42,11 +46,11 @@ public indirect enum MappingExpression: Sendable, Hashable {
     }
 
     /// The operators of object expressions, in the order the docs list them.
-    public static let operators = ["const", "firstOf", "concat", "split", "date", "number", "string", "enum"]
+    public static let operators = ["const", "firstOf", "concat", "split", "date", "number", "string", "enum", "pluck"]
     /// The keys each operator allows besides itself.
     static let options: [String: [String]] = [
         "const": [], "firstOf": [], "concat": ["separator"], "split": ["separator", "index"], "date": ["format"],
-        "number": [], "string": [], "enum": ["map"],
+        "number": [], "string": [], "enum": ["map"], "pluck": ["field"],
     ]
     /// The named date formats of `date`; any other value is a pattern.
     public static let namedDateFormats = ["iso8601", "unixSeconds", "unixMilliseconds"]
@@ -156,6 +160,22 @@ public indirect enum MappingExpression: Sendable, Hashable {
             return parse(argument, errors: &errors).map(MappingExpression.number)
         case "string":
             return parse(argument, errors: &errors).map(MappingExpression.string)
+        case "pluck":
+            let field = text("field", default: nil)
+            guard let array = argument.stringValue, array.hasPrefix("/") else {
+                errors.append(ParseError(
+                    message: "'pluck' takes a JSON pointer to an array of objects, not an expression",
+                    hint: "write {\"pluck\": \"/groups\", \"field\": \"/value\"}", node: argument))
+                return nil
+            }
+            guard let field else { return nil }
+            guard field.hasPrefix("/"), field.count > 1 else {
+                errors.append(ParseError(
+                    message: "'field' of 'pluck' must be a JSON pointer into each element, starting with '/'",
+                    hint: "write '/\(field)'", node: node["field"] ?? node))
+                return nil
+            }
+            return .pluck(array, field: field)
         default:  // enum
             guard let mapNode = node["map"] else {
                 errors.append(ParseError(

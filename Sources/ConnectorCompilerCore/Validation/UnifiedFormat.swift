@@ -18,6 +18,6 @@ extension SpecFormat {
                     "The resource whose records fill the model."),
             KeySpec("description", .string(), "What the mapping leaves out or assumes, for the coverage docs."),
             KeySpec("fields", .anyJSON, required: true,
-                    "Model field → expression: a JSON pointer into the record (`\"/work/title\"`) or one of `{\"const\": v}`, `{\"firstOf\": [...]}`, `{\"concat\": [...], \"separator\": \" \"}`, `{\"split\": e, \"separator\": \",\", \"index\": 0}`, `{\"date\": e, \"format\": \"dd/MM/yyyy\"}`, `{\"number\": e}`, `{\"string\": e}`, `{\"enum\": e, \"map\": {\"Active\": \"active\"}}`."),
+                    "Model field → expression: a JSON pointer into the record (`\"/work/title\"`) or one of `{\"const\": v}`, `{\"firstOf\": [...]}`, `{\"concat\": [...], \"separator\": \" \"}`, `{\"split\": e, \"separator\": \",\", \"index\": 0}`, `{\"date\": e, \"format\": \"dd/MM/yyyy\"}`, `{\"number\": e}`, `{\"string\": e}`, `{\"enum\": e, \"map\": {\"Active\": \"active\"}}`, `{\"pluck\": \"/groups\", \"field\": \"/value\"}`."),
         ])
 }

@@ -130,9 +130,14 @@ public indirect enum UnifiedExpression: Sendable {
     case string(UnifiedExpression)
     /// Provider value → model value; a value not listed becomes `unknown` with its source value.
     case enumMap(UnifiedExpression, [String: String])
+    /// One value of each element of the array at the first pointer: the second pointer read in
+    /// each element (SCIM's `groups[].value`); elements without it are left out.
+    case pluck(String, field: String)
     /// A pointer split into its unescaped tokens (built by `compiled()`; the key of a top-level
     /// field is one dictionary lookup per record).
     case tokens([String], source: String)
+    /// `pluck` with both pointers split (built by `compiled()`).
+    case pluckTokens(UnifiedExpression, field: UnifiedExpression)
 
     /// The same expression with every pointer split once.
     func compiled() -> UnifiedExpression {
@@ -149,6 +154,8 @@ public indirect enum UnifiedExpression: Sendable {
         case .number(let inner): return .number(inner.compiled())
         case .string(let inner): return .string(inner.compiled())
         case .enumMap(let inner, let map): return .enumMap(inner.compiled(), map)
+        case .pluck(let array, let field): return .pluckTokens(UnifiedExpression.pointer(array).compiled(), field: UnifiedExpression.pointer(field).compiled())
+        case .pluckTokens: return self
         }
     }
 
@@ -173,6 +180,8 @@ public indirect enum UnifiedExpression: Sendable {
         case .constant: "(constant)"
         case .firstOf(let list), .concat(let list, _): list.map(\.source).joined(separator: ", ")
         case .split(let inner, _, _), .date(let inner, _), .number(let inner), .string(let inner), .enumMap(let inner, _): inner.source
+        case .pluck(let array, let field): array + "[]" + field
+        case .pluckTokens(let array, let field): array.source + "[]" + field.source
         }
     }
 
@@ -242,7 +251,28 @@ public indirect enum UnifiedExpression: Sendable {
             guard let value = try inner.evaluate(record) else { return nil }
             guard let source = Self.text(value) else { throw Failure(reason: "is not text") }
             return .enumValue(map[source], source)
+        case .pluck(let array, let field):
+            return try Self.pluck(.pointer(array), field: .pointer(field), in: record)
+        case .pluckTokens(let array, let field):
+            return try Self.pluck(array, field: field, in: record)
         }
+    }
+
+    /// `field` read in each element of the array `array` gives; absent or null values left out.
+    static func pluck(_ array: UnifiedExpression, field: UnifiedExpression, in record: JSONValue) throws(Failure) -> Value? {
+        guard let value = try array.evaluate(record) else { return nil }
+        guard case .json(.array(let elements)) = value else { throw Failure(reason: "is not an array") }
+        var list: [String] = []
+        for element in elements {
+            switch try field.evaluate(element) {
+            case nil: continue
+            case .json(.string(let text))?: list.append(text)
+            case .json(.integer(let number))?: list.append(String(number))
+            case .json(let json)?: throw Failure(reason: "holds \(json.kindName) in an element, expected text or an integer")
+            default: throw Failure(reason: "cannot be read in an element")
+            }
+        }
+        return .strings(list)
     }
 
     static func isEmpty(_ value: Value) -> Bool {

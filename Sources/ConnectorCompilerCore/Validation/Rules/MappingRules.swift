@@ -15,7 +15,9 @@
 // - an enum map covers every value of a declared source `enum` (`unified-enum-uncovered`; a warning,
 //   since the source is open and an unmapped value becomes `unknown`) and gives model values only
 //   (`unified-enum-value`);
-// - a reference points at a model the same connection maps (`unified-reference-unmapped`).
+// - a reference points at a model the same connection maps (`unified-reference-unmapped`);
+// - `pluck` reads an `array` of `object` whose element `fields` are declared, and one text or
+//   integer field of them (`unified-pointer-unknown`, `unified-type-mismatch`).
 
 import Foundation
 
@@ -265,6 +267,8 @@ struct MappingRules {
                 return nil
             }
             return .string
+        case "pluck":
+            return pluck(node, record: record, recordName: recordName)
         default:  // enum
             guard let type = inner(argument) else { return nil }
             guard Self.isText(type) || type == .integer else {
@@ -284,12 +288,52 @@ struct MappingRules {
         }
     }
 
+    /// The type of `{"pluck": "/array", "field": "/key"}`: an array of the elements' `key` values,
+    /// which must be text or integers (references accept integer ids).
+    private mutating func pluck(_ node: JSONNode, record: [JSONNode], recordName: String) -> ValueType? {
+        guard let argument = node["pluck"], let pointer = argument.stringValue,
+              let fieldNode = node["field"], let fieldPointer = fieldNode.stringValue else { return nil }
+        var arrayField: JSONNode?
+        guard let type = resolve(pointer, at: argument, record: record, recordName: recordName, last: &arrayField) else { return nil }
+        guard case .array(let items) = type, items == "object", let array = arrayField else {
+            report(.error, "unified-type-mismatch", "'pluck' reads an array of objects, but '\(pointer)' is \(type.name)",
+                   hint: type == .array("string") ? "an array of strings fills the target without 'pluck': write \"\(pointer)\"" : nil,
+                   at: argument)
+            return nil
+        }
+        let name = array["name"]?.stringValue ?? pointer
+        guard let elementFields = array["fields"]?.arrayValue else {
+            report(.error, "unified-pointer-unknown", "'pluck' reads '\(fieldPointer)' in the elements of '\(name)', whose fields are not declared",
+                   hint: "declare the keys of the elements of '\(name)' in its 'fields'", at: fieldNode)
+            return nil
+        }
+        var unused: JSONNode?
+        guard let value = resolve(fieldPointer, at: fieldNode, record: elementFields, recordName: recordName,
+                                  owner: "the elements of '\(name)'", last: &unused) else { return nil }
+        switch value {
+        case .integer: return .array("integer")
+        case _ where Self.isText(value): return .array("string")
+        default:
+            report(.error, "unified-type-mismatch", "'pluck' gives one text or integer per element, but '\(fieldPointer)' is \(value.name)",
+                   hint: "point 'field' at a text or integer key of the elements", at: fieldNode)
+            return nil
+        }
+    }
+
     /// The type of the value at `pointer` in a record declaring `record`.
     private mutating func resolve(_ pointer: String, at node: JSONNode, record: [JSONNode], recordName: String) -> ValueType? {
+        var unused: JSONNode?
+        return resolve(pointer, at: node, record: record, recordName: recordName, last: &unused)
+    }
+
+    /// The type of the value at `pointer` in fields `record` (of `owner`, the record by default);
+    /// `last` is the declared field the pointer ends in (or in the elements of).
+    private mutating func resolve(_ pointer: String, at node: JSONNode, record: [JSONNode], recordName: String,
+                                  owner ownerName: String? = nil, last: inout JSONNode?) -> ValueType? {
         let segments = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
             .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
         var fields = record
-        var owner = "record '\(recordName)'"
+        var owner = ownerName ?? "record '\(recordName)'"
         var index = 0
         while index < segments.count {
             let segment = segments[index]
@@ -302,6 +346,7 @@ struct MappingRules {
                 return nil
             }
             index += 1
+            last = field
             let type = field["type"]?.stringValue ?? "string"
             let more = index < segments.count
             switch type {
@@ -422,6 +467,9 @@ struct MappingRules {
             case .stringArray, .string: fits = true
             case .array(let items): fits = items == "string" || (target.items == .reference && items == "integer")
             default: fits = false
+            }
+            if type == .array("object") {
+                hint = "take one key of each element: {\"pluck\": \"\(node.stringValue ?? "/...")\", \"field\": \"/id\"}"
             }
         }
         guard fits else {
