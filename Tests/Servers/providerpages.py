@@ -213,6 +213,10 @@ def scim_user(i):
             "name": {"givenName": f"Given{i}", "familyName": f"Family{i}", "formatted": f"Given{i} Family{i}"},
             "active": i != 3, "emails": [{"value": f"user{i}@acme.example", "type": "work", "primary": True}],
             "meta": {"resourceType": "User", "created": "2024-02-29T12:00:00Z", "lastModified": "2025-01-0%dT00:00:00.5Z" % (i + 1)}}
+    # groups[].value (RFC 7643 section 4.1.2): user 0 in two groups, user 1's second entry without a value.
+    user["groups"] = [{"value": f"g-{i}", "display": f"Group {i}"}] + ([{"value": "g-1", "display": "Group 1"}] if i == 0 else [])
+    if i == 1:
+        user["groups"].append({"display": "No value"})
     if i == 0:
         user[ENTERPRISE] = {"employeeNumber": "701984", "department": "Tour Operations", "manager": {"value": "u-4"}}
         user["schemas"].append(ENTERPRISE)
@@ -232,7 +236,7 @@ def serve_scim(method, route, parts, query, body, key, origin):
         if route.endswith("Users"):
             resources = [scim_user(i) for i in rows]
         else:
-            resources = [{"id": f"g-{i}", "displayName": f"Group {i}", "members": [{"value": f"u-{i}"}],
+            resources = [{"id": f"g-{i}", "displayName": f"Group {i}", "members": [{"value": f"u-{i}"}] + ([{"value": "u-0"}] if i == 1 else []),
                           "meta": {"created": "2023-06-0%dT09:30:00Z" % (i + 1)}} for i in rows]
         return 200, {"schemas": list_schema, "totalResults": TOTAL, "itemsPerPage": len(resources), "startIndex": start,
                      "Resources": resources}, {}

@@ -124,6 +124,11 @@ struct SCIMUnifiedEndToEnd {
         #expect(users[2].displayName == "Service Account")
         #expect(users[2].email == nil)
         #expect(users.map(\.active) == [true, true, true, false, true])
+        // groups[].value plucked; an element without a value is left out.
+        #expect(users[0].groups == ["g-0", "g-1"])
+        #expect(users[1].groups == ["g-1"])
+        #expect(users[0].emails == ["user0@acme.example"])
+        #expect(users[2].emails == nil)
         let one = try await unified(account).users.get(id: "u-1")
         #expect(one.familyName == "Family1")
     }
@@ -133,5 +138,7 @@ struct SCIMUnifiedEndToEnd {
         let groups = try await everything(try await unified(account).groups.list())
         #expect(groups.map(\.displayName) == ["Group 0", "Group 1", "Group 2", "Group 3", "Group 4"])
         #expect(groups[1].createdAt == date("2023-06-02T09:30:00Z"))
+        #expect(groups[0].members == ["u-0"])
+        #expect(groups[1].members == ["u-1", "u-0"])
     }
 }
