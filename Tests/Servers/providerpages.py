@@ -130,9 +130,13 @@ def serve_hibob(method, route, parts, query, body, key, origin):
     if method == "POST" and route == "/v1/people/search":
         employees = [{"id": "3332883884017713238", "displayName": "Ada Lovelace", "firstName": "Ada",
                       "surname": "Lovelace", "email": "ada@acme.example", "companyId": 601,
-                      "work": {"title": "Engineer", "department": "R&D", "site": "London",
+                      "work": {"title": "Engineer", "department": "209192163", "site": "1742093",
                                "startDate": "2020-02-29", "manager": "3332883884017713200"},
                       "creationDateTime": "2024-05-01T10:00:00.511947"}]
+        # List fields are item ids; humanReadable APPEND adds their names in a "humanReadable" node
+        # (https://apidocs.hibob.com/docs/how-to-work-with-lists-public-api).
+        if body.get("humanReadable") == "APPEND":
+            employees[0]["humanReadable"] = {"work": {"department": "R&D", "site": "London"}}
         if body.get("showInactive") is True:
             employees.append({"id": "3332883884017713239", "displayName": "Former Employee", "surname": "Gone",
                               "creationDateTime": "2019-01-01T00:00:00"})

@@ -142,12 +142,13 @@ struct ResourcesEndToEnd {
         let all = try await everything(resources.employees.list(showInactive: true))
         #expect(active.map(\.id) == ["3332883884017713238"])
         #expect(all.map(\.surname) == ["Lovelace", "Gone"])
-        #expect(all[0].work?["department"] == .string("R&D"))
+        #expect(all[0].work?["department"] == .string("209192163"))
+        #expect(all[0].humanReadable?["work"]?["department"] == .string("R&D"))
         #expect(all[0].companyId == 601)
         #expect(all[1].email == nil)
         #expect(all[0].creationDateTime == "2024-05-01T10:00:00.511947")
         #expect(try await account.requests() == ["POST /v1/people/search", "POST /v1/people/search"])
-        #expect(try await account.bodies() == ["{}", #"{"showInactive":true}"#])
+        #expect(try await account.bodies() == [#"{"humanReadable":"APPEND"}"#, #"{"humanReadable":"APPEND","showInactive":true}"#])
     }
 
     /// Workday: offset and limit until the total, the tenant field in the path, the Integration

@@ -60,7 +60,8 @@ struct UnifiedEndToEnd {
     }
 
     /// HiBob employees as hris.employee: fields inside `work`, a leap-day start date, the
-    /// manager as a reference (the manager's id).
+    /// manager as a reference (the manager's id); department and site by name from the
+    /// humanReadable node (`work` holds list item ids).
     @Test func hibobEmployeesWithWorkFields() async throws {
         let account = try ProviderAccount("hibob")
         let configuration = try Hibob.ServiceUser.configuration(.init(serviceUserId: "SERVICE-42", serviceUserToken: Secret("bob-token")))
@@ -75,7 +76,7 @@ struct UnifiedEndToEnd {
         #expect(ada.workLocation == "London")
         #expect(ada.startDate == CalendarDate(year: 2020, month: 2, day: 29))
         #expect(ada.manager == "3332883884017713200")
-        #expect(try await account.bodies() == ["{}"])
+        #expect(try await account.bodies() == [#"{"humanReadable":"APPEND"}"#])
     }
 
     /// Workday workers as hris.employee, the department from the supervisory organization.
