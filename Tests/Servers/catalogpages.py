@@ -11,7 +11,7 @@ the connector spec's `sources`.
 PAGE = 2
 TOTAL = 5
 
-PROVIDERS = ("auth0", "keycloak", "jumpcloud", "humaans", "namely", "workos_directory", "breathehr", "manatal")
+PROVIDERS = ("auth0", "keycloak", "jumpcloud", "humaans", "namely", "workos_directory", "breathehr", "manatal", "homerun")
 
 # The credentials each provider's variant under test sends (fields and tokens set by the tests).
 CREDENTIALS = {
@@ -23,6 +23,7 @@ CREDENTIALS = {
     "workos_directory": {"Authorization": "Bearer sk_test_workos"},
     "breathehr": {"X-API-KEY": "prod-breathe"},
     "manatal": {"Authorization": "Token manatal-token"},
+    "homerun": {"Authorization": "Bearer homerun-key"},
 }
 
 
@@ -141,3 +142,25 @@ def serve_manatal(method, route, parts, query, body, key, origin):
             nxt = f"{origin}/k/{key}/open/v3/candidates/?page={page + 1}&page_size={query.get('page_size', 100)}"
         return 200, {"count": TOTAL, "next": nxt, "previous": None, "results": results}, {}
     return 404, {"detail": "Not found."}, {}
+
+
+def serve_homerun(method, route, parts, query, body, key, origin):
+    # GET /v2/job-applications?page=<from 1>&perPage= -> {data: [...]} until an empty page; the
+    # applicant under personal_info, the stage and sources as objects (the shape of the
+    # developers.homerun.co sample the spec cites).
+    if method == "GET" and route == "/v2/job-applications":
+        page = int(query.get("page", 1))
+        data = [{"id": f"app-{i}", "vacancy_id": f"vac-{i % 2}", "created_at": "2024-03-0%dT08:00:00Z" % (i + 1),
+                 "disqualified": i == 3, "hired_at": None,
+                 "personal_info": {"first_name": f"First{i}", "last_name": f"Last{i}", "email": f"a{i}@mail.example",
+                                   "phone_number": None if i == 1 else f"+31 20 555 000{i}", "city": "Utrecht", "country": "NL"},
+                 "stage": {"name": "Interview" if i % 2 else "Applied"},
+                 "sources": [{"name": "Homerun Career Page"}] if i != 2 else [],
+                 "disqualification_reason": {"name": "Too junior"} if i == 3 else None}
+                for i in window((page - 1) * PAGE)]
+        return 200, {"data": data}, {}
+    if method == "GET" and route == "/v2/vacancies":
+        page = int(query.get("page", 1))
+        data = [{"id": f"vac-{i}", "title": f"Vacancy {i}", "created_at": "2024-01-01T00:00:00Z"} for i in range(2) if page == 1]
+        return 200, {"data": data}, {}
+    return 404, {"message": "Not found"}, {}
