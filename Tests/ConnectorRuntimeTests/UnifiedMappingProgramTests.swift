@@ -70,4 +70,43 @@ import Testing
             connector: "c", resource: "r", page: 0, index: 0, sourceField: "/n", targetField: "count", reason: "is not a whole number"
         )) { try run([UnifiedFieldMapping("count", .integer, .number(.pointer("/n")))]) }
     }
+
+    /// `pluck`: one key of each element (text, or an integer id written as text), elements
+    /// without it left out, nested keys, an absent array; an element's object is a located error.
+    @Test func pluckTakesOneKeyOfEachElement() throws {
+        let members: JSONValue = .object([
+            "groups": .array([
+                .object(["value": .string("g-1"), "ref": .object(["id": .integer(7)])]),
+                .object(["display": .string("no value")]),
+                .object(["value": .null, "ref": .object(["id": .integer(8)])]),
+                .object(["value": .string("g-2")]),
+            ]),
+            "bad": .array([.object(["value": .object(["x": .string("y")])])]),
+            "text": .string("not an array"),
+        ])
+        let program = UnifiedMappingProgram(connector: "c", resource: "r", model: "m", fields: [
+            UnifiedFieldMapping("groups", .array, .pluck("/groups", field: "/value")),
+            UnifiedFieldMapping("refs", .array, .pluck("/groups", field: "/ref/id")),
+            UnifiedFieldMapping("absent", .array, .pluck("/nope", field: "/value")),
+        ])
+        let values = try program.evaluate(members)
+        #expect(values.strings("groups") == ["g-1", "g-2"])
+        #expect(values.strings("refs") == ["7", "8"])
+        #expect(values["absent"] == nil)
+        #expect(throws: UnifiedConversionError(
+            connector: "c", resource: "r", page: 0, index: 0, sourceField: "/bad[]/value", targetField: "groups",
+            reason: "holds an object in an element, expected text or an integer"
+        )) {
+            try UnifiedMappingProgram(connector: "c", resource: "r", model: "m", fields: [
+                UnifiedFieldMapping("groups", .array, .pluck("/bad", field: "/value")),
+            ]).evaluate(members)
+        }
+        #expect(throws: UnifiedConversionError(
+            connector: "c", resource: "r", page: 0, index: 0, sourceField: "/text[]/value", targetField: "groups", reason: "is not an array"
+        )) {
+            try UnifiedMappingProgram(connector: "c", resource: "r", model: "m", fields: [
+                UnifiedFieldMapping("groups", .array, .pluck("/text", field: "/value")),
+            ]).evaluate(members)
+        }
+    }
 }
