@@ -43,12 +43,15 @@ struct RequestDeadline: Sendable {
                     race.finish(.failure(error))
                 }
             }
-            let timer = Task { [end, timeoutError] in
-                try? await Task.sleep(until: end, clock: .continuous)
-                if Task.isCancelled { return }
+            // A Dispatch timer, not a sleeping task: when every thread of the cooperative pool
+            // is busy or blocked, a task's timer fires late and the deadline with it.
+            let timer = DispatchWorkItem { [timeoutError] in
                 TransportFailureRecorder.note(.timedOut)
                 race.finish(.failure(timeoutError))
             }
+            let left = ContinuousClock.now.duration(to: end).components
+            let nanoseconds = max(0, left.seconds * 1_000_000_000 + left.attoseconds / 1_000_000_000)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: timer)
             race.onFinish { timer.cancel() }
             _ = work
         }
