@@ -43,15 +43,14 @@ struct RequestDeadline: Sendable {
                     race.finish(.failure(error))
                 }
             }
-            // A Dispatch timer, not a sleeping task: when every thread of the cooperative pool
-            // is busy or blocked, a task's timer fires late and the deadline with it.
-            let timer = DispatchWorkItem { [timeoutError] in
-                TransportFailureRecorder.note(.timedOut)
+            let left = ContinuousClock.now.duration(to: end).components
+            let seconds = Double(left.seconds) + Double(left.attoseconds) / 1e18
+            // The recorder is a task-local value: read here, since the timer runs outside the task.
+            let recorder = TransportFailureRecorder.current
+            let timer = DeadlineTimer(after: seconds) { [timeoutError] in
+                recorder?.note(.timedOut)
                 race.finish(.failure(timeoutError))
             }
-            let left = ContinuousClock.now.duration(to: end).components
-            let nanoseconds = max(0, left.seconds * 1_000_000_000 + left.attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: timer)
             race.onFinish { timer.cancel() }
             _ = work
         }

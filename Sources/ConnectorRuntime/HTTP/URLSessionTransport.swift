@@ -66,12 +66,9 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 delegate.register(task.task, continuation: continuation, limit: request.maxResponseBytes)
                 task.task.resume()
-                // A Dispatch timer, not a sleeping task: a cooperative pool whose threads are all
-                // busy or blocked (seen at load 20 on 2 cores) would run a task's timer seconds late.
-                let deadline = DispatchWorkItem {
+                let deadline = DeadlineTimer(after: timeout) {
                     delegate.fail(task.task, with: TransportError(.timedOut, detail: "No response within \(Int(timeout.rounded(.up))) s."))
                 }
-                DispatchQueue.global().asyncAfter(deadline: .now() + max(timeout, 0.001), execute: deadline)
                 delegate.attachDeadline(deadline, to: task.task)
             }
         } onCancel: {
@@ -94,7 +91,7 @@ private final class PendingTask {
     var response: HTTPURLResponse?
     var challengeResponse: HTTPURLResponse?
     var failure: TransportError?
-    var deadline: DispatchWorkItem?
+    var deadline: DeadlineTimer?
     /// The largest body accepted for this task.
     let limit: Int
 
@@ -124,7 +121,7 @@ private final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchec
         lock.withLock { pending[task.taskIdentifier] = state }
     }
 
-    func attachDeadline(_ deadline: DispatchWorkItem, to task: URLSessionTask) {
+    func attachDeadline(_ deadline: DeadlineTimer, to task: URLSessionTask) {
         let stillPending = lock.withLock { () -> Bool in
             guard let state = pending[task.taskIdentifier] else { return false }
             state.deadline = deadline
