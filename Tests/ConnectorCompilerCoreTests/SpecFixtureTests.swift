@@ -84,6 +84,8 @@ enum Fixtures {
             "resource-pointer", "record-field-values", "record-field-items", "record-field-format", "resource-input-values",
             "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value", "host-suffix",
             "sync-mode", "sync-deletions",
+            "action-id", "action-input-name", "action-path", "action-body-pointer", "action-idempotency-header",
+            "action-input-values", "action-input-items", "action-input-format", "action-input-placement",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -136,6 +138,12 @@ enum Fixtures {
             // Syncs (Validation/SyncFormat.swift, Validation/Rules/SyncRules.swift).
             "sync-mode", "sync-deletions", "sync-list", "sync-id-field", "sync-cursor-field", "sync-cursor-input",
             "sync-deleted-field", "sync-interval",
+            // Actions (Validation/ActionFormat.swift, Validation/Rules/ActionRules.swift).
+            "action-id", "action-input-placement", "action-input-items", "action-duplicate-id", "action-input-duplicate",
+            "action-input-collision", "action-path-input-unused", "action-body-object", "action-body-pointer",
+            "action-form-pointer", "action-body-method", "action-success-status", "action-result-record",
+            "action-result-empty", "action-scope-not-requested", "action-scope-optional", "action-destructive",
+            "action-idempotency-header",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

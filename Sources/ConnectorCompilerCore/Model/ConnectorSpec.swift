@@ -37,6 +37,8 @@ public struct ConnectorSpec: Sendable, Hashable {
     public var unified: [UnifiedMapping] = []
     /// Record types several resources share (`/records`).
     public var records: [SharedRecord] = []
+    /// Writes a linked account can make (`/actions`).
+    public var actions: [Action] = []
 
     public init(
         specVersion: Int = 1, id: String, name: String, description: String? = nil,
@@ -229,6 +231,8 @@ public struct AuthVariant: Sendable, Hashable {
     public var resources: [Resource] = []
     /// Unified models this connector's resources fill (`unified`), see `UnifiedMapping`.
     public var unified: [UnifiedMapping] = []
+    /// Actions replacing or adding to the connector's (`actions` of the variant).
+    public var actions: [Action] = []
 
     public init(
         pointer: JSONPointer, id: String, label: String, fields: [Field] = [],

@@ -24,6 +24,7 @@ enum ModelBuilder {
             spec.auth[index].resources = resources(variant["resources"], shared: spec.records)
             spec.auth[index].unified = UnifiedMapping.build(variant["unified"])
         }
+        buildActions(&spec, root: root)
         return spec
     }
 

@@ -82,6 +82,7 @@ struct SemanticValidator {
             checkVariant(variant, index: index)
         }
         useResourcePathFields()
+        useActionPathFields()
         checkUnusedFields()
         var requests = RequestRules(collector: collector, root: root)
         requests.check()
@@ -94,7 +95,9 @@ struct SemanticValidator {
         resources.check()
         var mappings = MappingRules(collector: resources.collector, root: root)
         mappings.check()
-        collector = mappings.collector
+        var actions = ActionRules(collector: mappings.collector, root: root, source: source)
+        actions.check()
+        collector = actions.collector
     }
 
     // MARK: - File name

@@ -225,7 +225,7 @@ public enum SpecFormat {
     /// Every object kind, the root first.
     public static let objectKinds: [ObjectKind] = [
         connectorKind, requirementKind, fieldKind, optionKind, apiKind, verifyKind, authVariantKind, basicCredentialsKind, scopesKind, scopeEntryKind, discoveryKind, discoveryMatchKind, guideKind, guideSectionKind, guideStepKind,
-    ] + resourceKinds + unifiedKinds
+    ] + resourceKinds + unifiedKinds + actionKinds
 
     static let connectorKind: ObjectKind = ObjectKind(
         name: "connector",
@@ -255,6 +255,8 @@ public enum SpecFormat {
             KeySpec("records", .array(.object("sharedRecord"), minItems: 1),
                     "Record types shared by several resources (one user shape listed by several endpoints): a resource names one in `record` and declares no `fields`."),
             unifiedKey,
+            KeySpec("actions", .array(.object("action"), minItems: 0),
+                    "Typed writes a linked account can make (add a user, create a candidate)."),
         ])
 
     static let requirementKind: ObjectKind = ObjectKind(
@@ -341,6 +343,8 @@ public enum SpecFormat {
             KeySpec("resources", .array(.object("resource"), minItems: 0),
                     "Resources of this variant: each replaces the connector's resource of the same name, or adds one."),
             unifiedKey,
+            KeySpec("actions", .array(.object("action"), minItems: 0),
+                    "Actions of this variant: each replaces the connector's action of the same id, or adds one."),
         ],
         discriminator: "type",
         variants: [apiKeyVariant, basicVariant, serviceUserVariant, bearerTokenVariant, oauth2AuthorizationCodeVariant, oauth2ClientCredentialsVariant, oauth2RefreshTokenVariant])

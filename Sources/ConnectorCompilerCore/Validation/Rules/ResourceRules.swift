@@ -532,7 +532,7 @@ struct ResourceRules {
     }
 
     /// Checks every `{{NAME}}` of a path against `allowed`; returns the names used.
-    private mutating func checkPlaceholders(_ node: JSONNode, allowed: [String], what: String) -> Set<String> {
+    mutating func checkPlaceholders(_ node: JSONNode, allowed: [String], what: String) -> Set<String> {
         guard let text = node.stringValue else { return [] }
         let scalars = Array(text.unicodeScalars)
         var used: Set<String> = []
