@@ -164,6 +164,34 @@ import Testing
                 list.append(Mutation(path: path, json: String(decoding: data, as: UTF8.self)))
             }
         }
+        // Actions: ids and inputs whose Swift names collide with what the generated `Actions`
+        // struct declares, paths inserting tokens and fields, bodies in the wrong place.
+        let action: (String, Any) -> [String: Any] = { id, inputs in
+            ["id": id, "method": "POST", "path": "/users", "inputs": inputs]
+        }
+        for id in ["connection", "all", "init", "self", "type", "addUserOperation", "default", "actions"] {
+            add("actions", [[action(id, [] as [Any]), action("addUser", [] as [Any])]])
+            add("auth/0/actions", [[action(id, [string("email")])]])
+        }
+        for name in ["options", "confirm", "connection", "self", "in", "_arguments", "arguments", "default"] {
+            add("actions", [[action("addUser", [["name": name, "type": "string"]])]])
+            add("actions", [[action("addUser", [["name": name, "type": "enum", "values": ["a", "self"]]])]])
+            add("actions", [[["id": "remove", "method": "DELETE", "path": "/users/{{\(name)}}", "destructive": true,
+                              "inputs": [["name": name, "type": "string", "in": "path"]]]]])
+        }
+        add("actions", [
+            [["id": "a", "method": "GET", "path": "/x", "body": ["a": 1]]],
+            [["id": "a", "method": "POST", "path": "/x/{{token.region}}"]],
+            [["id": "a", "method": "POST", "path": "/x/{{fields.clientId}}"]],
+            [["id": "a", "method": "POST", "path": "/x", "result": ["record": "Nope"]]],
+            [["id": "a", "method": "POST", "path": "/x", "encoding": "form",
+              "inputs": [["name": "b", "type": "array", "items": "integer", "pointer": "/c/d"]]]],
+            [["id": "a", "method": "PUT", "path": "/x", "body": ["c": [1]], "inputs": [["name": "b", "type": "date", "pointer": "/c/d"]]]],
+        ])
+        add("auth/0/actions", [
+            [["id": "a", "method": "POST", "path": "/x/{{token.region}}/{{discovered.tenant}}", "scopes": ["nope"]]],
+            [["id": "a", "method": "PATCH", "path": "/x/{{fields.clientId}}", "idempotencyHeader": "Idempotency-Key"]],
+        ])
         return list
     }()
 

@@ -41,6 +41,7 @@ struct ConnectorTranslator {
                 spec: spec, variant: variant, index: index, typeName: name, namespace: typeName, docs: docs)
             var declaration = try translator.translate()
             declaration.members += resourceMembers(variant: variant, index: index, typeName: name)
+            declaration.members += actionMembers(index: index, variant: variant, typeName: name)
             variants.append(.type(declaration))
         }
         var members: [SwiftDeclaration] = [descriptor(variantDescriptors: descriptorReferences)]

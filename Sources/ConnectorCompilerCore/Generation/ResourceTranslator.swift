@@ -96,7 +96,7 @@ struct ResourceTranslator {
     }
 
     /// A `String` enum of declared values (wrapped in `OpenEnum` by its users).
-    private func valuesEnum(_ name: String, values: [String], pointer: JSONPointer) -> SwiftTypeDeclaration {
+    func valuesEnum(_ name: String, values: [String], pointer: JSONPointer) -> SwiftTypeDeclaration {
         let caseNames = SwiftNamePlan.caseNames(values)
         let cases = zip(values, caseNames).map { value, caseName in
             SwiftDeclaration.enumCase(SwiftEnumCase(

@@ -231,7 +231,8 @@ struct VariantTranslator {
         let auth = AuthTranslator(variant: variant, variantPointer: variantPointer, docs: docs, scopeCases: scopeCases)
         steps += try Inliner.inline(try auth.makeAuth(&builders), as: "auth")
         let pathFields = try ResourceTranslator.pathFieldsStatements(
-            spec.resources(ofVariant: index), fields: byKey, pointer: variantPointer)
+            spec.resources(ofVariant: index) + spec.actions(ofVariant: index).map(\.pathCarrier), fields: byKey,
+            pointer: variantPointer)
         steps += pathFields
         members += configurationFunctions(steps: steps, hasScopeEnum: hasScopeEnum, pathFields: !pathFields.isEmpty)
         var paragraphs = [variant.label]

@@ -321,6 +321,9 @@ public actor Connection {
     }
 
     /// The credentials of the configuration, removed from provider text in errors.
+    /// Removes the connection's configured secrets from provider text (action error messages).
+    nonisolated var redactor: Redactor { Redactor(configuredSecrets) }
+
     private nonisolated var configuredSecrets: [Secret?] {
         switch configuration.auth {
         case let .apiKeyHeader(field): [field.value]

@@ -24,6 +24,8 @@ final class TestServer: Sendable {
         case quirk = "quirkserver.py"
         /// Tests/Servers/pagingserver.py: a paginated API emulation (every style and its traps).
         case paging = "pagingserver.py"
+        /// Tests/Servers/actionserver.py: a provider API emulation that takes writes (actions).
+        case action = "actionserver.py"
     }
 
     let kind: Kind
@@ -224,4 +226,6 @@ extension Trait where Self == TestServerTrait {
     static var quirkServer: Self { TestServerTrait(kind: .quirk, arguments: []) }
     /// Runs the suite against the paginated API emulation (Tests/Servers/pagingserver.py).
     static var pagingServer: Self { TestServerTrait(kind: .paging, arguments: []) }
+    /// Starts Tests/Servers/actionserver.py for the suite.
+    static var actionServer: Self { TestServerTrait(kind: .action, arguments: []) }
 }

@@ -9,6 +9,7 @@ public enum ConnectorCatalog {
     public static var all: [any ConnectorRuntime.ConnectorDefinition.Type] {
         [
             AcmeAccountCredentials.self,
+            AcmeActions.self,
             AcmeApiKey.self,
             AcmeBasic.self,
             AcmeBearer.self,
