@@ -42,3 +42,19 @@ import Testing
         #expect(problems.map(\.pointer) == ["/admin", "/licensedSheetCreator"])
     }
 }
+
+@Suite struct CatalogActionCoverageTests {
+    @Test func atsAndHRISActionsPlaceTheirInputsWhereTheReferencesSay() {
+        let lever = Lever.ApiKey.Actions.createOpportunityOperation
+        #expect(lever.inputs.first?.location == .query("perform_as"))
+        #expect(lever.resultPointer == "/data")
+        let workable = Workable.ApiToken.Actions.createCandidateOperation
+        #expect(workable.path == "/jobs/{{shortcode}}/candidates")
+        #expect(workable.inputs.map(\.location).contains(.body("/candidate/email")))
+        let hibob = Hibob.ServiceUser.Actions.createEmployeeOperation
+        #expect(hibob.inputs.filter(\.required).map(\.name) == ["email", "firstName", "surname", "site", "startDate"])
+        let spotdraft = Spotdraft.ClientCredentials.Actions.all
+        #expect(spotdraft.map(\.id) == ["createUser", "updateUserRoles", "deactivateUser"])
+        #expect(spotdraft.last?.destructive == true)
+    }
+}
