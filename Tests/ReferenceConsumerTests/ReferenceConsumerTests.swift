@@ -309,7 +309,8 @@ import Testing
     @Test func catalogListsEveryReferenceConnector() {
         let ids: [String] = ConnectorCatalog.all.map { (connector: any ConnectorDefinition.Type) -> String in connector.id }
         let expected: [String] = [
-            "acme_account_credentials", "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials", "acme_discovery",
+            "acme_account_credentials", "acme_actions", "acme_api_key", "acme_basic", "acme_bearer", "acme_client_credentials",
+            "acme_discovery",
             "acme_oauth", "acme_refresh_token", "acme_resources", "acme_service_user", "acme_variant_features",
         ]
         #expect(ids == expected)
