@@ -58,3 +58,13 @@ import Testing
         #expect(spotdraft.last?.destructive == true)
     }
 }
+
+@Suite struct CatalogActionLookupTests {
+    @Test func aVariantsDescriptorListsItsActionsForRunningThemById() throws {
+        let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
+        let variants = connector.authVariants
+        #expect(variants.first { $0.id == "access_token" }?.actions.map(\.id) == ["addUser", "updateUser", "removeUser"])
+        // The OAuth variant requests READ_USERS only: no actions.
+        #expect(variants.first { $0.id == "oauth" }?.actions.isEmpty == true)
+    }
+}

@@ -14,6 +14,7 @@ extension VariantTranslator {
         if let client = oauthCommon?.client {
             value.append("client: ConnectorRuntime.OAuthClientSupplier." + client.rawValue + ",")
         }
+        if !spec.actions(ofVariant: index).isEmpty { value.append("actions: Actions.all,") }
         value += labelled("configure", configureClosure(fields), last: true)
         value.append(")")
         return .property(

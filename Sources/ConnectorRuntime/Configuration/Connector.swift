@@ -105,13 +105,16 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
     public var client: OAuthClientSupplier?
     /// Builds the configuration from field values by key (see ``configuration(values:)``).
     public var configure: @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
+    /// The variant's actions (the spec's `actions`), for code that runs them by id (the Hub).
+    public var actions: [ActionOperation]
 
     /// Creates a descriptor; generated code calls this with the spec's values.
     public init(
         id: String, label: String, type: String, fields: [FieldDescriptor], guide: ConnectionGuide,
-        client: OAuthClientSupplier? = nil,
+        client: OAuthClientSupplier? = nil, actions: [ActionOperation] = [],
         configure: @escaping @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
     ) {
+        self.actions = actions
         self.client = client
         self.id = id
         self.label = label

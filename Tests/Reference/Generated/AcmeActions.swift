@@ -123,6 +123,7 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
                     ],
                     scopes: []
                 ),
+                actions: Actions.all,
                 configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
                     let value0: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
                     return try configuration(Fields(apiKey: value0))
