@@ -40,6 +40,7 @@ extension ConnectorHubService {
     }
 
     func addOperatorRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
+        addActionLogPage(routes)
         routes.get("/admin") { request, _ in
             guard let (_, csrf) = try await self.isOperator(request) else { return self.html(.ok, Pages.operatorLogin(error: false)) }
             let notice = request.uri.queryParameters.get("removed").map { _ in "The account was removed." }

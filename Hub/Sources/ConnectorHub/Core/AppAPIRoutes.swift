@@ -12,7 +12,8 @@ extension ConnectorHubService {
 
     func addAPIRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         for operation in Self.apiOperations {
-            let path = RouterPath(operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id"))
+            let path = RouterPath(operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id")
+                .replacingOccurrences(of: "{action}", with: ":action"))
             let method = HTTPTypes.HTTPRequest.Method(operation.method)!
             if operation.path.hasSuffix("/proxy/{path}") {
                 // The proxy's own handler: no dispatch on the operation per request.
@@ -52,7 +53,7 @@ extension ConnectorHubService {
             var index = segments.startIndex
             for part in pattern {
                 if part == "{path}" { return index < segments.endIndex }
-                guard index < segments.endIndex, part == "{id}" ? !segments[index].isEmpty : part == segments[index] else { return false }
+                guard index < segments.endIndex, part.hasPrefix("{") ? !segments[index].isEmpty : part == segments[index] else { return false }
                 index += 1
             }
             return index == segments.endIndex
@@ -182,6 +183,12 @@ extension ConnectorHubService {
             return try await mcpTokenRoute(request, accountID: nil)
         case ("POST", "/v1/accounts/{id}/mcp-tokens"):
             return try await mcpTokenRoute(request, accountID: try context.parameters.require("id"))
+        case ("POST", "/v1/accounts/{id}/actions/{action}"):
+            let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
+            return try await actionRoute(
+                accountID: try context.parameters.require("id"), actionID: try context.parameters.require("action"), body: body)
+        case ("GET", "/v1/accounts/{id}/action-log"):
+            return try await actionLogRoute(accountID: try context.parameters.require("id"))
         default:
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }

@@ -34,6 +34,8 @@ extension ConnectorHubService {
         ("DELETE", "/v1/accounts/{id}/proxy/{path}"),
         ("POST", "/v1/mcp-tokens"),
         ("POST", "/v1/accounts/{id}/mcp-tokens"),
+        ("POST", "/v1/accounts/{id}/actions/{action}"),
+        ("GET", "/v1/accounts/{id}/action-log"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on
