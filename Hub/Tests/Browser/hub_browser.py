@@ -20,7 +20,8 @@ Scenarios, by concern:
   origin refused by frame-ancestors (the link stays unused), a popup closed mid-flow, an app that
   opens the link in a popup (events through window.opener).
 - scenarios_operators.py: sign in, Link account, Reconnect, Remove (asked first; revokes at the
-  provider), nothing overflowing at 390 px, sign out.
+  provider), nothing overflowing at 390 px, the action log (a refused action call, without its
+  values), sign out.
 
 Prints 'N passed, N failed' at the end and exits non-zero on any failure.
 """

@@ -110,6 +110,24 @@ def narrow_screens(run):
         restore()
 
 
+def action_log(run):
+    # A SpotDraft action with an input of the wrong type: refused by the Hub before anything is
+    # sent, and logged without the value.
+    world = run.world
+    spotdraft = world.account("spotdraft")
+    status, answer = call("POST", world.base + "/v1/accounts/%s/actions/createUser" % spotdraft["id"],
+                          {"inputs": {"email": "grace@example.com", "firstName": "Grace", "lastName": "Hopper", "roles": "admin"}},
+                          {"Authorization": "Bearer " + APP_KEY})
+    assert status == 400 and [p["pointer"] for p in answer["problems"]] == ["/inputs/roles"], (status, answer)
+    run.driver.get(world.base + "/admin")
+    run.driver.find_element(By.LINK_TEXT, "Action log").click()
+    run.wait_text("1 action call")
+    log = row(run, "createUser")
+    assert "SpotDraft" in log.text and "invalidInput" in log.text, log.text
+    assert "grace@example.com" not in run.text()
+    run.page("25-operator-action-log")
+
+
 def sign_out(run):
     world = run.world
     run.driver.get(world.base + "/admin")
@@ -133,5 +151,6 @@ SCENARIOS = [
     ("operators: Reconnect button re-links the same account", reconnect_button),
     ("operators: Remove button revokes at the provider", remove_button_revokes),
     ("operators and people: nothing overflows at 390 px", narrow_screens),
+    ("operators: the action log lists calls without their values", action_log),
     ("operators: sign out ends the session", sign_out),
 ]
