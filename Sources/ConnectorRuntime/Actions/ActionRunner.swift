@@ -209,8 +209,7 @@ public enum ActionRunner {
             var record: JSONValue?
             if let pointer = operation.resultPointer {
                 record = pointer.isEmpty ? body : body?.at(pointer: pointer)
-                if let body, record == nil {
-                    _ = body
+                if body != nil, record == nil {
                     throw .invalidResult(action: action, detail: "the response has nothing at '\(pointer)'")
                 }
             }
