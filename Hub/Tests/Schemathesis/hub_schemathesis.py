@@ -33,7 +33,7 @@ APP_KEY = "schemathesis-app-key-" + uuid.uuid4().hex
 # not the document's: the run uses a copy of openapi.json that lists this one as embedOrigin's
 # only value, so generated valid requests name an allowed origin (and invalid ones do not).
 ORIGIN = "https://app.schemathesis.example"
-ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken"]
+ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken", "runAction", "listActionLog"]
 
 
 def free_port():
