@@ -7,7 +7,7 @@
 //   `resource-path-field`, `resource-path-token-field`, `resource-path-discovered`), every `path`
 //   input used (`action-path-input-unused`);
 // - bodies: the constant `body` is an object and each body pointer reaches its key through
-//   objects of it (`action-body-object`, `action-body-pointer`); `form` bodies have top-level keys
+//   objects of it (or through an element an array of it has) (`action-body-object`, `action-body-pointer`); `form` bodies have top-level keys
 //   only (`action-form-pointer`); a GET sends no body, a DELETE body is warned about
 //   (`action-body-method`);
 // - success and result: success statuses are 2xx and listed once (`action-success-status`); the
@@ -167,6 +167,15 @@ struct ActionRules {
         }
     }
 
+    /// The member `token` of an object of the constant body, or the element at index `token`
+    /// (digits, no leading zero) of an array.
+    static func bodyChild(of node: JSONNode, _ token: String) -> JSONNode? {
+        if node.members != nil { return node[token] }
+        guard let elements = node.arrayValue, let index = Int(token), String(index) == token,
+              elements.indices.contains(index) else { return nil }
+        return elements[index]
+    }
+
     /// One body input's pointer: reaches its key through objects of the constant body, is
     /// top-level in a form body, and neither repeats nor lies inside another input's pointer.
     private mutating func checkBodyInput(
@@ -182,10 +191,13 @@ struct ActionRules {
         }
         var current = constantBody
         var walked = ""
-        for token in tokens.dropLast() {
+        for (offset, token) in tokens.dropLast().enumerated() {
             walked += "/" + ResourceRules.escapePointerToken(token)
-            guard let value = current, value.members != nil, let next = value[token] else { break }
-            if next.members == nil {
+            guard let value = current, let next = Self.bodyChild(of: value, token) else { break }
+            // An array of the constant body can be gone through at the index of an element it has
+            // (`/Operations/0/value`); the runtime writes into that element, it creates no elements.
+            let throughElement = next.arrayValue != nil && Self.bodyChild(of: next, tokens[offset + 1]) != nil
+            if next.members == nil, !throughElement {
                 let kind = next.kindName == "null" ? "null" : (next.kindName == "array" ? "an " : "a ") + next.kindName
                 collector.error(
                     "action-body-pointer", "body pointer \(quoted(pointer)) goes through \(quoted(walked)), which is \(kind) in the action's body, not an object",
