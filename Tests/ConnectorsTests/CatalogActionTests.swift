@@ -68,3 +68,117 @@ import Testing
         #expect(variants.first { $0.id == "oauth" }?.actions.isEmpty == true)
     }
 }
+
+/// The body an action sends for a Hub-style JSON object of inputs: the inputs checked, then written
+/// into the constant body at their pointers, as the runner does.
+private func wireBody(_ operation: ActionOperation, _ json: String) throws -> JSONValue? {
+    guard case .success(let arguments) = operation.arguments(from: try JSONValue.parse(Data(json.utf8))) else {
+        Issue.record("inputs of \(operation.id) were refused")
+        return nil
+    }
+    var body = operation.body ?? .object([:])
+    for value in arguments.body {
+        body = try #require(body.setting(value.value, at: value.pointer))
+    }
+    return body
+}
+
+private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data(text.utf8)) }
+
+@Suite struct CatalogIdentityActionTests {
+    @Test func scimWritesUsersAsRFC7644Says() throws {
+        let actions = Scim.BearerToken.Actions.all
+        #expect(actions.map(\.id) == ["createUser", "replaceUser", "deactivateUser", "deleteUser", "addUserToGroup"])
+        #expect(actions.map(\.method) == ["POST", "PUT", "PATCH", "DELETE", "PATCH"])
+        #expect(actions.map(\.success) == [[201], [200], [200, 204], [204], [200, 204]])
+        #expect(actions.map(\.destructive) == [false, false, true, true, false])
+        let create = Scim.BearerToken.Actions.createUserOperation
+        #expect(try wireBody(create, #"{"userName": "ada", "givenName": "Ada", "active": true}"#) == json(
+            #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada", "name": {"givenName": "Ada"}, "active": true}"#))
+        // Deactivating is a PatchOp replacing active, not a DELETE.
+        let deactivate = Scim.BearerToken.Actions.deactivateUserOperation
+        #expect(deactivate.path == "/Users/{{userId}}")
+        #expect(try wireBody(deactivate, #"{"userId": "2819c223"}"#) == json(
+            #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": false}}]}"#))
+        // Group membership: the user's id goes into the element the constant body's arrays have.
+        let join = Scim.BearerToken.Actions.addUserToGroupOperation
+        #expect(join.path == "/Groups/{{groupId}}")
+        #expect(try wireBody(join, #"{"groupId": "e9e30dba", "userId": "2819c223"}"#) == json(
+            #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": "2819c223"}]}]}"#))
+    }
+
+    @Test func keycloakNeedsManageUsersForEveryWrite() throws {
+        let actions = Keycloak.ClientCredentials.Actions.all
+        #expect(actions.map(\.id) == ["createUser", "updateUser", "disableUser", "addUserToGroup", "deleteUser"])
+        #expect(actions.allSatisfy { $0.scopes == ["manage-users"] })
+        #expect(actions.map(\.destructive) == [false, false, true, false, true])
+        // Created users come back as a Location header only: no result record to read.
+        #expect(Keycloak.ClientCredentials.Actions.createUserOperation.success == [201])
+        #expect(Keycloak.ClientCredentials.Actions.createUserOperation.resultPointer == nil)
+        #expect(try wireBody(Keycloak.ClientCredentials.Actions.disableUserOperation, #"{"userId": "u1"}"#) == json(#"{"enabled": false}"#))
+        let join = Keycloak.ClientCredentials.Actions.addUserToGroupOperation
+        #expect(join.path == "/users/{{userId}}/groups/{{groupId}}")
+        #expect(join.inputs.map(\.location) == [.path, .path])
+    }
+
+    @Test func jumpCloudAddsGroupMembersWithAGraphOperation() throws {
+        #expect(Jumpcloud.ApiKey.Actions.all.map(\.id) == ["createUser", "deleteUser", "addUserToGroup"])
+        let add = Jumpcloud.ApiKey.Actions.addUserToGroupOperation
+        #expect(add.path == "/v2/usergroups/{{groupId}}/members")
+        #expect(try wireBody(add, #"{"groupId": "g1", "userId": "5f0c"}"#) == json(#"{"op": "add", "type": "user", "id": "5f0c"}"#))
+        #expect(Jumpcloud.ApiKey.Actions.deleteUserOperation.destructive)
+    }
+
+    @Test func zoomCreatesWithUserInfoAndDeactivatesThroughStatus() throws {
+        let create = Zoom.ServerToServer.Actions.createUserOperation
+        #expect(try wireBody(create, #"{"email": "ada@example.com", "type": 1, "firstName": "Ada"}"#) == json(
+            #"{"action": "create", "user_info": {"email": "ada@example.com", "type": 1, "first_name": "Ada"}}"#))
+        #expect(create.success == [201])
+        let deactivate = Zoom.ServerToServer.Actions.deactivateUserOperation
+        #expect(deactivate.path == "/users/{{userId}}/status")
+        #expect(deactivate.body == (try json(#"{"action": "deactivate"}"#)))
+        #expect(deactivate.destructive)
+        let delete = Zoom.ServerToServer.Actions.deleteUserOperation
+        #expect(delete.inputs.first { $0.name == "action" }?.values == ["disassociate", "delete"])
+        #expect(Zoom.ServerToServer.Actions.all.allSatisfy { $0.scopes == ["user:write:admin"] })
+    }
+
+    @Test func clerkOneLoginAndFusionAuthPlaceTheirInputsWhereTheReferencesSay() throws {
+        let clerk = Clerk.SecretKey.Actions.createUserOperation
+        #expect(try wireBody(clerk, #"{"emailAddress": ["ada@example.com"], "firstName": "Ada", "skipPasswordRequirement": true}"#) == json(
+            #"{"email_address": ["ada@example.com"], "first_name": "Ada", "skip_password_requirement": true}"#))
+        #expect(Clerk.SecretKey.Actions.all.map(\.destructive) == [false, true, true])
+        let onelogin = Onelogin.ClientCredentials.Actions.all
+        #expect(onelogin.map(\.id) == ["createUser", "updateUser", "deleteUser"])
+        #expect(onelogin.first?.inputs.filter(\.required).map(\.name) == ["username", "email"])
+        #expect(onelogin.first?.inputs.last?.location == .query("mappings"))
+        #expect(onelogin.allSatisfy { $0.scopes == ["Manage users"] })
+        let fusion = Fusionauth.ApiKey.Actions.createUserOperation
+        #expect(fusion.resultPointer == "/user")
+        #expect(try wireBody(fusion, #"{"email": "ada@example.com", "sendSetPasswordEmail": true}"#) == json(
+            #"{"user": {"email": "ada@example.com"}, "sendSetPasswordEmail": true}"#))
+        let delete = Fusionauth.ApiKey.Actions.deleteUserOperation
+        #expect(delete.inputs.map(\.location) == [.path, .query("hardDelete")])
+        #expect(delete.destructive)
+    }
+
+    @Test func githubMembershipWritesNeedAdminOrgOnTheTokenVariantOnly() throws {
+        let actions = Github.PersonalAccessToken.Actions.all
+        #expect(actions.map(\.id) == ["setOrganizationMembership", "removeOrganizationMembership"])
+        #expect(actions.map(\.success) == [[200], [204]])
+        #expect(actions.allSatisfy { $0.scopes == ["admin:org"] })
+        #expect(actions.last?.destructive == true)
+        // The OAuth variant requests read:org only: it declares no actions.
+        let connector = try #require(ConnectorCatalog.connector(id: "github"))
+        #expect(connector.authVariants.first { $0.id == "oauth" }?.actions.isEmpty == true)
+    }
+
+    @Test func bambooHRAddsAnEmployeeWithFirstAndLastName() throws {
+        let create = Bamboohr.ApiKey.Actions.createEmployeeOperation
+        #expect(create.path == "/employees/")
+        #expect(create.inputs.filter(\.required).map(\.name) == ["firstName", "lastName"])
+        #expect(create.inputs.first { $0.name == "hireDate" }?.kind == .date)
+        #expect(create.success == [201])
+        #expect(create.resultPointer == nil)
+    }
+}
