@@ -12,8 +12,10 @@ extension ConnectorHubService {
 
     func addAPIRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         for operation in Self.apiOperations {
-            let path = RouterPath(operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id")
-                .replacingOccurrences(of: "{action}", with: ":action"))
+            let path = RouterPath(
+                operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id")
+                    .replacingOccurrences(of: "{action}", with: ":action")
+                    .replacingOccurrences(of: "{model}", with: ":model").replacingOccurrences(of: "{remoteId}", with: ":remoteId"))
             let method = HTTPTypes.HTTPRequest.Method(operation.method)!
             if operation.path.hasSuffix("/proxy/{path}") {
                 // The proxy's own handler: no dispatch on the operation per request.
@@ -189,6 +191,8 @@ extension ConnectorHubService {
                 accountID: try context.parameters.require("id"), actionID: try context.parameters.require("action"), body: body)
         case ("GET", "/v1/accounts/{id}/action-log"):
             return try await actionLogRoute(accountID: try context.parameters.require("id"))
+        case ("GET", "/v1/accounts/{id}/unified/{model}"), ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"):
+            return try await unifiedRoute(operation.path, request: request, context: context)
         default:
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }

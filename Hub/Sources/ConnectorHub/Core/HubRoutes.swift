@@ -36,6 +36,8 @@ extension ConnectorHubService {
         ("POST", "/v1/accounts/{id}/mcp-tokens"),
         ("POST", "/v1/accounts/{id}/actions/{action}"),
         ("GET", "/v1/accounts/{id}/action-log"),
+        ("GET", "/v1/accounts/{id}/unified/{model}"),
+        ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on
