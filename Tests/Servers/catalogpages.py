@@ -82,8 +82,27 @@ def serve_humaans(method, route, parts, query, body, key, origin):
                  "employmentStartDate": "2023-0%d-01" % (i + 1),
                  "employmentEndDate": "2025-06-30" if i == 3 else None,
                  "updatedAt": "2025-02-0%dT08:00:00.000Z" % (i + 1)} for i in window(skip)]
+        if ".edge-" in key:
+            humaans_edges(data)
         return 200, {"total": TOTAL, "limit": PAGE, "skip": skip, "data": data}, {}
+    # GET /api/people/<id> -> the person (404 for an id it does not have).
+    if method == "GET" and len(parts) == 3 and parts[:2] == ["api", "people"]:
+        found = [person for person in serve_humaans("GET", "/api/people", [], {"$skip": parts[2][2:] or "x"}, body, key, origin)[1]["data"]
+                 if person["id"] == parts[2]] if parts[2][2:].isdigit() else []
+        return (200, found[0], {}) if found else (404, {"message": "Not found"}, {})
     return 404, {"message": "Not found"}, {}
+
+
+def humaans_edges(data):
+    """Keys `humaans.edge-<id>` (the Hub's unified tests): a leap day, an impossible day and a
+    status the mapping does not list."""
+    for person in data:
+        if person["id"] == "hm0":
+            person["employmentStartDate"] = "2024-02-29"
+        if person["id"] == "hm3":
+            person["employmentStartDate"] = "2023-02-30"
+        if person["id"] == "hm4":
+            person["status"] = "sabbatical"
 
 
 def serve_namely(method, route, parts, query, body, key, origin):

@@ -50,12 +50,38 @@ def window(start):
 def handle(handler, method, key, route, query, body):
     """`route`: the path after /k/<key> (trailing '/' kept). Returns (status, body, headers)."""
     provider = key.split(".")[0]
+    if method == "POST" and route == TOKENS.get(provider, ("",))[0]:
+        # A client-credentials token request (the Hub links such accounts with one).
+        return 200, {"access_token": TOKENS[provider][1], "token_type": "Bearer", "expires_in": 86400}, {}
     if not authorized(provider, handler.headers):
         return 401, {"error": "unauthorized"}, {}
     origin = "http://" + (handler.headers.get("Host") or "127.0.0.1")
     parts = route.strip("/").split("/")
     serve = globals().get("serve_" + provider) or getattr(catalogpages, "serve_" + provider)
-    return serve(method, route, parts, query, body, key, origin)
+    answer = serve(method, route, parts, query, body, key, origin)
+    if answer[0] == 404 and method == "GET" and any(route.rstrip("/").endswith(path) for path in VERIFY.get(provider, ())):
+        return 200, {"verified": True}, {}
+    return answer
+
+
+# Client-credentials token endpoints: route and the access token every request then carries.
+TOKENS = {"auth0": ("/oauth/token", "auth0-access")}
+
+
+# The verification request each spec sends when the Hub links an account (`verify.path`, with
+# the tests' field values): answered 200 when the provider's routes above do not serve it, so
+# Hub/Tests/ConnectorHubTests/UnifiedRoutesTests.swift links accounts through the Hub itself.
+VERIFY = {
+    "hibob": ("/company/named-lists",),
+    "workday": ("/staffing/v7/acme_tenant/workers",),
+    "spotdraft": ("/v2.1/public/contract_types",),
+    "scim": ("/scim/v2/ServiceProviderConfig",),
+    "humaans": ("/me",),
+    "namely": ("/profiles/me",),
+    "breathehr": ("/account",),
+    "jumpcloud": ("/systemusers",),
+    "manatal": ("/candidates",),
+}
 
 
 def serve_zelt(method, route, parts, query, body, key, origin):
@@ -121,6 +147,9 @@ def serve_spotdraft(method, route, parts, query, body, key, origin):
         results = [{"id": 10 + i, "email": f"u{i}@acme.example", "first_name": f"U{i}", "is_active": True,
                     "roles": [{"id": 1, "name": "Admin"}]} for i in window((page - 1) * PAGE)]
         return 200, {"results": results}, {}
+    # GET /v1/public/auth/roles: every role in one array, without paging.
+    if method == "GET" and route == "/api/v1/public/auth/roles":
+        return 200, [{"id": 1, "name": "Admin"}, {"id": 2, "name": "Legal reviewer"}, {"id": 3, "name": None}], {}
     return 404, {"error": "not_found"}, {}
 
 
