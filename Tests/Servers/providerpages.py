@@ -50,9 +50,6 @@ def window(start):
 def handle(handler, method, key, route, query, body):
     """`route`: the path after /k/<key> (trailing '/' kept). Returns (status, body, headers)."""
     provider = key.split(".")[0]
-    if method == "POST" and route == TOKENS.get(provider, ("",))[0]:
-        # A client-credentials token request (the Hub links such accounts with one).
-        return 200, {"access_token": TOKENS[provider][1], "token_type": "Bearer", "expires_in": 86400}, {}
     if not authorized(provider, handler.headers):
         return 401, {"error": "unauthorized"}, {}
     origin = "http://" + (handler.headers.get("Host") or "127.0.0.1")
@@ -62,10 +59,6 @@ def handle(handler, method, key, route, query, body):
     if answer[0] == 404 and method == "GET" and any(route.rstrip("/").endswith(path) for path in VERIFY.get(provider, ())):
         return 200, {"verified": True}, {}
     return answer
-
-
-# Client-credentials token endpoints: route and the access token every request then carries.
-TOKENS = {"auth0": ("/oauth/token", "auth0-access")}
 
 
 # The verification request each spec sends when the Hub links an account (`verify.path`, with

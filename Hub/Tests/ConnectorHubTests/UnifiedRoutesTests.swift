@@ -262,20 +262,6 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
         }
     }
 
-    /// Auth0 users: the Hub takes a client-credentials token first, then pages by number.
-    @Test func auth0UsersThroughClientCredentials() async throws {
-        let provider = try PagedProvider("auth0")
-        let (harness, account) = try await unifiedHub(
-            provider, variant: "client_credentials",
-            values: ["domain": "acme.us.auth0.com", "clientId": "auth0-client", "clientSecret": "auth0-secret"], hosts: ["acme.us.auth0.com"])
-        try await harness.run { client in
-            let users = try await client.unifiedRecords(account, "iam.user")
-            checkEqual(users.count, 5)
-            checkEqual(users[0]["id"] as? String, "auth0|100")
-            checkEqual(users[0]["createdAt"] as? String, "2024-02-01T10:00:00Z")
-        }
-    }
-
     // MARK: ATS
 
     /// Manatal candidates: the next URL, integer ids as text, a missing phone number.
