@@ -104,8 +104,7 @@ def operations(models):
     }
     get_responses = {
         "200": {"description": "The record.", "content": {"application/json": {"schema": records}}},
-        "400": error("A model the account's connector variant does not map, or one read from a resource without get "
-                     "(error bad_request)."),
+        "400": error("A model the account's connector variant does not map (error bad_request)."),
         "422": {"description": "The record cannot be converted to the model (error unconvertible_record): where, never the value.",
                 "content": {"application/json": {"schema": {
                     "type": "object", "required": ["error", "message", "sourceField", "targetField"],
@@ -131,6 +130,8 @@ def operations(models):
         "/v1/accounts/{id}/unified/{model}/{remoteId}": {"get": {
             "operationId": "getUnifiedRecord",
             "summary": "Get one record of an account as a unified model",
+            "description": "The mapped resource's get by id, or for a resource without one, the first record of its list "
+                           "with this id. See docs/unified.md.",
             "parameters": [account, model, {"name": "remoteId", "in": "path", "required": True, "schema": {"type": "string"},
                                             "description": "The provider's id of the record."}],
             "responses": get_responses,

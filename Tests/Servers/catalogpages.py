@@ -160,6 +160,19 @@ def serve_manatal(method, route, parts, query, body, key, origin):
         if page * PAGE < TOTAL:
             nxt = f"{origin}/k/{key}/open/v3/candidates/?page={page + 1}&page_size={query.get('page_size', 100)}"
         return 200, {"count": TOTAL, "next": nxt, "previous": None, "results": results}, {}
+    # GET /open/v3/jobs/ and /open/v3/matches/ (a match: a candidate in a job's pipeline), same shape.
+    if method == "GET" and route in ("/open/v3/jobs/", "/open/v3/matches/"):
+        page = int(query.get("page", 1))
+        if route == "/open/v3/jobs/":
+            results = [{"id": 300 + i, "position_name": None if i == 3 else f"Position {i}", "status": "active",
+                        "address": "Berlin", "created_at": "2025-04-0%dT08:00:00Z" % (i + 1)} for i in window((page - 1) * PAGE)]
+        else:
+            results = [{"id": 500 + i, "candidate": 9000 + i, "job": 300, "is_active": i != 4, "stage": {"id": 1, "name": "New"},
+                        "created_at": "2025-06-0%dT08:00:00Z" % (i + 1)} for i in window((page - 1) * PAGE)]
+        nxt = None
+        if page * PAGE < TOTAL:
+            nxt = f"{origin}/k/{key}{route}?page={page + 1}&page_size={query.get('page_size', 100)}"
+        return 200, {"count": TOTAL, "next": nxt, "previous": None, "results": results}, {}
     return 404, {"detail": "Not found."}, {}
 
 

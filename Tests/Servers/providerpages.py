@@ -14,9 +14,11 @@ import base64
 import json
 from urllib.parse import unquote
 
+import unifiedpages
 import catalogpages
 
 PROVIDERS = ("zelt", "smartsheet", "spotdraft", "hibob", "workday", "salesforce", "confluence", "scim") + catalogpages.PROVIDERS
+PROVIDERS += unifiedpages.PROVIDERS
 PAGE = 2
 TOTAL = 5
 
@@ -37,6 +39,7 @@ CREDENTIALS = {
     "scim": {"Authorization": "Bearer scim-token"},
 }
 CREDENTIALS.update(catalogpages.CREDENTIALS)
+CREDENTIALS.update(unifiedpages.CREDENTIALS)
 
 
 def authorized(provider, headers):
@@ -54,7 +57,7 @@ def handle(handler, method, key, route, query, body):
         return 401, {"error": "unauthorized"}, {}
     origin = "http://" + (handler.headers.get("Host") or "127.0.0.1")
     parts = route.strip("/").split("/")
-    serve = globals().get("serve_" + provider) or getattr(catalogpages, "serve_" + provider)
+    serve = globals().get("serve_" + provider) or getattr(catalogpages, "serve_" + provider, None) or getattr(unifiedpages, "serve_" + provider)
     answer = serve(method, route, parts, query, body, key, origin)
     if answer[0] == 404 and method == "GET" and any(route.rstrip("/").endswith(path) for path in VERIFY.get(provider, ())):
         return 200, {"verified": True}, {}

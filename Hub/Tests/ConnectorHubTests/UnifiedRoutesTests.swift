@@ -118,6 +118,11 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
             checkEqual(ada["workLocation"] as? String, "London")
             checkEqual(ada["startDate"] as? String, "2020-02-29")
             checkEqual(ada["manager"] as? String, "3332883884017713200")
+            // No `get` in HiBob's spec: the record is found in the list.
+            let one = try await client.api(.get, "/v1/accounts/\(account)/unified/hris.employee/3332883884017713238")
+            checkEqual(one.status, 200)
+            checkEqual(one.json["lastName"] as? String, "Lovelace")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(account)/unified/hris.employee/1").status, 404)
         }
     }
 
@@ -274,6 +279,42 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
             checkEqual(candidates[0]["name"] as? String, "Candidate 0")
             checkEqual(candidates[0]["phoneNumbers"] as? [String], ["+15550000"])
             check(candidates[2]["phoneNumbers"] == nil, "no phone number")
+        }
+    }
+
+    /// Manatal jobs (a job without a position name falls back to its id) and matches as
+    /// applications (a boolean through text into the status enum, references to the candidate and job).
+    @Test func manatalJobsAndApplications() async throws {
+        let provider = try PagedProvider("manatal")
+        let (harness, account) = try await unifiedHub(provider, variant: "api_token", values: ["apiToken": "manatal-token"], hosts: ["api.manatal.com"])
+        try await harness.run { client in
+            let jobs = try await client.unifiedRecords(account, "ats.job")
+            checkEqual(jobs.map { $0["title"] as? String ?? "-" }, ["Position 0", "Position 1", "Position 2", "303", "Position 4"])
+            checkEqual(jobs[0]["location"] as? String, "Berlin")
+            let applications = try await client.unifiedRecords(account, "ats.application", limit: 4)
+            checkEqual(ids(applications), ["500", "501", "502", "503", "504"])
+            checkEqual(applications[0]["candidate"] as? String, "9000")
+            checkEqual(applications[0]["job"] as? String, "300")
+            checkEqual(applications.map { enumValue($0, "status") ?? "-" }, ["active", "active", "active", "active", "archived"])
+            checkEqual(sourceValue(applications[4], "status"), "false")
+        }
+    }
+
+    /// Clerk users and roles: Unix milliseconds, a missing username falls back to the id, `get`.
+    @Test func clerkUsersAndRoles() async throws {
+        let provider = try PagedProvider("clerk")
+        let (harness, account) = try await unifiedHub(provider, variant: "secret_key", values: ["secretKey": "sk_test_clerk"], hosts: ["api.clerk.com"])
+        try await harness.run { client in
+            let users = try await client.unifiedRecords(account, "iam.user")
+            checkEqual(ids(users), ["user_0", "user_1", "user_2", "user_3", "user_4"])
+            checkEqual(users.map { $0["userName"] as? String ?? "-" }, ["user0", "user1", "user_2", "user3", "user4"])
+            checkEqual(users[0]["lastLoginAt"] as? String, "2024-02-29T00:00:00Z")
+            check(users[1]["lastLoginAt"] == nil, "never signed in")
+            checkEqual(users[0]["displayName"] as? String, "F0 L0")
+            let one = try await client.api(.get, "/v1/accounts/\(account)/unified/iam.user/user_3")
+            checkEqual(one.json["givenName"] as? String, "F3")
+            let roles = try await client.unifiedRecords(account, "iam.role")
+            checkEqual(roles.map { $0["type"] as? String ?? "-" }, ["org:role0", "org:role1", "org:role2", "org:role3", "org:role4"])
         }
     }
 

@@ -33,7 +33,8 @@ APP_KEY = "schemathesis-app-key-" + uuid.uuid4().hex
 # not the document's: the run uses a copy of openapi.json that lists this one as embedOrigin's
 # only value, so generated valid requests name an allowed origin (and invalid ones do not).
 ORIGIN = "https://app.schemathesis.example"
-ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken", "runAction", "listActionLog"]
+ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken",
+                      "runAction", "listActionLog", "listUnifiedRecords", "getUnifiedRecord"]
 
 
 def free_port():
@@ -123,7 +124,11 @@ def main():
         name = "bamboohr-" + uuid.uuid4().hex[:8]
         status, _, text = exchange(auth_url, "POST", "/_control/providers", json.dumps({
             "name": name, "authorize_path": "/authorize", "token_path": "/token",
-            "static": {"kind": "basic", "username": key, "password": "x"}}), {"Content-Type": "application/json"})
+            "static": {"kind": "basic", "username": key, "password": "x"},
+            # The employee directory BambooHR's hris.employee mapping reads (the unified operations).
+            "responses": {"/api/gateway.php/acme/v1/employees/directory": {"employees": [
+                {"id": "4", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@acme.example", "jobTitle": "Engineer"}]}}}),
+            {"Content-Type": "application/json"})
         assert status == 200, text
 
         port = free_port()
@@ -148,6 +153,12 @@ def main():
         for path in ("/v1/link-sessions", "/v1/accounts/{id}/reconnect-sessions"):
             schema = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
             schema["properties"]["embedOrigin"]["enum"] = [ORIGIN]
+        # The models the linked account's connector maps (BambooHR: hris.employee); the others
+        # are refused with 400, which negative testing checks.
+        for path in ("/v1/accounts/{id}/unified/{model}", "/v1/accounts/{id}/unified/{model}/{remoteId}"):
+            for parameter in document["paths"][path]["get"]["parameters"]:
+                if parameter["name"] == "model":
+                    parameter["schema"]["enum"] = ["hris.employee"]
         deployed = os.path.join(directory, "openapi.json")
         with open(deployed, "w") as handle:
             json.dump(document, handle)

@@ -141,16 +141,26 @@ extension ConnectorHubService {
         return .object(result)
     }
 
-    /// One `model` record of an account by the provider's id.
+    /// One `model` record of an account by the provider's id: the resource's `get`, or for a
+    /// resource without one, the first record of its list whose mapped `id` is `remoteID`.
     func unifiedRecord(accountID: String, model: String, remoteID: String) async throws -> JSONValue {
         let (account, mapping) = try await unifiedMapping(accountID: accountID, model: model)
-        guard let get = mapping.get else {
-            throw HubError.badRequest("\(account.connectorID) reads \(model) from \(mapping.resource.name), which has no get by id: list instead.")
-        }
         let connection = try await connection(for: account)
         var record: JSONValue = .null
         try await unifiedCall(accountID) {
-            record = try await ResourceReader.get(MCPRecord.self, connection: connection, operation: get, id: remoteID).raw
+            if let get = mapping.get {
+                record = try await ResourceReader.get(MCPRecord.self, connection: connection, operation: get, id: remoteID).raw
+                return
+            }
+            let pages = PageSequence<MCPRecord>(
+                connection: connection, operation: mapping.list, arguments: ListArguments(), options: ListOptions(invalidRecords: .skip))
+            for try await page in pages {
+                for candidate in page.records where (try? mapping.program.evaluate(candidate.raw))?.string("id") == remoteID {
+                    record = candidate.raw
+                    return
+                }
+            }
+            throw ResourceError.notFound(resource: mapping.resource.name)
         }
         do throws(UnifiedConversionError) {
             return HubUnifiedRecord(values: try mapping.program.evaluate(record), remote: record).json
