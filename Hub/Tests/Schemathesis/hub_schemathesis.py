@@ -159,6 +159,10 @@ def main():
             for parameter in document["paths"][path]["get"]["parameters"]:
                 if parameter["name"] == "model":
                     parameter["schema"]["enum"] = ["hris.employee"]
+        # Only the Hub makes a cursor (signed): any other string is refused with 400, so the
+        # fuzzed document leaves the parameter out (UnifiedRoutesTests covers cursors).
+        listing = document["paths"]["/v1/accounts/{id}/unified/{model}"]["get"]
+        listing["parameters"] = [parameter for parameter in listing["parameters"] if parameter["name"] != "cursor"]
         deployed = os.path.join(directory, "openapi.json")
         with open(deployed, "w") as handle:
             json.dump(document, handle)
