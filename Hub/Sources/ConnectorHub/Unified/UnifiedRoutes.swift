@@ -65,6 +65,8 @@ extension ConnectorHubService {
     /// Records per page of the unified list: the default and the largest `limit`.
     static let unifiedDefaultLimit = 50
     static let unifiedMaxLimit = 200
+    /// The longest one call reads the provider's pages, in seconds (then `502`), as the MCP tools.
+    static let unifiedDeadline: TimeInterval = 60
 
     /// The account (active) and the mapping of `model` its connector variant has.
     func unifiedMapping(accountID: String, model: String) async throws -> (HubAccount, HubUnifiedMapping) {
@@ -82,6 +84,7 @@ extension ConnectorHubService {
 
     /// One page of `model` records of an account: at most `limit`, from `cursor` on.
     func unifiedList(accountID: String, model: String, cursor: String?, limit: String?) async throws -> JSONValue {
+        let (account, mapping) = try await unifiedMapping(accountID: accountID, model: model)
         var size = Self.unifiedDefaultLimit
         if let limit {
             guard let number = Int(limit), (1...Self.unifiedMaxLimit).contains(number) else {
@@ -96,10 +99,9 @@ extension ConnectorHubService {
             }
             start = given
         }
-        let (account, mapping) = try await unifiedMapping(accountID: accountID, model: model)
         let pages = PageSequence<MCPRecord>(
             connection: try await connection(for: account), operation: mapping.list, arguments: ListArguments(),
-            options: ListOptions(invalidRecords: .skip))
+            options: ListOptions(invalidRecords: .skip, deadline: Self.unifiedDeadline))
         var records: [JSONValue] = []
         var unconverted: [JSONValue] = []
         var skipped = 0
@@ -153,7 +155,8 @@ extension ConnectorHubService {
                 return
             }
             let pages = PageSequence<MCPRecord>(
-                connection: connection, operation: mapping.list, arguments: ListArguments(), options: ListOptions(invalidRecords: .skip))
+                connection: connection, operation: mapping.list, arguments: ListArguments(),
+                options: ListOptions(invalidRecords: .skip, deadline: Self.unifiedDeadline))
             for try await page in pages {
                 for candidate in page.records where (try? mapping.program.evaluate(candidate.raw))?.string("id") == remoteID {
                     record = candidate.raw
