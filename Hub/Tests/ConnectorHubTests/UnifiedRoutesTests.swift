@@ -250,6 +250,9 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
             checkEqual(users.map { $0["active"] as? Bool ?? true }, [true, true, true, false, true])
             let groups = try await client.unifiedRecords(account, "iam.group")
             checkEqual(groups.map { $0["displayName"] as? String ?? "-" }, ["Group 0", "Group 1", "Group 2", "Group 3", "Group 4"])
+            // `pluck`: the `value` of each element of an array of objects.
+            checkEqual(groups[0]["members"] as? [String], ["u-0"])
+            checkEqual(users[0]["emails"] as? [String], ["user0@acme.example"])
         }
     }
 

@@ -105,7 +105,7 @@ struct HubUnifiedCatalog: Sendable {
                 return .date(expression, format: field.format.rawValue)
             }
             return expression
-        case .constant, .date: return expression
+        case .constant, .date, .pluck: return expression
         case .firstOf(let list): return .firstOf(list.map { lower($0, fields) })
         case .concat(let list, let separator): return .concat(list.map { lower($0, fields) }, separator: separator)
         case .split(let inner, let separator, let index): return .split(lower(inner, fields), separator: separator, index: index)
@@ -129,6 +129,7 @@ struct HubUnifiedCatalog: Sendable {
         case .date(let inner, let format): return .date(runtime(inner), format: .named(format))
         case .number(let inner): return .number(runtime(inner))
         case .string(let inner): return .string(runtime(inner))
+        case .pluck(let array, let field): return .pluck(array, field: field)
         case .enumMap(let inner, let map):
             return .enumMap(runtime(inner), Dictionary(map.map { ($0.source, $0.value) }, uniquingKeysWith: { first, _ in first }))
         }
