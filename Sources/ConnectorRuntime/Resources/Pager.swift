@@ -15,6 +15,22 @@ public struct ResourcePage<Record: ResourceRecord>: Sendable {
     /// that changes between the pages of a run means records were added or removed meanwhile: an
     /// offset or page-number list may then skip or repeat records.
     public var total: Int?
+    /// Where the page after this one starts, or `nil` when this page ends the list (or ends the
+    /// run with an error the next step reports). Pass it as ``ListOptions/start`` to read the
+    /// rest of the list later, in another run or process, without reading this page again.
+    public var nextPosition: ResourcePagePosition?
+
+    public init(
+        number: Int, records: [Record], skipped: [ResourceError], offset: Int, total: Int?,
+        nextPosition: ResourcePagePosition? = nil
+    ) {
+        self.number = number
+        self.records = records
+        self.skipped = skipped
+        self.offset = offset
+        self.total = total
+        self.nextPosition = nextPosition
+    }
 }
 
 /// The state machine of one `list` run: builds each page's request, sends it through the
@@ -35,6 +51,8 @@ struct Pager<Record: ResourceRecord>: Sendable {
     /// Every cursor or next URL followed, with the page that gave it.
     private var followed: [String: Int] = [:]
     private var finished = false
+    /// Whether the run sent its first request (which checks the options and starts the deadline).
+    private var started = false
     /// The error that ends the run after the page that revealed it was delivered (a loop, a
     /// stall): that page's records are valid, only its continuation is not.
     private var pending: ResourceError?
@@ -59,6 +77,13 @@ struct Pager<Record: ResourceRecord>: Sendable {
         self.options = options
         self.pageNumber = operation.pagination.firstPage
         let pagination = operation.pagination
+        if let start = options.start {
+            pagesRead = start.pagesRead
+            recordsSeen = start.recordsSeen
+            pageNumber = start.pageNumber
+            next = start.next
+            pageURL = start.pageURL.flatMap { URL(string: $0) }
+        }
         if let asked = options.pageSize {
             pageSize = min(asked, pagination.maxPageSize ?? asked)
         } else {
@@ -84,8 +109,10 @@ struct Pager<Record: ResourceRecord>: Sendable {
             throw ResourceError.pageLimitReached(resource: resource, pages: pagesRead)
         }
         let number = pagesRead + 1
-        if number == 1 {
+        if !started {
+            started = true
             try checkOptions()
+            try checkStart()
             if let seconds = options.deadline { deadline = .now + Self.duration(seconds) }
         }
         if runBase == nil {
@@ -101,7 +128,13 @@ struct Pager<Record: ResourceRecord>: Sendable {
         if tokenExtras == nil, PathTemplate.needsTokens(operation.path) {
             tokenExtras = try await connection.tokenExtras()
         }
-        let request = try makeRequest(page: number)
+        let request: HTTPRequest
+        do {
+            request = try makeRequest(page: number)
+        } catch {
+            finished = true
+            throw error
+        }
         pageURL = absoluteURL(of: request)
         if number == 1, isURLStyle, let pageURL {
             // A next link back to the first page is a loop too.
@@ -163,7 +196,31 @@ struct Pager<Record: ResourceRecord>: Sendable {
                 throw error
             }
         }
-        return ResourcePage(number: number, records: records, skipped: skipped, offset: offset, total: total)
+        let position =
+            finished || pending != nil
+            ? nil
+            : ResourcePagePosition(
+                pagesRead: pagesRead, recordsSeen: recordsSeen, pageNumber: pageNumber, next: next,
+                pageURL: isURLStyle ? pageURL?.absoluteString : nil)
+        return ResourcePage(
+            number: number, records: records, skipped: skipped, offset: offset, total: total, nextPosition: position)
+    }
+
+    /// A start position must be one this style can continue from: cursor and link styles need the
+    /// cursor or link, and no position is before the first page.
+    private func checkStart() throws {
+        guard let start = options.start else { return }
+        let refused = { (why: String) in
+            ConnectorError.misconfigured("ListOptions.start of resource '\(resource)' \(why).")
+        }
+        guard start.pagesRead >= 0, start.recordsSeen >= 0 else { throw refused("counts a negative number of pages or records") }
+        guard pagination.style != .none || start.pagesRead == 0 else { throw refused("continues a list that has one page") }
+        switch pagination.style {
+        case .cursor, .bodyCursor, .nextURL, .linkHeader:
+            if start.pagesRead > 0, start.next == nil { throw refused("has no cursor or next link to continue from") }
+        case .none, .offset, .pageNumber:
+            break
+        }
     }
 
     /// The caller's page size must have somewhere to go.

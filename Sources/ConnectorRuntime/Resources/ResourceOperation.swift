@@ -244,11 +244,17 @@ public struct ListOptions: Sendable {
     /// The largest page body accepted, in bytes, instead of the spec's `maxResponseBytes` or the
     /// transport's cap (10 MiB by default).
     public var maxResponseBytes: Int?
+    /// Where the run starts: a page's ``ResourcePage/nextPosition`` from an earlier run of the same
+    /// operation and arguments (`nil`: the first page). The run then reads that page first and
+    /// numbers its pages on from there; `maxPages` still counts the earlier pages. The runtime
+    /// cannot tell a position of other arguments or another account: a caller that keeps or hands
+    /// out positions binds them to both (the Hub's MCP cursors are sealed).
+    public var start: ResourcePagePosition?
 
     public init(
         invalidRecords: InvalidRecords = .stop, maxPages: Int? = nil, retry: RetryPolicy = RetryPolicy(),
         deadline: TimeInterval? = nil, requestTimeout: TimeInterval = HTTPRequest.defaultTimeout, pageSize: Int? = nil,
-        maxResponseBytes: Int? = nil
+        maxResponseBytes: Int? = nil, start: ResourcePagePosition? = nil
     ) {
         self.invalidRecords = invalidRecords
         self.maxPages = maxPages
@@ -257,6 +263,7 @@ public struct ListOptions: Sendable {
         self.requestTimeout = requestTimeout
         self.pageSize = pageSize
         self.maxResponseBytes = maxResponseBytes
+        self.start = start
     }
 }
 
