@@ -22,11 +22,13 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import hashlib
 import http.client
 import json
 import os
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -234,6 +236,18 @@ class Run:
         assert answer["url"] == self.world.mcp_url and answer["token"].startswith("mcp_"), answer
         return answer["token"]
 
+    def smartsheet_list_requests(self):
+        """The Smartsheet emulation's list requests so far (`page` and `pageSize` of each)."""
+        status, recorded = call("GET", self.world.paging_url + "/_control/requests/smartsheet.mcp")
+        assert status == 200, status
+        pages = []
+        for request in recorded:
+            parts = urllib.parse.urlsplit(request["path"])
+            if parts.path.endswith("/2.0/users"):
+                query = dict(urllib.parse.parse_qsl(parts.query))
+                pages.append((query.get("page"), query.get("pageSize")))
+        return pages
+
     # Setup: both accounts linked through the pages.
 
     def link_accounts(self):
@@ -425,6 +439,98 @@ class Run:
         status, answer = self.world.api("GET", "/v1/accounts/" + self.zelt)
         assert answer["status"] == "reconnect_required", answer
 
+    async def cursor_walk_costs_one_provider_page_a_call(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            seen, costs, asked = [], [], []
+            arguments = {"limit": 2}
+            while True:
+                before = len(self.smartsheet_list_requests())
+                result = await session.call_tool("smartsheet_iam_users_list", arguments)
+                assert not result.is_error, result
+                sent = self.smartsheet_list_requests()[before:]
+                costs.append(len(sent))
+                asked += sent
+                structured = result.structured_content
+                seen += [record["id"] for record in structured["records"]]
+                if "nextCursor" not in structured:
+                    break
+                arguments = {"limit": 2, "cursor": structured["nextCursor"]}
+                assert len(costs) < 6, "the cursor ends"
+            # Each call reads the one provider page after the last (pages of `limit`), never the
+            # pages before it: 3 requests for 3 calls, where re-reading from the start took 1 + 2 + 3.
+            assert seen == [1000, 1001, 1002, 1003, 1004], seen
+            assert costs == [1, 1, 1], costs
+            assert asked == [("1", "2"), ("2", "2"), ("3", "2")], asked
+
+    async def cursor_sealed_and_bound_to_its_token(self):
+        token = self.mint(accountId=self.smartsheet)
+        other = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            result = await session.call_tool("smartsheet_iam_users_list", {"limit": 2})
+            cursor = result.structured_content["nextCursor"]
+            # Sealed: the provider's page position is not readable in it.
+            decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            assert b"page" not in decoded.lower() and b"users" not in decoded, decoded
+            # A changed character: refused.
+            forged = cursor[:-2] + ("A" if cursor[-2] != "A" else "B") + cursor[-1]
+            result = await session.call_tool("smartsheet_iam_users_list", {"limit": 2, "cursor": forged})
+            assert result.is_error and result.content[0].text.startswith("invalid_arguments: cursor is not a nextCursor"), result
+            result = await session.call_tool("smartsheet_iam_users_list", {"limit": 2, "cursor": cursor})
+            assert not result.is_error and [r["id"] for r in result.structured_content["records"]] == [1002, 1003], result
+        # The same cursor under another token of the same account: refused (no replay elsewhere).
+        async with agent(self.world.mcp_url, other) as session:
+            await session.list_tools()
+            result = await session.call_tool("smartsheet_iam_users_list", {"limit": 2, "cursor": cursor})
+            assert result.is_error and result.content[0].text.startswith("invalid_arguments: cursor is not a nextCursor"), result
+
+    async def revoked_through_the_app_api(self):
+        token = self.mint(accountId=self.smartsheet)
+        token_id = token[len("mcp_"):].split(".")[0]
+        async with agent(self.world.mcp_url, token) as session:
+            assert (await session.list_tools()).tools
+            # Without the app key: refused, and the token still works.
+            status, _ = call("DELETE", self.world.base + "/v1/mcp-tokens/" + token_id)
+            assert status == 401, status
+            await session.list_tools()
+            status, answer = self.world.api("DELETE", "/v1/mcp-tokens/" + token_id)
+            assert status == 204, (status, answer)
+            try:
+                await session.list_tools()
+            except MCPError:
+                pass  # the endpoint's 401
+            else:
+                raise AssertionError("a revoked token was served")
+        status, headers, _ = exchange("POST", self.world.mcp_url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+                                      {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        assert status == 401 and "invalid_token" in headers["WWW-Authenticate"], status
+        for path in ("/v1/mcp-tokens/" + token_id, "/v1/mcp-tokens/unknown", "/v1/mcp-tokens/AAAAAAAAAAAA"):
+            status, answer = self.world.api("DELETE", path)
+            assert status == 404, (path, status, answer)
+
+    async def expired_tokens_purged(self):
+        short = self.mint(accountId=self.smartsheet, expiresInSeconds=10)
+        long = self.mint(accountId=self.smartsheet)
+        time.sleep(11)  # no assertion on time: only past the short token's lifetime
+        self.mint(accountId=self.smartsheet)  # each mint purges the expired tokens
+
+        def stored(token):
+            token_id = token[len("mcp_"):].split(".")[0]
+            database = sqlite3.connect(os.path.join(self.world.directory, "hub.sqlite.records"))
+            try:
+                return database.execute(
+                    "SELECT count(*) FROM hub_records WHERE (kind = 'mcp-token' AND id = ?) OR (kind = 'mcp-token-id' AND id = ?)",
+                    (hashlib.sha256(token.encode()).hexdigest(), token_id)).fetchone()[0]
+            finally:
+                database.close()
+        assert stored(short) == 0, "the expired token is still stored"
+        assert stored(long) == 2, "a live token was purged"
+        status, _ = self.world.api("DELETE", "/v1/mcp-tokens/" + short[len("mcp_"):].split(".")[0])
+        assert status == 404, status
+        assert "purged" in open(self.world.hub_log_path).read()
+
 
 def bench(world, run, calls):
     """MCP tools/call latency against the proxy's for the same provider request, interleaved in
@@ -490,10 +596,14 @@ def main():
             return
         run.scenario("initialize, tools/list: typed schemas, annotations, within the budget", run.initialize_and_list_tools)
         run.scenario("list a page and follow nextCursor to the end", run.list_and_follow_cursor)
+        run.scenario("a cursor walk costs one provider page a call", run.cursor_walk_costs_one_provider_page_a_call)
+        run.scenario("a cursor is sealed and bound to its token", run.cursor_sealed_and_bound_to_its_token)
         run.scenario("get by id; not found as a tool error", run.get_by_id)
         run.scenario("a result over the byte cap: truncated with a marker and a cursor", run.truncated_at_the_byte_cap)
         run.scenario("refused outside the token's account and allow-list, without a token", run.refused_outside_scope)
         run.scenario("refused after expiry", run.refused_after_expiry)
+        run.scenario("revoked through the app API (DELETE /v1/mcp-tokens/{id})", run.revoked_through_the_app_api)
+        run.scenario("expired tokens purged at the next mint", run.expired_tokens_purged)
         run.scenario("search-then-call when the tool list exceeds the budget", run.search_then_call_over_budget)
         run.scenario("reconnect_required after the provider revoked the grant", run.reconnect_required_after_revocation)
     except Exception:

@@ -193,6 +193,9 @@ extension ConnectorHubService {
             return try await actionLogRoute(accountID: try context.parameters.require("id"))
         case ("GET", "/v1/accounts/{id}/unified/{model}"), ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"):
             return try await unifiedRoute(operation.path, request: request, context: context)
+        case ("DELETE", "/v1/mcp-tokens/{id}"):
+            guard try await revokeMCPToken(id: try context.parameters.require("id")) else { throw HubError.notFound }
+            return Response(status: .noContent)
         default:
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }

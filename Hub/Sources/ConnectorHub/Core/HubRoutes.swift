@@ -38,6 +38,7 @@ extension ConnectorHubService {
         ("GET", "/v1/accounts/{id}/action-log"),
         ("GET", "/v1/accounts/{id}/unified/{model}"),
         ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"),
+        ("DELETE", "/v1/mcp-tokens/{id}"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on

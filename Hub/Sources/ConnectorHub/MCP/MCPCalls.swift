@@ -81,18 +81,18 @@ extension ConnectorHubService {
             guard let covered = tools.first(where: { $0.tool.name == inner }) else {
                 return MCPResult.error("unknown_tool", "No tool \(inner) for this token: search_tools lists the tools it may call.")
             }
-            return await call(covered, arguments: innerArguments)
+            return await call(covered, arguments: innerArguments, grant: grant)
         default:
             // Unknown, or outside the token's accounts or allow-list: the same answer.
             guard let covered = tools.first(where: { $0.tool.name == name }) else {
                 throw MCPServer.RPCError(code: -32602, message: "Unknown tool: \(name).")
             }
-            return await call(covered, arguments: arguments)
+            return await call(covered, arguments: arguments, grant: grant)
         }
     }
 
     /// Runs one tool; every failure is a tool error (`isError`), in words a person can act on.
-    func call(_ covered: MCPCoveredTool, arguments: [String: JSONValue]) async -> JSONValue {
+    func call(_ covered: MCPCoveredTool, arguments: [String: JSONValue], grant: MCPGrant) async -> JSONValue {
         let tool = covered.tool
         let name = MCPCatalog.shared.names[tool.connectorID] ?? tool.connectorID
         let account: HubAccount
@@ -117,7 +117,11 @@ extension ConnectorHubService {
             switch tool.kind {
             case .list:
                 guard let list = resource.list else { return MCPResult.error("unsupported", "\(tool.resource) cannot be listed.") }
-                return try await MCPListCall(tool: tool, resource: resource, list: list, connection: connection).run(arguments)
+                return try await MCPListCall(
+                    tool: tool, resource: resource, list: list, connection: connection,
+                    cursorKey: MCPCursor.key(signingKey: configuration.signingKey),
+                    cursorBinding: MCPCursor.binding(grant: grant, account: account.id, tool: tool.name)
+                ).run(arguments)
             case .get:
                 guard let get = resource.get else { return MCPResult.error("unsupported", "\(tool.resource) cannot be read by id.") }
                 return try await MCPGetCall(resource: resource, get: get, connection: connection).run(arguments)

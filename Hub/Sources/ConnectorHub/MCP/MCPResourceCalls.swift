@@ -2,44 +2,17 @@
 // id (`get`), and search-then-call for tool lists over the token's budget.
 import ConnectorCompilerCore
 import ConnectorRuntime
+import Crypto
 import Foundation
-
-/// Where the next `list` call of a tool starts: the provider page (counted from 0 in the run
-/// the call starts again) and the record in it, for the same inputs (their digest).
-struct MCPCursor: Codable, Equatable {
-    var t: String
-    var h: String
-    var p: Int
-    var r: Int
-
-    var text: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init(t: String, h: String, p: Int, r: Int) {
-        self.t = t
-        self.h = h
-        self.p = p
-        self.r = r
-    }
-
-    init?(text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(MCPCursor.self, from: data),
-            cursor.p >= 0, cursor.r >= 0
-        else { return nil }
-        self = cursor
-    }
-}
 
 struct MCPListCall {
     let tool: MCPTool
     let resource: Resource
     let list: ListOperation
     let connection: Connection
+    /// Seals and opens the cursors (``MCPCursor``), for this token, account and tool.
+    let cursorKey: SymmetricKey
+    let cursorBinding: Data
 
     func run(_ arguments: [String: JSONValue]) async throws -> JSONValue {
         var listArguments = ListArguments()
@@ -67,35 +40,48 @@ struct MCPListCall {
         inputs["cursor"] = nil
         inputs["limit"] = nil
         let digest = String(Digest.sha256(tool.name + JSONValue.object(inputs).description).prefix(16))
-        var start = MCPCursor(t: tool.name, h: digest, p: 0, r: 0)
+        let operation = Self.operation(resource, list)
+        let paging = operation.pagination
+        var start = MCPCursor(tool: tool.name, inputs: digest, position: nil, record: 0, pageSize: nil)
         if let given = arguments["cursor"] {
-            guard case .string(let text) = given, let cursor = MCPCursor(text: text), cursor.t == tool.name, cursor.h == digest else {
+            guard case .string(let text) = given, let cursor = MCPCursor.open(text, key: cursorKey, binding: cursorBinding),
+                cursor.tool == tool.name, cursor.inputs == digest
+            else {
                 throw MCPResult.Failure(
                     code: "invalid_arguments", message: "cursor is not a nextCursor of \(tool.name) for these inputs: call again without it.")
             }
             start = cursor
+        } else if paging.style != .none, paging.limitParam != nil || paging.limitBodyPointer != nil {
+            // Pages of `limit` records, so a call usually reads one provider page; the walk keeps
+            // this size whatever later calls ask (a page number means the same records).
+            start.pageSize = min(limit, paging.maxPageSize ?? limit)
         }
-        let pages = PageSequence<MCPRecord>(
-            connection: connection, operation: Self.operation(resource, list), arguments: listArguments,
-            options: ListOptions(invalidRecords: .skip, deadline: 60))
+        var pages = PageSequence<MCPRecord>(
+            connection: connection, operation: operation, arguments: listArguments,
+            options: ListOptions(invalidRecords: .skip, deadline: 60, pageSize: start.pageSize, start: start.position)
+        ).makeAsyncIterator()
+        func cursor(_ position: ResourcePagePosition?, _ record: Int) -> MCPCursor {
+            MCPCursor(tool: tool.name, inputs: digest, position: position, record: record, pageSize: start.pageSize)
+        }
         var records: [JSONValue] = []
         var bytes = 2
         var skipped = 0
         var next: MCPCursor?
         var truncated = false
         var oversized = 0
-        var index = 0
-        scan: for try await page in pages {
-            defer { index += 1 }
-            if index < start.p { continue }
-            if index == start.p, start.r > page.records.count {
+        // The position of the page being read: where a cursor that stops inside it starts again.
+        var current = start.position
+        var from = start.record
+        scan: while let page = try await pages.next() {
+            if from > page.records.count {
                 throw MCPResult.Failure(code: "invalid_arguments", message: "The list changed since the cursor was made: call again without it.")
             }
-            skipped += page.skipped.count
-            for position in (index == start.p ? start.r : 0)..<page.records.count {
+            // A page read again after a cursor that stopped inside it: its skips were counted then.
+            if from == 0 { skipped += page.skipped.count }
+            for position in from..<page.records.count {
                 let record = page.records[position].raw
                 if records.count == limit {
-                    next = MCPCursor(t: tool.name, h: digest, p: index, r: position)
+                    next = cursor(current, position)
                     break scan
                 }
                 guard MCPRecordCheck.conforms(record, resource.fields) else {
@@ -108,18 +94,26 @@ struct MCPListCall {
                     if records.isEmpty {
                         // One record larger than the cap: left out, the cursor goes past it.
                         oversized += 1
-                        next = MCPCursor(t: tool.name, h: digest, p: index, r: position + 1)
+                        next = cursor(current, position + 1)
                     } else {
-                        next = MCPCursor(t: tool.name, h: digest, p: index, r: position)
+                        next = cursor(current, position)
                     }
                     break scan
                 }
                 records.append(record)
                 bytes += size
             }
+            from = 0
+            current = page.nextPosition
+            // A full answer at a page's end: the cursor is the next page, not read yet. Without a
+            // next position the list ended (or the pager reports why on the next step).
+            if records.count == limit, let after = page.nextPosition {
+                next = cursor(after, 0)
+                break scan
+            }
         }
         var structured: [String: JSONValue] = ["records": .array(records)]
-        if let next { structured["nextCursor"] = .string(next.text) }
+        if let next { structured["nextCursor"] = .string(try next.sealed(key: cursorKey, binding: cursorBinding)) }
         if truncated { structured["truncated"] = .bool(true) }
         if skipped > 0 { structured["skipped"] = .integer(skipped) }
         var text = JSONValue.object(structured).description

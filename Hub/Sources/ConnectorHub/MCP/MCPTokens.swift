@@ -22,8 +22,26 @@ struct MCPGrant: Codable, Sendable, Hashable {
     var toolBudget: Int
 }
 
+/// Where a token's grant is stored, under the token's public id (a record of kind `mcp-token-id`).
+struct MCPTokenIndex: Codable, Sendable, Hashable {
+    var id: String
+    /// The SHA-256 of the token: the id of its grant record.
+    var hash: String
+    var expiresAt: Date
+
+    /// The shape of the ids the Hub mints (12 base64url characters), so a path parameter that
+    /// cannot be one is refused without a read.
+    static func isID(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count)
+            && text.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+    }
+}
+
 extension ConnectorHubService {
     static let mcpTokenKind = "mcp-token"
+    /// The token's hash and expiry under its public id, so the app can revoke it by id and the
+    /// Hub can find the expired ones (``purgeExpiredMCPTokens()``).
+    static let mcpTokenIndexKind = "mcp-token-id"
     /// Lifetimes an MCP token may have: ten seconds (one short agent run) to thirty days.
     static let mcpTokenLifetimes: ClosedRange<Double> = 10...(30 * 86400)
     static let mcpDefaultLifetime: Double = 3600
@@ -69,8 +87,37 @@ extension ConnectorHubService {
         let grant = MCPGrant(
             id: id, endUserID: accountID == nil ? input.endUserId : nil, accountID: accountID, tools: input.tools,
             expiresAt: moment.addingTimeInterval(lifetime), createdAt: moment, toolBudget: budget)
-        try await records.put(grant, kind: Self.mcpTokenKind, id: Digest.sha256(token))
+        try await purgeExpiredMCPTokens()
+        let hash = Digest.sha256(token)
+        try await records.put(MCPTokenIndex(id: id, hash: hash, expiresAt: grant.expiresAt), kind: Self.mcpTokenIndexKind, id: id)
+        try await records.put(grant, kind: Self.mcpTokenKind, id: hash)
         return (token, grant)
+    }
+
+    /// `DELETE /v1/mcp-tokens/{id}`: the token stops working at once, on every Hub process (the
+    /// next MCP request finds no grant). `false` when no token has this id (or it was purged).
+    func revokeMCPToken(id: String) async throws -> Bool {
+        guard MCPTokenIndex.isID(id), let index = try await records.get(MCPTokenIndex.self, kind: Self.mcpTokenIndexKind, id: id)
+        else { return false }
+        try await records.delete(kind: Self.mcpTokenKind, id: index.hash)
+        try await records.delete(kind: Self.mcpTokenIndexKind, id: id)
+        return true
+    }
+
+    /// Deletes every expired token (grant and index). Runs before each mint, so the stored tokens
+    /// never outgrow the unexpired ones plus those expired since the last mint; its cost is one
+    /// read of the index records (at most one per token alive in the last thirty days).
+    @discardableResult
+    func purgeExpiredMCPTokens() async throws -> Int {
+        let moment = now()
+        var purged = 0
+        for index in try await records.all(MCPTokenIndex.self, kind: Self.mcpTokenIndexKind) where index.expiresAt <= moment {
+            try await records.delete(kind: Self.mcpTokenKind, id: index.hash)
+            try await records.delete(kind: Self.mcpTokenIndexKind, id: index.id)
+            purged += 1
+        }
+        if purged > 0 { HubLog.info("purged \(purged) expired MCP token\(purged == 1 ? "" : "s")") }
+        return purged
     }
 
     /// The grant of a presented MCP token, when it exists and has not expired.
