@@ -144,6 +144,10 @@ enum Fixtures {
             "action-form-pointer", "action-body-method", "action-success-status", "action-result-record",
             "action-result-empty", "action-scope-not-requested", "action-scope-optional", "action-destructive",
             "action-idempotency-header",
+            // Unified operations bound to actions (Validation/Rules/OperationRules.swift).
+            "unified-operation-unknown", "unified-operation-action-unknown", "unified-operation-action-input-unknown",
+            "unified-operation-input-unknown", "unified-operation-required-unmapped", "unified-operation-type-mismatch",
+            "unified-operation-enum-uncovered", "unified-operation-destructive",
         ]
         #expect(required.subtracting(rules).isEmpty, "rules without a fixture: \(required.subtracting(rules).sorted())")
     }

@@ -50,6 +50,8 @@ public struct UnifiedModel: Sendable, Hashable {
     public var description: String
     public var sources: [String]
     public var fields: [UnifiedModelField]
+    /// The writes an app can call on connectors that bind them (`UnifiedOperation.swift`).
+    public var operations: [UnifiedOperation] = []
 
     /// The category part of the id (`hris`).
     public var category: String { String(id.prefix { $0 != "." }) }
@@ -81,9 +83,11 @@ public enum UnifiedModelCatalog {
                 model: node["model"]?.stringValue,
                 description: node["description"]?.stringValue ?? "")
         }
-        return UnifiedModel(
+        var model = UnifiedModel(
             id: id, version: root["version"]?.intValue ?? 1, title: root["title"]?.stringValue ?? "",
             description: root["description"]?.stringValue ?? "",
             sources: (root["sources"]?.arrayValue ?? []).compactMap(\.stringValue), fields: fields)
+        model.operations = UnifiedModel.parseOperations(root["operations"], fields: fields)
+        return model
     }
 }

@@ -80,6 +80,24 @@ extension UnifiedModelCatalog {
       "type": "date-time",
       "description": "When the application was last changed in the provider."
     }
+  ],
+  "operations": [
+    {
+      "name": "moveStage",
+      "description": "Moves an application to another stage of its job's pipeline.",
+      "inputs": [
+        {
+          "name": "id",
+          "required": true
+        },
+        {
+          "name": "stage",
+          "type": "string",
+          "required": true,
+          "description": "The provider's id of the stage to move to."
+        }
+      ]
+    }
   ]
 }
 """#),
@@ -169,6 +187,47 @@ extension UnifiedModelCatalog {
       "name": "updatedAt",
       "type": "date-time",
       "description": "When the candidate was last changed in the provider."
+    }
+  ],
+  "operations": [
+    {
+      "name": "create",
+      "description": "Creates a candidate, in a job's pipeline where the provider files candidates under a job.",
+      "inputs": [
+        {
+          "name": "firstName"
+        },
+        {
+          "name": "lastName"
+        },
+        {
+          "name": "name"
+        },
+        {
+          "name": "email"
+        },
+        {
+          "name": "phoneNumbers"
+        },
+        {
+          "name": "company"
+        },
+        {
+          "name": "title"
+        },
+        {
+          "name": "location"
+        },
+        {
+          "name": "tags"
+        },
+        {
+          "name": "job",
+          "type": "reference",
+          "model": "ats.job",
+          "description": "The job the candidate applies to, where the provider needs one."
+        }
+      ]
     }
   ]
 }
@@ -381,6 +440,54 @@ extension UnifiedModelCatalog {
       "name": "updatedAt",
       "type": "date-time",
       "description": "When the employee was last changed in the provider."
+    }
+  ],
+  "operations": [
+    {
+      "name": "update",
+      "description": "Changes the given values of an employee and leaves the others as they are.",
+      "inputs": [
+        {
+          "name": "id",
+          "required": true
+        },
+        {
+          "name": "firstName"
+        },
+        {
+          "name": "lastName"
+        },
+        {
+          "name": "preferredName"
+        },
+        {
+          "name": "displayName"
+        },
+        {
+          "name": "workEmail"
+        },
+        {
+          "name": "personalEmail"
+        },
+        {
+          "name": "workPhone"
+        },
+        {
+          "name": "jobTitle"
+        },
+        {
+          "name": "department"
+        },
+        {
+          "name": "workLocation"
+        },
+        {
+          "name": "employmentType"
+        },
+        {
+          "name": "startDate"
+        }
+      ]
     }
   ]
 }
@@ -627,6 +734,125 @@ extension UnifiedModelCatalog {
       "name": "updatedAt",
       "type": "date-time",
       "description": "When the user was last changed in the provider (SCIM meta.lastModified)."
+    }
+  ],
+  "operations": [
+    {
+      "name": "create",
+      "description": "Creates a user (SCIM 2.0 POST /Users): userName is required; the other values are set when given.",
+      "sources": [
+        "https://www.rfc-editor.org/rfc/rfc7644#section-3.3"
+      ],
+      "inputs": [
+        {
+          "name": "userName",
+          "required": true
+        },
+        {
+          "name": "email"
+        },
+        {
+          "name": "givenName"
+        },
+        {
+          "name": "familyName"
+        },
+        {
+          "name": "displayName"
+        },
+        {
+          "name": "title"
+        },
+        {
+          "name": "department"
+        },
+        {
+          "name": "employeeNumber"
+        },
+        {
+          "name": "locale"
+        },
+        {
+          "name": "timezone"
+        }
+      ]
+    },
+    {
+      "name": "update",
+      "description": "Changes the given values of a user and leaves the others as they are (SCIM 2.0 PATCH /Users/{id} with replace operations).",
+      "sources": [
+        "https://www.rfc-editor.org/rfc/rfc7644#section-3.5.2"
+      ],
+      "inputs": [
+        {
+          "name": "id",
+          "required": true
+        },
+        {
+          "name": "userName"
+        },
+        {
+          "name": "email"
+        },
+        {
+          "name": "givenName"
+        },
+        {
+          "name": "familyName"
+        },
+        {
+          "name": "displayName"
+        },
+        {
+          "name": "title"
+        },
+        {
+          "name": "department"
+        },
+        {
+          "name": "employeeNumber"
+        },
+        {
+          "name": "locale"
+        },
+        {
+          "name": "timezone"
+        }
+      ]
+    },
+    {
+      "name": "deactivate",
+      "description": "Stops the user from signing in while keeping the account (SCIM 2.0 PATCH active: false); where the provider can only remove the user, the binding says so.",
+      "sources": [
+        "https://www.rfc-editor.org/rfc/rfc7644#section-3.5.2"
+      ],
+      "destructive": true,
+      "inputs": [
+        {
+          "name": "id",
+          "required": true
+        }
+      ]
+    },
+    {
+      "name": "addToGroup",
+      "description": "Makes the user a member of a group (SCIM 2.0 PATCH /Groups/{id} adding to members).",
+      "sources": [
+        "https://www.rfc-editor.org/rfc/rfc7644#section-3.5.2.1"
+      ],
+      "inputs": [
+        {
+          "name": "id",
+          "required": true
+        },
+        {
+          "name": "group",
+          "type": "reference",
+          "model": "iam.group",
+          "required": true,
+          "description": "The group the user joins (its id)."
+        }
+      ]
     }
   ]
 }

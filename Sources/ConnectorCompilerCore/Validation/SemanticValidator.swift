@@ -97,7 +97,9 @@ struct SemanticValidator {
         mappings.check()
         var actions = ActionRules(collector: mappings.collector, root: root, source: source)
         actions.check()
-        collector = actions.collector
+        var operations = OperationRules(collector: actions.collector, root: root)
+        operations.check()
+        collector = operations.collector
     }
 
     // MARK: - File name

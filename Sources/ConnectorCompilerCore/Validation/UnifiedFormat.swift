@@ -19,5 +19,7 @@ extension SpecFormat {
             KeySpec("description", .string(), "What the mapping leaves out or assumes, for the coverage docs."),
             KeySpec("fields", .anyJSON, required: true,
                     "Model field → expression: a JSON pointer into the record (`\"/work/title\"`) or one of `{\"const\": v}`, `{\"firstOf\": [...]}`, `{\"concat\": [...], \"separator\": \" \"}`, `{\"split\": e, \"separator\": \",\", \"index\": 0}`, `{\"date\": e, \"format\": \"dd/MM/yyyy\"}`, `{\"number\": e}`, `{\"string\": e}`, `{\"enum\": e, \"map\": {\"Active\": \"active\"}}`, `{\"pluck\": \"/groups\", \"field\": \"/value\"}`."),
+            KeySpec("operations", .anyJSON,
+                    "Unified operations of the model (its file's `operations`, e.g. `create`) bound to actions of the connector: `{\"create\": {\"action\": \"addUser\", \"inputs\": {\"email\": \"/email\"}}}`, each action input given by an expression over the operation's inputs (enum maps go from unified to provider values); `notDestructiveBecause` says why a destructive operation's action is not destructive."),
         ])
 }
