@@ -104,5 +104,59 @@ for model in models:
         else:
             rt.append(f"        public var {name}: {SWIFT[kind]}{optional} {{ values.{ACCESSOR[kind]}(\"{name}\"){fallback} }}")
     rt += ["    }", "}"]
+
+# The unified operations (a model file's `operations`): typed functions on `UnifiedResource` of
+# the model, the same for every connector; a connector that does not bind one throws
+# `UnifiedOperationUnavailable` (check `supports(_:)`).
+PARAM = {"string": "Swift.String", "email": "Swift.String", "reference": "Swift.String", "date": "CalendarDate",
+         "date-time": "Foundation.Date", "boolean": "Swift.Bool", "integer": "Swift.Int", "number": "Swift.Double",
+         "array": "[Swift.String]"}
+VALUE = {"string": ".string({0})", "email": ".string({0})", "reference": ".string({0})", "date": ".string({0}.description)",
+         "date-time": ".string(ISO8601DateFormatter().string(from: {0}))", "boolean": ".bool({0})", "integer": ".integer({0})",
+         "number": ".number({0})", "array": ".array({0}.map(JSONValue.string))", "enum": ".string({0}.rawValue)"}
+for model in models:
+    if not model.get("operations"):
+        continue
+    category = CATEGORY[model["model"].split(".")[0]]
+    fields = {f["name"]: f for f in model["fields"]}
+    rt += ["", f"extension UnifiedResource where Model == Unified.{category}.{model['title']} {{"]
+    for op in model["operations"]:
+        inputs = []
+        for item in op["inputs"]:
+            field = dict(fields[item["name"]]) if "type" not in item else dict(item)
+            field["required"] = item.get("required", False)
+            if "description" in item:
+                field["description"] = item["description"]
+            inputs.append(field)
+        params, body = [], ["        var inputs: [Swift.String: JSONValue] = [:]"]
+        for field in inputs:
+            name, kind = field["name"], field["type"]
+            if kind == "enum" and field["name"] in fields:
+                swift = f"Unified.{category}.{model['title']}.{name[:1].upper() + name[1:]}"
+            else:
+                swift = PARAM.get(kind, "Swift.String")
+            value = VALUE.get(kind, ".string({0})").format(name)
+            if field["required"]:
+                params.append(f"{name}: {swift}")
+                body.append(f"        inputs[\"{name}\"] = {value}")
+            else:
+                params.append(f"{name}: {swift}? = nil")
+                body.append(f"        if let {name} {{ inputs[\"{name}\"] = {value} }}")
+        if op.get("destructive"):
+            params.append("confirm: ActionConfirmation")
+        params.append("options: ActionOptions = ActionOptions()")
+        rt.append("")
+        rt += wrap(f"`{model['model']}.{op['name']}`: {op['description']}", "    ")
+        rt += ["    ///", "    /// - Parameters:"]
+        rt += [f"    ///   - {f['name']}: {f['description']}" for f in inputs]
+        if op.get("destructive"):
+            rt.append("    ///   - confirm: `.confirmed`: the operation is destructive.")
+        rt += ["    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.",
+               f"    public func {op['name']}(",
+               "        " + ", ".join(params)]
+        rt += ["    ) async throws -> UnifiedOperationOutcome<Model> {"] + body
+        confirmed = ", confirmed: confirm == .confirmed" if op.get("destructive") else ""
+        rt += [f"        return try await run(\"{op['name']}\", inputs: .object(inputs){confirmed}, options: options)", "    }"]
+    rt.append("}")
 rt.append("")
 (root / "Sources" / "ConnectorRuntime" / "Unified" / "UnifiedModels.swift").write_text("\n".join(rt), encoding="utf-8")

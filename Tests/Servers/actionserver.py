@@ -70,6 +70,11 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 3 and parts[:2] == ["_control", "users"]:
             with LOCK:
                 return self.answer(200, list(USERS.get(parts[2], {}).values()))
+        if len(parts) == 4 and parts[0] == "k" and parts[2:] == ["v1", "users"]:
+            if self.headers.get("X-Api-Key") != "test-key":
+                return self.answer(401, {"message": "invalid API key"})
+            with LOCK:
+                return self.answer(200, {"data": list(USERS.get(parts[1], {}).values())})
         self.answer(404, {"message": "not found"})
 
     def do_POST(self):

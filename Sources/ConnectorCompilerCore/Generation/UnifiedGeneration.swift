@@ -54,6 +54,13 @@ struct UnifiedTranslator {
                 name: nil, parameters: [SwiftParameter(label: nil, name: "connection", type: "ConnectorRuntime.Connection")],
                 body: [.line("self.connection = connection")])),
         ]
+        // The names `actionsStruct` gives the variant's compiled actions, in the same order.
+        var actionNames = IdentifierMaker(reserved: ["connection", "all"])
+        var actionOperations: [String: String] = [:]
+        for action in spec.actions(ofVariant: index) {
+            _ = actionNames.make(action.id, style: .lowerCamel)
+            actionOperations[action.id] = actionNames.make(action.id + "Operation", style: .lowerCamel)
+        }
         for mapping in mappings {
             guard let model = UnifiedModelCatalog.model(mapping.model),
                   let resource = resources.first(where: { $0.name == mapping.resource }),
@@ -62,6 +69,8 @@ struct UnifiedTranslator {
             let program = member + "Mapping"
             let type = "ConnectorRuntime.UnifiedResource<" + recordType(resource) + ", " + Self.modelType(model) + ">"
             let get = resource.get != nil ? "Resources." + accessor + ".getOperation" : "nil"
+            let bound = mapping.operations.filter { model.operation($0.name) != nil && actionOperations[$0.action] != nil }
+            let operationsName = member + "Operations"
             members.append(.property(SwiftProperty(
                 doc: docs.doc(["`" + model.id + "` from `" + resource.name + "`: `list()` and `pages()`"
                     + (resource.get != nil ? ", `get(id:)`." : " (the resource has no `get`).")], pointer: mapping.pointer),
@@ -69,7 +78,8 @@ struct UnifiedTranslator {
                 value: [
                     "ConnectorRuntime.UnifiedResource(",
                     "connection: connection, program: Self." + program + ",",
-                    "list: Resources." + accessor + ".listOperation, get: " + get + ", raw: { $0.raw }",
+                    "list: Resources." + accessor + ".listOperation, get: " + get + ", raw: { $0.raw }"
+                        + (bound.isEmpty ? "" : ", operations: Self." + operationsName),
                     ")",
                 ], isComputed: true)))
             var lines = [
@@ -88,11 +98,40 @@ struct UnifiedTranslator {
             members.append(.property(SwiftProperty(
                 doc: docs.doc(["The compiled mapping of `" + model.id + "`."], pointer: mapping.pointer + "/fields"),
                 isStatic: true, name: program, type: "ConnectorRuntime.UnifiedMappingProgram", value: lines)))
+            if !bound.isEmpty {
+                members.append(.property(SwiftProperty(
+                    doc: docs.doc(["The operations of `" + model.id + "` bound to this variant's actions: "
+                        + bound.map { "`" + $0.name + "`" }.joined(separator: ", ") + "."], pointer: mapping.pointer + "/operations"),
+                    isStatic: true, name: operationsName, type: "[ConnectorRuntime.UnifiedOperationBinding]",
+                    value: operationLines(bound, model: model, actionOperations: actionOperations))))
+            }
         }
         return [.type(SwiftTypeDeclaration(
             doc: docs.doc(["The unified models this variant's resources fill (`unified`): one member per model."],
                           pointer: spec.auth[index].pointer),
             kind: .struct, name: "Unified", inheritance: ["Swift.Sendable"], members: members))]
+    }
+
+    /// The compiled bindings of a model's operations.
+    private func operationLines(_ bound: [UnifiedOperationBindingSpec], model: UnifiedModel, actionOperations: [String: String]) -> [String] {
+        var lines = ["["]
+        for binding in bound {
+            guard let operation = model.operation(binding.name), let action = actionOperations[binding.action] else { continue }
+            lines += [
+                "ConnectorRuntime.UnifiedOperationBinding(",
+                "    model: " + SwiftStringLiteral.make(model.id) + ", operation: " + SwiftStringLiteral.make(operation.name)
+                    + ", destructive: " + (operation.destructive ? "true" : "false") + ",",
+                "    action: Actions." + action + ",",
+                "    inputs: [",
+            ]
+            for input in binding.inputs {
+                lines.append("        ConnectorRuntime.UnifiedOperationInput(" + SwiftStringLiteral.make(input.name) + ", "
+                    + Self.render(input.expression) + "),")
+            }
+            lines += ["    ]", "),"]
+        }
+        lines.append("]")
+        return lines
     }
 
     static func target(_ field: UnifiedModelField) -> String {

@@ -218,6 +218,8 @@ public struct UnifiedMapping: Sendable, Hashable {
     public var resource: String
     /// Target field and its expression, in spec order.
     public var fields: [(name: String, expression: MappingExpression)]
+    /// The model's operations bound to actions (`operations`), in spec order.
+    public var operations: [UnifiedOperationBindingSpec] = []
 
     public init(pointer: JSONPointer, model: String, resource: String, fields: [(name: String, expression: MappingExpression)]) {
         self.pointer = pointer
@@ -245,7 +247,9 @@ public struct UnifiedMapping: Sendable, Hashable {
             let fields = (node["fields"]?.members ?? []).compactMap { member in
                 MappingExpression.parse(member.value, errors: &errors).map { (name: member.key, expression: $0) }
             }
-            return UnifiedMapping(pointer: node.pointer, model: model, resource: resource, fields: fields)
+            var mapping = UnifiedMapping(pointer: node.pointer, model: model, resource: resource, fields: fields)
+            mapping.operations = UnifiedOperationBindingSpec.build(node["operations"])
+            return mapping
         }
     }
 }

@@ -50,3 +50,32 @@ extension UnifiedModel {
         }
     }
 }
+
+/// One entry of a `unified` entry's `operations`: a model operation bound to an action, each
+/// action input given by an expression over the operation's inputs.
+public struct UnifiedOperationBindingSpec: Sendable, Hashable {
+    public var pointer: JSONPointer
+    /// The model operation, e.g. `create`.
+    public var name: String
+    /// The action's id.
+    public var action: String
+    /// Action input and its expression, in spec order.
+    public var inputs: [Input]
+
+    public struct Input: Sendable, Hashable {
+        public var name: String
+        public var expression: MappingExpression
+    }
+
+    /// The bindings of an `operations` object that passed validation.
+    static func build(_ node: JSONNode?) -> [UnifiedOperationBindingSpec] {
+        (node?.members ?? []).compactMap { member in
+            guard let action = member.value["action"]?.stringValue else { return nil }
+            var errors: [MappingExpression.ParseError] = []
+            let inputs = (member.value["inputs"]?.members ?? []).compactMap { input in
+                MappingExpression.parse(input.value, errors: &errors).map { Input(name: input.key, expression: $0) }
+            }
+            return UnifiedOperationBindingSpec(pointer: member.value.pointer, name: member.key, action: action, inputs: inputs)
+        }
+    }
+}

@@ -483,3 +483,191 @@ extension Unified.IAM {
         public var updatedAt: Foundation.Date? { values.dateTime("updatedAt") }
     }
 }
+
+extension UnifiedResource where Model == Unified.ATS.Application {
+
+    /// `ats.application.moveStage`: Moves an application to another stage of its job's pipeline.
+    ///
+    /// - Parameters:
+    ///   - id: The provider's identifier of the application.
+    ///   - stage: The provider's id of the stage to move to.
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func moveStage(
+        id: Swift.String, stage: Swift.String, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["id"] = .string(id)
+        inputs["stage"] = .string(stage)
+        return try await run("moveStage", inputs: .object(inputs), options: options)
+    }
+}
+
+extension UnifiedResource where Model == Unified.ATS.Candidate {
+
+    /// `ats.candidate.create`: Creates a candidate, in a job's pipeline where the provider files candidates under a job.
+    ///
+    /// - Parameters:
+    ///   - firstName: First (given) name.
+    ///   - lastName: Last (family) name.
+    ///   - name: Full name.
+    ///   - email: Primary email address.
+    ///   - phoneNumbers: Phone numbers.
+    ///   - company: Current employer.
+    ///   - title: Current job title.
+    ///   - location: Where the candidate lives, as text.
+    ///   - tags: Tags the recruiters gave the candidate.
+    ///   - job: The job the candidate applies to, where the provider needs one.
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func create(
+        firstName: Swift.String? = nil, lastName: Swift.String? = nil, name: Swift.String? = nil, email: Swift.String? = nil, phoneNumbers: [Swift.String]? = nil, company: Swift.String? = nil, title: Swift.String? = nil, location: Swift.String? = nil, tags: [Swift.String]? = nil, job: Swift.String? = nil, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        if let firstName { inputs["firstName"] = .string(firstName) }
+        if let lastName { inputs["lastName"] = .string(lastName) }
+        if let name { inputs["name"] = .string(name) }
+        if let email { inputs["email"] = .string(email) }
+        if let phoneNumbers { inputs["phoneNumbers"] = .array(phoneNumbers.map(JSONValue.string)) }
+        if let company { inputs["company"] = .string(company) }
+        if let title { inputs["title"] = .string(title) }
+        if let location { inputs["location"] = .string(location) }
+        if let tags { inputs["tags"] = .array(tags.map(JSONValue.string)) }
+        if let job { inputs["job"] = .string(job) }
+        return try await run("create", inputs: .object(inputs), options: options)
+    }
+}
+
+extension UnifiedResource where Model == Unified.HRIS.Employee {
+
+    /// `hris.employee.update`: Changes the given values of an employee and leaves the others as they are.
+    ///
+    /// - Parameters:
+    ///   - id: The provider's identifier of the employee.
+    ///   - firstName: First (given) name.
+    ///   - lastName: Last (family) name.
+    ///   - preferredName: The name the employee goes by.
+    ///   - displayName: The full name as displayed.
+    ///   - workEmail: Work email address.
+    ///   - personalEmail: Personal email address.
+    ///   - workPhone: Work phone number.
+    ///   - jobTitle: Job title.
+    ///   - department: Department name.
+    ///   - workLocation: Name of the site or office the employee works at.
+    ///   - employmentType: The kind of employment.
+    ///   - startDate: First working day.
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func update(
+        id: Swift.String, firstName: Swift.String? = nil, lastName: Swift.String? = nil, preferredName: Swift.String? = nil, displayName: Swift.String? = nil, workEmail: Swift.String? = nil, personalEmail: Swift.String? = nil, workPhone: Swift.String? = nil, jobTitle: Swift.String? = nil, department: Swift.String? = nil, workLocation: Swift.String? = nil, employmentType: Unified.HRIS.Employee.EmploymentType? = nil, startDate: CalendarDate? = nil, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["id"] = .string(id)
+        if let firstName { inputs["firstName"] = .string(firstName) }
+        if let lastName { inputs["lastName"] = .string(lastName) }
+        if let preferredName { inputs["preferredName"] = .string(preferredName) }
+        if let displayName { inputs["displayName"] = .string(displayName) }
+        if let workEmail { inputs["workEmail"] = .string(workEmail) }
+        if let personalEmail { inputs["personalEmail"] = .string(personalEmail) }
+        if let workPhone { inputs["workPhone"] = .string(workPhone) }
+        if let jobTitle { inputs["jobTitle"] = .string(jobTitle) }
+        if let department { inputs["department"] = .string(department) }
+        if let workLocation { inputs["workLocation"] = .string(workLocation) }
+        if let employmentType { inputs["employmentType"] = .string(employmentType.rawValue) }
+        if let startDate { inputs["startDate"] = .string(startDate.description) }
+        return try await run("update", inputs: .object(inputs), options: options)
+    }
+}
+
+extension UnifiedResource where Model == Unified.IAM.User {
+
+    /// `iam.user.create`: Creates a user (SCIM 2.0 POST /Users): userName is required; the other values are set when given.
+    ///
+    /// - Parameters:
+    ///   - userName: The unique name the user signs in with (SCIM userName); often the email address.
+    ///   - email: The primary email address (SCIM emails with primary true).
+    ///   - givenName: Given (first) name (SCIM name.givenName).
+    ///   - familyName: Family (last) name (SCIM name.familyName).
+    ///   - displayName: The name shown for the user (SCIM displayName).
+    ///   - title: Job title (SCIM title).
+    ///   - department: Department (EnterpriseUser department).
+    ///   - employeeNumber: Employee number (EnterpriseUser employeeNumber).
+    ///   - locale: Locale, e.g. en-US (SCIM locale).
+    ///   - timezone: IANA time zone, e.g. Europe/London (SCIM timezone).
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func create(
+        userName: Swift.String, email: Swift.String? = nil, givenName: Swift.String? = nil, familyName: Swift.String? = nil, displayName: Swift.String? = nil, title: Swift.String? = nil, department: Swift.String? = nil, employeeNumber: Swift.String? = nil, locale: Swift.String? = nil, timezone: Swift.String? = nil, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["userName"] = .string(userName)
+        if let email { inputs["email"] = .string(email) }
+        if let givenName { inputs["givenName"] = .string(givenName) }
+        if let familyName { inputs["familyName"] = .string(familyName) }
+        if let displayName { inputs["displayName"] = .string(displayName) }
+        if let title { inputs["title"] = .string(title) }
+        if let department { inputs["department"] = .string(department) }
+        if let employeeNumber { inputs["employeeNumber"] = .string(employeeNumber) }
+        if let locale { inputs["locale"] = .string(locale) }
+        if let timezone { inputs["timezone"] = .string(timezone) }
+        return try await run("create", inputs: .object(inputs), options: options)
+    }
+
+    /// `iam.user.update`: Changes the given values of a user and leaves the others as they are (SCIM 2.0 PATCH /Users/{id} with replace operations).
+    ///
+    /// - Parameters:
+    ///   - id: The provider's identifier of the user (SCIM id).
+    ///   - userName: The unique name the user signs in with (SCIM userName); often the email address.
+    ///   - email: The primary email address (SCIM emails with primary true).
+    ///   - givenName: Given (first) name (SCIM name.givenName).
+    ///   - familyName: Family (last) name (SCIM name.familyName).
+    ///   - displayName: The name shown for the user (SCIM displayName).
+    ///   - title: Job title (SCIM title).
+    ///   - department: Department (EnterpriseUser department).
+    ///   - employeeNumber: Employee number (EnterpriseUser employeeNumber).
+    ///   - locale: Locale, e.g. en-US (SCIM locale).
+    ///   - timezone: IANA time zone, e.g. Europe/London (SCIM timezone).
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func update(
+        id: Swift.String, userName: Swift.String? = nil, email: Swift.String? = nil, givenName: Swift.String? = nil, familyName: Swift.String? = nil, displayName: Swift.String? = nil, title: Swift.String? = nil, department: Swift.String? = nil, employeeNumber: Swift.String? = nil, locale: Swift.String? = nil, timezone: Swift.String? = nil, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["id"] = .string(id)
+        if let userName { inputs["userName"] = .string(userName) }
+        if let email { inputs["email"] = .string(email) }
+        if let givenName { inputs["givenName"] = .string(givenName) }
+        if let familyName { inputs["familyName"] = .string(familyName) }
+        if let displayName { inputs["displayName"] = .string(displayName) }
+        if let title { inputs["title"] = .string(title) }
+        if let department { inputs["department"] = .string(department) }
+        if let employeeNumber { inputs["employeeNumber"] = .string(employeeNumber) }
+        if let locale { inputs["locale"] = .string(locale) }
+        if let timezone { inputs["timezone"] = .string(timezone) }
+        return try await run("update", inputs: .object(inputs), options: options)
+    }
+
+    /// `iam.user.deactivate`: Stops the user from signing in while keeping the account (SCIM 2.0 PATCH active: false); where the provider can only remove the user, the binding says so.
+    ///
+    /// - Parameters:
+    ///   - id: The provider's identifier of the user (SCIM id).
+    ///   - confirm: `.confirmed`: the operation is destructive.
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func deactivate(
+        id: Swift.String, confirm: ActionConfirmation, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["id"] = .string(id)
+        return try await run("deactivate", inputs: .object(inputs), confirmed: confirm == .confirmed, options: options)
+    }
+
+    /// `iam.user.addToGroup`: Makes the user a member of a group (SCIM 2.0 PATCH /Groups/{id} adding to members).
+    ///
+    /// - Parameters:
+    ///   - id: The provider's identifier of the user (SCIM id).
+    ///   - group: The group the user joins (its id).
+    /// - Throws: `UnifiedOperationUnavailable` when the connector does not bind it; `ActionError`.
+    public func addToGroup(
+        id: Swift.String, group: Swift.String, options: ActionOptions = ActionOptions()
+    ) async throws -> UnifiedOperationOutcome<Model> {
+        var inputs: [Swift.String: JSONValue] = [:]
+        inputs["id"] = .string(id)
+        inputs["group"] = .string(group)
+        return try await run("addToGroup", inputs: .object(inputs), options: options)
+    }
+}

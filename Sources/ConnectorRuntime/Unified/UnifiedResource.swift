@@ -27,14 +27,18 @@ public struct UnifiedResource<Record: ResourceRecord, Model: UnifiedModelRecord>
     public let getOperation: ResourceGetOperation?
     /// The record's JSON (the generated records' `raw`).
     let raw: @Sendable (Record) -> JSONValue
+    /// The model's operations the connector binds to its actions (`UnifiedOperations.swift`).
+    public let operations: [UnifiedOperationBinding]
 
     public init(connection: Connection, program: UnifiedMappingProgram, list: ResourceListOperation,
-                get: ResourceGetOperation? = nil, raw: @escaping @Sendable (Record) -> JSONValue) {
+                get: ResourceGetOperation? = nil, raw: @escaping @Sendable (Record) -> JSONValue,
+                operations: [UnifiedOperationBinding] = []) {
         self.connection = connection
         self.program = program
         self.listOperation = list
         self.getOperation = get
         self.raw = raw
+        self.operations = operations
     }
 
     /// Every record as the model, fetched page by page as you iterate.

@@ -23,11 +23,14 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
             docsURL: "https://developer.acme.example/docs",
             authVariants: [
                 ApiKey.descriptor,
+            ],
+            resources: [
+                ConnectorRuntime.ResourceSummary(name: "users", description: "The tenant's users."),
             ]
         )
     }
 
-    /// A shared record (no resource lists it).
+    /// A record of `users`.
     ///
     /// A user of the tenant.
     ///
@@ -189,6 +192,144 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
                 verification: verification,
                 auth: auth
             )
+        }
+
+        /// The data this variant's connection reads, as typed records.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/auth/0/resources`
+        public struct Resources: Swift.Sendable {
+            /// The linked account the requests go through.
+            public let connection: ConnectorRuntime.Connection
+
+            /// The resources of `connection`.
+            public init(_ connection: ConnectorRuntime.Connection) {
+                self.connection = connection
+            }
+
+            /// The tenant's users.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/resources/0`
+            public var users: Users { Users(connection: connection) }
+
+            /// Lists and reads `users`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/resources/0`
+            public struct Users: Swift.Sendable {
+                /// The linked account the requests go through.
+                public let connection: ConnectorRuntime.Connection
+
+                /// `users` of `connection`.
+                public init(connection: ConnectorRuntime.Connection) {
+                    self.connection = connection
+                }
+
+                /// The compiled `list` operation.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/resources/0/list`
+                public static var listOperation: ConnectorRuntime.ResourceListOperation {
+                    ConnectorRuntime.ResourceListOperation(
+                        resource: "users",
+                        method: "GET",
+                        path: "/users",
+                        records: "/data",
+                        pagination: ConnectorRuntime.ResourcePagination(style: .none)
+                    )
+                }
+
+                /// The inputs as query parameters, path segments and body keys.
+                static func arguments() -> ConnectorRuntime.ListArguments {
+                    ConnectorRuntime.ListArguments()
+                }
+
+                /// Every record, fetched page by page as you iterate (one page in memory; stop iterating to stop fetching).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/resources/0/list`
+                public func list(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.RecordSequence<AcmeActions.User> {
+                    ConnectorRuntime.RecordSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+
+                /// The same run as `list`, page by page (with the records skipped under `.skip`).
+                ///
+                /// Pagination: `none`.
+                ///
+                /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/resources/0/list`
+                public func pages(options: ConnectorRuntime.ListOptions = ConnectorRuntime.ListOptions()) -> ConnectorRuntime.PageSequence<AcmeActions.User> {
+                    ConnectorRuntime.PageSequence(connection: connection, operation: Self.listOperation, arguments: Self.arguments(), options: options)
+                }
+            }
+        }
+
+        /// The unified models this variant's resources fill (`unified`): one member per model.
+        ///
+        /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/auth/0`
+        public struct Unified: Swift.Sendable {
+            /// The linked account the requests go through.
+            public let connection: ConnectorRuntime.Connection
+
+            /// The unified models of `connection`.
+            public init(_ connection: ConnectorRuntime.Connection) {
+                self.connection = connection
+            }
+
+            /// `iam.user` from `users`: `list()` and `pages()` (the resource has no `get`).
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/unified/0`
+            public var users: ConnectorRuntime.UnifiedResource<AcmeActions.User, ConnectorRuntime.Unified.IAM.User> {
+                ConnectorRuntime.UnifiedResource(
+                    connection: connection, program: Self.usersMapping,
+                    list: Resources.Users.listOperation, get: nil, raw: { $0.raw }, operations: Self.usersOperations
+                )
+            }
+
+            /// The compiled mapping of `iam.user`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/unified/0/fields`
+            public static var usersMapping: ConnectorRuntime.UnifiedMappingProgram {
+                ConnectorRuntime.UnifiedMappingProgram(
+                    connector: "acme_actions", resource: "users", model: "iam.user",
+                    fields: [
+                        ConnectorRuntime.UnifiedFieldMapping("id", .string, required: true, .pointer("/id")),
+                        ConnectorRuntime.UnifiedFieldMapping("userName", .string, required: true, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("email", .string, .pointer("/email")),
+                        ConnectorRuntime.UnifiedFieldMapping("active", .boolean, .pointer("/active")),
+                    ]
+                )
+            }
+
+            /// The operations of `iam.user` bound to this variant's actions: `create`, `update`, `deactivate`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/unified/0/operations`
+            public static var usersOperations: [ConnectorRuntime.UnifiedOperationBinding] {
+                [
+                    ConnectorRuntime.UnifiedOperationBinding(
+                        model: "iam.user", operation: "create", destructive: false,
+                        action: Actions.createUserOperation,
+                        inputs: [
+                            ConnectorRuntime.UnifiedOperationInput("email", .firstOf([.pointer("/email"), .pointer("/userName")])),
+                            ConnectorRuntime.UnifiedOperationInput("firstName", .pointer("/givenName")),
+                            ConnectorRuntime.UnifiedOperationInput("lastName", .pointer("/familyName")),
+                            ConnectorRuntime.UnifiedOperationInput("role", .constant(.string("member"))),
+                        ]
+                    ),
+                    ConnectorRuntime.UnifiedOperationBinding(
+                        model: "iam.user", operation: "update", destructive: false,
+                        action: Actions.updateUserOperation,
+                        inputs: [
+                            ConnectorRuntime.UnifiedOperationInput("userId", .pointer("/id")),
+                            ConnectorRuntime.UnifiedOperationInput("firstName", .pointer("/givenName")),
+                        ]
+                    ),
+                    ConnectorRuntime.UnifiedOperationBinding(
+                        model: "iam.user", operation: "deactivate", destructive: true,
+                        action: Actions.deleteUserOperation,
+                        inputs: [
+                            ConnectorRuntime.UnifiedOperationInput("userId", .pointer("/id")),
+                        ]
+                    ),
+                ]
+            }
         }
 
         /// The writes this variant's connection can make, as typed functions.
