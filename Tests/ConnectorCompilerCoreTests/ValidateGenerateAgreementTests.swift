@@ -192,6 +192,34 @@ import Testing
             [["id": "a", "method": "POST", "path": "/x/{{token.region}}/{{discovered.tenant}}", "scopes": ["nope"]]],
             [["id": "a", "method": "PATCH", "path": "/x/{{fields.clientId}}", "idempotencyHeader": "Idempotency-Key"]],
         ])
+        // Unified operations bound to actions: action ids the generated `Actions` renames (the
+        // binding must name the same compiled operation), strings that need escaping in the
+        // generated binding, and mistakes the rules must catch before the generator sees them.
+        let update: (String) -> [String: Any] = { id in
+            ["id": id, "method": "PATCH", "path": "/people/{{personId}}",
+             "inputs": [["name": "personId", "type": "string", "in": "path"], string("title"), ["name": "start", "type": "date"],
+                        ["name": "kind", "type": "enum", "values": ["F\\T", "P\"T", "é", "I", "T", "O"]]] as [Any]]
+        }
+        let kinds: [String: Any] = ["full_time": "F\\T", "part_time": "P\"T", "contractor": "é", "intern": "I", "temporary": "T", "other": "O"]
+        for (id, operations) in [
+            ("self", ["update": ["action": "self", "inputs": ["personId": "/id", "title": ["concat": ["/jobTitle", ["const": "\\ \"\u{1F600}"]]],
+                                                              "start": "/startDate", "kind": ["enum": "/employmentType", "map": kinds]]]]),
+            ("all", ["update": ["action": "all", "inputs": ["personId": ["firstOf": ["/id", "/workEmail"]]]]]),
+            ("updateOperation", ["update": ["action": "updateOperation", "inputs": ["personId": "/id"], "description": "\"x\""]]),
+            ("update", ["update": ["action": "update", "inputs": ["personId": "/nope"]]]),
+            ("update", ["update": ["action": "update", "inputs": ["personId": ["number": "/id"]]]]),
+            ("update", ["update": ["action": "update", "inputs": ["personId": "/id", "kind": ["enum": "/employmentType", "map": ["full_time": "F\\T"]]]]]),
+            ("update", ["update": ["action": "nope", "inputs": [:] as [String: Any]]]),
+            ("update", ["create": ["action": "update", "inputs": ["personId": "/id"]]]),
+            ("update", ["update": ["action": "update"]]),
+            ("update", ["update": "update"]),
+            ("update", ["update": ["action": "update", "inputs": ["personId": "/id"], "notDestructiveBecause": "x"]]),
+        ] as [(String, [String: Any])] {
+            let entry: [String: Any] = ["model": "hris.employee", "resource": "people", "fields": ["id": "/id"], "operations": operations]
+            let object: [String: Any] = ["resources": [people], "unified": [entry], "actions": [update(id)]]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            list.append(Mutation(path: [], json: String(decoding: data, as: UTF8.self)))
+        }
         return list
     }()
 
