@@ -54,7 +54,12 @@ import Testing
             return
         }
         #expect(action == "createUser")
-        #expect(problems.map(\.pointer) == ["/givenName"])
+        #expect(problems.map(\.description) == ["/givenName: must be a string"])
+
+        // The action's required email comes from firstOf(/email, /userName): missing, it is
+        // reported at the first unified input that could have given it.
+        let missing = await expectActionError { _ = try await users.run("create", inputs: .object([:])) }
+        #expect(missing == .invalidInput(action: "createUser", problems: [InputProblem(pointer: "/email", input: "email", message: "is required")]))
         #expect(try await account.requests().isEmpty)
     }
 
