@@ -1,0 +1,73 @@
+// The catalog's unified operations: which operations each connector binds to which action, and
+// the action arguments a unified call becomes (computed before anything is sent, so no provider
+// is needed to check where each unified input lands).
+import ConnectorRuntime
+import Connectors
+import Foundation
+import Testing
+
+@Suite struct CatalogUnifiedOperationTests {
+    static func arguments(_ bindings: [UnifiedOperationBinding], _ name: String, _ inputs: [String: JSONValue]) throws -> ActionArguments {
+        let binding = try #require(bindings.first { $0.operation == name })
+        return try binding.arguments(from: .object(inputs)).get()
+    }
+
+    static func body(_ arguments: ActionArguments) -> [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: arguments.body.map { ($0.pointer, $0.value) })
+    }
+
+    @Test func oktaCreatesWithTheUserNameAsLoginAndFallsBackToItForTheEmail() throws {
+        let bindings = Okta.ApiToken.Unified.usersOperations
+        #expect(bindings.map(\.operation) == ["create", "deactivate", "addToGroup"])
+        #expect(bindings.map(\.action.id) == ["createUser", "deactivateUser", "addUserToGroup"])
+        let create = try Self.arguments(bindings, "create", [
+            "userName": .string("ada@example.com"), "givenName": .string("Ada"), "familyName": .string("Lovelace"),
+        ])
+        #expect(Self.body(create) == [
+            "/profile/login": .string("ada@example.com"), "/profile/email": .string("ada@example.com"),
+            "/profile/firstName": .string("Ada"), "/profile/lastName": .string("Lovelace"),
+        ])
+        // Okta requires the names; the unified familyName is optional, so a call without it is
+        // refused at that input before anything is sent.
+        let binding = try #require(bindings.first { $0.operation == "create" })
+        guard case .failure(.invalidInput(_, let problems)) = binding.arguments(from: .object(["userName": .string("ada@example.com"), "givenName": .string("Ada")])) else {
+            Issue.record("expected invalidInput")
+            return
+        }
+        #expect(problems.map(\.description) == ["/familyName: is required"])
+        let group = try Self.arguments(bindings, "addToGroup", ["id": .string("00u1"), "group": .string("00g2")])
+        #expect(group.path == ["userId": "00u1", "groupId": "00g2"])
+        #expect(bindings.first { $0.operation == "deactivate" }?.destructive == true)
+    }
+
+    @Test func smartsheetCreatesWithoutAdminRightsAndReadsTheUnifiedIdAsANumber() throws {
+        let bindings = SmartsheetIam.AccessToken.Unified.usersOperations
+        #expect(bindings.map(\.operation) == ["create", "update", "deactivate"])
+        #expect(bindings.map(\.action.id) == ["addUser", "updateUser", "removeUser"])
+        let create = try Self.arguments(bindings, "create", ["userName": .string("ada@example.com")])
+        #expect(Self.body(create) == [
+            "/email": .string("ada@example.com"), "/admin": .bool(false), "/licensedSheetCreator": .bool(false),
+        ])
+        let update = try Self.arguments(bindings, "update", ["id": .string("1003"), "familyName": .string("Byron")])
+        #expect(update.path == ["userId": "1003"])
+        #expect(Self.body(update) == ["/lastName": .string("Byron")])
+        let binding = try #require(bindings.first { $0.operation == "deactivate" })
+        guard case .failure(.invalidInput(_, let problems)) = binding.arguments(from: .object(["id": .string("u-1003")])) else {
+            Issue.record("expected invalidInput")
+            return
+        }
+        #expect(problems.map(\.pointer) == ["/id"])
+    }
+
+    @Test func spotdraftDeactivatesAndWorkableFilesTheCandidateUnderTheJob() throws {
+        #expect(Spotdraft.ClientCredentials.Unified.usersOperations.map(\.action.id) == ["deactivateUser"])
+        let bindings = Workable.ApiToken.Unified.candidatesOperations
+        let create = try Self.arguments(bindings, "create", [
+            "firstName": .string("Grace"), "lastName": .string("Hopper"), "job": .string("GROOV003"),
+            "phoneNumbers": .array([.string("+1 555 0100"), .string("+1 555 0101")]),
+        ])
+        #expect(create.path == ["shortcode": "GROOV003"])
+        #expect(Self.body(create)["/candidate/name"] == .string("Grace Hopper"))
+        #expect(Self.body(create)["/candidate/phone"] == .string("+1 555 0100"))
+    }
+}
