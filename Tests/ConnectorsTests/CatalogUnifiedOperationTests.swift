@@ -70,4 +70,12 @@ import Testing
         #expect(Self.body(create)["/candidate/name"] == .string("Grace Hopper"))
         #expect(Self.body(create)["/candidate/phone"] == .string("+1 555 0100"))
     }
+
+    @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
+        let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
+        let token = try #require(connector.authVariants.first { $0.id == "access_token" })
+        #expect(token.unifiedOperations.map { $0.model + "." + $0.operation } == ["iam.user.create", "iam.user.update", "iam.user.deactivate"])
+        // The OAuth variant has no actions, so no operation either.
+        #expect(connector.authVariants.first { $0.id == "oauth" }?.unifiedOperations.isEmpty == true)
+    }
 }

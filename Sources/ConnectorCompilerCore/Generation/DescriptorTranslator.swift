@@ -17,6 +17,13 @@ extension VariantTranslator {
         if !spec.actions(ofVariant: index).isEmpty { value.append("actions: Actions.all,") }
         value += labelled("configure", configureClosure(fields), last: true)
         value.append(")")
+        let operations = UnifiedTranslator.boundOperationMembers(spec: spec, index: index)
+        if !operations.isEmpty {
+            // Set after init: the initializer's signature stays as it was.
+            value = ["{", "var descriptor = " + value[0]] + value.dropFirst().dropLast().map { "    " + $0 } + [")"]
+            value.append("descriptor.unifiedOperations = " + operations.map { "Unified." + $0 }.joined(separator: " + "))
+            value += ["return descriptor", "}()"]
+        }
         return .property(
             SwiftProperty(
                 doc: docs.doc(

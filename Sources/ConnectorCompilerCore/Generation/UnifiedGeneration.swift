@@ -134,6 +134,20 @@ struct UnifiedTranslator {
         return lines
     }
 
+    /// The `<member>Operations` properties `unifiedStruct` declares for variant `index` (models
+    /// with at least one operation bound to one of the variant's actions).
+    static func boundOperationMembers(spec: ConnectorSpec, index: Int) -> [String] {
+        let actions = Set(spec.actions(ofVariant: index).map(\.id))
+        let resources = spec.resources(ofVariant: index)
+        return spec.unifiedMappings(ofVariant: index).compactMap { mapping in
+            guard let model = UnifiedModelCatalog.model(mapping.model),
+                  resources.contains(where: { $0.name == mapping.resource && $0.list != nil }),
+                  mapping.operations.contains(where: { model.operation($0.name) != nil && actions.contains($0.action) })
+            else { return nil }
+            return memberName(model.id) + "Operations"
+        }
+    }
+
     static func target(_ field: UnifiedModelField) -> String {
         switch field.type {
         case .string, .email: "string"

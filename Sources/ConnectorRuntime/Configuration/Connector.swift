@@ -107,6 +107,9 @@ public struct AuthVariantDescriptor: Sendable, Hashable {
     public var configure: @Sendable ([String: String]) throws(ConnectorError) -> ConnectionConfiguration
     /// The variant's actions (the spec's `actions`), for code that runs them by id (the Hub).
     public var actions: [ActionOperation]
+    /// The unified operations the variant binds to its actions (`iam.user.create`...), for code
+    /// that runs them by model and name (the Hub). Not part of equality, like `configure`.
+    public var unifiedOperations: [UnifiedOperationBinding] = []
 
     /// Creates a descriptor; generated code calls this with the spec's values.
     public init(

@@ -97,41 +97,45 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
         ///
         /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/auth/0`
         public static var descriptor: ConnectorRuntime.AuthVariantDescriptor {
-            ConnectorRuntime.AuthVariantDescriptor(
-                id: "api_key",
-                label: "API key",
-                type: "apiKey",
-                fields: [
-                    ConnectorRuntime.FieldDescriptor(
-                        key: "apiKey",
-                        label: "API key",
-                        kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
-                        supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
-                        required: true
-                    ),
-                ],
-                guide: ConnectorRuntime.ConnectionGuide(
-                    requirements: [],
-                    warnings: [],
-                    sections: [
-                        ConnectorRuntime.ConnectionGuide.Section(
-                            title: "Create a key",
-                            steps: [
-                                ConnectorRuntime.ConnectionGuide.Step(
-                                    title: "Open settings",
-                                    text: "Settings > API keys > Create."
-                                ),
-                            ]
+            {
+                var descriptor = ConnectorRuntime.AuthVariantDescriptor(
+                    id: "api_key",
+                    label: "API key",
+                    type: "apiKey",
+                    fields: [
+                        ConnectorRuntime.FieldDescriptor(
+                            key: "apiKey",
+                            label: "API key",
+                            kind: ConnectorRuntime.FieldDescriptor.Kind.secret,
+                            supplier: ConnectorRuntime.FieldDescriptor.Supplier.person,
+                            required: true
                         ),
                     ],
-                    scopes: []
-                ),
-                actions: Actions.all,
-                configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
-                    let value0: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
-                    return try configuration(Fields(apiKey: value0))
-                }
-            )
+                    guide: ConnectorRuntime.ConnectionGuide(
+                        requirements: [],
+                        warnings: [],
+                        sections: [
+                            ConnectorRuntime.ConnectionGuide.Section(
+                                title: "Create a key",
+                                steps: [
+                                    ConnectorRuntime.ConnectionGuide.Step(
+                                        title: "Open settings",
+                                        text: "Settings > API keys > Create."
+                                    ),
+                                ]
+                            ),
+                        ],
+                        scopes: []
+                    ),
+                    actions: Actions.all,
+                    configure: { (values: [Swift.String: Swift.String]) throws(ConnectorRuntime.ConnectorError) -> ConnectorRuntime.ConnectionConfiguration in
+                        let value0: ConnectorRuntime.Secret = try ConnectorRuntime.FieldValues.secret(values, "apiKey", default: nil)
+                        return try configuration(Fields(apiKey: value0))
+                    }
+                )
+                descriptor.unifiedOperations = Unified.usersOperations
+                return descriptor
+            }()
         }
 
         /// What a person enters to link an account with API key.
