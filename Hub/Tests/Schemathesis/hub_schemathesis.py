@@ -34,7 +34,7 @@ APP_KEY = "schemathesis-app-key-" + uuid.uuid4().hex
 # only value, so generated valid requests name an allowed origin (and invalid ones do not).
 ORIGIN = "https://app.schemathesis.example"
 ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken",
-                      "runAction", "listActionLog", "listUnifiedRecords", "getUnifiedRecord"]
+                      "runAction", "listActionLog", "listUnifiedRecords", "getUnifiedRecord", "runUnifiedOperation"]
 
 
 def free_port():

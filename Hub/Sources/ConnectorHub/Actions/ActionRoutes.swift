@@ -97,7 +97,7 @@ extension ConnectorHubService {
         }
     }
 
-    private func actionFailure(_ error: ActionError, account: HubAccount, actionID: String) async throws -> Response {
+    func actionFailure(_ error: ActionError, account: HubAccount, actionID: String) async throws -> Response {
         var status: Int?
         let reply: Response
         switch error {
@@ -129,11 +129,11 @@ extension ConnectorHubService {
         return reply
     }
 
-    private static func problems(_ list: [[String: any Sendable]]) -> Response {
+    static func problems(_ list: [[String: any Sendable]]) -> Response {
         json(.badRequest, ["error": "invalid_request", "message": "The request does not match the action's inputs.", "problems": list])
     }
 
-    private func logAction(_ account: HubAccount, _ action: String, outcome: String, status: Int?, attempts: Int?) async throws {
+    func logAction(_ account: HubAccount, _ action: String, outcome: String, status: Int?, attempts: Int?) async throws {
         let entry = ActionLogEntry(
             id: "act_" + UUID().uuidString.lowercased(), accountID: account.id, connectorID: account.connectorID,
             action: action, at: now(), outcome: outcome, providerStatus: status, attempts: attempts)

@@ -1,0 +1,65 @@
+// Unified operations through the Hub: a Smartsheet account linked with an access token (the
+// Authlib server's provider emulation answers a canned Add user result), then
+// POST /v1/accounts/{id}/unified/iam.user/{operation}: the unified inputs mapped to Smartsheet's
+// addUser by its spec, problems at the unified inputs with nothing sent, a destructive operation
+// refused without "confirm": true, an operation Smartsheet does not bind answered 404, and the
+// action log under iam.user.<operation> without input values.
+import ConnectorHub
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite(.authServer) struct UnifiedActionTests {
+    @Test func unifiedOperationsAreMappedCheckedConfirmedSentAndLogged() async throws {
+        let server = try TestServer.current(.auth)
+        let token = "ss-token-\(UUID().uuidString.lowercased())"
+        let added: [String: any Sendable] = [
+            "message": "SUCCESS", "resultCode": 0, "result": ["id": 7, "email": "ada@example.com", "admin": false] as [String: any Sendable],
+        ]
+        let provider = try await server.emulate("smartsheet", credentials: .bearer(token), responses: ["/2.0/users": added])
+        let harness = try await HubHarness(overrides: ["smartsheet_iam": provider.overrides(["api.smartsheet.com"])])
+        try await harness.run { client in
+            _ = try await client.openLinkSession()
+            let form = try await client.request(.get, "/link/connectors/smartsheet_iam/access_token")
+            let done = try await client.submit(
+                "/link/connectors/smartsheet_iam/access_token", from: form, values: ["region": "smartsheet.com", "accessToken": token])
+            checkEqual(done.status, 200)
+            let list = try await client.api(.get, "/v1/accounts?endUserId=user-1")
+            let id = try #require((list.json["accounts"] as? [[String: Any]])?.first?["id"] as? String)
+            let verified = try await provider.apiRequests()
+
+            // No email (nor userName to fall back to) and a number for givenName: 400 at the
+            // unified inputs, nothing sent.
+            let invalid = try await client.api(
+                .post, "/v1/accounts/\(id)/unified/iam.user/create", json: ["inputs": ["givenName": 5] as [String: any Sendable]])
+            checkEqual(invalid.status, 400)
+            let problems = invalid.json["problems"] as? [[String: String]] ?? []
+            checkEqual(problems.map { $0["pointer"] ?? "" }, ["/inputs/email", "/inputs/givenName"])
+            checkEqual(problems.map { $0["message"] ?? "" }, ["is required", "must be a string"])
+
+            let unconfirmed = try await client.api(
+                .post, "/v1/accounts/\(id)/unified/iam.user/deactivate", json: ["inputs": ["id": "7"] as [String: any Sendable]])
+            checkEqual(unconfirmed.status, 400)
+            checkEqual((unconfirmed.json["problems"] as? [[String: String]])?.map { $0["pointer"] ?? "" }, ["/confirm"])
+            checkEqual(try await provider.apiRequests(), verified, "no request reached the provider")
+
+            let created = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/create", json: [
+                "inputs": ["userName": "ada@example.com", "givenName": "Ada"] as [String: any Sendable],
+            ])
+            checkEqual(created.status, 200, created.text)
+            checkEqual(created.json["action"] as? String, "addUser")
+            checkEqual(created.json["id"] as? String, "7")
+            checkEqual(try await provider.apiRequests().last, "POST /2.0/users")
+
+            let unbound = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/addToGroup", json: [:])
+            checkEqual(unbound.status, 404)
+
+            let log = try await client.api(.get, "/v1/accounts/\(id)/action-log")
+            let entries = log.json["entries"] as? [[String: Any]] ?? []
+            checkEqual(entries.map { $0["outcome"] as? String ?? "" }, ["succeeded", "confirmationRequired", "invalidInput"])
+            checkEqual(entries.map { $0["action"] as? String ?? "" }, ["iam.user.create", "iam.user.deactivate", "iam.user.create"])
+            check(!log.text.contains("ada@example.com") && !log.text.contains("Ada") && !log.text.contains(token),
+                  "no input value or credential in the log")
+        }
+    }
+}
