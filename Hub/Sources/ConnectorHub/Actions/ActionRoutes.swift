@@ -36,30 +36,15 @@ extension ConnectorHubService {
             ])
         }
         guard account.status == "active" else { throw HubError.reconnectRequired }
-        let object: JSONValue
-        if body.readableBytes == 0 {
-            object = .object([:])
-        } else {
-            guard let parsed = try? JSONValue.parse(Data(body.readableBytesView)) else {
-                return Self.problems([["pointer": "", "message": "the body is not JSON"]])
-            }
-            object = parsed
+        let request: ActionRequest
+        switch Self.actionRequest(body) {
+        case .success(let value): request = value
+        case .failure(let refusal): return refusal.response
         }
-        guard case .object(let members) = object else {
-            return Self.problems([["pointer": "", "message": "the body must be a JSON object with inputs (and confirm)"]])
-        }
-        var problems: [[String: any Sendable]] = []
-        for key in members.keys.sorted() where key != "inputs" && key != "confirm" {
-            problems.append(["pointer": "/" + key, "message": "is not a member of an action request (inputs, confirm)"])
-        }
-        var confirmed = false
-        switch members["confirm"] {
-        case nil: break
-        case .bool(let flag)?: confirmed = flag
-        default: problems.append(["pointer": "/confirm", "message": "must be true or false"])
-        }
+        var problems = request.problems
+        let confirmed = request.confirmed
         let arguments: ActionArguments?
-        switch operation.arguments(from: members["inputs"] ?? .object([:])) {
+        switch operation.arguments(from: request.inputs) {
         case .success(let value):
             arguments = value
         case .failure(let error):
@@ -95,6 +80,47 @@ extension ConnectorHubService {
         case .failure(let error):
             return try await actionFailure(error, account: account, actionID: actionID)
         }
+    }
+
+    /// The body of an action (or unified operation) request: `{"inputs": {...}, "confirm": true?}`.
+    struct ActionRequest {
+        var inputs: JSONValue
+        var confirmed: Bool
+        /// Members that are not `inputs` or `confirm`, a `confirm` that is not a boolean.
+        var problems: [[String: any Sendable]]
+    }
+
+    /// A body that is not a JSON object: answered 400 before anything else.
+    struct ActionRequestRefusal: Error {
+        var response: Response
+    }
+
+    static func actionRequest(_ body: ByteBuffer) -> Result<ActionRequest, ActionRequestRefusal> {
+        let object: JSONValue
+        if body.readableBytes == 0 {
+            object = .object([:])
+        } else {
+            guard let parsed = try? JSONValue.parse(Data(body.readableBytesView)) else {
+                return .failure(ActionRequestRefusal(response: problems([["pointer": "", "message": "the body is not JSON"]])))
+            }
+            object = parsed
+        }
+        guard case .object(let members) = object else {
+            return .failure(ActionRequestRefusal(response: problems([
+                ["pointer": "", "message": "the body must be a JSON object with inputs (and confirm)"],
+            ])))
+        }
+        var found: [[String: any Sendable]] = []
+        for key in members.keys.sorted() where key != "inputs" && key != "confirm" {
+            found.append(["pointer": "/" + key, "message": "is not a member of an action request (inputs, confirm)"])
+        }
+        var confirmed = false
+        switch members["confirm"] {
+        case nil: break
+        case .bool(let flag)?: confirmed = flag
+        default: found.append(["pointer": "/confirm", "message": "must be true or false"])
+        }
+        return .success(ActionRequest(inputs: members["inputs"] ?? .object([:]), confirmed: confirmed, problems: found))
     }
 
     func actionFailure(_ error: ActionError, account: HubAccount, actionID: String) async throws -> Response {

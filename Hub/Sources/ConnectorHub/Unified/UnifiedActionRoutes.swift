@@ -1,8 +1,8 @@
 // Unified operations through the app API: `POST /v1/accounts/{id}/unified/{model}/{operation}`
 // (e.g. `/unified/iam.user/create`) runs the operation the account's connector binds to one of its
 // actions (AuthVariantDescriptor.unifiedOperations). The same request and answers as
-// `/actions/{action}` (ActionRoutes.swift): `{"inputs": {...}, "confirm": true}` with the unified
-// inputs, checked before anything is sent (400 with `/inputs/<unified input>` pointers), destructive
+// `/actions/{action}` (ActionRoutes.swift, whose request parsing, failure mapping and log it
+// reuses): `{"inputs": {...}, "confirm": true}` with the unified inputs, checked before anything is sent (400 with `/inputs/<unified input>` pointers), destructive
 // operations confirmed, outcomes mapped the same way, and every call in the action log under
 // `<model>.<operation>` (no input values).
 import ConnectorRuntime
@@ -25,30 +25,15 @@ extension ConnectorHubService {
         }
         guard account.status == "active" else { throw HubError.reconnectRequired }
         let logName = model + "." + name
-        let object: JSONValue
-        if body.readableBytes == 0 {
-            object = .object([:])
-        } else {
-            guard let parsed = try? JSONValue.parse(Data(body.readableBytesView)) else {
-                return Self.problems([["pointer": "", "message": "the body is not JSON"]])
-            }
-            object = parsed
+        let request: ActionRequest
+        switch Self.actionRequest(body) {
+        case .success(let value): request = value
+        case .failure(let refusal): return refusal.response
         }
-        guard case .object(let members) = object else {
-            return Self.problems([["pointer": "", "message": "the body must be a JSON object with inputs (and confirm)"]])
-        }
-        var problems: [[String: any Sendable]] = []
-        for key in members.keys.sorted() where key != "inputs" && key != "confirm" {
-            problems.append(["pointer": "/" + key, "message": "is not a member of an operation request (inputs, confirm)"])
-        }
-        var confirmed = false
-        switch members["confirm"] {
-        case nil: break
-        case .bool(let flag)?: confirmed = flag
-        default: problems.append(["pointer": "/confirm", "message": "must be true or false"])
-        }
+        var problems = request.problems
+        let confirmed = request.confirmed
         let arguments: ActionArguments?
-        switch binding.arguments(from: members["inputs"] ?? .object([:])) {
+        switch binding.arguments(from: request.inputs) {
         case .success(let value):
             arguments = value
         case .failure(let error):
