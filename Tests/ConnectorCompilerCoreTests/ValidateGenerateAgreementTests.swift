@@ -214,6 +214,7 @@ import Testing
             ("update", ["update": ["action": "update"]]),
             ("update", ["update": "update"]),
             ("update", ["update": ["action": "update", "inputs": ["personId": "/id"], "notDestructiveBecause": "x"]]),
+            ("update", ["update": ["action": "update", "inputs": ["personId": ["pluck": "/id", "field": "/x"]]]]),
         ] as [(String, [String: Any])] {
             let entry: [String: Any] = ["model": "hris.employee", "resource": "people", "fields": ["id": "/id"], "operations": operations]
             let object: [String: Any] = ["resources": [people], "unified": [entry], "actions": [update(id)]]

@@ -270,6 +270,10 @@ struct OperationRules {
                 return nil
             }
             return .string
+        case "pluck":
+            report(.error, "unified-operation-type-mismatch", "'pluck' reads arrays of objects, and no operation input is one",
+                   hint: "point at the input itself, e.g. \"/tags\"", at: node)
+            return nil
         default:  // enum: unified value → provider value
             guard let type = inner(argument) else { return nil }
             guard type.isText else {
