@@ -1,6 +1,6 @@
 // Unified operations through the Hub: a Smartsheet account linked with an access token (the
 // Authlib server's provider emulation answers a canned Add user result), then
-// POST /v1/accounts/{id}/unified/iam.user/{operation}: the unified inputs mapped to Smartsheet's
+// POST /v1/accounts/{id}/unified/iam.user/operations/{operation}: the unified inputs mapped to Smartsheet's
 // addUser by its spec, problems at the unified inputs with nothing sent, a destructive operation
 // refused without "confirm": true, an operation Smartsheet does not bind answered 404, and the
 // action log under iam.user.<operation> without input values.
@@ -31,19 +31,19 @@ import Testing
             // No email (nor userName to fall back to) and a number for givenName: 400 at the
             // unified inputs, nothing sent.
             let invalid = try await client.api(
-                .post, "/v1/accounts/\(id)/unified/iam.user/create", json: ["inputs": ["givenName": 5] as [String: any Sendable]])
+                .post, "/v1/accounts/\(id)/unified/iam.user/operations/create", json: ["inputs": ["givenName": 5] as [String: any Sendable]])
             checkEqual(invalid.status, 400)
             let problems = invalid.json["problems"] as? [[String: String]] ?? []
             checkEqual(problems.map { $0["pointer"] ?? "" }, ["/inputs/email", "/inputs/givenName"])
             checkEqual(problems.map { $0["message"] ?? "" }, ["is required", "must be a string"])
 
             let unconfirmed = try await client.api(
-                .post, "/v1/accounts/\(id)/unified/iam.user/deactivate", json: ["inputs": ["id": "7"] as [String: any Sendable]])
+                .post, "/v1/accounts/\(id)/unified/iam.user/operations/deactivate", json: ["inputs": ["id": "7"] as [String: any Sendable]])
             checkEqual(unconfirmed.status, 400)
             checkEqual((unconfirmed.json["problems"] as? [[String: String]])?.map { $0["pointer"] ?? "" }, ["/confirm"])
             checkEqual(try await provider.apiRequests(), verified, "no request reached the provider")
 
-            let created = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/create", json: [
+            let created = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/operations/create", json: [
                 "inputs": ["userName": "ada@example.com", "givenName": "Ada"] as [String: any Sendable],
             ])
             checkEqual(created.status, 200, created.text)
@@ -51,7 +51,7 @@ import Testing
             checkEqual(created.json["id"] as? String, "7")
             checkEqual(try await provider.apiRequests().last, "POST /2.0/users")
 
-            let unbound = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/addToGroup", json: [:])
+            let unbound = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/operations/addToGroup", json: [:])
             checkEqual(unbound.status, 404)
 
             let log = try await client.api(.get, "/v1/accounts/\(id)/action-log")

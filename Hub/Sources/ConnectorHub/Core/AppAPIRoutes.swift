@@ -12,14 +12,11 @@ extension ConnectorHubService {
 
     func addAPIRoutes<Context: RequestContext>(_ routes: RouteCollection<Context>) {
         for operation in Self.apiOperations {
-            // One capture per path segment in the router's trie: a POST's `{operation}` and a GET's
-            // `{remoteId}` after `/unified/{model}/` share the capture name `remoteId`, and the
-            // method picks the route (the handlers read the operation from it).
             let path = RouterPath(
                 operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id")
                     .replacingOccurrences(of: "{action}", with: ":action")
                     .replacingOccurrences(of: "{model}", with: ":model").replacingOccurrences(of: "{remoteId}", with: ":remoteId")
-                    .replacingOccurrences(of: "{operation}", with: ":remoteId"))
+                    .replacingOccurrences(of: "{operation}", with: ":operation"))
             let method = HTTPTypes.HTTPRequest.Method(operation.method)!
             if operation.path.hasSuffix("/proxy/{path}") {
                 // The proxy's own handler: no dispatch on the operation per request.
@@ -193,11 +190,11 @@ extension ConnectorHubService {
             let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
             return try await actionRoute(
                 accountID: try context.parameters.require("id"), actionID: try context.parameters.require("action"), body: body)
-        case ("POST", "/v1/accounts/{id}/unified/{model}/{operation}"):
+        case ("POST", "/v1/accounts/{id}/unified/{model}/operations/{operation}"):
             let body = try await Self.body(of: request, upTo: Self.jsonBodyLimit)
             return try await unifiedOperationRoute(
                 accountID: try context.parameters.require("id"), model: try context.parameters.require("model"),
-                operation: try context.parameters.require("remoteId"), body: body)
+                operation: try context.parameters.require("operation"), body: body)
         case ("GET", "/v1/accounts/{id}/action-log"):
             return try await actionLogRoute(accountID: try context.parameters.require("id"))
         case ("GET", "/v1/accounts/{id}/unified/{model}"), ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"):

@@ -39,7 +39,7 @@ extension ConnectorHubService {
         ("GET", "/v1/accounts/{id}/unified/{model}"),
         ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"),
         ("DELETE", "/v1/mcp-tokens/{id}"),
-        ("POST", "/v1/accounts/{id}/unified/{model}/{operation}"),
+        ("POST", "/v1/accounts/{id}/unified/{model}/operations/{operation}"),
     ]
 
     /// A router with every route of the Hub and its security headers on every answer, also on

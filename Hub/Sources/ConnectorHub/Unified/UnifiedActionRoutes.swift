@@ -1,5 +1,5 @@
-// Unified operations through the app API: `POST /v1/accounts/{id}/unified/{model}/{operation}`
-// (e.g. `/unified/iam.user/create`) runs the operation the account's connector binds to one of its
+// Unified operations through the app API: `POST /v1/accounts/{id}/unified/{model}/operations/{operation}`
+// (e.g. `/unified/iam.user/operations/create`) runs the operation the account's connector binds to one of its
 // actions (AuthVariantDescriptor.unifiedOperations). The same request and answers as
 // `/actions/{action}` (ActionRoutes.swift, whose request parsing, failure mapping and log it
 // reuses): `{"inputs": {...}, "confirm": true}` with the unified inputs, checked before anything is sent (400 with `/inputs/<unified input>` pointers), destructive
@@ -12,7 +12,7 @@ import Hummingbird
 import NIOCore
 
 extension ConnectorHubService {
-    /// `POST /v1/accounts/{id}/unified/{model}/{operation}`.
+    /// `POST /v1/accounts/{id}/unified/{model}/operations/{operation}`.
     func unifiedOperationRoute(accountID: String, model: String, operation name: String, body: ByteBuffer) async throws -> Response {
         guard let account = try await account(accountID) else { throw HubError.notFound }
         guard let (_, variant) = lookupVariant(account.connectorID, account.variantID),
