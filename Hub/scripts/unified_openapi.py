@@ -143,8 +143,11 @@ def build(document):
     models = [json.load(open(path)) for path in sorted(glob.glob(os.path.join(MODELS, "*.json")))]
     names = {model["model"]: schema_name(model) for model in models}
     schemas = document["components"]["schemas"]
-    for name in [name for name in schemas if name.startswith("Unified")]:
-        del schemas[name]
+    # Only the schemas this script writes are replaced: other `Unified*` schemas (the unified
+    # operations' `UnifiedOperationResult`) belong to hand-written parts of the document. A model
+    # file removed from Schemas/models leaves its schema behind: delete it by hand.
+    for name in set(names.values()) | {"UnifiedConversionFailure"}:
+        schemas.pop(name, None)
     for model in models:
         schemas[names[model["model"]]] = model_schema(model, names)
     schemas["UnifiedConversionFailure"] = {
