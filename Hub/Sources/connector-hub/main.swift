@@ -60,6 +60,7 @@ do {
         say("connector-hub: link URL for \(user), single use, valid 30 minutes:")
         say(session.url.absoluteString)
     }
+    hub.startSyncScheduler(SyncSchedulerSettings(environment: environment))
     let app = hub.application()
     // Runs until SIGTERM or SIGINT, then stops accepting requests and finishes those in flight.
     try await app.runService()

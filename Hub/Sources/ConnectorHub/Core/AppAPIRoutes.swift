@@ -16,7 +16,8 @@ extension ConnectorHubService {
                 operation.path.replacingOccurrences(of: "{path}", with: "**").replacingOccurrences(of: "{id}", with: ":id")
                     .replacingOccurrences(of: "{action}", with: ":action")
                     .replacingOccurrences(of: "{model}", with: ":model").replacingOccurrences(of: "{remoteId}", with: ":remoteId")
-                    .replacingOccurrences(of: "{operation}", with: ":operation"))
+                    .replacingOccurrences(of: "{operation}", with: ":operation")
+                    .replacingOccurrences(of: "{resource}", with: ":resource"))
             let method = HTTPTypes.HTTPRequest.Method(operation.method)!
             if operation.path.hasSuffix("/proxy/{path}") {
                 // The proxy's own handler: no dispatch on the operation per request.
@@ -203,6 +204,7 @@ extension ConnectorHubService {
             guard try await revokeMCPToken(id: try context.parameters.require("id")) else { throw HubError.notFound }
             return Response(status: .noContent)
         default:
+            if let response = try await syncAPI(operation, request: request, context: context) { return response }
             return try await proxyRoute(method: operation.method, request: request, context: context)
         }
     }

@@ -30,13 +30,16 @@ public final class ConnectorHubService: Sendable {
     let now: @Sendable () -> Date
     /// Wrong app keys on the operator sign-in, per client (``LoginThrottle``).
     let loginThrottle = LoginThrottle()
+    /// The syncs' records, change feed and jobs, and this process's scheduler (Syncs/).
+    let syncs: SyncSystem
 
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
         webhookTransport: (any HTTPTransport)? = nil, ownedTransports: [AsyncHTTPClientTransport] = [],
-        now: @escaping @Sendable () -> Date = { Date() }
+        syncStore: any SyncStore & SyncJobQueue, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        self.syncs = SyncSystem(store: syncStore)
         self.records = records
         self.transport = transport
         self.webhookTransport = webhookTransport ?? transport
@@ -104,21 +107,25 @@ public final class ConnectorHubService: Sendable {
         if let url = configuration.databaseURL {
             let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
             let records = try await PostgresRecordStore.connect(url: url)
+            let syncStore = try await PostgresSyncStore.connect(url: url, keys: keys ?? .development)
             return ConnectorHubService(
                 configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks,
-                ownedTransports: owned)
+                ownedTransports: owned, syncStore: syncStore)
         }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent(), withIntermediateDirectories: true)
         let tokens = try SQLiteTokenStore(path: configuration.sqlitePath, keys: keys, development: configuration.development)
         let records = try SQLiteRecordStore(path: configuration.sqlitePath + ".records")
+        let syncStore = try SQLiteSyncStore(path: configuration.sqlitePath + ".syncs", keys: keys ?? .development)
         return ConnectorHubService(
-            configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks, ownedTransports: owned)
+            configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks, ownedTransports: owned,
+            syncStore: syncStore)
     }
 
     /// Stops following account changes, closes the transport this service created and the
     /// database connections. Call it once the HTTP server stopped; requests after it fail.
     public func shutdown() async {
+        await syncs.shutdown()
         changeFeed?.cancel()
         await changeFeed?.value
         for transport in ownedTransports { try? await transport.shutdown() }

@@ -40,7 +40,7 @@ extension ConnectorHubService {
         ("GET", "/v1/accounts/{id}/unified/{model}/{remoteId}"),
         ("DELETE", "/v1/mcp-tokens/{id}"),
         ("POST", "/v1/accounts/{id}/unified/{model}/operations/{operation}"),
-    ]
+    ] + syncAPIOperations
 
     /// A router with every route of the Hub and its security headers on every answer, also on
     /// those the router itself gives (unknown path 404, wrong method 405, HEAD, OPTIONS).
