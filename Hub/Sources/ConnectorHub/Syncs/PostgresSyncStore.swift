@@ -259,6 +259,13 @@ final class PostgresSyncStore: SyncStore {
         return nil
     }
 
+    func lastPosition(account: String) async throws -> Int64 {
+        counter.add()
+        let rows = try await client.query("SELECT last_position FROM hub_sync_feeds WHERE account = \(account)", logger: logger)
+        for try await position in rows.decode(Int64.self) { return position }
+        return 0
+    }
+
     func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
         counter.add()
         let rows = try await client.query(

@@ -167,6 +167,13 @@ final class SQLiteSyncStore: SyncStore {
         }
     }
 
+    func lastPosition(account: String) async throws -> Int64 {
+        counter.add()
+        return try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT last_position FROM hub_sync_feeds WHERE account = ?", arguments: [account]) ?? 0
+        }
+    }
+
     func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
         counter.add()
         let rows = try await pool.read { db in

@@ -157,6 +157,9 @@ protocol SyncStore: Sendable {
     /// The changes after `position`, oldest first (`resource`: only that resource's).
     func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange]
 
+    /// The last position of the account's feed (0 before its first change).
+    func lastPosition(account: String) async throws -> Int64
+
     /// The current records (not deleted), ordered by id, after id `after`.
     func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)]
 

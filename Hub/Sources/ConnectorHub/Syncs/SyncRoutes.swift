@@ -35,23 +35,29 @@ extension ConnectorHubService {
             limit = number
         }
         let resources = syncedResources(account).map(\.name)
-        func resource(_ name: String?) throws -> String {
-            guard let name, resources.contains(name) else {
-                throw HubError.badRequest("The account syncs no resource \(name ?? "")" + (resources.isEmpty ? "." : "; it syncs \(resources.joined(separator: ", "))."))
-            }
+        // An unknown resource or a cursor of another account is 404 (not found for this account),
+        // in the error shape of the other routes.
+        func notFound(_ message: String) -> Response { Self.json(.notFound, ["error": "not_found", "message": message]) }
+        func resource(_ name: String?) -> String? {
+            guard let name, resources.contains(name) else { return nil }
             return name
         }
+        let noResource = notFound("The account syncs no such resource" + (resources.isEmpty ? "." : "; it syncs \(resources.joined(separator: ", "))."))
         let store = syncs.store
         switch operation.path {
         case "/v1/accounts/{id}/changes":
             var after: Int64 = 0
             if let text = query.get("after"), !text.isEmpty {
                 guard let position = syncCursorPosition(text, account: account.id) else {
-                    throw HubError.badRequest("after is not a cursor of this account's changes: send a nextCursor this account's changes returned.")
+                    return notFound("after is not a cursor of this account's changes: send a nextCursor this account's changes returned.")
                 }
                 after = position
             }
-            let only = try query.get("resource").map { try resource($0) }
+            var only: String?
+            if let name = query.get("resource"), !name.isEmpty {
+                guard let known = resource(name) else { return noResource }
+                only = known
+            }
             let changes = try await store.changes(account: account.id, after: after, resource: only, limit: limit)
             let next = changes.last?.position ?? after
             return Self.json(.ok, .object([
@@ -65,7 +71,7 @@ extension ConnectorHubService {
                 "hasMore": .bool(changes.count == limit),
             ]))
         case "/v1/accounts/{id}/records/{resource}":
-            let name = try resource(context.parameters.get("resource"))
+            guard let name = resource(context.parameters.get("resource")) else { return noResource }
             let after = query.get("after").flatMap { $0.isEmpty ? nil : $0 }
             let rows = try await store.records(account: account.id, resource: name, after: after, limit: limit)
             var body: [String: JSONValue] = ["records": .array(rows.map(\.record))]
@@ -85,7 +91,7 @@ extension ConnectorHubService {
             }
             return Self.json(.ok, ["syncs": list])
         default:
-            let name = try resource(context.parameters.get("resource"))
+            guard let name = resource(context.parameters.get("resource")) else { return noResource }
             let interval = syncedResources(account).first { $0.name == name }?.sync?.interval ?? 3_600
             try await store.schedule(account: account.id, resource: name, interval: interval)
             let action = operation.path.split(separator: "/").last.map(String.init) ?? ""

@@ -140,9 +140,11 @@ extension ConnectorHubService {
             }
             let mark = try await syncs.store.mark(account: account.id, resource: resource.name)
             let fullScan = sync.mode == .full || (sync.deletions == .fullScan && mark == nil)
-            _ = try await SyncRunner(store: syncs.store, account: account.id, resource: resource.name, lease: lease).run(fullScan: fullScan) {
+            let before = try await syncs.store.lastPosition(account: account.id)
+            let counts = try await SyncRunner(store: syncs.store, account: account.id, resource: resource.name, lease: lease).run(fullScan: fullScan) {
                 next, startMark in try await reader.page(next: next, startMark: startMark)
             }
+            if counts.total > 0 { await sendRecordsChanged(account, resource: resource.name, counts: counts, after: before) }
         } catch let lost as SyncLeaseLost {
             HubLog.warning("sync lease lost: \(lost.resource)")
             return
@@ -155,6 +157,30 @@ extension ConnectorHubService {
             }
         }
         _ = try? await queue.complete(lease, error: failure)
+    }
+}
+
+extension ConnectorHubService {
+    /// POSTs `records.changed` after a run that changed records, signed like the account events
+    /// (``WebhookSignature``): the account, the resource, the counts, and `cursor`, the feed's
+    /// position before the run (`GET /v1/accounts/{id}/changes?after=<cursor>` reads them).
+    func sendRecordsChanged(_ account: HubAccount, resource: String, counts: SyncCounts, after position: Int64) async {
+        guard let url = configuration.webhookURL, let secret = configuration.webhookSecret else { return }
+        let event: [String: any Sendable] = [
+            "type": "records.changed", "account": Self.accountJSON(account), "resource": resource,
+            "counts": ["added": counts.added, "updated": counts.updated, "deleted": counts.deleted],
+            "cursor": syncCursor(position, account: account.id), "occurredAt": Self.date(now()),
+        ]
+        guard let body = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
+        var headers = HTTPHeaders()
+        headers["Content-Type"] = "application/json"
+        headers[WebhookSignature.header] = WebhookSignature.sign(body: body, timestamp: Int(now().timeIntervalSince1970), secret: secret)
+        do {
+            let response = try await webhookTransport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
+            if !response.isSuccess { HubLog.warning("webhook records.changed answered \(response.status) for account \(account.id)") }
+        } catch {
+            HubLog.warning("webhook records.changed delivery failed for account \(account.id)")
+        }
     }
 }
 

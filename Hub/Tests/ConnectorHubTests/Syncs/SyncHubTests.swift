@@ -29,13 +29,23 @@ import Testing
         return (list, try #require(reply.json["nextCursor"] as? String))
     }
 
+    static func eventType(_ request: LocalHTTPServer.Request) -> String? {
+        (try? JSONSerialization.jsonObject(with: request.body) as? [String: Any])?["type"] as? String
+    }
+
     @Test func aLinkedAccountsChangesArriveAsAddedUpdatedAndDeletedAcrossRuns() async throws {
         let server = try TestServer.current(.auth)
         let provider = try await server.emulate("zelt", paths: Self.paths)
         try await serve([["userId": 1, "firstName": "Ada"], ["userId": 2, "firstName": "Bo"]], as: provider, on: server)
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
-        let harness = try await HubHarness(overrides: ["zelt": provider.overrides(["go.zelt.app"])])
+        let received = Received()
+        let receiver = try LocalHTTPServer { request in
+            received.append(request)
+            return LocalHTTPServer.Response(status: 204)
+        }
+        defer { receiver.stop() }
+        let harness = try await HubHarness(overrides: ["zelt": provider.overrides(["go.zelt.app"])], webhookURL: receiver.url("/hooks"))
         let hub = harness.hub
         let settings = SyncSchedulerSettings(enabled: true, tickSeconds: 1, concurrency: 2)
         try await harness.run { client in
@@ -57,6 +67,17 @@ import Testing
             let first = try await changes(client, id, after: nil)
             checkEqual(first.list.sorted(), ["ADDED 1 Ada", "ADDED 2 Bo"])
             checkEqual(try await changes(client, id, after: first.cursor).list, [], "nothing after the cursor")
+            // The signed records.changed webhook: counts, resource, and the cursor to read them from.
+            let hooks = received.all.filter { Self.eventType($0) == "records.changed" }
+            checkEqual(hooks.count, 1, "one records.changed for the run")
+            let hook = try #require(hooks.first)
+            check(WebhookSignature.verify(header: hook.headers["connector-hub-signature"] ?? "", body: hook.body, secret: "whsec-test"), "signed")
+            let event = try #require(try JSONSerialization.jsonObject(with: hook.body) as? [String: Any])
+            checkEqual(event["resource"] as? String, "users")
+            checkEqual((event["account"] as? [String: Any])?["id"] as? String, id)
+            checkEqual(event["counts"] as? [String: Int], ["added": 2, "updated": 0, "deleted": 0])
+            let hookCursor = try #require(event["cursor"] as? String)
+            checkEqual(try await changes(client, id, after: hookCursor).list.sorted(), ["ADDED 1 Ada", "ADDED 2 Bo"], "the webhook's cursor reads the run's changes")
 
             // At the provider: Ada renamed, Bo deleted, Cy added. Not due yet; run asks for it.
             try await serve([["userId": 1, "firstName": "Ada L"], ["userId": 3, "firstName": "Cy"]], as: provider, on: server)
@@ -67,6 +88,10 @@ import Testing
             checkEqual(second.list.count, 3, "\(second.list)")
             checkEqual(Set(second.list.prefix(2)), ["UPDATED 1 Ada L", "ADDED 3 Cy"])
             checkEqual(second.list.last, "DELETED 2 Bo", "a deletion carries the record as last seen")
+            let secondHook = received.all.filter { Self.eventType($0) == "records.changed" }.last
+            checkEqual(
+                (try? JSONSerialization.jsonObject(with: secondHook?.body ?? Data()) as? [String: Any])?["counts"] as? [String: Int],
+                ["added": 1, "updated": 1, "deleted": 1])
 
             let records = try await client.api(.get, "/v1/accounts/\(id)/records/users")
             checkEqual(records.status, 200)
@@ -81,6 +106,7 @@ import Testing
             checkEqual(try await client.api(.post, "/v1/accounts/\(id)/syncs/users/resume").status, 202)
             checkEqual(await hub.runDueSyncs(settings), 1)
             checkEqual(try await changes(client, id, after: second.cursor).list, [], "an unchanged set makes no change")
+            checkEqual(received.all.filter { Self.eventType($0) == "records.changed" }.count, 2, "no webhook for a run without changes")
             let ran = try await client.api(.get, "/v1/accounts/\(id)/syncs")
             checkEqual((ran.json["syncs"] as? [[String: Any]])?.first?["runs"] as? Int, 3)
 
@@ -88,9 +114,10 @@ import Testing
             check(hub.syncCursorPosition(second.cursor, account: id) != nil)
             checkEqual(hub.syncCursorPosition(second.cursor, account: "another-account"), nil)
             let forged = try await client.api(.get, "/v1/accounts/\(id)/changes?after=1.\(String(repeating: "0", count: 32))")
-            checkEqual(forged.status, 400)
-            checkEqual(forged.json["error"] as? String, "bad_request")
-            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/records/nothing").status, 400)
+            checkEqual(forged.status, 404)
+            checkEqual(forged.json["error"] as? String, "not_found")
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/records/nothing").status, 404)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/changes?limit=0").status, 400)
             checkEqual(try await client.api(.get, "/v1/accounts/\(id)/changes", key: "wrong-key").status, 401)
             checkEqual(try await client.api(.get, "/v1/accounts/nobody/changes").status, 404)
         }
