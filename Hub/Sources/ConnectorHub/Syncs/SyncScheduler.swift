@@ -148,6 +148,16 @@ extension ConnectorHubService {
         } catch let lost as SyncLeaseLost {
             HubLog.warning("sync lease lost: \(lost.resource)")
             return
+        } catch where Task.isCancelled {
+            // The process is stopping: not a failure of the sync. Release the job due now (outside
+            // the cancelled task, whose queries would fail), so any process resumes it from its
+            // checkpoint at once rather than after its interval.
+            await Task {
+                if (try? await queue.complete(lease, error: nil)) == true {
+                    _ = try? await queue.runNow(account: lease.account, resource: lease.resource)
+                }
+            }.value
+            return
         } catch {
             if Self.isReconnect(error) {
                 try? await setStatus(lease.account, "reconnect_required")

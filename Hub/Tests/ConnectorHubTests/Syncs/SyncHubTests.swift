@@ -122,4 +122,42 @@ import Testing
             checkEqual(try await client.api(.get, "/v1/accounts/nobody/changes").status, 404)
         }
     }
+
+    /// The loop `connector-hub` starts (``ConnectorHubService/startSyncScheduler(_:)``) runs the
+    /// job without anyone calling a tick, and ``ConnectorHubService/shutdown()`` stops it.
+    @Test func theStartedSchedulerSyncsALinkedAccountUntilTheHubShutsDown() async throws {
+        let server = try TestServer.current(.auth)
+        let provider = try await server.emulate("zelt", paths: Self.paths)
+        try await serve([["userId": 7, "firstName": "Eve"]], as: provider, on: server)
+        let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
+        let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
+        let harness = try await HubHarness(overrides: ["zelt": provider.overrides(["go.zelt.app"])])
+        let hub = harness.hub
+        try await harness.run { client in
+            _ = try await client.openLinkSession(connectors: ["zelt"])
+            let form = try await client.request(.get, "/link/connectors/zelt/oauth")
+            let start = try await client.submit("/link/connectors/zelt/oauth", from: form, values: oauthClient.fields)
+            let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? "")))
+            _ = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
+            let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+            let id = try #require(accounts.first?["id"] as? String)
+            checkEqual(try await changes(client, id, after: nil).list, [], "nothing before the scheduler runs")
+
+            hub.startSyncScheduler(SyncSchedulerSettings(enabled: true, tickSeconds: 0.05, concurrency: 1))
+            var seen: [String] = []
+            // Polls until the loop has run (a bound on polls, not a time limit on the run).
+            for _ in 0..<2_000 where seen.isEmpty {
+                seen = try await changes(client, id, after: nil).list
+                if seen.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+            }
+            checkEqual(seen, ["ADDED 7 Eve"])
+            await hub.syncs.stop()
+            // Stopped: a run request makes the job due, but no loop claims it.
+            checkEqual(try await client.api(.post, "/v1/accounts/\(id)/syncs/users/run").status, 202)
+            let status = try await client.api(.get, "/v1/accounts/\(id)/syncs")
+            checkEqual((status.json["syncs"] as? [[String: Any]])?.first?["runs"] as? Int, 1)
+            checkEqual(await hub.runDueSyncs(SyncSchedulerSettings(concurrency: 1)), 1, "still due: the stopped loop did not take it")
+        }
+        await hub.shutdown()
+    }
 }

@@ -99,9 +99,12 @@ struct SyncJobTests {
         let queue = try await Self.queue(backend)
         let account = SyncStoreTests.account()
         try await queue.schedule(account: account, resource: "users", interval: 3600)
-        let stale = try #require(try await Self.claim(queue, owner: "slow", account: account, leaseSeconds: 1))
+        let stale = try #require(try await Self.claim(queue, owner: "slow", account: account, leaseSeconds: 60))
         // Nobody else can take it while the lease runs.
         #expect(try await Self.claim(queue, owner: "other", account: account, leaseSeconds: 1) == nil)
+        // Then the lease is cut to 1 s and runs out (a 1-second lease from the start could expire
+        // before the check above on a loaded machine).
+        #expect(try await queue.renew(stale, leaseSeconds: 1))
         try await Task.sleep(nanoseconds: 1_500_000_000)
         let fresh = try #require(try await Self.claim(queue, owner: "fast", account: account, leaseSeconds: 60))
         #expect(fresh.epoch == stale.epoch + 1)
