@@ -151,6 +151,14 @@ import Testing
                 if seen.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
             }
             checkEqual(seen, ["ADDED 7 Eve"])
+            // The change commits with its page, before the run ends: wait for the run to end too,
+            // so the stop below does not cut a run short (a bound on polls, as above).
+            var runs = 0
+            for _ in 0..<2_000 where runs < 1 {
+                let status = try await client.api(.get, "/v1/accounts/\(id)/syncs")
+                runs = (status.json["syncs"] as? [[String: Any]])?.first?["runs"] as? Int ?? 0
+                if runs < 1 { try await Task.sleep(nanoseconds: 20_000_000) }
+            }
             await hub.syncs.stop()
             // Stopped: a run request makes the job due, but no loop claims it.
             checkEqual(try await client.api(.post, "/v1/accounts/\(id)/syncs/users/run").status, 202)
