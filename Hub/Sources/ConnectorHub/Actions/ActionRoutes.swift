@@ -36,15 +36,40 @@ extension ConnectorHubService {
             ])
         }
         guard account.status == "active" else { throw HubError.reconnectRequired }
+        let arguments: ActionArguments, confirmed: Bool
+        switch try await checkedActionRequest(
+            body, account: account, logName: actionID, subject: "action \(actionID)", destructive: operation.destructive,
+            decode: operation.arguments(from:))
+        {
+        case .success(let value): (arguments, confirmed) = value
+        case .failure(let refusal): return refusal.response
+        }
+        switch try await runLoggedAction(operation, arguments: arguments, confirmed: confirmed, account: account, logName: actionID) {
+        case .success(let response):
+            var reply: [String: any Sendable] = ["action": actionID, "providerStatus": response.status]
+            if let record = response.record { reply["record"] = Self.foundation(record) }
+            return Self.json(.ok, reply)
+        case .failure(let refusal):
+            return refusal.response
+        }
+    }
+
+    /// Parses an action (or unified operation) request, decodes its inputs with `decode` and
+    /// checks that a destructive call is confirmed: the problems are answered 400, and such a
+    /// refused call is logged under `logName` (a body that is not a JSON object is answered
+    /// before anything, unlogged). `subject` names the call in the confirmation problem.
+    func checkedActionRequest(
+        _ body: ByteBuffer, account: HubAccount, logName: String, subject: String, destructive: Bool,
+        decode: (JSONValue) -> Result<ActionArguments, ActionError>
+    ) async throws -> Result<(ActionArguments, Bool), ActionRequestRefusal> {
         let request: ActionRequest
         switch Self.actionRequest(body) {
         case .success(let value): request = value
-        case .failure(let refusal): return refusal.response
+        case .failure(let refusal): return .failure(refusal)
         }
         var problems = request.problems
-        let confirmed = request.confirmed
         let arguments: ActionArguments?
-        switch operation.arguments(from: request.inputs) {
+        switch decode(request.inputs) {
         case .success(let value):
             arguments = value
         case .failure(let error):
@@ -53,33 +78,34 @@ extension ConnectorHubService {
                 problems += found.map { ["pointer": "/inputs" + $0.pointer, "message": $0.message] }
             }
         }
-        if operation.destructive && !confirmed {
+        if destructive && !request.confirmed {
             problems.append([
                 "pointer": "/confirm",
-                "message": "action \(actionID) deletes or deactivates data: send \"confirm\": true to run it",
+                "message": "\(subject) deletes or deactivates data: send \"confirm\": true to run it",
             ])
         }
         guard problems.isEmpty, let arguments else {
-            try await logAction(account, actionID, outcome: problems.contains { ($0["pointer"] as? String) == "/confirm" }
+            try await logAction(account, logName, outcome: problems.contains { ($0["pointer"] as? String) == "/confirm" }
                 ? "confirmationRequired" : "invalidInput", status: nil, attempts: nil)
-            return Self.problems(problems)
+            return .failure(ActionRequestRefusal(response: Self.problems(problems)))
         }
+        return .success((arguments, request.confirmed))
+    }
+
+    /// Runs `operation` on the account's connection and logs the outcome under `logName`; a
+    /// failure comes back answered as ``actionFailure(_:account:actionID:)`` answers it.
+    func runLoggedAction(
+        _ operation: ActionOperation, arguments: ActionArguments, confirmed: Bool, account: HubAccount, logName: String
+    ) async throws -> Result<ActionResponse, ActionRequestRefusal> {
         let connection = try await self.connection(for: account)
-        let result: Result<ActionResponse, ActionError>
+        let response: ActionResponse
         do {
-            result = .success(try await ActionRunner.run(operation, arguments: arguments, connection: connection, confirmed: confirmed))
+            response = try await ActionRunner.run(operation, arguments: arguments, connection: connection, confirmed: confirmed)
         } catch {
-            result = .failure(error)
+            return .failure(ActionRequestRefusal(response: try await actionFailure(error, account: account, actionID: logName)))
         }
-        switch result {
-        case .success(let response):
-            try await logAction(account, actionID, outcome: "succeeded", status: response.status, attempts: response.attempts)
-            var reply: [String: any Sendable] = ["action": actionID, "providerStatus": response.status]
-            if let record = response.record { reply["record"] = Self.foundation(record) }
-            return Self.json(.ok, reply)
-        case .failure(let error):
-            return try await actionFailure(error, account: account, actionID: actionID)
-        }
+        try await logAction(account, logName, outcome: "succeeded", status: response.status, attempts: response.attempts)
+        return .success(response)
     }
 
     /// The body of an action (or unified operation) request: `{"inputs": {...}, "confirm": true?}`.

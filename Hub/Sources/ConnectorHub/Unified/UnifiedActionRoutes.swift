@@ -25,44 +25,17 @@ extension ConnectorHubService {
         }
         guard account.status == "active" else { throw HubError.reconnectRequired }
         let logName = model + "." + name
-        let request: ActionRequest
-        switch Self.actionRequest(body) {
-        case .success(let value): request = value
+        let arguments: ActionArguments
+        switch try await checkedActionRequest(
+            body, account: account, logName: logName, subject: logName, destructive: binding.destructive,
+            decode: binding.arguments(from:))
+        {
+        case .success(let value): arguments = value.0
         case .failure(let refusal): return refusal.response
         }
-        var problems = request.problems
-        let confirmed = request.confirmed
-        let arguments: ActionArguments?
-        switch binding.arguments(from: request.inputs) {
-        case .success(let value):
-            arguments = value
-        case .failure(let error):
-            arguments = nil
-            if case .invalidInput(_, let found) = error {
-                problems += found.map { ["pointer": "/inputs" + $0.pointer, "message": $0.message] }
-            }
-        }
-        if binding.destructive && !confirmed {
-            problems.append([
-                "pointer": "/confirm",
-                "message": "\(logName) deletes or deactivates data: send \"confirm\": true to run it",
-            ])
-        }
-        guard problems.isEmpty, let arguments else {
-            try await logAction(account, logName, outcome: problems.contains { ($0["pointer"] as? String) == "/confirm" }
-                ? "confirmationRequired" : "invalidInput", status: nil, attempts: nil)
-            return Self.problems(problems)
-        }
-        let connection = try await self.connection(for: account)
-        let result: Result<ActionResponse, ActionError>
-        do {
-            result = .success(try await ActionRunner.run(binding.action, arguments: arguments, connection: connection, confirmed: true))
-        } catch {
-            result = .failure(error)
-        }
-        switch result {
+        // Confirmed: the binding's own destructive flag was checked above.
+        switch try await runLoggedAction(binding.action, arguments: arguments, confirmed: true, account: account, logName: logName) {
         case .success(let response):
-            try await logAction(account, logName, outcome: "succeeded", status: response.status, attempts: response.attempts)
             var reply: [String: any Sendable] = [
                 "model": model, "operation": name, "action": binding.action.id, "providerStatus": response.status,
             ]
@@ -77,8 +50,8 @@ extension ConnectorHubService {
                 }
             }
             return Self.json(.ok, reply)
-        case .failure(let error):
-            return try await actionFailure(error, account: account, actionID: logName)
+        case .failure(let refusal):
+            return refusal.response
         }
     }
 }
