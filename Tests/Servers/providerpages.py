@@ -119,6 +119,18 @@ def serve_smartsheet(method, route, parts, query, body, key, origin):
         if 0 <= index < TOTAL:
             return 200, smartsheet_user(index), {}
         return 404, {"errorCode": 1006, "message": "Not Found"}, {}
+    # POST /users (Add User): the new user under result; DELETE /users/{id} (Remove User). Nothing
+    # is stored: the list stays the same (the MCP tests count the requests instead).
+    if method == "POST" and route == "/2.0/users":
+        user = {"id": 2000, "email": body.get("email", ""), "name": " ".join(filter(None, [body.get("firstName"), body.get("lastName")])),
+                "firstName": body.get("firstName"), "lastName": body.get("lastName"), "admin": bool(body.get("admin")),
+                "licensedSheetCreator": bool(body.get("licensedSheetCreator")), "status": "PENDING"}
+        return 200, {"message": "SUCCESS", "resultCode": 0, "result": user}, {}
+    if method == "DELETE" and len(parts) == 3 and parts[:2] == ["2.0", "users"]:
+        index = int(parts[2]) - 1000 if parts[2].isdigit() else -1
+        if 0 <= index < TOTAL:
+            return 200, {"message": "SUCCESS", "resultCode": 0}, {}
+        return 404, {"errorCode": 1006, "message": "Not Found"}, {}
     return 404, {"error": "not_found"}, {}
 
 

@@ -21,6 +21,8 @@ extension ConnectorHubService {
         var outcome: String
         var providerStatus: Int?
         var attempts: Int?
+        /// How the call came: `mcp` for an MCP tool call, absent for the app API.
+        var via: String?
     }
 
     static let actionLogKind = "action-log"
@@ -60,7 +62,7 @@ extension ConnectorHubService {
     /// before anything, unlogged). `subject` names the call in the confirmation problem.
     func checkedActionRequest(
         _ body: ByteBuffer, account: HubAccount, logName: String, subject: String, destructive: Bool,
-        decode: (JSONValue) -> Result<ActionArguments, ActionError>
+        decode: (JSONValue) -> Result<ActionArguments, ActionError>, via: String? = nil
     ) async throws -> Result<(ActionArguments, Bool), ActionRequestRefusal> {
         let request: ActionRequest
         switch Self.actionRequest(body) {
@@ -86,8 +88,8 @@ extension ConnectorHubService {
         }
         guard problems.isEmpty, let arguments else {
             try await logAction(account, logName, outcome: problems.contains { ($0["pointer"] as? String) == "/confirm" }
-                ? "confirmationRequired" : "invalidInput", status: nil, attempts: nil)
-            return .failure(ActionRequestRefusal(response: Self.problems(problems)))
+                ? "confirmationRequired" : "invalidInput", status: nil, attempts: nil, via: via)
+            return .failure(ActionRequestRefusal(response: Self.problems(problems), problems: problems))
         }
         return .success((arguments, request.confirmed))
     }
@@ -95,16 +97,18 @@ extension ConnectorHubService {
     /// Runs `operation` on the account's connection and logs the outcome under `logName`; a
     /// failure comes back answered as ``actionFailure(_:account:actionID:)`` answers it.
     func runLoggedAction(
-        _ operation: ActionOperation, arguments: ActionArguments, confirmed: Bool, account: HubAccount, logName: String
+        _ operation: ActionOperation, arguments: ActionArguments, confirmed: Bool, account: HubAccount, logName: String,
+        via: String? = nil
     ) async throws -> Result<ActionResponse, ActionRequestRefusal> {
         let connection = try await self.connection(for: account)
         let response: ActionResponse
         do {
             response = try await ActionRunner.run(operation, arguments: arguments, connection: connection, confirmed: confirmed)
         } catch {
-            return .failure(ActionRequestRefusal(response: try await actionFailure(error, account: account, actionID: logName)))
+            return .failure(ActionRequestRefusal(
+                response: try await actionFailure(error, account: account, actionID: logName, via: via), error: error))
         }
-        try await logAction(account, logName, outcome: "succeeded", status: response.status, attempts: response.attempts)
+        try await logAction(account, logName, outcome: "succeeded", status: response.status, attempts: response.attempts, via: via)
         return .success(response)
     }
 
@@ -119,6 +123,10 @@ extension ConnectorHubService {
     /// A body that is not a JSON object: answered 400 before anything else.
     struct ActionRequestRefusal: Error {
         var response: Response
+        /// The request's problems (pointers into the body), when the request was refused before sending.
+        var problems: [[String: any Sendable]] = []
+        /// The action's failure, when it was sent (or could not be).
+        var error: ActionError? = nil
     }
 
     static func actionRequest(_ body: ByteBuffer) -> Result<ActionRequest, ActionRequestRefusal> {
@@ -149,7 +157,7 @@ extension ConnectorHubService {
         return .success(ActionRequest(inputs: members["inputs"] ?? .object([:]), confirmed: confirmed, problems: found))
     }
 
-    func actionFailure(_ error: ActionError, account: HubAccount, actionID: String) async throws -> Response {
+    func actionFailure(_ error: ActionError, account: HubAccount, actionID: String, via: String? = nil) async throws -> Response {
         var status: Int?
         let reply: Response
         switch error {
@@ -177,7 +185,7 @@ extension ConnectorHubService {
         case .connection, .invalidResult, .confirmationRequired, .invalidInput:
             reply = Self.json(.badGateway, ["error": "provider_error", "message": error.description])
         }
-        try await logAction(account, actionID, outcome: error.outcome, status: status, attempts: nil)
+        try await logAction(account, actionID, outcome: error.outcome, status: status, attempts: nil, via: via)
         return reply
     }
 
@@ -185,10 +193,10 @@ extension ConnectorHubService {
         json(.badRequest, ["error": "invalid_request", "message": "The request does not match the action's inputs.", "problems": list])
     }
 
-    func logAction(_ account: HubAccount, _ action: String, outcome: String, status: Int?, attempts: Int?) async throws {
+    func logAction(_ account: HubAccount, _ action: String, outcome: String, status: Int?, attempts: Int?, via: String? = nil) async throws {
         let entry = ActionLogEntry(
             id: "act_" + UUID().uuidString.lowercased(), accountID: account.id, connectorID: account.connectorID,
-            action: action, at: now(), outcome: outcome, providerStatus: status, attempts: attempts)
+            action: action, at: now(), outcome: outcome, providerStatus: status, attempts: attempts, via: via)
         try await records.put(entry, kind: Self.actionLogKind, id: entry.id)
     }
 
@@ -207,6 +215,7 @@ extension ConnectorHubService {
         ]
         if let status = entry.providerStatus { object["providerStatus"] = status }
         if let attempts = entry.attempts { object["attempts"] = attempts }
+        if let via = entry.via { object["via"] = via }
         return object
     }
 

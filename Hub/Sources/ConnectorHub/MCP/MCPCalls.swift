@@ -58,7 +58,7 @@ extension ConnectorHubService {
         let tools = try await mcpTools(grant)
         let definitions = JSONValue.array(tools.map { $0.tool.definition(accounts: $0.accounts) })
         if MCPBudget.tokens(definitions) <= grant.toolBudget { return .object(["tools": definitions]) }
-        return .object(["tools": .array([MCPSearch.searchTool(count: tools.count), MCPSearch.callTool])])
+        return .object(["tools": .array([MCPSearch.searchTool(count: tools.count), MCPSearch.callTool(for: tools.map(\.tool))])])
     }
 
     func mcpToolsCall(_ grant: MCPGrant, params: JSONValue) async throws -> JSONValue {
@@ -108,6 +108,11 @@ extension ConnectorHubService {
             return MCPResult.error("invalid_arguments", "\(tool.name) has no input \(key).")
         }
         guard account.status == "active" else { return MCPResult.reconnect(name) }
+        switch tool.kind {
+        case .list, .get: break
+        case .unifiedList, .unifiedGet, .action, .unifiedOperation:
+            return await callModelTool(tool, account: account, arguments: arguments, grant: grant, provider: name)
+        }
         guard let resource = MCPCatalog.shared.resources(connector: account.connectorID, variant: account.variantID).first(where: { $0.name == tool.resource })
         else {
             return MCPResult.error("unsupported", "\(name) accounts linked with \(account.variantID) do not offer \(tool.resource).")
@@ -125,6 +130,8 @@ extension ConnectorHubService {
             case .get:
                 guard let get = resource.get else { return MCPResult.error("unsupported", "\(tool.resource) cannot be read by id.") }
                 return try await MCPGetCall(resource: resource, get: get, connection: connection).run(arguments)
+            case .unifiedList, .unifiedGet, .action, .unifiedOperation:
+                return MCPResult.error("unsupported", "\(tool.name) is not a resource tool.")
             }
         } catch let error as MCPResult.Failure {
             return MCPResult.error(error.code, error.message)

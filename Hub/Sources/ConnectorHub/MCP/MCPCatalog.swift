@@ -1,7 +1,7 @@
 // The MCP tools of the catalog's resources: a `list` and a `get` tool per resource, their input
 // and output schemas, annotations and descriptions, all from the connector specs (docs/mcp.md).
-// Unified models and actions add their tools here when they land: a new `MCPToolKind` case with
-// its schema and its call in MCPCalls.swift.
+// Unified models, unified operations and actions add theirs in MCPModelTools.swift (calls in
+// MCPModelCalls.swift).
 import ConnectorCompilerCore
 import ConnectorRuntime
 import Connectors
@@ -13,6 +13,21 @@ enum MCPToolKind: Sendable {
     case list
     /// One record by id.
     case get
+    /// One page of a unified model's records (``MCPListCall`` converting each record).
+    case unifiedList(model: String)
+    /// One unified record by the provider's id.
+    case unifiedGet(model: String)
+    /// One of the account's compiled actions (`POST /v1/accounts/{id}/actions/{action}`).
+    case action(id: String)
+    /// A unified operation (`POST /v1/accounts/{id}/unified/{model}/operations/{operation}`).
+    case unifiedOperation(model: String, operation: String)
+}
+
+/// The tool annotations: what a call may change at the provider.
+struct MCPHints: Sendable {
+    var readOnly = true
+    var destructive = false
+    var idempotent = true
 }
 
 /// A tool of one connector's resource, independent of the accounts a token covers.
@@ -27,6 +42,7 @@ struct MCPTool: Sendable {
     var inputProperties: [String: JSONValue]
     var required: [String]
     var outputSchema: JSONValue
+    var hints = MCPHints()
 
     /// The definition `tools/list` sends. `accounts`: the covered accounts of the connector,
     /// listed as the `account` input's values when there are several.
@@ -50,8 +66,8 @@ struct MCPTool: Sendable {
             "inputSchema": .object(input),
             "outputSchema": outputSchema,
             "annotations": .object([
-                // Reads only: nothing at the provider changes, and calling twice gives the same.
-                "readOnlyHint": .bool(true), "destructiveHint": .bool(false), "idempotentHint": .bool(true),
+                // Reads (list, get): nothing at the provider changes, and calling twice gives the same.
+                "readOnlyHint": .bool(hints.readOnly), "destructiveHint": .bool(hints.destructive), "idempotentHint": .bool(hints.idempotent),
                 "openWorldHint": .bool(true),
             ]),
         ])
@@ -70,6 +86,12 @@ struct MCPCatalog: Sendable {
     let resources: [String: [String: [Resource]]]
     /// Display names, from the compiled catalog.
     let names: [String: String]
+    /// connector id → variant id → the actions (from the spec: descriptions and typed inputs).
+    let actions: [String: [String: [Action]]]
+    /// connector id → variant id → the unified models it maps to a listable resource, sorted.
+    let models: [String: [String: [String]]]
+    /// connector id → variant id → the unified operations it binds (compiled descriptors).
+    let operations: [String: [String: [UnifiedOperationBinding]]]
 
     /// The specs in `directory` (`CONNECTOR_HUB_SPECS`), else the `Connectors/` folder of the
     /// source tree this Hub was built from, when it is there.
@@ -89,17 +111,29 @@ struct MCPCatalog: Sendable {
     init(directory: String) {
         var resources: [String: [String: [Resource]]] = [:]
         var names: [String: String] = [:]
+        var actions: [String: [String: [Action]]] = [:]
+        var models: [String: [String: [String]]] = [:]
+        var operations: [String: [String: [UnifiedOperationBinding]]] = [:]
         let compiled = Dictionary(ConnectorCatalog.all.map { ($0.descriptor.id, $0.descriptor) }, uniquingKeysWith: { first, _ in first })
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for file in files {
             guard let spec = SpecLoader.load(contentsOf: directory + "/" + file).spec, let descriptor = compiled[spec.id] else { continue }
             var variants: [String: [Resource]] = [:]
-            for (index, variant) in spec.auth.enumerated() { variants[variant.id] = spec.resources(ofVariant: index) }
+            for (index, variant) in spec.auth.enumerated() {
+                variants[variant.id] = spec.resources(ofVariant: index)
+                actions[spec.id, default: [:]][variant.id] = spec.actions(ofVariant: index)
+                models[spec.id, default: [:]][variant.id] = Self.mappedModels(spec, variant: index)
+                operations[spec.id, default: [:]][variant.id] =
+                    descriptor.authVariants.first { $0.id == variant.id }?.unifiedOperations ?? []
+            }
             resources[spec.id] = variants
             names[spec.id] = descriptor.displayName
         }
         self.resources = resources
         self.names = names
+        self.actions = actions
+        self.models = models
+        self.operations = operations
         if resources.isEmpty { HubLog.warning("MCP: no connector specs in \(directory): MCP clients get no tools (set CONNECTOR_HUB_SPECS)") }
     }
 
@@ -118,6 +152,7 @@ struct MCPCatalog: Sendable {
                 if resource.get != nil { tools.append(Self.getTool(connector, name, resource)) }
             }
         }
+        tools += modelTools(connector: connector, variants: variants)
         return tools.sorted { $0.name < $1.name }
     }
 

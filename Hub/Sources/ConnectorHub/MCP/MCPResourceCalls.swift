@@ -13,6 +13,9 @@ struct MCPListCall {
     /// Seals and opens the cursors (``MCPCursor``), for this token, account and tool.
     let cursorKey: SymmetricKey
     let cursorBinding: Data
+    /// Converts each record the list returns (a unified model's mapping); `nil` from it: the
+    /// record could not be converted and is left out (counted as `unconverted`).
+    var convert: ((JSONValue) -> JSONValue?)? = nil
 
     func run(_ arguments: [String: JSONValue]) async throws -> JSONValue {
         var listArguments = ListArguments()
@@ -69,6 +72,7 @@ struct MCPListCall {
         var next: MCPCursor?
         var truncated = false
         var oversized = 0
+        var unconverted = 0
         // The position of the page being read: where a cursor that stops inside it starts again.
         var current = start.position
         var from = start.record
@@ -79,7 +83,7 @@ struct MCPListCall {
             // A page read again after a cursor that stopped inside it: its skips were counted then.
             if from == 0 { skipped += page.skipped.count }
             for position in from..<page.records.count {
-                let record = page.records[position].raw
+                var record = page.records[position].raw
                 if records.count == limit {
                     next = cursor(current, position)
                     break scan
@@ -87,6 +91,13 @@ struct MCPListCall {
                 guard MCPRecordCheck.conforms(record, resource.fields) else {
                     skipped += 1
                     continue
+                }
+                if let convert {
+                    guard let converted = convert(record) else {
+                        unconverted += 1
+                        continue
+                    }
+                    record = converted
                 }
                 let size = record.description.utf8.count + 1
                 if bytes + size > mcpResultByteCap {
@@ -116,6 +127,7 @@ struct MCPListCall {
         if let next { structured["nextCursor"] = .string(try next.sealed(key: cursorKey, binding: cursorBinding)) }
         if truncated { structured["truncated"] = .bool(true) }
         if skipped > 0 { structured["skipped"] = .integer(skipped) }
+        if unconverted > 0 { structured["unconverted"] = .integer(unconverted) }
         var text = JSONValue.object(structured).description
         if truncated {
             let cap = "\(mcpResultByteCap / 1024) KiB"
@@ -125,6 +137,7 @@ struct MCPListCall {
                 : "\n[truncated: \(records.count) records fill the \(cap) result cap; call again with nextCursor for the rest]"
         }
         if skipped > 0 { text += "\n[\(skipped) records did not match the connector's declared fields and were left out]" }
+        if unconverted > 0 { text += "\n[\(unconverted) records could not be converted to the unified model and were left out]" }
         return MCPResult.success(text: text, structured: .object(structured))
     }
 
@@ -253,12 +266,22 @@ enum MCPSearch {
             "required": .array([.string("name")]),
             "additionalProperties": .bool(false),
         ]),
-        // Every tool it can run reads only, for now: when action tools arrive, this follows the
-        // most destructive tool the token may call.
+        // The read-only form (the budget report's); a token's own follows its tools, callTool(for:).
         "annotations": .object([
             "readOnlyHint": .bool(true), "destructiveHint": .bool(false), "idempotentHint": .bool(true), "openWorldHint": .bool(true),
         ]),
     ])
+
+    /// `call_tool` with annotations that cover every tool it may run: read-only only when all
+    /// are, destructive when any is.
+    static func callTool(for tools: [MCPTool]) -> JSONValue {
+        guard case .object(var definition) = callTool else { return callTool }
+        definition["annotations"] = .object([
+            "readOnlyHint": .bool(tools.allSatisfy(\.hints.readOnly)), "destructiveHint": .bool(tools.contains { $0.hints.destructive }),
+            "idempotentHint": .bool(tools.allSatisfy(\.hints.idempotent)), "openWorldHint": .bool(true),
+        ])
+        return .object(definition)
+    }
 
     static func search(_ tools: [MCPCoveredTool], arguments: [String: JSONValue], budget: Int) -> JSONValue {
         guard case .string(let query)? = arguments["query"] else { return MCPResult.error("invalid_arguments", "query is required.") }
