@@ -281,7 +281,13 @@ class Run:
         async with agent(self.world.mcp_url, token) as session:
             tools = (await session.list_tools()).tools
             names = sorted(tool.name for tool in tools)
-            assert names == ["smartsheet_iam_users_get", "smartsheet_iam_users_list", "zelt_users_list"], names
+            assert names == [
+                "smartsheet_iam_action_addUser", "smartsheet_iam_action_removeUser", "smartsheet_iam_action_updateUser",
+                "smartsheet_iam_unified_iam_user_create", "smartsheet_iam_unified_iam_user_deactivate",
+                "smartsheet_iam_unified_iam_user_get", "smartsheet_iam_unified_iam_user_list", "smartsheet_iam_unified_iam_user_update",
+                "smartsheet_iam_users_get", "smartsheet_iam_users_list",
+                "zelt_unified_hris_employee_get", "zelt_unified_hris_employee_list", "zelt_unified_iam_user_get",
+                "zelt_unified_iam_user_list", "zelt_users_list"], names
             listing = {tool.name: tool for tool in tools}
             users = listing["smartsheet_iam_users_list"]
             properties = users.input_schema["properties"]
@@ -295,6 +301,27 @@ class Run:
             assert users.annotations.read_only_hint is True and users.annotations.destructive_hint is False \
                 and users.annotations.idempotent_hint is True, users.annotations
             assert "Users of the Smartsheet organization" in users.description, users.description
+            # Unified tools: the model's fields as the output, limit and cursor (or remoteId) as the input.
+            unified = listing["smartsheet_iam_unified_iam_user_list"]
+            assert set(unified.input_schema["properties"]) == {"limit", "cursor"}, unified.input_schema
+            item = unified.output_schema["properties"]["records"]["items"]
+            assert item["required"] == ["id", "userName", "remote"], item
+            assert item["properties"]["status"]["properties"]["value"]["enum"][-1] == "unknown", item["properties"]["status"]
+            assert unified.annotations.read_only_hint is True and unified.annotations.idempotent_hint is True, unified.annotations
+            assert listing["smartsheet_iam_unified_iam_user_get"].input_schema["required"] == ["remoteId"]
+            # Writes: typed inputs from the spec, hints from it (POST creates again, DELETE does not).
+            add = listing["smartsheet_iam_action_addUser"]
+            assert add.input_schema["required"] == ["email", "admin", "licensedSheetCreator"], add.input_schema
+            assert add.input_schema["properties"]["sendEmail"]["type"] == "boolean", add.input_schema
+            assert (add.annotations.read_only_hint, add.annotations.destructive_hint, add.annotations.idempotent_hint) == (False, False, False)
+            remove = listing["smartsheet_iam_action_removeUser"]
+            assert "confirm" in remove.input_schema["required"], remove.input_schema
+            assert (remove.annotations.read_only_hint, remove.annotations.destructive_hint, remove.annotations.idempotent_hint) == (False, True, True)
+            deactivate = listing["smartsheet_iam_unified_iam_user_deactivate"]
+            assert deactivate.annotations.destructive_hint is True and deactivate.input_schema["required"] == ["id", "confirm"], deactivate
+            create = listing["smartsheet_iam_unified_iam_user_create"]
+            # Only the unified inputs Smartsheet's binding reads (not title, locale, ...).
+            assert set(create.input_schema["properties"]) == {"userName", "email", "givenName", "familyName"}, create.input_schema
             # The whole list within the default budget.
             total = tokens([tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in tools])
             assert total <= 8000, total
@@ -408,7 +435,7 @@ class Run:
         assert status == 401 and "invalid_token" in headers["WWW-Authenticate"], status
 
     async def search_then_call_over_budget(self):
-        # Both accounts' three tools take about 1,010 tokens (make mcp-bench): over a budget of 1,000.
+        # Both accounts' 15 tools take about 6,100 tokens (make mcp-bench): over a budget of 1,000.
         budget = 1000
         token = self.mint(endUserId=self.end_user, toolBudget=budget)
         async with agent(self.world.mcp_url, token) as session:
@@ -421,6 +448,9 @@ class Run:
             assert found and found[0]["name"] == "smartsheet_iam_users_get", [tool["name"] for tool in found]
             assert result.structured_content["matched"] > len(found) and "more matches left out" in result.content[0].text, result
             assert tokens(result.model_dump(by_alias=True, exclude_none=True, mode="json")) <= budget
+            # call_tool may run the token's destructive tools: its annotations say so.
+            call_tool = {tool.name: tool for tool in tools}["call_tool"]
+            assert call_tool.annotations.destructive_hint is True and call_tool.annotations.read_only_hint is False, call_tool.annotations
             result = await session.call_tool("call_tool", {"name": "smartsheet_iam_users_get", "arguments": {"id": "1001"}})
             assert not result.is_error and json.loads(result.content[0].text)["id"] == 1001, result
 
@@ -531,6 +561,159 @@ class Run:
         assert status == 404, status
         assert "purged" in open(self.world.hub_log_path).read()
 
+    def smartsheet_writes(self):
+        """The Smartsheet emulation's requests other than GET: (method, path, body) of each."""
+        status, recorded = call("GET", self.world.paging_url + "/_control/requests/smartsheet.mcp")
+        assert status == 200, status
+        return [(request["method"], urllib.parse.urlsplit(request["path"]).path.split("/smartsheet.mcp", 1)[1],
+                 json.loads(request["body"]) if request["body"] else None) for request in recorded if request["method"] != "GET"]
+
+    def action_log(self, account):
+        status, answer = self.world.api("GET", "/v1/accounts/%s/action-log" % account)
+        assert status == 200, (status, answer)
+        return answer["entries"]
+
+    async def unified_list_follows_its_cursor(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()  # the client checks results against the listed outputSchema
+            seen, costs = [], []
+            arguments = {"limit": 2}
+            while True:
+                before = len(self.smartsheet_list_requests())
+                result = await session.call_tool("smartsheet_iam_unified_iam_user_list", arguments)
+                assert not result.is_error, result
+                costs.append(len(self.smartsheet_list_requests()) - before)
+                structured = result.structured_content
+                for record in structured["records"]:
+                    assert record["userName"] == record["email"] == record["remote"]["email"], record
+                    assert str(record["remote"]["id"]) == record["id"], record
+                seen += [record["id"] for record in structured["records"]]
+                if seen[:1] == ["1000"] and len(seen) <= 2:
+                    assert structured["records"][0]["status"] == {"value": "active", "sourceValue": "ACTIVE"}, structured["records"][0]
+                if "nextCursor" not in structured:
+                    break
+                arguments = {"limit": 2, "cursor": structured["nextCursor"]}
+                assert len(costs) < 6, "the cursor ends"
+            # The resource tools' page walk: one provider page a call, sealed cursors.
+            assert seen == ["1000", "1001", "1002", "1003", "1004"], seen
+            assert costs == [1, 1, 1], costs
+            # A unified list's cursor is refused by the resource list of the same users (bound to its tool).
+            result = await session.call_tool("smartsheet_iam_users_list", {"limit": 2, "cursor": arguments["cursor"]})
+            assert result.is_error and result.content[0].text.startswith("invalid_arguments: cursor is not a nextCursor"), result
+            result = await session.call_tool("smartsheet_iam_unified_iam_user_list", {"limit": 500})
+            assert result.is_error and result.content[0].text.startswith("invalid_arguments: limit must be"), result
+
+    async def unified_get(self):
+        token = self.mint(endUserId=self.end_user)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            result = await session.call_tool("smartsheet_iam_unified_iam_user_get", {"remoteId": "1003", "account": self.smartsheet})
+            assert not result.is_error, result
+            record = result.structured_content
+            assert record["id"] == "1003" and record["email"] == "user3@acme.example" and record["givenName"] == "User3", record
+            assert json.loads(result.content[0].text) == record
+            result = await session.call_tool("smartsheet_iam_unified_iam_user_get", {"remoteId": "999", "account": self.smartsheet})
+            assert result.is_error and result.content[0].text.startswith("not_found:"), result
+            # Zelt's users have no get: the record is found in the list, as the unified route does.
+            result = await session.call_tool("zelt_unified_hris_employee_get", {"remoteId": "105", "account": self.zelt})
+            assert not result.is_error, result
+            assert result.structured_content["workEmail"] == "z5@acme.example" and result.structured_content["id"] == "105", result
+            # Zelt's records are about 3 KiB (with remote): the 32 KiB cap and its marker, as for the resource tools.
+            result = await session.call_tool("zelt_unified_iam_user_list", {"limit": 100, "account": self.zelt})
+            structured = result.structured_content
+            count = len(structured["records"])
+            assert not result.is_error and structured.get("truncated") is True and "nextCursor" in structured and 0 < count < 30, result
+            assert "[truncated: %d records fill the 32 KiB result cap; call again with nextCursor for the rest]" % count \
+                in result.content[0].text, result.content[0].text[-200:]
+
+    async def action_creates_one_record(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            before = self.smartsheet_writes()
+            # Inputs that do not match: problems named, nothing sent.
+            result = await session.call_tool("smartsheet_iam_action_addUser", {"email": "ada@acme.example", "admin": "yes"})
+            text = result.content[0].text
+            assert result.is_error and text.startswith("invalid_arguments:") and "admin must be" in text \
+                and "licensedSheetCreator is required" in text and "Nothing was sent" in text, text
+            assert self.smartsheet_writes() == before
+            result = await session.call_tool("smartsheet_iam_action_addUser", {
+                "email": "ada@acme.example", "firstName": "Ada", "admin": False, "licensedSheetCreator": True})
+            assert not result.is_error, result
+            assert result.structured_content["providerStatus"] == 200 and result.structured_content["record"]["id"] == 2000, result
+            sent = self.smartsheet_writes()[len(before):]
+            assert sent == [("POST", "/2.0/users", {"email": "ada@acme.example", "firstName": "Ada", "admin": False,
+                                                    "licensedSheetCreator": True})], sent
+            # The unified operation: unified inputs mapped to the same action, one request.
+            result = await session.call_tool("smartsheet_iam_unified_iam_user_create", {"userName": "grace@acme.example", "givenName": "Grace"})
+            assert not result.is_error and result.structured_content["id"] == "2000", result
+            sent = self.smartsheet_writes()[len(before):]
+            assert len(sent) == 2 and sent[1][:2] == ("POST", "/2.0/users") and sent[1][2]["email"] == "grace@acme.example", sent
+        entries = self.action_log(self.smartsheet)
+        mine = [(entry["action"], entry["outcome"], entry.get("via")) for entry in entries[:3]]
+        assert mine == [("iam.user.create", "succeeded", "mcp"), ("addUser", "succeeded", "mcp"), ("addUser", "invalidInput", "mcp")], mine
+        log = json.dumps(entries)
+        assert "ada@" not in log and "Grace" not in log and "smartsheet-pat" not in log, "no input value or credential in the log"
+
+    async def destructive_needs_confirm(self):
+        token = self.mint(accountId=self.smartsheet)
+        async with agent(self.world.mcp_url, token) as session:
+            await session.list_tools()
+            before = self.smartsheet_writes()
+            for name, arguments in (("smartsheet_iam_action_removeUser", {"userId": 1001}),
+                                    ("smartsheet_iam_action_removeUser", {"userId": 1001, "confirm": False}),
+                                    ("smartsheet_iam_unified_iam_user_deactivate", {"id": "1001"})):
+                result = await session.call_tool(name, arguments)
+                text = result.content[0].text
+                assert result.is_error and text.startswith("confirmation_required: %s deletes or deactivates data at Smartsheet. "
+                                                           "Nothing was sent." % name), text
+            assert self.smartsheet_writes() == before, "nothing sent without confirm"
+            result = await session.call_tool("smartsheet_iam_action_removeUser", {"userId": 1001, "confirm": True})
+            assert not result.is_error and result.structured_content["providerStatus"] == 200, result
+            assert self.smartsheet_writes()[len(before):] == [("DELETE", "/2.0/users/1001", None)], self.smartsheet_writes()[len(before):]
+            # The provider's 404: a tool error, nothing else changed.
+            result = await session.call_tool("smartsheet_iam_unified_iam_user_deactivate", {"id": "999", "confirm": True})
+            assert result.is_error and result.content[0].text.startswith("not_found:"), result
+            assert "Traceback" not in result.content[0].text and "smartsheet-pat" not in result.content[0].text
+        outcomes = [(entry["action"], entry["outcome"]) for entry in self.action_log(self.smartsheet)[:5]]
+        assert outcomes == [("iam.user.deactivate", "unexpectedStatus"), ("removeUser", "succeeded"),
+                            ("iam.user.deactivate", "confirmationRequired"), ("removeUser", "confirmationRequired"),
+                            ("removeUser", "confirmationRequired")], outcomes
+
+    async def write_outside_allow_list_refused(self):
+        token = self.mint(accountId=self.smartsheet, tools=["smartsheet_iam_unified_iam_user_list", "smartsheet_iam_action_updateUser"])
+        async with agent(self.world.mcp_url, token) as session:
+            tools = (await session.list_tools()).tools
+            assert sorted(tool.name for tool in tools) == ["smartsheet_iam_action_updateUser", "smartsheet_iam_unified_iam_user_list"], tools
+            before = self.smartsheet_writes()
+            for name, arguments in (("smartsheet_iam_action_addUser", {"email": "x@acme.example", "admin": False, "licensedSheetCreator": False}),
+                                    ("smartsheet_iam_action_removeUser", {"userId": 1002, "confirm": True}),
+                                    ("smartsheet_iam_unified_iam_user_create", {"userName": "x@acme.example"})):
+                try:
+                    result = await session.call_tool(name, arguments)
+                except MCPError as error:
+                    assert "Unknown tool" in str(error), error
+                else:
+                    raise AssertionError("%s was answered outside the token's allow-list: %r" % (name, result))
+            assert self.smartsheet_writes() == before, "nothing sent outside the allow-list"
+        # In search mode too: call_tool runs only the allow-list's tools.
+        token = self.mint(accountId=self.smartsheet, tools=["smartsheet_iam_unified_iam_user_list", "smartsheet_iam_action_updateUser"],
+                          toolBudget=900)  # the two tools take about 960 tokens, updateUser's answer (twice) 830
+        async with agent(self.world.mcp_url, token) as session:
+            tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+            assert sorted(tools) == ["call_tool", "search_tools"], sorted(tools)
+            # updateUser (PUT) writes but deletes nothing: not read-only, not destructive.
+            assert (tools["call_tool"].annotations.read_only_hint, tools["call_tool"].annotations.destructive_hint) == (False, False)
+            result = await session.call_tool("search_tools", {"query": "update remove delete"})
+            assert [tool["name"] for tool in result.structured_content["tools"]] == ["smartsheet_iam_action_updateUser"] \
+                and result.structured_content["matched"] == 1, result.structured_content
+            result = await session.call_tool("call_tool", {"name": "smartsheet_iam_action_removeUser", "arguments": {"userId": 1002, "confirm": True}})
+            assert result.is_error and result.content[0].text.startswith("unknown_tool:"), result
+            result = await session.call_tool("call_tool", {"name": "smartsheet_iam_unified_iam_user_list", "arguments": {"limit": 1}})
+            assert not result.is_error and [r["id"] for r in result.structured_content["records"]] == ["1000"], result
+            assert self.smartsheet_writes() == before, "nothing sent outside the allow-list"
+
 
 def bench(world, run, calls):
     """MCP tools/call latency against the proxy's for the same provider request, interleaved in
@@ -605,6 +788,11 @@ def main():
         run.scenario("revoked through the app API (DELETE /v1/mcp-tokens/{id})", run.revoked_through_the_app_api)
         run.scenario("expired tokens purged at the next mint", run.expired_tokens_purged)
         run.scenario("search-then-call when the tool list exceeds the budget", run.search_then_call_over_budget)
+        run.scenario("a unified list follows its cursor, one provider page a call", run.unified_list_follows_its_cursor)
+        run.scenario("a unified get; not found as a tool error", run.unified_get)
+        run.scenario("an action creates one record (one request), logged via mcp", run.action_creates_one_record)
+        run.scenario("a destructive action refused without confirm, run with it", run.destructive_needs_confirm)
+        run.scenario("writes outside the token's allow-list refused, search mode included", run.write_outside_allow_list_refused)
         run.scenario("reconnect_required after the provider revoked the grant", run.reconnect_required_after_revocation)
     except Exception:
         traceback.print_exc()
