@@ -22,6 +22,11 @@ for row in ConnectorHubService.mcpToolListFigures(groups, specsDirectory: specs)
     print("| \(row.label) | \(row.connectors) | \(row.tools) | \(row.listTokens) | \(row.largestTool) | \(row.searchModeTokens) | \(answer) |")
 }
 print("")
+print("The whole catalog's tools by kind (one account of each connector)")
+print("| kind | tools | tokens |")
+print("| --- | ---: | ---: |")
+for row in ConnectorHubService.mcpToolKindFigures(specsDirectory: specs) { print("| \(row.kind) | \(row.tools) | \(row.tokens) |") }
+print("")
 print("Tokens per tool (seed providers)")
 print("| tool | tokens |")
 print("| --- | ---: |")

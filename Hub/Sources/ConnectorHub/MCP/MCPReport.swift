@@ -85,3 +85,29 @@ extension ConnectorHubService {
         }
     }
 }
+
+extension ConnectorHubService {
+    /// The whole catalog's tools by kind (resource list/get, unified list/get, unified operation,
+    /// action): how many and their tokens (``MCPBudget``), one account of each connector.
+    public static func mcpToolKindFigures(specsDirectory: String? = nil) -> [(kind: String, tools: Int, tokens: Int)] {
+        let catalog = specsDirectory.map { MCPCatalog(directory: $0) } ?? .shared
+        var figures: [String: (tools: Int, tokens: Int)] = [:]
+        for connector in catalog.resources.keys.sorted() {
+            for tool in catalog.tools(connector: connector, variants: (catalog.resources[connector] ?? [:]).keys.sorted()) {
+                let kind: String
+                switch tool.kind {
+                case .list, .get: kind = "resource list/get"
+                case .unifiedList, .unifiedGet: kind = "unified list/get"
+                case .unifiedOperation: kind = "unified operation"
+                case .action: kind = "action"
+                }
+                let tokens = MCPBudget.tokens(tool.definition())
+                figures[kind, default: (0, 0)].tools += 1
+                figures[kind, default: (0, 0)].tokens += tokens
+            }
+        }
+        return ["resource list/get", "unified list/get", "unified operation", "action"].map { kind in
+            (kind, figures[kind]?.tools ?? 0, figures[kind]?.tokens ?? 0)
+        }
+    }
+}
