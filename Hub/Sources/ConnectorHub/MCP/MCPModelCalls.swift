@@ -123,11 +123,26 @@ extension ConnectorHubService {
         return ByteBuffer(string: JSONValue.object(body).description)
     }
 
+    /// A write's answer. The write happened: a record over the result cap is left out (with a
+    /// marker), never turned into an error.
     static func written(_ response: ActionResponse, extra: [String: JSONValue]) -> JSONValue {
         var structured = extra
         structured["providerStatus"] = .integer(response.status)
-        if let record = response.record, record != .null { structured["record"] = record }
-        return MCPResult.success(text: JSONValue.object(structured).description, structured: .object(structured))
+        var truncated = false
+        if let record = response.record, record != .null {
+            if record.description.utf8.count <= mcpResultByteCap {
+                structured["record"] = record
+            } else {
+                truncated = true
+                structured["truncated"] = .bool(true)
+            }
+        }
+        var text = JSONValue.object(structured).description
+        if truncated {
+            text += "\n[truncated: the record the provider answered is larger than the \(mcpResultByteCap / 1024) KiB result cap and was "
+                + "left out; the write happened]"
+        }
+        return MCPResult.success(text: text, structured: .object(structured))
     }
 
     /// A refused or failed action call as a tool error: the problems with the inputs (named by

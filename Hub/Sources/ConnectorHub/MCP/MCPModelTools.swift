@@ -144,7 +144,9 @@ extension MCPCatalog {
             description += " Deletes or deactivates data: runs only with confirm: true, after asking the person."
         }
         description += " Sent once: an unknown outcome is reported, not retried."
-        var output: [String: JSONValue] = ["providerStatus": .object(["type": .string("integer")])]
+        var output: [String: JSONValue] = [
+            "providerStatus": .object(["type": .string("integer")]), "truncated": .object(["type": .string("boolean")]),
+        ]
         if let result, !result.fields.isEmpty {
             output["record"] = recordSchema(result.fields)
         } else {
