@@ -25,6 +25,17 @@ Routes:
   GET    /_control/users/<key>          the users of the key
   GET    /_control/health
 The API key must be sent as `X-Api-Key: test-key` (else 401).
+
+The same scenarios under `/k/<key>/api/v1/...` speak Okta's dialect (the catalog's `okta`
+connector, whose host the Hub's tests point here), from Okta's Users and Groups API reference:
+  GET    /api/v1/users/me                                 200 the token's user (link verification)
+  POST   /api/v1/users?activate=                          200 the user {"id", "status", "created", "profile"}
+  POST   /api/v1/users/<id>/lifecycle/deactivate          200 {} (status DEPROVISIONED)
+  PUT    /api/v1/groups/<groupId>/users/<id>              204
+Validation: a `profile.login` without '@' or already used answers 400 with Okta's `errorCauses`
+(`"login: ..."`); an unknown user 404 E0000007. The token must be sent as
+`Authorization: SSWS test-key` (else 401 E0000011); `no-scope` answers 403 E0000006, and
+`rate-limit` a 429 E0000047 with Okta's `X-Rate-Limit-*` headers and no Retry-After.
 Run: python actionserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
 """
 import argparse
@@ -62,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
+            return self.okta(parts[1], parts[4:], b"")
         if parts == ["_control", "health"]:
             return self.answer(200, {"ok": True})
         if len(parts) == 3 and parts[:2] == ["_control", "requests"]:
@@ -86,10 +99,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.write()
 
+    def do_PUT(self):
+        self.write()
+
     def write(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
+            return self.okta(parts[1], parts[4:], raw)
         if len(parts) < 4 or parts[0] != "k" or parts[2] != "v1" or parts[3] != "users":
             return self.answer(404, {"message": "not found"})
         key = parts[1]
@@ -159,6 +177,71 @@ class Handler(BaseHTTPRequestHandler):
                     del users[rest[0]]
                     return 204, None
             return 404, {"message": "user not found"}
+
+    # MARK: Okta's dialect
+
+    def okta_error(self, status, code, summary, causes=None, headers=None):
+        body = {"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": "oae-test",
+                "errorCauses": [{"errorSummary": cause} for cause in causes or []]}
+        self.answer(status, body, headers)
+
+    def okta(self, key, rest, raw):
+        scenario = key.split(".")[0]
+        if self.command == "GET":
+            if self.headers.get("Authorization") != "SSWS test-key":
+                return self.okta_error(401, "E0000011", "Invalid token provided")
+            if rest == ["users", "me"]:
+                return self.answer(200, {"id": "00uadmin", "status": "ACTIVE", "profile": {"login": "admin@acme.example"}})
+            return self.okta_error(404, "E0000007", "Not found: Resource not found: " + "/".join(rest) + " (User)")
+        with LOCK:
+            REQUESTS.setdefault(key, []).append({
+                "method": self.command, "path": self.path.replace("/k/" + key, ""),
+                "body": raw.decode("utf-8", "replace"), "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+            WRITES[key] = WRITES.get(key, 0) + 1
+            first = WRITES[key] == 1
+        if self.headers.get("Authorization") != "SSWS test-key":
+            return self.okta_error(401, "E0000011", "Invalid token provided")
+        if scenario == "no-scope":
+            return self.okta_error(403, "E0000006", "You do not have permission to perform the requested action")
+        if scenario == "rate-limit" and first:
+            reset = str(int(time.time()) + 1)
+            return self.okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.", headers={
+                "X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset})
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            return self.okta_error(400, "E0000003", "The request body was not well-formed.")
+        with LOCK:
+            users = USERS.setdefault(key, {})
+            status, answer, causes = 404, None, None
+            if self.command == "POST" and rest == ["users"]:
+                profile = body.get("profile") or {}
+                login = profile.get("login")
+                if not isinstance(login, str) or "@" not in login:
+                    status, causes = 400, ["login: Username must be in the form of an email address"]
+                elif any(user["profile"].get("login") == login for user in users.values()):
+                    status, causes = 400, ["login: An object with this field already exists in the current organization"]
+                else:
+                    user_id = "00u" + str(len(users) + 1)
+                    staged = "activate=false" in self.path
+                    users[user_id] = {"id": user_id, "status": "STAGED" if staged else "ACTIVE",
+                                      "created": "2026-12-07T10:00:00.000Z", "lastLogin": None, "profile": profile}
+                    status, answer = 200, users[user_id]
+            elif self.command == "POST" and len(rest) == 4 and rest[0] == "users" and rest[2:] == ["lifecycle", "deactivate"]:
+                if rest[1] in users:
+                    users[rest[1]]["status"] = "DEPROVISIONED"
+                    status, answer = 200, {}
+            elif self.command == "PUT" and len(rest) == 4 and rest[0] == "groups" and rest[2] == "users":
+                if rest[3] in users:
+                    users[rest[3]].setdefault("groups", []).append(rest[1])
+                    status = 204
+        if scenario == "slow":
+            time.sleep(3)
+        if status == 400:
+            return self.okta_error(400, "E0000001", "Api validation failed: login", causes)
+        if status == 404:
+            return self.okta_error(404, "E0000007", "Not found: Resource not found: " + "/".join(rest) + " (User)")
+        self.answer(status, answer)
 
 
 def main():

@@ -103,7 +103,9 @@ extension ConnectorHubService {
         let connection = try await self.connection(for: account)
         let response: ActionResponse
         do {
-            response = try await ActionRunner.run(operation, arguments: arguments, connection: connection, confirmed: confirmed)
+            response = try await ActionRunner.run(
+                operation, arguments: arguments, connection: connection, confirmed: confirmed,
+                options: ActionOptions(requestTimeout: configuration.actionTimeoutSeconds))
         } catch {
             return .failure(ActionRequestRefusal(
                 response: try await actionFailure(error, account: account, actionID: logName, via: via), error: error))
@@ -170,7 +172,9 @@ extension ConnectorHubService {
             if let message { body["providerMessage"] = message }
             reply = Self.json(.unprocessableContent, body)
         case .outcomeUnknown:
-            reply = Self.json(.gatewayTimeout, ["error": "outcome_unknown", "message": error.description])
+            // The write may have happened: the reply says so, and that sending it again could
+            // write twice (`retryable: false`).
+            reply = Self.json(.gatewayTimeout, ["error": "outcome_unknown", "message": error.description, "retryable": false])
         case .missingScopes:
             status = 403
             reply = Self.json(.forbidden, ["error": "missing_scopes", "message": error.description])

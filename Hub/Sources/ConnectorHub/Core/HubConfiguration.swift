@@ -56,6 +56,9 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// Seconds a connection may stay idle, or take to send its request head, before the server
     /// closes it (default 30).
     public var idleTimeoutSeconds: TimeInterval
+    /// Seconds an action's request may wait for the provider's answer (default 30): past it the
+    /// call is `outcomeUnknown` (504), never sent again (docs/actions.md).
+    public var actionTimeoutSeconds: TimeInterval = 30
 
     /// How long a cached account record is trusted when no change notification can reach the
     /// process: SQLite stores (several processes on one file), or PostgreSQL while the listener
@@ -136,6 +139,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         var accountCacheSeconds: Double?
         var allowPrivateNetworks: Bool?
         var idleTimeoutSeconds: Double?
+        var actionTimeoutSeconds: Double?
     }
 
     /// Reads `file` (JSON, optional) then the environment: `CONNECTOR_HUB_PUBLIC_URL`,
@@ -144,7 +148,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
     /// (`1`), `CONNECTOR_HUB_TRANSPORT` (`asynchttpclient` or `urlsession`),
     /// `CONNECTOR_HUB_ACCOUNT_CACHE_SECONDS`, `CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS` (`1` or `0`),
-    /// `CONNECTOR_HUB_IDLE_TIMEOUT_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
+    /// `CONNECTOR_HUB_IDLE_TIMEOUT_SECONDS`, `CONNECTOR_HUB_ACTION_TIMEOUT_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
     public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
         var parsed = File()
         if let file {
@@ -213,7 +217,12 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         guard idleTimeout > 0, idleTimeout.isFinite else {
             throw HubConfigurationError("idleTimeoutSeconds must be a number of seconds above 0.")
         }
-        return HubConfiguration(
+        var actionTimeout = parsed.actionTimeoutSeconds ?? 30
+        if let text = value("ACTION_TIMEOUT_SECONDS") { actionTimeout = Double(text) ?? -1 }
+        guard actionTimeout > 0, actionTimeout.isFinite else {
+            throw HubConfigurationError("actionTimeoutSeconds must be a number of seconds above 0.")
+        }
+        var configuration = HubConfiguration(
             publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
             sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", databaseURL: value("DATABASE_URL") ?? parsed.databaseURL,
             signingKey: signingKey,
@@ -222,6 +231,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
             defaultSessionLifetime: parsed.sessionLifetimeSeconds ?? 1800, maxAttemptsPerSession: parsed.maxAttemptsPerSession ?? 20,
             transport: transport, accountCacheSeconds: cacheSeconds, allowPrivateNetworks: allowPrivate,
             idleTimeoutSeconds: idleTimeout)
+        configuration.actionTimeoutSeconds = actionTimeout
+        return configuration
     }
 }
 

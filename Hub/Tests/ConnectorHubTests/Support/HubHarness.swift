@@ -16,15 +16,17 @@ struct HubHarness {
     init(
         setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
         allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil, accountCacheSeconds: TimeInterval = 60,
-        allowPrivateNetworks: Bool? = nil, port: Int = 8080, idleTimeoutSeconds: TimeInterval = 30
+        allowPrivateNetworks: Bool? = nil, port: Int = 8080, idleTimeoutSeconds: TimeInterval = 30,
+        actionTimeoutSeconds: TimeInterval = 30
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
-        let configuration = HubConfiguration(
+        var configuration = HubConfiguration(
             publicBaseURL: URL(string: "http://127.0.0.1:8080")!, port: port, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
             sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
             development: true, maxAttemptsPerSession: maxAttempts, accountCacheSeconds: accountCacheSeconds,
             allowPrivateNetworks: allowPrivateNetworks, idleTimeoutSeconds: idleTimeoutSeconds)
+        configuration.actionTimeoutSeconds = actionTimeoutSeconds
         hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
     }
 
