@@ -201,4 +201,33 @@ extension HubClient {
             checkEqual(entries.map { $0["providerStatus"] as? Int ?? 0 }, [200, 0, 0, 200])
         }
     }
+
+    /// `iam.user.create` through Okta's binding answers the created user in the iam.user shape
+    /// (Okta's read mapping: status ACTIVE is `active`, the login is userName) with `remote`, the
+    /// provider's record; the log names the operation.
+    @Test func unifiedOperationAnswersTheModelsRecord() async throws {
+        let okta = try ActionEmulatedOkta("ok")
+        let (harness, account) = try await okta.hub()
+        try await harness.run { client in
+            let created = try await client.api(.post, "/v1/accounts/\(account)/unified/iam.user/operations/create", json: [
+                "inputs": ["userName": "ada.lovelace@example.com", "givenName": "Augusta", "familyName": "Lovelace"] as [String: any Sendable],
+            ])
+            checkEqual(created.status, 200, created.text)
+            checkEqual(created.json["action"] as? String, "createUser")
+            checkEqual(created.json["id"] as? String, "00u1")
+            let record = try #require(created.json["record"] as? [String: Any])
+            checkEqual(record["id"] as? String, "00u1")
+            checkEqual(record["userName"] as? String, "ada.lovelace@example.com")
+            checkEqual(record["email"] as? String, "ada.lovelace@example.com", "Okta's email fell back to the userName")
+            checkEqual(record["givenName"] as? String, "Augusta")
+            checkEqual(record["status"] as? [String: String], ["value": "active", "sourceValue": "ACTIVE"])
+            checkEqual(((record["remote"] as? [String: Any])?["profile"] as? [String: Any])?["login"] as? String, "ada.lovelace@example.com")
+            check(record["profile"] == nil, "the provider's fields are under remote only")
+            check(created.json["remote"] == nil, "converted: no top-level remote")
+
+            let entries = try await client.actionLog(account)
+            checkEqual(entries.map { $0["action"] as? String ?? "" }, ["iam.user.create"])
+            checkEqual(entries.map { $0["outcome"] as? String ?? "" }, ["succeeded"])
+        }
+    }
 }

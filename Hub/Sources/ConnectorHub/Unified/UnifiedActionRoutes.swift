@@ -4,7 +4,8 @@
 // `/actions/{action}` (ActionRoutes.swift, whose request parsing, failure mapping and log it
 // reuses): `{"inputs": {...}, "confirm": true}` with the unified inputs, checked before anything is sent (400 with `/inputs/<unified input>` pointers), destructive
 // operations confirmed, outcomes mapped the same way, and every call in the action log under
-// `<model>.<operation>` (no input values).
+// `<model>.<operation>` (no input values). The created or updated record comes back in the model's
+// shape (the connector's read mapping for the model, `remote` kept).
 import ConnectorRuntime
 import Foundation
 import HTTPTypes
@@ -40,18 +41,42 @@ extension ConnectorHubService {
                 "model": model, "operation": name, "action": binding.action.id, "providerStatus": response.status,
             ]
             if let record = response.record, record != .null {
-                reply["record"] = Self.foundation(record)
-                if case .object(let fields) = record {
-                    switch fields["id"] {
-                    case .string(let text)?: reply["id"] = text
-                    case .integer(let number)?: reply["id"] = String(number)
-                    default: break
-                    }
-                }
+                reply.merge(unifiedResult(record, account: account, model: model)) { _, new in new }
             }
             return Self.json(.ok, reply)
         case .failure(let refusal):
             return refusal.response
         }
+    }
+
+    /// The created or updated record of a unified operation, in the model's shape: converted by
+    /// the read mapping the account's connector has for `model` (the same record as
+    /// `GET /unified/{model}/{id}`, `remote` the provider's record), with its `id`. Without a
+    /// mapping, or when the record does not convert, `record` is left out: `remote` is the
+    /// provider's record and `conversionError` says which field failed (no value in it).
+    func unifiedResult(_ record: JSONValue, account: HubAccount, model: String) -> [String: any Sendable] {
+        var reply: [String: any Sendable] = [:]
+        let mapping = HubUnifiedCatalog.shared.mapping(connector: account.connectorID, variant: account.variantID, model: model)
+        do throws(UnifiedConversionError) {
+            if let mapping {
+                let values = try mapping.program.evaluate(record)
+                reply["record"] = Self.foundation(HubUnifiedRecord(values: values, remote: record).json)
+                if let id = values.string("id") { reply["id"] = id }
+                return reply
+            }
+        } catch {
+            reply["conversionError"] = [
+                "sourceField": error.sourceField, "targetField": error.targetField, "reason": error.reason,
+            ] as [String: any Sendable]
+        }
+        reply["remote"] = Self.foundation(record)
+        if case .object(let fields) = record {
+            switch fields["id"] {
+            case .string(let text)?: reply["id"] = text
+            case .integer(let number)?: reply["id"] = String(number)
+            default: break
+            }
+        }
+        return reply
     }
 }
