@@ -1,5 +1,5 @@
-// Actions through the Hub: a Smartsheet account linked with an access token (the Authlib server's
-// provider emulation checks the token exactly and answers a canned Add user result), then
+// Actions through the Hub: a Smartsheet account linked with an access token
+// (SmartsheetActionAccount: the Authlib server's provider emulation), then
 // POST /v1/accounts/{id}/actions/{action}: bodies checked before anything is sent (400 with the
 // JSON pointer of each problem), destructive actions refused without "confirm": true, and the
 // action log, which keeps outcomes and statuses but no input values.
@@ -10,21 +10,10 @@ import Testing
 
 @Suite(.authServer) struct ActionTests {
     @Test func actionsAreCheckedConfirmedSentAndLogged() async throws {
-        let server = try TestServer.current(.auth)
-        let token = "ss-token-\(UUID().uuidString.lowercased())"
-        let added: [String: any Sendable] = [
-            "message": "SUCCESS", "resultCode": 0, "result": ["id": 7, "email": "ada@example.com", "admin": false] as [String: any Sendable],
-        ]
-        let provider = try await server.emulate("smartsheet", credentials: .bearer(token), responses: ["/2.0/users": added])
-        let harness = try await HubHarness(overrides: ["smartsheet_iam": provider.overrides(["api.smartsheet.com"])])
-        try await harness.run { client in
-            _ = try await client.openLinkSession()
-            let form = try await client.request(.get, "/link/connectors/smartsheet_iam/access_token")
-            let done = try await client.submit(
-                "/link/connectors/smartsheet_iam/access_token", from: form, values: ["region": "smartsheet.com", "accessToken": token])
-            checkEqual(done.status, 200)
-            let list = try await client.api(.get, "/v1/accounts?endUserId=user-1")
-            let id = try #require((list.json["accounts"] as? [[String: Any]])?.first?["id"] as? String)
+        let account = try await SmartsheetActionAccount()
+        let (provider, token) = (account.provider, account.token)
+        try await account.harness.run { client in
+            let id = try await account.link(client)
             let verified = try await provider.apiRequests()
 
             // Wrong types and a missing required input: 400, one problem per pointer, nothing sent.

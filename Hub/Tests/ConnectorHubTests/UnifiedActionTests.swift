@@ -1,5 +1,5 @@
-// Unified operations through the Hub: a Smartsheet account linked with an access token (the
-// Authlib server's provider emulation answers a canned Add user result), then
+// Unified operations through the Hub: a Smartsheet account linked with an access token
+// (SmartsheetActionAccount: the Authlib server's provider emulation), then
 // POST /v1/accounts/{id}/unified/iam.user/operations/{operation}: the unified inputs mapped to Smartsheet's
 // addUser by its spec, problems at the unified inputs with nothing sent, a destructive operation
 // refused without "confirm": true, an operation Smartsheet does not bind answered 404, and the
@@ -11,21 +11,10 @@ import Testing
 
 @Suite(.authServer) struct UnifiedActionTests {
     @Test func unifiedOperationsAreMappedCheckedConfirmedSentAndLogged() async throws {
-        let server = try TestServer.current(.auth)
-        let token = "ss-token-\(UUID().uuidString.lowercased())"
-        let added: [String: any Sendable] = [
-            "message": "SUCCESS", "resultCode": 0, "result": ["id": 7, "email": "ada@example.com", "admin": false] as [String: any Sendable],
-        ]
-        let provider = try await server.emulate("smartsheet", credentials: .bearer(token), responses: ["/2.0/users": added])
-        let harness = try await HubHarness(overrides: ["smartsheet_iam": provider.overrides(["api.smartsheet.com"])])
-        try await harness.run { client in
-            _ = try await client.openLinkSession()
-            let form = try await client.request(.get, "/link/connectors/smartsheet_iam/access_token")
-            let done = try await client.submit(
-                "/link/connectors/smartsheet_iam/access_token", from: form, values: ["region": "smartsheet.com", "accessToken": token])
-            checkEqual(done.status, 200)
-            let list = try await client.api(.get, "/v1/accounts?endUserId=user-1")
-            let id = try #require((list.json["accounts"] as? [[String: Any]])?.first?["id"] as? String)
+        let account = try await SmartsheetActionAccount()
+        let (provider, token) = (account.provider, account.token)
+        try await account.harness.run { client in
+            let id = try await account.link(client)
             let verified = try await provider.apiRequests()
 
             // No email (nor userName to fall back to) and a number for givenName: 400 at the
@@ -49,6 +38,9 @@ import Testing
             checkEqual(created.status, 200, created.text)
             checkEqual(created.json["action"] as? String, "addUser")
             checkEqual(created.json["id"] as? String, "7")
+            let record = created.json["record"] as? [String: Any] ?? [:]
+            checkEqual(record["email"] as? String, "ada@example.com", "the created user as an iam.user")
+            checkEqual((record["remote"] as? [String: Any])?["id"] as? Int, 7, "remote: Smartsheet's record")
             checkEqual(try await provider.apiRequests().last, "POST /2.0/users")
 
             let unbound = try await client.api(.post, "/v1/accounts/\(id)/unified/iam.user/operations/addToGroup", json: [:])
