@@ -32,7 +32,7 @@ import Testing
             _ = try HubConfiguration.load(file: nil, environment: environment)
             Issue.record("an unknown transport was accepted")
         } catch let error as HubConfigurationError {
-            checkEqual(error.description, "transport must be one of asynchttpclient, urlsession, not curl.")
+            checkEqual(error.description, "transport must be one of asynchttpclient, urlsession, nio, not curl.")
         }
     }
 

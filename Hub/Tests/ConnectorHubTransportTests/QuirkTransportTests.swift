@@ -26,10 +26,11 @@ struct QuirkTransportTests {
     /// then fails to write and ends. What it wrote is the cap plus what the sockets' buffers
     /// hold, far below the body. (URLSessionTransport is not run here: FoundationNetworking reads
     /// on past its cancel at this speed, docs/runtime.md.)
-    @Test func aChunkedBodyAtLoopbackSpeedIsRefusedOnceTheCapIsPassedAndTheConnectionClosed() async throws {
+    @Test(arguments: [TransportKind.asyncHTTPClient, .pooledNIO])
+    func aChunkedBodyAtLoopbackSpeedIsRefusedOnceTheCapIsPassedAndTheConnectionClosed(kind: TransportKind) async throws {
         let server = try TestServer.current(.quirk)
         let name = key("fast")
-        let transport = AsyncHTTPClientTransport()
+        let transport = kind.make(maxResponseBytes: 10 * 1024 * 1024)
         await #expect(throws: TransportError(.responseTooLarge, detail: "The response body is larger than 10485760 bytes.")) {
             try await transport.send(HTTPRequest(url: server.url("/api/chunked/\(name)?mib=2000"), timeout: 60))
         }

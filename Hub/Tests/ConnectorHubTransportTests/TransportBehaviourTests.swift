@@ -8,11 +8,13 @@ import Testing
 enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case urlSession
     case asyncHTTPClient
+    case pooledNIO
 
     func make(maxResponseBytes: Int = 1024 * 1024) -> any HTTPTransport {
         switch self {
         case .urlSession: URLSessionTransport(maxResponseBytes: maxResponseBytes)
         case .asyncHTTPClient: AsyncHTTPClientTransport(maxResponseBytes: maxResponseBytes)
+        case .pooledNIO: PooledHTTP1Transport(maxResponseBytes: maxResponseBytes)
         }
     }
 

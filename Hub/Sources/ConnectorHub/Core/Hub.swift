@@ -96,6 +96,15 @@ public final class ConnectorHubService: Sendable {
                     owned.append(unguarded)
                     webhooks = unguarded
                 }
+            case .nio:
+                let created = PooledHTTP1Transport(refusePrivateAddresses: !configuration.allowPrivateNetworks)
+                owned.append(created.fallback)
+                chosen = created
+                if !configuration.allowPrivateNetworks && configuration.webhookURL != nil {
+                    let unguarded = AsyncHTTPClientTransport()
+                    owned.append(unguarded)
+                    webhooks = unguarded
+                }
             case .urlSession:
                 // URLSession resolves names itself: it cannot connect to a checked address.
                 guard configuration.allowPrivateNetworks else {

@@ -243,6 +243,9 @@ public enum HubTransport: String, Sendable, CaseIterable {
     case asyncHTTPClient = "asynchttpclient"
     /// `URLSessionTransport` (Foundation's URLSession).
     case urlSession = "urlsession"
+    /// `PooledHTTP1Transport` (SwiftNIO): `http://` on a pool of keep-alive channels per event
+    /// loop, `https://` on AsyncHTTPClient; the same caps, deadlines and redirect rules (issue 19).
+    case nio = "nio"
 }
 
 /// A configuration problem; the message says what to set.

@@ -10,6 +10,10 @@ import Testing
 /// the real routes, stores and runtime; providers are the Authlib emulation over real HTTP.
 struct HubHarness {
     static let appKey = "test-app-key-0123456789"
+    /// The Hub's transport: AsyncHTTPClient, or `CONNECTOR_HUB_TEST_TRANSPORT` (`nio`: the whole
+    /// suite against ``PooledHTTP1Transport``, `make hub-test-nio`).
+    static let transport = ProcessInfo.processInfo.environment["CONNECTOR_HUB_TEST_TRANSPORT"].flatMap(HubTransport.init(rawValue:))
+        ?? .asyncHTTPClient
     let hub: ConnectorHubService
     let directory: URL
 
@@ -24,7 +28,7 @@ struct HubHarness {
             publicBaseURL: URL(string: "http://127.0.0.1:8080")!, port: port, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
             sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
-            development: true, maxAttemptsPerSession: maxAttempts, accountCacheSeconds: accountCacheSeconds,
+            development: true, maxAttemptsPerSession: maxAttempts, transport: Self.transport, accountCacheSeconds: accountCacheSeconds,
             allowPrivateNetworks: allowPrivateNetworks, idleTimeoutSeconds: idleTimeoutSeconds)
         configuration.actionTimeoutSeconds = actionTimeoutSeconds
         hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
