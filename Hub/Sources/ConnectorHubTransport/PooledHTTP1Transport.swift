@@ -40,7 +40,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
     public let maxRedirects: Int
     /// Whether requests to loopback, private, link-local and metadata addresses are refused.
     public let refusePrivateAddresses: Bool
-    /// Idle channels kept per event loop and origin.
+    /// Idle channels kept per origin (on any of the group's event loops).
     public let maxIdlePerOrigin: Int
     /// How long an idle channel is kept, in seconds.
     public let idleSeconds: Int64
@@ -49,7 +49,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
     private let group: any EventLoopGroup
     private let addressRules: NetworkAddressPolicy.Rules
     private let addressCache: CheckedAddressCache
-    private let idle = NIOLockedValueBox<[PoolKey: [PooledChannel]]>([:])
+    private let idle = NIOLockedValueBox<[Target: [PooledChannel]]>([:])
 
     /// - Parameters:
     ///   - maxResponseBytes: the largest body accepted (10 MiB by default).
@@ -99,7 +99,6 @@ public final class PooledHTTP1Transport: HTTPTransport {
         let start = NIODeadline.now()
         let deadline = start + .nanoseconds(Int64(max(timeout, 0.001) * 1_000_000_000))
         let limit = request.maxResponseBytes.map { max($0, 0) } ?? maxResponseBytes
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
         do {
             var current = request
             var redirects = 0
@@ -111,7 +110,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
                     return try await fallback.send(current)
                 }
                 let target = try await self.target(current.url)
-                let collected = try await exchange(current, target: target, loop: loop, deadline: deadline, limit: limit)
+                let collected = try await exchange(current, target: target, deadline: deadline, limit: limit)
                 guard let location = collected.head.headers.first(name: "location"),
                     let next = try RedirectPolicy.redirect(current, original: request, status: Int(collected.head.status.code), location: location)
                 else {
@@ -171,21 +170,23 @@ public final class PooledHTTP1Transport: HTTPTransport {
         }
     }
 
-    /// Sends `request` once on a channel of `loop` (pooled or new) and collects its response.
-    private func exchange(
-        _ request: HTTPRequest, target: Target, loop: any EventLoop, deadline: NIODeadline, limit: Int
-    ) async throws -> Collected {
+    /// Sends `request` once and collects its response: on an idle channel of the caller's event
+    /// loop, else on any idle channel of the origin, else on a new channel of the caller's loop
+    /// (or the group's next loop when the caller is not on one).
+    private func exchange(_ request: HTTPRequest, target: Target, deadline: NIODeadline, limit: Int) async throws -> Collected {
         guard let head = Self.requestHead(request, target: target) else {
             throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
         let body = request.body.map { ByteBuffer(bytes: $0) }
+        let current = MultiThreadedEventLoopGroup.currentEventLoop
+        let pooled = takeIdle(target, preferring: current)
+        let loop = pooled?.channel.eventLoop ?? current ?? group.next()
         let exchange = Exchange(promise: loop.makePromise(of: Collected.self), limit: limit)
-        let key = PoolKey(loop: ObjectIdentifier(loop), target: target)
+        let key = target
         let timer = loop.scheduleTask(deadline: deadline) {
             exchange.fail(TransportError(.timedOut, detail: "The request timed out."))
         }
         exchange.promise.futureResult.whenComplete { _ in timer.cancel() }
-        let pooled = takeIdle(key)
         let ready: EventLoopFuture<PooledChannel> =
             pooled.map { loop.makeSucceededFuture($0) } ?? connect(target, on: loop, deadline: deadline)
         ready.whenComplete { result in
@@ -228,17 +229,23 @@ public final class PooledHTTP1Transport: HTTPTransport {
             .map { PooledChannel(channel: $0, handler: handler, idleSince: .now()) }
     }
 
-    private func takeIdle(_ key: PoolKey) -> PooledChannel? {
+    private func takeIdle(_ key: Target, preferring loop: (any EventLoop)?) -> PooledChannel? {
         let oldest = NIODeadline.now() - .seconds(idleSeconds)
         while true {
-            let candidate: PooledChannel? = idle.withLockedValue { pool in pool[key]?.popLast() }
+            let candidate: PooledChannel? = idle.withLockedValue { pool in
+                guard var channels = pool[key], !channels.isEmpty else { return nil }
+                let index = loop.flatMap { loop in channels.lastIndex { $0.channel.eventLoop === loop } } ?? channels.count - 1
+                let taken = channels.remove(at: index)
+                pool[key] = channels
+                return taken
+            }
             guard let candidate else { return nil }
             if candidate.idleSince > oldest && candidate.channel.isActive { return candidate }
             candidate.channel.close(promise: nil)
         }
     }
 
-    private func putIdle(_ pooled: PooledChannel, _ key: PoolKey) {
+    private func putIdle(_ pooled: PooledChannel, _ key: Target) {
         var returned = pooled
         returned.idleSince = .now()
         let kept = idle.withLockedValue { pool -> Bool in
@@ -281,10 +288,6 @@ public final class PooledHTTP1Transport: HTTPTransport {
         var address: String
     }
 
-    private struct PoolKey: Hashable, Sendable {
-        var loop: ObjectIdentifier
-        var target: Target
-    }
 }
 
 /// One response: its head and its body as NIO read it (nil when empty).

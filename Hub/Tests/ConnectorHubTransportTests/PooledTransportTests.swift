@@ -1,0 +1,134 @@
+import ConnectorHubTransport
+import ConnectorRuntime
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What only ``PooledHTTP1Transport`` does: keep-alive channels reused and dropped, and the
+/// private-address rules on its own connect path (its other promises are the shared
+/// `TransportBehaviourTests` and `QuirkTransportTests`).
+@Suite(.serialized) struct PooledTransportTests {
+    /// A keep-alive HTTP/1.1 server on 127.0.0.1 that accepts `accepts` connections, answers
+    /// `answersPerConnection` requests on each (body: the request's number on its connection)
+    /// and then closes it without saying so in a header.
+    final class KeepAliveServer: @unchecked Sendable {
+        let port: Int
+        private let listener: Int32
+
+        init(accepts: Int, answersPerConnection: Int) throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0, listen(fd, 16) == 0 else {
+                close(fd)
+                throw POSIXError(.EADDRINUSE)
+            }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            listener = fd
+            port = Int(UInt16(bigEndian: address.sin_port))
+            let thread = Thread { [fd] in
+                for _ in 0..<accepts {
+                    let connection = accept(fd, nil, nil)
+                    if connection < 0 { return }
+                    Self.serve(connection, answers: answersPerConnection)
+                }
+                // No more connections: a transport that opens another one is refused.
+                close(fd)
+            }
+            thread.start()
+        }
+
+        private static func serve(_ connection: Int32, answers: Int) {
+            defer { close(connection) }
+            var pending = Data()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            for number in 1...answers {
+                while pending.range(of: Data("\r\n\r\n".utf8)) == nil {
+                    let count = read(connection, &buffer, buffer.count)
+                    if count <= 0 { return }
+                    pending.append(contentsOf: buffer[0..<count])
+                }
+                pending = Data(pending[pending.range(of: Data("\r\n\r\n".utf8))!.upperBound...])
+                let body = String(number)
+                let answer = Data("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+                _ = answer.withUnsafeBytes { write(connection, $0.baseAddress!, $0.count) }
+            }
+        }
+
+        func stop() {
+            shutdown(listener, Int32(SHUT_RDWR))
+        }
+
+        var url: URL { URL(string: "http://127.0.0.1:\(port)/n")! }
+    }
+
+    @Test func requestsInARowShareOneKeepAliveChannel() async throws {
+        let server = try KeepAliveServer(accepts: 1, answersPerConnection: 3)
+        defer { server.stop() }
+        let transport = PooledHTTP1Transport()
+        var bodies: [String] = []
+        for _ in 0..<3 {
+            let response = try await transport.send(HTTPRequest(url: server.url, timeout: 5))
+            bodies.append(response.text)
+        }
+        // A second connection would be refused (the server accepts one): the three answers came
+        // on the first, numbered by it.
+        #expect(bodies == ["1", "2", "3"])
+        try await transport.shutdown()
+    }
+
+    @Test func aChannelTheServerClosedWhileIdleIsNotReused() async throws {
+        let server = try KeepAliveServer(accepts: 2, answersPerConnection: 1)
+        defer { server.stop() }
+        let transport = PooledHTTP1Transport()
+        let first = try await transport.send(HTTPRequest(url: server.url, timeout: 5))
+        #expect(first.text == "1")
+        // The server closed the first connection after its answer; once the close is seen, the
+        // next request connects again instead of writing to the dead channel.
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let second = try await transport.send(HTTPRequest(url: server.url, timeout: 5))
+        #expect(second.text == "1", "a new connection")
+        try await transport.shutdown()
+    }
+
+    @Test(arguments: ["127.0.0.1", "localhost"])
+    func aPrivateTargetIsRefusedBeforeConnecting(host: String) async throws {
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: Data("reached".utf8)) }
+        defer { server.stop() }
+        let guarded = PooledHTTP1Transport(refusePrivateAddresses: true)
+        await #expect(throws: TransportError(.network, detail: "Refused: the host points at a private network address (loopback).")) {
+            _ = try await guarded.send(HTTPRequest(url: server.url("/token", host: host)))
+        }
+        // Without the rule the same request reaches the server.
+        let response = try await PooledHTTP1Transport().send(HTTPRequest(url: server.url("/token", host: host)))
+        #expect(response.status == 200)
+    }
+
+    @Test func itConnectsToTheCheckedAddressAndKeepsTheNameInHost() async throws {
+        let server = try LocalHTTPServer { request in .init(status: 200, body: Data("reached \(request.headers["host"] ?? "")".utf8)) }
+        defer { server.stop() }
+        // A name the system cannot resolve: only the address the rules checked reaches the server.
+        let rules = NetworkAddressPolicy.Rules(
+            resolve: { host in
+                guard host == "pinned.invalid" else { throw NetworkAddressPolicy.ResolutionError() }
+                return ["127.0.0.1"]
+            },
+            refusal: { $0 == "127.0.0.1" ? nil : "private" })
+        let transport = PooledHTTP1Transport(refusePrivateAddresses: true, addressRules: rules)
+        let response = try await transport.send(HTTPRequest(url: server.url("/users", host: "pinned.invalid")))
+        #expect(response.text == "reached pinned.invalid:\(server.port)")
+        let mixed = NetworkAddressPolicy.Rules(resolve: { _ in ["127.0.0.1", "10.0.0.1"] }, refusal: { $0 == "127.0.0.1" ? nil : "private" })
+        await #expect(throws: TransportError.self) {
+            _ = try await PooledHTTP1Transport(refusePrivateAddresses: true, addressRules: mixed).send(
+                HTTPRequest(url: server.url("/users", host: "pinned.invalid")))
+        }
+    }
+}
