@@ -10,6 +10,9 @@ Rows (each loaded by wrk, one after the other, round after round, medians report
   Hub (URLSession)  the same with URLSessionTransport
   Hub (AHC, event loops)  the AsyncHTTPClient Hub with each connection on its event loop
                  (`hub-bench --server eventloop`) instead of Swift's cooperative pool
+  Hub (NIO pool) hub-bench with PooledHTTP1Transport (`--transport nio`): keep-alive NIO channels
+                 per origin, the caller's event loop first (issue 19)
+  Hub (NIO pool, event loops)  the same with each connection on its event loop
 
 Both nginx instances and the Hubs run on loopback only and are stopped at the end. CPU per request
 is the process's utime + stime (children included: nginx's workers) over the round, from
@@ -17,7 +20,7 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
 report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
@@ -39,7 +42,7 @@ WARMUP = int(os.environ.get("HUB_BENCH_WARMUP", "2"))
 ROUNDS = int(os.environ.get("HUB_BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
-ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,urlsession,baseline").split(",")
+ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
@@ -208,6 +211,9 @@ def main():
         variants = [("ahc", binary, "asynchttpclient", "AsyncHTTPClient", ()),
                     ("ahcloop", binary, "asynchttpclient", "AsyncHTTPClient, each connection on its event loop",
                      ("--server", "eventloop")),
+                    ("nio", binary, "nio", "NIO channel pool", ()),
+                    ("nioloop", binary, "nio", "NIO channel pool, each connection on its event loop",
+                     ("--server", "eventloop")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
             variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build", ()))
@@ -287,7 +293,7 @@ def main():
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
         if "direct" in results:
             direct_rate = median([r[0] for r in results["direct"]])
-            for key in ("ahc", "ahcloop", "urlsession", "baseline"):
+            for key in ("ahc", "ahcloop", "nio", "nioloop", "urlsession", "baseline"):
                 if key in results:
                     print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
         for line in statement_lines:

@@ -1,6 +1,6 @@
 // hub-bench: one Hub for `make hub-proxy-bench` (Hub/Benchmarks/proxy-bench.py drives it).
 //
-//   hub-bench --transport asynchttpclient|urlsession --upstream http://127.0.0.1:PORT [--server pool|eventloop]
+//   hub-bench --transport asynchttpclient|urlsession|nio --upstream http://127.0.0.1:PORT [--server pool|eventloop]
 //
 // Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port, as
 // `connector-hub` serves it (ConnectorHubService.application()), whose
@@ -35,7 +35,7 @@ func freePort() -> Int {
 guard let upstreamText = argument("--upstream"), let upstream = URL(string: upstreamText),
     let transport = argument("--transport").flatMap(HubTransport.init(rawValue:))
 else {
-    FileHandle.standardError.write(Data("usage: hub-bench --transport asynchttpclient|urlsession --upstream http://127.0.0.1:PORT\n".utf8))
+    FileHandle.standardError.write(Data("usage: hub-bench --transport asynchttpclient|urlsession|nio --upstream http://127.0.0.1:PORT\n".utf8))
     exit(2)
 }
 
