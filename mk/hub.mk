@@ -54,3 +54,13 @@ hub-bench-quick: venv
 hub-transport-bench-quick:
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product transport-bench
 	cd Hub && $$($(SWIFT) build --show-bin-path)/transport-bench --smoke
+
+# make hub-test-nio   the Hub's suite (ConnectorHubTests) with the Hub on the `nio` transport
+#                     (PooledHTTP1Transport, docs/hub.md "Transport"): every proxy, linking and
+#                     token rule against it. Not part of `make test` (hub-test runs the default).
+.PHONY: hub-test-nio
+hub-test-nio: venv
+	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	cd Hub && CONNECTOR_HUB_TEST_TRANSPORT=nio CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run \
+		$(SWIFT) test --skip-build --filter ConnectorHubTests \
+		$(if $(strip $(HUB_ALONE_TESTS)),--skip '$(subst $(space),|,$(strip $(HUB_ALONE_TESTS)))')
