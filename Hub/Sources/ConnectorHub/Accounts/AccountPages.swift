@@ -27,7 +27,7 @@ extension Pages {
 
     static func operatorAccounts(
         _ accounts: [HubAccount], csrf: String, linkURL: URL?, linkFor: HubAccount? = nil, problems: [SetupProblem] = [],
-        notice: String? = nil
+        notice: String? = nil, syncs: [(account: HubAccount, entries: [SyncStatusEntry])] = []
     ) -> String {
         var body = """
             <header class="bar">
@@ -59,6 +59,7 @@ extension Pages {
             body += "<p class=\"notice info link-url\" role=\"status\">\(escape(purpose)) (single use, send it or open it): <a href=\"\(escape(linkURL.absoluteString))\">\(escape(linkURL.absoluteString))</a></p>\n"
         }
         body += accountsTable(accounts, csrf: csrf, actionPrefix: "/admin/accounts", operator: true)
+        body += syncSection(syncs)
         body += "<p><a href=\"/admin/action-log\">Action log</a>: the actions apps ran through these accounts.</p>\n"
         return layout(title: "Linked accounts", body: body, wide: true)
     }

@@ -117,7 +117,9 @@ extension ConnectorHubService {
     /// The operators' Accounts page, with the setup problems linking met.
     func operatorPage(csrf: String, linkURL: URL? = nil, linkFor: HubAccount? = nil, notice: String? = nil) async throws -> String {
         let problems = try await records.all(SetupProblem.self, kind: "setup-problem")
-        return Pages.operatorAccounts(
-            try await accounts(), csrf: csrf, linkURL: linkURL, linkFor: linkFor, problems: problems, notice: notice)
+        let list = try await accounts()
+        var syncs: [(account: HubAccount, entries: [SyncStatusEntry])] = []
+        for account in list { syncs.append((account, try await syncStatusEntries(account))) }
+        return Pages.operatorAccounts(list, csrf: csrf, linkURL: linkURL, linkFor: linkFor, problems: problems, notice: notice, syncs: syncs)
     }
 }

@@ -36,7 +36,7 @@ public final class ConnectorHubService: Sendable {
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
         webhookTransport: (any HTTPTransport)? = nil, ownedTransports: [AsyncHTTPClientTransport] = [],
-        syncStore: any SyncStore & SyncJobQueue, now: @escaping @Sendable () -> Date = { Date() }
+        syncStore: any SyncStore & SyncJobQueue & SyncRunHistory, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.syncs = SyncSystem(store: syncStore)

@@ -54,7 +54,7 @@ final class PostgresSyncStore: SyncStore {
             due_at timestamptz NOT NULL, paused boolean NOT NULL DEFAULT false, owner text, lease_until timestamptz,
             epoch bigint NOT NULL DEFAULT 0, runs bigint NOT NULL DEFAULT 0, last_error text, PRIMARY KEY (account, resource))
         """,
-    ]
+    ] + statusSchema
 
     /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables.
     static func connect(url: String, keys: TokenStoreKeys, maximumConnections: Int = 10) async throws -> PostgresSyncStore {

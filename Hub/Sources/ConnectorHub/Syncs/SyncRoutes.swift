@@ -78,18 +78,7 @@ extension ConnectorHubService {
             if rows.count == limit, let last = rows.last { body["nextAfter"] = .string(last.id) }
             return Self.json(.ok, .object(body))
         case "/v1/accounts/{id}/syncs":
-            let jobs = try await store.status(account: account.id)
-            let list: [[String: any Sendable]] = resources.map { name in
-                let job = jobs.first { $0.resource == name }
-                var entry: [String: any Sendable] = [
-                    "resource": name, "paused": job?.paused ?? false, "running": job?.running ?? false, "runs": Int(job?.runs ?? 0),
-                    "scheduled": job != nil,
-                ]
-                if let job { entry["intervalSeconds"] = job.interval }
-                if let error = job?.lastError { entry["lastError"] = error }
-                return entry
-            }
-            return Self.json(.ok, ["syncs": list])
+            return Self.json(.ok, ["syncs": try await syncStatusEntries(account).map(\.json)])
         default:
             guard let name = resource(context.parameters.get("resource")) else { return noResource }
             let interval = syncedResources(account).first { $0.name == name }?.sync?.interval ?? 3_600

@@ -34,12 +34,12 @@ public struct SyncSchedulerSettings: Sendable, Equatable {
 
 /// The store and queue of the syncs, and the scheduler loop of this process.
 final class SyncSystem: Sendable {
-    let store: any SyncStore & SyncJobQueue
+    let store: any SyncStore & SyncJobQueue & SyncRunHistory
     /// This process's name on the leases it holds.
     let owner = "hub-" + UUID().uuidString
     private let loop = LoopTask()
 
-    init(store: any SyncStore & SyncJobQueue) { self.store = store }
+    init(store: any SyncStore & SyncJobQueue & SyncRunHistory) { self.store = store }
 
     /// Starts the loop (once); ``stop()`` ends it.
     func start(_ settings: SyncSchedulerSettings, hub: ConnectorHubService) {
@@ -119,6 +119,8 @@ extension ConnectorHubService {
     func runSync(_ lease: SyncLease, leaseSeconds: Int) async {
         let queue = syncs.store
         var failure: String?
+        var started = false
+        var runCounts = SyncCounts()
         do {
             guard let account = try await account(lease.account), account.status == "active" else {
                 failure = "The account is not active."
@@ -132,7 +134,7 @@ extension ConnectorHubService {
                 _ = try? await queue.complete(lease, error: failure)
                 return
             }
-            let connection = try await connection(for: account)
+            let connection = try await syncConnection(for: account)
             let reader = SyncPageReader(resource: resource, list: list, sync: sync, connection: connection) { [queue] in
                 guard try await queue.renew(lease, leaseSeconds: leaseSeconds) else {
                     throw SyncLeaseLost(account: lease.account, resource: lease.resource)
@@ -141,9 +143,12 @@ extension ConnectorHubService {
             let mark = try await syncs.store.mark(account: account.id, resource: resource.name)
             let fullScan = sync.mode == .full || (sync.deletions == .fullScan && mark == nil)
             let before = try await syncs.store.lastPosition(account: account.id)
+            try? await queue.runStarted(account: lease.account, resource: lease.resource)
+            started = true
             let counts = try await SyncRunner(store: syncs.store, account: account.id, resource: resource.name, lease: lease).run(fullScan: fullScan) {
                 next, startMark in try await reader.page(next: next, startMark: startMark)
             }
+            runCounts = counts
             if counts.total > 0 { await sendRecordsChanged(account, resource: resource.name, counts: counts, after: before) }
         } catch let lost as SyncLeaseLost {
             HubLog.warning("sync lease lost: \(lost.resource)")
@@ -163,9 +168,10 @@ extension ConnectorHubService {
                 try? await setStatus(lease.account, "reconnect_required")
                 failure = "The account must be linked again."
             } else {
-                failure = String(String(describing: error).prefix(500))
+                failure = Self.syncFailureText(error)
             }
         }
+        if started { try? await queue.runEnded(account: lease.account, resource: lease.resource, counts: runCounts, failed: failure != nil) }
         _ = try? await queue.complete(lease, error: failure)
     }
 }
