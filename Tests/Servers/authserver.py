@@ -67,6 +67,10 @@ Test controls (JSON; no secrets are ever logged)
   `insufficient_scope` answers then tell what is missing; on=0 reports it again
 - POST /_control/token-failure?client_id=X&status=503  the client's token requests answer that
   status with an HTML error page (a provider outage behind its load balancer); status=0 ends it
+- POST /_control/providers/<name>/api-failure  JSON {path, status, retry_after, times}: the
+  provider's next `times` requests to that API path answer `status` (429 with `Retry-After`, 500),
+  then normal answers again; GET /_control/providers/<name> lists each API request with the
+  Unix time it arrived (`at`) and the status it got
 - POST /_control/reset              forget every client, code and token and re-seed defaults
 
 Run: AUTHLIB_INSECURE_TRANSPORT=1 python authserver.py --port-file PATH [--token-lifetime S]
@@ -694,7 +698,14 @@ def provider_api_answer(provider, path, user, profile=None):
     query = request.query_string.decode()
     full = path + ("?" + query if query else "")
     with lock:
-        provider["api_requests"].append({"method": request.method, "path": full})
+        entry = {"method": request.method, "path": full, "at": "%.6f" % time.time(), "status": "200"}
+        provider["api_requests"].append(entry)
+        failure = provider.setdefault("api_failures", {}).get(normalized_path(path))
+        if failure and failure["times"] > 0:
+            failure["times"] -= 1
+            entry["status"] = str(failure["status"])
+            headers = {"Retry-After": failure["retry_after"]} if failure.get("retry_after") else {}
+            return jsonify(error="rate_limited" if failure["status"] == 429 else "failure"), failure["status"], headers
         canned = provider["responses"].get(normalized_path(path))
     if canned is not None:
         return jsonify(canned)
@@ -755,6 +766,22 @@ def control_provider(name):
         if provider is None:
             return jsonify(error="unknown_provider"), 404
         return jsonify(name=name, api_requests=list(provider["api_requests"]))
+
+
+@app.route("/_control/providers/<name>/api-failure", methods=["POST"])
+def control_provider_api_failure(name):
+    """The provider's next `times` requests to API `path` answer `status` (with `Retry-After:
+    retry_after` when given), then it answers normally again."""
+    spec = request.get_json(force=True)
+    with lock:
+        provider = state["providers"].get(name)
+        if provider is None:
+            return jsonify(error="unknown_provider"), 404
+        provider.setdefault("api_failures", {})[normalized_path(spec.get("path", "/"))] = {
+            "status": int(spec.get("status", 429)), "retry_after": str(spec.get("retry_after") or ""),
+            "times": int(spec.get("times", 1)),
+        }
+    return jsonify(name=name)
 
 
 @app.route("/_control/mint-refresh", methods=["POST"])
