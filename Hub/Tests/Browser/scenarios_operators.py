@@ -86,6 +86,47 @@ def remove_button_revokes(run):
     assert after["access_tokens_active"] == 0 and after["refresh_tokens_active"] == 0, after
 
 
+def sync_status(run):
+    """The Syncs section: the Zelt account's users synced (2 records, 2 added), then a run the
+    provider refuses, shown as failed with its error in plain words and no secret."""
+    world = run.world
+    zelt = world.account("zelt")
+    name = world.providers["zelt"]
+    status, answer = call("POST", world.auth_url + "/_control/providers", {
+        "name": name, "authorize_path": "/", "token_path": "/apiv2/oauth/authorize/token",
+        "responses": {"/apiv2/users": [{"userId": 1, "firstName": "Ada"}, {"userId": 2, "firstName": "Grace"}]}})
+    assert status == 200, answer
+
+    def users_status():
+        return [s for s in world.api("GET", "/v1/accounts/%s/syncs" % zelt["id"])[1]["syncs"] if s["resource"] == "users"][0]
+
+    def run_until(outcome):
+        before = users_status()["runs"]
+        assert world.api("POST", "/v1/accounts/%s/syncs/users/run" % zelt["id"])[0] == 202
+        run.wait_until(lambda: users_status()["runs"] > before and users_status().get("lastRun", {}).get("outcome") == outcome,
+                       "a %s run" % outcome, timeout=60)
+        return users_status()
+
+    synced = run_until("succeeded")
+    assert synced["records"] == 2, synced
+    status, answer = call("POST", world.auth_url + "/_control/providers/%s/api-failure" % name,
+                          {"path": "/apiv2/users", "status": 400, "times": 1})
+    assert status == 200, answer
+    failed = run_until("failed")
+    assert failed["lastError"].startswith("The provider answered HTTP 400 at page 1."), failed
+    assert failed["records"] == 2, failed
+
+    run.driver.get(world.base + "/admin")
+    run.wait_text("Syncs")
+    section = run.driver.find_element(By.CSS_SELECTOR, "section.syncs")
+    users = [r for r in section.find_elements(By.CSS_SELECTOR, "tbody tr") if "Zelt" in r.text and "users" in r.text][0]
+    assert "Last run failed" in users.text and "The provider answered HTTP 400 at page 1." in users.text, users.text
+    assert "0 added, 0 updated, 0 deleted" in users.text, users.text
+    assert users.find_element(By.CSS_SELECTOR, "td[data-label=Records]").text == "2", users.text
+    assert world.client_secrets["zelt"] not in run.text() and "Bearer" not in run.text()
+    run.page("26-operator-syncs")
+
+
 def narrow_screens(run):
     """At a phone's width (390 px) nothing scrolls sideways: the accounts become cards."""
     restore = run.narrow()
@@ -150,6 +191,7 @@ SCENARIOS = [
     ("operators: Link account button", link_account_button),
     ("operators: Reconnect button re-links the same account", reconnect_button),
     ("operators: Remove button revokes at the provider", remove_button_revokes),
+    ("operators: sync status, a failed run in plain words", sync_status),
     ("operators and people: nothing overflows at 390 px", narrow_screens),
     ("operators: the action log lists calls without their values", action_log),
     ("operators: sign out ends the session", sign_out),
