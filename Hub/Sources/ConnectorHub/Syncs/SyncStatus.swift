@@ -47,10 +47,12 @@ extension ConnectorHubService {
     /// The status entries of `GET /v1/accounts/{id}/syncs` and of the operators' page: one per
     /// resource the account syncs.
     func syncStatusEntries(_ account: HubAccount) async throws -> [SyncStatusEntry] {
+        let resources = syncedResources(account)
+        guard !resources.isEmpty else { return [] }
         let store = syncs.store
         let jobs = try await store.status(account: account.id)
         let runs = try await store.runStatus(account: account.id)
-        return syncedResources(account).map { resource in
+        return resources.map { resource in
             let job = jobs.first { $0.resource == resource.name }
             let run = runs.first { $0.resource == resource.name }
             return SyncStatusEntry(resource: resource.name, job: job, run: run)
