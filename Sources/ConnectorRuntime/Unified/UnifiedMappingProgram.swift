@@ -288,7 +288,7 @@ public indirect enum UnifiedExpression: Sendable {
         case .json(.bool(let flag)): flag ? "true" : "false"
         case .enumValue(_, let source): source
         case .date(let date): date.description
-        case .dateTime(let instant): DateTimeCoding.text(instant, format: .iso8601)
+        case .dateTime(let instant): DateTimeCoding.rfc3339(instant)
         default: nil
         }
     }

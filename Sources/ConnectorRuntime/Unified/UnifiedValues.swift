@@ -17,7 +17,7 @@ public enum UnifiedValue: Sendable, Hashable {
         switch self {
         case .string(let text): .string(text)
         case .date(let date): .string(date.description)
-        case .dateTime(let instant): .string(DateTimeCoding.text(instant, format: .iso8601))
+        case .dateTime(let instant): .string(DateTimeCoding.rfc3339(instant))
         case .boolean(let flag): .bool(flag)
         case .integer(let number): .integer(number)
         case .number(let number): .number(number)
