@@ -124,7 +124,7 @@ def operations(models):
                            {"name": "limit", "in": "query", "required": False,
                             "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
                            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
-                            "description": "nextCursor of the previous page (signed for this account and model)."}],
+                            "description": "nextCursor of the previous page (sealed for this account and model)."}],
             "responses": list_responses,
         }},
         "/v1/accounts/{id}/unified/{model}/{remoteId}": {"get": {

@@ -303,6 +303,72 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
         }
     }
 
+    /// Ashby (API key as the Basic username, POST lists with the cursor in the body): candidates
+    /// without a primary email, jobs with every status and a missing title, applications whose
+    /// `Lead` maps to `active` beside its source value; date-times keep their milliseconds and
+    /// microseconds, and a whole second has no fraction.
+    @Test func ashbyCandidatesJobsAndApplications() async throws {
+        let provider = try PagedProvider("ashby")
+        let (harness, account) = try await unifiedHub(provider, variant: "api_key", values: ["apiKey": "ashby-key"], hosts: ["api.ashbyhq.com"])
+        try await harness.run { client in
+            let candidates = try await client.unifiedRecords(account, "ats.candidate", limit: 3)
+            checkEqual(ids(candidates), ["cand-0", "cand-1", "cand-2", "cand-3", "cand-4"])
+            checkEqual(candidates[0]["emails"] as? [String], ["c0@acme.example", "c0@work.example"])
+            check(candidates[3]["email"] == nil, "no primary email")
+            checkEqual(candidates[0]["applications"] as? [String], ["app-0"])
+            checkEqual(candidates.map { $0["createdAt"] as? String ?? "-" }.prefix(3), ["2024-02-29T10:00:00.100Z", "2024-02-29T10:00:00Z", "2024-02-29T10:00:00.102Z"])
+            let jobs = try await client.unifiedRecords(account, "ats.job")
+            checkEqual(jobs.map { $0["title"] as? String ?? "-" }, ["Job 0", "Job 1", "job-2", "Job 3", "Job 4"])
+            checkEqual(jobs.map { enumValue($0, "status") ?? "-" }, ["open", "closed", "draft", "archived", "open"])
+            checkEqual(jobs[0]["createdAt"] as? String, "2024-01-01T08:30:00.250Z")
+            let applications = try await client.unifiedRecords(account, "ats.application", limit: 2)
+            checkEqual(ids(applications), ["app-0", "app-1", "app-2", "app-3", "app-4"])
+            checkEqual(applications.map { enumValue($0, "status") ?? "-" }, ["active", "active", "hired", "archived", "active"])
+            checkEqual(sourceValue(applications[1], "status"), "Lead")
+            checkEqual(applications[0]["candidate"] as? String, "cand-0")
+            checkEqual(applications[0]["job"] as? String, "job-0")
+            checkEqual(applications[0]["stage"] as? String, "Application Review")
+            check(applications[4]["stage"] == nil, "no current stage")
+            checkEqual(applications[0]["createdAt"] as? String, "2024-03-01T09:00:00.123456Z")
+            let lists = try await provider.requests().filter { $0.hasPrefix("POST /application.list") }
+            checkEqual(lists.count, 3, "one request per provider page")
+        }
+    }
+
+    /// Workable (bearer token, a subdomain host, `paging.next` URLs with since_id): candidates as
+    /// candidates and as applications (disqualified into `rejected` with its reason, the job's
+    /// shortcode as the job reference), jobs whose `closed` state maps to `open`; a leap-day
+    /// date-time at `.000Z` has no fraction, `.500Z` keeps it.
+    @Test func workableCandidatesJobsAndApplications() async throws {
+        let provider = try PagedProvider("workable")
+        let (harness, account) = try await unifiedHub(
+            provider, variant: "api_token", values: ["subdomain": "acme", "apiToken": "workable-token"], hosts: ["acme.workable.com"])
+        try await harness.run { client in
+            let candidates = try await client.unifiedRecords(account, "ats.candidate", limit: 4)
+            checkEqual(ids(candidates), ["ce00000", "ce00001", "ce00002", "ce00003", "ce00004"])
+            checkEqual(candidates[1]["firstName"] as? String, "First1")
+            check(candidates[4]["email"] == nil, "no email")
+            checkEqual(candidates[0]["createdAt"] as? String, "2024-02-29T23:59:59Z")
+            checkEqual(candidates[1]["createdAt"] as? String, "2024-03-01T12:00:00.500Z")
+            let applications = try await client.unifiedRecords(account, "ats.application")
+            checkEqual(applications.map { enumValue($0, "status") ?? "-" }, ["active", "active", "rejected", "active", "active"])
+            checkEqual(sourceValue(applications[2], "status"), "true")
+            checkEqual(applications[2]["rejectionReason"] as? String, "Not a fit")
+            checkEqual(applications.map { $0["job"] as? String ?? "-" }, ["GROOV000", "GROOV001", "GROOV000", "GROOV001", "GROOV000"])
+            checkEqual(applications[3]["stage"] as? String, "Offer")
+            check(applications[0]["source"] == nil, "no domain")
+            checkEqual(applications[1]["source"] as? String, "linkedin.com")
+            let jobs = try await client.unifiedRecords(account, "ats.job", limit: 5)
+            checkEqual(ids(jobs), ["GROOV000", "GROOV001", "GROOV002", "GROOV003", "GROOV004"])
+            checkEqual(jobs.map { enumValue($0, "status") ?? "-" }, ["open", "draft", "open", "archived", "open"])
+            checkEqual(sourceValue(jobs[2], "status"), "closed")
+            check(jobs[1]["code"] == nil, "no code")
+            checkEqual(jobs[4]["isRemote"] as? Bool, true)
+            checkEqual(jobs[0]["location"] as? String, "Berlin, Germany")
+            checkEqual(try await provider.requests().filter { $0.hasPrefix("GET /spi/v3/jobs?") }.count, 3 + 1, "three pages and the linking's check")
+        }
+    }
+
     /// Clerk users and roles: Unix milliseconds, a missing username falls back to the id, `get`.
     @Test func clerkUsersAndRoles() async throws {
         let provider = try PagedProvider("clerk")
@@ -345,14 +411,45 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
             let elsewhere = try await client.api(.get, "/v1/accounts/\(other.id)/unified/iam.user?cursor=\(cursor)")
             checkEqual(elsewhere.status, 400, "a cursor of another account")
             checkEqual(elsewhere.json["error"] as? String, "bad_request")
-            let payload = String(cursor.prefix { $0 != "." })
-            let forged = UnifiedCursorForgery.reencode(payload, page: 0, record: 4) + String(cursor.drop { $0 != "." })
+            let forged = UnifiedCursorForgery.altered(cursor)
             checkEqual(try await client.api(.get, "/v1/accounts/\(account)/unified/iam.user?cursor=\(forged)").status, 400, "an altered cursor")
             checkEqual(try await client.api(.get, "/v1/accounts/\(account)/unified/iam.group?cursor=\(cursor)").status, 400, "another model")
             checkEqual(try await client.api(.get, "/v1/accounts/\(account)/unified/iam.user?cursor=garbage").status, 400)
             for limit in ["0", "201", "x"] {
                 checkEqual(try await client.api(.get, "/v1/accounts/\(account)/unified/iam.user?limit=\(limit)").status, 400, "limit \(limit)")
             }
+        }
+    }
+
+    /// The cursor carries the provider's page position (`ListOptions.start`): a list read to its
+    /// end costs one provider request per page it stops in, not a re-read of the pages before the
+    /// cursor (page numbers: Smartsheet; next URLs: Manatal). Counted at the emulation.
+    @Test func cursorResumesAtTheProviderPage() async throws {
+        let smartsheet = try PagedProvider("smartsheet", connector: "smartsheet_iam")
+        let manatal = try PagedProvider("manatal")
+        let harness = try await HubHarness(
+            overrides: smartsheet.overrides(Self.smartsheet.hosts).merging(manatal.overrides(["api.manatal.com"])) { first, _ in first })
+        let account = try await harness.hub.importAccount(
+            endUserID: "user-1", endUserName: "Ada", connectorID: "smartsheet_iam", variantID: Self.smartsheet.variant, values: Self.smartsheet.values
+        ).id
+        let linked = try await harness.hub.importAccount(
+            endUserID: "user-2", endUserName: "Grace", connectorID: "manatal", variantID: "api_token", values: ["apiToken": "manatal-token"])
+        // The linking's verification requests aside.
+        let before = (smartsheet: try await smartsheet.requests().count, manatal: try await manatal.requests().count)
+        try await harness.run { client in
+            func lists(_ provider: PagedProvider, _ prefix: String) async throws -> Int {
+                let skip = provider.key == smartsheet.key ? before.smartsheet : before.manatal
+                return try await provider.requests().dropFirst(skip).filter { $0.hasPrefix(prefix) }.count
+            }
+            // 5 records, 2 a page: 3 provider pages. A limit of 2 ends each call at a page's end.
+            checkEqual(ids(try await client.unifiedRecords(account, "iam.user", limit: 2)), ["1000", "1001", "1002", "1003", "1004"])
+            checkEqual(try await lists(smartsheet, "GET /2.0/users?"), 3, "one request per page at limit 2")
+            // A limit of 1 stops inside pages: a page is read once by each call that returns from it.
+            checkEqual(ids(try await client.unifiedRecords(account, "iam.user", limit: 1)), ["1000", "1001", "1002", "1003", "1004"])
+            checkEqual(try await lists(smartsheet, "GET /2.0/users?"), 3 + 5, "one request per call at limit 1")
+            let candidates = try await client.unifiedRecords(linked.id, "ats.candidate", limit: 2)
+            checkEqual(ids(candidates), ["9000", "9001", "9002", "9003", "9004"])
+            checkEqual(try await lists(manatal, "GET /open/v3/candidates/"), 3, "the next URLs followed once each")
         }
     }
 
@@ -379,17 +476,13 @@ func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? St
     }
 }
 
-/// Builds an altered cursor payload (the signature then no longer matches).
+/// A sealed cursor with one character of its ciphertext changed (it then no longer opens).
 enum UnifiedCursorForgery {
-    static func reencode(_ payload: String, page: Int, record: Int) -> String {
-        var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        var object = (try? JSONSerialization.jsonObject(with: Data(base64Encoded: base64) ?? Data())) as? [String: Any] ?? [:]
-        object["p"] = page
-        object["r"] = record
-        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    static func altered(_ cursor: String) -> String {
+        var characters = Array(cursor)
+        let middle = characters.count / 2
+        characters[middle] = characters[middle] == "A" ? "B" : "A"
+        return String(characters)
     }
 }
 

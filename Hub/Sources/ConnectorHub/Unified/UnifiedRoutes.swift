@@ -9,48 +9,6 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Where the next page of a unified list starts: the provider page (counted from 0 in the run
-/// the next call starts again) and the record in it. Signed with the Hub's signing key together
-/// with the account id, so a cursor is refused on another account and cannot be made up.
-struct UnifiedCursor: Codable, Equatable {
-    var m: String
-    var p: Int
-    var r: Int
-
-    func text(account: String, key: String) -> String {
-        let payload = Self.base64url((try? JSONEncoder().encode(self)) ?? Data())
-        return payload + "." + Self.signature(payload, account: account, key: key)
-    }
-
-    init(m: String, p: Int, r: Int) {
-        self.m = m
-        self.p = p
-        self.r = r
-    }
-
-    /// The cursor `text` holds, when it was made for `account` by a Hub with `key`.
-    init?(text: String, account: String, key: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, Digest.constantTimeEqual(String(parts[1]), Self.signature(String(parts[0]), account: account, key: key))
-        else { return nil }
-        var base64 = parts[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(UnifiedCursor.self, from: data),
-            cursor.p >= 0, cursor.r >= 0
-        else { return nil }
-        self = cursor
-    }
-
-    static func signature(_ payload: String, account: String, key: String) -> String {
-        Digest.hmac("unified-cursor:\(account):\(payload)", key: key)
-    }
-
-    static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}
-
 /// Failures of the unified routes that the other account routes do not have.
 enum UnifiedRouteError: Error {
     /// The provider has no record with this id (`404`).
@@ -92,32 +50,35 @@ extension ConnectorHubService {
             }
             size = number
         }
-        var start = UnifiedCursor(m: model, p: 0, r: 0)
+        var start = UnifiedCursor(model: model, position: nil, record: 0)
         if let cursor {
-            guard let given = UnifiedCursor(text: cursor, account: accountID, key: configuration.signingKey), given.m == model else {
+            guard let given = UnifiedCursor(text: cursor, account: accountID, model: model, signingKey: configuration.signingKey) else {
                 throw HubError.badRequest("cursor is not a nextCursor of this account's \(model) list: list again without it.")
             }
             start = given
         }
-        let pages = PageSequence<MCPRecord>(
+        // The run starts at the cursor's page (`ListOptions.start`): one provider request per page.
+        var pages = PageSequence<MCPRecord>(
             connection: try await connection(for: account), operation: mapping.list, arguments: ListArguments(),
-            options: ListOptions(invalidRecords: .skip, deadline: Self.unifiedDeadline))
+            options: ListOptions(invalidRecords: .skip, deadline: Self.unifiedDeadline, start: start.position)
+        ).makeAsyncIterator()
         var records: [JSONValue] = []
         var unconverted: [JSONValue] = []
         var skipped = 0
         var next: UnifiedCursor?
-        var index = 0
         try await unifiedCall(accountID) {
-            scan: for try await page in pages {
-                defer { index += 1 }
-                if index < start.p { continue }
-                if index == start.p, start.r > page.records.count {
+            // The position of the page being read: where a cursor that stops inside it starts again.
+            var current = start.position
+            var from = start.record
+            scan: while let page = try await pages.next() {
+                if from > page.records.count {
                     throw HubError.badRequest("The list changed since the cursor was made: list again without it.")
                 }
-                skipped += page.skipped.count
-                for position in (index == start.p ? start.r : 0)..<page.records.count {
+                // A page read again after a cursor that stopped inside it: its skips were counted then.
+                if from == 0 { skipped += page.skipped.count }
+                for position in from..<page.records.count {
                     if records.count == size {
-                        next = UnifiedCursor(m: model, p: index, r: position)
+                        next = UnifiedCursor(model: model, position: current, record: position)
                         break scan
                     }
                     let raw = page.records[position].raw
@@ -134,10 +95,18 @@ extension ConnectorHubService {
                         unconverted.append(Self.conversionJSON(located))
                     }
                 }
+                from = 0
+                current = page.nextPosition
+                // A full answer at a page's end: the cursor is the next page, not read yet. Without a
+                // next position the list ended (or the pager reports why on the next step).
+                if records.count == size, let after = page.nextPosition {
+                    next = UnifiedCursor(model: model, position: after, record: 0)
+                    break scan
+                }
             }
         }
         var result: [String: JSONValue] = ["records": .array(records), "model": .string(model)]
-        if let next { result["nextCursor"] = .string(next.text(account: accountID, key: configuration.signingKey)) }
+        if let next { result["nextCursor"] = .string(try next.text(account: accountID, signingKey: configuration.signingKey)) }
         if !unconverted.isEmpty { result["unconverted"] = .array(unconverted) }
         if skipped > 0 { result["skipped"] = .integer(skipped) }
         return .object(result)
