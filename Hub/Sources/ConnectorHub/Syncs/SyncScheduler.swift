@@ -200,9 +200,10 @@ extension ConnectorHubService {
     }
 }
 
-/// Reads a resource's pages for ``SyncRunner``: `next` is the number of pages read so far, so a
-/// run resumed from its checkpoint in another process skips (reads, does not store) the pages
-/// already committed. The runner calls it one page at a time.
+/// Reads a resource's pages for ``SyncRunner``: `next` is the pager's ``ResourcePagePosition``
+/// after the last committed page (its `text`), so a run resumed from its checkpoint in another
+/// process starts there (``ListOptions/start``) with one request, without reading the committed
+/// pages again. The runner calls it one page at a time.
 final class SyncPageReader: @unchecked Sendable {
     let resource: Resource
     let list: ListOperation
@@ -210,7 +211,8 @@ final class SyncPageReader: @unchecked Sendable {
     let connection: Connection
     let beforePage: @Sendable () async throws -> Void
     private var iterator: PageSequence<MCPRecord>.AsyncIterator?
-    private var read = 0
+    /// The position the iterator stands at (`nil` before its first page).
+    private var position: String?
 
     init(
         resource: Resource, list: ListOperation, sync: ResourceSync, connection: Connection,
@@ -225,19 +227,22 @@ final class SyncPageReader: @unchecked Sendable {
 
     func page(next: String?, startMark: String?) async throws -> SyncPage {
         try await beforePage()
-        let wanted = Int(next ?? "0") ?? 0
-        if iterator == nil || read != wanted {
-            iterator = try pages(startMark: startMark).makeAsyncIterator()
-            read = 0
+        if iterator == nil || position != next {
+            // A checkpoint of an older Hub (a page count, not a position) starts the list again:
+            // pages read twice make no change.
+            let start = next.flatMap { ResourcePagePosition(text: $0) }
+            iterator = try pages(startMark: startMark, start: start).makeAsyncIterator()
+            position = start == nil ? nil : next
         }
         var current = iterator!
         defer { iterator = current }
-        while read < wanted {
-            guard try await current.next() != nil else { return SyncPage(records: [], next: nil, mark: nil) }
-            read += 1
-        }
         guard let page = try await current.next() else { return SyncPage(records: [], next: nil, mark: nil) }
-        read += 1
+        position = page.nextPosition?.text
+        if position == nil {
+            // The list ended, or the pager ends the run with an error it reports on the next step
+            // (a loop, a stall): take that step now, so a full scan cut short applies no deletions.
+            _ = try await current.next()
+        }
         var records: [SyncRecordInput] = []
         var mark: String?
         for record in page.records {
@@ -245,10 +250,10 @@ final class SyncPageReader: @unchecked Sendable {
             records.append(SyncRecordInput(id: id, record: record.raw, deleted: Self.deleted(members, sync)))
             if let field = sync.cursorField { mark = SyncMark.later(mark, Self.text(members[field])) }
         }
-        return SyncPage(records: records, next: String(read), mark: mark)
+        return SyncPage(records: records, next: position, mark: mark)
     }
 
-    private func pages(startMark: String?) throws -> PageSequence<MCPRecord> {
+    private func pages(startMark: String?, start: ResourcePagePosition?) throws -> PageSequence<MCPRecord> {
         var arguments = ListArguments()
         if let name = sync.cursorInput, let input = list.inputs.first(where: { $0.name == name }),
             let start = SyncMark.start(from: startMark, lookback: sync.lookback)
@@ -267,7 +272,7 @@ final class SyncPageReader: @unchecked Sendable {
         }
         return PageSequence<MCPRecord>(
             connection: connection, operation: MCPListCall.operation(resource, list), arguments: arguments,
-            options: ListOptions(invalidRecords: .skip, deadline: 600))
+            options: ListOptions(invalidRecords: .skip, deadline: 600, start: start))
     }
 
     static func text(_ value: JSONValue?) -> String? {
