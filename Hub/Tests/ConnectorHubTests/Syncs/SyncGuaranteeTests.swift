@@ -120,6 +120,31 @@ struct SyncGuaranteeTests {
         #expect(feed.filter { $0.hasPrefix("ADDED") }.count == 6)
         #expect(feed.last == "UPDATED p03 Changed at the mark")
     }
+
+    /// Item 3, NOT met yet (a known issue, so this test fails once it is fixed and must then lose
+    /// its `withKnownIssue`): an offset-paged full scan during which the provider deletes a record
+    /// on a page already read and inserts one before the read position. The deletion shifts the
+    /// later records one place left, so the scan skips p05, which existed throughout, and the end
+    /// of the run reports it DELETED (and the next run ADDED again). The deleted p02 was read
+    /// before its deletion, so the run after reports it, with the inserted p00.
+    @Test func anOffsetScanUnderInsertsAndDeletesReportsNoFalseDeletion() async throws {
+        let provider = try SyncProviderEmulation(SyncProviderEmulation.people(10))
+        defer { provider.stop() }
+        let store = try await SyncStoreTests.store(.sqlite)
+        let account = SyncStoreTests.account()
+        _ = try await Self.run(store, account, try provider.reader("employees", sync: SyncProviderEmulation.full))
+        let before = provider.requests.count
+        provider.before(request: before + 3) { people in people.removeAll { $0.id == "p02" } }
+        provider.before(request: before + 4) { people in people.insert(Person(id: "p00", name: "Person 0", updated: "2026-12-02T10:00:00Z"), at: 0) }
+        _ = try await Self.run(store, account, try provider.reader("employees", sync: SyncProviderEmulation.full))
+        // p02 was read before it was deleted: the next complete read reports it, and adds p00.
+        _ = try await Self.run(store, account, try provider.reader("employees", sync: SyncProviderEmulation.full))
+        let feed = try await Self.feed(store, account, after: 10)
+        #expect(feed.contains("DELETED p02 Person 2") && feed.contains("ADDED p00 Person 0"), "\(feed)")
+        withKnownIssue("offset pages shift under deletes: the scan skips p05, reports it DELETED, then ADDED (docs/syncs.md)") {
+            #expect(feed == ["ADDED p00 Person 0", "DELETED p02 Person 2"])
+        }
+    }
 }
 
 extension JSONValue {
