@@ -41,6 +41,62 @@ import Testing
         #expect(checked > 3)
     }
 
+    /// A unified operation's tool answers what `POST /unified/{model}/operations/{operation}`
+    /// answers (both use unifiedOperationAnswer): its outputSchema is that answer's, the record
+    /// named as the model's (with `remote` required), for every bound operation.
+    @Test func unifiedOperationToolsOutputTheModelsRecord() throws {
+        let catalog = MCPCatalog.shared
+        var checked = 0
+        for entry in ConnectorCatalog.all where catalog.resources[entry.descriptor.id] != nil {
+            for variant in entry.descriptor.authVariants {
+                let tools = catalog.tools(connector: entry.descriptor.id, variants: [variant.id])
+                for binding in variant.unifiedOperations {
+                    let name = MCPCatalog.toolName(entry.descriptor.id, "unified_" + binding.model, binding.operation)
+                    let tool = try #require(tools.first { $0.name == name }, "no tool \(name)")
+                    guard case .object(let output) = tool.outputSchema, case .object(let properties)? = output["properties"],
+                        case .object(let record)? = properties["record"], case .string(let description)? = record["description"]
+                    else {
+                        Issue.record("\(name): no output schema")
+                        continue
+                    }
+                    #expect(description.contains("unified \(binding.model) shape") && record["required"] == .array([.string("remote")]), "\(name)")
+                    #expect(Set(properties.keys) == ["model", "operation", "action", "providerStatus", "id", "record", "remote", "conversionError", "truncated"], "\(name)")
+                    #expect(output["required"] == .array(["model", "operation", "action", "providerStatus"].map { .string($0) }), "\(name)")
+                    checked += 1
+                }
+            }
+        }
+        // Smartsheet's create, update and deactivate among them: the loop ran.
+        #expect(checked >= 3)
+    }
+
+    /// A write's record over the 32 KiB cap is left out (`record` and `remote` of a unified
+    /// answer alike) with `truncated` and the marker; the rest of the answer stays.
+    @Test func aWrittenRecordOverTheCapIsLeftOutWithAMarker() {
+        let big = JSONValue.object(["id": .string("7"), "notes": .string(String(repeating: "x", count: mcpResultByteCap))])
+        let small: [String: JSONValue] = [
+            "model": .string("iam.user"), "operation": .string("create"), "action": .string("addUser"), "providerStatus": .integer(200),
+            "id": .string("7"), "record": .object(["id": .string("7"), "remote": .object(["id": .integer(7)])]),
+        ]
+        #expect(ConnectorHubService.written(small)["structuredContent"] == .object(small))
+        var overRecord = small, overRemote = small
+        overRecord["record"] = big
+        overRemote["record"] = nil
+        overRemote["remote"] = big
+        for answer in [overRecord, overRemote] {
+            let result = ConnectorHubService.written(answer)
+            guard case .object(let structured)? = result["structuredContent"], case .array(let content)? = result["content"],
+                case .string(let text)? = content.first?["text"]
+            else {
+                Issue.record("no result")
+                continue
+            }
+            #expect(structured["record"] == nil && structured["remote"] == nil && structured["truncated"] == .bool(true))
+            #expect(structured["id"] == .string("7") && structured["action"] == .string("addUser") && structured["providerStatus"] == .integer(200))
+            #expect(text.hasSuffix("[truncated: the written record is larger than the 32 KiB result cap and was left out; the write happened]"))
+        }
+    }
+
     @Test func mappedModelsHaveListAndGetToolsWithTheModelsFields() throws {
         let tools = MCPCatalog.shared.tools(connector: "zelt", variants: ["oauth"])
         let names = tools.map(\.name)

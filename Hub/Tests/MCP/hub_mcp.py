@@ -322,6 +322,9 @@ class Run:
             create = listing["smartsheet_iam_unified_iam_user_create"]
             # Only the unified inputs Smartsheet's binding reads (not title, locale, ...).
             assert set(create.input_schema["properties"]) == {"userName", "email", "givenName", "familyName"}, create.input_schema
+            # Its output is the app API's answer, the record named as the model's (its schema is the get tool's).
+            assert "unified iam.user shape" in create.output_schema["properties"]["record"]["description"], create.output_schema
+            assert create.output_schema["required"] == ["model", "operation", "action", "providerStatus"], create.output_schema
             # The whole list within the default budget.
             total = tokens([tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in tools])
             assert total <= 8000, total
@@ -648,6 +651,16 @@ class Run:
             # The unified operation: unified inputs mapped to the same action, one request.
             result = await session.call_tool("smartsheet_iam_unified_iam_user_create", {"userName": "grace@acme.example", "givenName": "Grace"})
             assert not result.is_error and result.structured_content["id"] == "2000", result
+            # The app API's answer (the same function): the created user as an iam.user, Smartsheet's record under remote.
+            answer = result.structured_content
+            assert (answer["model"], answer["operation"], answer["action"], answer["providerStatus"]) == \
+                ("iam.user", "create", "addUser", 200), answer
+            record = answer["record"]
+            assert (record["id"], record["email"], record["userName"], record["givenName"]) == \
+                ("2000", "grace@acme.example", "grace@acme.example", "Grace"), record
+            assert record["remote"]["id"] == 2000 and record["remote"]["status"] == "PENDING", record
+            assert "remote" not in answer and "conversionError" not in answer, answer
+            assert json.loads(result.content[0].text) == answer
             sent = self.smartsheet_writes()[len(before):]
             assert len(sent) == 2 and sent[1][:2] == ("POST", "/2.0/users") and sent[1][2]["email"] == "grace@acme.example", sent
         entries = self.action_log(self.smartsheet)

@@ -54,7 +54,10 @@ extension ConnectorHubService {
                 case .failure(let refusal): return Self.toolError(refusal, tool: tool, provider: provider)
                 }
                 switch try await runLoggedAction(operation, arguments: decoded, confirmed: confirmed, account: account, logName: id, via: "mcp") {
-                case .success(let response): return Self.written(response, extra: [:])
+                case .success(let response):
+                    var answer: [String: JSONValue] = ["providerStatus": .integer(response.status)]
+                    if let record = response.record, record != .null { answer["record"] = record }
+                    return Self.written(answer)
                 case .failure(let refusal): return Self.toolError(refusal, tool: tool, provider: provider)
                 }
             case .unifiedOperation(let model, let name):
@@ -73,15 +76,8 @@ extension ConnectorHubService {
                 // Confirmed: the binding's own destructive flag was checked above (as the route does).
                 switch try await runLoggedAction(binding.action, arguments: decoded, confirmed: true, account: account, logName: logName, via: "mcp") {
                 case .success(let response):
-                    var extra: [String: JSONValue] = [:]
-                    if case .object(let fields)? = response.record {
-                        switch fields["id"] {
-                        case .string(let text)?: extra["id"] = .string(text)
-                        case .integer(let number)?: extra["id"] = .string(String(number))
-                        default: break
-                        }
-                    }
-                    return Self.written(response, extra: extra)
+                    // The route's answer (UnifiedActionRoutes.swift): the record in the model's shape.
+                    return Self.written(unifiedOperationAnswer(response, binding: binding, account: account))
                 case .failure(let refusal): return Self.toolError(refusal, tool: tool, provider: provider)
                 }
             case .list, .get:
@@ -123,23 +119,22 @@ extension ConnectorHubService {
         return ByteBuffer(string: JSONValue.object(body).description)
     }
 
-    /// A write's answer. The write happened: a record over the result cap is left out (with a
-    /// marker), never turned into an error.
-    static func written(_ response: ActionResponse, extra: [String: JSONValue]) -> JSONValue {
-        var structured = extra
-        structured["providerStatus"] = .integer(response.status)
-        var truncated = false
-        if let record = response.record, record != .null {
-            if record.description.utf8.count <= mcpResultByteCap {
-                structured["record"] = record
-            } else {
-                truncated = true
-                structured["truncated"] = .bool(true)
-            }
+    /// A write's answer: an action's (`providerStatus`, the provider's `record`) or a unified
+    /// operation's (``unifiedOperationAnswer(_:binding:account:)``, as the app API answers it).
+    /// The write happened: when `record` and `remote` together are over the result cap, they are
+    /// left out (with `truncated` and a marker), never turned into an error.
+    static func written(_ answer: [String: JSONValue]) -> JSONValue {
+        var structured = answer
+        let recordBytes = ["record", "remote"].reduce(0) { $0 + (structured[$1]?.description.utf8.count ?? 0) }
+        let truncated = recordBytes > mcpResultByteCap
+        if truncated {
+            structured["record"] = nil
+            structured["remote"] = nil
+            structured["truncated"] = .bool(true)
         }
         var text = JSONValue.object(structured).description
         if truncated {
-            text += "\n[truncated: the record the provider answered is larger than the \(mcpResultByteCap / 1024) KiB result cap and was "
+            text += "\n[truncated: the written record is larger than the \(mcpResultByteCap / 1024) KiB result cap and was "
                 + "left out; the write happened]"
         }
         return MCPResult.success(text: text, structured: .object(structured))

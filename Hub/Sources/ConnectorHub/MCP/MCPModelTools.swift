@@ -93,11 +93,46 @@ extension MCPCatalog {
         var description = operation.description.isEmpty ? "Runs \(binding.model).\(binding.operation)." : operation.description
         description += " On the linked \(name) account (its \(binding.action.id) action); the inputs are unified \(binding.model) fields."
         if let action, let text = action.description { description += " " + text }
-        return writeTool(
+        var tool = writeTool(
             name: toolName(connector, "unified_" + binding.model, binding.operation), connector: connector, provider: name,
             resource: binding.model, kind: .unifiedOperation(model: binding.model, operation: binding.operation),
             description: description, properties: properties, required: required, destructive: binding.destructive,
             method: binding.action.method, result: nil)
+        if let model = UnifiedModelCatalog.model(binding.model) { tool.outputSchema = unifiedOperationOutput(model) }
+        return tool
+    }
+
+    /// The output of a unified operation tool: the app API's answer
+    /// (`ConnectorHubService.unifiedOperationAnswer`): the record in the model's shape when the
+    /// connector maps the model and the record converts, else `remote` and `conversionError`;
+    /// `truncated` when the record was over the result cap. `record` names the model's shape
+    /// instead of repeating its schema (``modelSchema(_:)``, the get tool's output): that schema
+    /// took a unified operation tool from about 340 tokens to about 730 (docs/mcp.md).
+    static func unifiedOperationOutput(_ model: UnifiedModel) -> JSONValue {
+        let text: JSONValue = .object(["type": .string("string")])
+        let properties: [String: JSONValue] = [
+            "model": text, "operation": text, "action": text,
+            "providerStatus": .object(["type": .string("integer")]),
+            "id": .object(["type": .string("string"), "description": .string("The written record's id.")]),
+            "record": .object([
+                "type": .string("object"),
+                "description": .string("The written record in the unified \(model.id) shape (as its get tool answers), the provider's under remote."),
+                "properties": .object(["id": text, "remote": .object(["type": .string("object")])]),
+                "required": .array([.string("remote")]),
+            ]),
+            "remote": .object([
+                "type": .string("object"), "description": .string("The provider's record, when it is not converted to the model."),
+            ]),
+            "conversionError": .object([
+                "type": .string("object"),
+                "properties": .object(["sourceField": text, "targetField": text, "reason": text]),
+            ]),
+            "truncated": .object(["type": .string("boolean")]),
+        ]
+        return .object([
+            "type": .string("object"), "properties": .object(properties),
+            "required": .array(["model", "operation", "action", "providerStatus"].map { .string($0) }),
+        ])
     }
 
     static func actionTool(_ connector: String, _ name: String, _ action: ConnectorCompilerCore.Action) -> MCPTool {
@@ -127,7 +162,8 @@ extension MCPCatalog {
     }
 
     /// A tool that writes: a destructive one takes a required `confirm`; the output is the
-    /// provider's status and the record it answered.
+    /// provider's status and the record it answered (a unified operation's tool then takes the
+    /// app API's answer instead, ``unifiedOperationOutput(_:)``).
     static func writeTool(
         name: String, connector: String, provider: String, resource: String, kind: MCPToolKind, description: String,
         properties: [String: JSONValue], required: [String], destructive: Bool, method: String, result: ActionResult?
@@ -152,7 +188,6 @@ extension MCPCatalog {
         } else {
             output["record"] = .object(["type": .string("object"), "description": .string("The record the provider answered.")])
         }
-        if case .unifiedOperation = kind { output["id"] = .object(["type": .string("string"), "description": .string("The written record's id.")]) }
         let idempotent = ["GET", "PUT", "DELETE", "HEAD"].contains(method.uppercased())
         return MCPTool(
             name: name, connectorID: connector, resource: resource, kind: kind, description: description,

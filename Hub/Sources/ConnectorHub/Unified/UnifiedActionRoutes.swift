@@ -37,16 +37,25 @@ extension ConnectorHubService {
         // Confirmed: the binding's own destructive flag was checked above.
         switch try await runLoggedAction(binding.action, arguments: arguments, confirmed: true, account: account, logName: logName) {
         case .success(let response):
-            var reply: [String: any Sendable] = [
-                "model": model, "operation": name, "action": binding.action.id, "providerStatus": response.status,
-            ]
-            if let record = response.record, record != .null {
-                reply.merge(unifiedResult(record, account: account, model: model)) { _, new in new }
-            }
-            return Self.json(.ok, reply)
+            return Self.json(.ok, JSONValue.object(unifiedOperationAnswer(response, binding: binding, account: account)))
         case .failure(let refusal):
             return refusal.response
         }
+    }
+
+    /// The answer of a unified operation that ran, the same for this route and the MCP tool
+    /// (`callModelTool`, MCPModelCalls.swift), so the two cannot disagree: `model`, `operation`,
+    /// the bound `action`, `providerStatus` and, when the provider answered a record, that record
+    /// in the model's shape (``unifiedResult(_:account:model:)``).
+    func unifiedOperationAnswer(_ response: ActionResponse, binding: UnifiedOperationBinding, account: HubAccount) -> [String: JSONValue] {
+        var answer: [String: JSONValue] = [
+            "model": .string(binding.model), "operation": .string(binding.operation), "action": .string(binding.action.id),
+            "providerStatus": .integer(response.status),
+        ]
+        if let record = response.record, record != .null {
+            answer.merge(unifiedResult(record, account: account, model: binding.model)) { _, new in new }
+        }
+        return answer
     }
 
     /// The created or updated record of a unified operation, in the model's shape: converted by
@@ -54,26 +63,26 @@ extension ConnectorHubService {
     /// `GET /unified/{model}/{id}`, `remote` the provider's record), with its `id`. Without a
     /// mapping, or when the record does not convert, `record` is left out: `remote` is the
     /// provider's record and `conversionError` says which field failed (no value in it).
-    func unifiedResult(_ record: JSONValue, account: HubAccount, model: String) -> [String: any Sendable] {
-        var reply: [String: any Sendable] = [:]
+    func unifiedResult(_ record: JSONValue, account: HubAccount, model: String) -> [String: JSONValue] {
+        var reply: [String: JSONValue] = [:]
         let mapping = HubUnifiedCatalog.shared.mapping(connector: account.connectorID, variant: account.variantID, model: model)
         do throws(UnifiedConversionError) {
             if let mapping {
                 let values = try mapping.program.evaluate(record)
-                reply["record"] = Self.foundation(HubUnifiedRecord(values: values, remote: record).json)
-                if let id = values.string("id") { reply["id"] = id }
+                reply["record"] = HubUnifiedRecord(values: values, remote: record).json
+                if let id = values.string("id") { reply["id"] = .string(id) }
                 return reply
             }
         } catch {
-            reply["conversionError"] = [
-                "sourceField": error.sourceField, "targetField": error.targetField, "reason": error.reason,
-            ] as [String: any Sendable]
+            reply["conversionError"] = .object([
+                "sourceField": .string(error.sourceField), "targetField": .string(error.targetField), "reason": .string(error.reason),
+            ])
         }
-        reply["remote"] = Self.foundation(record)
+        reply["remote"] = record
         if case .object(let fields) = record {
             switch fields["id"] {
-            case .string(let text)?: reply["id"] = text
-            case .integer(let number)?: reply["id"] = String(number)
+            case .string(let text)?: reply["id"] = .string(text)
+            case .integer(let number)?: reply["id"] = .string(String(number))
             default: break
             }
         }
