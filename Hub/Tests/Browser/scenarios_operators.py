@@ -2,6 +2,9 @@
 Reconnect and Remove buttons (Remove revokes at the provider where the spec declares it), and
 sign-out, which ends the session on the server."""
 
+import json
+import urllib.request
+
 from selenium.webdriver.common.by import By
 
 from browser_world import APP_KEY, call
@@ -151,21 +154,48 @@ def narrow_screens(run):
         restore()
 
 
+def mcp_tool_call(base, token, name, arguments):
+    """One MCP tool call as a client sends it over the Streamable HTTP transport: initialize (its
+    answer names the session), then tools/call in that session. Returns the call's result."""
+    def post(message, session=None):
+        headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                   "Accept": "application/json, text/event-stream"}
+        if session:
+            headers["Mcp-Session-Id"] = session
+        request = urllib.request.Request(base + "/mcp", data=json.dumps(message).encode(), method="POST", headers=headers)
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.headers.get("Mcp-Session-Id"), json.loads(response.read().decode())
+    session, _ = post({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hub-browser-test", "version": "1"}}})
+    _, answer = post({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": arguments}}, session)
+    return answer["result"]
+
+
 def action_log(run):
     # A SpotDraft action with an input of the wrong type: refused by the Hub before anything is
-    # sent, and logged without the value.
+    # sent, and logged without the value. Once through the app API, once as an MCP tool: the page
+    # says which (Via).
     world = run.world
     spotdraft = world.account("spotdraft")
     status, answer = call("POST", world.base + "/v1/accounts/%s/actions/createUser" % spotdraft["id"],
                           {"inputs": {"email": "grace@example.com", "firstName": "Grace", "lastName": "Hopper", "roles": "admin"}},
                           {"Authorization": "Bearer " + APP_KEY})
     assert status == 400 and [p["pointer"] for p in answer["problems"]] == ["/inputs/roles"], (status, answer)
+    status, minted = call("POST", world.base + "/v1/accounts/%s/mcp-tokens" % spotdraft["id"], {}, {"Authorization": "Bearer " + APP_KEY})
+    assert status == 201 and minted["token"].startswith("mcp_"), (status, minted)
+    result = mcp_tool_call(world.base, minted["token"], "spotdraft_action_createUser",
+                           {"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "roles": "admin"})
+    assert result["isError"] and result["content"][0]["text"].startswith("invalid_arguments:"), result
     run.driver.get(world.base + "/admin")
     run.driver.find_element(By.LINK_TEXT, "Action log").click()
-    run.wait_text("1 action call")
-    log = row(run, "createUser")
-    assert "SpotDraft" in log.text and "invalidInput" in log.text, log.text
-    assert "grace@example.com" not in run.text()
+    run.wait_text("2 action calls")
+    headers = [cell.text for cell in run.driver.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert headers == ["Time", "Account", "Connector", "Action", "Via", "Outcome", "Provider status"], headers
+    # Newest first: the MCP call, then the app API's.
+    rows = [[cell.text for cell in r.find_elements(By.TAG_NAME, "td")] for r in run.driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert [r[2:6] for r in rows] == [["SpotDraft", "createUser", "MCP", "invalidInput"],
+                                      ["SpotDraft", "createUser", "App API", "invalidInput"]], rows
+    assert "grace@example.com" not in run.text() and "ada@example.com" not in run.text()
     run.page("25-operator-action-log")
 
 

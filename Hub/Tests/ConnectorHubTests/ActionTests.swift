@@ -57,6 +57,9 @@ import Testing
             checkEqual(page.status, 200)
             check(page.text.contains("3 action calls"), page.text)
             check(page.text.contains("<td>confirmationRequired</td>") && page.text.contains("<td>200</td>"), page.text)
+            // How each call came: all three through the app API (MCP calls show MCP: hub_browser.py).
+            check(page.text.contains("<th scope=\"col\">Via</th>"), page.text)
+            checkEqual(page.text.components(separatedBy: "<td>App API</td>").count - 1, 3, "each entry's via")
             check(!page.text.contains("ada@example.com"), "no input value on the page")
         }
     }

@@ -1,6 +1,6 @@
 // The operators' action log page (`/admin/action-log`): every action call of every account, newest
-// first, with the outcome and the provider's status (the same entries as the API's action-log,
-// which never hold an input value).
+// first, with how it came (the app API or an MCP tool), the outcome and the provider's status (the
+// same entries as the API's action-log, which never hold an input value).
 import Foundation
 import Hummingbird
 
@@ -26,14 +26,23 @@ extension Pages {
         body += "<table class=\"accounts action-log\">\n<caption>\(total) action \(total == 1 ? "call" : "calls")"
             + (total > entries.count ? ", the newest \(entries.count) shown" : "") + "</caption>\n"
         body += "<thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Account</th><th scope=\"col\">Connector</th>"
-            + "<th scope=\"col\">Action</th><th scope=\"col\">Outcome</th><th scope=\"col\">Provider status</th></tr></thead>\n<tbody>\n"
+            + "<th scope=\"col\">Action</th><th scope=\"col\">Via</th><th scope=\"col\">Outcome</th><th scope=\"col\">Provider status</th></tr></thead>\n<tbody>\n"
         for entry in entries {
             let failed = entry.outcome != "succeeded"
             body += "<tr\(failed ? " class=\"attention\"" : "")><td>\(escape(time(entry.at)))</td><td>\(escape(entry.accountID))</td>"
-                + "<td>\(escape(ConnectorLookup.name(entry.connectorID)))</td><td>\(escape(entry.action))</td>"
+                + "<td>\(escape(ConnectorLookup.name(entry.connectorID)))</td><td>\(escape(entry.action))</td><td>\(escape(via(entry.via)))</td>"
                 + "<td>\(escape(entry.outcome))</td><td>\(entry.providerStatus.map(String.init) ?? "–")</td></tr>\n"
         }
         body += "</tbody>\n</table>\n"
         return layout(title: "Action log", body: body, wide: true)
+    }
+
+    /// How a call came, in the operators' words: the log's `via` (absent for the app API).
+    static func via(_ value: String?) -> String {
+        switch value {
+        case nil: "App API"
+        case "mcp"?: "MCP"
+        case let other?: other
+        }
     }
 }
