@@ -36,6 +36,16 @@ Validation: a `profile.login` without '@' or already used answers 400 with Okta'
 (`"login: ..."`); an unknown user 404 E0000007. The token must be sent as
 `Authorization: SSWS test-key` (else 401 E0000011); `no-scope` answers 403 E0000006, and
 `rate-limit` a 429 E0000047 with Okta's `X-Rate-Limit-*` headers and no Retry-After.
+
+Under `/k/<key>/scim/v2/...` the same keys speak SCIM 2.0 (the catalog's `scim` connector; RFC 7644):
+  GET    /scim/v2/ServiceProviderConfig                   200 (link verification)
+  POST   /scim/v2/Users                                   201 the user {"schemas", "id", "userName", "name",
+                                                          "displayName", "active": true, "meta"}
+  PATCH  /scim/v2/Users/<id>                              200 the user, after a PatchOp's replace operations
+Errors are SCIM Error messages (section 3.12): a userName already used 409 scimType
+"uniqueness", a missing userName 400 "invalidValue", a PATCH that is not a PatchOp 400
+"invalidSyntax", an unknown user 404. The token must be sent as `Authorization: Bearer test-key`
+(else 401).
 Run: python actionserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
 """
 import argparse
@@ -75,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = self.path.split("?")[0].strip("/").split("/")
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
             return self.okta(parts[1], parts[4:], b"")
+        if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["scim", "v2"]:
+            return self.scim(parts[1], parts[4:], b"")
         if parts == ["_control", "health"]:
             return self.answer(200, {"ok": True})
         if len(parts) == 3 and parts[:2] == ["_control", "requests"]:
@@ -108,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = self.path.split("?")[0].strip("/").split("/")
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
             return self.okta(parts[1], parts[4:], raw)
+        if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["scim", "v2"]:
+            return self.scim(parts[1], parts[4:], raw)
         if len(parts) < 4 or parts[0] != "k" or parts[2] != "v1" or parts[3] != "users":
             return self.answer(404, {"message": "not found"})
         key = parts[1]
@@ -242,6 +256,63 @@ class Handler(BaseHTTPRequestHandler):
         if status == 404:
             return self.okta_error(404, "E0000007", "Not found: Resource not found: " + "/".join(rest) + " (User)")
         self.answer(status, answer)
+
+    # MARK: SCIM 2.0 (RFC 7644)
+
+    def scim_error(self, status, detail, scim_type=None):
+        body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": str(status), "detail": detail}
+        if scim_type:
+            body["scimType"] = scim_type
+        self.answer(status, body)
+
+    def scim(self, key, rest, raw):
+        if self.command != "GET":
+            with LOCK:
+                REQUESTS.setdefault(key, []).append({
+                    "method": self.command, "path": self.path.replace("/k/" + key, ""),
+                    "body": raw.decode("utf-8", "replace"), "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+        if self.headers.get("Authorization") != "Bearer test-key":
+            return self.scim_error(401, "Authorization failure: the bearer token is not valid.")
+        if self.command == "GET":
+            if rest == ["ServiceProviderConfig"]:
+                return self.answer(200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+                                         "patch": {"supported": True}, "filter": {"supported": True, "maxResults": 100}})
+            return self.scim_error(404, "Resource not found.")
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            return self.scim_error(400, "The request body is not JSON.", "invalidSyntax")
+        with LOCK:
+            users = USERS.setdefault(key, {})
+            if self.command == "POST" and rest == ["Users"]:
+                name = body.get("userName")
+                if not isinstance(name, str) or not name:
+                    return self.scim_error(400, "userName is required.", "invalidValue")
+                if any(user["userName"] == name for user in users.values()):
+                    return self.scim_error(409, "userName is already in use.", "uniqueness")
+                user_id = "2819c223-7f76-453a-919d-41339%07d" % (len(users) + 1)
+                user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": user_id, "userName": name,
+                        "name": body.get("name") or {}, "active": body.get("active", True),
+                        "meta": {"resourceType": "User", "created": "2026-12-07T10:00:00Z", "lastModified": "2026-12-07T10:00:00Z",
+                                 "location": "/scim/v2/Users/" + user_id}}
+                for attribute in ("displayName", "title", "externalId"):
+                    if attribute in body:
+                        user[attribute] = body[attribute]
+                users[user_id] = user
+                return self.answer(201, user)
+            if self.command == "PATCH" and len(rest) == 2 and rest[0] == "Users":
+                if rest[1] not in users:
+                    return self.scim_error(404, "Resource %s not found." % rest[1])
+                if body.get("schemas") != ["urn:ietf:params:scim:api:messages:2.0:PatchOp"] or not isinstance(body.get("Operations"), list):
+                    return self.scim_error(400, "The body is not a PatchOp.", "invalidSyntax")
+                user = users[rest[1]]
+                for operation in body["Operations"]:
+                    if str(operation.get("op", "")).lower() != "replace" or "path" in operation or not isinstance(operation.get("value"), dict):
+                        return self.scim_error(400, "Only replace operations without a path are emulated.", "invalidSyntax")
+                    user.update(operation["value"])
+                user["meta"]["lastModified"] = "2026-12-07T10:05:00Z"
+                return self.answer(200, user)
+        self.scim_error(404, "Resource not found.")
 
 
 def main():
