@@ -13,6 +13,13 @@
 # It also reports the generated lines (total and per spec) and the clean build time per spec: the
 # compile cost grows with both, so a change in either shows here first.
 #
+# Each benchmark target is built with the frontend's statistics (-stats-output-dir, in the scratch
+# package's swiftSettings only: never in make test, and the tool and runtime are built without it).
+# Benchmarks/codegen-stats.py sums them per build, so the tables also give the frontend's CPU time
+# (user + system, which the machine's load inflates far less than wall time): per spec in a clean
+# build, of which type-checking, and for an edit, split into the module job (-emit-module over every
+# file, which an edit pays for all specs) and the compile job of the edited file.
+#
 # Usage: Benchmarks/codegen-bench.sh            sizes 100 and 1000, with the per-file peer
 #        BENCH_SIZES="100" BENCH_PEER=0 Benchmarks/codegen-bench.sh
 #        BENCH_FIXTURE=Benchmarks/fixtures/oauth.json.in Benchmarks/codegen-bench.sh
@@ -43,6 +50,8 @@ else
     pkg="$tmp/bench"; scratch="$tmp/build"
 fi
 log="$tmp/build.log"
+# Frontend statistics of the last build of each target (emptied before each build).
+stats="$tmp/stats"
 mkdir -p "$pkg/Plugins/PerFilePlugin"
 
 modes="batch"; [ "$peer" = 1 ] && modes="batch per-file"
@@ -53,7 +62,8 @@ for n in $sizes; do for mode in $modes; do
     plugin='.plugin(name: "ConnectorCompilerPlugin", package: "'$identity'")'
     [ "$mode" = per-file ] && plugin='"PerFilePlugin"'
     decls="$decls
-        .target(name: \"$name\", dependencies: [.product(name: \"ConnectorRuntime\", package: \"$identity\")], path: \"$name\", plugins: [$plugin]),"
+        .target(name: \"$name\", dependencies: [.product(name: \"ConnectorRuntime\", package: \"$identity\")], path: \"$name\",
+                swiftSettings: [.unsafeFlags([\"-stats-output-dir\", \"$stats/$name\"])], plugins: [$plugin]),"
     mkdir -p "$pkg/$name"
     echo '@_exported public import ConnectorRuntime' > "$pkg/$name/Module.swift"
     for i in $(seq -f "%04g" 1 "$n"); do
@@ -102,9 +112,11 @@ import PackagePlugin
 SWIFT
 
 now() { date +%s.%N; }
-# build TARGET: seconds taken; the log is kept in $log. Fails loudly on a build error.
+# build TARGET: seconds taken; the log is kept in $log and the frontend statistics in $stats/TARGET.
+# Fails loudly on a build error.
 build() {
     local start end
+    rm -rf "${stats:?}/$1"; mkdir -p "$stats/$1"
     start=$(now)
     if ! (cd "$pkg" && swift build --scratch-path "$scratch" --target "$1") > "$log" 2>&1; then
         tail -n 30 "$log" >&2; echo "error: build of $1 failed" >&2; exit 1
@@ -114,6 +126,8 @@ build() {
 }
 # Generator runs in the last build: batch commands say "connector spec", per-file ones "Generating connector".
 runs() { grep -Ec "connector specs? of |Generating connector " "$log" || true; }
+# Frontend CPU of the last build of TARGET: "jobs frontend emit_module compile typecheck sil_opt irgen".
+cpu() { python3 "$root/Benchmarks/codegen-stats.py" "$stats/$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 
 echo "# codegen benchmark: $(swift --version 2>/dev/null | head -n 1)"
@@ -122,6 +136,10 @@ echo "# warming up: building connector-compiler and ConnectorRuntime"
     || { tail -n 30 "$log" >&2; exit 1; }
 
 results="$tmp/results"
+cpu_results="$tmp/cpu-results"
+cpu_row='| %-14s | %5s | %13s | %13s | %13s | %14s | %14s | %13s | %13s | %14s |\n'
+printf "$cpu_row" target specs "clean cpu s" "cpu ms/spec" "tc ms/spec" "edit cpu s" "module job s" "edited file s" "edit/clean" "typecheck/edit" > "$cpu_results"
+printf "$cpu_row" --- ---: ---: ---: ---: ---: ---: ---: ---: ---: >> "$cpu_results"
 row='| %-14s | %5s | %9s | %10s | %8s | %13s | %8s | %7s | %8s | %7s | %9s | %10s |\n'
 printf "$row" target specs "gen lines" "lines/spec" "clean s" "clean ms/spec" "edit s" "runs" "add s" "runs" "no-op s" "edit/clean" > "$results"
 printf "$row" --- ---: ---: ---: ---: ---: ---: ---: ---: ---: ---: ---: >> "$results"
@@ -133,6 +151,8 @@ for target in $targets; do
     # Three clean builds (the target's products and generated sources removed in between); the
     # median is reported. A single clean build on a shared machine varied by up to 25%.
     cleans=("$(build "$target")"); clean_runs=$(runs)
+    read -r clean_jobs clean_cpu _ _ clean_tc _ _ <<< "$(cpu "$target")"
+    [ "$clean_jobs" -ge 2 ] || insane "$target: no frontend statistics from the clean build ($stats/$target)"
     # Generated Swift of this target (the batch plugin's files and catalog, or the per-file outputs).
     generated=$(find "$scratch/plugins/outputs/bench/$target" -name '*.swift' -path '*GeneratedSources*')
     files=$(printf "%s\n" "$generated" | grep -c . || true)
@@ -155,6 +175,8 @@ for target in $targets; do
     for k in $(seq 1 "$rounds"); do
         sed -i "s/\"name\": \"Spec 000$k\"/\"name\": \"Spec 000$k edited\"/" "$pkg/$target/spec_000$k.json"
         edits+=("$(build "$target")"); r=$(runs)
+        # The frontend CPU of the last edit (the rounds' figures barely vary: CPU, not wall time).
+        read -r _ edit_cpu edit_module edit_compile edit_tc _ _ <<< "$(cpu "$target")"
         if [ "$r" -gt "$edit_runs" ]; then edit_runs=$r; fi
     done
     edit=$(printf "%s\n" "${edits[@]}" | median)
@@ -168,8 +190,14 @@ for target in $targets; do
     [ -n "$(find "$scratch/plugins/outputs/bench/$target" -name 'Added.swift')" ] || insane "$target: the added spec was not generated"
     printf "$row" "$target" "$n" "$lines" "$((lines / n))" "$clean" "$(awk -v c="$clean" -v n="$n" 'BEGIN { printf "%.0f", 1000 * c / n }')" \
         "$edit" "$edit_runs" "$add" "$add_runs" "$noop" "$(ratio "$edit" "$clean")" >> "$results"
+    printf "$cpu_row" "$target" "$n" "$clean_cpu" "$(awk -v c="$clean_cpu" -v n="$n" 'BEGIN { printf "%.1f", 1000 * c / n }')" \
+        "$(awk -v c="$clean_tc" -v n="$n" 'BEGIN { printf "%.1f", 1000 * c / n }')" "$edit_cpu" "$edit_module" "$edit_compile" \
+        "$(ratio "$edit_cpu" "$clean_cpu")" "$(ratio "$edit_tc" "$edit_cpu")" >> "$cpu_results"
     echo "#   cleans ${cleans[*]}s (generator runs: $clean_runs), edits ${edits[*]}s, add ${add}s, no-op ${noop}s"
 done
 echo
 echo "codegen benchmark (clean s = median of $rounds clean builds, excluding building the tool; edit s = median of $rounds one-spec edits; runs = generator runs in that rebuild; gen lines = generated Swift lines of the clean build)"
 cat "$results"
+echo
+echo "frontend CPU, user + system, from -stats-output-dir (clean: the first clean build; edit: the last one-spec edit; module job = -emit-module over every file; edited file = its compile job; tc = type checking and semantic analysis; uptime: $(uptime | sed 's/.*load/load/'))"
+cat "$cpu_results"
