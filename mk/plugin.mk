@@ -3,7 +3,8 @@
 #   make docs-check    fail when the committed docs/connectors/ is out of date (part of make test)
 #   make plugin-test   scratch package that uses the plugin by path (part of make test)
 #   make bench-codegen plugin scaling at 100 and 1,000 specs, generated lines and build time per
-#                      spec (part of make bench)
+#                      spec, compiler CPU of a clean build and an edit (-stats-output-dir in its
+#                      scratch package only; part of make bench)
 #   make bench-codegen-quick  10 specs, one round, checks only that it ran sanely (make bench-quick)
 
 DOCS_DIR := docs/connectors
