@@ -18,7 +18,8 @@
 # Benchmarks/codegen-stats.py sums them per build, so the tables also give the frontend's CPU time
 # (user + system, which the machine's load inflates far less than wall time): per spec in a clean
 # build, of which type-checking, and for an edit, split into the module job (-emit-module over every
-# file, which an edit pays for all specs) and the compile job of the edited file.
+# file, which an edit pays for all specs) and the compile job of the edited file. The quick mode
+# (part of make test) leaves the statistics off; BENCH_STATS=0/1 overrides either default.
 #
 # Usage: Benchmarks/codegen-bench.sh            sizes 100 and 1000, with the per-file peer
 #        BENCH_SIZES="100" BENCH_PEER=0 Benchmarks/codegen-bench.sh
@@ -39,6 +40,7 @@ identity=$(basename "$root" | tr '[:upper:]' '[:lower:]')
 quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then sizes=${BENCH_SIZES:-10}; rounds=${BENCH_ROUNDS:-1}; else sizes=${BENCH_SIZES:-100 1000}; rounds=${BENCH_ROUNDS:-3}; fi
 peer=${BENCH_PEER:-1}
+if [ "$quick" = 1 ]; then stats_on=${BENCH_STATS:-0}; else stats_on=${BENCH_STATS:-1}; fi
 tmp=$(mktemp -d)
 if [ "${KEEP:-0}" = 1 ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 if [ -n "${BENCH_SCRATCH:-}" ]; then
@@ -61,9 +63,11 @@ for n in $sizes; do for mode in $modes; do
     targets="$targets $name"
     plugin='.plugin(name: "ConnectorCompilerPlugin", package: "'$identity'")'
     [ "$mode" = per-file ] && plugin='"PerFilePlugin"'
+    settings=""
+    [ "$stats_on" = 1 ] && settings="
+                swiftSettings: [.unsafeFlags([\"-stats-output-dir\", \"$stats/$name\"])],"
     decls="$decls
-        .target(name: \"$name\", dependencies: [.product(name: \"ConnectorRuntime\", package: \"$identity\")], path: \"$name\",
-                swiftSettings: [.unsafeFlags([\"-stats-output-dir\", \"$stats/$name\"])], plugins: [$plugin]),"
+        .target(name: \"$name\", dependencies: [.product(name: \"ConnectorRuntime\", package: \"$identity\")], path: \"$name\",$settings plugins: [$plugin]),"
     mkdir -p "$pkg/$name"
     echo '@_exported public import ConnectorRuntime' > "$pkg/$name/Module.swift"
     for i in $(seq -f "%04g" 1 "$n"); do
@@ -151,8 +155,10 @@ for target in $targets; do
     # Three clean builds (the target's products and generated sources removed in between); the
     # median is reported. A single clean build on a shared machine varied by up to 25%.
     cleans=("$(build "$target")"); clean_runs=$(runs)
-    read -r clean_jobs clean_cpu _ _ clean_tc _ _ <<< "$(cpu "$target")"
-    [ "$clean_jobs" -ge 2 ] || insane "$target: no frontend statistics from the clean build ($stats/$target)"
+    if [ "$stats_on" = 1 ]; then
+        read -r clean_jobs clean_cpu _ _ clean_tc _ _ <<< "$(cpu "$target")"
+        [ "$clean_jobs" -ge 2 ] || insane "$target: no frontend statistics from the clean build ($stats/$target)"
+    fi
     # Generated Swift of this target (the batch plugin's files and catalog, or the per-file outputs).
     generated=$(find "$scratch/plugins/outputs/bench/$target" -name '*.swift' -path '*GeneratedSources*')
     files=$(printf "%s\n" "$generated" | grep -c . || true)
@@ -176,7 +182,7 @@ for target in $targets; do
         sed -i "s/\"name\": \"Spec 000$k\"/\"name\": \"Spec 000$k edited\"/" "$pkg/$target/spec_000$k.json"
         edits+=("$(build "$target")"); r=$(runs)
         # The frontend CPU of the last edit (the rounds' figures barely vary: CPU, not wall time).
-        read -r _ edit_cpu edit_module edit_compile edit_tc _ _ <<< "$(cpu "$target")"
+        [ "$stats_on" = 1 ] && read -r _ edit_cpu edit_module edit_compile edit_tc _ _ <<< "$(cpu "$target")"
         if [ "$r" -gt "$edit_runs" ]; then edit_runs=$r; fi
     done
     edit=$(printf "%s\n" "${edits[@]}" | median)
@@ -190,7 +196,7 @@ for target in $targets; do
     [ -n "$(find "$scratch/plugins/outputs/bench/$target" -name 'Added.swift')" ] || insane "$target: the added spec was not generated"
     printf "$row" "$target" "$n" "$lines" "$((lines / n))" "$clean" "$(awk -v c="$clean" -v n="$n" 'BEGIN { printf "%.0f", 1000 * c / n }')" \
         "$edit" "$edit_runs" "$add" "$add_runs" "$noop" "$(ratio "$edit" "$clean")" >> "$results"
-    printf "$cpu_row" "$target" "$n" "$clean_cpu" "$(awk -v c="$clean_cpu" -v n="$n" 'BEGIN { printf "%.1f", 1000 * c / n }')" \
+    [ "$stats_on" = 1 ] && printf "$cpu_row" "$target" "$n" "$clean_cpu" "$(awk -v c="$clean_cpu" -v n="$n" 'BEGIN { printf "%.1f", 1000 * c / n }')" \
         "$(awk -v c="$clean_tc" -v n="$n" 'BEGIN { printf "%.1f", 1000 * c / n }')" "$edit_cpu" "$edit_module" "$edit_compile" \
         "$(ratio "$edit_cpu" "$clean_cpu")" "$(ratio "$edit_tc" "$edit_cpu")" >> "$cpu_results"
     echo "#   cleans ${cleans[*]}s (generator runs: $clean_runs), edits ${edits[*]}s, add ${add}s, no-op ${noop}s"
@@ -198,6 +204,7 @@ done
 echo
 echo "codegen benchmark (clean s = median of $rounds clean builds, excluding building the tool; edit s = median of $rounds one-spec edits; runs = generator runs in that rebuild; gen lines = generated Swift lines of the clean build)"
 cat "$results"
+[ "$stats_on" = 1 ] || { echo "(frontend statistics off: BENCH_STATS=1 for the compiler CPU table)"; exit 0; }
 echo
 echo "frontend CPU, user + system, from -stats-output-dir (clean: the first clean build; edit: the last one-spec edit; module job = -emit-module over every file; edited file = its compile job; tc = type checking and semantic analysis; uptime: $(uptime | sed 's/.*load/load/'))"
 cat "$cpu_results"
