@@ -164,7 +164,7 @@ for target in $targets; do
     files=$(printf "%s\n" "$generated" | grep -c . || true)
     lines=$(printf "%s\n" "$generated" | xargs cat | wc -l)
     case "$target" in
-        Batch*) [ "$files" = $((n + 1)) ] || insane "$target: $files generated files for $n specs (want one per spec and the catalog)"
+        Batch*) [ "$files" = $((n + 2)) ] || insane "$target: $files generated files for $n specs (want one per spec, the catalog and its spec texts)"
                 [ "$clean_runs" = 1 ] || insane "$target: $clean_runs generator runs in a clean build (want 1)" ;;
         *) [ "$files" = "$n" ] || insane "$target: $files generated files for $n specs" ;;
     esac

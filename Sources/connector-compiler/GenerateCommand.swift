@@ -22,6 +22,7 @@ enum GenerateCommand: Subcommand {
         OPTIONS:
           --output <dir>        where to write the Swift files (created if missing)
           --catalog             also write ConnectorCatalog.swift (always, even with no specs)
+                                and ConnectorCatalog+Specs.swift, every spec's source text
           --source-root <dir>   spec paths in generated comments are relative to this folder
           --warnings-as-errors  treat warnings as errors
           --string-table        add `specStrings` to each connector (for round-trip tests)
@@ -123,6 +124,7 @@ enum GenerateCommand: Subcommand {
         if options.catalog {
             let typeNames = plan.outputs.map(\.typeName)
             outputs.append((OutputNaming.catalogFileName, CodeGenerator.generateCatalog(typeNames: typeNames)))
+            outputs.append((OutputNaming.specSourcesFileName, CodeGenerator.generateSpecSources(specSources(files, contents))))
         }
         guard write(outputs, to: output) else { return 2 }
         if options.stats {

@@ -39,13 +39,21 @@ import Testing
         // with --no-cache).
         let folder = Self.referenceRoot.appendingPathComponent("Generated").path
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        let expected = (Self.specNames.map { OutputNaming.outputFileName(forSpecPath: $0) } + [OutputNaming.catalogFileName]).sorted()
+        let expected = (Self.specNames.map { OutputNaming.outputFileName(forSpecPath: $0) } + [OutputNaming.catalogFileName, OutputNaming.specSourcesFileName]).sorted()
         #expect(names == expected)
     }
 
     @Test func catalogMatchesTheCommittedReference() throws {
         let typeNames = Self.specNames.map { OutputNaming.typeName(forSpecID: OutputNaming.specID(forSpecPath: $0)) }
         try compare(CodeGenerator.generateCatalog(typeNames: typeNames), withCommitted: "Tests/Reference/Generated/ConnectorCatalog.swift")
+    }
+
+    @Test func specSourcesMatchTheCommittedReference() throws {
+        let sources = try Self.specNames.map { name in
+            let bytes = try Data(contentsOf: Self.referenceRoot.appendingPathComponent("Specs/" + name))
+            return (id: OutputNaming.specID(forSpecPath: name), text: String(decoding: bytes, as: UTF8.self))
+        }
+        try compare(CodeGenerator.generateSpecSources(sources), withCommitted: "Tests/Reference/Generated/" + OutputNaming.specSourcesFileName)
     }
 
     @Test(arguments: specNames) func generationIsDeterministic(name: String) throws {

@@ -12,6 +12,10 @@ public enum OutputNaming {
     /// The file listing every connector of a module.
     public static let catalogFileName: String = "ConnectorCatalog.swift"
 
+    /// The file holding every spec's source text (`ConnectorCatalog.specSource(id:)`). The `+`
+    /// cannot be in a connector's type name, so no spec's file can take this name.
+    public static let specSourcesFileName: String = "ConnectorCatalog+Specs.swift"
+
     /// Type names a connector may not take: they would shadow modules or generated types.
     public static let reservedTypeNames: [String] = [
         "Swift", "Foundation", "ConnectorRuntime", "Connectors", "ConnectorCatalog", "Self", "Type", "Protocol", "Any",

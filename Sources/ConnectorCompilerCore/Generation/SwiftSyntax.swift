@@ -61,7 +61,11 @@ public struct SwiftDocComment: Sendable, Hashable {
 }
 
 public struct SwiftTypeDeclaration: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case `enum`, `struct` }
+    public enum Kind: String, Sendable, Hashable {
+        case `enum`, `struct`
+        /// `extension Name { ... }` of a type declared elsewhere (give it `.internal` access).
+        case `extension`
+    }
     public var doc: SwiftDocComment
     public var access: SwiftAccess
     public var kind: Kind
