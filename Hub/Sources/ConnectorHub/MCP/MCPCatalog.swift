@@ -78,9 +78,10 @@ struct MCPTool: Sendable {
 /// resources with their operations, typed inputs and fields.
 ///
 /// The generated `Connectors` module holds each resource's operation as typed Swift, with no
-/// table a server can walk by name, so the Hub reads the same spec files with the compiler's own
-/// loader (`ConnectorCompilerCore`, part of the root package) and keeps only connectors the
-/// compiled catalog has (docs/mcp.md, "Where the tools come from").
+/// table a server can walk by name, so the Hub parses the spec text compiled into that module
+/// (``CompiledSpecs``) with the compiler's own loader (`ConnectorCompilerCore`, part of the root
+/// package) and keeps only connectors the compiled catalog has (docs/mcp.md, "Where the tools
+/// come from").
 struct MCPCatalog: Sendable {
     /// connector id → variant id → resources.
     let resources: [String: [String: [Resource]]]
@@ -93,31 +94,25 @@ struct MCPCatalog: Sendable {
     /// connector id → variant id → the unified operations it binds (compiled descriptors).
     let operations: [String: [String: [UnifiedOperationBinding]]]
 
-    /// The specs in `directory` (`CONNECTOR_HUB_SPECS`), else the `Connectors/` folder of the
-    /// source tree this Hub was built from, when it is there.
-    static let shared: MCPCatalog = {
-        let environment = ProcessInfo.processInfo.environment
-        let directory = environment["CONNECTOR_HUB_SPECS"] ?? defaultDirectory
-        return MCPCatalog(directory: directory)
-    }()
+    /// The specs compiled into the `Connectors` module (``CompiledSpecs``).
+    static let shared = MCPCatalog(specs: CompiledSpecs.all)
 
-    /// `<repository>/Connectors`, from this file's place in the source tree.
-    static var defaultDirectory: String {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { url.deleteLastPathComponent() }  // the file, MCP, ConnectorHub, Sources, Hub
-        return url.appendingPathComponent("Connectors").path
+    /// The spec files in `directory` (`mcp-bench` with a folder argument: figures for other specs).
+    init(directory: String) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        self.init(specs: files.compactMap { SpecLoader.load(contentsOf: directory + "/" + $0).spec })
     }
 
-    init(directory: String) {
+    /// The catalog of `specs`, keeping those the compiled catalog has.
+    init(specs: [ConnectorSpec]) {
         var resources: [String: [String: [Resource]]] = [:]
         var names: [String: String] = [:]
         var actions: [String: [String: [Action]]] = [:]
         var models: [String: [String: [String]]] = [:]
         var operations: [String: [String: [UnifiedOperationBinding]]] = [:]
         let compiled = Dictionary(ConnectorCatalog.all.map { ($0.descriptor.id, $0.descriptor) }, uniquingKeysWith: { first, _ in first })
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        for file in files {
-            guard let spec = SpecLoader.load(contentsOf: directory + "/" + file).spec, let descriptor = compiled[spec.id] else { continue }
+        for spec in specs {
+            guard let descriptor = compiled[spec.id] else { continue }
             var variants: [String: [Resource]] = [:]
             for (index, variant) in spec.auth.enumerated() {
                 variants[variant.id] = spec.resources(ofVariant: index)
@@ -134,7 +129,7 @@ struct MCPCatalog: Sendable {
         self.actions = actions
         self.models = models
         self.operations = operations
-        if resources.isEmpty { HubLog.warning("MCP: no connector specs in \(directory): MCP clients get no tools (set CONNECTOR_HUB_SPECS)") }
+        if resources.isEmpty { HubLog.warning("MCP: no compiled connector specs: MCP clients get no tools") }
     }
 
     /// The resources of an account's variant.

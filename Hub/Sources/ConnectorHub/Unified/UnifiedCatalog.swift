@@ -1,7 +1,7 @@
 // The unified models an account's connector variant maps (docs/unified.md), for the Hub's
 // `/v1/accounts/{id}/unified/...` routes: per connector and auth variant, each mapped model's
-// resource operations and its compiled mapping, built from the same spec files as the MCP tools
-// (MCPCatalog.swift) and evaluated by the runtime's own `UnifiedMappingProgram`.
+// resource operations and its compiled mapping, built from the same compiled specs as the MCP
+// tools (CompiledSpecs.swift, MCPCatalog.swift) and evaluated by the runtime's own `UnifiedMappingProgram`.
 import ConnectorCompilerCore
 import ConnectorRuntime
 import Connectors
@@ -33,18 +33,15 @@ struct HubUnifiedCatalog: Sendable {
     /// connector id → variant id → model id → mapping.
     let mappings: [String: [String: [String: HubUnifiedMapping]]]
 
-    /// The specs the MCP tools read (`CONNECTOR_HUB_SPECS`, else the source tree's `Connectors/`).
-    static let shared: HubUnifiedCatalog = {
-        let environment = ProcessInfo.processInfo.environment
-        return HubUnifiedCatalog(directory: environment["CONNECTOR_HUB_SPECS"] ?? MCPCatalog.defaultDirectory)
-    }()
+    /// The specs compiled into the `Connectors` module, as the MCP tools (``CompiledSpecs``).
+    static let shared = HubUnifiedCatalog(specs: CompiledSpecs.all)
 
-    init(directory: String) {
+    /// The mappings of `specs`, keeping those the compiled catalog has.
+    init(specs: [ConnectorSpec]) {
         var mappings: [String: [String: [String: HubUnifiedMapping]]] = [:]
         let compiled = Set(ConnectorCatalog.all.map { $0.descriptor.id })
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        for file in files {
-            guard let spec = SpecLoader.load(contentsOf: directory + "/" + file).spec, compiled.contains(spec.id) else { continue }
+        for spec in specs {
+            guard compiled.contains(spec.id) else { continue }
             var variants: [String: [String: HubUnifiedMapping]] = [:]
             for (index, variant) in spec.auth.enumerated() {
                 let resources = spec.resources(ofVariant: index)
