@@ -43,7 +43,6 @@ from mcp.shared.exceptions import MCPError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVERS = os.path.join(HERE, "..", "..", "..", "Tests", "Servers")
-SPECS = os.path.abspath(os.path.join(HERE, "..", "..", "..", "Connectors"))
 APP_KEY = "mcp-app-key-" + uuid.uuid4().hex
 BYTES_PER_TOKEN = 4  # the Hub's documented approximation (docs/mcp.md)
 
@@ -164,12 +163,19 @@ class World:
         with open(config_path, "w") as handle:
             json.dump(config, handle)
         key = base64.b64encode(secrets.token_bytes(32)).decode()
+        # The Hub runs as deployed, away from the source tree: its working directory is this
+        # temporary folder, and CONNECTOR_HUB_SPECS (which earlier Hubs read spec files from) names
+        # an empty folder. The tools, unified models and syncs come from the specs compiled into
+        # the binary (docs/hub.md, "Where the catalog comes from").
+        nowhere = os.path.join(directory, "no-specs")
+        os.makedirs(nowhere)
         hub_environment = dict(os.environ, CONNECTOR_HUB_TOKEN_KEYS="mcp-test:" + key, CONNECTOR_HUB_PORT=str(port),
-                               CONNECTOR_HUB_SPECS=SPECS)
+                               CONNECTOR_HUB_SPECS=nowhere)
         hub_environment.pop("CONNECTOR_HUB_DEVELOPMENT", None)
         self.hub_log_path = os.path.join(directory, "hub.log")
         self.hub_log = open(self.hub_log_path, "w")
-        self.hub = subprocess.Popen([binary, "--config", config_path], stdout=self.hub_log, stderr=self.hub_log, env=hub_environment)
+        self.hub = subprocess.Popen([binary, "--config", config_path], stdout=self.hub_log, stderr=self.hub_log, env=hub_environment,
+                                    cwd=directory)
         wait_for(lambda: call("GET", self.base + "/health")[0] == 200, "connector-hub")
         self.mcp_url = self.base + "/mcp"
 
@@ -328,6 +334,13 @@ class Run:
             # The whole list within the default budget.
             total = tokens([tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in tools])
             assert total <= 8000, total
+
+    def unified_routes_serve_compiled_models(self):
+        # The app API's unified routes read the same compiled specs as the tools.
+        status, answer = self.world.api("GET", "/v1/accounts/%s/unified/ats.candidate" % self.zelt)
+        assert status == 400 and "It maps: hris.employee, iam.user." in json.dumps(answer), (status, answer)
+        status, answer = self.world.api("GET", "/v1/accounts/%s/unified/iam.user?limit=5" % self.zelt)
+        assert status == 200 and answer["records"], (status, answer)
 
     async def list_and_follow_cursor(self):
         token = self.mint(accountId=self.smartsheet)
@@ -791,6 +804,7 @@ def main():
             bench(world, run, arguments.bench)
             return
         run.scenario("initialize, tools/list: typed schemas, annotations, within the budget", run.initialize_and_list_tools)
+        run.scenario("the unified routes serve the compiled models (Hub away from the source tree)", run.unified_routes_serve_compiled_models)
         run.scenario("list a page and follow nextCursor to the end", run.list_and_follow_cursor)
         run.scenario("a cursor walk costs one provider page a call", run.cursor_walk_costs_one_provider_page_a_call)
         run.scenario("a cursor is sealed and bound to its token", run.cursor_sealed_and_bound_to_its_token)
