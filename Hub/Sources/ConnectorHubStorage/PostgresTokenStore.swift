@@ -333,7 +333,7 @@ enum PostgresSchema {
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         do {
             try await client.query("CREATE TABLE IF NOT EXISTS connector_token_schema (version integer NOT NULL)", logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" || error.serverInfo?[.sqlState] == "42P07" {
+        } catch let error as PSQLError where error.isConcurrentCreate {
             // Another instance created it at the same moment.
         }
         do {

@@ -26,6 +26,32 @@ struct PostgresTokenStoreTests {
         try await StoreBehaviour.killedLeaseHolder(try store(), spendFirst: providerHadRotated)
     }
 
+    /// Processes starting together on an empty database each create the schema table: the
+    /// losers of `CREATE TABLE IF NOT EXISTS` get 23505, 42P07 or 42710 ("type ... already
+    /// exists"), which all mean the table is there. hub-processes-test met the 42710 case (its
+    /// second process did not start). A race: this test cannot fail on every run without the
+    /// fix, so it starts 8 stores together on 6 fresh databases.
+    @Test func storesStartingTogetherOnAnEmptyDatabaseAllStart() async throws {
+        let url = try StoreFixtures.postgresURL()
+        for _ in 0..<6 {
+            let database = "together_\(UUID().uuidString.prefix(8).lowercased())"
+            try await StoreFixtures.psql(url, "CREATE DATABASE \(database)")
+            let other = url.replacingOccurrences(of: "/postgres", with: "/\(database)")
+            let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let store = try await PostgresTokenStore.connect(url: other, keys: StoreFixtures.keys)
+                        let version = try await store.storedSchemaVersion()
+                        await store.shutdown()
+                        return version
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            checkEqual(versions, Array(repeating: PostgresTokenStore.schemaVersion, count: 8))
+        }
+    }
+
     @Test func aNewerSchemaIsRefused() async throws {
         let url = try StoreFixtures.postgresURL()
         let database = "schema_\(UUID().uuidString.prefix(8).lowercased())"

@@ -1,3 +1,4 @@
+import ConnectorHubStorage
 import Foundation
 import Logging
 import PostgresNIO
@@ -55,7 +56,7 @@ final class PostgresRecordStore: RecordStore {
             try await client.query(
                 "CREATE TABLE IF NOT EXISTS hub_records (kind text NOT NULL, id text NOT NULL, body text NOT NULL, PRIMARY KEY (kind, id))",
                 logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" || error.serverInfo?[.sqlState] == "42P07" {
+        } catch let error as PSQLError where error.isConcurrentCreate {
             // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
         }
         return store

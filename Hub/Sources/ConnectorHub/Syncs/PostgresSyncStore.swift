@@ -77,7 +77,7 @@ final class PostgresSyncStore: SyncStore {
         for statement in schema {
             do {
                 try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" || error.serverInfo?[.sqlState] == "42P07" {
+            } catch let error as PSQLError where error.isConcurrentCreate {
                 // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
             }
         }
