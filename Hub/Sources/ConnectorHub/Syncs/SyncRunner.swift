@@ -41,6 +41,7 @@ struct SyncRunner: Sendable {
             counts = counts + (try await store.commitPage(
                 account: account, resource: resource, records: page.records, checkpoint: checkpoint, lease: lease))
         }
+        counts = counts + (try await confirmDeletions(checkpoint, fetch: fetch))
         return counts + (try await store.finishRun(account: account, resource: resource, checkpoint: checkpoint, lease: lease))
     }
 }

@@ -235,8 +235,13 @@ final class SyncPageReader: @unchecked Sendable {
             position = start == nil ? nil : next
         }
         var current = iterator!
-        defer { iterator = current }
-        guard let page = try await current.next() else { return SyncPage(records: [], next: nil, mark: nil) }
+        // At the list's end the next request (a second pass, ``SyncRunner/confirmDeletions``)
+        // starts it again.
+        defer { iterator = position == nil ? nil : current }
+        guard let page = try await current.next() else {
+            position = nil
+            return SyncPage(records: [], next: nil, mark: nil)
+        }
         position = page.nextPosition?.text
         if position == nil {
             // The list ended, or the pager ends the run with an error it reports on the next step
