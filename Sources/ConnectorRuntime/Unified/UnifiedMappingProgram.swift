@@ -29,18 +29,21 @@ public struct UnifiedMappingProgram: Sendable {
     /// The unified values of one record; throws the first field that cannot be converted.
     public func evaluate(_ record: JSONValue) throws(UnifiedConversionError) -> UnifiedValues {
         var values = UnifiedValues(names: names)
-        for (index, field) in fields.enumerated() {
+        // By index, not `enumerated()`: each field is read in place instead of copied per record.
+        for index in fields.indices {
             let result: UnifiedValue?
             do throws(UnifiedExpression.Failure) {
-                result = try field.convert(compiled[index].evaluate(record))
+                result = try fields[index].convert(compiled[index].evaluate(record))
             } catch {
+                let field = fields[index]
                 throw UnifiedConversionError(
                     connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
                     targetField: field.name, reason: error.reason)
             }
             if let result {
                 values.slots[index] = result
-            } else if field.required {
+            } else if fields[index].required {
+                let field = fields[index]
                 throw UnifiedConversionError(
                     connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
                     targetField: field.name, reason: "is missing")
@@ -191,6 +194,12 @@ public indirect enum UnifiedExpression: Sendable {
             guard let value = record.at(pointer: pointer), value != .null else { return nil }
             return .json(value)
         case .tokens(let tokens, _):
+            // A top-level field (most mappings): one lookup, without copying the record.
+            if tokens.count == 1, case .object(let members) = record {
+                guard let value = members[tokens[0]] else { return nil }
+                if case .null = value { return nil }
+                return .json(value)
+            }
             var current = record
             for token in tokens {
                 switch current {

@@ -90,9 +90,9 @@ public struct UnifiedPageSequence<Record: ResourceRecord, Model: UnifiedModelRec
             var records: [Model] = []
             records.reserveCapacity(page.records.count)
             var unconverted: [UnifiedConversionError] = []
-            for (index, record) in page.records.enumerated() {
+            for index in page.records.indices {
                 do throws(UnifiedConversionError) {
-                    let json = raw(record)
+                    let json = raw(page.records[index])
                     records.append(Model(values: try program.evaluate(json), remote: json))
                 } catch {
                     var located = error
