@@ -104,7 +104,7 @@ final class PostgresSyncStore: SyncStore {
         let logger = self.logger
         let sealing = self.sealing
         let page = SQLiteSyncStore.lastByID(records)
-        let checkpointText = try SQLiteSyncStore.encode(checkpoint)
+        let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
         let ids = page.map(\.id)
         return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
             var position = try await Self.lockFeed(connection, account: account, logger: logger)
@@ -247,7 +247,7 @@ final class PostgresSyncStore: SyncStore {
         counter.add()
         let rows = try await client.query(
             "SELECT checkpoint FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)", logger: logger)
-        for try await text in rows.decode(String?.self) { return try text.map(SQLiteSyncStore.decodeCheckpoint) }
+        for try await text in rows.decode(String?.self) { return text.flatMap { sealing.openCheckpoint($0, account: account, resource: resource) } }
         return nil
     }
 

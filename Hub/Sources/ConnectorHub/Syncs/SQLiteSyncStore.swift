@@ -56,7 +56,7 @@ final class SQLiteSyncStore: SyncStore {
         counter.add()
         let sealing = self.sealing
         let page = Self.lastByID(records)
-        let checkpointText = try Self.encode(checkpoint)
+        let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
         // GRDB's write closure is synchronous: the test hook runs before it, while no lock is held
         // yet; SQLite orders writers by its lock anyway.
         if let beforeCommit { await beforeCommit() }
@@ -157,7 +157,7 @@ final class SQLiteSyncStore: SyncStore {
         let text = try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT checkpoint FROM hub_sync_state WHERE account = ? AND resource = ?", arguments: [account, resource])
         }
-        return try text.map(Self.decodeCheckpoint)
+        return text.flatMap { sealing.openCheckpoint($0, account: account, resource: resource) }
     }
 
     func mark(account: String, resource: String) async throws -> String? {
