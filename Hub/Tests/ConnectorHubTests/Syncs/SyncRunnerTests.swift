@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// A run that fails after two committed pages resumes at the third page: the pages before are not
-/// read again, and the run id (so a full scan's deletions) carries over.
+/// read again, and the run id (so a full scan's deletions) carries over; a record missing after the
+/// resumed scan is confirmed by the second pass, then DELETED once.
 @Suite struct SyncRunnerResumeTests {
     final class Requests: @unchecked Sendable {
         private let lock = NSLock()
@@ -40,7 +41,9 @@ import Testing
         let saved = try #require(try await store.checkpoint(account: account, resource: "users"))
         #expect(saved.pages == 2 && saved.next == "20")
         let counts = try await runner.run(fullScan: true) { next, _ in try page(next, failAt: nil) }
-        #expect(requests.all == [nil, "10", "20", "20", "30", "40"])
+        // The resumed run reads pages 3-5 only; "gone" was not seen, so the scan's second pass
+        // (SyncRunner.confirmDeletions, docs/syncs.md) reads the list once more before DELETED.
+        #expect(requests.all == [nil, "10", "20", "20", "30", "40", nil, "10", "20", "30", "40"])
         #expect(counts == SyncCounts(added: 30, deleted: 1))
         let feed = try await store.changes(account: account, after: 0, resource: nil, limit: 100)
         #expect(feed.filter { $0.kind == .added }.count == 51)
