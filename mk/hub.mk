@@ -34,6 +34,13 @@ hub-test: venv
 	cd Hub && $(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run $(SWIFT) test --skip-build \
 		$(if $(strip $(HUB_ALONE_TESTS)),--skip '$(subst $(space),|,$(strip $(HUB_ALONE_TESTS)))')
+	cd Hub && CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) scripts/postgres.sh run $(SWIFT) test --skip-build \
+		--filter aRestartedDatabaseKeepsCachedSendsWorkingAndRefreshesResume
+
+# The token store's restart test stops and starts the test PostgreSQL: it runs alone, after the
+# others, since a sync store's query in flight during the stop does not end (PostgresSyncStore has no
+# operation deadline yet; see docs/syncs.md).
+HUB_ALONE_TESTS += aRestartedDatabaseKeepsCachedSendsWorkingAndRefreshesResume
 
 hub-bench: venv
 	cd Hub && $(SWIFT) build -c release $(SWIFT_FLAGS) --product hub-store-worker
