@@ -4,11 +4,9 @@ runner that checks each page with axe-core and keeps its screenshot."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import traceback
 import urllib.parse
 import urllib.request
@@ -22,6 +20,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+from local_services import free_port, wait_for  # noqa: E402
 AUTHSERVER = os.path.join(HERE, "..", "..", "..", "Tests", "Servers", "authserver.py")
 APP_KEY = "browser-test-app-key-" + uuid.uuid4().hex
 # Link attempts per session in this Hub (the rate-limit scenario uses them up).
@@ -38,12 +38,6 @@ GOOGLE_SCOPES = [
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def call(method, url, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
@@ -56,18 +50,6 @@ def call(method, url, body=None, headers=None):
     except urllib.error.HTTPError as error:
         text = error.read().decode()
         return error.code, (json.loads(text) if text.startswith(("{", "[")) else text)
-
-
-def wait_for(check, what, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 # An app's own page that embeds the Link Account page (the URL in ?src=), or with ?popup=1 opens

@@ -42,47 +42,16 @@ from mcp.client.streamable_http import create_mcp_http_client, streamable_http_c
 from mcp.shared.exceptions import MCPError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+from local_services import call, exchange, free_port, wait_for  # noqa: E402
 SERVERS = os.path.join(HERE, "..", "..", "..", "Tests", "Servers")
 APP_KEY = "mcp-app-key-" + uuid.uuid4().hex
 BYTES_PER_TOKEN = 4  # the Hub's documented approximation (docs/mcp.md)
 
 
-def exchange(method, url, body=None, headers=None):
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        connection.request(method, parts.path + ("?" + parts.query if parts.query else ""), body=body, headers=dict(headers or {}))
-        response = connection.getresponse()
-        return response.status, response.msg, response.read().decode()
-    finally:
-        connection.close()
-
-
-def call(method, url, body=None, headers=None):
-    headers = dict(headers or {})
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    status, _, text = exchange(method, url, data, headers)
-    return status, (json.loads(text) if text.startswith(("{", "[")) else text)
-
-
 def call_raw_json(url, body, headers):
     status, _, text = exchange("POST", url, body, dict(headers, **{"Content-Type": "application/json"}))
     return status, json.loads(text)
-
-
-def wait_for(check, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 def start_server(script, directory, name, environment):
@@ -190,13 +159,6 @@ class World:
                     process.wait(10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.asynccontextmanager

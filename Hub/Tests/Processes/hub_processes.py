@@ -27,70 +27,27 @@ Prints 'N passed, N failed' and exits non-zero on any failure.
 
 import argparse
 import base64
-import http.client
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 import urllib.parse
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+from local_services import call, exchange, free_port, wait_for  # noqa: E402
 AUTHSERVER = os.path.join(HERE, "..", "..", "..", "Tests", "Servers", "authserver.py")
 APP_KEY = "processes-app-key-" + uuid.uuid4().hex
 # No timed assertion: a generous deadline for a change notification to arrive, far below the
 # hour the processes would otherwise trust their cached record.
 NOTICE_DEADLINE = 60
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def exchange(method, url, body=None, headers=None):
-    """One request, redirects not followed: (status, headers, text)."""
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        path = parts.path + ("?" + parts.query if parts.query else "")
-        connection.request(method, path, body=body, headers=dict(headers or {}))
-        response = connection.getresponse()
-        return response.status, response.msg, response.read().decode()
-    finally:
-        connection.close()
-
-
-def call(method, url, body=None, headers=None):
-    """A JSON call: (status, decoded body)."""
-    headers = dict(headers or {})
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    status, _, text = exchange(method, url, data, headers)
-    return status, (json.loads(text) if text.startswith(("{", "[")) else text)
-
-
-def wait_for(check, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 class Hub:

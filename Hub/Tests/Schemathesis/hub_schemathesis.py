@@ -17,15 +17,15 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+from local_services import free_port, wait_for  # noqa: E402
 OPENAPI = os.path.join(HERE, "..", "..", "openapi.json")
 AUTHSERVER = os.path.join(HERE, "..", "..", "..", "Tests", "Servers", "authserver.py")
 APP_KEY = "schemathesis-app-key-" + uuid.uuid4().hex
@@ -35,12 +35,6 @@ APP_KEY = "schemathesis-app-key-" + uuid.uuid4().hex
 ORIGIN = "https://app.schemathesis.example"
 ACCOUNT_OPERATIONS = ["getAccount", "createReconnectSession", "proxyGet", "proxyPost", "proxyPut", "proxyPatch", "proxyDelete", "createAccountMCPToken",
                       "runAction", "listActionLog", "listUnifiedRecords", "getUnifiedRecord", "runUnifiedOperation"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def exchange(base, method, path, body=None, headers=None):
@@ -53,18 +47,6 @@ def exchange(base, method, path, body=None, headers=None):
         return response.status, response.msg, response.read().decode()
     finally:
         connection.close()
-
-
-def wait_for(check, what, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 def link_bamboohr(base, key):

@@ -208,17 +208,22 @@ struct MCPCatalog: Sendable {
     }
 
     static func inputSchema(_ input: OperationInput) -> JSONValue {
+        inputSchema(type: input.type.rawValue, values: input.values, items: nil, description: input.description)
+    }
+
+    /// The JSON Schema of a typed input, of a list operation or an action: `type` is the spec's
+    /// type name (`OperationInput.InputType` and `ActionInput.InputType` share their raw values);
+    /// `items` is an array's element type.
+    static func inputSchema(type: String, values: [String], items: String?, description: String?) -> JSONValue {
         var schema: [String: JSONValue]
-        switch input.type {
-        case .string: schema = ["type": .string("string")]
-        case .integer: schema = ["type": .string("integer")]
-        case .number: schema = ["type": .string("number")]
-        case .boolean: schema = ["type": .string("boolean")]
-        case .date: schema = ["type": .string("string"), "format": .string("date")]
-        case .dateTime: schema = ["type": .string("string"), "format": .string("date-time")]
-        case .enum: schema = ["type": .string("string"), "enum": .array(input.values.map { .string($0) })]
+        switch type {
+        case "date": schema = ["type": .string("string"), "format": .string("date")]
+        case "date-time": schema = ["type": .string("string"), "format": .string("date-time")]
+        case "enum": schema = ["type": .string("string"), "enum": .array(values.map { .string($0) })]
+        case "array": schema = ["type": .string("array"), "items": .object(["type": .string(items ?? "string")])]
+        default: schema = ["type": .string(type)]
         }
-        if let description = input.description { schema["description"] = .string(description) }
+        if let description { schema["description"] = .string(description) }
         return .object(schema)
     }
 

@@ -139,19 +139,8 @@ extension MCPCatalog {
         var properties: [String: JSONValue] = [:]
         var required: [String] = []
         for input in action.inputs {
-            var schema: [String: JSONValue]
-            switch input.type {
-            case .string: schema = ["type": .string("string")]
-            case .integer: schema = ["type": .string("integer")]
-            case .number: schema = ["type": .string("number")]
-            case .boolean: schema = ["type": .string("boolean")]
-            case .date: schema = ["type": .string("string"), "format": .string("date")]
-            case .dateTime: schema = ["type": .string("string"), "format": .string("date-time")]
-            case .enum: schema = ["type": .string("string"), "enum": .array(input.values.map { .string($0) })]
-            case .array: schema = ["type": .string("array"), "items": .object(["type": .string((input.items ?? .string).rawValue)])]
-            }
-            if let text = input.description { schema["description"] = .string(text) }
-            properties[input.name] = .object(schema)
+            properties[input.name] = MCPCatalog.inputSchema(
+                type: input.type.rawValue, values: input.values, items: input.items?.rawValue, description: input.description)
             if input.required { required.append(input.name) }
         }
         let description = (action.description ?? "Runs the \(action.id) action.") + " On the linked \(name) account."

@@ -1,7 +1,6 @@
 @testable import ConnectorHub
 import ConnectorHubStorage
 import Foundation
-import PostgresNIO
 import Testing
 
 /// Hub processes starting together on an empty PostgreSQL database: each creates the record and
@@ -12,15 +11,8 @@ import Testing
 /// every one, so 8 stores start together on each of 4 fresh databases.
 @Suite struct ConcurrentSchemaTests {
     @Test func recordAndSyncStoresStartingTogetherAllStart() async throws {
-        let shared = try SyncStoreTests.postgresURL()
         for _ in 0..<4 {
-            let name = "together_\(UUID().uuidString.prefix(8).lowercased())"
-            let admin = try await PostgresSyncStore.connect(url: shared, keys: .development, maximumConnections: 1)
-            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: admin.logger)
-            await admin.shutdown()
-            var components = try #require(URLComponents(string: shared))
-            components.path = "/" + name
-            let database = try #require(components.string)
+            let database = try await SyncStoreTests.freshDatabaseURL("together")
             let started = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<8 {
                     group.addTask {

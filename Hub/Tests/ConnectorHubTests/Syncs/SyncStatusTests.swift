@@ -3,7 +3,6 @@ import ConnectorHubStorage
 import ConnectorRuntime
 import Foundation
 import HTTPTypes
-import PostgresNIO
 import Testing
 
 /// The syncs' status (`GET /v1/accounts/{id}/syncs` and the operators' Accounts page) and the
@@ -133,14 +132,7 @@ struct SyncSharedRateLimitTests {
     @Test func aSecondProcessSendsNoRequestBeforeTheRetryAfterTheFirstGot() async throws {
         // A database of its own: the job suites' jobs in the shared one are due at any moment, and
         // a scheduler claims whatever job is due.
-        let shared = try #require(ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"])
-        let name = "sync_rate_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try await PostgresSyncStore.connect(url: shared, keys: .development, maximumConnections: 1)
-        try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: admin.logger)
-        await admin.shutdown()
-        var components = try #require(URLComponents(string: shared))
-        components.path = "/" + name
-        let database = try #require(components.string)
+        let database = try await SyncStoreTests.freshDatabaseURL("sync_rate")
         let server = try TestServer.current(.auth)
         let provider = try await server.emulate("zelt", paths: SyncStatusTests.paths)
         try await SyncStatusTests.serve([["userId": 1, "firstName": "Ada"]], as: provider, on: server)

@@ -2,6 +2,7 @@
 import ConnectorHubStorage
 import ConnectorRuntime
 import Foundation
+import PostgresNIO
 import Testing
 
 /// The sync store on SQLite and on the real PostgreSQL server `make hub-test` starts
@@ -25,6 +26,25 @@ struct SyncStoreTests {
         guard let url = ProcessInfo.processInfo.environment["CONNECTOR_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw ServerError("CONNECTOR_TEST_POSTGRES_URL is not set: run the Hub tests with `make hub-test` (it starts a PostgreSQL server).")
         }
+        return url
+    }
+
+    /// A new, empty database on the test PostgreSQL server, for a test whose tables must not be
+    /// shared (a scheduler claims any due job of its database); its URL.
+    static func freshDatabaseURL(_ prefix: String) async throws -> String {
+        let shared = try postgresURL()
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await PostgresSyncStore.connect(url: shared, keys: .development, maximumConnections: 1)
+        do {
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: admin.logger)
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+        await admin.shutdown()
+        guard var components = URLComponents(string: shared) else { throw ServerError("CONNECTOR_TEST_POSTGRES_URL is not a URL") }
+        components.path = "/" + name
+        guard let url = components.string else { throw ServerError("no URL for database \(name)") }
         return url
     }
 
