@@ -55,7 +55,8 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
 
 Test controls (JSON; no secrets are ever logged)
 - POST /_control/clients            register a client (JSON body, see `register_client`)
-- GET  /_control/stats?client_id=X  token requests by grant type, revocations, API calls
+- GET  /_control/stats?client_id=X  token requests by grant type, revocations, API calls (and
+  `api_requests`: the provider API paths with their queries the client's tokens called, last 200)
 - POST /_control/revoke-all?client_id=X   revoke every token of the client
 - POST /_control/expire-access?client_id=X  make the client's access tokens expire now
 - POST /_control/deny?client_id=X&on=1      make the client's next authorizations deny
@@ -137,6 +138,7 @@ def fresh_state():
 def stats_for(client_id):
     return state["stats"].setdefault(client_id, {
         "token_requests": {}, "token_errors": 0, "revocations": 0, "api_calls": 0, "authorizations": 0,
+        "api_requests": [],
     })
 
 
@@ -690,7 +692,10 @@ def provider_api_bearer(provider, path):
         challenge = 'Bearer error="insufficient_scope", scope="%s"' % required
         return jsonify(error="insufficient_scope"), 403, {"WWW-Authenticate": challenge}
     with lock:
-        stats_for(token.client.client_id)["api_calls"] += 1
+        stats = stats_for(token.client.client_id)
+        stats["api_calls"] += 1
+        query = request.query_string.decode()
+        stats["api_requests"] = (stats["api_requests"] + ["/" + path.lstrip("/") + ("?" + query if query else "")])[-200:]
     return provider_api_answer(provider, path, user=token.user, profile=token.client.api_profile)
 
 
@@ -828,6 +833,7 @@ def control_stats():
             token_errors=stats["token_errors"],
             revocations=stats["revocations"],
             api_calls=stats["api_calls"],
+            api_requests=stats["api_requests"],
             authorizations=stats["authorizations"],
             tokens_issued=len(live),
             access_tokens_active=sum(1 for t in live if not t.access_revoked and not t.is_expired()),
