@@ -14,7 +14,7 @@ import json
 PAGE = 2
 TOTAL = 5
 
-PROVIDERS = ("clerk", "ashby", "workable")
+PROVIDERS = ("clerk", "ashby", "workable", "bamboohr", "pinpoint")
 
 
 # The credentials each provider's variant under test sends (fields set by the tests).
@@ -23,6 +23,9 @@ CREDENTIALS = {
     # Ashby: the API key as the Basic username, no password.
     "ashby": {"Authorization": "Basic " + base64.b64encode(b"ashby-key:").decode()},
     "workable": {"Authorization": "Bearer workable-token"},
+    # BambooHR: the API key as the Basic username, "x" as the password.
+    "bamboohr": {"Authorization": "Basic " + base64.b64encode(b"bamboo-key:x").decode()},
+    "pinpoint": {"X-API-KEY": "pinpoint-key"},
 }
 
 
@@ -141,3 +144,69 @@ def serve_workable(method, route, parts, query, body, key, origin):
             page["paging"] = {"next": f"{origin}/k/{key}{route}?limit={query.get('limit', 100)}&since_id={ids[start + PAGE]}"}
         return 200, page, {}
     return 404, {"error": "Not found"}, {}
+
+
+BAMBOO_STATUSES = [{"id": 1, "label": "New"}, {"id": 2, "label": "Reviewed"}, None, {"id": 5, "label": "Offer"}, {"id": 9, "label": "Hired"}]
+
+
+def bamboohr_application(i):
+    applicant = {"id": 300 + i, "firstName": f"Appl{i}", "lastName": f"Icant{i}",
+                 "email": None if i == 1 else f"a{i}@acme.example", "source": "LinkedIn" if i % 2 == 0 else None}
+    # BambooHR writes ISO 8601 date-times with an offset; one in another time zone.
+    applied = "2024-02-29T23:30:00-05:00" if i == 2 else "2024-03-0%dT10:00:00+00:00" % (i + 1)
+    return {"id": 700 + i, "appliedDate": applied, "status": BAMBOO_STATUSES[i], "rating": i,
+            "applicant": applicant, "job": {"id": 40, "title": {"id": 40, "label": "Drummer"}}}
+
+
+def serve_bamboohr(method, route, parts, query, body, key, origin):
+    # https://documentation.bamboohr.com/reference/get-applications: GET with `page` (1-based) ->
+    # {applications, paginationComplete, nextPageUrl}; nextPageUrl is an absolute URL here (the
+    # spec notes that BambooHR does not document it) and null on the last page.
+    if method == "GET" and route == "/api/gateway.php/acme/v1/applicant_tracking/applications":
+        page = int(query.get("page", 1))
+        start = (page - 1) * PAGE
+        complete = start + PAGE >= TOTAL
+        answer = {"applications": [bamboohr_application(i) for i in window(start)], "paginationComplete": complete,
+                  "nextPageUrl": None if complete else f"{origin}/k/{key}{route}?page={page + 1}"}
+        return 200, answer, {}
+    if method == "GET" and route == "/api/gateway.php/acme/v1/meta/fields":
+        return 200, [{"id": 1, "name": "First name", "type": "text", "alias": "firstName"}], {}
+    return 404, {"error": "Not found"}, {}
+
+
+def pinpoint_application(i):
+    attributes = {"first_name": f"Pin{i}", "last_name": f"Point{i}", "full_name": f"Pin{i} Point{i}",
+                  "email": f"p{i}@acme.example", "phone": None if i == 3 else f"+44 20 7946 000{i}",
+                  "job_id": str(900 + i % 2), "stage_id": str(50 + i), "channel_source": "Careers site" if i != 4 else None,
+                  "rejected_at": "2024-05-01T17:00:00.000+01:00" if i == 2 else None, "hired_at": None,
+                  "created_at": "2024-04-0%dT09:00:00.000Z" % (i + 1), "updated_at": "2024-04-10T09:00:00.000Z"}
+    return {"id": str(8000 + i), "type": "applications", "attributes": attributes,
+            "relationships": {"job": {"data": {"id": attributes["job_id"], "type": "jobs"}}}}
+
+
+def pinpoint_job(i):
+    return {"id": str(900 + i), "type": "jobs",
+            "attributes": {"title": None if i == 1 else f"Pinpoint Job {i}", "remote": i == 0,
+                           "created_at": "2024-01-15T12:00:00.000Z", "updated_at": "2024-02-01T12:00:00.000Z"},
+            "relationships": {}}
+
+
+def serve_pinpoint(method, route, parts, query, body, key, origin):
+    # https://developers.pinpointhq.com/reference/applications_list and jobs_list (JSON:API):
+    # page[number] (1-based) and page[size] -> {data: [{id, type, attributes, relationships}],
+    # links, meta}; a page after the last is empty.
+    lists = {"/api/v1/applications": pinpoint_application, "/api/v1/jobs": pinpoint_job}
+    if method == "GET" and route in lists:
+        number = int(query.get("page[number]", 1))
+        size = min(int(query.get("page[size]", 100)), PAGE)
+        start = (number - 1) * size
+        data = [lists[route](i) for i in range(start, min(start + size, TOTAL))]
+        links = {"self": f"{origin}/k/{key}{route}?page[number]={number}"}
+        return 200, {"data": data, "links": links, "meta": {"count": len(data)}}, {}
+    # applications_getbyid / jobs_getbyid: GET /applications/{id} -> {data: {...}}.
+    if method == "GET" and len(parts) == 4 and "/" + "/".join(parts[:3]) in lists:
+        make = lists["/" + "/".join(parts[:3])]
+        for i in range(TOTAL):
+            if make(i)["id"] == parts[3]:
+                return 200, {"data": make(i)}, {}
+    return 404, {"errors": [{"status": "404", "title": "Not Found"}]}, {}
