@@ -46,9 +46,22 @@ Errors are SCIM Error messages (section 3.12): a userName already used 409 scimT
 "uniqueness", a missing userName 400 "invalidValue", a PATCH that is not a PatchOp 400
 "invalidSyntax", an unknown user 404. The token must be sent as `Authorization: Bearer test-key`
 (else 401).
+Under `/k/<key>/<connector>/...` the same keys speak the write dialect of one more catalog
+connector (the Hub's tests point every host of that connector at this prefix): DIALECTS below,
+one table a provider of the routes its documented write API has, each an effect on the key's
+records (create, update, delete, member, put), the status it answers and the shape of its answer
+(the record, wrapped as the provider wraps it, a constant or no body). Each dialect checks its
+credential (a header value) and answers its token endpoint (any POST ending in /token, for
+client-credentials connectors: access token `test-key`) and its verification GET; writes to an
+unknown record answer 404. Writes are counted like the others (GET /_control/requests/<key>,
+paths without `/k/<key>/<connector>`; token requests are not writes and are left out).
+  POST   /_control/records/<key>    {"records": [...]} seeds records (users, groups) a test updates
 Run: python actionserver.py --port-file PATH   (binds 127.0.0.1 on a free port)
 """
 import argparse
+import base64
+import copy
+import re
 import json
 import os
 import signal
@@ -83,6 +96,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) >= 3 and parts[0] == "k" and parts[2] in DIALECTS:
+            return self.dialect(parts[1], parts[2], b"")
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
             return self.okta(parts[1], parts[4:], b"")
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["scim", "v2"]:
@@ -118,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) == 3 and parts[:2] == ["_control", "records"]:
+            return self.seed(parts[2], raw)
+        if len(parts) >= 3 and parts[0] == "k" and parts[2] in DIALECTS:
+            return self.dialect(parts[1], parts[2], raw)
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["api", "v1"]:
             return self.okta(parts[1], parts[4:], raw)
         if len(parts) >= 4 and parts[0] == "k" and parts[2:4] == ["scim", "v2"]:
@@ -288,7 +307,7 @@ class Handler(BaseHTTPRequestHandler):
                 name = body.get("userName")
                 if not isinstance(name, str) or not name:
                     return self.scim_error(400, "userName is required.", "invalidValue")
-                if any(user["userName"] == name for user in users.values()):
+                if any(user.get("userName") == name for user in users.values()):
                     return self.scim_error(409, "userName is already in use.", "uniqueness")
                 user_id = "2819c223-7f76-453a-919d-41339%07d" % (len(users) + 1)
                 user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": user_id, "userName": name,
@@ -312,7 +331,242 @@ class Handler(BaseHTTPRequestHandler):
                     user.update(operation["value"])
                 user["meta"]["lastModified"] = "2026-12-07T10:05:00Z"
                 return self.answer(200, user)
+            if self.command == "PUT" and len(rest) == 2 and rest[0] == "Users":
+                # Replace (section 3.5.1): the attributes sent replace the user's; id and meta stay.
+                if rest[1] not in users:
+                    return self.scim_error(404, "Resource %s not found." % rest[1])
+                name = body.get("userName")
+                if not isinstance(name, str) or not name:
+                    return self.scim_error(400, "userName is required.", "invalidValue")
+                old = users[rest[1]]
+                user = {"schemas": body.get("schemas") or old["schemas"], "id": old["id"], "userName": name,
+                        "name": body.get("name") or {}, "active": body.get("active", True), "meta": old["meta"]}
+                for attribute in ("displayName", "title", "externalId"):
+                    if attribute in body:
+                        user[attribute] = body[attribute]
+                user["meta"]["lastModified"] = "2026-12-07T10:05:00Z"
+                users[rest[1]] = user
+                return self.answer(200, user)
+            if self.command == "DELETE" and len(rest) == 2 and rest[0] == "Users":
+                if users.pop(rest[1], None) is None:
+                    return self.scim_error(404, "Resource %s not found." % rest[1])
+                return self.answer(204)
+            if self.command == "PATCH" and len(rest) == 2 and rest[0] == "Groups":
+                # Group membership (section 3.5.2.1): an add operation at the path members.
+                group = users.get(rest[1])
+                if group is None or "members" not in group:
+                    return self.scim_error(404, "Resource %s not found." % rest[1])
+                if body.get("schemas") != ["urn:ietf:params:scim:api:messages:2.0:PatchOp"] or not isinstance(body.get("Operations"), list):
+                    return self.scim_error(400, "The body is not a PatchOp.", "invalidSyntax")
+                for operation in body["Operations"]:
+                    if str(operation.get("op", "")).lower() != "add" or operation.get("path") != "members" or not isinstance(operation.get("value"), list):
+                        return self.scim_error(400, "Only add operations at members are emulated for groups.", "invalidSyntax")
+                    for member in operation["value"]:
+                        if not isinstance(member, dict) or member.get("value") not in users:
+                            return self.scim_error(400, "A member is not a user of the service provider.", "invalidValue")
+                        group["members"].append({"value": member["value"]})
+                return self.answer(200, group)
         self.scim_error(404, "Resource not found.")
+
+    # MARK: The catalog's other connectors (DIALECTS)
+
+    def seed(self, key, raw):
+        records = json.loads(raw or b"{}").get("records") or []
+        with LOCK:
+            store = USERS.setdefault(key, {})
+            for record in records:
+                store[str(record.get("id", record.get("_id")))] = record
+        self.answer(200, {"seeded": len(records)})
+
+    def dialect(self, key, name, raw):
+        spec = DIALECTS[name]
+        full = self.path.replace("/k/%s/%s" % (key, name), "", 1)
+        path = full.split("?")[0]
+        if self.command == "POST" and path.endswith("/token"):
+            # The client-credentials token endpoint: not a write, not counted.
+            form = raw.decode("utf-8", "replace")
+            if "grant_type=" not in form:
+                return self.answer(400, {"error": "invalid_request"})
+            return self.answer(200, {"access_token": "test-key", "token_type": "bearer", "expires_in": 3600})
+        if self.command != "GET":
+            with LOCK:
+                REQUESTS.setdefault(key, []).append({
+                    "method": self.command, "path": full, "body": raw.decode("utf-8", "replace"),
+                    "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+        for header, value in spec["auth"].items():
+            if self.headers.get(header) != value:
+                return self.answer(401, {"message": "invalid credentials"})
+        if self.command == "GET":
+            return self.answer(200, spec.get("verify", {}))
+        for route in spec["routes"]:
+            match = route["pattern"].fullmatch(path)
+            if route["method"] == self.command and match:
+                break
+        else:
+            return self.answer(404, {"message": "no such route"})
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            return self.answer(400, {"message": "body is not JSON"})
+        params = match.groupdict()
+        with LOCK:
+            return self.act_dialect(key, route, params, body)
+
+    def act_dialect(self, key, route, params, body):
+        records = USERS.setdefault(key, {})
+        fields = pointer(body, route.get("from", "")) if route.get("merge", True) else {}
+        effect = route["effect"]
+        record = None
+        if effect == "create":
+            number = len(records) + 1
+            fmt = route.get("id", "%d")
+            new_id = (1000 + number) if fmt == "int" else fmt % number
+            record = copy.deepcopy(route.get("template", {}))
+            record.update(fields if isinstance(fields, dict) else {})
+            record[route.get("idField", "id")] = new_id
+            records[str(new_id)] = record
+        elif effect in ("update", "delete"):
+            record = records.get(record_key(params))
+            if record is None:
+                return self.answer(404, {"message": "not found"})
+            if effect == "update":
+                record.update(fields if isinstance(fields, dict) else {})
+                record.update(route.get("set", {}))
+            else:
+                del records[record_key(params)]
+        elif effect == "member":
+            group = records.get(params["group"])
+            member = params.get("user") or pointer(body, route.get("member", "/id"))
+            if group is None or str(member) not in records:
+                return self.answer(404, {"message": "not found"})
+            group.setdefault("members", []).append(member)
+        elif effect == "put":
+            record = copy.deepcopy(route.get("template", {}))
+            record.update(params)
+            record.update(fields if isinstance(fields, dict) else {})
+            records[record_key(params)] = record
+        answer = route.get("answer", "record")
+        if answer == "record":
+            answer = record
+            for wrapper in route.get("wrap", []):
+                answer = dict(wrapper[1], **{wrapper[0]: answer})
+        headers = {}
+        if route.get("location") and record is not None:
+            headers["Location"] = "%s/%s" % (self.path.split("?")[0], record[route.get("idField", "id")])
+        self.answer(route["status"], answer, headers)
+
+
+def pointer(value, path):
+    """The value at a JSON pointer (no escapes), or None."""
+    for token in [part for part in path.split("/") if part]:
+        if isinstance(value, dict):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value
+
+
+def record_key(params):
+    """A record's key: its {id}, else its path's names joined (GitHub's org/username)."""
+    return params["id"] if "id" in params else "/".join(params[name] for name in sorted(params))
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode((user + ":" + password).encode()).decode()
+
+
+def route(method, path, effect, status, **options):
+    """One write route: `path` with {id}, {group}, {user} (and any other name) for one segment."""
+    pattern = re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path))
+    return dict(options, method=method, pattern=pattern, effect=effect, status=status)
+
+
+BEARER = {"Authorization": "Bearer test-key"}
+
+# Each connector's write dialect, from its documented API (the specs' sources): the routes the
+# catalog's actions call, relative to the connector's host. `from`: where in the request body the
+# record's fields are; `wrap`: (member, other members) around the answered record, innermost
+# first; `answer`: "record" (default), None (no body) or a constant.
+DIALECTS = {
+    # BambooHR: Create Employee answers 201 with the new employee's URL in Location, no body.
+    "bamboohr": {"auth": {"Authorization": basic("test-key", "x")}, "verify": [], "routes": [
+        route("POST", "/api/gateway.php/{company}/v1/employees/", "create", 201, answer=None, location=True),
+    ]},
+    # Clerk Backend API: users are answered as User objects; a ban answers the user, banned.
+    "clerk": {"auth": BEARER, "verify": [], "routes": [
+        route("POST", "/v1/users", "create", 200, id="user_%d",
+              template={"object": "user", "banned": False, "created_at": 1765101600000, "updated_at": 1765101600000}),
+        route("POST", "/v1/users/{id}/ban", "update", 200, merge=False, set={"banned": True}),
+        route("DELETE", "/v1/users/{id}", "delete", 200, answer={"object": "user", "deleted": True}),
+    ]},
+    # FusionAuth User API: {"user": {...}} in and out; a delete answers 200 without a body.
+    "fusionauth": {"auth": {"Authorization": "test-key"}, "verify": {"groups": []}, "routes": [
+        route("POST", "/api/user", "create", 200, id="00000000-0000-0001-0000-%012d", **{"from": "/user"},
+              template={"active": True, "insertInstant": 1765101600000, "verified": False}, wrap=[("user", {})]),
+        route("DELETE", "/api/user/{id}", "delete", 200, answer=None),
+    ]},
+    # GitHub REST: Set organization membership answers the membership (state pending for an
+    # invitation); removing it answers 204.
+    "github": {"auth": BEARER, "verify": {"login": "octo-admin"}, "routes": [
+        route("PUT", "/orgs/{org}/memberships/{username}", "put", 200, template={"state": "pending", "role": "member"}),
+        route("DELETE", "/orgs/{org}/memberships/{username}", "delete", 204, answer=None),
+    ]},
+    # HiBob: Create employee answers 200 with the created employee.
+    "hibob": {"auth": {"Authorization": basic("SERVICE-ADA", "test-key")}, "verify": {"values": []}, "routes": [
+        route("POST", "/v1/people", "create", 200, id="3%08d"),
+    ]},
+    # JumpCloud: API 1.0 systemusers (ids in `_id`; a delete answers the deleted user), API 2.0
+    # group members (op add, type user, id; 204).
+    "jumpcloud": {"auth": {"x-api-key": "test-key"}, "verify": {"totalCount": 0, "results": []}, "routes": [
+        route("POST", "/api/systemusers", "create", 200, id="5f0c%020x", idField="_id",
+              template={"state": "ACTIVATED", "activated": True, "created": "2026-12-07T10:00:00.000Z"}),
+        route("DELETE", "/api/systemusers/{id}", "delete", 200),
+        route("POST", "/api/v2/usergroups/{group}/members", "member", 204, member="/id", answer=None),
+    ]},
+    # Keycloak Admin REST API: a created user is 201 with Location, no body; updates, group
+    # membership and deletes 204.
+    "keycloak": {"auth": BEARER, "verify": [], "routes": [
+        route("POST", "/admin/realms/{realm}/users", "create", 201, id="6f3c2b9e-0000-4000-8000-%012d", answer=None, location=True),
+        route("PUT", "/admin/realms/{realm}/users/{id}", "update", 204, answer=None),
+        route("PUT", "/admin/realms/{realm}/users/{user}/groups/{group}", "member", 204, answer=None),
+        route("DELETE", "/admin/realms/{realm}/users/{id}", "delete", 204, answer=None),
+    ]},
+    # Lever: Create an opportunity answers 201 {"data": {...}}.
+    "lever": {"auth": {"Authorization": basic("test-key", "")}, "verify": {"data": []}, "routes": [
+        route("POST", "/v1/opportunities", "create", 201, id="250d8f03-0000-4000-8000-%012d",
+              template={"stage": "lead-new", "archived": None, "createdAt": 1765101600000}, wrap=[("data", {})]),
+    ]},
+    # OneLogin API v2: users answered as the user (integer ids); a delete answers 204.
+    "onelogin": {"auth": BEARER, "verify": [], "routes": [
+        route("POST", "/api/2/users", "create", 200, id="int", template={"state": 1, "status": 1}),
+        route("PUT", "/api/2/users/{id}", "update", 200),
+        route("DELETE", "/api/2/users/{id}", "delete", 204, answer=None),
+    ]},
+    # Smartsheet: results wrapped in {"message": "SUCCESS", "resultCode": 0, "result": ...}.
+    "smartsheet_iam": {"auth": BEARER, "verify": {"id": 1, "email": "admin@acme.example"}, "routes": [
+        route("PUT", "/2.0/users/{id}", "update", 200, wrap=[("result", {"message": "SUCCESS", "resultCode": 0})]),
+        route("DELETE", "/2.0/users/{id}", "delete", 200, answer={"message": "SUCCESS", "resultCode": 0}),
+    ]},
+    # SpotDraft public API (V1 User APIs): create 201 the user, roles PATCH 200, deactivate 204.
+    "spotdraft": {"auth": {"client-id": "sd-client", "client-secret": "test-key"}, "verify": [], "routes": [
+        route("POST", "/api/v1/public/auth/users", "create", 201, id="int", template={"is_active": True}),
+        route("PATCH", "/api/v1/public/auth/users/{id}", "update", 200),
+        route("DELETE", "/api/v1/public/auth/users/{id}", "update", 204, merge=False, set={"is_active": False}, answer=None),
+    ]},
+    # Workable: Create a candidate answers 201 {"status": "created", "candidate": {...}}.
+    "workable": {"auth": BEARER, "verify": {"jobs": []}, "routes": [
+        route("POST", "/spi/v3/jobs/{shortcode}/candidates", "create", 201, id="ce4%04d", **{"from": "/candidate"},
+              template={"stage": "Applied", "created_at": "2026-12-07T10:00:00Z"}, wrap=[("candidate", {"status": "created"})]),
+    ]},
+    # Zoom Users API: create 201 the user, status and delete 204.
+    "zoom": {"auth": BEARER, "verify": {"id": "admin", "type": 2}, "routes": [
+        route("POST", "/v2/users", "create", 201, id="KDcuGIm1QgePTO8WbOq%03d", **{"from": "/user_info"}),
+        route("PUT", "/v2/users/{id}/status", "update", 204, merge=False, set={"status": "inactive"}, answer=None),
+        route("DELETE", "/v2/users/{id}", "delete", 204, answer=None),
+    ]},
+}
 
 
 def main():
