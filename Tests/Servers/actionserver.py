@@ -50,7 +50,8 @@ Under `/k/<key>/<connector>/...` the same keys speak the write dialect of one mo
 connector (the Hub's tests point every host of that connector at this prefix): DIALECTS below,
 one table a provider of the routes its documented write API has, each an effect on the key's
 records (create, update, delete, member, put), the status it answers and the shape of its answer
-(the record, wrapped as the provider wraps it, a constant or no body). Each dialect checks its
+(the record, wrapped as the provider wraps it, a constant or no body). The scenarios no-scope
+(403 {"message"}), rate-limit (429 Retry-After: 1 once) and slow (acts, answers after 3 s) apply. Each dialect checks its
 credential (a header value) and answers its token endpoint (any POST ending in /token, for
 client-credentials connectors: access token `test-key`) and its verification GET; writes to an
 unknown record answer 404. Writes are counted like the others (GET /_control/requests/<key>,
@@ -84,6 +85,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def answer(self, status, body=None, headers=None):
+        if getattr(self, "late", False):
+            # The SCIM dialect's slow scenario: whatever was done, the answer comes 3 s later.
+            self.late = False
+            time.sleep(3)
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
@@ -285,11 +290,14 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(status, body)
 
     def scim(self, key, rest, raw):
+        first = False
         if self.command != "GET":
             with LOCK:
                 REQUESTS.setdefault(key, []).append({
                     "method": self.command, "path": self.path.replace("/k/" + key, ""),
                     "body": raw.decode("utf-8", "replace"), "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+                WRITES[key] = WRITES.get(key, 0) + 1
+                first = WRITES[key] == 1
         if self.headers.get("Authorization") != "Bearer test-key":
             return self.scim_error(401, "Authorization failure: the bearer token is not valid.")
         if self.command == "GET":
@@ -297,6 +305,16 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
                                          "patch": {"supported": True}, "filter": {"supported": True, "maxResults": 100}})
             return self.scim_error(404, "Resource not found.")
+        scenario = key.split(".")[0]
+        if scenario == "no-scope":
+            return self.scim_error(403, "The token may not write users.")
+        if scenario == "rate-limit" and first:
+            # RFC 7644 section 3.12: 429 "too many requests" in an Error message.
+            body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "429", "detail": "Too many requests."}
+            return self.answer(429, body, {"Retry-After": "1"})
+        if scenario == "slow":
+            # Acts first (below), then answers late: the answer is written after a 3 s wait.
+            self.late = True
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:
@@ -388,16 +406,26 @@ class Handler(BaseHTTPRequestHandler):
             if "grant_type=" not in form:
                 return self.answer(400, {"error": "invalid_request"})
             return self.answer(200, {"access_token": "test-key", "token_type": "bearer", "expires_in": 3600})
+        first = False
         if self.command != "GET":
             with LOCK:
                 REQUESTS.setdefault(key, []).append({
                     "method": self.command, "path": full, "body": raw.decode("utf-8", "replace"),
                     "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+                WRITES[key] = WRITES.get(key, 0) + 1
+                first = WRITES[key] == 1
         for header, value in spec["auth"].items():
             if self.headers.get(header) != value:
                 return self.answer(401, {"message": "invalid credentials"})
         if self.command == "GET":
             return self.answer(200, spec.get("verify", {}))
+        # The key's scenario, as for the other dialects: refused for a missing permission, or
+        # rate limited once, before acting; or acting, then answering after 3 s.
+        scenario = key.split(".")[0]
+        if scenario == "no-scope":
+            return self.answer(403, {"message": "The credential lacks the permission this write needs."})
+        if scenario == "rate-limit" and first:
+            return self.answer(429, {"message": "Too many requests"}, {"Retry-After": "1"})
         for route in spec["routes"]:
             match = route["pattern"].fullmatch(path)
             if route["method"] == self.command and match:
@@ -410,9 +438,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, {"message": "body is not JSON"})
         params = match.groupdict()
         with LOCK:
-            return self.act_dialect(key, route, params, body)
+            status, answer, headers = self.act_dialect(key, route, params, body)
+        if scenario == "slow":
+            time.sleep(3)
+        self.answer(status, answer, headers)
 
     def act_dialect(self, key, route, params, body):
+        """Acts on the key's records: (status, answer, headers)."""
         records = USERS.setdefault(key, {})
         fields = pointer(body, route.get("from", "")) if route.get("merge", True) else {}
         effect = route["effect"]
@@ -428,7 +460,7 @@ class Handler(BaseHTTPRequestHandler):
         elif effect in ("update", "delete"):
             record = records.get(record_key(params))
             if record is None:
-                return self.answer(404, {"message": "not found"})
+                return 404, {"message": "not found"}, {}
             if effect == "update":
                 record.update(fields if isinstance(fields, dict) else {})
                 record.update(route.get("set", {}))
@@ -438,7 +470,7 @@ class Handler(BaseHTTPRequestHandler):
             group = records.get(params["group"])
             member = params.get("user") or pointer(body, route.get("member", "/id"))
             if group is None or str(member) not in records:
-                return self.answer(404, {"message": "not found"})
+                return 404, {"message": "not found"}, {}
             group.setdefault("members", []).append(member)
         elif effect == "put":
             record = copy.deepcopy(route.get("template", {}))
@@ -453,7 +485,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = {}
         if route.get("location") and record is not None:
             headers["Location"] = "%s/%s" % (self.path.split("?")[0], record[route.get("idField", "id")])
-        self.answer(route["status"], answer, headers)
+        return route["status"], answer, headers
 
 
 def pointer(value, path):

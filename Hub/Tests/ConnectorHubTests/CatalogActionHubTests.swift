@@ -420,12 +420,7 @@ extension CatalogWrite {
             let stored = try await server.control("GET", "/_control/users/\(key)")
             checkPointers(write.stored, in: String(decoding: try JSONSerialization.data(withJSONObject: stored), as: UTF8.self), "the emulation's records")
 
-            let log = try await client.api(.get, "/v1/accounts/\(account)/action-log")
-            checkEqual(log.status, 200)
-            for value in ["ada.lovelace", "Augusta", "Lovelace", "grace"] + link.secrets {
-                check(!log.text.contains(value), "the log holds no input value or secret (\(value))")
-            }
-            let entries = log.json["entries"] as? [[String: Any]] ?? []
+            let entries = try await client.catalogLog(account, link)
             checkEqual(entries.map { $0["outcome"] as? String ?? "" }, write.destructive ? ["succeeded", "confirmationRequired"] : ["succeeded"])
             checkEqual(Set(entries.map { $0["action"] as? String ?? "" }), [write.logName])
             checkEqual(Set(entries.map { $0["connector"] as? String ?? "" }), [write.connector])
@@ -433,9 +428,115 @@ extension CatalogWrite {
             checkEqual(entries.first?["attempts"] as? Int, 1)
         }
     }
+
+    /// Each connector's first write that neither removes nor deactivates, failing at the
+    /// provider: a 429 then success (sent twice, one effect), no answer within the Hub's
+    /// `actionTimeoutSeconds` after the provider acted (504 outcome_unknown, sent once, one
+    /// effect), a 403 (the connection FAQ's words, nothing done). Okta's are ActionHubEndToEndTests'.
+    @Test(arguments: FailingWrite.all)
+    func failuresThroughTheHub(_ failing: FailingWrite) async throws {
+        let (write, failure) = (failing.write, failing.failure)
+        let server = try TestServer.current(.action)
+        let key = failure.rawValue + "." + UUID().uuidString.lowercased()
+        let link = try #require(EmulatedLink.all[write.connector])
+        let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
+        let harness = try await HubHarness(
+            overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })],
+            actionTimeoutSeconds: failure == .slow ? 1 : 30)
+        let account = try await harness.hub.importAccount(
+            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
+        ).id
+        if let seed = write.seed {
+            try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
+        }
+        let seeded = try write.seed.map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any])?.count ?? 0 } ?? 0
+        // The records the emulation holds once the write acted: one more when it created one.
+        let acted = seeded + (write.seed == nil ? 1 : 0)
+        @Sendable func state() async throws -> (writes: [String], records: String, count: Int) {
+            let sent = try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
+            let records = try await server.control("GET", "/_control/users/\(key)")
+            return (sent.map { ($0["method"] ?? "") + " " + ($0["path"] ?? "") },
+                    String(decoding: try JSONSerialization.data(withJSONObject: records), as: UTF8.self), (records as? [Any])?.count ?? -1)
+        }
+        try await harness.run { client in
+            let reply = try await client.post("/v1/accounts/\(account)/\(write.call)", json: #"{"inputs": \#(write.inputs)}"#)
+            let entries: [[String: Any]]
+            switch failure {
+            case .rateLimit:
+                checkEqual(reply.status, 200, reply.text)
+                checkPointers(write.answer, in: reply.text, "the Hub's answer")
+                let after = try await state()
+                checkEqual(after.writes, [write.write, write.write], "sent again after the 429")
+                checkEqual(after.count, acted, "one effect")
+                checkPointers(write.stored, in: after.records, "the emulation's records")
+                entries = try await client.catalogLog(account, link)
+                checkEqual(entries.first?["attempts"] as? Int, 2)
+                checkEqual(entries.first?["providerStatus"] as? Int, reply.json["providerStatus"] as? Int)
+            case .slow:
+                checkEqual(reply.status, 504, reply.text)
+                checkEqual(reply.json["error"] as? String, "outcome_unknown")
+                checkEqual(reply.json["retryable"] as? Bool, false)
+                // The emulation acted on receipt and answers 3 s later: past that, still one request.
+                try await Task.sleep(nanoseconds: 3_500_000_000)
+                let after = try await state()
+                checkEqual(after.writes, [write.write], "never sent again")
+                checkEqual(after.count, acted, "the provider acted once")
+                checkPointers(write.stored, in: after.records, "the emulation's records")
+                entries = try await client.catalogLog(account, link)
+                check(entries.first?["providerStatus"] == nil, "no provider status: no answer came")
+            case .noScope:
+                checkEqual(reply.status, 403, reply.text)
+                checkEqual(reply.json["error"] as? String, "missing_scopes")
+                let message = reply.json["message"] as? String ?? ""
+                check(message.contains("ensure all required scopes listed in the connection guide are enabled and saved in the third-party system"), message)
+                let after = try await state()
+                checkEqual(after.writes, [write.write], "sent once")
+                checkEqual(after.count, seeded, "nothing done")
+                entries = try await client.catalogLog(account, link)
+                checkEqual(entries.first?["providerStatus"] as? Int, 403)
+            }
+            checkEqual(entries.map { $0["outcome"] as? String ?? "" }, [failure.outcome])
+            checkEqual(entries.map { $0["action"] as? String ?? "" }, [write.logName])
+        }
+    }
+}
+
+/// A provider failure of actionserver.py, named by the key's first word.
+enum WriteFailure: String, Sendable, CaseIterable {
+    case rateLimit = "rate-limit", slow, noScope = "no-scope"
+
+    /// The action log's outcome.
+    var outcome: String { [.rateLimit: "succeeded", .slow: "outcomeUnknown", .noScope: "missingScopes"][self] ?? "" }
+}
+
+struct FailingWrite: Sendable, CustomTestStringConvertible {
+    var write: CatalogWrite
+    var failure: WriteFailure
+    var testDescription: String { write.testDescription + " " + failure.rawValue }
+
+    /// Every failure for each connector's first write that neither removes nor deactivates.
+    static let all: [FailingWrite] = {
+        var seen: Set<String> = ["okta"]
+        var list: [FailingWrite] = []
+        for write in CatalogWrite.actions where !write.destructive && seen.insert(write.connector).inserted {
+            list += WriteFailure.allCases.map { FailingWrite(write: write, failure: $0) }
+        }
+        return list
+    }()
 }
 
 extension HubClient {
+    /// The account's action log entries, newest first; checks that no personal input value and
+    /// no credential of the link is in it.
+    func catalogLog(_ account: String, _ link: EmulatedLink, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [[String: Any]] {
+        let log = try await api(.get, "/v1/accounts/\(account)/action-log")
+        checkEqual(log.status, 200, sourceLocation: sourceLocation)
+        for value in ["ada.lovelace", "Augusta", "Lovelace", "grace"] + link.secrets {
+            check(!log.text.contains(value), "the log holds no input value or secret (\(value))", sourceLocation: sourceLocation)
+        }
+        return log.json["entries"] as? [[String: Any]] ?? []
+    }
+
     /// An app API POST with a JSON body written as text.
     func post(_ uri: String, json: String) async throws -> Reply {
         try await request(
