@@ -1,0 +1,369 @@
+// The calls CatalogActionHubTests makes, as data: how an account of each action connector is
+// linked to its dialect of Tests/Servers/actionserver.py (EmulatedLink), and for each catalog
+// action and bound unified operation no other suite runs through the Hub, its inputs, the
+// records seeded first, the one request the provider must receive and what must come of it
+// (CatalogWrite).
+import Foundation
+import Testing
+
+/// How the tests link an account of a connector to the action emulation.
+struct EmulatedLink: Sendable {
+    var variant: String
+    var values: [String: String]
+    /// The connector's hosts (API, token endpoint) the Hub sends to the emulation.
+    var hosts: [String]
+    /// The dialect's path segment in actionserver.py (`/k/<key>/<dialect>`); nil for the Okta and
+    /// SCIM dialects, which answer under `/k/<key>` directly.
+    var dialect: String?
+
+    /// The values no log may hold: every credential the link was made with.
+    var secrets: [String] {
+        values.filter { ["key", "secret", "token"].contains(where: $0.key.lowercased().contains) }.map(\.value)
+    }
+
+    static let all: [String: EmulatedLink] = [
+        "bamboohr": .init(variant: "api_key", values: ["companyDomain": "acme", "apiKey": "test-key"], hosts: ["api.bamboohr.com"], dialect: "bamboohr"),
+        "clerk": .init(variant: "secret_key", values: ["secretKey": "test-key"], hosts: ["api.clerk.com"], dialect: "clerk"),
+        "fusionauth": .init(
+            variant: "api_key", values: ["serverURL": "https://auth.acme.example", "apiKey": "test-key"], hosts: ["auth.acme.example"],
+            dialect: "fusionauth"),
+        "github": .init(variant: "personal_access_token", values: ["accessToken": "test-key"], hosts: ["api.github.com"], dialect: "github"),
+        "hibob": .init(
+            variant: "service_user", values: ["serviceUserId": "SERVICE-ADA", "serviceUserToken": "test-key"], hosts: ["api.hibob.com"],
+            dialect: "hibob"),
+        "jumpcloud": .init(
+            variant: "api_key", values: ["region": "console.jumpcloud.com", "apiKey": "test-key"], hosts: ["console.jumpcloud.com"],
+            dialect: "jumpcloud"),
+        "keycloak": .init(
+            variant: "client_credentials",
+            values: ["serverURL": "https://sso.acme.example", "realm": "acme", "clientId": "hub", "clientSecret": "kc-client-secret-1"],
+            hosts: ["sso.acme.example"], dialect: "keycloak"),
+        "lever": .init(variant: "api_key", values: ["apiKey": "test-key"], hosts: ["api.lever.co"], dialect: "lever"),
+        "okta": .init(
+            variant: "api_token", values: ["oktaDomain": ActionEmulatedOkta.domain, "apiToken": "test-key"], hosts: [ActionEmulatedOkta.domain],
+            dialect: nil),
+        "onelogin": .init(
+            variant: "client_credentials", values: ["subdomain": "acme", "clientId": "ol-client", "clientSecret": "ol-client-secret-1"],
+            hosts: ["acme.onelogin.com"], dialect: "onelogin"),
+        "scim": .init(
+            variant: "bearer_token", values: ["scimBaseURL": "https://scim.acme.example/scim/v2", "token": "test-key"],
+            hosts: ["scim.acme.example"], dialect: nil),
+        "smartsheet_iam": .init(
+            variant: "access_token", values: ["region": "smartsheet.com", "accessToken": "test-key"], hosts: ["api.smartsheet.com"],
+            dialect: "smartsheet_iam"),
+        "spotdraft": .init(
+            variant: "client_credentials", values: ["region": "us", "clientId": "sd-client", "clientSecret": "test-key"],
+            hosts: ["api.us.spotdraft.com"], dialect: "spotdraft"),
+        "workable": .init(variant: "api_token", values: ["subdomain": "acme", "apiToken": "test-key"], hosts: ["acme.workable.com"], dialect: "workable"),
+        "zoom": .init(
+            variant: "server_to_server", values: ["accountId": "acme-account", "clientId": "zm-client", "clientSecret": "zm-client-secret-1"],
+            hosts: ["api.zoom.us", "zoom.us"], dialect: "zoom"),
+    ]
+}
+
+/// One call through the Hub and what must come of it. JSON is written as text: `inputs` the
+/// request's inputs, `seed` the records the emulation holds before, `body` what the provider must
+/// receive (nil: no body), `answer` and `stored` JSON pointers into the Hub's answer and into the
+/// emulation's records afterwards with the value each must have (`null`: absent).
+struct CatalogWrite: Sendable, CustomTestStringConvertible {
+    var connector: String
+    /// `actions/<id>` or `unified/<model>/operations/<operation>`.
+    var call: String
+    var inputs: String
+    var destructive = false
+    var seed: String?
+    /// `METHOD path?query` of the one request the provider must receive.
+    var write: String
+    var body: String?
+    var answer: String
+    var stored = "{}"
+
+    var testDescription: String { connector + " " + logName }
+
+    /// The action log's name of the call: the action's id, or `<model>.<operation>`.
+    var logName: String {
+        let parts = call.split(separator: "/").map(String.init)
+        return parts[0] == "actions" ? parts[1] : parts[1] + "." + parts[3]
+    }
+}
+
+// The people and records the calls write: personal values the log must never hold.
+private let email = "ada.lovelace@example.com"
+private let scimUser = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "2819c223-7f76-453a-919d-413861904646", "userName": "grace@example.com", "name": {}, "active": true, "meta": {"resourceType": "User"}}"#
+private let scimGroup = #"{"id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "Engineering", "members": []}"#
+
+extension CatalogWrite {
+    /// The catalog's actions not run through the Hub by another suite: 34 of its 39.
+    static let actions: [CatalogWrite] = [
+        .init(
+            connector: "bamboohr", call: "actions/createEmployee",
+            inputs: #"{"firstName": "Augusta", "lastName": "Lovelace", "workEmail": "\#(email)", "jobTitle": "Analyst", "hireDate": "2027-01-04"}"#,
+            write: "POST /api/gateway.php/acme/v1/employees/",
+            body: #"{"firstName": "Augusta", "lastName": "Lovelace", "workEmail": "\#(email)", "jobTitle": "Analyst", "hireDate": "2027-01-04"}"#,
+            answer: #"{"/action": "createEmployee", "/providerStatus": 201, "/record": null}"#, stored: #"{"/0/workEmail": "\#(email)"}"#),
+        .init(
+            connector: "clerk", call: "actions/createUser",
+            inputs: #"{"emailAddress": ["\#(email)"], "username": "ada.lovelace", "firstName": "Augusta", "lastName": "Lovelace", "skipPasswordRequirement": true}"#,
+            write: "POST /v1/users",
+            body: #"{"email_address": ["\#(email)"], "username": "ada.lovelace", "first_name": "Augusta", "last_name": "Lovelace", "skip_password_requirement": true}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "user_1", "/record/username": "ada.lovelace", "/record/banned": false}"#,
+            stored: #"{"/0/id": "user_1"}"#),
+        .init(
+            connector: "clerk", call: "actions/banUser", inputs: #"{"userId": "user_7"}"#, destructive: true,
+            seed: #"[{"id": "user_7", "object": "user", "username": "grace", "banned": false}]"#, write: "POST /v1/users/user_7/ban",
+            answer: #"{"/providerStatus": 200, "/record/id": "user_7", "/record/banned": true}"#, stored: #"{"/0/banned": true}"#),
+        .init(
+            connector: "clerk", call: "actions/deleteUser", inputs: #"{"userId": "user_7"}"#, destructive: true,
+            seed: #"[{"id": "user_7", "object": "user", "username": "grace"}]"#, write: "DELETE /v1/users/user_7",
+            answer: #"{"/providerStatus": 200, "/record": null}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "fusionauth", call: "actions/createUser",
+            inputs: #"{"email": "\#(email)", "username": "ada.lovelace", "firstName": "Augusta", "lastName": "Lovelace", "sendSetPasswordEmail": true, "skipVerification": true}"#,
+            write: "POST /api/user",
+            body: #"{"user": {"email": "\#(email)", "username": "ada.lovelace", "firstName": "Augusta", "lastName": "Lovelace"}, "sendSetPasswordEmail": true, "skipVerification": true}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "00000000-0000-0001-0000-000000000001", "/record/email": "\#(email)", "/record/active": true}"#,
+            stored: #"{"/0/username": "ada.lovelace"}"#),
+        .init(
+            connector: "fusionauth", call: "actions/deleteUser", inputs: #"{"userId": "00000000-0000-0001-0000-000000000007", "hardDelete": true}"#,
+            destructive: true, seed: #"[{"id": "00000000-0000-0001-0000-000000000007", "email": "grace@example.com"}]"#,
+            write: "DELETE /api/user/00000000-0000-0001-0000-000000000007?hardDelete=true",
+            answer: #"{"/providerStatus": 200}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "github", call: "actions/setOrganizationMembership", inputs: #"{"org": "acme", "username": "octocat", "role": "member"}"#,
+            write: "PUT /orgs/acme/memberships/octocat", body: #"{"role": "member"}"#,
+            answer: #"{"/providerStatus": 200, "/record": null}"#, stored: #"{"/0/state": "pending", "/0/role": "member"}"#),
+        .init(
+            connector: "github", call: "actions/removeOrganizationMembership", inputs: #"{"org": "acme", "username": "octocat"}"#,
+            destructive: true, seed: #"[{"id": "acme/octocat", "state": "active", "role": "member"}]"#,
+            write: "DELETE /orgs/acme/memberships/octocat", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "hibob", call: "actions/createEmployee",
+            inputs: #"{"email": "\#(email)", "firstName": "Augusta", "surname": "Lovelace", "site": "London", "startDate": "2027-01-04", "department": "Engineering", "title": "Analyst"}"#,
+            write: "POST /v1/people",
+            body: #"{"email": "\#(email)", "firstName": "Augusta", "surname": "Lovelace", "work": {"site": "London", "startDate": "2027-01-04", "department": "Engineering", "title": "Analyst"}}"#,
+            answer: #"{"/providerStatus": 200, "/record": null}"#, stored: #"{"/0/id": "300000001", "/0/work/site": "London"}"#),
+        .init(
+            connector: "jumpcloud", call: "actions/createUser",
+            inputs: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace"}"#,
+            write: "POST /api/systemusers", body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace"}"#,
+            answer: #"{"/providerStatus": 200, "/record/_id": "5f0c00000000000000000001", "/record/state": "ACTIVATED"}"#,
+            stored: #"{"/0/email": "\#(email)"}"#),
+        .init(
+            connector: "jumpcloud", call: "actions/deleteUser", inputs: #"{"userId": "5f0c00000000000000000007"}"#, destructive: true,
+            seed: #"[{"_id": "5f0c00000000000000000007", "username": "grace"}]"#, write: "DELETE /api/systemusers/5f0c00000000000000000007",
+            answer: #"{"/providerStatus": 200, "/record": null}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "jumpcloud", call: "actions/addUserToGroup", inputs: #"{"groupId": "64f0aa0000000000000000a1", "userId": "5f0c00000000000000000007"}"#,
+            seed: #"[{"_id": "5f0c00000000000000000007", "username": "grace"}, {"id": "64f0aa0000000000000000a1", "name": "Engineering"}]"#,
+            write: "POST /api/v2/usergroups/64f0aa0000000000000000a1/members",
+            body: #"{"op": "add", "type": "user", "id": "5f0c00000000000000000007"}"#,
+            answer: #"{"/providerStatus": 204}"#, stored: #"{"/1/members": ["5f0c00000000000000000007"]}"#),
+        .init(
+            connector: "keycloak", call: "actions/createUser",
+            inputs: #"{"username": "ada.lovelace", "email": "\#(email)", "firstName": "Augusta", "lastName": "Lovelace", "enabled": true, "emailVerified": false}"#,
+            write: "POST /admin/realms/acme/users",
+            body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstName": "Augusta", "lastName": "Lovelace", "enabled": true, "emailVerified": false}"#,
+            answer: #"{"/providerStatus": 201, "/record": null}"#, stored: #"{"/0/username": "ada.lovelace"}"#),
+        .init(
+            connector: "keycloak", call: "actions/updateUser", inputs: #"{"userId": "kc-user-7", "firstName": "Augusta", "email": "\#(email)"}"#,
+            seed: #"[{"id": "kc-user-7", "username": "grace", "enabled": true}]"#, write: "PUT /admin/realms/acme/users/kc-user-7",
+            body: #"{"firstName": "Augusta", "email": "\#(email)"}"#, answer: #"{"/providerStatus": 204}"#,
+            stored: #"{"/0/firstName": "Augusta", "/0/username": "grace"}"#),
+        .init(
+            connector: "keycloak", call: "actions/disableUser", inputs: #"{"userId": "kc-user-7"}"#, destructive: true,
+            seed: #"[{"id": "kc-user-7", "username": "grace", "enabled": true}]"#, write: "PUT /admin/realms/acme/users/kc-user-7",
+            body: #"{"enabled": false}"#, answer: #"{"/providerStatus": 204}"#, stored: #"{"/0/enabled": false}"#),
+        .init(
+            connector: "keycloak", call: "actions/addUserToGroup", inputs: #"{"userId": "kc-user-7", "groupId": "kc-group-1"}"#,
+            seed: #"[{"id": "kc-user-7", "username": "grace"}, {"id": "kc-group-1", "name": "Engineering"}]"#,
+            write: "PUT /admin/realms/acme/users/kc-user-7/groups/kc-group-1", answer: #"{"/providerStatus": 204}"#,
+            stored: #"{"/1/members": ["kc-user-7"]}"#),
+        .init(
+            connector: "keycloak", call: "actions/deleteUser", inputs: #"{"userId": "kc-user-7"}"#, destructive: true,
+            seed: #"[{"id": "kc-user-7", "username": "grace"}]"#, write: "DELETE /admin/realms/acme/users/kc-user-7",
+            answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "lever", call: "actions/createOpportunity",
+            inputs: #"{"performAs": "8d49b010-0000-4000-8000-000000000001", "name": "Augusta Lovelace", "headline": "Analyst", "emails": ["\#(email)"], "origin": "sourced"}"#,
+            write: "POST /v1/opportunities?perform_as=8d49b010-0000-4000-8000-000000000001",
+            body: #"{"name": "Augusta Lovelace", "headline": "Analyst", "emails": ["\#(email)"], "origin": "sourced"}"#,
+            answer: #"{"/providerStatus": 201, "/record/id": "250d8f03-0000-4000-8000-000000000001", "/record/stage": "lead-new"}"#,
+            stored: #"{"/0/origin": "sourced"}"#),
+        .init(
+            connector: "okta", call: "actions/addUserToGroup", inputs: #"{"groupId": "00g1", "userId": "00u7"}"#,
+            seed: #"[{"id": "00u7", "status": "ACTIVE", "profile": {"login": "grace@example.com"}}]"#,
+            write: "PUT /api/v1/groups/00g1/users/00u7", answer: #"{"/providerStatus": 204}"#, stored: #"{"/0/groups": ["00g1"]}"#),
+        .init(
+            connector: "onelogin", call: "actions/createUser",
+            inputs: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace", "title": "Analyst", "department": "Engineering", "mappings": "sync"}"#,
+            write: "POST /api/2/users?mappings=sync",
+            body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace", "title": "Analyst", "department": "Engineering"}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": 1001, "/record/username": "ada.lovelace"}"#, stored: #"{"/0/id": 1001}"#),
+        .init(
+            connector: "onelogin", call: "actions/updateUser", inputs: #"{"userId": 7, "title": "Lead analyst"}"#,
+            seed: #"[{"id": 7, "username": "grace", "title": "Analyst"}]"#, write: "PUT /api/2/users/7", body: #"{"title": "Lead analyst"}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": 7, "/record/title": "Lead analyst"}"#, stored: #"{"/0/title": "Lead analyst"}"#),
+        .init(
+            connector: "onelogin", call: "actions/deleteUser", inputs: #"{"userId": 7}"#, destructive: true,
+            seed: #"[{"id": 7, "username": "grace"}]"#, write: "DELETE /api/2/users/7", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "scim", call: "actions/replaceUser",
+            inputs: #"{"userId": "2819c223-7f76-453a-919d-413861904646", "userName": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace", "active": true}"#,
+            seed: "[\(scimUser)]", write: "PUT /scim/v2/Users/2819c223-7f76-453a-919d-413861904646",
+            body: #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "\#(email)", "name": {"givenName": "Augusta", "familyName": "Lovelace"}, "active": true}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "2819c223-7f76-453a-919d-413861904646", "/record/userName": "\#(email)", "/record/name/givenName": "Augusta"}"#,
+            stored: #"{"/0/userName": "\#(email)"}"#),
+        .init(
+            connector: "scim", call: "actions/deleteUser", inputs: #"{"userId": "2819c223-7f76-453a-919d-413861904646"}"#, destructive: true,
+            seed: "[\(scimUser)]", write: "DELETE /scim/v2/Users/2819c223-7f76-453a-919d-413861904646",
+            answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "scim", call: "actions/addUserToGroup",
+            inputs: #"{"groupId": "e9e30dba-f08f-4109-8486-d5c6a331660a", "userId": "2819c223-7f76-453a-919d-413861904646"}"#,
+            seed: "[\(scimUser), \(scimGroup)]", write: "PATCH /scim/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a",
+            body: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": "2819c223-7f76-453a-919d-413861904646"}]}]}"#,
+            answer: #"{"/providerStatus": 200}"#, stored: #"{"/1/members": [{"value": "2819c223-7f76-453a-919d-413861904646"}]}"#),
+        .init(
+            connector: "smartsheet_iam", call: "actions/updateUser", inputs: #"{"userId": 7, "firstName": "Augusta", "admin": true}"#,
+            seed: #"[{"id": 7, "email": "grace@example.com", "admin": false, "status": "ACTIVE"}]"#, write: "PUT /2.0/users/7",
+            body: #"{"firstName": "Augusta", "admin": true}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": 7, "/record/admin": true, "/record/email": "grace@example.com"}"#,
+            stored: #"{"/0/firstName": "Augusta"}"#),
+        .init(
+            connector: "smartsheet_iam", call: "actions/removeUser", inputs: #"{"userId": 7, "transferTo": 8, "transferSheets": true}"#,
+            destructive: true, seed: #"[{"id": 7, "email": "grace@example.com"}, {"id": 8, "email": "alan@example.com"}]"#,
+            write: "DELETE /2.0/users/7?transferTo=8&transferSheets=true", answer: #"{"/providerStatus": 200}"#,
+            stored: #"{"/0/id": 8, "/1": null}"#),
+        .init(
+            connector: "spotdraft", call: "actions/createUser",
+            inputs: #"{"email": "\#(email)", "firstName": "Augusta", "lastName": "Lovelace", "roles": [3]}"#,
+            write: "POST /api/v1/public/auth/users",
+            body: #"{"username": "\#(email)", "first_name": "Augusta", "last_name": "Lovelace", "roles": [3]}"#,
+            answer: #"{"/providerStatus": 201, "/record/id": 1001, "/record/username": "\#(email)"}"#, stored: #"{"/0/roles": [3]}"#),
+        .init(
+            connector: "spotdraft", call: "actions/updateUserRoles", inputs: #"{"userId": 7, "roles": [3, 5]}"#,
+            seed: #"[{"id": 7, "email": "grace@example.com", "roles": [3], "is_active": true}]"#, write: "PATCH /api/v1/public/auth/users/7",
+            body: #"{"roles": [3, 5]}"#, answer: #"{"/providerStatus": 200}"#, stored: #"{"/0/roles": [3, 5]}"#),
+        .init(
+            connector: "spotdraft", call: "actions/deactivateUser", inputs: #"{"userId": 7}"#, destructive: true,
+            seed: #"[{"id": 7, "email": "grace@example.com", "is_active": true}]"#, write: "DELETE /api/v1/public/auth/users/7",
+            answer: #"{"/providerStatus": 204}"#, stored: #"{"/0/is_active": false}"#),
+        .init(
+            connector: "workable", call: "actions/createCandidate",
+            inputs: #"{"shortcode": "GROOV005", "name": "Augusta Lovelace", "firstname": "Augusta", "lastname": "Lovelace", "email": "\#(email)", "sourced": true}"#,
+            write: "POST /spi/v3/jobs/GROOV005/candidates",
+            body: #"{"candidate": {"name": "Augusta Lovelace", "firstname": "Augusta", "lastname": "Lovelace", "email": "\#(email)"}, "sourced": true}"#,
+            answer: #"{"/providerStatus": 201, "/record/id": "ce40001", "/record/stage": "Applied"}"#, stored: #"{"/0/email": "\#(email)"}"#),
+        .init(
+            connector: "zoom", call: "actions/createUser",
+            inputs: #"{"email": "\#(email)", "type": 1, "firstName": "Augusta", "lastName": "Lovelace"}"#,
+            write: "POST /v2/users",
+            body: #"{"action": "create", "user_info": {"email": "\#(email)", "type": 1, "first_name": "Augusta", "last_name": "Lovelace"}}"#,
+            answer: #"{"/providerStatus": 201, "/record/id": "KDcuGIm1QgePTO8WbOq001", "/record/type": 1}"#, stored: #"{"/0/email": "\#(email)"}"#),
+        .init(
+            connector: "zoom", call: "actions/deactivateUser", inputs: #"{"userId": "KDcuGIm1QgePTO8WbOq007"}"#, destructive: true,
+            seed: #"[{"id": "KDcuGIm1QgePTO8WbOq007", "status": "active"}]"#, write: "PUT /v2/users/KDcuGIm1QgePTO8WbOq007/status",
+            body: #"{"action": "deactivate"}"#, answer: #"{"/providerStatus": 204}"#, stored: #"{"/0/status": "inactive"}"#),
+        .init(
+            connector: "zoom", call: "actions/deleteUser", inputs: #"{"userId": "KDcuGIm1QgePTO8WbOq007", "action": "disassociate"}"#,
+            destructive: true, seed: #"[{"id": "KDcuGIm1QgePTO8WbOq007", "status": "active"}]"#,
+            write: "DELETE /v2/users/KDcuGIm1QgePTO8WbOq007?action=disassociate", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+    ]
+
+    /// The unified operations specs bind that no other suite runs through the Hub: 17.
+    static let unified: [CatalogWrite] = [
+        .init(
+            connector: "clerk", call: "unified/iam.user/operations/create",
+            inputs: #"{"userName": "ada.lovelace", "givenName": "Augusta", "familyName": "Lovelace"}"#,
+            write: "POST /v1/users", body: #"{"username": "ada.lovelace", "first_name": "Augusta", "last_name": "Lovelace"}"#,
+            answer: #"{"/action": "createUser", "/id": "user_1", "/record/userName": "ada.lovelace", "/record/givenName": "Augusta", "/record/remote/object": "user", "/conversionError": null}"#),
+        .init(
+            connector: "clerk", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "user_7"}"#, destructive: true,
+            seed: #"[{"id": "user_7", "object": "user", "username": "grace", "banned": false}]"#, write: "POST /v1/users/user_7/ban",
+            answer: #"{"/action": "banUser", "/providerStatus": 200, "/id": "user_7", "/record/userName": "grace", "/record/remote/banned": true}"#,
+            stored: #"{"/0/banned": true}"#),
+        .init(
+            connector: "fusionauth", call: "unified/iam.user/operations/create",
+            inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace"}"#,
+            write: "POST /api/user",
+            body: #"{"user": {"username": "ada.lovelace", "email": "\#(email)", "firstName": "Augusta", "lastName": "Lovelace"}, "sendSetPasswordEmail": true}"#,
+            answer: #"{"/action": "createUser", "/id": "00000000-0000-0001-0000-000000000001", "/record/email": "\#(email)", "/record/active": true, "/conversionError": null}"#),
+        .init(
+            connector: "fusionauth", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "00000000-0000-0001-0000-000000000007"}"#,
+            destructive: true, seed: #"[{"id": "00000000-0000-0001-0000-000000000007", "email": "grace@example.com"}]"#,
+            write: "DELETE /api/user/00000000-0000-0001-0000-000000000007?hardDelete=false",
+            answer: #"{"/action": "deleteUser", "/providerStatus": 200, "/record": null}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "jumpcloud", call: "unified/iam.user/operations/create",
+            inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace"}"#,
+            write: "POST /api/systemusers", body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace"}"#,
+            answer: #"{"/action": "createUser", "/id": "5f0c00000000000000000001", "/record/status": {"value": "active", "sourceValue": "ACTIVATED"}, "/record/familyName": "Lovelace"}"#),
+        .init(
+            connector: "jumpcloud", call: "unified/iam.user/operations/addToGroup",
+            inputs: #"{"id": "5f0c00000000000000000007", "group": "64f0aa0000000000000000a1"}"#,
+            seed: #"[{"_id": "5f0c00000000000000000007", "username": "grace"}, {"id": "64f0aa0000000000000000a1", "name": "Engineering"}]"#,
+            write: "POST /api/v2/usergroups/64f0aa0000000000000000a1/members",
+            body: #"{"op": "add", "type": "user", "id": "5f0c00000000000000000007"}"#,
+            answer: #"{"/action": "addUserToGroup", "/providerStatus": 204, "/record": null}"#,
+            stored: #"{"/1/members": ["5f0c00000000000000000007"]}"#),
+        .init(
+            connector: "keycloak", call: "unified/iam.user/operations/create",
+            inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace"}"#,
+            write: "POST /admin/realms/acme/users",
+            body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstName": "Augusta", "lastName": "Lovelace"}"#,
+            answer: #"{"/action": "createUser", "/providerStatus": 201, "/record": null, "/id": null}"#, stored: #"{"/0/username": "ada.lovelace"}"#),
+        .init(
+            connector: "keycloak", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "kc-user-7"}"#, destructive: true,
+            seed: #"[{"id": "kc-user-7", "username": "grace", "enabled": true}]"#, write: "PUT /admin/realms/acme/users/kc-user-7",
+            body: #"{"enabled": false}"#, answer: #"{"/action": "disableUser", "/providerStatus": 204}"#, stored: #"{"/0/enabled": false}"#),
+        .init(
+            connector: "keycloak", call: "unified/iam.user/operations/addToGroup", inputs: #"{"id": "kc-user-7", "group": "kc-group-1"}"#,
+            seed: #"[{"id": "kc-user-7", "username": "grace"}, {"id": "kc-group-1", "name": "Engineering"}]"#,
+            write: "PUT /admin/realms/acme/users/kc-user-7/groups/kc-group-1", answer: #"{"/action": "addUserToGroup", "/providerStatus": 204}"#,
+            stored: #"{"/1/members": ["kc-user-7"]}"#),
+        .init(
+            connector: "okta", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "00u7"}"#, destructive: true,
+            seed: #"[{"id": "00u7", "status": "ACTIVE", "profile": {"login": "grace@example.com"}}]"#,
+            write: "POST /api/v1/users/00u7/lifecycle/deactivate",
+            answer: #"{"/action": "deactivateUser", "/providerStatus": 200}"#, stored: #"{"/0/status": "DEPROVISIONED"}"#),
+        .init(
+            connector: "okta", call: "unified/iam.user/operations/addToGroup", inputs: #"{"id": "00u7", "group": "00g1"}"#,
+            seed: #"[{"id": "00u7", "status": "ACTIVE", "profile": {"login": "grace@example.com"}}]"#,
+            write: "PUT /api/v1/groups/00g1/users/00u7", answer: #"{"/action": "addUserToGroup", "/providerStatus": 204}"#,
+            stored: #"{"/0/groups": ["00g1"]}"#),
+        .init(
+            connector: "onelogin", call: "unified/iam.user/operations/create",
+            inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace", "title": "Analyst"}"#,
+            write: "POST /api/2/users",
+            body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace", "title": "Analyst"}"#,
+            answer: #"{"/action": "createUser", "/id": "1001", "/record/userName": "ada.lovelace", "/record/title": "Analyst", "/conversionError": null}"#),
+        .init(
+            connector: "scim", call: "unified/iam.user/operations/addToGroup",
+            inputs: #"{"id": "2819c223-7f76-453a-919d-413861904646", "group": "e9e30dba-f08f-4109-8486-d5c6a331660a"}"#,
+            seed: "[\(scimUser), \(scimGroup)]", write: "PATCH /scim/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a",
+            body: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": "2819c223-7f76-453a-919d-413861904646"}]}]}"#,
+            answer: #"{"/action": "addUserToGroup", "/providerStatus": 200}"#,
+            stored: #"{"/1/members": [{"value": "2819c223-7f76-453a-919d-413861904646"}]}"#),
+        .init(
+            connector: "smartsheet_iam", call: "unified/iam.user/operations/update", inputs: #"{"id": "7", "givenName": "Augusta"}"#,
+            seed: #"[{"id": 7, "email": "grace@example.com", "firstName": "Grace", "status": "ACTIVE"}]"#, write: "PUT /2.0/users/7",
+            body: #"{"firstName": "Augusta"}"#,
+            answer: #"{"/action": "updateUser", "/id": "7", "/record/givenName": "Augusta", "/record/userName": "grace@example.com", "/record/status/value": "active"}"#,
+            stored: #"{"/0/firstName": "Augusta"}"#),
+        .init(
+            connector: "smartsheet_iam", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "7"}"#, destructive: true,
+            seed: #"[{"id": 7, "email": "grace@example.com"}]"#, write: "DELETE /2.0/users/7",
+            answer: #"{"/action": "removeUser", "/providerStatus": 200}"#, stored: #"{"": []}"#),
+        .init(
+            connector: "spotdraft", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "7"}"#, destructive: true,
+            seed: #"[{"id": 7, "email": "grace@example.com", "is_active": true}]"#, write: "DELETE /api/v1/public/auth/users/7",
+            answer: #"{"/action": "deactivateUser", "/providerStatus": 204}"#, stored: #"{"/0/is_active": false}"#),
+        .init(
+            connector: "workable", call: "unified/ats.candidate/operations/create",
+            inputs: #"{"job": "GROOV005", "firstName": "Augusta", "lastName": "Lovelace", "email": "\#(email)", "phoneNumbers": ["+44 20 7946 0000"]}"#,
+            write: "POST /spi/v3/jobs/GROOV005/candidates",
+            body: #"{"candidate": {"name": "Augusta Lovelace", "firstname": "Augusta", "lastname": "Lovelace", "email": "\#(email)", "phone": "+44 20 7946 0000"}}"#,
+            answer: #"{"/model": "ats.candidate", "/action": "createCandidate", "/id": "ce40001", "/record/name": "Augusta Lovelace", "/record/email": "\#(email)"}"#),
+    ]
+}
+
