@@ -424,6 +424,41 @@ struct SlowSavingStore: TokenStore {
         #expect(calls.value == 1)
     }
 
+    /// One account name in two unrelated stores (parallel tests, two apps in one process): a
+    /// refresh on one store does not wait for a refresh on the other. The first one's token
+    /// request is held until the second connection's request is answered; were the two queued on
+    /// one in-process lock, the second would wait for the first, and both would fail at their
+    /// request deadline.
+    @Test func connectionsOnDifferentStoresDoNotWaitForEachOthersRefresh() async throws {
+        let clock = TestClock()
+        let expired = TokenSet(accessToken: Secret("old"), refreshToken: Secret("rt-1"), expiresAt: clock.now)
+        let secondAnswered = Gate()
+        let held = MockTransport { request in
+            if request.url == Fixtures.tokenURL {
+                await secondAnswered.wait()
+                return json(["access_token": "first", "token_type": "Bearer", "expires_in": 3600])
+            }
+            return json(["ok": true])
+        }
+        let prompt = MockTransport { request in
+            if request.url == Fixtures.tokenURL { return json(["access_token": "second", "token_type": "Bearer", "expires_in": 3600]) }
+            return json(["ok": true])
+        }
+        let first = Connection(
+            configuration: Fixtures.codeConfiguration(), account: "acct", store: InMemoryTokenStore(["acct": expired]), transport: held,
+            now: clock.function)
+        let second = Connection(
+            configuration: Fixtures.codeConfiguration(), account: "acct", store: InMemoryTokenStore(["acct": expired]), transport: prompt,
+            now: clock.function)
+        let firstSend = Task { try await first.send(path: "/users").status }
+        // The first connection is inside its refresh once its token request has been sent.
+        while held.requests(to: "/oauth/token").isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        #expect(try await second.send(path: "/users").status == 200)
+        await secondAnswered.open()
+        #expect(try await firstSend.value == 200)
+        #expect(try await second.currentTokens().accessToken == Secret("second"))
+    }
+
     @Test func twoConnectionsOnOneStoreSpendARotatingRefreshTokenOnce() async throws {
         let clock = TestClock()
         let calls = Counter()

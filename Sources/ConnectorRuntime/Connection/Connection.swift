@@ -47,6 +47,11 @@ public actor Connection {
     /// (see ``init(configuration:account:store:transport:redirectURI:refreshMargin:tokenRequestTimeout:refreshLeaseDuration:now:)``).
     public nonisolated let refreshLeaseDuration: TimeInterval
     private let store: any TokenStore
+    /// The store's part of the in-process refresh lock's key: the lock is for connections that
+    /// share a store (the store's lease serialises the rest), so a store object adds its
+    /// identity. A store that is a value (a struct wrapping another) cannot be told apart and
+    /// shares the lock with every value store of the same account, as before.
+    private nonisolated let refreshLockStoreScope: String
     private nonisolated let transport: any HTTPTransport
     private nonisolated let now: @Sendable () -> Date
     /// The tokens requests may use without entering the actor (see ``TokenCache``).
@@ -86,6 +91,7 @@ public actor Connection {
         self.configuration = configuration
         self.account = account
         self.store = store
+        self.refreshLockStoreScope = type(of: store) is AnyObject.Type ? "@\(UInt(bitPattern: ObjectIdentifier(store as AnyObject)))" : ""
         self.transport = transport
         self.redirectURI = redirectURI
         self.refreshMargin = refreshMargin
@@ -520,7 +526,7 @@ public actor Connection {
         // here would also make unrelated connections that share an id wait on each other).
         var key: String?
         if case .clientCredentials = configuration.auth {} else {
-            key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)"
+            key = "\(configuration.connectorID)/\(configuration.variantID)/\(account)" + refreshLockStoreScope
         }
         if let key { await RefreshLocks.shared.acquire(key) }
         let outcome: Result<RefreshCoordinator.Outcome, ConnectorError>

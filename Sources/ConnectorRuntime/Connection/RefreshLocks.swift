@@ -1,6 +1,9 @@
-/// Serialises token refreshes of one account across every ``Connection`` in the process, so two
-/// connections sharing a store never spend the same rotating refresh token twice: the second
-/// waits, re-reads the store and adopts the first one's tokens.
+/// Serialises token refreshes of one account across every ``Connection`` in the process that
+/// shares a store, so two such connections never spend the same rotating refresh token twice: the
+/// second waits, re-reads the store and adopts the first one's tokens. Keys name the connector,
+/// variant and account, and the store object; connections on different stores are serialised by
+/// the stores' refresh leases instead, never here (one account name in two unrelated stores, as
+/// in parallel tests, must not queue one behind the other).
 actor RefreshLocks {
     static let shared = RefreshLocks()
 

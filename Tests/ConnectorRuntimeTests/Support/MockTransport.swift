@@ -109,3 +109,20 @@ enum Fixtures {
         ConnectionConfiguration(connectorID: "example", variantID: "v", baseURL: .fixed(baseURL), headers: headers, auth: auth)
     }
 }
+
+/// A gate tasks wait at until a test opens it (once; later waiters pass straight through).
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+}
