@@ -4,9 +4,12 @@ import Foundation
 // fields in several shapes; the common ones are read:
 // - `{"errors": [{"field" | "path" | "param" | "attribute" | "property" | "name" | "location": ...,
 //   "message" | "detail" | ...}]}` (and the same list under `error.errors`, `error.details`,
-//   `details`, `errorCauses`, `fieldErrors`, `validation_errors`), JSON:API's `source.pointer`;
+//   `details`, `errorCauses`, `fieldErrors`, `generalErrors`, `validation_errors`), JSON:API's `source.pointer`;
 // - `{"errors": {"email": ["has already been taken"]}}` (a map of field to messages);
-// - Okta's `errorCauses[].errorSummary` of the form `"login: An object with this field already exists"`.
+// - Okta's `errorCauses[].errorSummary` of the form `"login: An object with this field already exists"`;
+// - a map whose values are lists of objects (FusionAuth's `fieldErrors: {"user.email": [{code, message}]}`);
+// - the field in `meta.param_name` (Clerk's `errors[].meta`), an item with a field and a `code` but no
+//   message (GitHub's `errors: [{resource, field, code}]`), Keycloak's `{field, errorMessage}` at the root.
 // A field is matched to an input by the input's provider name (body pointer as `a/b` or `a.b`,
 // its last token, the query parameter) or its own name; otherwise the text becomes the message.
 
@@ -41,10 +44,14 @@ enum ProviderErrorReader {
     /// `(field, message)` pairs found in the body.
     private static func entries(_ json: JSONValue) -> [(String?, String)] {
         var result: [(String?, String)] = []
+        // Keycloak's ErrorRepresentation names one field at the root.
+        if let field = firstString(json, ["/field"]), let message = firstString(json, ["/errorMessage"]) {
+            result.append((field, message))
+        }
         let lists: [JSONValue?] = [
             json.at(pointer: "/errors"), json.at(pointer: "/error/errors"), json.at(pointer: "/error/details"),
             json.at(pointer: "/details"), json.at(pointer: "/errorCauses"), json.at(pointer: "/fieldErrors"),
-            json.at(pointer: "/validation_errors"), json.at(pointer: "/error/fields"),
+            json.at(pointer: "/validation_errors"), json.at(pointer: "/error/fields"), json.at(pointer: "/generalErrors"),
         ]
         for list in lists.compactMap({ $0 }) {
             switch list {
@@ -54,9 +61,9 @@ enum ProviderErrorReader {
                     case .string(let text): result.append((nil, text))
                     case .object:
                         let field = firstString(item, ["/field", "/path", "/param", "/parameter", "/attribute", "/property",
-                                                       "/name", "/location", "/source/pointer", "/source/parameter", "/key"])
-                        if let message = firstString(item, ["/message", "/detail", "/errorSummary", "/description", "/title",
-                                                            "/reason", "/error", "/msg"]) {
+                                                       "/name", "/location", "/source/pointer", "/source/parameter", "/key",
+                                                       "/meta/param_name", "/meta/paramName"])
+                        if let message = firstString(item, itemMessages) ?? (field == nil ? nil : firstString(item, ["/code"])) {
                             result.append((field, message))
                         }
                     default: continue
@@ -66,8 +73,14 @@ enum ProviderErrorReader {
                 for key in members.keys.sorted() {
                     switch members[key] {
                     case .string(let text): result.append((key, text))
-                    case .array(let texts):
-                        for case .string(let text) in texts { result.append((key, text)) }
+                    case .array(let values):
+                        for value in values {
+                            if case .string(let text) = value {
+                                result.append((key, text))
+                            } else if let text = firstString(value, itemMessages) {
+                                result.append((key, text))
+                            }
+                        }
                     default: continue
                     }
                 }
@@ -77,9 +90,14 @@ enum ProviderErrorReader {
         return result
     }
 
+    /// Where an item of an error list holds its text.
+    private static let itemMessages = [
+        "/message", "/detail", "/errorSummary", "/errorMessage", "/description", "/title", "/reason", "/error", "/msg",
+    ]
+
     private static func topMessage(_ json: JSONValue) -> String? {
         firstString(json, ["/message", "/error_description", "/error/message", "/detail", "/errorSummary", "/title",
-                           "/error", "/description", "/msg"])
+                           "/error", "/description", "/msg", "/errorMessage"])
     }
 
     private static func firstString(_ json: JSONValue, _ pointers: [String]) -> String? {
