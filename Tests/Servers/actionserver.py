@@ -51,7 +51,9 @@ connector (the Hub's tests point every host of that connector at this prefix): D
 one table a provider of the routes its documented write API has, each an effect on the key's
 records (create, update, delete, member, put), the status it answers and the shape of its answer
 (the record, wrapped as the provider wraps it, a constant or no body). The scenarios no-scope
-(403 {"message"}), rate-limit (429 Retry-After: 1 once) and slow (acts, answers after 3 s) apply. Each dialect checks its
+(403 {"message"}), rate-limit (429 Retry-After: 1 once) and slow (acts, answers after 3 s) apply, and
+invalid: the dialect's `invalid` answer (the status and body its provider documents for a request it
+refuses as invalid, each with its source beside it), without acting. Each dialect checks its
 credential (a header value) and answers its token endpoint (any POST ending in /token, for
 client-credentials connectors: access token `test-key`) and its verification GET; writes to an
 unknown record answer 404. Writes are counted like the others (GET /_control/requests/<key>,
@@ -436,6 +438,9 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else {}
         except ValueError:
             return self.answer(400, {"message": "body is not JSON"})
+        if scenario == "invalid":
+            status, answer = spec["invalid"]
+            return self.answer(status, answer)
         params = match.groupdict()
         with LOCK:
             status, answer, headers = self.act_dialect(key, route, params, body)
@@ -525,30 +530,62 @@ DIALECTS = {
     # BambooHR: Create Employee answers 201 with the new employee's URL in Location, no body.
     "bamboohr": {"auth": {"Authorization": basic("test-key", "x")}, "verify": [], "routes": [
         route("POST", "/api/gateway.php/{company}/v1/employees/", "create", 201, answer=None, location=True),
-    ]},
+    ],
+        # Technical Overview (https://documentation.bamboohr.com/docs/api-details): 400 "The request was
+        # invalid or could not be understood by the server"; it documents no error body, so a plain message.
+        "invalid": (400, {"message": "The request was invalid or could not be understood by the server."}),
+    },
     # Clerk Backend API: users are answered as User objects; a ban answers the user, banned.
     "clerk": {"auth": BEARER, "verify": [], "routes": [
         route("POST", "/v1/users", "create", 200, id="user_%d",
               template={"object": "user", "banned": False, "created_at": 1765101600000, "updated_at": 1765101600000}),
         route("POST", "/v1/users/{id}/ban", "update", 200, merge=False, set={"banned": True}),
         route("DELETE", "/v1/users/{id}", "delete", 200, answer={"object": "user", "deleted": True}),
-    ]},
+    ],
+        # ClerkAPIError (https://clerk.com/docs/reference/javascript/types/clerk-api-error): errors[] of
+        # code, message, long_message and meta.paramName, the parameter at fault (`param_name` on the wire,
+        # the Backend API's ClerkError schema); 422 for invalid parameters is the Backend API's status as
+        # its SDKs read it (Create a user's own response list is not among the stored pages).
+        "invalid": (422, {"errors": [{
+            "message": "That email address is taken. Please try another.",
+            "long_message": "That email address is taken. Please try another.",
+            "code": "form_identifier_exists", "meta": {"param_name": "email_address"}}],
+            "clerk_trace_id": "2f9c0e7a5b1d4c3e"}),
+    },
     # FusionAuth User API: {"user": {...}} in and out; a delete answers 200 without a body.
     "fusionauth": {"auth": {"Authorization": "test-key"}, "verify": {"groups": []}, "routes": [
         route("POST", "/api/user", "create", 200, id="00000000-0000-0001-0000-%012d", **{"from": "/user"},
               template={"active": True, "insertInstant": 1765101600000, "verified": False}, wrap=[("user", {})]),
         route("DELETE", "/api/user/{id}", "delete", 200, answer=None),
-    ]},
+    ],
+        # API errors (https://fusionauth.io/docs/apis/errors): 400 with fieldErrors, a map of the request's
+        # field to a list of {code, message}, and generalErrors.
+        "invalid": (400, {"fieldErrors": {"user.email": [{
+            "code": "[blank]user.email",
+            "message": "You must specify either the [user.email] or [user.username] property."}]}}),
+    },
     # GitHub REST: Set organization membership answers the membership (state pending for an
     # invitation); removing it answers 204.
     "github": {"auth": BEARER, "verify": {"login": "octo-admin"}, "routes": [
         route("PUT", "/orgs/{org}/memberships/{username}", "put", 200, template={"state": "pending", "role": "member"}),
         route("DELETE", "/orgs/{org}/memberships/{username}", "delete", 204, answer=None),
-    ]},
+    ],
+        # Client errors (https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api):
+        # 422 "Validation Failed" with errors[] of resource, field and code (missing, missing_field,
+        # invalid, already_exists), no message; Set organization membership documents its 422.
+        "invalid": (422, {"message": "Validation Failed", "errors": [
+            {"resource": "Membership", "field": "role", "code": "invalid"}],
+            "documentation_url": "https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user"}),
+    },
     # HiBob: Create employee answers 200 with the created employee.
     "hibob": {"auth": {"Authorization": basic("SERVICE-ADA", "test-key")}, "verify": {"values": []}, "routes": [
         route("POST", "/v1/people", "create", 200, id="3%08d"),
-    ]},
+    ],
+        # Error handling (https://apidocs.hibob.com/reference/error-handling): 400 for an invalid request,
+        # missing fields or a duplicate on create; the people APIs answer "a simpler key and error pair",
+        # with no example of a field-level error, so a plain message under `error`.
+        "invalid": (400, {"error": "The request is invalid, missing fields or results in a duplicate record."}),
+    },
     # JumpCloud: API 1.0 systemusers (ids in `_id`; a delete answers the deleted user), API 2.0
     # group members (op add, type user, id; 204).
     "jumpcloud": {"auth": {"x-api-key": "test-key"}, "verify": {"totalCount": 0, "results": []}, "routes": [
@@ -556,7 +593,11 @@ DIALECTS = {
               template={"state": "ACTIVATED", "activated": True, "created": "2026-12-07T10:00:00.000Z"}),
         route("DELETE", "/api/systemusers/{id}", "delete", 200),
         route("POST", "/api/v2/usergroups/{group}/members", "member", 204, member="/id", answer=None),
-    ]},
+    ],
+        # The stored JumpCloud API 1.0 pages give no error status or body for POST /systemusers: HTTP's
+        # 400 with a plain message.
+        "invalid": (400, {"message": "Bad Request"}),
+    },
     # Keycloak Admin REST API: a created user is 201 with Location, no body; updates, group
     # membership and deletes 204.
     "keycloak": {"auth": BEARER, "verify": [], "routes": [
@@ -564,40 +605,71 @@ DIALECTS = {
         route("PUT", "/admin/realms/{realm}/users/{id}", "update", 204, answer=None),
         route("PUT", "/admin/realms/{realm}/users/{user}/groups/{group}", "member", 204, answer=None),
         route("DELETE", "/admin/realms/{realm}/users/{id}", "delete", 204, answer=None),
-    ]},
+    ],
+        # ErrorRepresentation (https://www.keycloak.org/docs-api/latest/javadocs/org/keycloak/representations/
+        # idm/ErrorRepresentation.html): field, errorMessage, params, errors; creating a user whose
+        # username is taken answers 409 with its errorMessage and no field.
+        "invalid": (409, {"errorMessage": "User exists with same username"}),
+    },
     # Lever: Create an opportunity answers 201 {"data": {...}}.
     "lever": {"auth": {"Authorization": basic("test-key", "")}, "verify": {"data": []}, "routes": [
         route("POST", "/v1/opportunities", "create", 201, id="250d8f03-0000-4000-8000-%012d",
               template={"stage": "lead-new", "archived": None, "createdAt": 1765101600000}, wrap=[("data", {})]),
-    ]},
+    ],
+        # The stored Lever pages (https://hire.lever.co/developer/documentation, "Responses and Errors")
+        # give no error body: HTTP's 400 with a plain message.
+        "invalid": (400, {"message": "Bad Request"}),
+    },
     # OneLogin API v2: users answered as the user (integer ids); a delete answers 204.
     "onelogin": {"auth": BEARER, "verify": [], "routes": [
         route("POST", "/api/2/users", "create", 200, id="int", template={"state": 1, "status": 1}),
         route("PUT", "/api/2/users/{id}", "update", 200),
         route("DELETE", "/api/2/users/{id}", "delete", 204, answer=None),
-    ]},
+    ],
+        # The stored OneLogin pages give no error body for POST /api/2/users: 422 (the v2 API's status for a
+        # refused user) with a plain message.
+        "invalid": (422, {"message": "Unprocessable Entity"}),
+    },
     # Smartsheet: results wrapped in {"message": "SUCCESS", "resultCode": 0, "result": ...}.
     "smartsheet_iam": {"auth": BEARER, "verify": {"id": 1, "email": "admin@acme.example"}, "routes": [
         route("PUT", "/2.0/users/{id}", "update", 200, wrap=[("result", {"message": "SUCCESS", "resultCode": 0})]),
         route("DELETE", "/2.0/users/{id}", "delete", 200, answer={"message": "SUCCESS", "resultCode": 0}),
-    ]},
+    ],
+        # Error codes (https://developers.smartsheet.com/api/smartsheet/error-codes) and the Error object
+        # (errorCode, message, refId): 400 / 1032 "The attribute(s) {0} are not allowed for this operation."
+        "invalid": (400, {"errorCode": 1032, "message": "The attribute(s) admin are not allowed for this operation.",
+                          "refId": "1q2w3e4r5t6y"}),
+    },
     # SpotDraft public API (V1 User APIs): create 201 the user, roles PATCH 200, deactivate 204.
     "spotdraft": {"auth": {"client-id": "sd-client", "client-secret": "test-key"}, "verify": [], "routes": [
         route("POST", "/api/v1/public/auth/users", "create", 201, id="int", template={"is_active": True}),
         route("PATCH", "/api/v1/public/auth/users/{id}", "update", 200),
         route("DELETE", "/api/v1/public/auth/users/{id}", "update", 204, merge=False, set={"is_active": False}, answer=None),
-    ]},
+    ],
+        # No SpotDraft error reference is among the stored pages: HTTP's 400 with a plain message.
+        "invalid": (400, {"message": "Bad Request"}),
+    },
     # Workable: Create a candidate answers 201 {"status": "created", "candidate": {...}}.
     "workable": {"auth": BEARER, "verify": {"jobs": []}, "routes": [
         route("POST", "/spi/v3/jobs/{shortcode}/candidates", "create", 201, id="ce4%04d", **{"from": "/candidate"},
               template={"stage": "Applied", "created_at": "2026-12-07T10:00:00Z"}, wrap=[("candidate", {"status": "created"})]),
-    ]},
+    ],
+        # Workable's reference pages are not among the stored pages; the shape is the one a Workable
+        # client reads from its 422 (github.com/rwojsznis/workable, lib/workable/client.rb:
+        # `validation_errors`, a map of field to messages, beside `error`).
+        "invalid": (422, {"error": "Validation failed", "validation_errors": {"email": ["candidate already exists"]}}),
+    },
     # Zoom Users API: create 201 the user, status and delete 204.
     "zoom": {"auth": BEARER, "verify": {"id": "admin", "type": 2}, "routes": [
         route("POST", "/v2/users", "create", 201, id="KDcuGIm1QgePTO8WbOq%03d", **{"from": "/user_info"}),
         route("PUT", "/v2/users/{id}/status", "update", 204, merge=False, set={"status": "inactive"}, answer=None),
         route("DELETE", "/v2/users/{id}", "delete", 204, answer=None),
-    ]},
+    ],
+        # Error codes (https://developers.zoom.us/docs/api/errors): "Error response when sending invalid
+        # fields", 400 {"code": 300, "message": "Validation Failed.", "errors": [{"field", "message"}]}.
+        "invalid": (400, {"code": 300, "message": "Validation Failed.", "errors": [
+            {"field": "user_info.email", "message": "Invalid field."}]}),
+    },
 }
 
 
