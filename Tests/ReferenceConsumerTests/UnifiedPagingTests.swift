@@ -70,6 +70,22 @@ import Testing
         #expect(pages[1].unconverted.first?.targetField == "startDate")
     }
 
+    /// The generated reader (`employeesFields`) reads the declared fields from the typed records'
+    /// properties; the values are those of the mapping run on each record's JSON alone (the Hub's
+    /// way), with the declared fields and without.
+    @Test func theTypedRecordsGiveTheValuesOfTheirJSON() async throws {
+        let account = try PagingAccount("ok")
+        let program = AcmeResources.ApiKey.Unified.employeesMapping
+        #expect(program.declared == [.json("id"), .json("first_name"), .json("email"), .json("status"), .dateTime("updated_at")])
+        let plain = UnifiedMappingProgram(connector: program.connector, resource: program.resource, model: program.model, fields: program.fields)
+        let employees = try await collect(unified(account).employees.list())
+        #expect(employees.count == 5)
+        for employee in employees {
+            #expect(try employee.values == program.evaluate(employee.remote))
+            #expect(try employee.values == plain.evaluate(employee.remote))
+        }
+    }
+
     @Test func aRecordTheResourceRejectsIsSkippedBeforeMapping() async throws {
         let account = try PagingAccount("missing-field")
         let pages = try await collect(unified(account).employees.pages(options: ListOptions(invalidRecords: .skip)))

@@ -71,6 +71,13 @@ struct UnifiedTranslator {
             let get = resource.get != nil ? "Resources." + accessor + ".getOperation" : "nil"
             let bound = mapping.operations.filter { model.operation($0.name) != nil && actionOperations[$0.action] != nil }
             let operationsName = member + "Operations"
+            var lowered: [(name: String, field: UnifiedModelField, expression: MappingExpression)] = []
+            for (name, expression) in mapping.fields {
+                guard let field = model.field(name) else { continue }
+                lowered.append((name, field, Self.lower(expression, fields: resource.fields)))
+            }
+            let declared = Self.declaredFields(lowered.map { ($0.field, $0.expression) }, record: resource.fields)
+            let reader = member + "Fields"
             members.append(.property(SwiftProperty(
                 doc: docs.doc(["`" + model.id + "` from `" + resource.name + "`: `list()` and `pages()`"
                     + (resource.get != nil ? ", `get(id:)`." : " (the resource has no `get`).")], pointer: mapping.pointer),
@@ -79,6 +86,7 @@ struct UnifiedTranslator {
                     "ConnectorRuntime.UnifiedResource(",
                     "connection: connection, program: Self." + program + ",",
                     "list: Resources." + accessor + ".listOperation, get: " + get + ", raw: { $0.raw }"
+                        + (declared.isEmpty ? "" : ", read: Self." + reader)
                         + (bound.isEmpty ? "" : ", operations: Self." + operationsName),
                     ")",
                 ], isComputed: true)))
@@ -88,16 +96,37 @@ struct UnifiedTranslator {
                     + ", model: " + SwiftStringLiteral.make(model.id) + ",",
                 "fields: [",
             ]
-            for (name, expression) in mapping.fields {
-                guard let field = model.field(name) else { continue }
-                let lowered = Self.lower(expression, fields: resource.fields)
+            for (name, field, expression) in lowered {
                 lines.append("    ConnectorRuntime.UnifiedFieldMapping(" + SwiftStringLiteral.make(name) + ", ." + Self.target(field)
-                    + (field.required ? ", required: true" : "") + ", " + Self.render(lowered) + "),")
+                    + (field.required ? ", required: true" : "") + ", " + Self.render(expression) + "),")
             }
-            lines += ["]", ")"]
+            if declared.isEmpty {
+                lines += ["]", ")"]
+            } else {
+                lines += ["],", "declared: ["]
+                for entry in declared {
+                    lines.append("    ." + (entry.dateTime ? "dateTime" : "json") + "(" + SwiftStringLiteral.make(entry.field.name) + "),")
+                }
+                lines += ["]", ")"]
+            }
             members.append(.property(SwiftProperty(
                 doc: docs.doc(["The compiled mapping of `" + model.id + "`."], pointer: mapping.pointer + "/fields"),
                 isStatic: true, name: program, type: "ConnectorRuntime.UnifiedMappingProgram", value: lines)))
+            if !declared.isEmpty {
+                let properties = SwiftNamePlan.recordPropertyNames(resource.fields.map(\.name))
+                var body: [SwiftStatement] = [.line("[")]
+                for entry in declared {
+                    guard let position = resource.fields.firstIndex(of: entry.field) else { continue }
+                    body.append(.line("    ." + Self.readFunction(entry) + "(record." + properties[position] + "),"))
+                }
+                body.append(.line("]"))
+                members.append(.function(SwiftFunction(
+                    doc: docs.doc(["The fields `" + program + "` declares, read from the record's properties, in order: "
+                        + declared.map { "`" + $0.field.name + "`" }.joined(separator: ", ") + "."], pointer: mapping.pointer + "/fields"),
+                    access: .public, isStatic: true, name: reader,
+                    parameters: [SwiftParameter(label: nil, name: "record", type: recordType(resource))],
+                    returnType: "[ConnectorRuntime.UnifiedFieldValue]", body: body)))
+            }
             if !bound.isEmpty {
                 members.append(.property(SwiftProperty(
                     doc: docs.doc(["The operations of `" + model.id + "` bound to this variant's actions: "
@@ -159,6 +188,53 @@ struct UnifiedTranslator {
         case .number: "number"
         case .enum: "enumeration"
         case .array: "array"
+        }
+    }
+
+    /// The record fields a program reads from the typed record instead of the JSON, in the order
+    /// of first use: top-level string, enum and boolean fields (their properties give back the JSON
+    /// value exactly), and ISO 8601 date-time fields a target date-time reads directly (their
+    /// property is the date the same parser read). Other values (numbers, whose JSON may be `3.0`
+    /// for an integer, dates, arrays, nested pointers) stay on the JSON.
+    static func declaredFields(_ fields: [(target: UnifiedModelField, expression: MappingExpression)],
+                               record: [RecordField]) -> [(field: RecordField, dateTime: Bool)] {
+        var result: [(field: RecordField, dateTime: Bool)] = []
+        func add(_ field: RecordField, dateTime: Bool) {
+            if !result.contains(where: { $0.field == field && $0.dateTime == dateTime }) { result.append((field, dateTime)) }
+        }
+        func recordField(_ pointer: String) -> RecordField? {
+            let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            guard tokens.count == 1 else { return nil }
+            let name = String(tokens[tokens.startIndex]).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            return record.first { $0.name == name }
+        }
+        func visit(_ expression: MappingExpression) {
+            switch expression {
+            case .pointer(let pointer):
+                if let field = recordField(pointer), [.string, .enum, .boolean].contains(field.type) { add(field, dateTime: false) }
+            case .constant, .date, .pluck: return
+            case .firstOf(let list), .concat(let list, _): list.forEach(visit)
+            case .split(let inner, _, _), .number(let inner), .string(let inner), .enumMap(let inner, _): visit(inner)
+            }
+        }
+        for (target, expression) in fields {
+            if target.type == .dateTime, case .pointer(let pointer) = expression, let field = recordField(pointer),
+               field.type == .dateTime, field.format == .iso8601 {
+                add(field, dateTime: true)
+            } else {
+                visit(expression)
+            }
+        }
+        return result
+    }
+
+    /// The runtime function that wraps a declared field's property (`UnifiedFieldValue.text`...).
+    static func readFunction(_ entry: (field: RecordField, dateTime: Bool)) -> String {
+        switch entry.field.type {
+        case .enum: "enumeration"
+        case .boolean: "boolean"
+        case .dateTime: "instant"
+        default: "text"
         }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A spec's mapping of one resource to one unified model, compiled into the generated code as
 /// data (`Acme.Oauth.Unified`) and run by ``evaluate(_:)`` on each record's JSON.
@@ -13,43 +13,206 @@ public struct UnifiedMappingProgram: Sendable {
     public var resource: String
     public var model: String
     public let fields: [UnifiedFieldMapping]
-    let names: UnifiedFieldNames
-    /// The expressions with their pointers split once, in `fields` order.
-    let compiled: [UnifiedExpression]
+    /// The record's top-level fields the generated code reads from the typed record (see
+    /// ``evaluate(_:json:read:)``), in the order of the generated reader's values.
+    public let declared: [UnifiedDeclaredField]
+    /// What runs per record, shared by the copies of the program (one reference to retain).
+    let plan: UnifiedMappingPlan
 
-    public init(connector: String, resource: String, model: String, fields: [UnifiedFieldMapping]) {
+    /// `declared`: the top-level fields the generated reader of the typed record serves (empty:
+    /// every pointer reads the JSON).
+    public init(connector: String, resource: String, model: String, fields: [UnifiedFieldMapping],
+                declared: [UnifiedDeclaredField] = []) {
         self.connector = connector
         self.resource = resource
         self.model = model
         self.fields = fields
-        names = UnifiedFieldNames(fields.map(\.name))
-        compiled = fields.map { $0.expression.compiled() }
+        self.declared = declared
+        plan = UnifiedMappingPlan(fields: fields, declared: declared)
     }
 
     /// The unified values of one record; throws the first field that cannot be converted.
     public func evaluate(_ record: JSONValue) throws(UnifiedConversionError) -> UnifiedValues {
+        let plan = plan
+        do throws(UnifiedMappingPlan.Failure) {
+            guard !plan.declaredKeys.isEmpty else { return try plan.run(record) { _ in .absent } }
+            // No typed record: the declared fields are looked up in the JSON, as any other pointer.
+            let members: [String: JSONValue]
+            if case .object(let object) = record { members = object } else { members = [:] }
+            return try plan.run(record) { index in members[plan.declaredKeys[index]].map(UnifiedFieldValue.json) ?? .absent }
+        } catch {
+            throw located(error)
+        }
+    }
+
+    /// The unified values of one typed record: `read` (generated) gives the declared fields from
+    /// the record's properties, once per record and without a dictionary lookup; other pointers
+    /// read `json`, the record's JSON. The same values and errors as ``evaluate(_:)`` on `json`.
+    public func evaluate<Record>(_ record: Record, json: JSONValue, read: ((Record) -> [UnifiedFieldValue])?)
+        throws(UnifiedConversionError) -> UnifiedValues {
+        guard let read else { return try evaluate(json) }
+        let plan = plan
+        let fields = read(record)
+        guard fields.count == plan.declaredKeys.count else {
+            // A reader that does not match the program (not one the generator wrote): the JSON.
+            return try evaluate(json)
+        }
+        do throws(UnifiedMappingPlan.Failure) {
+            return try plan.run(json) { index in fields[index] }
+        } catch {
+            throw located(error)
+        }
+    }
+
+    private func located(_ failure: UnifiedMappingPlan.Failure) -> UnifiedConversionError {
+        let field = fields[failure.index]
+        return UnifiedConversionError(
+            connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
+            targetField: field.name, reason: failure.reason)
+    }
+}
+
+/// The compiled form of a program: the expressions with their pointers split once (and declared
+/// fields bound to their reader index), the targets and required flags, in `fields` order. A
+/// class, so that running a program per record retains one reference rather than copying the
+/// program's arrays.
+final class UnifiedMappingPlan: Sendable {
+    /// The first field that cannot be converted, by index.
+    struct Failure: Error {
+        var index: Int
+        var reason: String
+    }
+
+    /// A field whose expression is a declared field, or an enum map of one (most fields of most
+    /// mappings): read without going through the expression tree.
+    enum Direct {
+        case none
+        case field(Int)
+        /// The map is `enumMaps[index]`.
+        case enumMap(Int)
+    }
+
+    let names: UnifiedFieldNames
+    let compiled: [UnifiedExpression]
+    let targets: [UnifiedFieldMapping.Target]
+    let required: [Bool]
+    let directs: [Direct]
+    /// The enum maps of the `.enumMap` directs, by field index (empty elsewhere).
+    let enumMaps: [[String: String]]
+    /// The JSON keys of `declared`, for a record without its typed form.
+    let declaredKeys: [String]
+
+    init(fields: [UnifiedFieldMapping], declared: [UnifiedDeclaredField]) {
+        names = UnifiedFieldNames(fields.map(\.name))
+        declaredKeys = declared.map(\.key)
+        var json: [String: Int] = [:]
+        var dateTimes: [String: Int] = [:]
+        for (index, field) in declared.enumerated() {
+            switch field {
+            case .json(let key) where json[key] == nil: json[key] = index
+            case .dateTime(let key) where dateTimes[key] == nil: dateTimes[key] = index
+            default: continue
+            }
+        }
+        compiled = fields.map { field in
+            // A date-time field converted straight to a date-time: the typed record's date (the
+            // same parser read it), not its text parsed again.
+            if field.target == .dateTime, case .pointer(let pointer) = field.expression,
+               let index = UnifiedExpression.topLevelKey(pointer).flatMap({ dateTimes[$0] }) {
+                return .declared(index, source: pointer)
+            }
+            return field.expression.compiled(declared: json)
+        }
+        targets = fields.map(\.target)
+        required = fields.map(\.required)
+        directs = zip(compiled, targets).map { expression, target in
+            switch expression {
+            case .declared(let slot, _): .field(slot)
+            case .enumMap(.declared(let slot, _), _) where target == .enumeration: .enumMap(slot)
+            default: .none
+            }
+        }
+        enumMaps = compiled.map { expression in
+            if case .enumMap(.declared, let map) = expression { return map }
+            return [:]
+        }
+    }
+
+    func run(_ record: JSONValue, _ read: (Int) -> UnifiedFieldValue) throws(Failure) -> UnifiedValues {
         var values = UnifiedValues(names: names)
-        // By index, not `enumerated()`: each field is read in place instead of copied per record.
-        for index in fields.indices {
+        for index in compiled.indices {
             let result: UnifiedValue?
             do throws(UnifiedExpression.Failure) {
-                result = try fields[index].convert(compiled[index].evaluate(record))
+                switch directs[index] {
+                case .field(let slot):
+                    result = try targets[index].convert(read(slot))
+                case .enumMap(let slot):
+                    // As `enumMap` evaluates and `.enumeration` converts its value.
+                    guard let value = UnifiedExpression.value(read(slot)) else { result = nil; break }
+                    guard let source = UnifiedExpression.text(value) else { throw UnifiedExpression.Failure(reason: "is not text") }
+                    result = .enumeration(value: enumMaps[index][source], source: source)
+                case .none:
+                    result = try targets[index].convert(compiled[index].evaluate(record, read))
+                }
             } catch {
-                let field = fields[index]
-                throw UnifiedConversionError(
-                    connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
-                    targetField: field.name, reason: error.reason)
+                throw Failure(index: index, reason: error.reason)
             }
             if let result {
                 values.slots[index] = result
-            } else if fields[index].required {
-                let field = fields[index]
-                throw UnifiedConversionError(
-                    connector: connector, resource: resource, page: 0, index: 0, sourceField: field.expression.source,
-                    targetField: field.name, reason: "is missing")
+            } else if required[index] {
+                throw Failure(index: index, reason: "is missing")
             }
         }
         return values
+    }
+}
+
+/// A top-level field of the record that the generated code reads from the typed record's property
+/// (``UnifiedMappingProgram/declared``): no dictionary lookup, and no date parsed twice.
+public enum UnifiedDeclaredField: Sendable, Hashable {
+    /// A string, enum or boolean field: the property gives back the JSON value exactly.
+    case json(String)
+    /// An ISO 8601 date-time field: the property's date, used where the mapping converts the
+    /// field straight to a date-time (elsewhere the field's text is read from the JSON).
+    case dateTime(String)
+
+    /// The field's JSON key.
+    public var key: String {
+        switch self {
+        case .json(let key), .dateTime(let key): key
+        }
+    }
+}
+
+/// A declared field's value as the generated reader gives it.
+public enum UnifiedFieldValue: Sendable {
+    /// Missing or `null`.
+    case absent
+    case json(JSONValue)
+    case dateTime(Date)
+
+    /// A string property (`nil`: absent).
+    @inlinable public static func text(_ value: String?) -> UnifiedFieldValue {
+        guard let value else { return .absent }
+        return .json(.string(value))
+    }
+
+    /// A boolean property.
+    @inlinable public static func boolean(_ value: Bool?) -> UnifiedFieldValue {
+        guard let value else { return .absent }
+        return .json(.bool(value))
+    }
+
+    /// An enum property: the provider's text, known or not.
+    @inlinable public static func enumeration<Known>(_ value: OpenEnum<Known>?) -> UnifiedFieldValue {
+        guard let value else { return .absent }
+        return .json(.string(value.rawValue))
+    }
+
+    /// An ISO 8601 date-time property.
+    @inlinable public static func instant(_ value: Date?) -> UnifiedFieldValue {
+        guard let value else { return .absent }
+        return .dateTime(value)
     }
 }
 
@@ -77,8 +240,27 @@ public struct UnifiedFieldMapping: Sendable {
     }
 
     func convert(_ value: UnifiedExpression.Value?) throws(UnifiedExpression.Failure) -> UnifiedValue? {
+        try target.convert(value)
+    }
+}
+
+extension UnifiedFieldMapping.Target {
+    /// A declared field's value converted as ``convert(_:)`` converts it as an expression's value,
+    /// the common cases without the intermediate value.
+    func convert(_ field: UnifiedFieldValue) throws(UnifiedExpression.Failure) -> UnifiedValue? {
+        switch (self, field) {
+        case (_, .absent), (_, .json(.null)): return nil
+        case (.string, .json(.string(let text))): return .string(text)
+        case (.array, .json(.string(let text))): return .strings([text])
+        case (.dateTime, .dateTime(let instant)): return .dateTime(instant)
+        case (.boolean, .json(.bool(let flag))): return .boolean(flag)
+        default: return try convert(UnifiedExpression.value(field))
+        }
+    }
+
+    func convert(_ value: UnifiedExpression.Value?) throws(UnifiedExpression.Failure) -> UnifiedValue? {
         guard let value else { return nil }
-        switch (target, value) {
+        switch (self, value) {
         case (.string, .json(.string(let text))), (.reference, .json(.string(let text))): return .string(text)
         case (.string, .enumValue(_, let source)): return .string(source)
         case (.reference, .json(.integer(let number))): return .string(String(number))
@@ -141,25 +323,41 @@ public indirect enum UnifiedExpression: Sendable {
     case tokens([String], source: String)
     /// `pluck` with both pointers split (built by `compiled()`).
     case pluckTokens(UnifiedExpression, field: UnifiedExpression)
+    /// A top-level field the generated reader of the typed record gives, by its index in
+    /// ``UnifiedMappingProgram/declared`` (built by `compiled(declared:)`).
+    case declared(Int, source: String)
 
-    /// The same expression with every pointer split once.
-    func compiled() -> UnifiedExpression {
+    /// The same expression with every pointer split once; a top-level key in `declared` (key →
+    /// reader index) becomes `.declared`.
+    func compiled(declared: [String: Int] = [:]) -> UnifiedExpression {
         switch self {
         case .pointer(let pointer):
-            let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-                .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
-            return .tokens(tokens, source: pointer)
-        case .constant, .tokens: return self
-        case .firstOf(let list): return .firstOf(list.map { $0.compiled() })
-        case .concat(let list, let separator): return .concat(list.map { $0.compiled() }, separator: separator)
-        case .split(let inner, let separator, let index): return .split(inner.compiled(), separator: separator, index: index)
-        case .date(let inner, let format): return .date(inner.compiled(), format: format)
-        case .number(let inner): return .number(inner.compiled())
-        case .string(let inner): return .string(inner.compiled())
-        case .enumMap(let inner, let map): return .enumMap(inner.compiled(), map)
-        case .pluck(let array, let field): return .pluckTokens(UnifiedExpression.pointer(array).compiled(), field: UnifiedExpression.pointer(field).compiled())
+            if let key = Self.topLevelKey(pointer), let index = declared[key] { return .declared(index, source: pointer) }
+            return .tokens(Self.tokens(pointer), source: pointer)
+        case .constant, .tokens, .declared: return self
+        case .firstOf(let list): return .firstOf(list.map { $0.compiled(declared: declared) })
+        case .concat(let list, let separator): return .concat(list.map { $0.compiled(declared: declared) }, separator: separator)
+        case .split(let inner, let separator, let index): return .split(inner.compiled(declared: declared), separator: separator, index: index)
+        case .date(let inner, let format): return .date(inner.compiled(declared: declared), format: format)
+        case .number(let inner): return .number(inner.compiled(declared: declared))
+        case .string(let inner): return .string(inner.compiled(declared: declared))
+        case .enumMap(let inner, let map): return .enumMap(inner.compiled(declared: declared), map)
+        case .pluck(let array, let field):
+            return .pluckTokens(UnifiedExpression.pointer(array).compiled(declared: declared), field: UnifiedExpression.pointer(field).compiled())
         case .pluckTokens: return self
         }
+    }
+
+    /// A pointer's unescaped tokens.
+    static func tokens(_ pointer: String) -> [String] {
+        pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
+    }
+
+    /// The key of a one-token pointer (`/email` → `email`), `nil` for a deeper one.
+    static func topLevelKey(_ pointer: String) -> String? {
+        let tokens = tokens(pointer)
+        return tokens.count == 1 ? tokens[0] : nil
     }
 
     /// An intermediate value.
@@ -179,7 +377,7 @@ public indirect enum UnifiedExpression: Sendable {
     /// The pointer (or pointers) the expression reads, for error messages.
     public var source: String {
         switch self {
-        case .pointer(let pointer), .tokens(_, let pointer): pointer
+        case .pointer(let pointer), .tokens(_, let pointer), .declared(_, let pointer): pointer
         case .constant: "(constant)"
         case .firstOf(let list), .concat(let list, _): list.map(\.source).joined(separator: ", ")
         case .split(let inner, _, _), .date(let inner, _), .number(let inner), .string(let inner), .enumMap(let inner, _): inner.source
@@ -188,8 +386,27 @@ public indirect enum UnifiedExpression: Sendable {
         }
     }
 
+    /// The value on a record's JSON alone (no typed record).
     func evaluate(_ record: JSONValue) throws(Failure) -> Value? {
+        try evaluate(record) { _ in .absent }
+    }
+
+    /// A declared field's value as `.declared` gives it (`nil`: missing or `null`).
+    static func value(_ field: UnifiedFieldValue) -> Value? {
+        switch field {
+        case .absent: return nil
+        case .json(let value):
+            if case .null = value { return nil }
+            return .json(value)
+        case .dateTime(let instant): return .dateTime(instant)
+        }
+    }
+
+    /// The value on a record: `read` gives the declared fields (`.declared`), `record` the rest.
+    func evaluate(_ record: JSONValue, _ read: (Int) -> UnifiedFieldValue) throws(Failure) -> Value? {
         switch self {
+        case .declared(let index, _):
+            return Self.value(read(index))
         case .pointer(let pointer):
             guard let value = record.at(pointer: pointer), value != .null else { return nil }
             return .json(value)
@@ -219,29 +436,29 @@ public indirect enum UnifiedExpression: Sendable {
             return .json(value)
         case .firstOf(let alternatives):
             for alternative in alternatives {
-                if let value = try alternative.evaluate(record), !Self.isEmpty(value) { return value }
+                if let value = try alternative.evaluate(record, read), !Self.isEmpty(value) { return value }
             }
             return nil
         case .concat(let parts, let separator):
             var texts: [String] = []
             for part in parts {
-                guard let value = try part.evaluate(record), let text = Self.text(value), !text.isEmpty else { continue }
+                guard let value = try part.evaluate(record, read), let text = Self.text(value), !text.isEmpty else { continue }
                 texts.append(text)
             }
             return texts.isEmpty ? nil : .json(.string(texts.joined(separator: separator)))
         case .split(let inner, let separator, let index):
-            guard let value = try inner.evaluate(record), let text = Self.text(value) else { return nil }
+            guard let value = try inner.evaluate(record, read), let text = Self.text(value) else { return nil }
             let pieces = text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             guard let index else { return .strings(pieces) }
             return pieces.indices.contains(index) ? .json(.string(pieces[index])) : nil
         case .date(let inner, let format):
-            guard let value = try inner.evaluate(record) else { return nil }
+            guard let value = try inner.evaluate(record, read) else { return nil }
             guard case .json(let json) = value else { throw Failure(reason: "is not text or a number") }
             if case .string(let text) = json, text.isEmpty { return nil }
             return try format.parse(json)
         case .number(let inner):
-            guard let value = try inner.evaluate(record) else { return nil }
+            guard let value = try inner.evaluate(record, read) else { return nil }
             switch value {
             case .json(.integer), .json(.number): return value
             case .json(.string(let text)):
@@ -253,23 +470,24 @@ public indirect enum UnifiedExpression: Sendable {
             default: throw Failure(reason: "is not a number")
             }
         case .string(let inner):
-            guard let value = try inner.evaluate(record) else { return nil }
+            guard let value = try inner.evaluate(record, read) else { return nil }
             guard let text = Self.text(value) else { throw Failure(reason: "cannot be written as text") }
             return .json(.string(text))
         case .enumMap(let inner, let map):
-            guard let value = try inner.evaluate(record) else { return nil }
+            guard let value = try inner.evaluate(record, read) else { return nil }
             guard let source = Self.text(value) else { throw Failure(reason: "is not text") }
             return .enumValue(map[source], source)
         case .pluck(let array, let field):
             return try Self.pluck(.pointer(array), field: .pointer(field), in: record)
         case .pluckTokens(let array, let field):
-            return try Self.pluck(array, field: field, in: record)
+            return try Self.pluck(array, field: field, in: record, read)
         }
     }
 
     /// `field` read in each element of the array `array` gives; absent or null values left out.
-    static func pluck(_ array: UnifiedExpression, field: UnifiedExpression, in record: JSONValue) throws(Failure) -> Value? {
-        guard let value = try array.evaluate(record) else { return nil }
+    static func pluck(_ array: UnifiedExpression, field: UnifiedExpression, in record: JSONValue,
+                      _ read: (Int) -> UnifiedFieldValue = { _ in .absent }) throws(Failure) -> Value? {
+        guard let value = try array.evaluate(record, read) else { return nil }
         guard case .json(.array(let elements)) = value else { throw Failure(reason: "is not an array") }
         var list: [String] = []
         for element in elements {

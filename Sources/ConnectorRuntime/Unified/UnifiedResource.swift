@@ -27,17 +27,21 @@ public struct UnifiedResource<Record: ResourceRecord, Model: UnifiedModelRecord>
     public let getOperation: ResourceGetOperation?
     /// The record's JSON (the generated records' `raw`).
     let raw: @Sendable (Record) -> JSONValue
+    /// The generated reader of the program's declared fields (``UnifiedMappingProgram/declared``)
+    /// from the record's properties; `nil`: every field is read from the JSON.
+    let read: (@Sendable (Record) -> [UnifiedFieldValue])?
     /// The model's operations the connector binds to its actions (`UnifiedOperations.swift`).
     public let operations: [UnifiedOperationBinding]
 
     public init(connection: Connection, program: UnifiedMappingProgram, list: ResourceListOperation,
                 get: ResourceGetOperation? = nil, raw: @escaping @Sendable (Record) -> JSONValue,
-                operations: [UnifiedOperationBinding] = []) {
+                read: (@Sendable (Record) -> [UnifiedFieldValue])? = nil, operations: [UnifiedOperationBinding] = []) {
         self.connection = connection
         self.program = program
         self.listOperation = list
         self.getOperation = get
         self.raw = raw
+        self.read = read
         self.operations = operations
     }
 
@@ -50,7 +54,7 @@ public struct UnifiedResource<Record: ResourceRecord, Model: UnifiedModelRecord>
     public func pages(options: ListOptions = ListOptions()) -> UnifiedPageSequence<Record, Model> {
         UnifiedPageSequence(
             pages: PageSequence(connection: connection, operation: listOperation, arguments: ListArguments(), options: options),
-            program: program, raw: raw, skip: options.invalidRecords == .skip)
+            program: program, raw: raw, read: read, skip: options.invalidRecords == .skip)
     }
 
     /// The record with this id as the model (one request, not retried), when the resource has
@@ -62,7 +66,7 @@ public struct UnifiedResource<Record: ResourceRecord, Model: UnifiedModelRecord>
         let record = try await ResourceReader.get(Record.self, connection: connection, operation: getOperation, id: id, timeout: timeout)
         do throws(UnifiedConversionError) {
             let json = raw(record)
-            return Model(values: try program.evaluate(json), remote: json)
+            return Model(values: try program.evaluate(record, json: json, read: read), remote: json)
         } catch {
             var located = error
             located.page = 1
@@ -77,12 +81,14 @@ public struct UnifiedPageSequence<Record: ResourceRecord, Model: UnifiedModelRec
     let pages: PageSequence<Record>
     let program: UnifiedMappingProgram
     let raw: @Sendable (Record) -> JSONValue
+    let read: (@Sendable (Record) -> [UnifiedFieldValue])?
     let skip: Bool
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var pages: PageSequence<Record>.AsyncIterator
         let program: UnifiedMappingProgram
         let raw: @Sendable (Record) -> JSONValue
+        let read: (@Sendable (Record) -> [UnifiedFieldValue])?
         let skip: Bool
 
         public mutating func next() async throws -> UnifiedPage<Model>? {
@@ -90,16 +96,23 @@ public struct UnifiedPageSequence<Record: ResourceRecord, Model: UnifiedModelRec
             var records: [Model] = []
             records.reserveCapacity(page.records.count)
             var unconverted: [UnifiedConversionError] = []
-            for index in page.records.indices {
-                do throws(UnifiedConversionError) {
-                    let json = raw(page.records[index])
-                    records.append(Model(values: try program.evaluate(json), remote: json))
-                } catch {
-                    var located = error
-                    located.page = page.number
-                    located.index = index
-                    guard skip else { throw located }
-                    unconverted.append(located)
+            // Locals, not the iterator's properties: the closure below does not copy the program
+            // per record. Through the buffer: each record is read in place, not copied out of the array.
+            let program = program, raw = raw, read = read, skip = skip
+            try page.records.withUnsafeBufferPointer { (buffer) throws(UnifiedConversionError) in
+                guard let first = buffer.baseAddress else { return }
+                for index in buffer.indices {
+                    let record = first + index
+                    do throws(UnifiedConversionError) {
+                        let json = raw(record.pointee)
+                        records.append(Model(values: try program.evaluate(record.pointee, json: json, read: read), remote: json))
+                    } catch {
+                        var located = error
+                        located.page = page.number
+                        located.index = index
+                        guard skip else { throw located }
+                        unconverted.append(located)
+                    }
                 }
             }
             return UnifiedPage(number: page.number, records: records, skipped: page.skipped, unconverted: unconverted,
@@ -108,7 +121,7 @@ public struct UnifiedPageSequence<Record: ResourceRecord, Model: UnifiedModelRec
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(pages: pages.makeAsyncIterator(), program: program, raw: raw, skip: skip)
+        AsyncIterator(pages: pages.makeAsyncIterator(), program: program, raw: raw, read: read, skip: skip)
     }
 }
 
