@@ -44,6 +44,13 @@ import Testing
         UnifiedFieldMapping("emails", .array, .pointer("/email")),
         UnifiedFieldMapping("status", .enumeration, .enumMap(.pointer("/role"), ["admin": "active", "member": "active"])),
         UnifiedFieldMapping("flag", .enumeration, .enumMap(.string(.pointer("/active")), ["true": "on"])),
+        // More values than the program searches in turn: hashed.
+        UnifiedFieldMapping("kind", .enumeration, .enumMap(.pointer("/role"), [
+            "a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": "8", "admin": "9", "member": "10",
+        ])),
+        UnifiedFieldMapping("activeText", .enumeration, .enumMap(.pointer("/active"), ["true": "yes", "false": "no"])),
+        // A firstOf with a field the record does not declare: through the expression.
+        UnifiedFieldMapping("nick", .string, .firstOf([.pointer("/nick"), .pointer("/id")])),
         UnifiedFieldMapping("active", .boolean, .pointer("/active")),
         UnifiedFieldMapping("label", .string, .concat([.pointer("/email"), .pointer("/role"), .pointer("/nick")], separator: " / ")),
         UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
@@ -82,6 +89,11 @@ import Testing
         let second = try typed.evaluate(member(Self.records[1]), json: Self.records[1], read: Member.read)
         #expect(second["status"] == .enumeration(value: nil, source: "owner"))
         #expect(second["flag"] == .enumeration(value: nil, source: "false"))
+        #expect(second["kind"] == .enumeration(value: nil, source: "owner"))
+        #expect(second["activeText"] == .enumeration(value: "no", source: "false"))
+        #expect(second.string("nick") == "m2")
+        #expect(first["kind"] == .enumeration(value: "9", source: "admin"))
+        #expect(first.string("nick") == "ada")
         #expect(second.string("userName") == "m2")
         #expect(second.dateTime("updatedAt") == nil)
         let third = try typed.evaluate(member(Self.records[2]), json: Self.records[2], read: Member.read)

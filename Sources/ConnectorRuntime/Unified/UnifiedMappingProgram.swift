@@ -83,22 +83,35 @@ final class UnifiedMappingPlan: Sendable {
         var reason: String
     }
 
-    /// A field whose expression is a declared field, or an enum map of one (most fields of most
-    /// mappings): read without going through the expression tree.
+    /// A field whose expression is a declared field, an enum map of one or a `firstOf` of
+    /// them (most fields of most mappings): read without going through the expression tree, from
+    /// trivial payloads (nothing to retain per record).
     enum Direct {
         case none
         case field(Int)
-        /// The map is `enumMaps[index]`.
-        case enumMap(Int)
+        /// A map of up to `linearLimit` values: its keys and values are
+        /// `mapKeys[start..<start + count]` and `mapValues[...]`, compared in turn (no hashing).
+        case enumMap(Int, start: Int, count: Int)
+        /// A larger map: `enumMaps[index]`.
+        case enumMapHashed(Int)
+        /// The declared fields `firstOfSlots[start..<start + count]`, the first present and not
+        /// empty.
+        case firstOf(start: Int, count: Int)
     }
+
+    /// Up to this many values, an enum map is searched in turn rather than hashed.
+    static let linearLimit = 8
 
     let names: UnifiedFieldNames
     let compiled: [UnifiedExpression]
     let targets: [UnifiedFieldMapping.Target]
     let required: [Bool]
     let directs: [Direct]
-    /// The enum maps of the `.enumMap` directs, by field index (empty elsewhere).
+    /// The enum maps of the `.enumMapHashed` directs, by field index (empty elsewhere).
     let enumMaps: [[String: String]]
+    let mapKeys: [String]
+    let mapValues: [String]
+    let firstOfSlots: [Int]
     /// The JSON keys of `declared`, for a record without its typed form.
     let declaredKeys: [String]
 
@@ -125,17 +138,48 @@ final class UnifiedMappingPlan: Sendable {
         }
         targets = fields.map(\.target)
         required = fields.map(\.required)
-        directs = zip(compiled, targets).map { expression, target in
+        var directs: [Direct] = []
+        var enumMaps: [[String: String]] = []
+        var mapKeys: [String] = []
+        var mapValues: [String] = []
+        var firstOfSlots: [Int] = []
+        for (expression, target) in zip(compiled, targets) {
+            var direct = Direct.none
+            var hashed: [String: String] = [:]
             switch expression {
-            case .declared(let slot, _): .field(slot)
-            case .enumMap(.declared(let slot, _), _) where target == .enumeration: .enumMap(slot)
-            default: .none
+            case .declared(let slot, _):
+                direct = .field(slot)
+            case .enumMap(.declared(let slot, _), let map) where target == .enumeration:
+                if map.count <= Self.linearLimit {
+                    direct = .enumMap(slot, start: mapKeys.count, count: map.count)
+                    for (key, value) in map {
+                        mapKeys.append(key)
+                        mapValues.append(value)
+                    }
+                } else {
+                    direct = .enumMapHashed(slot)
+                    hashed = map
+                }
+            case .firstOf(let alternatives):
+                let slots = alternatives.compactMap { alternative -> Int? in
+                    if case .declared(let slot, _) = alternative { return slot }
+                    return nil
+                }
+                if slots.count == alternatives.count {
+                    direct = .firstOf(start: firstOfSlots.count, count: slots.count)
+                    firstOfSlots += slots
+                }
+            default:
+                break
             }
+            directs.append(direct)
+            enumMaps.append(hashed)
         }
-        enumMaps = compiled.map { expression in
-            if case .enumMap(.declared, let map) = expression { return map }
-            return [:]
-        }
+        self.directs = directs
+        self.enumMaps = enumMaps
+        self.mapKeys = mapKeys
+        self.mapValues = mapValues
+        self.firstOfSlots = firstOfSlots
     }
 
     func run(_ record: JSONValue, _ read: (Int) -> UnifiedFieldValue) throws(Failure) -> UnifiedValues {
@@ -146,11 +190,30 @@ final class UnifiedMappingPlan: Sendable {
                 switch directs[index] {
                 case .field(let slot):
                     result = try targets[index].convert(read(slot))
-                case .enumMap(let slot):
+                case .enumMap(let slot, let start, let count):
                     // As `enumMap` evaluates and `.enumeration` converts its value.
                     guard let value = UnifiedExpression.value(read(slot)) else { result = nil; break }
                     guard let source = UnifiedExpression.text(value) else { throw UnifiedExpression.Failure(reason: "is not text") }
+                    var mapped: String?
+                    for position in start..<start + count where mapKeys[position] == source {
+                        mapped = mapValues[position]
+                        break
+                    }
+                    result = .enumeration(value: mapped, source: source)
+                case .enumMapHashed(let slot):
+                    guard let value = UnifiedExpression.value(read(slot)) else { result = nil; break }
+                    guard let source = UnifiedExpression.text(value) else { throw UnifiedExpression.Failure(reason: "is not text") }
                     result = .enumeration(value: enumMaps[index][source], source: source)
+                case .firstOf(let start, let count):
+                    // As `firstOf` evaluates: the first present value that is not empty text.
+                    var first: UnifiedExpression.Value?
+                    for position in start..<start + count {
+                        if let value = UnifiedExpression.value(read(firstOfSlots[position])), !UnifiedExpression.isEmpty(value) {
+                            first = value
+                            break
+                        }
+                    }
+                    result = try targets[index].convert(first)
                 case .none:
                     result = try targets[index].convert(compiled[index].evaluate(record, read))
                 }
