@@ -283,7 +283,7 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
             public var users: ConnectorRuntime.UnifiedResource<AcmeActions.User, ConnectorRuntime.Unified.IAM.User> {
                 ConnectorRuntime.UnifiedResource(
                     connection: connection, program: Self.usersMapping,
-                    list: Resources.Users.listOperation, get: nil, raw: { $0.raw }, operations: Self.usersOperations
+                    list: Resources.Users.listOperation, get: nil, raw: { $0.raw }, read: Self.usersFields, operations: Self.usersOperations
                 )
             }
 
@@ -298,8 +298,24 @@ public enum AcmeActions: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("userName", .string, required: true, .pointer("/email")),
                         ConnectorRuntime.UnifiedFieldMapping("email", .string, .pointer("/email")),
                         ConnectorRuntime.UnifiedFieldMapping("active", .boolean, .pointer("/active")),
+                    ],
+                    declared: [
+                        .json("id"),
+                        .json("email"),
+                        .json("active"),
                     ]
                 )
+            }
+
+            /// The fields `usersMapping` declares, read from the record's properties, in order: `id`, `email`, `active`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_actions.json#/unified/0/fields`
+            public static func usersFields(_ record: AcmeActions.User) -> [ConnectorRuntime.UnifiedFieldValue] {
+                [
+                    .text(record.id),
+                    .text(record.email),
+                    .boolean(record.active),
+                ]
             }
 
             /// The operations of `iam.user` bound to this variant's actions: `create`, `update`, `deactivate`.

@@ -1497,7 +1497,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             public var employees: ConnectorRuntime.UnifiedResource<AcmeResources.Employee, ConnectorRuntime.Unified.HRIS.Employee> {
                 ConnectorRuntime.UnifiedResource(
                     connection: connection, program: Self.employeesMapping,
-                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }
+                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }, read: Self.employeesFields
                 )
             }
 
@@ -1520,8 +1520,28 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("workLocation", .string, .pointer("/address/city")),
                         ConnectorRuntime.UnifiedFieldMapping("createdAt", .dateTime, .date(.pointer("/created"), format: .named("unixSeconds"))),
                         ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ],
+                    declared: [
+                        .json("id"),
+                        .json("first_name"),
+                        .json("email"),
+                        .json("status"),
+                        .dateTime("updated_at"),
                     ]
                 )
+            }
+
+            /// The fields `employeesMapping` declares, read from the record's properties, in order: `id`, `first_name`, `email`, `status`, `updated_at`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0/fields`
+            public static func employeesFields(_ record: AcmeResources.Employee) -> [ConnectorRuntime.UnifiedFieldValue] {
+                [
+                    .text(record.id),
+                    .text(record.firstName),
+                    .text(record.email),
+                    .enumeration(record.status),
+                    .instant(record.updatedAt),
+                ]
             }
 
             /// `iam.user` from `people`: `list()` and `pages()` (the resource has no `get`).
@@ -1530,7 +1550,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             public var users: ConnectorRuntime.UnifiedResource<AcmeResources.Person, ConnectorRuntime.Unified.IAM.User> {
                 ConnectorRuntime.UnifiedResource(
                     connection: connection, program: Self.usersMapping,
-                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }
+                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }, read: Self.usersFields
                 )
             }
 
@@ -1548,8 +1568,28 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("emails", .array, .pointer("/email")),
                         ConnectorRuntime.UnifiedFieldMapping("status", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "deactivated", "on_leave": "suspended"])),
                         ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ],
+                    declared: [
+                        .json("id"),
+                        .json("email"),
+                        .json("first_name"),
+                        .json("status"),
+                        .dateTime("updated_at"),
                     ]
                 )
+            }
+
+            /// The fields `usersMapping` declares, read from the record's properties, in order: `id`, `email`, `first_name`, `status`, `updated_at`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1/fields`
+            public static func usersFields(_ record: AcmeResources.Person) -> [ConnectorRuntime.UnifiedFieldValue] {
+                [
+                    .text(record.id),
+                    .text(record.email),
+                    .text(record.firstName),
+                    .enumeration(record.status),
+                    .instant(record.updatedAt),
+                ]
             }
         }
     }
@@ -2717,7 +2757,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             public var employees: ConnectorRuntime.UnifiedResource<AcmeResources.Employee, ConnectorRuntime.Unified.HRIS.Employee> {
                 ConnectorRuntime.UnifiedResource(
                     connection: connection, program: Self.employeesMapping,
-                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }
+                    list: Resources.Employees.listOperation, get: Resources.Employees.getOperation, raw: { $0.raw }, read: Self.employeesFields
                 )
             }
 
@@ -2740,8 +2780,28 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("workLocation", .string, .pointer("/address/city")),
                         ConnectorRuntime.UnifiedFieldMapping("createdAt", .dateTime, .date(.pointer("/created"), format: .named("unixSeconds"))),
                         ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ],
+                    declared: [
+                        .json("id"),
+                        .json("first_name"),
+                        .json("email"),
+                        .json("status"),
+                        .dateTime("updated_at"),
                     ]
                 )
+            }
+
+            /// The fields `employeesMapping` declares, read from the record's properties, in order: `id`, `first_name`, `email`, `status`, `updated_at`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/0/fields`
+            public static func employeesFields(_ record: AcmeResources.Employee) -> [ConnectorRuntime.UnifiedFieldValue] {
+                [
+                    .text(record.id),
+                    .text(record.firstName),
+                    .text(record.email),
+                    .enumeration(record.status),
+                    .instant(record.updatedAt),
+                ]
             }
 
             /// `iam.user` from `people`: `list()` and `pages()` (the resource has no `get`).
@@ -2750,7 +2810,7 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
             public var users: ConnectorRuntime.UnifiedResource<AcmeResources.Person, ConnectorRuntime.Unified.IAM.User> {
                 ConnectorRuntime.UnifiedResource(
                     connection: connection, program: Self.usersMapping,
-                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }
+                    list: Resources.People.listOperation, get: nil, raw: { $0.raw }, read: Self.usersFields
                 )
             }
 
@@ -2768,8 +2828,28 @@ public enum AcmeResources: ConnectorRuntime.ConnectorDefinition {
                         ConnectorRuntime.UnifiedFieldMapping("emails", .array, .pointer("/email")),
                         ConnectorRuntime.UnifiedFieldMapping("status", .enumeration, .enumMap(.pointer("/status"), ["active": "active", "inactive": "deactivated", "on_leave": "suspended"])),
                         ConnectorRuntime.UnifiedFieldMapping("updatedAt", .dateTime, .pointer("/updated_at")),
+                    ],
+                    declared: [
+                        .json("id"),
+                        .json("email"),
+                        .json("first_name"),
+                        .json("status"),
+                        .dateTime("updated_at"),
                     ]
                 )
+            }
+
+            /// The fields `usersMapping` declares, read from the record's properties, in order: `id`, `email`, `first_name`, `status`, `updated_at`.
+            ///
+            /// - Remark: Generated from `Tests/Reference/Specs/acme_resources.json#/unified/1/fields`
+            public static func usersFields(_ record: AcmeResources.Person) -> [ConnectorRuntime.UnifiedFieldValue] {
+                [
+                    .text(record.id),
+                    .text(record.email),
+                    .text(record.firstName),
+                    .enumeration(record.status),
+                    .instant(record.updatedAt),
+                ]
             }
         }
     }
