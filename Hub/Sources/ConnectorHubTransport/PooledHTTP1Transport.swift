@@ -1,13 +1,12 @@
 public import ConnectorRuntime
 import Foundation
-import NIOConcurrencyHelpers
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// An ``HTTPTransport`` that sends plain `http://` requests on its own pool of keep-alive
-/// HTTP/1.1 NIO channels, one pool per event loop, and hands everything else (`https://`) to
-/// an ``AsyncHTTPClientTransport``.
+/// An ``HTTPTransport`` that sends `http://` and `https://` requests on its own pool of
+/// keep-alive HTTP/1.1 NIO channels, at most ``maxConnectionsPerOrigin`` per origin.
 ///
 /// It exists for the Hub's proxy (issue 19): AsyncHTTPClient's request state machine, its
 /// connection pool's locks and its delegate futures cost more per request than the proxy's own
@@ -22,17 +21,24 @@ import NIOPosix
 ///   passes the cap; the channel is closed and the request throws
 ///   `TransportError(.responseTooLarge)`. The check runs on every network read, so memory stays
 ///   within the cap plus one read.
-/// - Redirects follow ``RedirectPolicy`` (the same header and method rules), at most
-///   ``maxRedirects``; a hop to `https` continues on the AsyncHTTPClient transport.
-/// - ``HTTPRequest/timeout`` is the deadline of the whole exchange (connect, every hop, the
-///   body): one task scheduled on the channel's loop fails the request and closes the channel.
+/// - Redirects follow ``RedirectPolicy`` (the same header and method rules, https to http
+///   refused), at most ``maxRedirects``.
+/// - ``HTTPRequest/timeout`` is the deadline of the whole exchange (waiting for a channel,
+///   connecting, the TLS handshake, every hop, the body): one task scheduled on the channel's
+///   loop fails the request and closes the channel.
 /// - Cancelling the calling task closes the channel (`TransportError(.cancelled)`).
 /// - With `refusePrivateAddresses`, the host is resolved and checked once (the same cache and
-///   rules as ``AsyncHTTPClientTransport``), and the channel connects to the checked address.
+///   rules as ``AsyncHTTPClientTransport``), and the channel connects to the checked address;
+///   TLS still sends and verifies the host name (``PooledTLS``).
+/// - `https://`: the certificate chain is verified against the system trust store and the
+///   certificate must name the host; a failure throws `TransportError(.network)` whose detail
+///   starts with "TLS:" and says which check failed.
 /// - Errors never quote the URL, its query or a header value.
 ///
 /// A pooled channel is reused only after a complete response that allowed keep-alive; idle
 /// channels are dropped after ``idleSeconds``. A request is never retried on another channel.
+/// Past ``maxConnectionsPerOrigin`` open channels (connecting, busy or idle), a request waits
+/// for the next free channel, within its deadline (``ChannelPool``).
 public final class PooledHTTP1Transport: HTTPTransport {
     /// The largest body accepted, in bytes.
     public let maxResponseBytes: Int
@@ -40,61 +46,69 @@ public final class PooledHTTP1Transport: HTTPTransport {
     public let maxRedirects: Int
     /// Whether requests to loopback, private, link-local and metadata addresses are refused.
     public let refusePrivateAddresses: Bool
+    /// The most channels open at once per origin (scheme, host, port and checked address);
+    /// more requests wait for one.
+    public var maxConnectionsPerOrigin: Int { pool.maxOpen }
     /// Idle channels kept per origin (on any of the group's event loops).
-    public let maxIdlePerOrigin: Int
+    public var maxIdlePerOrigin: Int { pool.maxIdle }
     /// How long an idle channel is kept, in seconds.
     public let idleSeconds: Int64
-    /// Where `https://` requests go.
-    public let fallback: AsyncHTTPClientTransport
     private let group: any EventLoopGroup
     private let addressRules: NetworkAddressPolicy.Rules
     private let addressCache: CheckedAddressCache
-    private let idle = NIOLockedValueBox<[Target: [PooledChannel]]>([:])
+    private let pool: ChannelPool
+    private let tls: PooledTLS
 
     /// - Parameters:
     ///   - maxResponseBytes: the largest body accepted (10 MiB by default).
     ///   - maxRedirects: the most redirects followed per request (10 by default).
     ///   - refusePrivateAddresses: send only to public addresses, checked after resolution.
-    ///   - fallback: the transport for `https://` (one with the same settings by default).
-    public init(
+    ///   - addressRules, addressCacheSeconds: as for ``AsyncHTTPClientTransport``.
+    ///   - maxConnectionsPerOrigin: channels open at once per origin (8 by default, as
+    ///     AsyncHTTPClient's per-host limit); further requests wait.
+    ///   - maxIdlePerOrigin: idle channels kept per origin (at most `maxConnectionsPerOrigin`).
+    ///   - idleSeconds: how long an idle channel is kept (50 s).
+    ///   - group: the event loops of the channels (NIO's process-wide group by default).
+    public convenience init(
         maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, refusePrivateAddresses: Bool = false,
-        addressRules: NetworkAddressPolicy.Rules = .publicOnly, addressCacheSeconds: Double = 30, maxIdlePerOrigin: Int = 16,
-        idleSeconds: Int64 = 50, fallback: AsyncHTTPClientTransport? = nil,
-        group: (any EventLoopGroup)? = nil
+        addressRules: NetworkAddressPolicy.Rules = .publicOnly, addressCacheSeconds: Double = 30, maxConnectionsPerOrigin: Int = 8,
+        maxIdlePerOrigin: Int = 8, idleSeconds: Int64 = 50, group: (any EventLoopGroup)? = nil
+    ) {
+        self.init(
+            maxResponseBytes: maxResponseBytes, maxRedirects: maxRedirects, refusePrivateAddresses: refusePrivateAddresses,
+            addressRules: addressRules, addressCacheSeconds: addressCacheSeconds, maxConnectionsPerOrigin: maxConnectionsPerOrigin,
+            maxIdlePerOrigin: maxIdlePerOrigin, idleSeconds: idleSeconds, group: group, additionalTrustRootsPEM: nil)
+    }
+
+    /// As above, trusting the certificates of `additionalTrustRootsPEM` besides the system's:
+    /// for tests against a local TLS server with its own certificate authority only.
+    package init(
+        maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, refusePrivateAddresses: Bool = false,
+        addressRules: NetworkAddressPolicy.Rules = .publicOnly, addressCacheSeconds: Double = 30, maxConnectionsPerOrigin: Int = 8,
+        maxIdlePerOrigin: Int = 8, idleSeconds: Int64 = 50, group: (any EventLoopGroup)? = nil,
+        additionalTrustRootsPEM: [UInt8]?
     ) {
         self.maxResponseBytes = maxResponseBytes
         self.maxRedirects = maxRedirects
         self.refusePrivateAddresses = refusePrivateAddresses
         self.addressRules = addressRules
         self.addressCache = CheckedAddressCache(lifetime: addressCacheSeconds)
-        self.maxIdlePerOrigin = maxIdlePerOrigin
+        self.pool = ChannelPool(maxOpen: maxConnectionsPerOrigin, maxIdle: maxIdlePerOrigin, idleSeconds: idleSeconds)
         self.idleSeconds = idleSeconds
-        self.fallback =
-            fallback
-            ?? AsyncHTTPClientTransport(
-                maxResponseBytes: maxResponseBytes, maxRedirects: maxRedirects, refusePrivateAddresses: refusePrivateAddresses,
-                addressRules: addressRules, addressCacheSeconds: addressCacheSeconds)
+        self.tls = PooledTLS(additionalRootsPEM: additionalTrustRootsPEM)
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
     }
 
     deinit {
-        for channels in idle.withLockedValue({ $0.values }) {
-            for pooled in channels { pooled.channel.close(promise: nil) }
-        }
+        for pooled in pool.drain() { pooled.channel.close(promise: nil) }
     }
 
-    /// Closes the idle channels and shuts the fallback transport down.
+    /// Closes the idle channels. Requests in flight finish on theirs (closed after them).
     public func shutdown() async throws {
-        let channels = idle.withLockedValue { pool in
-            defer { pool = [:] }
-            return pool.values.flatMap { $0 }
-        }
-        for pooled in channels { try? await pooled.channel.close() }
-        try await fallback.shutdown()
+        for pooled in pool.drain() { try? await pooled.channel.close() }
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard Self.isPlainHTTP(request.url) else { return try await fallback.send(request) }
         let timeout = request.timeout
         let start = NIODeadline.now()
         let deadline = start + .nanoseconds(Int64(max(timeout, 0.001) * 1_000_000_000))
@@ -103,12 +117,6 @@ public final class PooledHTTP1Transport: HTTPTransport {
             var current = request
             var redirects = 0
             while true {
-                guard Self.isPlainHTTP(current.url) else {
-                    // A hop to https: the rest of the exchange on AsyncHTTPClient, within what
-                    // is left of the deadline.
-                    current.timeout = max(Double((deadline - NIODeadline.now()).nanoseconds) / 1e9, 0.001)
-                    return try await fallback.send(current)
-                }
                 let target = try await self.target(current.url)
                 let collected = try await exchange(current, target: target, deadline: deadline, limit: limit)
                 guard let location = collected.head.headers.first(name: "location"),
@@ -131,30 +139,35 @@ public final class PooledHTTP1Transport: HTTPTransport {
             throw error
         } catch {
             if Task.isCancelled { throw TransportError(.cancelled, detail: "The request was cancelled.") }
-            throw AsyncHTTPClientTransport.transportError(error)
+            throw PooledTLS.transportError(error) ?? AsyncHTTPClientTransport.transportError(error)
         }
     }
 
-    private static func isPlainHTTP(_ url: URL) -> Bool {
-        guard let scheme = url.scheme, url.host != nil else { return false }
-        return scheme.count == 4 && scheme.lowercased() == "http"
+    /// `true` for `https`, `false` for `http`, `nil` for any other scheme or no host.
+    private static func isSecure(_ url: URL) -> Bool? {
+        guard let scheme = url.scheme, url.host != nil else { return nil }
+        switch scheme.utf8.count {
+        case 4 where scheme.lowercased() == "http": return false
+        case 5 where scheme.lowercased() == "https": return true
+        default: return nil
+        }
     }
 
-    /// Where a request to `url` connects: its host and port, and the address to connect to
-    /// (the checked one under ``refusePrivateAddresses``, else the host name).
+    /// Where a request to `url` connects: its scheme, host and port, and the address to connect
+    /// to (the checked one under ``refusePrivateAddresses``, else the host name).
     private func target(_ url: URL) async throws -> Target {
-        guard let host = url.host, !host.isEmpty else {
+        guard let secure = Self.isSecure(url), let host = url.host, !host.isEmpty else {
             throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
-        let port = url.port ?? 80
-        guard refusePrivateAddresses else { return Target(host: host, port: port, address: host) }
+        let port = url.port ?? (secure ? 443 : 80)
+        guard refusePrivateAddresses else { return Target(secure: secure, host: host, port: port, address: host) }
         if NetworkAddressPolicy.isAddressLiteral(host) {
             if let reason = addressRules.refusal(host) {
                 throw TransportError(.network, detail: "Refused: the host points at a private network address (\(reason)).")
             }
-            return Target(host: host, port: port, address: host)
+            return Target(secure: secure, host: host, port: port, address: host)
         }
-        if let address = addressCache.address(of: host) { return Target(host: host, port: port, address: address) }
+        if let address = addressCache.address(of: host) { return Target(secure: secure, host: host, port: port, address: address) }
         let checked: Result<String, NetworkAddressPolicy.Refused>
         do {
             checked = try await addressRules.checkedAddress(of: host)
@@ -166,23 +179,31 @@ public final class PooledHTTP1Transport: HTTPTransport {
             throw TransportError(.network, detail: "Refused: the host points at a private network address (\(refused.reason)).")
         case .success(let address):
             addressCache.store(address, for: host)
-            return Target(host: host, port: port, address: address)
+            return Target(secure: secure, host: host, port: port, address: address)
         }
     }
 
     /// Sends `request` once and collects its response: on an idle channel of the caller's event
     /// loop, else on any idle channel of the origin, else on a new channel of the caller's loop
-    /// (or the group's next loop when the caller is not on one).
+    /// (or the group's next loop when the caller is not on one); at the origin's limit, on the
+    /// first channel another request frees.
     private func exchange(_ request: HTTPRequest, target: Target, deadline: NIODeadline, limit: Int) async throws -> Collected {
         guard let head = Self.requestHead(request, target: target) else {
             throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
         let body = request.body.map { ByteBuffer(bytes: $0) }
         let current = MultiThreadedEventLoopGroup.currentEventLoop
-        let pooled = takeIdle(target, preferring: current)
+        let lease: ChannelPool.Lease
+        switch pool.acquire(target, preferring: current, waitLoop: current ?? self.group.next()) {
+        case .lease(let granted): lease = granted
+        case .wait(let waiter): lease = try await wait(waiter, target: target, deadline: deadline)
+        }
+        let pooled: PooledChannel?
+        if case .idle(let idle) = lease { pooled = idle } else { pooled = nil }
         let loop = pooled?.channel.eventLoop ?? current ?? group.next()
         let exchange = Exchange(promise: loop.makePromise(of: Collected.self), limit: limit)
         let key = target
+        let pool = self.pool
         let timer = loop.scheduleTask(deadline: deadline) {
             exchange.fail(TransportError(.timedOut, detail: "The request timed out."))
         }
@@ -197,8 +218,8 @@ public final class PooledHTTP1Transport: HTTPTransport {
                     pooled.channel.close(promise: nil)
                     return
                 }
-                pooled.handler.begin(exchange) { [weak self] reusable in
-                    if reusable, let self { self.putIdle(pooled, key) } else { pooled.channel.close(promise: nil) }
+                pooled.handler.begin(exchange) { reusable in
+                    if reusable { pool.checkIn(pooled, key) } else { pooled.channel.close(promise: nil) }
                 }
                 let channel = pooled.channel
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
@@ -213,53 +234,72 @@ public final class PooledHTTP1Transport: HTTPTransport {
         }
     }
 
+    /// Waits for a lease of `target`'s pool until `deadline`, or until the task is cancelled.
+    private func wait(_ waiter: ChannelPool.Waiter, target: Target, deadline: NIODeadline) async throws -> ChannelPool.Lease {
+        let pool = self.pool
+        let timer = waiter.promise.futureResult.eventLoop.scheduleTask(deadline: deadline) {
+            if pool.withdraw(waiter, target) {
+                waiter.promise.fail(TransportError(.timedOut, detail: "No connection to the server became free in time."))
+            }
+        }
+        waiter.promise.futureResult.whenComplete { _ in timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await waiter.promise.futureResult.get()
+        } onCancel: {
+            if pool.withdraw(waiter, target) {
+                waiter.promise.fail(TransportError(.cancelled, detail: "The request was cancelled."))
+            }
+        }
+    }
+
+    /// A new channel to `target` on `loop` (its slot already taken from the pool): TCP, then for
+    /// `https` the TLS handshake, within `deadline`. The slot is given back when the connection
+    /// fails or, once connected, when the channel closes.
     private func connect(_ target: Target, on loop: any EventLoop, deadline: NIODeadline) -> EventLoopFuture<PooledChannel> {
+        let pool = self.pool
+        let context: NIOSSLContext?
+        do {
+            context = target.secure ? try tls.clientContext() : nil
+        } catch {
+            pool.closed(target, channel: nil)
+            return loop.makeFailedFuture(error)
+        }
         let handler = ResponseHandler()
         let remaining = deadline - NIODeadline.now()
-        return ClientBootstrap(group: loop)
+        let connected = ClientBootstrap(group: loop)
             .connectTimeout(min(remaining, .seconds(30)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
             .connect(host: target.address, port: target.port)
-            .map { PooledChannel(channel: $0, handler: handler, idleSince: .now()) }
-    }
-
-    private func takeIdle(_ key: Target, preferring loop: (any EventLoop)?) -> PooledChannel? {
-        let oldest = NIODeadline.now() - .seconds(idleSeconds)
-        while true {
-            let candidate: PooledChannel? = idle.withLockedValue { pool in
-                guard var channels = pool[key], !channels.isEmpty else { return nil }
-                let index = loop.flatMap { loop in channels.lastIndex { $0.channel.eventLoop === loop } } ?? channels.count - 1
-                let taken = channels.remove(at: index)
-                pool[key] = channels
-                return taken
+        connected.whenFailure { _ in pool.closed(target, channel: nil) }
+        return connected.flatMap { channel in
+            channel.closeFuture.whenComplete { _ in pool.closed(target, channel: channel) }
+            let handshake: EventLoopFuture<Void>
+            do {
+                if let context {
+                    handshake = try PooledTLS.addClientHandler(context, host: target.host, to: channel)
+                } else {
+                    handshake = loop.makeSucceededVoidFuture()
+                }
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                try channel.pipeline.syncOperations.addHandler(handler)
+            } catch {
+                channel.close(promise: nil)
+                return loop.makeFailedFuture(error)
             }
-            guard let candidate else { return nil }
-            if candidate.idleSince > oldest && candidate.channel.isActive { return candidate }
-            candidate.channel.close(promise: nil)
+            // A handshake that hangs ends at the deadline with the channel.
+            let stall = loop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
+            return handshake.always { _ in stall.cancel() }
+                .flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+                .map { PooledChannel(channel: channel, handler: handler, idleSince: .now()) }
         }
-    }
-
-    private func putIdle(_ pooled: PooledChannel, _ key: Target) {
-        var returned = pooled
-        returned.idleSince = .now()
-        let kept = idle.withLockedValue { pool -> Bool in
-            var channels = pool[key, default: []]
-            guard channels.count < maxIdlePerOrigin else { return false }
-            channels.append(returned)
-            pool[key] = channels
-            return true
-        }
-        if !kept { pooled.channel.close(promise: nil) }
     }
 
     /// The head as AsyncHTTPClient sends it: the URL's encoded path and query, `Host` with the
-    /// port when it is not 80, `Content-Length` for a body (and 0 for a bodiless POST, PUT, PATCH).
+    /// port when it is not the scheme's default, `Content-Length` for a body (and 0 for a
+    /// bodiless POST, PUT, PATCH).
     static func requestHead(_ request: HTTPRequest, target: Target) -> HTTPRequestHead? {
         let absolute = request.url.absoluteString
         guard let authorityStart = absolute.firstRange(of: "://")?.upperBound else { return nil }
@@ -270,7 +310,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
         var headers = NIOHTTP1.HTTPHeaders()
         if !request.headers.contains(where: { $0.name.lowercased() == "host" }) {
             let host = target.host.contains(":") ? "[\(target.host)]" : target.host
-            headers.add(name: "Host", value: target.port == 80 ? host : "\(host):\(target.port)")
+            headers.add(name: "Host", value: target.port == (target.secure ? 443 : 80) ? host : "\(host):\(target.port)")
         }
         for field in request.headers { headers.add(name: field.name, value: field.value) }
         let method = HTTPMethod(rawValue: request.method.uppercased())
@@ -280,146 +320,5 @@ public final class PooledHTTP1Transport: HTTPTransport {
             headers.replaceOrAdd(name: "Content-Length", value: "0")
         }
         return HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
-    }
-
-    struct Target: Hashable, Sendable {
-        var host: String
-        var port: Int
-        var address: String
-    }
-
-}
-
-/// One response: its head and its body as NIO read it (nil when empty).
-struct Collected: Sendable {
-    var head: HTTPResponseHead
-    var body: ByteBuffer?
-}
-
-/// A channel of the pool with its response handler.
-struct PooledChannel: Sendable {
-    var channel: any Channel
-    var handler: ResponseHandler
-    var idleSince: NIODeadline
-}
-
-/// One request's state. Every method runs on the promise's event loop.
-final class Exchange: @unchecked Sendable {
-    let promise: EventLoopPromise<Collected>
-    let limit: Int
-    private var channel: (any Channel)?
-    private var done = false
-
-    init(promise: EventLoopPromise<Collected>, limit: Int) {
-        self.promise = promise
-        self.limit = limit
-    }
-
-    /// Binds the exchange to its channel; false when it already failed (deadline, cancel).
-    func start(on pooled: PooledChannel) -> Bool {
-        guard !done else { return false }
-        channel = pooled.channel
-        return true
-    }
-
-    func succeed(_ collected: Collected) {
-        guard !done else { return }
-        done = true
-        promise.succeed(collected)
-    }
-
-    /// Fails the request and closes its channel (which may hold a half-read response).
-    func fail(_ error: any Error) {
-        guard !done else { return }
-        done = true
-        channel?.close(promise: nil)
-        promise.fail(error)
-    }
-}
-
-/// Reads the responses of one channel, one exchange at a time. Runs on the channel's loop.
-final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPClientResponsePart
-
-    /// How much of a redirect's body is read (and dropped) so its channel can be reused.
-    static let redirectBodyLimit = 64 * 1024
-
-    private var exchange: Exchange?
-    private var finished: ((Bool) -> Void)?
-    private var head: HTTPResponseHead?
-    private var body: ByteBuffer?
-    private var received = 0
-    private var isRedirect = false
-
-    func begin(_ exchange: Exchange, finished: @escaping (Bool) -> Void) {
-        self.exchange = exchange
-        self.finished = finished
-        head = nil
-        body = nil
-        received = 0
-        isRedirect = false
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let exchange else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let responseHead):
-            // 1xx informational heads are followed by the real one.
-            if responseHead.status.code < 200 && responseHead.status.code != 101 { return }
-            head = responseHead
-            isRedirect = [301, 302, 303, 307, 308].contains(responseHead.status.code) && responseHead.headers.contains(name: "location")
-            if !isRedirect, let length = responseHead.headers.first(name: "content-length").flatMap({ Int($0) }), length > exchange.limit {
-                abandon(TransportError(.responseTooLarge, detail: "The response body is larger than \(exchange.limit) bytes."))
-            }
-        case .body(var part):
-            received += part.readableBytes
-            if isRedirect {
-                if received > Self.redirectBodyLimit, let head {
-                    // Not worth reading to reuse the channel: the redirect is followed, the channel closed.
-                    let collected = Collected(head: head, body: nil)
-                    self.exchange = nil
-                    finished?(false)
-                    finished = nil
-                    exchange.succeed(collected)
-                }
-                return
-            }
-            guard received <= exchange.limit else {
-                abandon(TransportError(.responseTooLarge, detail: "The response body is larger than \(exchange.limit) bytes."))
-                return
-            }
-            if body == nil { body = part } else { body!.writeBuffer(&part) }
-        case .end:
-            guard let head else {
-                abandon(TransportError(.network, detail: "The server closed the connection before the response ended."))
-                return
-            }
-            let collected = Collected(head: head, body: isRedirect ? nil : body)
-            self.exchange = nil
-            self.head = nil
-            self.body = nil
-            let reusable = head.isKeepAlive
-            finished?(reusable)
-            finished = nil
-            exchange.succeed(collected)
-        }
-    }
-
-    private func abandon(_ error: any Error) {
-        guard let exchange else { return }
-        self.exchange = nil
-        finished?(false)
-        finished = nil
-        exchange.fail(error)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        abandon(TransportError(.network, detail: "The server closed the connection before the response ended."))
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        abandon(TransportError(.network, detail: "Network error (\(type(of: error)))."))
-        context.close(promise: nil)
     }
 }

@@ -23,7 +23,7 @@ public final class ConnectorHubService: Sendable {
     /// so these skip the private-address rule of the connectors' transport.
     let webhookTransport: any HTTPTransport
     /// The transports ``open(configuration:environment:transport:)`` made, shut down by ``shutdown()``.
-    private let ownedTransports: [AsyncHTTPClientTransport]
+    private let ownedTransports: [any ClosableHTTPTransport]
     let connections: ConnectionCache
     /// Follows account changes made by other processes (PostgreSQL); cancelled by ``shutdown()``.
     private let changeFeed: Task<Void, Never>?
@@ -35,7 +35,7 @@ public final class ConnectorHubService: Sendable {
 
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
-        webhookTransport: (any HTTPTransport)? = nil, ownedTransports: [AsyncHTTPClientTransport] = [],
+        webhookTransport: (any HTTPTransport)? = nil, ownedTransports: [any ClosableHTTPTransport] = [],
         syncStore: any SyncStore & SyncJobQueue & SyncRunHistory, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
@@ -80,7 +80,7 @@ public final class ConnectorHubService: Sendable {
         transport: (any HTTPTransport)? = nil
     ) async throws -> ConnectorHubService {
         let keys: TokenStoreKeys? = configuration.development ? nil : try TokenStoreKeys.fromEnvironment(environment)
-        var owned: [AsyncHTTPClientTransport] = []
+        var owned: [any ClosableHTTPTransport] = []
         let chosen: any HTTPTransport
         var webhooks: (any HTTPTransport)?
         if let transport {
@@ -98,7 +98,7 @@ public final class ConnectorHubService: Sendable {
                 }
             case .nio:
                 let created = PooledHTTP1Transport(refusePrivateAddresses: !configuration.allowPrivateNetworks)
-                owned.append(created.fallback)
+                owned.append(created)
                 chosen = created
                 if !configuration.allowPrivateNetworks && configuration.webhookURL != nil {
                     let unguarded = AsyncHTTPClientTransport()
