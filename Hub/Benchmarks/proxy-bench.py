@@ -21,7 +21,8 @@ does a proxied request that reached the token store (the cached token must serve
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
 HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline),
-HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row),
+HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row;
+HUB_BENCH_BASELINE_TRANSPORT=nio runs it on the NIO channel pool instead),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
 report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
 one row is profiled).
@@ -44,6 +45,7 @@ CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
 ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
+BASELINE_TRANSPORT = os.environ.get("HUB_BENCH_BASELINE_TRANSPORT", "asynchttpclient")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -216,7 +218,8 @@ def main():
                      ("--server", "eventloop")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
-            variants.append(("baseline", BASELINE, "asynchttpclient", "AsyncHTTPClient, baseline build", ()))
+            label = "NIO channel pool" if BASELINE_TRANSPORT == "nio" else "AsyncHTTPClient"
+            variants.append(("baseline", BASELINE, BASELINE_TRANSPORT, f"{label}, baseline build", ()))
         for key, executable, transport, label, extra in variants:
             if key not in ROWS:
                 continue

@@ -122,9 +122,9 @@ public final class PooledHTTP1Transport: HTTPTransport {
                 guard let location = collected.head.headers.first(name: "location"),
                     let next = try RedirectPolicy.redirect(current, original: request, status: Int(collected.head.status.code), location: location)
                 else {
-                    var headers = ConnectorRuntime.HTTPHeaders()
-                    for (name, value) in collected.head.headers { headers.append(name: name, value: value) }
-                    let body = collected.body.map { Data($0.readableBytesView) } ?? Data()
+                    // One array of the fields, one copy of the body (a memcpy from NIO's buffer).
+                    let headers = ConnectorRuntime.HTTPHeaders(collected.head.headers.map { HTTPField(name: $0.name, value: $0.value) })
+                    let body = collected.body.map { buffer in buffer.withUnsafeReadableBytes { Data($0) } } ?? Data()
                     return HTTPResponse(status: Int(collected.head.status.code), headers: headers, body: body)
                 }
                 redirects += 1
@@ -146,10 +146,15 @@ public final class PooledHTTP1Transport: HTTPTransport {
     /// `true` for `https`, `false` for `http`, `nil` for any other scheme or no host.
     private static func isSecure(_ url: URL) -> Bool? {
         guard let scheme = url.scheme, url.host != nil else { return nil }
-        switch scheme.utf8.count {
-        case 4 where scheme.lowercased() == "http": return false
-        case 5 where scheme.lowercased() == "https": return true
-        default: return nil
+        switch scheme {
+        case "http": return false
+        case "https": return true
+        default:
+            switch scheme.lowercased() {
+            case "http": return false
+            case "https": return true
+            default: return nil
+            }
         }
     }
 
@@ -301,24 +306,57 @@ public final class PooledHTTP1Transport: HTTPTransport {
     /// port when it is not the scheme's default, `Content-Length` for a body (and 0 for a
     /// bodiless POST, PUT, PATCH).
     static func requestHead(_ request: HTTPRequest, target: Target) -> HTTPRequestHead? {
-        let absolute = request.url.absoluteString
-        guard let authorityStart = absolute.firstRange(of: "://")?.upperBound else { return nil }
-        var uri = absolute[authorityStart...].drop { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let fragment = uri.firstIndex(of: "#") { uri = uri[..<fragment] }
-        var path = String(uri)
-        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+        guard let path = requestURI(request.url.absoluteString) else { return nil }
         var headers = NIOHTTP1.HTTPHeaders()
-        if !request.headers.contains(where: { $0.name.lowercased() == "host" }) {
-            let host = target.host.contains(":") ? "[\(target.host)]" : target.host
+        headers.reserveCapacity(request.headers.fields.count + 2)
+        if !request.headers.contains("host") {
+            let host = target.host.utf8.contains(UInt8(ascii: ":")) ? "[\(target.host)]" : target.host
             headers.add(name: "Host", value: target.port == (target.secure ? 443 : 80) ? host : "\(host):\(target.port)")
         }
         for field in request.headers { headers.add(name: field.name, value: field.value) }
-        let method = HTTPMethod(rawValue: request.method.uppercased())
+        let method = Self.method(request.method)
         if let body = request.body {
             headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
         } else if method == .POST || method == .PUT || method == .PATCH {
             headers.replaceOrAdd(name: "Content-Length", value: "0")
         }
         return HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
+    }
+
+    /// The request target of `absolute` (`http(s)://authority/path?query#fragment`): the encoded
+    /// path and query, `/` when the path is empty; one pass over the bytes.
+    static func requestURI(_ absolute: String) -> String? {
+        let bytes = absolute.utf8
+        var index = bytes.startIndex
+        // Past "://".
+        var colonSlashSlash = 0
+        while index != bytes.endIndex && colonSlashSlash < 3 {
+            let byte = bytes[index]
+            colonSlashSlash = byte == UInt8(ascii: ":") ? 1 : (byte == UInt8(ascii: "/") && colonSlashSlash > 0 ? colonSlashSlash + 1 : 0)
+            index = bytes.index(after: index)
+        }
+        guard colonSlashSlash == 3 else { return nil }
+        // Past the authority.
+        while index != bytes.endIndex, bytes[index] != UInt8(ascii: "/"), bytes[index] != UInt8(ascii: "?"), bytes[index] != UInt8(ascii: "#") {
+            index = bytes.index(after: index)
+        }
+        let start = index
+        while index != bytes.endIndex && bytes[index] != UInt8(ascii: "#") { index = bytes.index(after: index) }
+        let uri = Substring(bytes[start..<index])
+        if uri.isEmpty || uri.utf8.first == UInt8(ascii: "?") { return "/" + String(uri) }
+        return String(uri)
+    }
+
+    /// The method, without an upper-cased copy when it already is (as the runtime sends it).
+    private static func method(_ name: String) -> HTTPMethod {
+        switch name {
+        case "GET": .GET
+        case "POST": .POST
+        case "PUT": .PUT
+        case "PATCH": .PATCH
+        case "DELETE": .DELETE
+        case "HEAD": .HEAD
+        default: HTTPMethod(rawValue: name.uppercased())
+        }
     }
 }

@@ -1,4 +1,4 @@
-import ConnectorHubTransport
+@testable import ConnectorHubTransport
 import ConnectorRuntime
 import Foundation
 import Testing
@@ -130,5 +130,21 @@ import Glibc
             _ = try await PooledHTTP1Transport(refusePrivateAddresses: true, addressRules: mixed).send(
                 HTTPRequest(url: server.url("/users", host: "pinned.invalid")))
         }
+    }
+}
+
+/// The request target the pool writes, read in one pass over the URL's bytes: the same as
+/// Foundation's parts of the URL (path and query, encoded, `/` for an empty path).
+@Suite struct PooledRequestURITests {
+    @Test(arguments: [
+        "http://h/", "http://h", "http://h?x=1", "http://h:8080/a/b?c=d&e=%2F#frag", "https://user:pw@h/p%20q?",
+        "http://[::1]:80/v1/users?cursor=a:b//c", "http://h/#only", "HTTP://H/A/b;c?d=e",
+    ])
+    func theTargetIsThePathAndQueryOfTheURL(_ text: String) throws {
+        let url = try #require(URL(string: text))
+        var expected = url.path(percentEncoded: true)
+        if expected.isEmpty { expected = "/" }
+        if let query = url.query(percentEncoded: true) { expected += "?" + query }
+        #expect(PooledHTTP1Transport.requestURI(url.absoluteString) == expected)
     }
 }
