@@ -81,7 +81,8 @@ public final class PooledHTTP1Transport: HTTPTransport {
     }
 
     /// As above, trusting the certificates of `additionalTrustRootsPEM` besides the system's:
-    /// for tests against a local TLS server with its own certificate authority only.
+    /// for tests against a local TLS server with its own certificate authority only. PEM that
+    /// does not parse adds no root (its server's certificate is then refused as untrusted).
     package init(
         maxResponseBytes: Int = 10 * 1024 * 1024, maxRedirects: Int = 10, refusePrivateAddresses: Bool = false,
         addressRules: NetworkAddressPolicy.Rules = .publicOnly, addressCacheSeconds: Double = 30, maxConnectionsPerOrigin: Int = 8,
