@@ -6,8 +6,18 @@ import Crypto
 /// them. The associated data (`context`) binds a sealed value to its row, as for token sets.
 public struct RecordSealing: Sendable {
     public let keys: TokenStoreKeys
+    /// The fingerprint key derived from each key, by key id: derived once per key set, not per
+    /// fingerprint (a sync fingerprints every record it reads).
+    private let fingerprintKeys: [String: Data]
 
-    public init(keys: TokenStoreKeys) { self.keys = keys }
+    public init(keys: TokenStoreKeys) {
+        self.keys = keys
+        fingerprintKeys = keys.keys.mapValues { Self.fingerprintKey($0) }
+    }
+
+    private static func fingerprintKey(_ key: Data) -> Data {
+        Data(SHA256.hash(data: Data("connector-hub record fingerprint v1\u{0}".utf8) + key))
+    }
 
     /// The key id new values are sealed under.
     public var currentKeyID: String { keys.currentKeyID }
@@ -35,8 +45,7 @@ public struct RecordSealing: Sendable {
     /// records give equal fingerprints under one key, and the stored fingerprint says nothing about
     /// the record to someone without the key.
     public func fingerprint(_ data: Data, keyID: String) -> Data? {
-        guard let key = keys.keys[keyID] else { return nil }
-        let derived = SymmetricKey(data: SHA256.hash(data: Data("connector-hub record fingerprint v1\u{0}".utf8) + key))
-        return Data(HMAC<SHA256>.authenticationCode(for: data, using: derived))
+        guard let derived = fingerprintKeys[keyID] else { return nil }
+        return Data(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: derived)))
     }
 }

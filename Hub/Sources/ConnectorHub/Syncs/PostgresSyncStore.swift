@@ -84,16 +84,29 @@ final class PostgresSyncStore: SyncStore {
         return store
     }
 
-    /// Locks the account's feed row (creating it) and returns its last position.
+    /// Locks the account's feed row and returns its last position; the row is created on the
+    /// account's first page (one statement for every later page).
     private static func lockFeed(_ connection: PostgresConnection, account: String, logger: Logger) async throws -> Int64 {
+        func locked() async throws -> Int64? {
+            let rows = try await connection.query(
+                "SELECT last_position FROM hub_sync_feeds WHERE account = \(account) FOR UPDATE", logger: logger)
+            var last: Int64?
+            for try await value in rows.decode(Int64.self) { last = value }
+            return last
+        }
+        if let last = try await locked() { return last }
         try await drainRows(connection.query(
             "INSERT INTO hub_sync_feeds (account, last_position) VALUES (\(account), 0) ON CONFLICT (account) DO NOTHING",
             logger: logger))
-        let rows = try await connection.query(
-            "SELECT last_position FROM hub_sync_feeds WHERE account = \(account) FOR UPDATE", logger: logger)
-        var last: Int64 = 0
-        for try await value in rows.decode(Int64.self) { last = value }
-        return last
+        return try await locked() ?? 0
+    }
+
+    /// A record of a page, serialised once (its canonical form is both fingerprinted and sealed)
+    /// and fingerprinted under the current key before the transaction starts.
+    private struct PageRecord {
+        var input: SyncRecordInput
+        var canonical: Data
+        var fingerprint: Data
     }
 
     func commitPage(
@@ -103,11 +116,15 @@ final class PostgresSyncStore: SyncStore {
         counter.add()
         let logger = self.logger
         let sealing = self.sealing
-        let page = SQLiteSyncStore.lastByID(records)
+        let keyID = sealing.sealing.currentKeyID
         let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
-        let ids = page.map(\.id)
+        let page = try SQLiteSyncStore.lastByID(records).map { input in
+            let canonical = input.record.data
+            return PageRecord(input: input, canonical: canonical, fingerprint: try sealing.fingerprint(canonical: canonical, keyID: keyID))
+        }
+        let ids = page.map(\.input.id)
         return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
-            var position = try await Self.lockFeed(connection, account: account, logger: logger)
+            let last = try await Self.lockFeed(connection, account: account, logger: logger)
             try await Self.checkLease(connection, lease, logger: logger)
             var stored: [String: StoredRecord] = [:]
             let rows = try await connection.query(
@@ -121,61 +138,49 @@ final class PostgresSyncStore: SyncStore {
             }
             var counts = SyncCounts()
             var seen: [String] = []
-            var written = (ids: [String](), prints: [ByteBuffer](), bodies: [ByteBuffer](), deleted: [Bool]())
-            var changes = (positions: [Int64](), ids: [String](), kinds: [String](), bodies: [ByteBuffer]())
-            let keyID = sealing.sealing.currentKeyID
-            for input in page {
-                let old = stored[input.id]
-                let matches = try old.map { try sealing.fingerprint(input.record, keyID: $0.keyID) == $0.fingerprint } ?? false
-                guard let kind = SyncDiff.change(stored: old, fingerprintMatches: matches, deleted: input.deleted) else {
-                    if old != nil { seen.append(input.id) }
+            var written = (ids: [String](), prints: [ByteBuffer](), bodies: [ByteBuffer](), kinds: [String]())
+            for record in page {
+                let old = stored[record.input.id]
+                // A row under an older key is compared under that key (a rotation alone is no change).
+                let matches = try old.map {
+                    try ($0.keyID == keyID ? record.fingerprint : sealing.fingerprint(canonical: record.canonical, keyID: $0.keyID)) == $0.fingerprint
+                } ?? false
+                guard let kind = SyncDiff.change(stored: old, fingerprintMatches: matches, deleted: record.input.deleted) else {
+                    if old != nil { seen.append(record.input.id) }
                     continue
                 }
-                let body = ByteBuffer(bytes: try sealing.seal(input.record, account: account, resource: resource, id: input.id))
-                written.ids.append(input.id)
-                written.prints.append(ByteBuffer(bytes: try sealing.fingerprint(input.record, keyID: keyID)))
-                written.bodies.append(body)
-                written.deleted.append(kind == .deleted)
-                position += 1
-                changes.positions.append(position)
-                changes.ids.append(input.id)
-                changes.kinds.append(kind.rawValue)
-                changes.bodies.append(body)
+                let id = record.input.id
+                written.ids.append(id)
+                written.prints.append(ByteBuffer(bytes: record.fingerprint))
+                written.bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: record.canonical, account: account, resource: resource, id: id)))
+                written.kinds.append(kind.rawValue)
                 counts.add(kind)
             }
+            if !checkpoint.fullScan { seen = [] }
+            let position = last + Int64(written.ids.count)
+            // One statement writes the page: the records seen unchanged (full scans), the changed
+            // records and their changes (each sealed body sent once; positions follow the page's
+            // order after the locked feed position), the feed position and the checkpoint.
             let run = checkpoint.runID
-            if checkpoint.fullScan, !seen.isEmpty {
-                try await drainRows(connection.query(
-                    """
-                    UPDATE hub_sync_records SET seen_run = \(run)
-                    WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(seen))
-                    """,
-                    logger: logger))
-            }
-            if !written.ids.isEmpty {
-                try await drainRows(connection.query(
-                    """
-                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
-                    SELECT \(account), \(resource), u.id, \(keyID), u.fingerprint, u.body, u.deleted, \(run)
-                    FROM unnest(\(written.ids)::text[], \(written.prints)::bytea[], \(written.bodies)::bytea[], \(written.deleted)::boolean[])
-                        AS u(id, fingerprint, body, deleted)
-                    ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
-                        body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run
-                    """,
-                    logger: logger))
-                try await drainRows(connection.query(
-                    """
-                    INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
-                    SELECT \(account), u.position, \(resource), u.id, u.kind, \(keyID), u.body
-                    FROM unnest(\(changes.positions)::bigint[], \(changes.ids)::text[], \(changes.kinds)::text[], \(changes.bodies)::bytea[])
-                        AS u(position, id, kind, body)
-                    """,
-                    logger: logger))
-                try await drainRows(connection.query(
-                    "UPDATE hub_sync_feeds SET last_position = \(position) WHERE account = \(account)", logger: logger))
-            }
             try await drainRows(connection.query(
                 """
+                WITH page AS (
+                    SELECT u.id, u.fingerprint, u.body, u.kind, \(last)::bigint + u.n AS position
+                    FROM unnest(\(written.ids)::text[], \(written.prints)::bytea[], \(written.bodies)::bytea[], \(written.kinds)::text[])
+                        WITH ORDINALITY AS u(id, fingerprint, body, kind, n)),
+                seen AS (
+                    UPDATE hub_sync_records SET seen_run = \(run)
+                    WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(seen)::text[])),
+                saved AS (
+                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
+                    SELECT \(account), \(resource), id, \(keyID), fingerprint, body, kind = 'DELETED', \(run) FROM page
+                    ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
+                        body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run),
+                logged AS (
+                    INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
+                    SELECT \(account), position, \(resource), id, kind, \(keyID), body FROM page),
+                feed AS (
+                    UPDATE hub_sync_feeds SET last_position = \(position) WHERE account = \(account) AND last_position <> \(position))
                 INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (\(account), \(resource), \(checkpointText))
                 ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint
                 """,
@@ -191,11 +196,10 @@ final class PostgresSyncStore: SyncStore {
         return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
             var counts = SyncCounts()
             // The feed row first, as in commitPage (one lock order: no deadlock), then the job row.
-            _ = try await Self.lockFeed(connection, account: account, logger: logger)
+            let last = try await Self.lockFeed(connection, account: account, logger: logger)
             try await Self.checkLease(connection, lease, logger: logger)
             let run = checkpoint.runID
             if checkpoint.fullScan {
-                let last = try await Self.lockFeed(connection, account: account, logger: logger)
                 let rows = try await connection.query(
                     """
                     WITH gone AS (

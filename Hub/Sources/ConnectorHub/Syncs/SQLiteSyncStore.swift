@@ -69,7 +69,9 @@ final class SQLiteSyncStore: SyncStore {
                     db, sql: "SELECT key_id, fingerprint, deleted FROM hub_sync_records WHERE account = ? AND resource = ? AND id = ?",
                     arguments: [account, resource, input.id])
                 let stored = row.map { StoredRecord(keyID: $0["key_id"], fingerprint: $0["fingerprint"], deleted: $0["deleted"]) }
-                let matches = try stored.map { try sealing.fingerprint(input.record, keyID: $0.keyID) == $0.fingerprint } ?? false
+                // Serialised once: the canonical form is fingerprinted and sealed.
+                let canonical = input.record.data
+                let matches = try stored.map { try sealing.fingerprint(canonical: canonical, keyID: $0.keyID) == $0.fingerprint } ?? false
                 guard let kind = SyncDiff.change(stored: stored, fingerprintMatches: matches, deleted: input.deleted) else {
                     if stored != nil, checkpoint.fullScan {
                         try db.execute(
@@ -79,8 +81,8 @@ final class SQLiteSyncStore: SyncStore {
                     continue
                 }
                 let keyID = sealing.sealing.currentKeyID
-                let body = try sealing.seal(input.record, account: account, resource: resource, id: input.id)
-                let print = try sealing.fingerprint(input.record, keyID: keyID)
+                let body = try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)
+                let print = try sealing.fingerprint(canonical: canonical, keyID: keyID)
                 try db.execute(
                     sql: """
                         INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)

@@ -96,7 +96,13 @@ struct SyncSealing: Sendable {
     }
 
     func seal(_ record: JSONValue, account: String, resource: String, id: String) throws -> Data {
-        try sealing.seal(record.data, context: Self.context(account: account, resource: resource, id: id))
+        try seal(canonical: record.data, account: account, resource: resource, id: id)
+    }
+
+    /// Seals a record's canonical form (`JSONValue.data`), serialised once by a caller that also
+    /// fingerprints it.
+    func seal(canonical: Data, account: String, resource: String, id: String) throws -> Data {
+        try sealing.seal(canonical, context: Self.context(account: account, resource: resource, id: id))
     }
 
     func open(_ sealed: Data, keyID: String, account: String, resource: String, id: String) throws -> JSONValue {
@@ -111,7 +117,12 @@ struct SyncSealing: Sendable {
     /// The canonical form's fingerprint under `keyID` (the stored row's key, so a key rotation
     /// alone does not make every record UPDATED).
     func fingerprint(_ record: JSONValue, keyID: String) throws -> Data {
-        guard let print = sealing.fingerprint(record.data, keyID: keyID) else {
+        try fingerprint(canonical: record.data, keyID: keyID)
+    }
+
+    /// The fingerprint of a record's canonical form (`JSONValue.data`).
+    func fingerprint(canonical: Data, keyID: String) throws -> Data {
+        guard let print = sealing.fingerprint(canonical, keyID: keyID) else {
             throw SyncStoreError.unreadable("a stored record is sealed under key '\(keyID.prefix(64))', which is not configured")
         }
         return print

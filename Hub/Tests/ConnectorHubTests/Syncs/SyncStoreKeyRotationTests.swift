@@ -1,0 +1,69 @@
+@testable import ConnectorHub
+import ConnectorHubStorage
+import ConnectorRuntime
+import Foundation
+import Testing
+
+/// What the page write's shortcuts (docs/syncs.md, "Benchmark": the fingerprint key derived once
+/// per key set, each record serialised once and fingerprinted under the current key before the
+/// transaction) must keep: the fingerprints of rows stored by an older Hub still match, and a record
+/// stored under an older key is compared under that key, so a key rotation alone changes nothing.
+@Suite(.serialized)
+struct SyncStoreKeyRotationTests {
+    static func hex(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
+
+    @Test func fingerprintsKeepTheirFormat() throws {
+        // HMAC-SHA256 under SHA-256("connector-hub record fingerprint v1\0" ‖ key), computed outside
+        // Swift (Python's hashlib and hmac).
+        let record = Data(#"{"id":1,"name":"Ada"}"#.utf8)
+        let development = RecordSealing(keys: .development)
+        #expect(development.fingerprint(record, keyID: TokenStoreKeys.developmentKeyID).map(Self.hex)
+            == "fcebf6551c0f4a2fb2810328ab9155ea6694ddfdda72ec0ccfc7030cf4ff53c1")
+        let sevens = RecordSealing(keys: try TokenStoreKeys(current: "k1", keys: ["k1": Data(repeating: 7, count: 32)]))
+        #expect(sevens.fingerprint(record, keyID: "k1").map(Self.hex) == "882ce95065095f7a0af9fdc818ce97b29f364b242ddaa7cd6825e224f9c6e136")
+        #expect(sevens.fingerprint(record, keyID: "k2") == nil)
+    }
+
+    @Test(arguments: SyncStoreTests.Backend.allCases)
+    func aRecordStoredUnderAnOlderKeyIsComparedUnderThatKey(_ backend: SyncStoreTests.Backend) async throws {
+        let k1 = Data(repeating: 7, count: 32)
+        let before = try TokenStoreKeys(current: "k1", keys: ["k1": k1])
+        let after = try TokenStoreKeys(current: "k2", keys: ["k1": k1, "k2": Data(repeating: 9, count: 32)])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString).sqlite").path
+        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore {
+            switch backend {
+            case .sqlite: try SQLiteSyncStore(path: path, keys: keys)
+            case .postgres: try await PostgresSyncStore.connect(url: try SyncStoreTests.postgresURL(), keys: keys)
+            }
+        }
+        let account = SyncStoreTests.account()
+        let old = try await store(before)
+        let first = SyncStoreTests.run(fullScan: true)
+        let page = [SyncStoreTests.user("1", "Ada"), SyncStoreTests.user("2", "Grace")]
+        #expect(try await old.commitPage(account: account, resource: "users", records: page, checkpoint: first) == SyncCounts(added: 2))
+        #expect(try await old.finishRun(account: account, resource: "users", checkpoint: first) == SyncCounts())
+
+        // Rotated: record 1 unchanged (still under k1), record 2 edited (now sealed under k2).
+        let rotated = try await store(after)
+        let second = SyncStoreTests.run(fullScan: true)
+        let edited = [SyncStoreTests.user("1", "Ada"), SyncStoreTests.user("2", "Grace H.")]
+        #expect(try await rotated.commitPage(account: account, resource: "users", records: edited, checkpoint: second) == SyncCounts(updated: 1))
+        #expect(try await rotated.finishRun(account: account, resource: "users", checkpoint: second) == SyncCounts(), "record 1 was seen")
+        // The same records again: one row under each key, no change.
+        let third = SyncStoreTests.run(fullScan: true)
+        #expect(try await rotated.commitPage(account: account, resource: "users", records: edited, checkpoint: third) == SyncCounts())
+        #expect(try await rotated.finishRun(account: account, resource: "users", checkpoint: third) == SyncCounts())
+
+        let feed = try await rotated.changes(account: account, after: 0, resource: nil, limit: 10)
+        #expect(feed.map { "\($0.position) \($0.kind.rawValue) \($0.recordID)" } == ["1 ADDED 1", "2 ADDED 2", "3 UPDATED 2"])
+        #expect(feed.last?.record["name"] == .string("Grace H."))
+        #expect(try await rotated.records(account: account, resource: "users", after: nil, limit: 10).map(\.record["name"])
+            == [.string("Ada"), .string("Grace H.")])
+        // The change sealed under k2 does not open without it.
+        await #expect(throws: SyncStoreError.self) {
+            _ = try await old.changes(account: account, after: 2, resource: nil, limit: 10)
+        }
+        if let old = old as? PostgresSyncStore { await old.shutdown() }
+        if let rotated = rotated as? PostgresSyncStore { await rotated.shutdown() }
+    }
+}
