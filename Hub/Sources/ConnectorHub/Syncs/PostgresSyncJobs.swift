@@ -19,17 +19,16 @@ extension PostgresSyncStore: SyncJobQueue {
     }
 
     func schedule(account: String, resource: String, interval: Int) async throws {
-        try await drainRows(client.query(
+        try await execute(
             """
             INSERT INTO hub_sync_jobs (account, resource, interval_seconds, due_at) VALUES (\(account), \(resource), \(interval), now())
             ON CONFLICT (account, resource) DO NOTHING
-            """,
-            logger: logger))
+            """)
     }
 
     func claim(owner: String, leaseSeconds: Int) async throws -> SyncLease? {
         // SKIP LOCKED: processes claiming at the same moment each get another job, never wait.
-        let rows = try await client.query(
+        return try await query(
             """
             UPDATE hub_sync_jobs AS j SET owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds)),
                 epoch = j.epoch + 1
@@ -38,67 +37,75 @@ extension PostgresSyncStore: SyncJobQueue {
                   ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED) AS due
             WHERE j.account = due.account AND j.resource = due.resource
             RETURNING j.account, j.resource, j.epoch
-            """,
-            logger: logger)
-        for try await (account, resource, epoch) in rows.decode((String, String, Int64).self) {
-            return SyncLease(account: account, resource: resource, owner: owner, epoch: epoch)
+            """
+        ) { rows in
+            for try await (account, resource, epoch) in rows.decode((String, String, Int64).self) {
+                return SyncLease(account: account, resource: resource, owner: owner, epoch: epoch)
+            }
+            return nil
         }
-        return nil
     }
 
     func renew(_ lease: SyncLease, leaseSeconds: Int) async throws -> Bool {
-        let rows = try await client.query(
+        return try await query(
             """
             UPDATE hub_sync_jobs SET lease_until = now() + make_interval(secs => \(leaseSeconds))
             WHERE account = \(lease.account) AND resource = \(lease.resource) AND owner = \(lease.owner) AND epoch = \(lease.epoch)
             RETURNING 1
-            """,
-            logger: logger)
-        for try await _ in rows { return true }
-        return false
+            """
+        ) { rows in
+            for try await _ in rows { return true }
+            return false
+        }
     }
 
     func complete(_ lease: SyncLease, error: String?) async throws -> Bool {
-        let rows = try await client.query(
+        return try await query(
             """
             UPDATE hub_sync_jobs SET owner = NULL, lease_until = NULL, runs = runs + 1, last_error = \(error),
                 due_at = now() + make_interval(secs => interval_seconds)
             WHERE account = \(lease.account) AND resource = \(lease.resource) AND owner = \(lease.owner) AND epoch = \(lease.epoch)
             RETURNING 1
-            """,
-            logger: logger)
-        for try await _ in rows { return true }
-        return false
+            """
+        ) { rows in
+            for try await _ in rows { return true }
+            return false
+        }
     }
 
     func runNow(account: String, resource: String) async throws -> Bool {
-        let rows = try await client.query(
-            "UPDATE hub_sync_jobs SET due_at = now() WHERE account = \(account) AND resource = \(resource) RETURNING 1", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await query(
+            "UPDATE hub_sync_jobs SET due_at = now() WHERE account = \(account) AND resource = \(resource) RETURNING 1"
+        ) { rows in
+            for try await _ in rows { return true }
+            return false
+        }
     }
 
     func setPaused(_ paused: Bool, account: String, resource: String) async throws -> Bool {
-        let rows = try await client.query(
-            "UPDATE hub_sync_jobs SET paused = \(paused) WHERE account = \(account) AND resource = \(resource) RETURNING 1", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await query(
+            "UPDATE hub_sync_jobs SET paused = \(paused) WHERE account = \(account) AND resource = \(resource) RETURNING 1"
+        ) { rows in
+            for try await _ in rows { return true }
+            return false
+        }
     }
 
     func status(account: String) async throws -> [SyncJobStatus] {
-        let rows = try await client.query(
+        return try await query(
             """
             SELECT account, resource, paused, interval_seconds, (owner IS NOT NULL AND lease_until >= now()), last_error, runs
             FROM hub_sync_jobs WHERE account = \(account) ORDER BY resource
-            """,
-            logger: logger)
-        var result: [SyncJobStatus] = []
-        for try await (account, resource, paused, interval, running, error, runs) in rows.decode(
-            (String, String, Bool, Int32, Bool, String?, Int64).self)
-        {
-            result.append(SyncJobStatus(
-                account: account, resource: resource, paused: paused, interval: Int(interval), running: running, lastError: error, runs: runs))
+            """
+        ) { rows in
+            var result: [SyncJobStatus] = []
+            for try await (account, resource, paused, interval, running, error, runs) in rows.decode(
+                (String, String, Bool, Int32, Bool, String?, Int64).self)
+            {
+                result.append(SyncJobStatus(
+                    account: account, resource: resource, paused: paused, interval: Int(interval), running: running, lastError: error, runs: runs))
+            }
+            return result
         }
-        return result
     }
 }

@@ -9,9 +9,14 @@ import PostgresNIO
 /// transaction that first locks the account's row of `hub_sync_feeds` (`SELECT … FOR UPDATE`):
 /// feed positions are handed out under that lock and committed before it is released, so they
 /// become visible in order (see ``SyncStore``). Tables are created by this module
-/// (`CREATE TABLE IF NOT EXISTS`).
+/// (`CREATE TABLE IF NOT EXISTS`). Every operation has a deadline (``operationTimeout``,
+/// SyncStoreDeadline.swift) that fires even when PostgresNIO never answers.
 final class PostgresSyncStore: SyncStore {
     let client: PostgresClient
+    /// Seconds one operation (a page's transaction, a claim, a read) may take, waiting for a
+    /// connection included, before it fails with ``SyncStoreUnavailable``.
+    let operationTimeout: TimeInterval
+    let deadline: SyncStoreDeadline
     private let runner: Task<Void, Never>
     let logger: Logger
     private let sealing: SyncSealing
@@ -19,8 +24,10 @@ final class PostgresSyncStore: SyncStore {
 
     var statementCount: Int { counter.value }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger, sealing: SyncSealing) {
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger, sealing: SyncSealing, operationTimeout: TimeInterval) {
         self.client = client
+        self.operationTimeout = operationTimeout
+        self.deadline = SyncStoreDeadline(seconds: operationTimeout)
         self.runner = runner
         self.logger = logger
         self.sealing = sealing
@@ -56,8 +63,13 @@ final class PostgresSyncStore: SyncStore {
         """,
     ] + statusSchema
 
+    /// The default ``operationTimeout``: a page of 1,000 records commits in well under a second.
+    static let defaultOperationTimeout: TimeInterval = 30
+
     /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables.
-    static func connect(url: String, keys: TokenStoreKeys, maximumConnections: Int = 10) async throws -> PostgresSyncStore {
+    static func connect(
+        url: String, keys: TokenStoreKeys, maximumConnections: Int = 10, operationTimeout: TimeInterval = defaultOperationTimeout
+    ) async throws -> PostgresSyncStore {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user
         else {
@@ -68,18 +80,25 @@ final class PostgresSyncStore: SyncStore {
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database.isEmpty ? nil : database, tls: .disable)
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(Int64(max(1, operationTimeout.rounded(.up))))
         var logger = Logger(label: "ConnectorHub.PostgresSyncStore")
         logger.logLevel = .critical
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresSyncStore(
-            client: client, runner: runner, logger: logger, sealing: SyncSealing(sealing: RecordSealing(keys: keys)))
-        for statement in schema {
-            do {
-                try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-            } catch let error as PSQLError where error.isConcurrentCreate {
-                // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
+            client: client, runner: runner, logger: logger, sealing: SyncSealing(sealing: RecordSealing(keys: keys)),
+            operationTimeout: operationTimeout)
+        do {
+            for statement in schema {
+                do {
+                    try await store.execute(PostgresQuery(unsafeSQL: statement), operation: "connect")
+                } catch let error as PSQLError where error.isConcurrentCreate {
+                    // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
+                }
             }
+        } catch {
+            await store.shutdown()
+            throw error
         }
         return store
     }
@@ -123,7 +142,7 @@ final class PostgresSyncStore: SyncStore {
             return PageRecord(input: input, canonical: canonical, fingerprint: try sealing.fingerprint(canonical: canonical, keyID: keyID))
         }
         let ids = page.map(\.input.id)
-        return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
+        return try await Self.unwrappingLeaseLost { try await transaction(logger: logger) { connection in
             let last = try await Self.lockFeed(connection, account: account, logger: logger)
             try await Self.checkLease(connection, lease, logger: logger)
             var stored: [String: StoredRecord] = [:]
@@ -193,7 +212,7 @@ final class PostgresSyncStore: SyncStore {
     func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts {
         counter.add()
         let logger = self.logger
-        return try await Self.unwrappingLeaseLost { try await client.withTransaction(logger: logger) { connection in
+        return try await Self.unwrappingLeaseLost { try await transaction(logger: logger) { connection in
             var counts = SyncCounts()
             // The feed row first, as in commitPage (one lock order: no deadlock), then the job row.
             let last = try await Self.lockFeed(connection, account: account, logger: logger)
@@ -249,60 +268,74 @@ final class PostgresSyncStore: SyncStore {
 
     func checkpoint(account: String, resource: String) async throws -> SyncCheckpoint? {
         counter.add()
-        let rows = try await client.query(
-            "SELECT checkpoint FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)", logger: logger)
-        for try await text in rows.decode(String?.self) { return text.flatMap { sealing.openCheckpoint($0, account: account, resource: resource) } }
-        return nil
+        let sealing = self.sealing
+        return try await query("SELECT checkpoint FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)") { rows in
+            for try await text in rows.decode(String?.self) { return text.flatMap { sealing.openCheckpoint($0, account: account, resource: resource) } }
+            return nil
+        }
     }
 
     func mark(account: String, resource: String) async throws -> String? {
         counter.add()
-        let rows = try await client.query(
-            "SELECT mark FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)", logger: logger)
-        for try await mark in rows.decode(String?.self) { return mark }
-        return nil
+        return try await query("SELECT mark FROM hub_sync_state WHERE account = \(account) AND resource = \(resource)") { rows in
+            for try await mark in rows.decode(String?.self) { return mark }
+            return nil
+        }
     }
 
     func lastPosition(account: String) async throws -> Int64 {
         counter.add()
-        let rows = try await client.query("SELECT last_position FROM hub_sync_feeds WHERE account = \(account)", logger: logger)
-        for try await position in rows.decode(Int64.self) { return position }
-        return 0
+        return try await query("SELECT last_position FROM hub_sync_feeds WHERE account = \(account)") { rows in
+            for try await position in rows.decode(Int64.self) { return position }
+            return 0
+        }
     }
 
     func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
         counter.add()
-        let rows = try await client.query(
+        let sealing = self.sealing
+        return try await query(
             """
             SELECT position, resource, record_id, kind, key_id, body FROM hub_sync_changes
             WHERE account = \(account) AND position > \(position) AND (\(resource)::text IS NULL OR resource = \(resource))
             ORDER BY position LIMIT \(limit)
-            """,
-            logger: logger)
-        var result: [SyncChange] = []
-        for try await (position, resource, id, kind, keyID, body) in rows.decode((Int64, String, String, String, String, ByteBuffer).self) {
-            result.append(SyncChange(
-                position: position, resource: resource, recordID: id, kind: SyncChangeKind(rawValue: kind) ?? .updated,
-                record: try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+            """
+        ) { rows in
+            var result: [SyncChange] = []
+            for try await (position, resource, id, kind, keyID, body) in rows.decode((Int64, String, String, String, String, ByteBuffer).self) {
+                result.append(SyncChange(
+                    position: position, resource: resource, recordID: id, kind: SyncChangeKind(rawValue: kind) ?? .updated,
+                    record: try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+            }
+            return result
         }
-        return result
     }
 
     func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)] {
         counter.add()
-        let rows = try await client.query(
+        let sealing = self.sealing
+        let found = try await query(
             """
             SELECT id, key_id, body FROM hub_sync_records
             WHERE account = \(account) AND resource = \(resource) AND NOT deleted AND id > \(after ?? "")
             ORDER BY id LIMIT \(limit)
-            """,
-            logger: logger)
-        var result: [(id: String, record: JSONValue)] = []
-        for try await (id, keyID, body) in rows.decode((String, String, ByteBuffer).self) {
-            result.append((id, try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+            """
+        ) { rows in
+            var result: [SyncRecordRow] = []
+            for try await (id, keyID, body) in rows.decode((String, String, ByteBuffer).self) {
+                result.append(SyncRecordRow(
+                    id: id, record: try sealing.open(Data(body.readableBytesView), keyID: keyID, account: account, resource: resource, id: id)))
+            }
+            return result
         }
-        return result
+        return found.map { ($0.id, $0.record) }
     }
+}
+
+/// A current record, as ``PostgresSyncStore/records(account:resource:after:limit:)`` reads it.
+struct SyncRecordRow: Sendable {
+    var id: String
+    var record: JSONValue
 }
 
 func drainRows(_ rows: PostgresRowSequence) async throws {

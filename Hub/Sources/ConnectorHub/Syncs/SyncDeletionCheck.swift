@@ -27,15 +27,16 @@ extension SQLiteSyncStore: SyncUnseenRecords {
 
 extension PostgresSyncStore: SyncUnseenRecords {
     func unseenIDs(account: String, resource: String, runID: String, limit: Int) async throws -> [String] {
-        let rows = try await client.query(
+        try await query(
             """
             SELECT id FROM hub_sync_records WHERE account = \(account) AND resource = \(resource) AND NOT deleted
             AND seen_run IS DISTINCT FROM \(runID) ORDER BY id LIMIT \(limit)
-            """,
-            logger: logger)
-        var ids: [String] = []
-        for try await id in rows.decode(String.self) { ids.append(id) }
-        return ids
+            """
+        ) { rows in
+            var ids: [String] = []
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            return ids
+        }
     }
 }
 
