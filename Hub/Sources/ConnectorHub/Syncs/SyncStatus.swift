@@ -77,6 +77,9 @@ extension ConnectorHubService {
             text = "The provider's list could not be read: \(error.description)."
         case let error as ConnectorError:
             text = "The request to the provider failed: \(error)."
+        case let error as SyncStoreUnavailable:
+            text = "The Hub's database did not answer within \(SyncStoreUnavailable.format(error.seconds)) s while the sync was saving its work "
+                + "(\(error.operation)). The sync tries again at its next run, from the last saved page."
         default:
             text = "The sync failed: \(error)."
         }

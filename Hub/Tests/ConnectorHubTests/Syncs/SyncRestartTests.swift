@@ -33,7 +33,7 @@ struct SyncRestartTests {
 
         /// Before page `at` of the run: stops the server, and starts it again a second later,
         /// before the page is read (the pool's connections are then all dead). A stop while a
-        /// commit is in flight is not tried here: it can hang the store (docs/syncs.md).
+        /// commit is in flight: `aStopDuringAPageCommitFailsTheRunAtTheDeadlineAndTheNextRunResumes`.
         func beforePage(at: Int) async throws {
             let page = lock.withLock { pages += 1; return pages }
             guard page == at else { return }
@@ -47,16 +47,12 @@ struct SyncRestartTests {
     struct TooSlow: Error {}
 
     /// Runs `body`, failing with ``TooSlow`` after `seconds` (a run that hangs fails the test
-    /// instead of blocking the suite).
+    /// instead of blocking the suite). Not a task group: a group waits for a body that never returns.
     static func within(_ seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
-                throw TooSlow()
-            }
-            try await group.next()
-            group.cancelAll()
+        do {
+            try await SyncStoreDeadline(seconds: seconds).run("test") { _ in try await body() }
+        } catch is SyncStoreUnavailable {
+            throw TooSlow()
         }
     }
 
