@@ -61,7 +61,7 @@ final class PostgresSyncStore: SyncStore {
             due_at timestamptz NOT NULL, paused boolean NOT NULL DEFAULT false, owner text, lease_until timestamptz,
             epoch bigint NOT NULL DEFAULT 0, runs bigint NOT NULL DEFAULT 0, last_error text, PRIMARY KEY (account, resource))
         """,
-    ] + statusSchema
+    ] + statusSchema + fullScanSchema
 
     /// The default ``operationTimeout``: a page of 1,000 records commits in well under a second.
     static let defaultOperationTimeout: TimeInterval = 30

@@ -47,7 +47,7 @@ final class SQLiteSyncStore: SyncStore {
             due_at REAL NOT NULL, paused INTEGER NOT NULL DEFAULT 0, owner TEXT, lease_until REAL, epoch INTEGER NOT NULL DEFAULT 0,
             runs INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (account, resource))
         """,
-    ] + statusSchema
+    ] + statusSchema + fullScanSchema
 
     func commitPage(
         account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease?,

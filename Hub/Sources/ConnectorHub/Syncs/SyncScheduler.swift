@@ -88,9 +88,11 @@ extension ConnectorHubService {
     }
 
     /// One tick: schedules a job per active account and synced resource, then runs due jobs until
-    /// none is due, `concurrency` at a time. Returns the jobs run.
+    /// none is due, `concurrency` at a time. Returns the jobs run. `clock` (the Hub's `now` when
+    /// `nil`) decides when a full scan is due (tests move it).
     @discardableResult
-    func runDueSyncs(_ settings: SyncSchedulerSettings) async -> Int {
+    func runDueSyncs(_ settings: SyncSchedulerSettings, clock: (@Sendable () -> Date)? = nil) async -> Int {
+        let clock = clock ?? now
         let queue = syncs.store
         let accounts = (try? await records.all(HubAccount.self, kind: "account")) ?? []
         for account in accounts where account.status == "active" {
@@ -104,7 +106,7 @@ extension ConnectorHubService {
                 group.addTask {
                     var ran = 0
                     while !Task.isCancelled, let lease = try? await queue.claim(owner: owner, leaseSeconds: settings.leaseSeconds) {
-                        await self.runSync(lease, leaseSeconds: settings.leaseSeconds)
+                        await self.runSync(lease, leaseSeconds: settings.leaseSeconds, clock: clock)
                         ran += 1
                     }
                     return ran
@@ -116,7 +118,7 @@ extension ConnectorHubService {
 
     /// Runs one claimed job and releases it with its outcome (an error the app can read in the
     /// status, never a secret: the runtime's errors name no credential).
-    func runSync(_ lease: SyncLease, leaseSeconds: Int) async {
+    func runSync(_ lease: SyncLease, leaseSeconds: Int, clock: (@Sendable () -> Date)? = nil) async {
         let queue = syncs.store
         var failure: String?
         var started = false
@@ -141,7 +143,17 @@ extension ConnectorHubService {
                 }
             }
             let mark = try await syncs.store.mark(account: account.id, resource: resource.name)
-            let fullScan = sync.mode == .full || (sync.deletions == .fullScan && mark == nil)
+            // A run resumed from a checkpoint keeps its kind; else a full scan is due by the policy
+            // (an incremental sync with `fullScan` deletions: every `fullScanInterval`).
+            let scans = syncs.store as? any SyncFullScanLog
+            let startedAt = (clock ?? now)()
+            let fullScan: Bool
+            if let resumed = try await syncs.store.checkpoint(account: account.id, resource: resource.name) {
+                fullScan = resumed.fullScan
+            } else {
+                let last = try await scans?.lastFullScan(account: account.id, resource: resource.name)
+                fullScan = SyncFullScanPolicy.fullScanDue(sync, mark: mark, lastFullScan: last, now: startedAt)
+            }
             let before = try await syncs.store.lastPosition(account: account.id)
             try? await queue.runStarted(account: lease.account, resource: lease.resource)
             started = true
@@ -149,6 +161,7 @@ extension ConnectorHubService {
                 next, startMark in try await reader.page(next: next, startMark: startMark)
             }
             runCounts = counts
+            if fullScan { try? await scans?.fullScanFinished(account: account.id, resource: resource.name, startedAt: startedAt) }
             if counts.total > 0 { await sendRecordsChanged(account, resource: resource.name, counts: counts, after: before) }
         } catch let lost as SyncLeaseLost {
             HubLog.warning("sync lease lost: \(lost.resource)")
