@@ -29,7 +29,9 @@ Provider emulation (for the catalog's end-to-end tests, Tests/ConnectorsTests/)
   bearer tokens checked by Authlib, or, when the provider has `static` credentials, exactly those
   (Basic, headers, bearer) with 401 otherwise. GET /_control/providers/<name> lists the API
   paths called. Optional `responses` maps API paths to canned JSON bodies (Jira's
-  accessible-resources, DocuSign's userinfo); other API paths answer a small JSON object.
+  accessible-resources, DocuSign's userinfo); other API paths answer a small JSON object. A
+  canned body {"_pages": [page1, page2, ...]} answers the page the query's `page` asks for (1 when
+  absent), and [] past the last (a page-number list that ends on an empty page).
 - Per-client options: pkce ("required", the default, or "optional"), rotate (default true; false
   keeps the refresh token, as Workday's static refresh tokens), refresh_redirect_uri (refresh must
   repeat a registered redirect_uri, as Zelt), token_extra (fields added to every token response,
@@ -712,6 +714,11 @@ def provider_api_answer(provider, path, user, profile=None):
             headers = {"Retry-After": failure["retry_after"]} if failure.get("retry_after") else {}
             return jsonify(error="rate_limited" if failure["status"] == 429 else "failure"), failure["status"], headers
         canned = provider["responses"].get(normalized_path(path))
+    if isinstance(canned, dict) and "_pages" in canned:
+        # Canned pages: the query's `page` (1-based) picks one; past the last, an empty list.
+        pages = canned["_pages"]
+        number = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+        canned = pages[number - 1] if 1 <= number <= len(pages) else []
     if canned is not None:
         return jsonify(canned)
     return jsonify({**(profile or {}), "path": full, "user": user, "provider": provider["name"]})

@@ -116,7 +116,10 @@ public final class ConnectorHubService: Sendable {
         if let url = configuration.databaseURL {
             let tokens = try await PostgresTokenStore.connect(url: url, keys: keys, development: configuration.development)
             let records = try await PostgresRecordStore.connect(url: url)
-            let syncStore = try await PostgresSyncStore.connect(url: url, keys: keys ?? .development)
+            let syncStore = try await PostgresSyncStore.connect(
+                url: url, keys: keys ?? .development,
+                operationTimeout: environment["CONNECTOR_HUB_SYNC_DB_TIMEOUT_SECONDS"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+                    ?? PostgresSyncStore.defaultOperationTimeout)
             return ConnectorHubService(
                 configuration: configuration, records: records, tokens: tokens, transport: chosen, webhookTransport: webhooks,
                 ownedTransports: owned, syncStore: syncStore)
