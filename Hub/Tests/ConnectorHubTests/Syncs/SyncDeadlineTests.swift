@@ -2,7 +2,6 @@
 import ConnectorHubStorage
 import ConnectorRuntime
 import Foundation
-import PostgresNIO
 import Testing
 
 /// The deadline of the PostgreSQL sync store's operations (SyncStoreDeadline.swift): it fires even
@@ -130,16 +129,9 @@ extension SyncRestartTests {
     /// claims the job and resumes from the last committed page, and the feed holds each record's
     /// `ADDED` exactly once. Without the deadline the run never ends (the guard below fails it).
     @Test func aStopDuringAPageCommitFailsTheRunAtTheDeadlineAndTheNextRunResumes() async throws {
-        let shared = try SyncStoreTests.postgresURL()
         // A database of its own: a claim takes whatever job is due.
-        let name = "sync_deadline_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try await PostgresSyncStore.connect(url: shared, keys: .development, maximumConnections: 1)
-        try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        await admin.shutdown()
-        var components = try #require(URLComponents(string: shared))
-        components.path = "/" + name
         let store = try await PostgresSyncStore.connect(
-            url: try #require(components.string), keys: .development, maximumConnections: 2, operationTimeout: 3)
+            url: try await SyncStoreTests.freshDatabaseURL("sync_deadline"), keys: .development, maximumConnections: 2, operationTimeout: 3)
         let provider = try SyncProviderEmulation(SyncProviderEmulation.people(20))
         defer { provider.stop() }
         let account = SyncStoreTests.account()
