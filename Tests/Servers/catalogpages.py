@@ -8,10 +8,12 @@ the page shape, parameters, pagination and credentials of the provider's referen
 the connector spec's `sources`.
 """
 
+import base64
+
 PAGE = 2
 TOTAL = 5
 
-PROVIDERS = ("auth0", "keycloak", "jumpcloud", "humaans", "namely", "workos_directory", "breathehr", "manatal", "homerun")
+PROVIDERS = ("auth0", "keycloak", "jumpcloud", "humaans", "namely", "workos_directory", "breathehr", "manatal", "homerun", "slack")
 
 # The credentials each provider's variant under test sends (fields and tokens set by the tests).
 CREDENTIALS = {
@@ -24,6 +26,7 @@ CREDENTIALS = {
     "breathehr": {"X-API-KEY": "prod-breathe"},
     "manatal": {"Authorization": "Token manatal-token"},
     "homerun": {"Authorization": "Bearer homerun-key"},
+    "slack": {"Authorization": "Bearer xoxb-slack-bot"},
 }
 
 
@@ -196,3 +199,25 @@ def serve_homerun(method, route, parts, query, body, key, origin):
         data = [{"id": f"vac-{i}", "title": f"Vacancy {i}", "created_at": "2024-01-01T00:00:00Z"} for i in range(2) if page == 1]
         return 200, {"data": data}, {}
     return 404, {"message": "Not found"}, {}
+
+
+def slack_user(i):
+    return {"id": f"U0{i}", "team_id": "T01", "name": f"member{i}", "real_name": f"Member {i}", "deleted": False,
+            "is_admin": i == 0, "is_bot": False, "updated": 1_733_000_000 + i,
+            "profile": {"email": f"m{i}@acme.example", "real_name": f"Member {i}", "display_name": f"m{i}"}}
+
+
+def serve_slack(method, route, parts, query, body, key, origin):
+    # https://api.slack.com/methods/users.list: cursor and limit in, {ok, members,
+    # response_metadata: {next_cursor}} out; next_cursor is "" on the last page (Slack's
+    # pagination guide). The cursor here is an opaque token for the next offset.
+    if method == "GET" and route == "/api/users.list":
+        start = int(base64.b64decode(query["cursor"]).decode()[7:]) if query.get("cursor") else 0
+        following = start + PAGE
+        cursor = base64.b64encode(f"offset:{following}".encode()).decode() if following < TOTAL else ""
+        return 200, {"ok": True, "members": [slack_user(i) for i in window(start)], "cache_ts": 1_733_000_100,
+                     "response_metadata": {"next_cursor": cursor}}, {}
+    # auth.test: the workspace of the token (the Hub's verification request; label from team and url).
+    if route == "/api/auth.test":
+        return 200, {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "bot", "team_id": "T01"}, {}
+    return 200, {"ok": False, "error": "unknown_method"}, {}
