@@ -11,35 +11,54 @@ import Glibc
 /// its start, trusted here as an extra root): certificate verification, SNI and the host name
 /// check, and the per-origin connection limit with its waiting requests.
 @Suite(.serialized) struct PooledTLSAndLimitTests {
-    /// poolserver.py as a child process, stopped at the end of each test.
+    /// poolserver.py as a child process, stopped at the end of each test. Started with
+    /// `posix_spawn`, not Foundation's `Process`: `Process.run()` of Swift 6.3.1 on Linux can crash
+    /// (an over-read of `/proc/self/fd` entries, swift-corelibs-foundation PR #5472; `make
+    /// hub-test` crashed here once), and this suite starts a server per test. The child closes
+    /// the descriptors it inherited (sockets of other tests) before it runs the script.
     final class PoolServer: @unchecked Sendable {
         let http: Int
         let https: Int
         /// The throwaway root certificate (PEM) the server's leaf is signed by.
         let rootPEM: [UInt8]
-        private let process: Process
+        private let pid: pid_t
         private let directory: URL
+        private let lock = NSLock()
+        private var exited = false
 
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("pool-server-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let portFile = directory.appendingPathComponent("ports")
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: TestServer.pythonPath())
-            process.arguments = [
-                TestServer.packageRoot.appendingPathComponent("Tests/Servers/poolserver.py").path,
-                "--port-file", portFile.path, "--dir", directory.path,
-            ]
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            let python = TestServer.pythonPath()
+            let script = TestServer.packageRoot.appendingPathComponent("Tests/Servers/poolserver.py").path
+            // Python closes what it inherited above stderr, then becomes the script.
+            let start = "import os, sys; os.closerange(3, 65536); os.execv(sys.executable, [sys.executable] + sys.argv[1:])"
+            let arguments = [python, "-c", start, script, "--port-file", portFile.path, "--dir", directory.path]
+            let log = directory.appendingPathComponent("server.log").path
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { for argument in argv { free(argument) } }
+            var child: pid_t = 0
+            let spawned = posix_spawn(&child, python, &actions, nil, &argv, environ)
+            guard spawned == 0 else { throw ServerError("poolserver.py could not be started (posix_spawn: \(spawned)).") }
+            pid = child
             let deadline = Date().addingTimeInterval(30)
             var ports: [String: Int]?
-            while ports == nil && Date() < deadline && process.isRunning {
+            var status: Int32 = 0
+            while ports == nil && Date() < deadline && waitpid(child, &status, WNOHANG) == 0 {
                 if let data = try? Data(contentsOf: portFile) { ports = try? JSONDecoder().decode([String: Int].self, from: data) }
                 if ports == nil { usleep(50_000) }
             }
             guard let ports, let http = ports["http"], let https = ports["https"] else {
-                process.terminate()
+                kill(child, SIGKILL)
+                _ = waitpid(child, &status, 0)
+                try? FileManager.default.removeItem(at: directory)
                 throw ServerError("poolserver.py did not start (run `make venv`: it needs `cryptography`, Authlib's dependency).")
             }
             self.http = http
@@ -47,13 +66,21 @@ import Glibc
             rootPEM = Array(try Data(contentsOf: directory.appendingPathComponent("ca.pem")))
         }
 
+        /// Whether the child still runs (reaps it once it has exited).
+        private var isRunning: Bool {
+            lock.withLock {
+                if exited { return false }
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+                return !exited
+            }
+        }
+
         func stop() {
-            // Polled, not `waitUntilExit()` (which can miss the exit on Linux and hang).
-            // Nothing to flush: killed at once.
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            // Nothing to flush: killed at once, then reaped (polled, with a deadline).
+            if isRunning { kill(pid, SIGKILL) }
             let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while isRunning && Date() < deadline { usleep(20_000) }
             try? FileManager.default.removeItem(at: directory)
         }
 
