@@ -91,7 +91,7 @@ final class PostgresSyncStore: SyncStore {
         do {
             for statement in schema {
                 do {
-                    try await store.execute(PostgresQuery(unsafeSQL: statement), operation: "connect")
+                    try await store.execute(PostgresQuery(unsafeSQL: statement), operation: "connect", seconds: max(120, 4 * operationTimeout))
                 } catch let error as PSQLError where error.isConcurrentCreate {
                     // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
                 }

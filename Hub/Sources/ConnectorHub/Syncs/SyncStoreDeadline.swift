@@ -203,6 +203,19 @@ extension PostgresSyncStore {
         try await self.query(query, operation: operation) { try await drainRows($0) }
     }
 
+    /// Runs `query` and drops its rows within `seconds` of its own: the schema statements at
+    /// start, which wait for the DDL locks of other processes starting at the same moment (and,
+    /// under `make hub-test`, of dozens of test stores), so one operation's deadline is too short.
+    func execute(_ query: PostgresQuery, operation: String, seconds: TimeInterval) async throws {
+        let client = self.client
+        let logger = self.logger
+        try await SyncStoreDeadline(seconds: seconds).run(operation) { hold in
+            try await client.withConnection { connection in
+                try await hold.using(connection) { try await drainRows(try await connection.query(query, logger: logger)) }
+            }
+        }
+    }
+
     /// `commitPage(account:resource:…)` as `commitPage`.
     static func operationName(_ function: String) -> String {
         String(function.prefix { $0 != "(" })
