@@ -73,6 +73,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The "slow" scenarios: the write acts on receipt, the answer comes this many seconds later.
+# `slow-long` leaves a caller whose deadline is a few seconds (the Hub's catalog tests: 3 s)
+# room to send its token request and its write on a loaded machine before that deadline.
+SLOW_SECONDS = {"slow": 3, "slow-long": 8}
+
 LOCK = threading.Lock()
 REQUESTS = {}   # key -> [request]
 USERS = {}      # key -> {id: user}
@@ -88,9 +93,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, status, body=None, headers=None):
         if getattr(self, "late", False):
-            # The SCIM dialect's slow scenario: whatever was done, the answer comes 3 s later.
-            self.late = False
-            time.sleep(3)
+            # The SCIM dialect's slow scenarios: whatever was done, the answer comes late.
+            delay, self.late = self.late, False
+            time.sleep(delay)
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
@@ -314,9 +319,9 @@ class Handler(BaseHTTPRequestHandler):
             # RFC 7644 section 3.12: 429 "too many requests" in an Error message.
             body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "429", "detail": "Too many requests."}
             return self.answer(429, body, {"Retry-After": "1"})
-        if scenario == "slow":
-            # Acts first (below), then answers late: the answer is written after a 3 s wait.
-            self.late = True
+        if scenario in SLOW_SECONDS:
+            # Acts first (below), then answers late: the answer is written after the scenario's wait.
+            self.late = SLOW_SECONDS[scenario]
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:
@@ -444,8 +449,8 @@ class Handler(BaseHTTPRequestHandler):
         params = match.groupdict()
         with LOCK:
             status, answer, headers = self.act_dialect(key, route, params, body)
-        if scenario == "slow":
-            time.sleep(3)
+        if scenario in SLOW_SECONDS:
+            time.sleep(SLOW_SECONDS[scenario])
         self.answer(status, answer, headers)
 
     def act_dialect(self, key, route, params, body):

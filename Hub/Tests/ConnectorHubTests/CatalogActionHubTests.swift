@@ -82,7 +82,7 @@ import FoundationNetworking
         let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
         let harness = try await HubHarness(
             overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })],
-            actionTimeoutSeconds: failure == .slow ? 1 : 30)
+            actionTimeoutSeconds: failure == .slow ? 3 : 30)
         let account = try await harness.hub.importAccount(
             endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
         ).id
@@ -116,8 +116,10 @@ import FoundationNetworking
                 checkEqual(reply.status, 504, reply.text)
                 checkEqual(reply.json["error"] as? String, "outcome_unknown")
                 checkEqual(reply.json["retryable"] as? Bool, false)
-                // The emulation acted on receipt and answers 3 s later: past that, still one request.
-                try await Task.sleep(nanoseconds: 3_500_000_000)
+                // The emulation acted on receipt and answers 8 s later (`slow-long`: the Hub's
+                // 3 s deadline leaves room for the token request and the write on a loaded
+                // machine): past that answer, still one request.
+                try await Task.sleep(nanoseconds: 6_000_000_000)
                 let after = try await state()
                 checkEqual(after.writes, [write.write], "never sent again")
                 checkEqual(after.count, acted, "the provider acted once")
@@ -143,7 +145,7 @@ import FoundationNetworking
 
 /// A provider failure of actionserver.py, named by the key's first word.
 enum WriteFailure: String, Sendable, CaseIterable {
-    case rateLimit = "rate-limit", slow, noScope = "no-scope"
+    case rateLimit = "rate-limit", slow = "slow-long", noScope = "no-scope"
 
     /// The action log's outcome.
     var outcome: String { [.rateLimit: "succeeded", .slow: "outcomeUnknown", .noScope: "missingScopes"][self] ?? "" }
