@@ -3,6 +3,7 @@
 // action and bound unified operation no other suite runs through the Hub, its inputs, the
 // records seeded first, the one request the provider must receive and what must come of it
 // (CatalogWrite).
+import ConnectorHub
 import Foundation
 import Testing
 
@@ -367,3 +368,29 @@ extension CatalogWrite {
     ]
 }
 
+/// One test's linked account for a catalog write: the emulation's key (`<scenario>.<uuid>`, the
+/// scenario picks the failure), the connector's hosts pointed at its dialect, the account imported
+/// through the Hub (its verification request included), and the write's seed records stored.
+struct LinkedCatalogAccount {
+    let server: TestServer
+    let key: String
+    let link: EmulatedLink
+    let harness: HubHarness
+    let account: String
+
+    init(_ write: CatalogWrite, scenario: String, actionTimeoutSeconds: TimeInterval = 30) async throws {
+        server = try TestServer.current(.action)
+        key = scenario + "." + UUID().uuidString.lowercased()
+        link = try #require(EmulatedLink.all[write.connector])
+        let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
+        harness = try await HubHarness(
+            overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })],
+            actionTimeoutSeconds: actionTimeoutSeconds)
+        account = try await harness.hub.importAccount(
+            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
+        ).id
+        if let seed = write.seed {
+            try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
+        }
+    }
+}

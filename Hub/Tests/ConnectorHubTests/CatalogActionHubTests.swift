@@ -23,17 +23,8 @@ import FoundationNetworking
 @Suite(.actionServer) struct CatalogActionHubTests {
     @Test(arguments: CatalogWrite.actions + CatalogWrite.unified)
     func runsThroughTheHub(_ write: CatalogWrite) async throws {
-        let server = try TestServer.current(.action)
-        let key = "ok." + UUID().uuidString.lowercased()
-        let link = try #require(EmulatedLink.all[write.connector])
-        let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
-        let harness = try await HubHarness(overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })])
-        let account = try await harness.hub.importAccount(
-            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
-        ).id
-        if let seed = write.seed {
-            try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
-        }
+        let linked = try await LinkedCatalogAccount(write, scenario: "ok")
+        let (server, key, link, harness, account) = (linked.server, linked.key, linked.link, linked.harness, linked.account)
         @Sendable func requests() async throws -> [[String: String]] {
             try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
         }
@@ -76,19 +67,8 @@ import FoundationNetworking
     @Test(arguments: FailingWrite.all)
     func failuresThroughTheHub(_ failing: FailingWrite) async throws {
         let (write, failure) = (failing.write, failing.failure)
-        let server = try TestServer.current(.action)
-        let key = failure.rawValue + "." + UUID().uuidString.lowercased()
-        let link = try #require(EmulatedLink.all[write.connector])
-        let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
-        let harness = try await HubHarness(
-            overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })],
-            actionTimeoutSeconds: failure == .slow ? 3 : 30)
-        let account = try await harness.hub.importAccount(
-            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
-        ).id
-        if let seed = write.seed {
-            try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
-        }
+        let linked = try await LinkedCatalogAccount(write, scenario: failure.rawValue, actionTimeoutSeconds: failure == .slow ? 3 : 30)
+        let (server, key, link, harness, account) = (linked.server, linked.key, linked.link, linked.harness, linked.account)
         let seeded = try write.seed.map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any])?.count ?? 0 } ?? 0
         // The records the emulation holds once the write acted: one more when it created one.
         let acted = seeded + (write.seed == nil ? 1 : 0)

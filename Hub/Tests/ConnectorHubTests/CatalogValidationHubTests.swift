@@ -18,17 +18,8 @@ import Testing
     @Test(arguments: ProviderRefusal.all)
     func validationThroughTheHub(_ refusal: ProviderRefusal) async throws {
         let write = try #require(refusal.write, "\(refusal.connector) has a write that neither removes nor deactivates")
-        let server = try TestServer.current(.action)
-        let key = "invalid." + UUID().uuidString.lowercased()
-        let link = try #require(EmulatedLink.all[write.connector])
-        let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
-        let harness = try await HubHarness(overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })])
-        let account = try await harness.hub.importAccount(
-            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
-        ).id
-        if let seed = write.seed {
-            try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
-        }
+        let linked = try await LinkedCatalogAccount(write, scenario: "invalid")
+        let (server, key, link, harness, account) = (linked.server, linked.key, linked.link, linked.harness, linked.account)
         let seeded = try write.seed.map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any])?.count ?? 0 } ?? 0
         try await harness.run { client in
             let reply = try await client.post("/v1/accounts/\(account)/\(write.call)", json: #"{"inputs": \#(write.inputs)}"#)
