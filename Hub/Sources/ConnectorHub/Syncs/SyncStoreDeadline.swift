@@ -164,11 +164,12 @@ struct SyncStoreDeadline: Sendable {
 }
 
 extension PostgresSyncStore {
-    /// A pooled connection for `body`, within the store's deadline.
+    /// A pooled connection for `body`, within the store's deadline (or `seconds`, when given).
     func withConnection<T: Sendable>(
-        _ operation: String = #function, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String = #function, seconds: TimeInterval? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let client = self.client
+        let deadline = seconds.map { SyncStoreDeadline(seconds: $0) } ?? self.deadline
         return try await deadline.run(Self.operationName(operation)) { hold in
             try await client.withConnection { connection in
                 try await hold.using(connection) { try await body(connection) }
@@ -207,13 +208,8 @@ extension PostgresSyncStore {
     /// start, which wait for the DDL locks of other processes starting at the same moment (and,
     /// under `make hub-test`, of dozens of test stores), so one operation's deadline is too short.
     func execute(_ query: PostgresQuery, operation: String, seconds: TimeInterval) async throws {
-        let client = self.client
         let logger = self.logger
-        try await SyncStoreDeadline(seconds: seconds).run(operation) { hold in
-            try await client.withConnection { connection in
-                try await hold.using(connection) { try await drainRows(try await connection.query(query, logger: logger)) }
-            }
-        }
+        try await withConnection(operation, seconds: seconds) { connection in try await drainRows(connection.query(query, logger: logger)) }
     }
 
     /// `commitPage(account:resource:…)` as `commitPage`.
