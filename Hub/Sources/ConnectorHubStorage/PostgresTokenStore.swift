@@ -67,7 +67,11 @@ public final class PostgresTokenStore: TokenStore {
         let store = PostgresTokenStore(
             client: client, runner: runner, sealing: TokenSealing(keys: keys), operationTimeout: operationTimeout, logger: logger)
         do {
-            try await store.access { try await PostgresSchema.migrate(client, logger: logger) }
+            // The schema statements wait for every other process starting on the same database
+            // (one table lock), so they get a longer deadline than one operation.
+            try await store.access(seconds: Self.startupTimeout(operationTimeout)) {
+                try await PostgresSchema.migrate(client, logger: logger)
+            }
         } catch {
             await store.shutdown()
             if let error = error as? TokenStorageError { throw error }
@@ -234,6 +238,10 @@ public final class PostgresTokenStore: TokenStore {
         return report
     }
 
+    /// The deadline of the start-up schema statements: four operations' worth, at least 120 s,
+    /// because they queue behind every process migrating the same database at once.
+    static func startupTimeout(_ operationTimeout: TimeInterval) -> TimeInterval { max(120, 4 * operationTimeout) }
+
     /// The schema version of the database.
     public func storedSchemaVersion() async throws -> Int {
         try await access { try await PostgresSchema.storedVersion(self.client, logger: self.logger) }
@@ -243,8 +251,8 @@ public final class PostgresTokenStore: TokenStore {
 
     /// Runs `body` with the store's deadline; database errors become
     /// ``ConnectorRuntime/TokenStoreError/unavailable(_:)``.
-    private func access<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = operationTimeout
+    private func access<T: Sendable>(seconds: TimeInterval? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = seconds ?? operationTimeout
         do {
             return try await withThrowingTaskGroup(of: T.self) { group in
                 group.addTask { try await body() }
