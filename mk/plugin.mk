@@ -5,7 +5,7 @@
 #   make bench-codegen plugin scaling at 100 and 1,000 specs, generated lines and build time per
 #                      spec, compiler CPU of a clean build and an edit (-stats-output-dir in its
 #                      scratch package only; part of make bench)
-#   make bench-codegen-quick  10 specs, one round, checks only that it ran sanely (make bench-quick)
+#   make bench-codegen-quick  120 specs (per-file peer 10), one round, checks only that it ran sanely (make bench-quick)
 
 DOCS_DIR := docs/connectors
 DOCS_CALLBACK_BASE ?=

@@ -33,7 +33,8 @@ import PackagePlugin
         let outputDirectory = workDirectory.appending(path: "GeneratedSources", directoryHint: .isDirectory)
         let plan = OutputNaming.plan(specPaths: specs.map { $0.path(percentEncoded: false) })
         guard plan.problems.isEmpty else { throw PluginError.invalidSpecNames(problems: plan.problems) }
-        let outputs = (plan.outputs.map(\.fileName) + [OutputNaming.catalogFileName, OutputNaming.specSourcesFileName]).map {
+        let generated = plan.outputs.map(\.fileName) + [OutputNaming.catalogFileName]
+        let outputs = (generated + OutputNaming.specSourcesFileNames(specCount: specs.count)).map {
             outputDirectory.appending(path: $0, directoryHint: .notDirectory)
         }
         let arguments = [

@@ -124,9 +124,10 @@ enum GenerateCommand: Subcommand {
         if options.catalog {
             let typeNames = plan.outputs.map(\.typeName)
             outputs.append((OutputNaming.catalogFileName, CodeGenerator.generateCatalog(typeNames: typeNames)))
-            outputs.append((OutputNaming.specSourcesFileName, CodeGenerator.generateSpecSources(specSources(files, contents))))
+            outputs += CodeGenerator.generateSpecSources(specSources(files, contents))
         }
         guard write(outputs, to: output) else { return 2 }
+        if options.catalog { removeStaleSpecSourceParts(in: output, keeping: outputs.map(\.name)) }
         if options.stats {
             let count = reused.compactMap { $0 }.count
             printError("generate: \(files.count) spec\(files.count == 1 ? "" : "s"), \(specs.count) generated, \(count) reused from the last run")
@@ -286,6 +287,21 @@ enum GenerateCommand: Subcommand {
             }
         }
         return true
+    }
+
+    /// Deletes the spec-text part files (`ConnectorCatalog+Specs<n>.swift`) of an earlier run
+    /// with more specs, so a folder compiled as a whole has no part that `specSource(id:)` no
+    /// longer asks. Failing to delete one is harmless: nothing calls it.
+    static func removeStaleSpecSourceParts(in directory: String, keeping names: [String]) {
+        let keep = Set(names)
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        let prefix = String(OutputNaming.specSourcesFileName.dropLast(".swift".count))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !keep.contains(name) {
+            guard name.hasPrefix(prefix), name.hasSuffix(".swift") else { continue }
+            let part = name.dropFirst(prefix.count).dropLast(".swift".count)
+            guard !part.isEmpty, part.allSatisfy(\.isNumber) else { continue }
+            try? FileManager.default.removeItem(atPath: base + name)
+        }
     }
 
     private static func usageError(_ message: String) -> Int32 {

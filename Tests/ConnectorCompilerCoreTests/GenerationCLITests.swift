@@ -191,6 +191,40 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["ConnectorCatalog+Specs.swift", "ConnectorCatalog.swift"])
     }
 
+    /// Past 100 specs the texts are split into parts of 100 (one edit recompiles one part); a run
+    /// with fewer specs deletes the parts it no longer writes.
+    @Test func specTextsPastAHundredSpecsAreSplitIntoPartsAndStalePartsGo() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let specs = folder.appendingPathComponent("specs")
+        let output = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
+        let template = try String(contentsOf: Self.referenceSpecs.appendingPathComponent("acme_bearer.json"), encoding: .utf8)
+        let ids = (0..<205).map { String(format: "spec_%03d", $0) }
+        for id in ids {
+            let text = template.replacingOccurrences(of: "\"id\": \"acme_bearer\"", with: "\"id\": \"\(id)\"")
+            try Data(text.utf8).write(to: specs.appendingPathComponent(id + ".json"))
+        }
+        let first = try Self.run(["--output", output.path, "--catalog", "--no-cache", specs.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let texts = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix("ConnectorCatalog+Specs") }.sorted()
+        #expect(texts == ["ConnectorCatalog+Specs.swift", "ConnectorCatalog+Specs1.swift", "ConnectorCatalog+Specs2.swift", "ConnectorCatalog+Specs3.swift"])
+        #expect(texts == OutputNaming.specSourcesFileNames(specCount: 205).sorted())
+        let lookup = try String(contentsOf: output.appendingPathComponent("ConnectorCatalog+Specs.swift"), encoding: .utf8)
+        #expect(lookup.contains("specSourcePart1(id: id)") && lookup.contains("specSourcePart3(id: id)") && !lookup.contains("spec_000"))
+        let second = try String(contentsOf: output.appendingPathComponent("ConnectorCatalog+Specs2.swift"), encoding: .utf8)
+        #expect(second.contains("case \"spec_100\":") && second.contains("case \"spec_199\":"))
+        #expect(!second.contains("case \"spec_099\":") && !second.contains("case \"spec_200\":"))
+
+        for id in ids.dropFirst(95) { try FileManager.default.removeItem(at: specs.appendingPathComponent(id + ".json")) }
+        let again = try Self.run(["--output", output.path, "--catalog", "--no-cache", specs.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix("ConnectorCatalog+Specs") }
+        #expect(left == ["ConnectorCatalog+Specs.swift"])
+        let single = try String(contentsOf: output.appendingPathComponent("ConnectorCatalog+Specs.swift"), encoding: .utf8)
+        #expect(single.contains("case \"spec_094\":") && !single.contains("specSourcePart"))
+    }
+
     @Test func aBrokenSpecPrintsItsPositionAndWritesNothing() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

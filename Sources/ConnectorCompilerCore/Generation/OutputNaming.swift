@@ -16,6 +16,20 @@ public enum OutputNaming {
     /// cannot be in a connector's type name, so no spec's file can take this name.
     public static let specSourcesFileName: String = "ConnectorCatalog+Specs.swift"
 
+    /// The most spec texts one generated file holds. A module with more specs gets
+    /// `ConnectorCatalog+Specs.swift` (the lookup) and one `ConnectorCatalog+Specs<n>.swift` per
+    /// part of this many texts, so editing one spec recompiles one part, not every text.
+    public static let specSourcesPartSize: Int = 100
+
+    /// The files holding the spec texts of a module with `specCount` specs, in part order: only
+    /// ``specSourcesFileName`` up to ``specSourcesPartSize`` specs, else it and
+    /// `ConnectorCatalog+Specs1.swift`, `ConnectorCatalog+Specs2.swift`, ... (one per part).
+    public static func specSourcesFileNames(specCount: Int) -> [String] {
+        guard specCount > specSourcesPartSize else { return [specSourcesFileName] }
+        let parts = (specCount + specSourcesPartSize - 1) / specSourcesPartSize
+        return [specSourcesFileName] + (1...parts).map { "ConnectorCatalog+Specs\($0).swift" }
+    }
+
     /// Type names a connector may not take: they would shadow modules or generated types.
     public static let reservedTypeNames: [String] = [
         "Swift", "Foundation", "ConnectorRuntime", "Connectors", "ConnectorCatalog", "Self", "Type", "Protocol", "Any",
