@@ -9,9 +9,12 @@ Routes (both listeners):
   GET /hello          200, JSON: the Host header, the TLS server name (SNI) the client sent on
                       this connection (null without TLS or SNI), and the connection's number
   GET /slow?ms=N      the same after N milliseconds
+  GET /held           the same once /_control/release is called (at most 120 s): holds its
+                      connection for as long as a test needs, whatever the machine's load
+  GET /_control/release  answers every /held request waiting
   GET /redirect?to=U  302 to U
   GET /_control/stats JSON per listener ("http", "https"): connections accepted, open now, most
-                      open at once
+                      open at once, /held requests waiting now
 
 Writes {"http": port, "https": port} to --port-file once listening; exits on SIGTERM and when
 the process that started it goes away.
@@ -145,6 +148,29 @@ class Server(ThreadingHTTPServer):
         pass
 
 
+class Held:
+    """The /held requests waiting for /_control/release."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.waiting = 0
+
+    def wait(self):
+        with self.lock:
+            self.waiting += 1
+        self.release.wait(120)
+        with self.lock:
+            self.waiting -= 1
+
+    def count(self):
+        with self.lock:
+            return self.waiting
+
+
+HELD = Held()
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -154,7 +180,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/_control/stats":
-            return self.answer(200, {name: server.stats.snapshot() for name, server in LISTENERS.items()})
+            snapshot = {name: dict(server.stats.snapshot(), held=HELD.count()) for name, server in LISTENERS.items()}
+            return self.answer(200, snapshot)
+        if url.path == "/_control/release":
+            HELD.release.set()
+            return self.answer(200, {"released": True})
         if url.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", urllib.parse.parse_qs(url.query)["to"][0])
@@ -164,6 +194,8 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/slow":
             milliseconds = int(urllib.parse.parse_qs(url.query).get("ms", ["0"])[0])
             time.sleep(milliseconds / 1000)
+        elif url.path == "/held":
+            HELD.wait()
         elif url.path != "/hello":
             return self.answer(404, {"error": "not found"})
         server_name = self.server.server_names.get(id(self.connection))

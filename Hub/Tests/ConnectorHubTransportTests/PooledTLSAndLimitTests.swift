@@ -91,6 +91,15 @@ import Glibc
             var accepted: Int
             var open: Int
             var mostOpen: Int
+            /// `/held` requests waiting for ``release()`` (on either listener).
+            var held: Int
+        }
+
+        /// Answers every `/held` request waiting.
+        func release() async throws {
+            let reader = PooledHTTP1Transport()
+            defer { Task { try? await reader.shutdown() } }
+            _ = try await reader.send(HTTPRequest(url: plain("/_control/release"), timeout: 10))
         }
 
         /// The TLS listener's connection counts, read over the plain listener by a transport of
@@ -218,9 +227,10 @@ import Glibc
         let server = try PoolServer()
         defer { server.stop() }
         let transport = PooledHTTP1Transport(maxConnectionsPerOrigin: 1, additionalTrustRootsPEM: server.rootPEM)
-        let slow = Task { try await transport.send(HTTPRequest(url: server.secure("/slow?ms=2000"), timeout: 30)) }
-        // Once the slow request holds the only channel:
-        while try await server.secureStats().open < 1 { try await Task.sleep(nanoseconds: 20_000_000) }
+        // The held request keeps the only channel until released (a fixed delay ran out first on a
+        // loaded machine, and the request meant to wait got the channel).
+        let slow = Task { try await transport.send(HTTPRequest(url: server.secure("/held"), timeout: 120)) }
+        while try await server.secureStats().held < 1 { try await Task.sleep(nanoseconds: 20_000_000) }
         await #expect(throws: TransportError(.timedOut, detail: "No response within 1 s.")) {
             _ = try await transport.send(HTTPRequest(url: server.secure("/hello"), timeout: 0.3))
         }
@@ -229,6 +239,7 @@ import Glibc
         try await Task.sleep(nanoseconds: 100_000_000)
         waiting.cancel()
         await #expect(throws: TransportError(.cancelled, detail: "The request was cancelled.")) { _ = try await waiting.value }
+        try await server.release()
         #expect(try await slow.value.status == 200)
         // Neither left anything behind: the next request gets the same channel.
         let next = try hello(try await transport.send(HTTPRequest(url: server.secure("/hello"), timeout: 10)))

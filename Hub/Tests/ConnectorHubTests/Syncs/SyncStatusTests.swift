@@ -142,7 +142,10 @@ struct SyncSharedRateLimitTests {
         let first = try await HubHarness(overrides: overrides, databaseURL: database)
         let second = try await HubHarness(overrides: overrides, databaseURL: database)
         let settings = SyncSchedulerSettings(enabled: true, tickSeconds: 1, concurrency: 1)
-        let retryAfter = 5.0
+        // Long enough that the first process is still waiting when the test stops it: with 5 s, a
+        // loaded fresh-clone run polled past the wait, the first run read the page and completed,
+        // and no job was due for the second process.
+        let retryAfter = 20.0
         try await first.run { a in
             try await second.run { b in
                 let endUser = "rate-\(UUID().uuidString.prefix(8))"
@@ -159,9 +162,9 @@ struct SyncSharedRateLimitTests {
                     _ = try await a.api(.post, "/v1/accounts/\(other)/syncs/users/pause")
                 }
 
-                // The first process's run gets 429 Retry-After: 5 and waits; it stops mid-wait
+                // The first process's run gets 429 Retry-After: 20 and waits; it stops mid-wait
                 // (its task is cancelled, as at shutdown), releasing the job due now.
-                try await SyncStatusTests.fail(provider, status: 429, retryAfter: "5", times: 1, on: server)
+                try await SyncStatusTests.fail(provider, status: 429, retryAfter: "\(Int(retryAfter))", times: 1, on: server)
                 let running = Task { await first.hub.runDueSyncs(settings) }
                 var limited: Double?
                 for _ in 0..<1_000 where limited == nil {  // a bound on polls, not a time limit
@@ -176,6 +179,8 @@ struct SyncSharedRateLimitTests {
                 }
                 running.cancel()
                 _ = await running.value
+                let beforeTakeover = try await SyncStatusTests.requests(provider, on: server)
+                check(!beforeTakeover.contains { $0.at > limitedAt }, "the first process was stopped while it waited")
 
                 // The second process takes the job over at once: its first request waits.
                 check(await second.hub.runDueSyncs(settings) >= 1, "the job was released due now")
