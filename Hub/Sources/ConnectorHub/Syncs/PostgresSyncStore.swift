@@ -8,8 +8,8 @@ import PostgresNIO
 /// ``SyncStore`` in PostgreSQL, shared by any number of Hub processes. Each page is one
 /// transaction that first locks the account's row of `hub_sync_feeds` (`SELECT … FOR UPDATE`):
 /// feed positions are handed out under that lock and committed before it is released, so they
-/// become visible in order (see ``SyncStore``). Tables are created by this module
-/// (`CREATE TABLE IF NOT EXISTS`). Every operation has a deadline (``operationTimeout``,
+/// become visible in order (see ``SyncStore``). Tables are created and migrated by this module
+/// (SyncSchema.swift). Every operation has a deadline (``operationTimeout``,
 /// SyncStoreDeadline.swift) that fires even when PostgresNIO never answers.
 final class PostgresSyncStore: SyncStore {
     let client: PostgresClient
@@ -40,35 +40,14 @@ final class PostgresSyncStore: SyncStore {
         _ = await runner.value
     }
 
-    static let schema = [
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_records (account text NOT NULL, resource text NOT NULL, id text NOT NULL,
-            key_id text NOT NULL, fingerprint bytea NOT NULL, body bytea NOT NULL, deleted boolean NOT NULL, seen_run text,
-            PRIMARY KEY (account, resource, id))
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_changes (account text NOT NULL, position bigint NOT NULL, resource text NOT NULL,
-            record_id text NOT NULL, kind text NOT NULL, key_id text NOT NULL, body bytea NOT NULL,
-            PRIMARY KEY (account, position))
-        """,
-        "CREATE TABLE IF NOT EXISTS hub_sync_feeds (account text PRIMARY KEY, last_position bigint NOT NULL)",
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_state (account text NOT NULL, resource text NOT NULL, mark text, checkpoint text,
-            PRIMARY KEY (account, resource))
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_jobs (account text NOT NULL, resource text NOT NULL, interval_seconds integer NOT NULL,
-            due_at timestamptz NOT NULL, paused boolean NOT NULL DEFAULT false, owner text, lease_until timestamptz,
-            epoch bigint NOT NULL DEFAULT 0, runs bigint NOT NULL DEFAULT 0, last_error text, PRIMARY KEY (account, resource))
-        """,
-    ] + statusSchema + fullScanSchema
-
     /// The default ``operationTimeout``: a page of 1,000 records commits in well under a second.
     static let defaultOperationTimeout: TimeInterval = 30
 
-    /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables.
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and creates or migrates
+    /// the tables (SyncSchema.swift; `schemaVersion`: an older version, for the migration tests).
     static func connect(
-        url: String, keys: TokenStoreKeys, maximumConnections: Int = 10, operationTimeout: TimeInterval = defaultOperationTimeout
+        url: String, keys: TokenStoreKeys, maximumConnections: Int = 10, operationTimeout: TimeInterval = defaultOperationTimeout,
+        schemaVersion: Int = PostgresSyncStore.migrations.count
     ) async throws -> PostgresSyncStore {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user
@@ -89,13 +68,7 @@ final class PostgresSyncStore: SyncStore {
             client: client, runner: runner, logger: logger, sealing: SyncSealing(sealing: RecordSealing(keys: keys)),
             operationTimeout: operationTimeout)
         do {
-            for statement in schema {
-                do {
-                    try await store.execute(PostgresQuery(unsafeSQL: statement), operation: "connect", seconds: max(120, 4 * operationTimeout))
-                } catch let error as PSQLError where error.isConcurrentCreate {
-                    // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
-                }
-            }
+            try await store.migrate(upTo: schemaVersion, seconds: max(120, 4 * operationTimeout))
         } catch {
             await store.shutdown()
             throw error
@@ -120,12 +93,17 @@ final class PostgresSyncStore: SyncStore {
         return try await locked() ?? 0
     }
 
-    /// A record of a page, serialised once (its canonical form is both fingerprinted and sealed)
-    /// and fingerprinted under the current key before the transaction starts.
-    private struct PageRecord {
-        var input: SyncRecordInput
-        var canonical: Data
-        var fingerprint: Data
+    /// A page as the write statement binds it: per record its id, fingerprint under the current
+    /// key, sealed body and deleted flag, and its fingerprint under every other configured key (a
+    /// stored row under an older key is compared under that key).
+    private struct PageArrays {
+        var ids: [String] = []
+        var prints: [ByteBuffer] = []
+        var bodies: [ByteBuffer] = []
+        var deleted: [Bool] = []
+        var otherKeys: [String] = []
+        var otherIDs: [String] = []
+        var otherPrints: [ByteBuffer] = []
     }
 
     func commitPage(
@@ -136,74 +114,101 @@ final class PostgresSyncStore: SyncStore {
         let logger = self.logger
         let sealing = self.sealing
         let keyID = sealing.sealing.currentKeyID
+        let otherKeys = Array(sealing.sealing.keys.keyIDs.dropFirst())
         let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
-        let page = try SQLiteSyncStore.lastByID(records).map { input in
+        // Each record is serialised once (the canonical form is fingerprinted and sealed) and
+        // sealed before the transaction: which records changed is decided by the write statement.
+        var arrays = PageArrays()
+        for input in SQLiteSyncStore.lastByID(records) {
             let canonical = input.record.data
-            return PageRecord(input: input, canonical: canonical, fingerprint: try sealing.fingerprint(canonical: canonical, keyID: keyID))
+            arrays.ids.append(input.id)
+            arrays.prints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: keyID)))
+            arrays.bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)))
+            arrays.deleted.append(input.deleted)
+            for other in otherKeys {
+                arrays.otherKeys.append(other)
+                arrays.otherIDs.append(input.id)
+                arrays.otherPrints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: other)))
+            }
         }
-        let ids = page.map(\.input.id)
+        let page = arrays
+        let run = checkpoint.runID
+        let fullScan = checkpoint.fullScan
         return try await Self.unwrappingLeaseLost { try await transaction(logger: logger) { connection in
             let last = try await Self.lockFeed(connection, account: account, logger: logger)
             try await Self.checkLease(connection, lease, logger: logger)
-            var stored: [String: StoredRecord] = [:]
+            // One statement decides and writes the page. Its reads do not depend on the planner's
+            // statistics, which lag behind a table a sync fills in seconds: each stored row is
+            // found by its primary key (a LATERAL lookup per page record, never a scan of the
+            // account's rows filtered by the page's ids), and the seen marks update those rows by
+            // their ctid (the feed row's lock keeps every other writer of the account out).
+            // `decided` is SyncDiff.change in SQL: a
+            // record not stored (or stored deleted) is ADDED unless flagged deleted, a flagged one
+            // DELETED, a stored one UPDATED when its fingerprint under the row's key differs. The
+            // changes get the positions after the locked feed position in the page's order; the
+            // record row points at its change (which holds the sealed body, the only copy); full
+            // scans mark the unchanged rows seen; then the feed position and the checkpoint.
             let rows = try await connection.query(
                 """
-                SELECT id, key_id, fingerprint, deleted FROM hub_sync_records
-                WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(ids))
-                """,
-                logger: logger)
-            for try await (id, keyID, print, deleted) in rows.decode((String, String, ByteBuffer, Bool).self) {
-                stored[id] = StoredRecord(keyID: keyID, fingerprint: Data(print.readableBytesView), deleted: deleted)
-            }
-            var counts = SyncCounts()
-            var seen: [String] = []
-            var written = (ids: [String](), prints: [ByteBuffer](), bodies: [ByteBuffer](), kinds: [String]())
-            for record in page {
-                let old = stored[record.input.id]
-                // A row under an older key is compared under that key (a rotation alone is no change).
-                let matches = try old.map {
-                    try ($0.keyID == keyID ? record.fingerprint : sealing.fingerprint(canonical: record.canonical, keyID: $0.keyID)) == $0.fingerprint
-                } ?? false
-                guard let kind = SyncDiff.change(stored: old, fingerprintMatches: matches, deleted: record.input.deleted) else {
-                    if old != nil { seen.append(record.input.id) }
-                    continue
-                }
-                let id = record.input.id
-                written.ids.append(id)
-                written.prints.append(ByteBuffer(bytes: record.fingerprint))
-                written.bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: record.canonical, account: account, resource: resource, id: id)))
-                written.kinds.append(kind.rawValue)
-                counts.add(kind)
-            }
-            if !checkpoint.fullScan { seen = [] }
-            let position = last + Int64(written.ids.count)
-            // One statement writes the page: the records seen unchanged (full scans), the changed
-            // records and their changes (each sealed body sent once; positions follow the page's
-            // order after the locked feed position), the feed position and the checkpoint.
-            let run = checkpoint.runID
-            try await drainRows(connection.query(
-                """
                 WITH page AS (
-                    SELECT u.id, u.fingerprint, u.body, u.kind, \(last)::bigint + u.n AS position
-                    FROM unnest(\(written.ids)::text[], \(written.prints)::bytea[], \(written.bodies)::bytea[], \(written.kinds)::text[])
-                        WITH ORDINALITY AS u(id, fingerprint, body, kind, n)),
+                    SELECT u.id, u.fingerprint, u.body, u.deleted, u.n
+                    FROM unnest(\(page.ids)::text[], \(page.prints)::bytea[], \(page.bodies)::bytea[], \(page.deleted)::boolean[])
+                        WITH ORDINALITY AS u(id, fingerprint, body, deleted, n)),
+                other AS (
+                    SELECT o.key_id, o.id, o.fingerprint
+                    FROM unnest(\(page.otherKeys)::text[], \(page.otherIDs)::text[], \(page.otherPrints)::bytea[]) AS o(key_id, id, fingerprint)),
+                stored AS (
+                    SELECT s.id, s.key_id, s.fingerprint, s.deleted, s.ctid FROM page p
+                    JOIN LATERAL (
+                        SELECT id, key_id, fingerprint, deleted, ctid FROM hub_sync_records
+                        WHERE account = \(account) AND resource = \(resource) AND id = p.id LIMIT 1) s ON true),
+                decided AS (
+                    SELECT p.id, p.fingerprint, p.body, p.n, s.id IS NOT NULL AS known, s.key_id AS stored_key, s.ctid,
+                        CASE
+                            WHEN s.id IS NULL OR s.deleted THEN CASE WHEN p.deleted THEN NULL ELSE 'ADDED' END
+                            WHEN p.deleted THEN 'DELETED'
+                            WHEN s.key_id = \(keyID) THEN CASE WHEN s.fingerprint = p.fingerprint THEN NULL ELSE 'UPDATED' END
+                            WHEN o.fingerprint IS NULL THEN 'UNREADABLE'
+                            WHEN s.fingerprint = o.fingerprint THEN NULL
+                            ELSE 'UPDATED'
+                        END AS kind
+                    FROM page p LEFT JOIN stored s ON s.id = p.id LEFT JOIN other o ON o.id = p.id AND o.key_id = s.key_id),
+                numbered AS (
+                    SELECT id, fingerprint, body, kind, \(last)::bigint + row_number() OVER (ORDER BY n) AS position
+                    FROM decided WHERE kind IN ('ADDED', 'UPDATED', 'DELETED')),
                 seen AS (
                     UPDATE hub_sync_records SET seen_run = \(run)
-                    WHERE account = \(account) AND resource = \(resource) AND id = ANY(\(seen)::text[])),
+                    WHERE \(fullScan) AND ctid = ANY(ARRAY(SELECT ctid FROM decided WHERE known AND kind IS NULL))),
                 saved AS (
-                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
-                    SELECT \(account), \(resource), id, \(keyID), fingerprint, body, kind = 'DELETED', \(run) FROM page
+                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position)
+                    SELECT \(account), \(resource), id, \(keyID), fingerprint, kind = 'DELETED', \(run), position FROM numbered
                     ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
-                        body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run),
+                        deleted = excluded.deleted, seen_run = excluded.seen_run, position = excluded.position),
                 logged AS (
                     INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
-                    SELECT \(account), position, \(resource), id, kind, \(keyID), body FROM page),
+                    SELECT \(account), position, \(resource), id, kind, \(keyID), body FROM numbered),
                 feed AS (
-                    UPDATE hub_sync_feeds SET last_position = \(position) WHERE account = \(account) AND last_position <> \(position))
-                INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (\(account), \(resource), \(checkpointText))
-                ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint
+                    UPDATE hub_sync_feeds SET last_position = \(last)::bigint + (SELECT count(*) FROM numbered)
+                    WHERE account = \(account) AND EXISTS (SELECT 1 FROM numbered)),
+                state AS (
+                    INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (\(account), \(resource), \(checkpointText))
+                    ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint)
+                SELECT kind, count(*)::bigint, min(stored_key) FROM decided WHERE kind IS NOT NULL GROUP BY kind
                 """,
-                logger: logger))
+                logger: logger)
+            var counts = SyncCounts()
+            var unreadableKey: String?
+            for try await (kind, count, storedKey) in rows.decode((String, Int64, String?).self) {
+                if let known = SyncChangeKind(rawValue: kind) {
+                    counts.add(known, count: Int(count))
+                } else {
+                    unreadableKey = storedKey ?? ""
+                }
+            }
+            // Thrown inside the transaction: it is rolled back, nothing of the page is kept.
+            if let unreadableKey {
+                throw SyncStoreError.unreadable("a stored record is sealed under key '\(unreadableKey.prefix(64))', which is not configured")
+            }
             if let beforeCommit { await beforeCommit() }
             return counts
         } }
@@ -219,13 +224,17 @@ final class PostgresSyncStore: SyncStore {
             try await Self.checkLease(connection, lease, logger: logger)
             let run = checkpoint.runID
             if checkpoint.fullScan {
+                // A DELETED change carries the record as last seen: the body of the change its row
+                // points at, copied in SQL. The row keeps pointing there (that body is still its last).
                 let rows = try await connection.query(
                     """
                     WITH gone AS (
                         UPDATE hub_sync_records SET deleted = true, seen_run = \(run)
                         WHERE account = \(account) AND resource = \(resource) AND NOT deleted AND seen_run IS DISTINCT FROM \(run)
-                        RETURNING id, key_id, body),
-                    numbered AS (SELECT id, key_id, body, \(last) + row_number() OVER (ORDER BY id) AS position FROM gone),
+                        RETURNING id, position),
+                    numbered AS (
+                        SELECT g.id, c.key_id, c.body, \(last) + row_number() OVER (ORDER BY g.id) AS position
+                        FROM gone g JOIN hub_sync_changes c ON c.account = \(account) AND c.position = g.position),
                     logged AS (
                         INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
                         SELECT \(account), position, \(resource), id, 'DELETED', key_id, body FROM numbered RETURNING position)
@@ -316,9 +325,9 @@ final class PostgresSyncStore: SyncStore {
         let sealing = self.sealing
         let found = try await query(
             """
-            SELECT id, key_id, body FROM hub_sync_records
-            WHERE account = \(account) AND resource = \(resource) AND NOT deleted AND id > \(after ?? "")
-            ORDER BY id LIMIT \(limit)
+            SELECT r.id, c.key_id, c.body FROM hub_sync_records r JOIN hub_sync_changes c ON c.account = r.account AND c.position = r.position
+            WHERE r.account = \(account) AND r.resource = \(resource) AND NOT r.deleted AND r.id > \(after ?? "")
+            ORDER BY r.id LIMIT \(limit)
             """
         ) { rows in
             var result: [SyncRecordRow] = []

@@ -13,7 +13,9 @@ final class SQLiteSyncStore: SyncStore {
 
     var statementCount: Int { counter.value }
 
-    init(path: String, keys: TokenStoreKeys) throws {
+    /// Opens (creating when missing) the file at `path` and creates or migrates the tables
+    /// (SyncSchema.swift; `schemaVersion`: an older version, for the migration tests).
+    init(path: String, keys: TokenStoreKeys, schemaVersion: Int = SQLiteSyncStore.migrations.count) throws {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -22,32 +24,9 @@ final class SQLiteSyncStore: SyncStore {
         pool = try DatabasePool(path: path, configuration: configuration)
         sealing = SyncSealing(sealing: RecordSealing(keys: keys))
         try pool.write { db in
-            for statement in Self.schema { try db.execute(sql: statement) }
+            try Self.migrate(db, upTo: schemaVersion)
         }
     }
-
-    static let schema = [
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_records (account TEXT NOT NULL, resource TEXT NOT NULL, id TEXT NOT NULL,
-            key_id TEXT NOT NULL, fingerprint BLOB NOT NULL, body BLOB NOT NULL, deleted INTEGER NOT NULL, seen_run TEXT,
-            PRIMARY KEY (account, resource, id)) WITHOUT ROWID
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_changes (account TEXT NOT NULL, position INTEGER NOT NULL, resource TEXT NOT NULL,
-            record_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, body BLOB NOT NULL,
-            PRIMARY KEY (account, position)) WITHOUT ROWID
-        """,
-        "CREATE TABLE IF NOT EXISTS hub_sync_feeds (account TEXT PRIMARY KEY, last_position INTEGER NOT NULL)",
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_state (account TEXT NOT NULL, resource TEXT NOT NULL, mark TEXT, checkpoint TEXT,
-            PRIMARY KEY (account, resource))
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS hub_sync_jobs (account TEXT NOT NULL, resource TEXT NOT NULL, interval_seconds INTEGER NOT NULL,
-            due_at REAL NOT NULL, paused INTEGER NOT NULL DEFAULT 0, owner TEXT, lease_until REAL, epoch INTEGER NOT NULL DEFAULT 0,
-            runs INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (account, resource))
-        """,
-    ] + statusSchema + fullScanSchema
 
     func commitPage(
         account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease?,
@@ -83,14 +62,16 @@ final class SQLiteSyncStore: SyncStore {
                 let keyID = sealing.sealing.currentKeyID
                 let body = try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)
                 let print = try sealing.fingerprint(canonical: canonical, keyID: keyID)
+                position += 1
+                // The body is kept once, in the change; the record row points at it.
                 try db.execute(
                     sql: """
-                        INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, body, deleted, seen_run)
+                        INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id,
-                        fingerprint = excluded.fingerprint, body = excluded.body, deleted = excluded.deleted, seen_run = excluded.seen_run
+                        fingerprint = excluded.fingerprint, deleted = excluded.deleted, seen_run = excluded.seen_run,
+                        position = excluded.position
                         """,
-                    arguments: [account, resource, input.id, keyID, print, body, kind == .deleted, checkpoint.runID])
-                position += 1
+                    arguments: [account, resource, input.id, keyID, print, kind == .deleted, checkpoint.runID, position])
                 try db.execute(
                     sql: "INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [account, position, resource, input.id, kind.rawValue, keyID, body])
@@ -126,8 +107,9 @@ final class SQLiteSyncStore: SyncStore {
                 let unseen = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT id, key_id, body FROM hub_sync_records WHERE account = ? AND resource = ? AND deleted = 0
-                        AND (seen_run IS NULL OR seen_run <> ?) ORDER BY id
+                        SELECT r.id, c.key_id, c.body FROM hub_sync_records r
+                        JOIN hub_sync_changes c ON c.account = r.account AND c.position = r.position
+                        WHERE r.account = ? AND r.resource = ? AND r.deleted = 0 AND (r.seen_run IS NULL OR r.seen_run <> ?) ORDER BY r.id
                         """,
                     arguments: [account, resource, checkpoint.runID])
                 for row in unseen {
@@ -203,8 +185,9 @@ final class SQLiteSyncStore: SyncStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, key_id, body FROM hub_sync_records WHERE account = ? AND resource = ? AND deleted = 0
-                    AND id > ? ORDER BY id LIMIT ?
+                    SELECT r.id, c.key_id, c.body FROM hub_sync_records r
+                    JOIN hub_sync_changes c ON c.account = r.account AND c.position = r.position
+                    WHERE r.account = ? AND r.resource = ? AND r.deleted = 0 AND r.id > ? ORDER BY r.id LIMIT ?
                     """,
                 arguments: [account, resource, after ?? "", limit]
             ).map { row -> (String, String, Data) in (row["id"], row["key_id"], row["body"]) }

@@ -27,7 +27,8 @@ struct SyncChange: Sendable, Equatable {
     var resource: String
     var recordID: String
     var kind: SyncChangeKind
-    /// The record as stored (for `DELETED`, as it was last seen).
+    /// The record as this change wrote it (for `DELETED`, as it was last seen): a later change of
+    /// the record does not alter it.
     var record: JSONValue
 }
 
@@ -56,11 +57,11 @@ struct SyncCounts: Sendable, Equatable, Codable {
 
     var total: Int { added + updated + deleted }
 
-    mutating func add(_ kind: SyncChangeKind) {
+    mutating func add(_ kind: SyncChangeKind, count: Int = 1) {
         switch kind {
-        case .added: added += 1
-        case .updated: updated += 1
-        case .deleted: deleted += 1
+        case .added: added += count
+        case .updated: updated += count
+        case .deleted: deleted += count
         }
     }
 
@@ -76,8 +77,10 @@ struct StoredRecord: Sendable {
     var deleted: Bool
 }
 
-/// The decision both stores share: which change (if any) a record read now makes against what is
-/// stored. An unchanged record makes none; a record deleted before it was ever stored makes none.
+/// Which change (if any) a record read now makes against what is stored. An unchanged record makes
+/// none; a record deleted before it was ever stored makes none. The SQLite store calls it; the
+/// PostgreSQL store's page statement makes the same decision in SQL (its `decided` step), and the
+/// store tests run both.
 enum SyncDiff {
     static func change(stored: StoredRecord?, fingerprintMatches: Bool, deleted: Bool) -> SyncChangeKind? {
         guard let stored else { return deleted ? nil : .added }
