@@ -65,6 +65,12 @@ extension PostgresSyncStore {
     /// The schema version this Hub writes.
     static var schemaVersion: Int { migrations.count }
 
+    /// The deadline of the migrating transaction: an hour, not one operation's. A migration
+    /// rewrites whole tables (version 2 updates every record row), and every process starting
+    /// meanwhile waits for it behind the lock; with 120 s, four stores starting together under
+    /// a loaded test run gave up while the first one's statements were still being sent.
+    static let migrationTimeout: TimeInterval = 3600
+
     /// Applies the missing migrations (`upTo`: only that far, for the migration tests) in one
     /// transaction that holds `hub_sync_schema` locked, so processes starting together migrate once.
     func migrate(upTo target: Int = PostgresSyncStore.migrations.count, seconds: TimeInterval) async throws {
@@ -75,7 +81,7 @@ extension PostgresSyncStore {
         }
         let logger = self.logger
         do {
-            try await withConnection("connect", seconds: seconds) { connection in
+            try await withConnection("connect", seconds: max(seconds, Self.migrationTimeout)) { connection in
                 try await connection.withTransaction(logger: logger) { connection in
                     try await drainRows(connection.query("LOCK TABLE hub_sync_schema IN EXCLUSIVE MODE", logger: logger))
                     var stored = 0
