@@ -97,18 +97,20 @@ import Glibc
 
         /// Answers every `/held` request waiting.
         func release() async throws {
-            let reader = PooledHTTP1Transport()
-            defer { Task { try? await reader.shutdown() } }
-            _ = try await reader.send(HTTPRequest(url: plain("/_control/release"), timeout: 10))
+            _ = try await control("/_control/release")
         }
 
-        /// The TLS listener's connection counts, read over the plain listener by a transport of
-        /// its own.
+        /// The TLS listener's connection counts, read over the plain listener.
         func secureStats() async throws -> Listener {
+            try JSONDecoder().decode([String: Listener].self, from: try await control("/_control/stats").body)["https"]!
+        }
+
+        /// A control request over the plain listener, by a transport of its own (not the one
+        /// under test, whose channels the test counts).
+        private func control(_ path: String) async throws -> HTTPResponse {
             let reader = PooledHTTP1Transport()
             defer { Task { try? await reader.shutdown() } }
-            let response = try await reader.send(HTTPRequest(url: plain("/_control/stats"), timeout: 10))
-            return try JSONDecoder().decode([String: Listener].self, from: response.body)["https"]!
+            return try await reader.send(HTTPRequest(url: plain(path), timeout: 10))
         }
     }
 
