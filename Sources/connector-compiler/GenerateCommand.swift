@@ -295,11 +295,8 @@ enum GenerateCommand: Subcommand {
     static func removeStaleSpecSourceParts(in directory: String, keeping names: [String]) {
         let keep = Set(names)
         let base = directory.hasSuffix("/") ? directory : directory + "/"
-        let prefix = String(OutputNaming.specSourcesFileName.dropLast(".swift".count))
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !keep.contains(name) {
-            guard name.hasPrefix(prefix), name.hasSuffix(".swift") else { continue }
-            let part = name.dropFirst(prefix.count).dropLast(".swift".count)
-            guard !part.isEmpty, part.allSatisfy(\.isNumber) else { continue }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where !keep.contains(name) && OutputNaming.isSpecSourcesPart(name) {
             try? FileManager.default.removeItem(atPath: base + name)
         }
     }

@@ -225,6 +225,18 @@ import Testing
         #expect(single.contains("case \"spec_094\":") && !single.contains("specSourcePart"))
     }
 
+    /// The part-file rule that `generate --catalog` deletes by: every name the parts get, and
+    /// nothing else (the lookup file, a connector's file, a name with a non-digit part).
+    @Test func specSourcesPartNamesAreTheOnesTheGeneratorWrites() {
+        for name in OutputNaming.specSourcesFileNames(specCount: 1_000).dropFirst() {
+            #expect(OutputNaming.isSpecSourcesPart(name), "\(name)")
+        }
+        for name in ["ConnectorCatalog+Specs.swift", "ConnectorCatalog.swift", "ConnectorCatalog+SpecsA.swift",
+                     "ConnectorCatalog+Specs1.json", "ConnectorCatalog+Specs١.swift", "Spec0001.swift"] {
+            #expect(!OutputNaming.isSpecSourcesPart(name), "\(name)")
+        }
+    }
+
     @Test func aBrokenSpecPrintsItsPositionAndWritesNothing() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

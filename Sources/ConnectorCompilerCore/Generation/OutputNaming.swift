@@ -27,8 +27,20 @@ public enum OutputNaming {
     public static func specSourcesFileNames(specCount: Int) -> [String] {
         guard specCount > specSourcesPartSize else { return [specSourcesFileName] }
         let parts = (specCount + specSourcesPartSize - 1) / specSourcesPartSize
-        return [specSourcesFileName] + (1...parts).map { "ConnectorCatalog+Specs\($0).swift" }
+        return [specSourcesFileName] + (1...parts).map(specSourcesPartFileName)
     }
+
+    /// Whether `fileName` names a spec-text part file (`ConnectorCatalog+Specs<n>.swift`, n
+    /// digits), which ``specSourcesFileNames(specCount:)`` gives past ``specSourcesPartSize`` specs.
+    public static func isSpecSourcesPart(_ fileName: String) -> Bool {
+        guard fileName.hasPrefix(specSourcesPartPrefix), fileName.hasSuffix(".swift") else { return false }
+        let part = fileName.dropFirst(specSourcesPartPrefix.count).dropLast(".swift".count)
+        return !part.isEmpty && part.allSatisfy { $0 >= "0" && $0 <= "9" }
+    }
+
+    private static let specSourcesPartPrefix = String(specSourcesFileName.dropLast(".swift".count))
+
+    private static func specSourcesPartFileName(_ part: Int) -> String { "\(specSourcesPartPrefix)\(part).swift" }
 
     /// Type names a connector may not take: they would shadow modules or generated types.
     public static let reservedTypeNames: [String] = [
