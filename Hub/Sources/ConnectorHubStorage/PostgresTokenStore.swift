@@ -69,7 +69,7 @@ public final class PostgresTokenStore: TokenStore {
         do {
             // The schema statements wait for every other process starting on the same database
             // (one table lock), so they get a longer deadline than one operation.
-            try await store.access(seconds: Self.startupTimeout(operationTimeout)) {
+            try await store.access(seconds: PostgresStoreDeadline.startup(operationTimeout: operationTimeout)) {
                 try await PostgresSchema.migrate(client, logger: logger)
             }
         } catch {
@@ -237,10 +237,6 @@ public final class PostgresTokenStore: TokenStore {
         }
         return report
     }
-
-    /// The deadline of the start-up schema statements: four operations' worth, at least 120 s,
-    /// because they queue behind every process migrating the same database at once.
-    static func startupTimeout(_ operationTimeout: TimeInterval) -> TimeInterval { max(120, 4 * operationTimeout) }
 
     /// The schema version of the database.
     public func storedSchemaVersion() async throws -> Int {

@@ -68,7 +68,7 @@ final class PostgresSyncStore: SyncStore {
             client: client, runner: runner, logger: logger, sealing: SyncSealing(sealing: RecordSealing(keys: keys)),
             operationTimeout: operationTimeout)
         do {
-            try await store.migrate(upTo: schemaVersion, seconds: max(120, 4 * operationTimeout))
+            try await store.migrate(upTo: schemaVersion, seconds: PostgresStoreDeadline.startup(operationTimeout: operationTimeout))
         } catch {
             await store.shutdown()
             throw error
