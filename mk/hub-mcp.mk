@@ -6,8 +6,10 @@
 #                       initialize, tools/list, list/get, cursors, byte cap, scope and expiry
 #                       refusals, search-then-call, reconnect_required (part of `make test`)
 #   make mcp-bench      tokens of the MCP tool lists: seed providers and the whole catalog, with
-#                       and without search mode (part of `make bench`; counts, not times), then
-#                       MCP call latency over the proxy's in one run (HUB_MCP_BENCH_CALLS=200)
+#                       and without search mode, and beside peers' published tool lists
+#                       (Hub/Benchmarks/mcp-peer: StackOne's SDK, GitHub's MCP server) (part of
+#                       `make bench`; counts, not times), then MCP call latency over the proxy's
+#                       in one run (HUB_MCP_BENCH_CALLS=200)
 
 HUB_MCP_REQUIREMENTS := Hub/Tests/MCP/requirements.txt
 HUB_MCP_BENCH_CALLS ?= 200
@@ -25,12 +27,12 @@ hub-mcp-test: mcp-tools
 mcp-bench: mcp-tools
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product mcp-bench
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product connector-hub
-	$$(cd Hub && $(SWIFT) build --show-bin-path)/mcp-bench Connectors
+	$$(cd Hub && $(SWIFT) build --show-bin-path)/mcp-bench Connectors Hub/Benchmarks/mcp-peer/peer-tool-tokens.json
 	$(PYTHON) Hub/Tests/MCP/hub_mcp.py --hub $$(cd Hub && $(SWIFT) build --show-bin-path)/connector-hub --bench $(HUB_MCP_BENCH_CALLS)
 
 mcp-bench-quick: mcp-tools
 	cd Hub && $(SWIFT) build $(SWIFT_FLAGS) --product mcp-bench
-	$$(cd Hub && $(SWIFT) build --show-bin-path)/mcp-bench Connectors
+	$$(cd Hub && $(SWIFT) build --show-bin-path)/mcp-bench Connectors Hub/Benchmarks/mcp-peer/peer-tool-tokens.json
 
 TEST_STEPS += hub-mcp-test
 BENCH_STEPS += mcp-bench

@@ -13,6 +13,8 @@ public struct MCPToolListFigures: Sendable {
     public var listTokens: Int
     /// The largest single tool definition, in tokens.
     public var largestTool: Int
+    /// The median tool definition (the upper one of an even count), in tokens.
+    public var medianTool: Int
     /// Tokens of `tools/list` in search-then-call mode (`search_tools` and `call_tool` only).
     public var searchModeTokens: Int
     /// Whether the default budget puts a token for these accounts in search mode.
@@ -32,10 +34,11 @@ extension ConnectorHubService {
             }
             let definitions = tools.map { $0.definition() }
             let total = MCPBudget.tokens(.array(definitions))
+            let sizes = definitions.map { MCPBudget.tokens($0) }.sorted()
             return MCPToolListFigures(
                 label: label, connectors: connectors.count, tools: tools.count, listTokens: total,
-                largestTool: definitions.map { MCPBudget.tokens($0) }.max() ?? 0, searchModeTokens: searchTokens,
-                searchMode: total > MCPBudget.defaultBudget)
+                largestTool: sizes.last ?? 0, medianTool: sizes.isEmpty ? 0 : sizes[sizes.count / 2],
+                searchModeTokens: searchTokens, searchMode: total > MCPBudget.defaultBudget)
         }
     }
 
