@@ -51,7 +51,8 @@ include $(sort $(wildcard mk/*.mk))
 test: build venv
 	$(COMPILER) validate --warnings-as-errors Connectors
 	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) $(if $(strip $(ALONE_TESTS)),--skip '$(subst $(space),|,$(strip $(ALONE_TESTS)))')
-	@for step in $(TEST_STEPS); do echo "== $$step"; $(MAKE) --no-print-directory $$step || exit 1; done
+	@for step in $(TEST_STEPS); do echo "== $$step"; start=$$(date +%s); $(MAKE) --no-print-directory $$step || exit 1; \
+		echo "== $$step: $$(( $$(date +%s) - start )) s"; done
 	@echo "make test: all passed"
 
 bench: build venv
@@ -61,7 +62,8 @@ bench: build venv
 # of the steps before it): a benchmark that no longer runs fails `make test`. Times are printed,
 # never asserted. `make check-no-time-limits` keeps type-checking time limits out of `make test`.
 bench-quick: build venv
-	@for step in $(BENCH_QUICK_STEPS); do echo "== $$step"; $(MAKE) --no-print-directory $$step || exit 1; done
+	@for step in $(BENCH_QUICK_STEPS); do echo "== $$step"; start=$$(date +%s); $(MAKE) --no-print-directory $$step || exit 1; \
+		echo "== $$step: $$(( $$(date +%s) - start )) s"; done
 	@echo "bench-quick: every benchmark ran ($(words $(BENCH_QUICK_STEPS)) quick steps)"
 
 check-no-time-limits:
