@@ -143,7 +143,7 @@ enum Fixtures {
             "action-input-collision", "action-path-input-unused", "action-body-object", "action-body-pointer",
             "action-form-pointer", "action-body-method", "action-success-status", "action-result-record",
             "action-result-empty", "action-scope-not-requested", "action-scope-optional", "action-destructive",
-            "action-idempotency-header",
+            "action-idempotency-header", "action-failure-when", "action-content-type",
             // Unified operations bound to actions (Validation/Rules/OperationRules.swift).
             "unified-operation-unknown", "unified-operation-action-unknown", "unified-operation-action-input-unknown",
             "unified-operation-input-unknown", "unified-operation-required-unmapped", "unified-operation-type-mismatch",

@@ -182,3 +182,41 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data
         #expect(create.resultPointer == nil)
     }
 }
+
+@Suite struct CatalogAtsActionTests {
+    @Test func ashbyReadsItsTwoHundredRefusalsFromTheBody() throws {
+        let actions = Ashby.ApiKey.Actions.all
+        #expect(actions.map(\.id) == ["createCandidate", "changeApplicationStage"])
+        #expect(actions.map(\.path) == ["/candidate.create", "/application.changeStage"])
+        #expect(actions.allSatisfy { $0.method == "POST" && $0.success == [200] && $0.resultPointer == "/results" })
+        #expect(actions.allSatisfy { $0.scopes == ["candidatesWrite"] })
+        // Ashby answers what would be a 4xx as 200 {"success": false, "errorInfo": {...}}.
+        let refusal = ActionOperation.FailureCondition(pointer: "/success", equals: .bool(false), errors: "/errorInfo")
+        #expect(actions.allSatisfy { $0.failureWhen == refusal })
+        #expect(refusal.matches(try json(#"{"success": false, "errorInfo": {"code": "invalid_input"}}"#)))
+        #expect(!refusal.matches(try json(#"{"success": true, "results": {"id": "c1"}}"#)))
+        #expect(!refusal.matches(nil))
+        let create = Ashby.ApiKey.Actions.createCandidateOperation
+        #expect(create.inputs.filter(\.required).map(\.name) == ["name"])
+        #expect(try wireBody(create, #"{"name": "Ada Lovelace", "email": "ada@example.com", "phoneNumber": "+44 20 7946 0000"}"#) == json(
+            #"{"name": "Ada Lovelace", "email": "ada@example.com", "phoneNumber": "+44 20 7946 0000"}"#))
+        let stage = Ashby.ApiKey.Actions.changeApplicationStageOperation
+        #expect(stage.inputs.filter(\.required).map(\.name) == ["applicationId", "interviewStageId"])
+        #expect(try wireBody(stage, #"{"applicationId": "a1", "interviewStageId": "s2"}"#) == json(
+            #"{"applicationId": "a1", "interviewStageId": "s2"}"#))
+    }
+
+    @Test func teamtailorSendsAJSONAPIDocumentAsItsMediaType() throws {
+        let create = Teamtailor.ApiKey.Actions.createCandidateOperation
+        #expect(Teamtailor.ApiKey.Actions.all.map(\.id) == ["createCandidate"])
+        #expect(create.path == "/candidates")
+        #expect(create.contentType == "application/vnd.api+json")
+        #expect(create.success == [])
+        #expect(create.resultPointer == "/data")
+        #expect(create.failureWhen == nil)
+        #expect(try wireBody(create, #"{"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com", "sourced": true}"#) == json(
+            #"{"data": {"type": "candidates", "attributes": {"first-name": "Ada", "last-name": "Lovelace", "email": "ada@example.com", "sourced": true}}}"#))
+        // Actions without a declared media type still send application/json.
+        #expect(Workable.ApiToken.Actions.createCandidateOperation.contentType == nil)
+    }
+}

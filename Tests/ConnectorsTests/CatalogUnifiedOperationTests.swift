@@ -71,6 +71,26 @@ import Testing
         #expect(Self.body(create)["/candidate/phone"] == .string("+1 555 0100"))
     }
 
+    @Test func ashbyAndTeamtailorCreateCandidatesAndAshbyMovesApplications() throws {
+        let ashby = try Self.arguments(Ashby.ApiKey.Unified.candidatesOperations, "create", [
+            "firstName": .string("Grace"), "lastName": .string("Hopper"), "email": .string("grace@example.com"),
+            "phoneNumbers": .array([.string("+1 555 0100")]),
+        ])
+        #expect(Self.body(ashby) == [
+            "/name": .string("Grace Hopper"), "/email": .string("grace@example.com"), "/phoneNumber": .string("+1 555 0100"),
+        ])
+        let move = try Self.arguments(Ashby.ApiKey.Unified.applicationsOperations, "moveStage", [
+            "id": .string("a-1"), "stage": .string("s-2"),
+        ])
+        #expect(Self.body(move) == ["/applicationId": .string("a-1"), "/interviewStageId": .string("s-2")])
+        let teamtailor = try Self.arguments(Teamtailor.ApiKey.Unified.candidatesOperations, "create", [
+            "firstName": .string("Grace"), "email": .string("grace@example.com"),
+        ])
+        #expect(Self.body(teamtailor) == [
+            "/data/attributes/first-name": .string("Grace"), "/data/attributes/email": .string("grace@example.com"),
+        ])
+    }
+
     @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
         let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
         let token = try #require(connector.authVariants.first { $0.id == "access_token" })

@@ -413,12 +413,19 @@ class Handler(BaseHTTPRequestHandler):
             if "grant_type=" not in form:
                 return self.answer(400, {"error": "invalid_request"})
             return self.answer(200, {"access_token": "test-key", "token_type": "bearer", "expires_in": 3600})
+        if self.command == "POST" and path == spec.get("verifyPost"):
+            # A verification request sent as a POST (Ashby's apiKey.info): not a write, not counted.
+            for header, value in spec["auth"].items():
+                if self.headers.get(header) != value:
+                    return self.answer(401, {"message": "invalid credentials"})
+            return self.answer(200, spec.get("verify", {}))
         first = False
         if self.command != "GET":
             with LOCK:
                 REQUESTS.setdefault(key, []).append({
                     "method": self.command, "path": full, "body": raw.decode("utf-8", "replace"),
-                    "idempotencyKey": self.headers.get("Idempotency-Key") or ""})
+                    "idempotencyKey": self.headers.get("Idempotency-Key") or "",
+                    "contentType": self.headers.get("Content-Type") or ""})
                 WRITES[key] = WRITES.get(key, 0) + 1
                 first = WRITES[key] == 1
         for header, value in spec["auth"].items():
@@ -433,6 +440,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(403, {"message": "The credential lacks the permission this write needs."})
         if scenario == "rate-limit" and first:
             return self.answer(429, {"message": "Too many requests"}, {"Retry-After": "1"})
+        if spec.get("contentType") and (self.headers.get("Content-Type") or "").split(";")[0] != spec["contentType"]:
+            return self.answer(415, {"errors": [{"status": "415", "title": "Unsupported Media Type"}]})
         for route in spec["routes"]:
             match = route["pattern"].fullmatch(path)
             if route["method"] == self.command and match:
@@ -466,6 +475,9 @@ class Handler(BaseHTTPRequestHandler):
             record = copy.deepcopy(route.get("template", {}))
             record.update(fields if isinstance(fields, dict) else {})
             record[route.get("idField", "id")] = new_id
+            if route.get("jsonapi"):
+                # A JSON:API resource object: the id beside type and attributes.
+                record["type"] = route["jsonapi"]
             records[str(new_id)] = record
         elif effect in ("update", "delete"):
             record = records.get(record_key(params))
@@ -482,6 +494,13 @@ class Handler(BaseHTTPRequestHandler):
             if group is None or str(member) not in records:
                 return 404, {"message": "not found"}, {}
             group.setdefault("members", []).append(member)
+        elif effect == "stage":
+            # Ashby's application.changeStage: the application and the stage are in the body.
+            record = records.get(str(body.get("applicationId")))
+            if record is None:
+                return 200, {"success": False, "errorInfo": {"code": "application_not_found",
+                                                             "message": "Application not found"}}, {}
+            record["currentInterviewStage"] = {"id": body.get("interviewStageId")}
         elif effect == "put":
             record = copy.deepcopy(route.get("template", {}))
             record.update(params)
@@ -532,6 +551,22 @@ BEARER = {"Authorization": "Bearer test-key"}
 # record's fields are; `wrap`: (member, other members) around the answered record, innermost
 # first; `answer`: "record" (default), None (no body) or a constant.
 DIALECTS = {
+    # Ashby (https://developers.ashbyhq.com/docs/responses): RPC-style POSTs answered 200
+    # {"success": true, "results": ...}; candidate.create creates the candidate, application.changeStage
+    # moves a seeded application (its currentInterviewStage). The key is verified with POST /apiKey.info.
+    "ashby": {"auth": {"Authorization": basic("test-key", "")}, "verifyPost": "/apiKey.info",
+              "verify": {"success": True, "results": {"title": "Hub"}}, "routes": [
+        route("POST", "/candidate.create", "create", 200, id="5b591aac-0000-4000-8000-%012d",
+              template={"createdAt": "2026-12-07T10:00:00.000Z", "applicationIds": []}, wrap=[("results", {"success": True})]),
+        route("POST", "/application.changeStage", "stage", 200, wrap=[("results", {"success": True})]),
+    ],
+        # Responses & Errors: "What would be 4XX errors will return 200 with success being false", with
+        # an errorInfo object (code, message, requestId); the example's code and message are the page's.
+        "invalid": (200, {"success": False, "errorInfo": {
+            "code": "application_not_found",
+            "message": "Application not found - are you lacking permissions to edit candidates?",
+            "requestId": "01JSJ8FEK5ZN4XQBZP7DBKK7ZC"}}),
+    },
     # BambooHR: Create Employee answers 201 with the new employee's URL in Location, no body.
     "bamboohr": {"auth": {"Authorization": basic("test-key", "x")}, "verify": [], "routes": [
         route("POST", "/api/gateway.php/{company}/v1/employees/", "create", 201, answer=None, location=True),
@@ -653,6 +688,20 @@ DIALECTS = {
     ],
         # No SpotDraft error reference is among the stored pages: HTTP's 400 with a plain message.
         "invalid": (400, {"message": "Bad Request"}),
+    },
+    # Teamtailor (https://docs.teamtailor.com/, JSON:API): POST /v1/candidates takes
+    # {"data": {"type": "candidates", "attributes": {...}}} as application/vnd.api+json (anything else
+    # answers 415, as JSON:API servers must) and answers the candidate as a resource object under data
+    # (JSON:API's 201 Created; the stored pages give no status).
+    "teamtailor": {"auth": {"Authorization": "Token token=test-key", "X-Api-Version": "20210218"},
+                   "verify": {"data": []}, "contentType": "application/vnd.api+json", "routes": [
+        route("POST", "/v1/candidates", "create", 201, id="%d", jsonapi="candidates", **{"from": "/data"},
+              wrap=[("data", {})]),
+    ],
+        # JSON:API's error objects (https://jsonapi.org/format/#error-objects): 422 with errors[].source.pointer
+        # at the attribute; Teamtailor's own error page is not among the stored pages.
+        "invalid": (422, {"errors": [{"status": "422", "title": "is invalid", "detail": "email - is invalid",
+                                      "source": {"pointer": "/data/attributes/email"}}]}),
     },
     # Workable: Create a candidate answers 201 {"status": "created", "candidate": {...}}.
     "workable": {"auth": BEARER, "verify": {"jobs": []}, "routes": [

@@ -23,6 +23,7 @@ struct EmulatedLink: Sendable {
     }
 
     static let all: [String: EmulatedLink] = [
+        "ashby": .init(variant: "api_key", values: ["apiKey": "test-key"], hosts: ["api.ashbyhq.com"], dialect: "ashby"),
         "bamboohr": .init(variant: "api_key", values: ["companyDomain": "acme", "apiKey": "test-key"], hosts: ["api.bamboohr.com"], dialect: "bamboohr"),
         "clerk": .init(variant: "secret_key", values: ["secretKey": "test-key"], hosts: ["api.clerk.com"], dialect: "clerk"),
         "fusionauth": .init(
@@ -55,6 +56,9 @@ struct EmulatedLink: Sendable {
         "spotdraft": .init(
             variant: "client_credentials", values: ["region": "us", "clientId": "sd-client", "clientSecret": "test-key"],
             hosts: ["api.us.spotdraft.com"], dialect: "spotdraft"),
+        "teamtailor": .init(
+            variant: "api_key", values: ["apiHost": "api.teamtailor.com", "apiKey": "test-key"], hosts: ["api.teamtailor.com"],
+            dialect: "teamtailor"),
         "workable": .init(variant: "api_token", values: ["subdomain": "acme", "apiToken": "test-key"], hosts: ["acme.workable.com"], dialect: "workable"),
         "zoom": .init(
             variant: "server_to_server", values: ["accountId": "acme-account", "clientId": "zm-client", "clientSecret": "zm-client-secret-1"],
@@ -94,8 +98,24 @@ private let scimUser = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Use
 private let scimGroup = #"{"id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "Engineering", "members": []}"#
 
 extension CatalogWrite {
-    /// The catalog's actions not run through the Hub by another suite: 34 of its 39.
+    /// The catalog's actions not run through the Hub by another suite: 37 of its 42.
     static let actions: [CatalogWrite] = [
+        // Ashby answers 200 {"success": true, "results": ...}; its refusals are 200 too (CatalogValidationHubTests).
+        .init(
+            connector: "ashby", call: "actions/createCandidate",
+            inputs: #"{"name": "Augusta Lovelace", "email": "\#(email)", "phoneNumber": "+44 20 7946 0000", "linkedInUrl": "https://www.linkedin.com/in/ada"}"#,
+            write: "POST /candidate.create",
+            body: #"{"name": "Augusta Lovelace", "email": "\#(email)", "phoneNumber": "+44 20 7946 0000", "linkedInUrl": "https://www.linkedin.com/in/ada"}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "5b591aac-0000-4000-8000-000000000001", "/record/name": "Augusta Lovelace"}"#,
+            stored: #"{"/0/email": "\#(email)"}"#),
+        .init(
+            connector: "ashby", call: "actions/changeApplicationStage",
+            inputs: #"{"applicationId": "3ae2b801-19f6-41ef-ad28-214bd731948f", "interviewStageId": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
+            seed: #"[{"id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "status": "Active", "candidate": {"id": "5b591aac-0000-4000-8000-000000000007"}, "currentInterviewStage": {"id": "first-stage", "title": "Application Review"}}]"#,
+            write: "POST /application.changeStage",
+            body: #"{"applicationId": "3ae2b801-19f6-41ef-ad28-214bd731948f", "interviewStageId": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "/record/currentInterviewStage/id": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
+            stored: #"{"/0/currentInterviewStage/id": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#),
         .init(
             connector: "bamboohr", call: "actions/createEmployee",
             inputs: #"{"firstName": "Augusta", "lastName": "Lovelace", "workEmail": "\#(email)", "jobTitle": "Analyst", "hireDate": "2027-01-04"}"#,
@@ -249,6 +269,14 @@ extension CatalogWrite {
             connector: "spotdraft", call: "actions/deactivateUser", inputs: #"{"userId": 7}"#, destructive: true,
             seed: #"[{"id": 7, "email": "grace@example.com", "is_active": true}]"#, write: "DELETE /api/v1/public/auth/users/7",
             answer: #"{"/providerStatus": 204}"#, stored: #"{"/0/is_active": false}"#),
+        // Teamtailor's JSON:API document, sent as application/vnd.api+json (the dialect answers 415 otherwise).
+        .init(
+            connector: "teamtailor", call: "actions/createCandidate",
+            inputs: #"{"firstName": "Augusta", "lastName": "Lovelace", "email": "\#(email)", "phone": "+44 20 7946 0000", "merge": true}"#,
+            write: "POST /v1/candidates",
+            body: #"{"data": {"type": "candidates", "attributes": {"first-name": "Augusta", "last-name": "Lovelace", "email": "\#(email)", "phone": "+44 20 7946 0000", "merge": true}}}"#,
+            answer: #"{"/providerStatus": 201, "/record/id": "1", "/record/type": "candidates", "/record/attributes/first-name": "Augusta"}"#,
+            stored: #"{"/0/attributes/email": "\#(email)"}"#),
         .init(
             connector: "workable", call: "actions/createCandidate",
             inputs: #"{"shortcode": "GROOV005", "name": "Augusta Lovelace", "firstname": "Augusta", "lastname": "Lovelace", "email": "\#(email)", "sourced": true}"#,
@@ -273,6 +301,20 @@ extension CatalogWrite {
 
     /// The unified operations specs bind that no other suite runs through the Hub: 17.
     static let unified: [CatalogWrite] = [
+        .init(
+            connector: "ashby", call: "unified/ats.candidate/operations/create",
+            inputs: #"{"firstName": "Augusta", "lastName": "Lovelace", "email": "\#(email)", "phoneNumbers": ["+44 20 7946 0000"]}"#,
+            write: "POST /candidate.create",
+            body: #"{"name": "Augusta Lovelace", "email": "\#(email)", "phoneNumber": "+44 20 7946 0000"}"#,
+            answer: #"{"/model": "ats.candidate", "/action": "createCandidate", "/id": "5b591aac-0000-4000-8000-000000000001", "/record/name": "Augusta Lovelace"}"#),
+        .init(
+            connector: "ashby", call: "unified/ats.application/operations/moveStage",
+            inputs: #"{"id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "stage": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
+            seed: #"[{"id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "status": "Active", "candidate": {"id": "5b591aac-0000-4000-8000-000000000007"}, "currentInterviewStage": {"id": "first-stage", "title": "Application Review"}}]"#,
+            write: "POST /application.changeStage",
+            body: #"{"applicationId": "3ae2b801-19f6-41ef-ad28-214bd731948f", "interviewStageId": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
+            answer: #"{"/model": "ats.application", "/action": "changeApplicationStage", "/id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "/record/status": "active", "/record/candidate": "5b591aac-0000-4000-8000-000000000007", "/conversionError": null}"#,
+            stored: #"{"/0/currentInterviewStage/id": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#),
         .init(
             connector: "clerk", call: "unified/iam.user/operations/create",
             inputs: #"{"userName": "ada.lovelace", "givenName": "Augusta", "familyName": "Lovelace"}"#,
@@ -359,6 +401,12 @@ extension CatalogWrite {
             connector: "spotdraft", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "7"}"#, destructive: true,
             seed: #"[{"id": 7, "email": "grace@example.com", "is_active": true}]"#, write: "DELETE /api/v1/public/auth/users/7",
             answer: #"{"/action": "deactivateUser", "/providerStatus": 204}"#, stored: #"{"/0/is_active": false}"#),
+        .init(
+            connector: "teamtailor", call: "unified/ats.candidate/operations/create",
+            inputs: #"{"firstName": "Augusta", "lastName": "Lovelace", "email": "\#(email)", "phoneNumbers": ["+44 20 7946 0000"]}"#,
+            write: "POST /v1/candidates",
+            body: #"{"data": {"type": "candidates", "attributes": {"first-name": "Augusta", "last-name": "Lovelace", "email": "\#(email)", "phone": "+44 20 7946 0000"}}}"#,
+            answer: #"{"/model": "ats.candidate", "/action": "createCandidate", "/id": "1", "/record/name": "Augusta Lovelace", "/record/email": "\#(email)"}"#),
         .init(
             connector: "workable", call: "unified/ats.candidate/operations/create",
             inputs: #"{"job": "GROOV005", "firstName": "Augusta", "lastName": "Lovelace", "email": "\#(email)", "phoneNumbers": ["+44 20 7946 0000"]}"#,

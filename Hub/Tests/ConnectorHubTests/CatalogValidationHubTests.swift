@@ -61,6 +61,9 @@ struct ProviderRefusal: Sendable, CustomTestStringConvertible {
     var write: CatalogWrite? { CatalogWrite.actions.first { $0.connector == connector && !$0.destructive } }
 
     static let all: [ProviderRefusal] = [
+        // Ashby's refusal is a 200 with "success": false (the action's failureWhen): still 422 rejected,
+        // with errorInfo's message, sent once.
+        .init(connector: "ashby", providerStatus: 200, message: "Application not found - are you lacking permissions to edit candidates?"),
         .init(connector: "bamboohr", providerStatus: 400, message: "The request was invalid or could not be understood by the server."),
         .init(connector: "clerk", providerStatus: 422, problems: [("/inputs/emailAddress", "That email address is taken. Please try another.")]),
         .init(connector: "fusionauth", providerStatus: 400,
@@ -73,6 +76,8 @@ struct ProviderRefusal: Sendable, CustomTestStringConvertible {
         .init(connector: "onelogin", providerStatus: 422, message: "Unprocessable Entity"),
         .init(connector: "smartsheet_iam", providerStatus: 400, message: "The attribute(s) admin are not allowed for this operation."),
         .init(connector: "spotdraft", providerStatus: 400, message: "Bad Request"),
+        // JSON:API's source.pointer, /data/attributes/email, is the input whose body pointer it is.
+        .init(connector: "teamtailor", providerStatus: 422, problems: [("/inputs/email", "email - is invalid")]),
         .init(connector: "workable", providerStatus: 422, problems: [("/inputs/email", "candidate already exists")]),
         .init(connector: "zoom", providerStatus: 400, problems: [("/inputs/email", "Invalid field.")]),
     ]

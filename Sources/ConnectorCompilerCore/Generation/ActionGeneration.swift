@@ -179,6 +179,12 @@ struct ActionTranslator {
         }
         if action.destructive { lines.append("destructive: true,") }
         if let header = action.idempotencyHeader { lines.append("idempotencyHeader: " + SwiftStringLiteral.make(header) + ",") }
+        if let failure = action.failureWhen {
+            lines.append("failureWhen: ConnectorRuntime.ActionOperation.FailureCondition(pointer: " + SwiftStringLiteral.make(failure.at)
+                + ", equals: (try? ConnectorRuntime.JSONValue.parse(Foundation.Data(" + SwiftStringLiteral.make(failure.equals)
+                + ".utf8))) ?? .null, errors: " + SwiftStringLiteral.make(failure.errors) + "),")
+        }
+        if let contentType = action.contentType { lines.append("contentType: " + SwiftStringLiteral.make(contentType) + ",") }
         // The last argument takes no comma.
         if var last = lines.popLast() {
             if last.hasSuffix(",") { last.removeLast() }

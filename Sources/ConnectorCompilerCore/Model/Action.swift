@@ -90,6 +90,26 @@ public struct ActionResult: Sendable, Hashable {
     }
 }
 
+/// When a success status's body still means the provider refused the write (Ashby answers
+/// refusals `200 {"success": false, "errorInfo": {...}}`).
+public struct ActionFailureCondition: Sendable, Hashable {
+    public var pointer: JSONPointer
+    /// JSON pointer into the response body, e.g. `/success`.
+    public var at: String
+    /// The value at `at` that means refused, as compact JSON text (`false`, `"error"`, `0`).
+    public var equals: String
+    /// JSON pointer to the provider's errors in the body, read like an error response (`""`: the
+    /// whole body).
+    public var errors: String
+
+    public init(pointer: JSONPointer, at: String, equals: String, errors: String = "") {
+        self.pointer = pointer
+        self.at = at
+        self.equals = equals
+        self.errors = errors
+    }
+}
+
 /// One write a linked account can make.
 public struct Action: Sendable, Hashable {
     public var pointer: JSONPointer
@@ -113,11 +133,16 @@ public struct Action: Sendable, Hashable {
     public var destructive: Bool
     /// A header carrying a key the provider uses to run a request once (`Idempotency-Key`).
     public var idempotencyHeader: String?
+    /// A success status's body that means refused after all (`nil`: every success status is success).
+    public var failureWhen: ActionFailureCondition?
+    /// The media type of a `json` body (`application/vnd.api+json`); `nil`: `application/json`.
+    public var contentType: String?
 
     public init(
         pointer: JSONPointer, id: String, description: String? = nil, method: ActionMethod, path: String,
         inputs: [ActionInput] = [], body: String? = nil, encoding: ActionEncoding = .json, success: [Int] = [],
-        result: ActionResult? = nil, scopes: [String] = [], destructive: Bool = false, idempotencyHeader: String? = nil
+        result: ActionResult? = nil, scopes: [String] = [], destructive: Bool = false, idempotencyHeader: String? = nil,
+        failureWhen: ActionFailureCondition? = nil, contentType: String? = nil
     ) {
         self.pointer = pointer
         self.id = id
@@ -132,6 +157,8 @@ public struct Action: Sendable, Hashable {
         self.scopes = scopes
         self.destructive = destructive
         self.idempotencyHeader = idempotencyHeader
+        self.failureWhen = failureWhen
+        self.contentType = contentType
     }
 
     /// The statuses that mean success: `success`, or any 2xx when it is empty.

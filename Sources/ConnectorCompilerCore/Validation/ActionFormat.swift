@@ -27,7 +27,12 @@ extension SpecFormat {
         regex: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", rule: "action-idempotency-header",
         requirement: "be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-)")
 
-    static let actionKinds: [ObjectKind] = [actionKind, actionInputKind, actionResultKind]
+    /// Media types of a JSON body: `type/json` or `type/SUBTYPE+json`, with optional parameters.
+    static let actionContentTypePattern = StringPattern(
+        regex: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(;.*)?$", rule: "action-content-type",
+        requirement: "be a media type such as 'application/vnd.api+json' (type '/' subtype, then optional '; parameters')")
+
+    static let actionKinds: [ObjectKind] = [actionKind, actionInputKind, actionResultKind, actionFailureKind]
 
     static let actionKind: ObjectKind = ObjectKind(
         name: "action",
@@ -54,6 +59,21 @@ extension SpecFormat {
                     "`true` when the action deletes or deactivates something: the generated function and the Hub require an explicit confirmation (default `false`)."),
             KeySpec("idempotencyHeader", .string(pattern: headerNamePattern),
                     "Header carrying a key the provider uses to run a request once (`Idempotency-Key`): a 429 or 5xx is then retried with the same key."),
+            KeySpec("failureWhen", .object("actionFailure"),
+                    "When a success status's body still means the provider refused the write (Ashby's `200 {\"success\": false}`): the value at a JSON pointer that means refused, and where the provider's errors are."),
+            KeySpec("contentType", .string(pattern: actionContentTypePattern),
+                    "Media type of a `json` body (default `application/json`), a JSON one: `application/vnd.api+json` for JSON:API."),
+        ])
+
+    static let actionFailureKind: ObjectKind = ObjectKind(
+        name: "actionFailure",
+        description: "A refusal a provider answers with a success status: the body's value at `pointer` equals `equals`.",
+        keys: [
+            KeySpec("pointer", .string(pattern: resourcePointerPattern), required: true,
+                    "JSON pointer into the response body, e.g. `/success`."),
+            KeySpec("equals", .scalar, required: true, "The value at `pointer` that means refused, e.g. `false`."),
+            KeySpec("errors", .string(pattern: resourcePointerPattern, allowEmpty: true),
+                    "JSON pointer to the provider's errors, read like an error response's body (default `\"\"`: the whole body), e.g. `/errorInfo`."),
         ])
 
     static let actionInputKind: ObjectKind = ObjectKind(

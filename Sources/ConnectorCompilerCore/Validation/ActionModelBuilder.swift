@@ -44,7 +44,14 @@ extension ModelBuilder {
                 encoding: ActionEncoding(rawValue: string(node["encoding"])) ?? .json,
                 success: array(node["success"]).compactMap(\.intValue), result: result,
                 scopes: array(node["scopes"]).compactMap(\.stringValue), destructive: node["destructive"]?.boolValue ?? false,
-                idempotencyHeader: node["idempotencyHeader"]?.stringValue)
+                idempotencyHeader: node["idempotencyHeader"]?.stringValue,
+                failureWhen: node["failureWhen"].map { condition in
+                    ActionFailureCondition(
+                        pointer: condition.pointer, at: string(condition["pointer"]),
+                        equals: condition["equals"].map(JSONText.render) ?? "null",
+                        errors: condition["errors"]?.stringValue ?? "")
+                },
+                contentType: node["contentType"]?.stringValue)
         }
     }
 

@@ -27,11 +27,46 @@ public struct ActionOperation: Sendable, Hashable {
     public var destructive: Bool
     /// The provider's idempotency header, when it has one.
     public var idempotencyHeader: String?
+    /// A success status's body that means the provider refused the write after all (Ashby's
+    /// `200 {"success": false}`); `nil` when every success status is success.
+    public var failureWhen: FailureCondition?
+    /// The media type a `json` body is sent as (`application/vnd.api+json`); `nil`:
+    /// `application/json`.
+    public var contentType: String?
+
+    /// A refusal answered with a success status: the body's value at `pointer` equals `equals`.
+    public struct FailureCondition: Sendable, Hashable {
+        /// JSON pointer into the response body, e.g. `/success`.
+        public var pointer: String
+        /// The value that means refused, e.g. `false`.
+        public var equals: JSONValue
+        /// JSON pointer to the provider's errors in the body, read like an error response (`""`:
+        /// the whole body).
+        public var errors: String
+
+        public init(pointer: String, equals: JSONValue, errors: String = "") {
+            self.pointer = pointer
+            self.equals = equals
+            self.errors = errors
+        }
+
+        /// Whether `body` is a refusal.
+        public func matches(_ body: JSONValue?) -> Bool {
+            guard let value = body?.at(pointer: pointer) else { return false }
+            if value == equals { return true }
+            // `1` and `1.0` alike.
+            switch (value, equals) {
+            case let (.integer(left), .number(right)), let (.number(right), .integer(left)): return Double(left) == right
+            default: return false
+            }
+        }
+    }
 
     public init(
         id: String, method: String, path: String, inputs: [ActionInputDescriptor] = [], body: JSONValue? = nil,
         encoding: Encoding = .json, success: [Int] = [], resultPointer: String? = nil, scopes: [String] = [],
-        destructive: Bool = false, idempotencyHeader: String? = nil
+        destructive: Bool = false, idempotencyHeader: String? = nil, failureWhen: FailureCondition? = nil,
+        contentType: String? = nil
     ) {
         self.id = id
         self.method = method
@@ -44,6 +79,8 @@ public struct ActionOperation: Sendable, Hashable {
         self.scopes = scopes
         self.destructive = destructive
         self.idempotencyHeader = idempotencyHeader
+        self.failureWhen = failureWhen
+        self.contentType = contentType
     }
 
     /// Whether `status` means the provider did it.

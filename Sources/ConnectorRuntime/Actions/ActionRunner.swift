@@ -49,7 +49,8 @@ public struct ActionOutcome<Record: ResourceRecord>: Sendable {
 ///   retried only when the action has an idempotency header (the same key each time), since
 ///   the provider may have acted before failing; without one it is `outcomeUnknown`.
 /// - 400, 409 and 422 become ``ActionError/rejected(action:status:problems:message:)`` with
-///   problems pointing at the inputs the provider named; a 403 becomes
+///   problems pointing at the inputs the provider named, and so does a success status whose body
+///   the action's `failureWhen` says is a refusal; a 403 becomes
 ///   ``ActionError/missingScopes(action:scopes:)``.
 public enum ActionRunner {
     /// Runs `operation` and reads its result as `Record`.
@@ -171,7 +172,7 @@ public enum ActionRunner {
             }
             switch operation.encoding {
             case .json:
-                headers["Content-Type"] = "application/json"
+                headers["Content-Type"] = operation.contentType ?? "application/json"
                 data = body.data
             case .form:
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -206,6 +207,12 @@ public enum ActionRunner {
         let action = operation.id
         if operation.isSuccess(response.status) {
             let body = response.body.isEmpty ? nil : try? JSONValue.parse(response.body)
+            if let failure = operation.failureWhen, failure.matches(body) {
+                // A refusal the provider answers with a success status: nothing was done, like a 422.
+                let errors = failure.errors.isEmpty ? body : body?.at(pointer: failure.errors)
+                let read = ProviderErrorReader.read(errors ?? .null, inputs: operation.inputs, redact: connection.redactor)
+                throw .rejected(action: action, status: response.status, problems: read.problems, message: read.message)
+            }
             var record: JSONValue?
             if let pointer = operation.resultPointer {
                 record = pointer.isEmpty ? body : body?.at(pointer: pointer)

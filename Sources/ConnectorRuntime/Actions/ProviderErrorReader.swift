@@ -23,6 +23,16 @@ enum ProviderErrorReader {
             let text = String(decoding: body.prefix(4096), as: UTF8.self)
             return ([], clean(text, redact))
         }
+        return read(json, inputs: inputs, redact: redact)
+    }
+
+    /// The same for errors already parsed (the part of a success body an action's `failureWhen`
+    /// names); a bare string is the message, a bare array a list of errors, `null` none.
+    static func read(
+        _ json: JSONValue, inputs: [ActionInputDescriptor], redact: Redactor
+    ) -> (problems: [InputProblem], message: String?) {
+        if case .string(let text) = json { return ([], clean(text, redact)) }
+        if case .array = json { return read(.object(["errors": json]), inputs: inputs, redact: redact) }
         var problems: [InputProblem] = []
         var unmatched: [String] = []
         for (field, message) in entries(json) {

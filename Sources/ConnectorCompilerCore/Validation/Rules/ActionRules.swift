@@ -16,7 +16,10 @@
 // - scopes: an OAuth variant requests every scope its actions need, a warning when the scope is
 //   only in its catalog (requested by choice) (`action-scope-not-requested`, `action-scope-optional`);
 // - safety: a DELETE action says it is destructive, so callers confirm it (`action-destructive`);
-//   the idempotency header is not one the connection already sends (`action-idempotency-header`).
+//   the idempotency header is not one the connection already sends (`action-idempotency-header`);
+// - refusals in a success body: `failureWhen` needs a success status with a body
+//   (`action-failure-when`);
+// - media type: `contentType` names a JSON media type, on a `json` body (`action-content-type`).
 
 import Foundation
 
@@ -146,6 +149,7 @@ struct ActionRules {
         }
         checkBody(action, method: method, bodyInputs: body)
         checkSuccessAndResult(action, method: method, records: records)
+        checkFailureAndContentType(action, encoding: encoding)
         if method == "DELETE", action["destructive"]?.boolValue != true {
             let node = action["destructive"] ?? action["method"] ?? action
             collector.error(
@@ -278,6 +282,33 @@ struct ActionRules {
                 "action-result-empty", "the action declares a result, but its only success statuses have no body",
                 hint: "remove 'result', or list the status whose body holds the record", at: result.position,
                 pointer: result.pointer)
+        }
+    }
+
+    /// `failureWhen` reads a body, so some success status must have one; `contentType` is a JSON
+    /// media type of a JSON body.
+    private mutating func checkFailureAndContentType(_ action: JSONNode, encoding: String) {
+        if let failure = action["failureWhen"], failure.members != nil {
+            let codes = (action["success"]?.arrayValue ?? []).compactMap(\.intValue)
+            if !codes.isEmpty, codes.allSatisfy({ $0 == 204 || $0 == 205 }) {
+                collector.error(
+                    "action-failure-when", "'failureWhen' reads the response body, but the action's only success statuses have no body",
+                    hint: "remove 'failureWhen', or list the status whose body can hold the refusal", at: failure.position,
+                    pointer: failure.pointer)
+            }
+        }
+        guard let node = action["contentType"], let mediaType = node.stringValue, !mediaType.isEmpty else { return }
+        let essence = mediaType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let subtype = essence.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        if encoding == "form" {
+            collector.error(
+                "action-content-type", "a 'form' body is sent as application/x-www-form-urlencoded; 'contentType' applies to 'json' bodies",
+                hint: "remove 'contentType', or set \"encoding\": \"json\"", at: node.position, pointer: node.pointer)
+        } else if subtype != "json", !subtype.hasSuffix("+json") {
+            collector.error(
+                "action-content-type", "content type \(quoted(mediaType)) is not a JSON media type, but the body is written as JSON",
+                hint: "name a JSON media type: 'application/json' or one ending in '+json', such as 'application/vnd.api+json'",
+                at: node.position, pointer: node.pointer)
         }
     }
 

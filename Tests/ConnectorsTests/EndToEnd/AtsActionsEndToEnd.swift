@@ -1,0 +1,85 @@
+// The catalog's Ashby and Teamtailor actions through their generated functions against their
+// dialects of Tests/Servers/actionserver.py (no mocks: real HTTP through the connection's
+// transport): Ashby's refusal, answered 200 with "success": false, is `ActionError.rejected`
+// (its errorInfo message, sent once, nothing created) and its success the typed candidate;
+// Teamtailor's body arrives as the JSON:API media type the spec declares (the dialect answers
+// 415 to anything else, as a JSON:API server must).
+import ConnectorRuntime
+import Connectors
+import Foundation
+import Testing
+
+@Suite(.actionServer) struct AtsActionsEndToEnd {
+    /// A connection of `configuration` to the dialect under a fresh key of `scenario`.
+    struct Account {
+        let server: TestServer
+        let key: String
+        let connection: Connection
+
+        init(_ scenario: String, dialect: String, host: String, configuration: ConnectionConfiguration) throws {
+            server = try TestServer.current(.action)
+            key = scenario + "." + UUID().uuidString.lowercased()
+            connection = Connection(
+                configuration: configuration.overridingEndpoints([host: server.url("/k/\(key)/\(dialect)")]),
+                account: key, store: InMemoryTokenStore())
+        }
+
+        func requests() async throws -> [[String: String]] {
+            try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
+        }
+
+        func records() async throws -> [[String: Any]] {
+            try await server.control("GET", "/_control/users/\(key)") as? [[String: Any]] ?? []
+        }
+    }
+
+    static func ashby(_ scenario: String) throws -> Account {
+        try Account(scenario, dialect: "ashby", host: "api.ashbyhq.com",
+                    configuration: try Ashby.ApiKey.configuration(.init(apiKey: Secret("test-key"))))
+    }
+
+    @Test func ashbyCreatesACandidateAndReadsItUnderResults() async throws {
+        let account = try Self.ashby("ok")
+        let outcome = try await Ashby.ApiKey.Actions(account.connection).createCandidate(name: "Ada Lovelace", email: "ada@example.com")
+        #expect(outcome.status == 200)
+        #expect(outcome.record?.id == "5b591aac-0000-4000-8000-000000000001")
+        #expect(outcome.record?.name == "Ada Lovelace")
+        #expect(try await account.requests().map { $0["path"] ?? "" } == ["/candidate.create"])
+    }
+
+    @Test func ashbysTwoHundredWithSuccessFalseIsARefusalSentOnce() async throws {
+        let account = try Self.ashby("invalid")
+        do {
+            _ = try await Ashby.ApiKey.Actions(account.connection).createCandidate(name: "Ada Lovelace", email: "ada@example.com")
+            Issue.record("a 200 with success false must not be a success")
+        } catch {
+            guard case let .rejected(action, status, problems, message) = error else {
+                Issue.record("expected rejected, got \(error)")
+                return
+            }
+            #expect(action == "createCandidate")
+            #expect(status == 200)
+            #expect(problems.isEmpty)
+            #expect(message == "Application not found - are you lacking permissions to edit candidates?")
+            #expect(!error.description.contains("ada@example.com"))
+        }
+        #expect(try await account.requests().count == 1)
+        #expect(try await account.records().isEmpty)
+    }
+
+    @Test func teamtailorSendsItsBodyAsJSONAPI() async throws {
+        let account = try Account(
+            "ok", dialect: "teamtailor", host: "api.teamtailor.com",
+            configuration: try Teamtailor.ApiKey.configuration(.init(apiHost: .apiTeamtailorCom, apiKey: Secret("test-key"))))
+        let outcome = try await Teamtailor.ApiKey.Actions(account.connection).createCandidate(
+            firstName: "Ada", lastName: "Lovelace", email: "ada@example.com")
+        #expect(outcome.status == 201)
+        #expect(outcome.record?.id == "1")
+        #expect(outcome.record?.attributes?.at(pointer: "/first-name") == .string("Ada"))
+        let sent = try await account.requests()
+        #expect(sent.map { $0["contentType"] ?? "" } == ["application/vnd.api+json"])
+        let body = try JSONValue.parse(Data((sent.first?["body"] ?? "").utf8))
+        #expect(body.at(pointer: "/data/type") == .string("candidates"))
+        #expect(body.at(pointer: "/data/attributes/last-name") == .string("Lovelace"))
+    }
+}
