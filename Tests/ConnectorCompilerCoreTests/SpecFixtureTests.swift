@@ -85,7 +85,7 @@ enum Fixtures {
             "resource-input-format", "pagination-stop", "pagination-parameters", "duplicate-value", "host-suffix",
             "sync-mode", "sync-deletions",
             "action-id", "action-input-name", "action-path", "action-body-pointer", "action-idempotency-header",
-            "action-input-values", "action-input-items", "action-input-format", "action-input-placement",
+            "action-input-values", "action-input-items", "action-input-format", "action-input-placement", "action-input-secret",
         ]
         for fixture in Fixtures.specs(in: "invalid/structural") {
             let rules = Set(try Fixtures.load(fixture).diagnostics.filter { $0.severity == .error }.map(\.rule))
@@ -143,7 +143,8 @@ enum Fixtures {
             "action-input-collision", "action-path-input-unused", "action-body-object", "action-body-pointer",
             "action-form-pointer", "action-body-method", "action-success-status", "action-result-record",
             "action-result-empty", "action-scope-not-requested", "action-scope-optional", "action-destructive",
-            "action-idempotency-header", "action-failure-when", "action-content-type",
+            "action-idempotency-header", "action-failure-when", "action-content-type", "action-input-secret",
+            "scope-granted-requested",
             // Unified operations bound to actions (Validation/Rules/OperationRules.swift).
             "unified-operation-unknown", "unified-operation-action-unknown", "unified-operation-action-input-unknown",
             "unified-operation-input-unknown", "unified-operation-required-unmapped", "unified-operation-type-mismatch",

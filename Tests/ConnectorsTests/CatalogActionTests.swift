@@ -220,3 +220,43 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data
         #expect(Workable.ApiToken.Actions.createCandidateOperation.contentType == nil)
     }
 }
+
+@Suite struct CatalogEntraActionTests {
+    @Test func entraWritesThroughTheApplicationVariantOnlyWithGrantedPermissions() throws {
+        let actions = MicrosoftEntraId.ClientCredentials.Actions.all
+        #expect(actions.map(\.id) == ["createUser", "disableUser", "addUserToGroup"])
+        #expect(actions.map(\.method) == ["POST", "PATCH", "POST"])
+        #expect(actions.map(\.success) == [[201], [204], [204]])
+        #expect(actions.map(\.scopes) == [["User.ReadWrite.All"], ["User.ReadWrite.All"], ["GroupMember.ReadWrite.All"]])
+        #expect(actions.map(\.destructive) == [false, true, false])
+        let create = MicrosoftEntraId.ClientCredentials.Actions.createUserOperation
+        #expect(create.inputs.filter(\.required).map(\.name) == ["userPrincipalName", "displayName", "mailNickname", "password"])
+        #expect(create.inputs.filter(\.secret).map(\.name) == ["password"])
+        #expect(try wireBody(create, #"{"userPrincipalName": "ada@contoso.com", "displayName": "Ada", "mailNickname": "ada", "password": "xWwvJ]6NMw+bWH-d"}"#) == json(
+            #"{"accountEnabled": true, "passwordProfile": {"forceChangePasswordNextSignIn": true, "password": "xWwvJ]6NMw+bWH-d"}, "userPrincipalName": "ada@contoso.com", "displayName": "Ada", "mailNickname": "ada"}"#))
+        let disable = MicrosoftEntraId.ClientCredentials.Actions.disableUserOperation
+        #expect(disable.path == "/users/{{userId}}")
+        #expect(try wireBody(disable, #"{"userId": "u1"}"#) == json(#"{"accountEnabled": false}"#))
+        let join = MicrosoftEntraId.ClientCredentials.Actions.addUserToGroupOperation
+        #expect(join.path == "/groups/{{groupId}}/members/$ref")
+        #expect(try wireBody(join, #"{"groupId": "g1", "memberRef": "https://graph.microsoft.com/v1.0/directoryObjects/u1"}"#) == json(
+            #"{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/u1"}"#))
+        // The delegated variant still requests its read scopes only, and declares no action.
+        let connector = try #require(ConnectorCatalog.connector(id: "microsoft_entra_id"))
+        #expect(connector.authVariants.first { $0.id == "oauth" }?.actions.isEmpty == true)
+    }
+
+    @Test func aSecretInputIsKeptAsASecretAndNeverDescribed() throws {
+        let create = MicrosoftEntraId.ClientCredentials.Actions.createUserOperation
+        let body = try json(#"{"userPrincipalName": "ada@contoso.com", "displayName": "Ada", "mailNickname": "ada", "password": "xWwvJ]6NMw+bWH-d"}"#)
+        let arguments = try create.arguments(from: body).get()
+        #expect(arguments.secrets.map { $0.reveal() } == ["xWwvJ]6NMw+bWH-d"])
+        for text in [arguments.description, String(reflecting: arguments), "\(arguments.body)"] {
+            #expect(!text.contains("xWwvJ"), "\(text)")
+        }
+        var dumped = ""
+        dump(arguments, to: &dumped)
+        #expect(!dumped.contains("xWwvJ"), "\(dumped)")
+        #expect(arguments.description.contains("/passwordProfile/password"))
+    }
+}

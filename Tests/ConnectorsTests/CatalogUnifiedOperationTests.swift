@@ -91,6 +91,16 @@ import Testing
         ])
     }
 
+    @Test func entraDisablesAndAddsToAGroupByTheMembersODataID() throws {
+        let bindings = MicrosoftEntraId.ClientCredentials.Unified.usersOperations
+        #expect(bindings.map(\.operation) == ["deactivate", "addToGroup"])
+        let join = try Self.arguments(bindings, "addToGroup", ["id": .string("u-7"), "group": .string("g-1")])
+        #expect(join.path == ["groupId": "g-1"])
+        #expect(Self.body(join) == ["/@odata.id": .string("https://graph.microsoft.com/v1.0/directoryObjects/u-7")])
+        let disable = try Self.arguments(bindings, "deactivate", ["id": .string("u-7")])
+        #expect(disable.path == ["userId": "u-7"])
+    }
+
     @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
         let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
         let token = try #require(connector.authVariants.first { $0.id == "access_token" })

@@ -454,6 +454,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, {"message": "body is not JSON"})
         if scenario == "invalid":
             status, answer = spec["invalid"]
+            if spec.get("echo"):
+                # A provider that quotes what it was sent (the test that its text is redacted).
+                answer = json.loads(json.dumps(answer).replace("{echo}", str(pointer(body, spec["echo"]))))
             return self.answer(status, answer)
         params = match.groupdict()
         with LOCK:
@@ -475,6 +478,9 @@ class Handler(BaseHTTPRequestHandler):
             record = copy.deepcopy(route.get("template", {}))
             record.update(fields if isinstance(fields, dict) else {})
             record[route.get("idField", "id")] = new_id
+            for name in route.get("drop", []):
+                # What the provider never answers or keeps readable (an initial password).
+                record.pop(name, None)
             if route.get("jsonapi"):
                 # A JSON:API resource object: the id beside type and attributes.
                 record["type"] = route["jsonapi"]
@@ -491,6 +497,9 @@ class Handler(BaseHTTPRequestHandler):
         elif effect == "member":
             group = records.get(params["group"])
             member = params.get("user") or pointer(body, route.get("member", "/id"))
+            if route.get("memberURL") and isinstance(member, str):
+                # Microsoft Graph's @odata.id: .../directoryObjects/{id}.
+                member = member.rsplit("/", 1)[-1]
             if group is None or str(member) not in records:
                 return 404, {"message": "not found"}, {}
             group.setdefault("members", []).append(member)
@@ -659,6 +668,21 @@ DIALECTS = {
         # The stored Lever pages (https://hire.lever.co/developer/documentation, "Responses and Errors")
         # give no error body: HTTP's 400 with a plain message.
         "invalid": (400, {"message": "Bad Request"}),
+    },
+    # Microsoft Graph v1.0 (the catalog's microsoft_entra_id, application variant): create user 201 the
+    # user (passwordProfile is never answered), update user 204, add member ($ref) 204.
+    "microsoft_entra_id": {"auth": BEARER, "verify": {"value": []}, "echo": "/passwordProfile/password", "routes": [
+        route("POST", "/v1.0/users", "create", 201, id="6e7b768e-07e2-4810-8459-%012d", drop=["passwordProfile"],
+              template={"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity"}),
+        route("PATCH", "/v1.0/users/{id}", "update", 204, answer=None),
+        route("POST", "/v1.0/groups/{group}/members/\\$ref", "member", 204, member="/@odata.id", memberURL=True, answer=None),
+    ],
+        # Error responses (https://learn.microsoft.com/en-us/graph/errors): {"error": {"code", "message",
+        # "innerError"}}; 400 Bad Request. The message is the emulation's, quoting the password it was sent
+        # (Graph's own complexity message does not): the Hub and the runtime must redact it.
+        "invalid": (400, {"error": {"code": "Request_BadRequest",
+                                    "message": "The password {echo} does not comply with the password complexity requirements.",
+                                    "innerError": {"request-id": "5a0a6d0c-0000-4000-8000-000000000000"}}}),
     },
     # OneLogin API v2: users answered as the user (integer ids); a delete answers 204.
     "onelogin": {"auth": BEARER, "verify": [], "routes": [

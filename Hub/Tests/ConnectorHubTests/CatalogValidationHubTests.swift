@@ -73,6 +73,9 @@ struct ProviderRefusal: Sendable, CustomTestStringConvertible {
         .init(connector: "jumpcloud", providerStatus: 400, message: "Bad Request"),
         .init(connector: "keycloak", providerStatus: 409, message: "User exists with same username"),
         .init(connector: "lever", providerStatus: 400, message: "Bad Request"),
+        // Microsoft Graph's error object; the emulation's message quotes the initial password, a secret input: redacted.
+        .init(connector: "microsoft_entra_id", providerStatus: 400,
+              message: "The password [redacted] does not comply with the password complexity requirements."),
         .init(connector: "onelogin", providerStatus: 422, message: "Unprocessable Entity"),
         .init(connector: "smartsheet_iam", providerStatus: 400, message: "The attribute(s) admin are not allowed for this operation."),
         .init(connector: "spotdraft", providerStatus: 400, message: "Bad Request"),

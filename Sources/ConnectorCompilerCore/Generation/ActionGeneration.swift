@@ -94,6 +94,9 @@ struct ActionTranslator {
             switch input.location {
             case .path: call = "_arguments.path(" + SwiftStringLiteral.make(input.name) + ", " + value + ")"
             case .query: call = "_arguments.query(" + SwiftStringLiteral.make(input.parameter) + ", " + value + ")"
+            case .body where input.secret:
+                type = "ConnectorRuntime.Secret"
+                call = "_arguments.secretBody(" + SwiftStringLiteral.make(input.bodyPointer) + ", " + plain + ")"
             case .body: call = "_arguments.body(" + SwiftStringLiteral.make(input.bodyPointer) + ", " + value + ")"
             }
             if input.required {
@@ -108,7 +111,8 @@ struct ActionTranslator {
             case .query: "query `" + input.parameter + "`"
             case .body: "body `" + input.bodyPointer + "`"
             }
-            inputDocs.append("- " + input.name + ": " + place + (input.description.map { ": " + $0 } ?? ""))
+            inputDocs.append("- " + input.name + ": " + place + (input.secret ? " (secret: never logged or repeated in errors)" : "")
+                + (input.description.map { ": " + $0 } ?? ""))
         }
         if action.destructive {
             parameters.append(SwiftParameter(label: "confirm", name: "confirm", type: "ConnectorRuntime.ActionConfirmation"))
@@ -164,6 +168,7 @@ struct ActionTranslator {
                 if !input.values.isEmpty { text += ", values: [" + input.values.map(SwiftStringLiteral.make).joined(separator: ", ") + "]" }
                 if let items = input.items { text += ", items: ." + items.rawValue }
                 if input.type == .dateTime { text += ", format: ." + input.format.rawValue }
+                if input.secret { text += ", secret: true" }
                 lines.append(text + "),")
             }
             lines.append("],")

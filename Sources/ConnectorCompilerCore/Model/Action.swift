@@ -48,11 +48,13 @@ public struct ActionInput: Sendable, Hashable {
     public var values: [String]
     public var items: ItemType?
     public var description: String?
+    /// A secret (an initial password): a `Secret` parameter, never logged or repeated in errors.
+    public var secret: Bool
 
     public init(
         pointer: JSONPointer, name: String, type: InputType, location: Location = .body, parameter: String? = nil,
         bodyPointer: String? = nil, required: Bool = false, format: DateTimeFormat = .iso8601, values: [String] = [],
-        items: ItemType? = nil, description: String? = nil
+        items: ItemType? = nil, description: String? = nil, secret: Bool = false
     ) {
         self.pointer = pointer
         self.name = name
@@ -66,6 +68,7 @@ public struct ActionInput: Sendable, Hashable {
         self.values = values
         self.items = items
         self.description = description
+        self.secret = secret
     }
 }
 

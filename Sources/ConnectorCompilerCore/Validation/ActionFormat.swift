@@ -95,6 +95,8 @@ extension SpecFormat {
             KeySpec("values", .array(.string(), minItems: 1), "The values of an `enum` input."),
             KeySpec("items", .enumeration(ActionInput.ItemType.allCases.map(\.rawValue)), "Element type of an `array` input."),
             KeySpec("description", .string(), "What the input does."),
+            KeySpec("secret", .boolean,
+                    "`true` for a secret `string` (an initial password): a `Secret` parameter, sent in the body only, never logged, never repeated in errors or descriptions."),
         ],
         conditions: [
             KeyCondition(key: "type", value: "enum", equals: true, required: ["values"], forbidden: [], rule: "action-input-values"),
@@ -102,6 +104,7 @@ extension SpecFormat {
             KeyCondition(key: "type", value: "array", equals: true, required: ["items"], forbidden: [], rule: "action-input-items"),
             KeyCondition(key: "type", value: "array", equals: false, required: [], forbidden: ["items"], rule: "action-input-items"),
             KeyCondition(key: "type", value: "date-time", equals: false, required: [], forbidden: ["format"], rule: "action-input-format"),
+            KeyCondition(key: "type", value: "string", equals: false, required: [], forbidden: ["secret"], rule: "action-input-secret"),
             KeyCondition(key: "in", value: "body", equals: true, defaultValue: "body", required: [], forbidden: ["parameter"], rule: "action-input-placement"),
             KeyCondition(key: "in", value: "body", equals: false, defaultValue: "body", required: [], forbidden: ["pointer"], rule: "action-input-placement"),
             KeyCondition(key: "in", value: "path", equals: true, defaultValue: "body", required: [], forbidden: ["parameter"], rule: "action-input-placement"),

@@ -65,6 +65,6 @@ extension ModelBuilder {
             format: DateTimeFormat(rawValue: string(node["format"])) ?? .iso8601,
             values: array(node["values"]).compactMap(\.stringValue),
             items: node["items"]?.stringValue.flatMap(ActionInput.ItemType.init(rawValue:)),
-            description: node["description"]?.stringValue)
+            description: node["description"]?.stringValue, secret: node["secret"]?.boolValue ?? false)
     }
 }

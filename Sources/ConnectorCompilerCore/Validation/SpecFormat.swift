@@ -433,6 +433,8 @@ public enum SpecFormat {
             KeySpec("catalog", .array(.object("scopeEntry"), minItems: 0), "Every scope the provider offers."),
             KeySpec("sendInRequest", .boolean,
                     "`false` when scopes are configured on the provider's app and never sent (default `true`)."),
+            KeySpec("granted", .array(.object("scopeEntry"), minItems: 1),
+                    "Permissions granted to the client outside the request (Microsoft Graph's application permissions behind `.default`, consented by an administrator): never requested; actions may need them, and a link without one gets a missing-scope error."),
         ])
 
     static let scopeEntryKind: ObjectKind = ObjectKind(

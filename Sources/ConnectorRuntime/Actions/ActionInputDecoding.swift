@@ -32,7 +32,12 @@ extension ActionOperation {
                 switch input.location {
                 case .path: arguments.path(input.name, one)
                 case .query(let name): arguments.query(name, one)
-                case .body(let target): arguments.body(target, one)
+                case .body(let target):
+                    if input.secret, case .string(let text) = one {
+                        arguments.secretBody(target, Secret(text))
+                    } else {
+                        arguments.body(target, one)
+                    }
                 }
             case .success(.many(let many)):
                 switch input.location {

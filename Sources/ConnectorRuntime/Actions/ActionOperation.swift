@@ -116,10 +116,13 @@ public struct ActionInputDescriptor: Sendable, Hashable {
     public var items: Kind?
     /// `date-time`: how the value is written.
     public var format: DateTimeFormat
+    /// A secret (an initial password): kept as a ``Secret`` in ``ActionArguments`` and removed from
+    /// the provider's error text.
+    public var secret: Bool
 
     public init(
         _ name: String, _ kind: Kind, _ location: Location, required: Bool = false, values: [String] = [],
-        items: Kind? = nil, format: DateTimeFormat = .iso8601
+        items: Kind? = nil, format: DateTimeFormat = .iso8601, secret: Bool = false
     ) {
         self.name = name
         self.kind = kind
@@ -128,6 +131,7 @@ public struct ActionInputDescriptor: Sendable, Hashable {
         self.values = values
         self.items = items
         self.format = format
+        self.secret = secret
     }
 
     /// The provider's name of this input: the query parameter, the body pointer, or `name`.
@@ -157,15 +161,36 @@ public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The values of an action's inputs, placed: path segments, query parameters and body values.
-public struct ActionArguments: Sendable, Hashable {
+/// Its `description` (and mirror) names where values go, never a value: inputs may be personal
+/// data or secrets.
+public struct ActionArguments: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public private(set) var path: [String: String] = [:]
     public private(set) var query: [QueryParameter] = []
     public private(set) var body: [BodyValue] = []
+    /// The values of secret inputs (initial passwords), removed from the provider's error text.
+    public private(set) var secrets: [Secret] = []
 
-    /// A value at a JSON pointer of the body.
-    public struct BodyValue: Sendable, Hashable {
+    /// A value at a JSON pointer of the body; its description is the pointer only.
+    public struct BodyValue: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
         public var pointer: String
         public var value: JSONValue
+
+        public var description: String { pointer }
+        public var customMirror: Mirror { Mirror(self, children: ["pointer": pointer]) }
+    }
+
+    public var description: String {
+        "ActionArguments(path: \(path.keys.sorted()), query: \(query.map(\.name)), body: \(body.map(\.pointer)))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["path": path.keys.sorted(), "query": query.map(\.name), "body": body.map(\.pointer)])
+    }
+
+    /// A secret input's value at a JSON pointer of the body (an initial password).
+    public mutating func secretBody(_ pointer: String, _ value: Secret) {
+        body.append(BodyValue(pointer: pointer, value: .string(value.reveal())))
+        secrets.append(value)
     }
 
     public init() {}

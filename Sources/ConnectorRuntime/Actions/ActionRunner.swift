@@ -88,7 +88,7 @@ public enum ActionRunner {
                 let response = try await TransportFailureRecorder.$current.withValue(recorder) {
                     try await connection.send(request)
                 }
-                return try answer(response, operation: operation, connection: connection, attempts: attempt)
+                return try answer(response, operation: operation, redact: connection.redactor.adding(arguments.secrets), attempts: attempt)
             } catch let error as ActionError {
                 throw error
             } catch let error as ConnectorError {
@@ -202,7 +202,7 @@ public enum ActionRunner {
 
     /// A response the connection returned (it throws 401, 429, 5xx and 403 `insufficient_scope`).
     private static func answer(
-        _ response: HTTPResponse, operation: ActionOperation, connection: Connection, attempts: Int
+        _ response: HTTPResponse, operation: ActionOperation, redact: Redactor, attempts: Int
     ) throws(ActionError) -> ActionResponse {
         let action = operation.id
         if operation.isSuccess(response.status) {
@@ -210,7 +210,7 @@ public enum ActionRunner {
             if let failure = operation.failureWhen, failure.matches(body) {
                 // A refusal the provider answers with a success status: nothing was done, like a 422.
                 let errors = failure.errors.isEmpty ? body : body?.at(pointer: failure.errors)
-                let read = ProviderErrorReader.read(errors ?? .null, inputs: operation.inputs, redact: connection.redactor)
+                let read = ProviderErrorReader.read(errors ?? .null, inputs: operation.inputs, redact: redact)
                 throw .rejected(action: action, status: response.status, problems: read.problems, message: read.message)
             }
             var record: JSONValue?
@@ -222,7 +222,7 @@ public enum ActionRunner {
             }
             return ActionResponse(status: response.status, body: body, record: record, attempts: attempts)
         }
-        let read = ProviderErrorReader.read(response.body, inputs: operation.inputs, redact: connection.redactor)
+        let read = ProviderErrorReader.read(response.body, inputs: operation.inputs, redact: redact)
         switch response.status {
         case 400, 409, 422:
             throw .rejected(action: action, status: response.status, problems: read.problems, message: read.message)

@@ -1,9 +1,10 @@
-// The catalog's Ashby and Teamtailor actions through their generated functions against their
+// The catalog's Ashby, Teamtailor and Microsoft Entra ID actions through their generated functions against their
 // dialects of Tests/Servers/actionserver.py (no mocks: real HTTP through the connection's
 // transport): Ashby's refusal, answered 200 with "success": false, is `ActionError.rejected`
 // (its errorInfo message, sent once, nothing created) and its success the typed candidate;
 // Teamtailor's body arrives as the JSON:API media type the spec declares (the dialect answers
-// 415 to anything else, as a JSON:API server must).
+// 415 to anything else, as a JSON:API server must); Entra's initial password, a secret input, is
+// removed from the provider's refusal that quotes it.
 import ConnectorRuntime
 import Connectors
 import Foundation
@@ -15,6 +16,12 @@ import Testing
         let server: TestServer
         let key: String
         let connection: Connection
+
+        init(server: TestServer, key: String, connection: Connection) {
+            self.server = server
+            self.key = key
+            self.connection = connection
+        }
 
         init(_ scenario: String, dialect: String, host: String, configuration: ConnectionConfiguration) throws {
             server = try TestServer.current(.action)
@@ -81,5 +88,42 @@ import Testing
         let body = try JSONValue.parse(Data((sent.first?["body"] ?? "").utf8))
         #expect(body.at(pointer: "/data/type") == .string("candidates"))
         #expect(body.at(pointer: "/data/attributes/last-name") == .string("Lovelace"))
+    }
+
+    /// Entra's application variant: its token from the dialect's token endpoint, then the write.
+    static func entra(_ scenario: String) throws -> Account {
+        let server = try TestServer.current(.action)
+        let key = scenario + "." + UUID().uuidString.lowercased()
+        let base = server.url("/k/\(key)/microsoft_entra_id")
+        let configuration = try MicrosoftEntraId.ClientCredentials.configuration(
+            .init(tenant: "acme.onmicrosoft.com", appClientId: "entra-client", appClientSecret: Secret("entra-client-secret-1")))
+            .overridingEndpoints(["graph.microsoft.com": base, "login.microsoftonline.com": base])
+        return Account(server: server, key: key, connection: Connection(configuration: configuration, account: key, store: InMemoryTokenStore()))
+    }
+
+    @Test func entraCreatesAUserWithASecretPasswordThatNoErrorRepeats() async throws {
+        let password = "Tr0ub4dor&3-initial"
+        let created = try await MicrosoftEntraId.ClientCredentials.Actions(Self.entra("ok").connection).createUser(
+            userPrincipalName: "ada@acme.onmicrosoft.com", displayName: "Ada Lovelace", mailNickname: "ada", password: Secret(password))
+        #expect(created.status == 201)
+        #expect(created.record?.displayName == "Ada Lovelace")
+
+        // The provider's refusal quotes the password it was sent: the error holds [redacted] instead.
+        let account = try Self.entra("invalid")
+        do {
+            _ = try await MicrosoftEntraId.ClientCredentials.Actions(account.connection).createUser(
+                userPrincipalName: "ada@acme.onmicrosoft.com", displayName: "Ada Lovelace", mailNickname: "ada", password: Secret(password))
+            Issue.record("the emulation refuses the invalid scenario")
+        } catch {
+            guard case let .rejected(_, status, _, message) = error else {
+                Issue.record("expected rejected, got \(error)")
+                return
+            }
+            #expect(status == 400)
+            #expect(message == "The password [redacted] does not comply with the password complexity requirements.")
+            #expect(!error.description.contains(password))
+            #expect(!String(reflecting: error).contains(password))
+        }
+        #expect(try await account.requests().count == 1)
     }
 }

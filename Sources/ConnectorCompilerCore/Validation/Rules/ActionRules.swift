@@ -19,7 +19,9 @@
 //   the idempotency header is not one the connection already sends (`action-idempotency-header`);
 // - refusals in a success body: `failureWhen` needs a success status with a body
 //   (`action-failure-when`);
-// - media type: `contentType` names a JSON media type, on a `json` body (`action-content-type`).
+// - media type: `contentType` names a JSON media type, on a `json` body (`action-content-type`);
+// - secrets: a `secret` input goes in the body, never in a URL (`action-input-secret`);
+// - scopes may also be `granted` to the client outside the request (Microsoft Graph's `.default`).
 
 import Foundation
 
@@ -115,6 +117,12 @@ struct ActionRules {
                 continue
             }
             names[name] = nameNode
+            if input["secret"]?.boolValue == true, let place = input["in"]?.stringValue, place != "body" {
+                let node = input["in"] ?? nameNode
+                collector.error(
+                    "action-input-secret", "secret input '\(name)' is sent in the \(place), where URLs carry it into proxies' and servers' logs",
+                    hint: "send it in the body (\"in\": \"body\"), or remove \"secret\"", at: node.position, pointer: node.pointer)
+            }
             switch input["in"]?.stringValue ?? "body" {
             case "path":
                 pathInputs[name] = nameNode
@@ -318,10 +326,13 @@ struct ActionRules {
         guard let scopes = variant["scopes"], scopes.members != nil else { return }
         let requested = Set(((scopes["default"]?.arrayValue ?? []) + (scopes["required"]?.arrayValue ?? [])).compactMap(\.stringValue))
         let catalog = Set((scopes["catalog"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
+        // Permissions granted to the client outside the request (an administrator's consent to
+        // Microsoft Graph application permissions, behind `.default`): a missing one is a 403.
+        let granted = Set((scopes["granted"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
         let variantID = variant["id"]?.stringValue ?? "?"
         let actionID = action["id"]?.stringValue ?? "?"
         for node in action["scopes"]?.arrayValue ?? [] {
-            guard let scope = node.stringValue, !scope.isEmpty, !requested.contains(scope) else { continue }
+            guard let scope = node.stringValue, !scope.isEmpty, !requested.contains(scope), !granted.contains(scope) else { continue }
             if catalog.contains(scope) {
                 collector.warning(
                     "action-scope-optional",
@@ -332,8 +343,8 @@ struct ActionRules {
                 collector.error(
                     "action-scope-not-requested",
                     "action '\(actionID)' needs scope \(quoted(scope)), which variant '\(variantID)' neither requests nor lists in its catalog",
-                    hint: Suggestion.didYouMean(scope, in: (requested.union(catalog)).sorted())
-                        ?? "add \(quoted(scope)) to the variant's scopes 'default' and 'catalog'",
+                    hint: Suggestion.didYouMean(scope, in: (requested.union(catalog).union(granted)).sorted())
+                        ?? "add \(quoted(scope)) to the variant's scopes 'default' and 'catalog' (or 'granted', for a permission granted outside the request)",
                     at: node.position, pointer: node.pointer)
             }
         }

@@ -20,6 +20,17 @@ extension SemanticValidator {
             }
         }
         let defaults = Set((scopes["default"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let requested = defaults.union((scopes["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        for node in (scopes["granted"]?.arrayValue ?? []).compactMap({ $0["name"] }) {
+            guard let name = node.stringValue, !name.isEmpty else { continue }
+            checkScopeName(node, name: name, separator: separator)
+            if requested.contains(name) {
+                collector.error(
+                    "scope-granted-requested", "scope '\(name)' is both requested and listed in 'granted', which lists what is granted without being requested",
+                    hint: "keep it in 'default' (requested) or in 'granted' (consented outside the request), not both",
+                    at: node.position, pointer: node.pointer)
+            }
+        }
         for list in ["default", "required"] {
             var listed: [String: JSONNode] = [:]
             for node in scopes[list]?.arrayValue ?? [] {
