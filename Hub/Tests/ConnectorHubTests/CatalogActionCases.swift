@@ -340,7 +340,7 @@ extension CatalogWrite {
             seed: #"[{"id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "status": "Active", "candidate": {"id": "5b591aac-0000-4000-8000-000000000007"}, "currentInterviewStage": {"id": "first-stage", "title": "Application Review"}}]"#,
             write: "POST /application.changeStage",
             body: #"{"applicationId": "3ae2b801-19f6-41ef-ad28-214bd731948f", "interviewStageId": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
-            answer: #"{"/model": "ats.application", "/action": "changeApplicationStage", "/id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "/record/status": "active", "/record/candidate": "5b591aac-0000-4000-8000-000000000007", "/conversionError": null}"#,
+            answer: #"{"/model": "ats.application", "/action": "changeApplicationStage", "/id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "/record/status": {"value": "active", "sourceValue": "Active"}, "/record/candidate": "5b591aac-0000-4000-8000-000000000007", "/conversionError": null}"#,
             stored: #"{"/0/currentInterviewStage/id": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#),
         .init(
             connector: "clerk", call: "unified/iam.user/operations/create",
