@@ -41,6 +41,21 @@ import Testing
         #expect(checked > 3)
     }
 
+    /// A secret action input (Entra's initial password) is `writeOnly` in its tool's schema; the
+    /// other inputs are not.
+    @Test func aSecretInputIsWriteOnlyInTheActionsTool() throws {
+        let tools = MCPCatalog.shared.tools(connector: "microsoft_entra_id", variants: ["client_credentials"])
+        let tool = try #require(tools.first { $0.name == MCPCatalog.toolName("microsoft_entra_id", "action", "createUser") })
+        guard case .object(let definition) = tool.definition(), case .object(let input)? = definition["inputSchema"],
+            case .object(let properties)? = input["properties"]
+        else {
+            Issue.record("no input schema")
+            return
+        }
+        let writeOnly = properties.filter { if case .object(let schema) = $0.value { schema["writeOnly"] == .bool(true) } else { false } }
+        #expect(writeOnly.keys.sorted() == ["password"])
+    }
+
     /// A unified operation's tool answers what `POST /unified/{model}/operations/{operation}`
     /// answers (both use unifiedOperationAnswer): its outputSchema is that answer's, the record
     /// named as the model's (with `remote` required), for every bound operation.

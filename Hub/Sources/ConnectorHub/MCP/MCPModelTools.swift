@@ -139,8 +139,14 @@ extension MCPCatalog {
         var properties: [String: JSONValue] = [:]
         var required: [String] = []
         for input in action.inputs {
-            properties[input.name] = MCPCatalog.inputSchema(
+            var schema = MCPCatalog.inputSchema(
                 type: input.type.rawValue, values: input.values, items: input.items?.rawValue, description: input.description)
+            // A secret input (an initial password): JSON Schema's writeOnly, a value sent and never answered.
+            if input.secret, case .object(var members) = schema {
+                members["writeOnly"] = .bool(true)
+                schema = .object(members)
+            }
+            properties[input.name] = schema
             if input.required { required.append(input.name) }
         }
         let description = (action.description ?? "Runs the \(action.id) action.") + " On the linked \(name) account."
