@@ -6,9 +6,9 @@ import NIOHTTP1
 // the response.
 
 /// One response: its head and its body as NIO read it (nil when empty).
-struct Collected: Sendable {
-    var head: HTTPResponseHead
-    var body: ByteBuffer?
+package struct Collected: Sendable {
+    package var head: HTTPResponseHead
+    package var body: ByteBuffer?
 }
 
 /// One request's state. Every method runs on the promise's event loop.
