@@ -1,7 +1,7 @@
 public import ConnectorRuntime
-import Foundation
+package import Foundation
 public import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -114,7 +114,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
     }
 
     /// The deadline of a request whose `timeout` starts now.
-    package static func deadline(_ timeout: TimeInterval) -> NIODeadline {
+    package static func deadline(_ timeout: Double) -> NIODeadline {
         NIODeadline.now() + .nanoseconds(Int64(max(timeout, 0.001) * 1_000_000_000))
     }
 
