@@ -114,6 +114,7 @@ let package = Package(
             name: "hub-bench",
             dependencies: [
                 "ConnectorHub",
+                "ConnectorHubTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/hub-bench",

@@ -22,7 +22,7 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,fast,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,fast,fast16,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row;
 HUB_BENCH_BASELINE_TRANSPORT=nio runs it on the NIO channel pool instead),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
@@ -220,6 +220,8 @@ def main():
                      ("--server", "eventloop")),
                     ("fast", binary, "nio", "proxy fast path: a channel handler on the connection's event loop",
                      ("--fast",)),
+                    ("fast16", binary, "nio", "proxy fast path, 16 upstream connections instead of 8",
+                     ("--fast", "--pool", "16")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
             label = "NIO channel pool" if BASELINE_TRANSPORT == "nio" else "AsyncHTTPClient"
@@ -279,7 +281,7 @@ def main():
                                        f"{records} (the account record is re-read when 5 s old: SQLite has no change "
                                        f"notifications); fast path served {served}, handed off {handed}")
                 failed = failed or tokens != 0
-                if key == "fast" and served == 0:
+                if key.startswith("fast") and served == 0:
                     print("FAILED: the fast path served no request")
                     failed = True
 
@@ -305,7 +307,7 @@ def main():
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
         if "direct" in results:
             direct_rate = median([r[0] for r in results["direct"]])
-            for key in ("ahc", "ahcloop", "nio", "nioloop", "fast", "urlsession", "baseline"):
+            for key in ("ahc", "ahcloop", "nio", "nioloop", "fast", "fast16", "urlsession", "baseline"):
                 if key in results:
                     print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
         for line in statement_lines:

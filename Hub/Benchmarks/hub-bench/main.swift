@@ -3,6 +3,8 @@
 //   hub-bench --transport asynchttpclient|urlsession|nio --upstream http://127.0.0.1:PORT [--server pool|eventloop] [--fast]
 //
 // `--fast` turns the proxy's fast path on (HubConfiguration.proxyFastPath; with `--transport nio`).
+// `--pool N`: with `--transport nio`, at most N upstream connections (PooledHTTP1Transport's
+// maxConnectionsPerOrigin; 8 by default).
 //
 // Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port, as
 // `connector-hub` serves it (ConnectorHubService.application()), whose
@@ -13,6 +15,7 @@
 // and removes its files. The driver loads it with wrk and reads its CPU time from /proc.
 
 import ConnectorHub
+import ConnectorHubTransport
 import Foundation
 import Hummingbird
 
@@ -50,7 +53,8 @@ var configuration = HubConfiguration(
     endpointOverrides: ["smartsheet_iam": ["api.smartsheet.com": upstream]],
     development: true, transport: transport)
 configuration.proxyFastPath = CommandLine.arguments.contains("--fast")
-let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
+let pool = argument("--pool").flatMap(Int.init).map { PooledHTTP1Transport(maxConnectionsPerOrigin: $0, maxIdlePerOrigin: $0) }
+let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:], transport: pool)
 // The application `connector-hub` serves: its router (security headers, 405 answers) and its
 // server.
 // `--server eventloop`: each connection on its event loop instead of Swift's cooperative pool.
