@@ -134,82 +134,37 @@ final class PostgresSyncStore: SyncStore {
         let page = arrays
         let run = checkpoint.runID
         let fullScan = checkpoint.fullScan
-        return try await Self.unwrappingLeaseLost { try await transaction(logger: logger) { connection in
-            let last = try await Self.lockFeed(connection, account: account, logger: logger)
-            try await Self.checkLease(connection, lease, logger: logger)
-            // One statement decides and writes the page. Its reads do not depend on the planner's
-            // statistics, which lag behind a table a sync fills in seconds: each stored row is
-            // found by its primary key (a LATERAL lookup per page record, never a scan of the
-            // account's rows filtered by the page's ids), and the seen marks update those rows by
-            // their ctid (the feed row's lock keeps every other writer of the account out).
-            // `decided` is SyncDiff.change in SQL: a
-            // record not stored (or stored deleted) is ADDED unless flagged deleted, a flagged one
-            // DELETED, a stored one UPDATED when its fingerprint under the row's key differs. The
-            // changes get the positions after the locked feed position in the page's order; the
-            // record row points at its change (which holds the sealed body, the only copy); full
-            // scans mark the unchanged rows seen; then the feed position and the checkpoint.
-            let rows = try await connection.query(
-                """
-                WITH page AS (
-                    SELECT u.id, u.fingerprint, u.body, u.deleted, u.n
-                    FROM unnest(\(page.ids)::text[], \(page.prints)::bytea[], \(page.bodies)::bytea[], \(page.deleted)::boolean[])
-                        WITH ORDINALITY AS u(id, fingerprint, body, deleted, n)),
-                other AS (
-                    SELECT o.key_id, o.id, o.fingerprint
-                    FROM unnest(\(page.otherKeys)::text[], \(page.otherIDs)::text[], \(page.otherPrints)::bytea[]) AS o(key_id, id, fingerprint)),
-                stored AS (
-                    SELECT s.id, s.key_id, s.fingerprint, s.deleted, s.ctid FROM page p
-                    JOIN LATERAL (
-                        SELECT id, key_id, fingerprint, deleted, ctid FROM hub_sync_records
-                        WHERE account = \(account) AND resource = \(resource) AND id = p.id LIMIT 1) s ON true),
-                decided AS (
-                    SELECT p.id, p.fingerprint, p.body, p.n, s.id IS NOT NULL AS known, s.key_id AS stored_key, s.ctid,
-                        CASE
-                            WHEN s.id IS NULL OR s.deleted THEN CASE WHEN p.deleted THEN NULL ELSE 'ADDED' END
-                            WHEN p.deleted THEN 'DELETED'
-                            WHEN s.key_id = \(keyID) THEN CASE WHEN s.fingerprint = p.fingerprint THEN NULL ELSE 'UPDATED' END
-                            WHEN o.fingerprint IS NULL THEN 'UNREADABLE'
-                            WHEN s.fingerprint = o.fingerprint THEN NULL
-                            ELSE 'UPDATED'
-                        END AS kind
-                    FROM page p LEFT JOIN stored s ON s.id = p.id LEFT JOIN other o ON o.id = p.id AND o.key_id = s.key_id),
-                numbered AS (
-                    SELECT id, fingerprint, body, kind, \(last)::bigint + row_number() OVER (ORDER BY n) AS position
-                    FROM decided WHERE kind IN ('ADDED', 'UPDATED', 'DELETED')),
-                seen AS (
-                    UPDATE hub_sync_records SET seen_run = \(run)
-                    WHERE \(fullScan) AND ctid = ANY(ARRAY(SELECT ctid FROM decided WHERE known AND kind IS NULL))),
-                saved AS (
-                    INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position)
-                    SELECT \(account), \(resource), id, \(keyID), fingerprint, kind = 'DELETED', \(run), position FROM numbered
-                    ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
-                        deleted = excluded.deleted, seen_run = excluded.seen_run, position = excluded.position),
-                logged AS (
-                    INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
-                    SELECT \(account), position, \(resource), id, kind, \(keyID), body FROM numbered),
-                feed AS (
-                    UPDATE hub_sync_feeds SET last_position = \(last)::bigint + (SELECT count(*) FROM numbered)
-                    WHERE account = \(account) AND EXISTS (SELECT 1 FROM numbered)),
-                state AS (
-                    INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (\(account), \(resource), \(checkpointText))
-                    ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint)
-                SELECT kind, count(*)::bigint, min(stored_key) FROM decided WHERE kind IS NOT NULL GROUP BY kind
-                """,
-                logger: logger)
+        // One statement: hub_sync_commit_page (SyncSchema.swift, schema version 3) locks the
+        // feed row, checks the lease, decides and writes the page and the checkpoint, all or
+        // nothing. Autocommitted, the page costs one round trip; a test's beforeCommit hook needs
+        // the transaction held open, so with one the call runs inside BEGIN … COMMIT.
+        let call: PostgresQuery = """
+            SELECT out_kind, out_count, out_key FROM hub_sync_commit_page(
+                \(account), \(resource), \(run), \(fullScan), \(keyID),
+                \(page.ids)::text[], \(page.prints)::bytea[], \(page.bodies)::bytea[], \(page.deleted)::boolean[],
+                \(page.otherKeys)::text[], \(page.otherIDs)::text[], \(page.otherPrints)::bytea[], \(checkpointText),
+                \(lease?.account), \(lease?.resource), \(lease?.owner), \(lease?.epoch))
+            """
+        @Sendable func write(_ connection: PostgresConnection) async throws -> SyncCounts {
             var counts = SyncCounts()
-            var unreadableKey: String?
-            for try await (kind, count, storedKey) in rows.decode((String, Int64, String?).self) {
-                if let known = SyncChangeKind(rawValue: kind) {
-                    counts.add(known, count: Int(count))
-                } else {
-                    unreadableKey = storedKey ?? ""
+            do {
+                for try await (kind, count, _) in try await connection.query(call, logger: logger).decode((String, Int64, String?).self) {
+                    if kind == "LEASE_LOST", let lease { throw SyncLeaseLost(account: lease.account, resource: lease.resource) }
+                    if let known = SyncChangeKind(rawValue: kind) { counts.add(known, count: Int(count)) }
                 }
+            } catch let error as PSQLError where error.serverInfo?[.message] == "hub_sync_unreadable" {
+                // Raised inside the statement: nothing of the page is kept.
+                let key = error.serverInfo?[.detail] ?? ""
+                throw SyncStoreError.unreadable("a stored record is sealed under key '\(key.prefix(64))', which is not configured")
             }
-            // Thrown inside the transaction: it is rolled back, nothing of the page is kept.
-            if let unreadableKey {
-                throw SyncStoreError.unreadable("a stored record is sealed under key '\(unreadableKey.prefix(64))', which is not configured")
-            }
-            if let beforeCommit { await beforeCommit() }
+            return counts
+        }
+        guard let beforeCommit else {
+            return try await withConnection("commitPage") { connection in try await write(connection) }
+        }
+        return try await Self.unwrappingLeaseLost { try await transaction("commitPage", logger: logger) { connection in
+            let counts = try await write(connection)
+            await beforeCommit()
             return counts
         } }
     }
@@ -264,13 +219,14 @@ final class PostgresSyncStore: SyncStore {
         } }
     }
 
-    /// A lost lease found inside a transaction, as itself rather than wrapped (the transaction was
-    /// rolled back).
+    /// A lost lease or an unreadable stored record found inside a transaction, as itself rather
+    /// than wrapped (the transaction was rolled back).
     private static func unwrappingLeaseLost<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result {
         do {
             return try await work()
         } catch let error as PostgresTransactionError {
             if let lost = error.closureError as? SyncLeaseLost, error.rollbackError == nil { throw lost }
+            if let unreadable = error.closureError as? SyncStoreError, error.rollbackError == nil { throw unreadable }
             throw error
         }
     }

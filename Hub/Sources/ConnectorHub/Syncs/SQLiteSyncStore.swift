@@ -66,12 +66,12 @@ final class SQLiteSyncStore: SyncStore {
                 // The body is kept once, in the change; the record row points at it.
                 try db.execute(
                     sql: """
-                        INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id,
+                        INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position, kind)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id,
                         fingerprint = excluded.fingerprint, deleted = excluded.deleted, seen_run = excluded.seen_run,
-                        position = excluded.position
+                        position = excluded.position, kind = excluded.kind
                         """,
-                    arguments: [account, resource, input.id, keyID, print, kind == .deleted, checkpoint.runID, position])
+                    arguments: [account, resource, input.id, keyID, print, kind == .deleted, checkpoint.runID, position, kind.rawValue])
                 try db.execute(
                     sql: "INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [account, position, resource, input.id, kind.rawValue, keyID, body])

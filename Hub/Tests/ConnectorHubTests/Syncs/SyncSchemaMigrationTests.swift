@@ -6,10 +6,10 @@ import GRDB
 import PostgresNIO
 import Testing
 
-/// The sync schema's migration from version 1 (the layout of a Hub before the schema had a
+/// The sync schema's migrations from version 1 (the layout of a Hub before the schema had a
 /// version: every record's sealed body both in its row and in each change) to version 2 (the body
-/// only in the change, the row pointing at its last change), on a store holding data written the
-/// way the older Hub wrote it. After the migration the feed, the records and the next run must be
+/// only in the change, the row pointing at its last change) and 3 (the row's `kind`; on
+/// PostgreSQL the page function), on a store holding data written the way the older Hub wrote it. After the migration the feed, the records and the next run must be
 /// exactly what they would have been without it.
 @Suite(.serialized)
 struct SyncSchemaMigrationTests {
@@ -84,12 +84,17 @@ struct SyncSchemaMigrationTests {
 
     /// Whether `hub_sync_records` still has a `body` column.
     static func recordsHaveBodies(_ store: any SyncStore) async throws -> Bool {
+        try await recordsHaveColumn(store, "body")
+    }
+
+    /// Whether `hub_sync_records` has the column `name`.
+    static func recordsHaveColumn(_ store: any SyncStore, _ name: String) async throws -> Bool {
         if let sqlite = store as? SQLiteSyncStore {
-            return try await sqlite.pool.read { db in try db.columns(in: "hub_sync_records").contains { $0.name == "body" } }
+            return try await sqlite.pool.read { db in try db.columns(in: "hub_sync_records").contains { $0.name == name } }
         }
         let postgres = try #require(store as? PostgresSyncStore)
         return try await postgres.query(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'hub_sync_records' AND column_name = 'body'"
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'hub_sync_records' AND column_name = \(name)"
         ) { rows in
             for try await count in rows.decode(Int64.self) { return count > 0 }
             return false
@@ -122,9 +127,17 @@ struct SyncSchemaMigrationTests {
         try await Self.writeVersion1(old, account: account)
         await close(old)
 
+        // Version 2 first (the layout version 3 starts from), then the current version.
+        let second = try await open(2)
+        #expect(try await Self.schemaVersion(second) == 2)
+        #expect(try await Self.recordsHaveColumn(second, "body") == false)
+        #expect(try await Self.recordsHaveColumn(second, "kind") == false)
+        await close(second)
+
         let store = try await open()
-        #expect(try await Self.schemaVersion(store) == 2)
+        #expect(try await Self.schemaVersion(store) == 3)
         #expect(try await Self.recordsHaveBodies(store) == false, "the sealed body is kept once, in the change")
+        #expect(try await Self.recordsHaveColumn(store, "kind"))
         let feed = try await store.changes(account: account, after: 0, resource: nil, limit: 100)
         #expect(feed.map { "\($0.position) \($0.kind.rawValue) \($0.recordID) \($0.record["name"]?.description ?? "")" } == [
             "1 ADDED 1 \"Ada\"", "2 ADDED 2 \"Grace\"", "3 ADDED 3 \"Edsger\"", "4 ADDED 4 \"Barbara\"", "5 UPDATED 1 \"Ada L.\"",
@@ -134,7 +147,10 @@ struct SyncSchemaMigrationTests {
             == ["1 \"Ada L.\"", "2 \"Grace\"", "4 \"Barbara\""])
 
         // The next full scan compares against the migrated fingerprints: record 1 unchanged, 2
-        // edited, 3 back after its deletion, 4 missing (DELETED with its body as last seen).
+        // edited, 3 back after its deletion, 4 missing (DELETED with its body as last seen). On
+        // PostgreSQL the page takes version 3's one-probe path, where record 1 (unchanged, first in
+        // the page) shifts the positions of 2 and 3: their rows must point at changes 7 and 8,
+        // which the current records below read.
         let run = SyncStoreTests.run(fullScan: true)
         let page = [SyncStoreTests.user("1", "Ada L."), SyncStoreTests.user("2", "Grace H."), SyncStoreTests.user("3", "Edsger")]
         #expect(try await store.commitPage(account: account, resource: "users", records: page, checkpoint: run) == SyncCounts(added: 1, updated: 1))
@@ -150,7 +166,7 @@ struct SyncSchemaMigrationTests {
 
         // Opened again: nothing to migrate. A schema newer than this Hub's is refused.
         let again = try await open()
-        #expect(try await Self.schemaVersion(again) == 2)
+        #expect(try await Self.schemaVersion(again) == 3)
         if let sqlite = again as? SQLiteSyncStore {
             try await sqlite.pool.write { db in try db.execute(sql: "UPDATE hub_sync_schema SET version = 99") }
         } else if let postgres = again as? PostgresSyncStore {

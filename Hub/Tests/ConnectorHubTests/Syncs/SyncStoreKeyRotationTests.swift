@@ -66,4 +66,38 @@ struct SyncStoreKeyRotationTests {
         if let old = old as? PostgresSyncStore { await old.shutdown() }
         if let rotated = rotated as? PostgresSyncStore { await rotated.shutdown() }
     }
+
+    /// A stored record under a key that is no longer configured cannot be compared: the page
+    /// fails with the key named, and nothing of it is kept (on PostgreSQL the page function raises
+    /// inside its one statement, which rolls back the page's other records and the checkpoint).
+    @Test(arguments: SyncStoreTests.Backend.allCases)
+    func aRecordUnderAKeyNoLongerConfiguredFailsItsPageAndNothingIsWritten(_ backend: SyncStoreTests.Backend) async throws {
+        let before = try TokenStoreKeys(current: "k1", keys: ["k1": Data(repeating: 7, count: 32)])
+        let after = try TokenStoreKeys(current: "k2", keys: ["k2": Data(repeating: 9, count: 32)])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString).sqlite").path
+        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore {
+            switch backend {
+            case .sqlite: try SQLiteSyncStore(path: path, keys: keys)
+            case .postgres: try await PostgresSyncStore.connect(url: try SyncStoreTests.postgresURL(), keys: keys)
+            }
+        }
+        let account = SyncStoreTests.account()
+        let old = try await store(before)
+        let first = SyncStoreTests.run(fullScan: true)
+        #expect(try await old.commitPage(
+            account: account, resource: "users", records: [SyncStoreTests.user("1", "Ada")], checkpoint: first) == SyncCounts(added: 1))
+
+        let rotated = try await store(after)
+        let second = SyncStoreTests.run(fullScan: true)
+        await #expect(throws: SyncStoreError.unreadable("a stored record is sealed under key 'k1', which is not configured")) {
+            _ = try await rotated.commitPage(
+                account: account, resource: "users", records: [SyncStoreTests.user("2", "Grace"), SyncStoreTests.user("1", "Ada")],
+                checkpoint: second)
+        }
+        #expect(try await rotated.lastPosition(account: account) == 1)
+        #expect(try await old.checkpoint(account: account, resource: "users")?.runID == first.runID, "the failed page's checkpoint is not kept")
+        #expect(try await old.records(account: account, resource: "users", after: nil, limit: 10).map(\.id) == ["1"])
+        if let old = old as? PostgresSyncStore { await old.shutdown() }
+        if let rotated = rotated as? PostgresSyncStore { await rotated.shutdown() }
+    }
 }
