@@ -201,140 +201,140 @@ extension PostgresSyncStore {
     /// returns the changes per kind. A stored record under a key that is not configured raises
     /// `hub_sync_unreadable` (its key in the detail), which rolls the page back.
     static let commitPageFunction = """
-CREATE OR REPLACE FUNCTION hub_sync_commit_page(
-    p_account text, p_resource text, p_run text, p_full_scan boolean, p_key_id text,
-    p_ids text[], p_prints bytea[], p_bodies bytea[], p_deleted boolean[],
-    p_other_keys text[], p_other_ids text[], p_other_prints bytea[], p_checkpoint text,
-    p_lease_account text, p_lease_resource text, p_lease_owner text, p_lease_epoch bigint)
-RETURNS TABLE (out_kind text, out_count bigint, out_key text)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-    v_last bigint;
-    v_kinds text[];
-    v_counts bigint[];
-    v_keys text[];
-    v_at integer;
-    v_tids tid[];
-    v_positions bigint[];
-BEGIN
-    -- The feed row first: positions are handed out under its lock. Each later statement of this
-    -- (volatile) function takes a new snapshot, so it sees every page committed before the lock.
-    SELECT f.last_position INTO v_last FROM hub_sync_feeds f WHERE f.account = p_account FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO hub_sync_feeds (account, last_position) VALUES (p_account, 0) ON CONFLICT (account) DO NOTHING;
+    CREATE OR REPLACE FUNCTION hub_sync_commit_page(
+        p_account text, p_resource text, p_run text, p_full_scan boolean, p_key_id text,
+        p_ids text[], p_prints bytea[], p_bodies bytea[], p_deleted boolean[],
+        p_other_keys text[], p_other_ids text[], p_other_prints bytea[], p_checkpoint text,
+        p_lease_account text, p_lease_resource text, p_lease_owner text, p_lease_epoch bigint)
+    RETURNS TABLE (out_kind text, out_count bigint, out_key text)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+        v_last bigint;
+        v_kinds text[];
+        v_counts bigint[];
+        v_keys text[];
+        v_at integer;
+        v_tids tid[];
+        v_positions bigint[];
+    BEGIN
+        -- The feed row first: positions are handed out under its lock. Each later statement of this
+        -- (volatile) function takes a new snapshot, so it sees every page committed before the lock.
         SELECT f.last_position INTO v_last FROM hub_sync_feeds f WHERE f.account = p_account FOR UPDATE;
-    END IF;
-    IF p_lease_owner IS NOT NULL THEN
-        PERFORM 1 FROM hub_sync_jobs j WHERE j.account = p_lease_account AND j.resource = p_lease_resource
-            AND j.owner = p_lease_owner AND j.epoch = p_lease_epoch FOR SHARE;
         IF NOT FOUND THEN
-            out_kind := 'LEASE_LOST'; out_count := 0; out_key := NULL;
-            RETURN NEXT;
-            RETURN;
+            INSERT INTO hub_sync_feeds (account, last_position) VALUES (p_account, 0) ON CONFLICT (account) DO NOTHING;
+            SELECT f.last_position INTO v_last FROM hub_sync_feeds f WHERE f.account = p_account FOR UPDATE;
         END IF;
-    END IF;
-    -- With other configured keys (a rotation) or a record the provider flags deleted, the stored rows
-    -- are read first and the page decided from them (the statement of version 2).
-    IF cardinality(p_other_keys) > 0 OR true = ANY(p_deleted) THEN
+        IF p_lease_owner IS NOT NULL THEN
+            PERFORM 1 FROM hub_sync_jobs j WHERE j.account = p_lease_account AND j.resource = p_lease_resource
+                AND j.owner = p_lease_owner AND j.epoch = p_lease_epoch FOR SHARE;
+            IF NOT FOUND THEN
+                out_kind := 'LEASE_LOST'; out_count := 0; out_key := NULL;
+                RETURN NEXT;
+                RETURN;
+            END IF;
+        END IF;
+        -- With other configured keys (a rotation) or a record the provider flags deleted, the stored rows
+        -- are read first and the page decided from them (the statement of version 2).
+        IF cardinality(p_other_keys) > 0 OR true = ANY(p_deleted) THEN
+            WITH page AS (
+                SELECT u.id, u.fingerprint, u.body, u.deleted, u.n
+                FROM unnest(p_ids, p_prints, p_bodies, p_deleted) WITH ORDINALITY AS u(id, fingerprint, body, deleted, n)),
+            other AS (
+                SELECT o.key_id, o.id, o.fingerprint
+                FROM unnest(p_other_keys, p_other_ids, p_other_prints) AS o(key_id, id, fingerprint)),
+            stored AS (
+                SELECT s.id, s.key_id, s.fingerprint, s.deleted, s.ctid FROM page p
+                JOIN LATERAL (
+                    SELECT r.id, r.key_id, r.fingerprint, r.deleted, r.ctid FROM hub_sync_records r
+                    WHERE r.account = p_account AND r.resource = p_resource AND r.id = p.id LIMIT 1) s ON true),
+            decided AS (
+                SELECT p.id, p.fingerprint, p.body, p.n, s.id IS NOT NULL AS known, s.key_id AS stored_key, s.ctid,
+                    CASE
+                        WHEN s.id IS NULL OR s.deleted THEN CASE WHEN p.deleted THEN NULL ELSE 'ADDED' END
+                        WHEN p.deleted THEN 'DELETED'
+                        WHEN s.key_id = p_key_id THEN CASE WHEN s.fingerprint = p.fingerprint THEN NULL ELSE 'UPDATED' END
+                        WHEN o.fingerprint IS NULL THEN 'UNREADABLE'
+                        WHEN s.fingerprint = o.fingerprint THEN NULL
+                        ELSE 'UPDATED'
+                    END AS kind
+                FROM page p LEFT JOIN stored s ON s.id = p.id LEFT JOIN other o ON o.id = p.id AND o.key_id = s.key_id),
+            numbered AS (
+                SELECT d.id, d.fingerprint, d.body, d.kind, v_last + row_number() OVER (ORDER BY d.n) AS position
+                FROM decided d WHERE d.kind IN ('ADDED', 'UPDATED', 'DELETED')),
+            seen AS (
+                UPDATE hub_sync_records SET seen_run = p_run
+                WHERE p_full_scan AND ctid = ANY(ARRAY(SELECT d.ctid FROM decided d WHERE d.known AND d.kind IS NULL))),
+            saved AS (
+                INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position, kind)
+                SELECT p_account, p_resource, m.id, p_key_id, m.fingerprint, m.kind = 'DELETED', p_run, m.position, m.kind FROM numbered m
+                ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
+                    deleted = excluded.deleted, seen_run = excluded.seen_run, position = excluded.position, kind = excluded.kind),
+            logged AS (
+                INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
+                SELECT p_account, m.position, p_resource, m.id, m.kind, p_key_id, m.body FROM numbered m),
+            feed AS (
+                UPDATE hub_sync_feeds SET last_position = v_last + (SELECT count(*) FROM numbered)
+                WHERE account = p_account AND EXISTS (SELECT 1 FROM numbered)),
+            state AS (
+                INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (p_account, p_resource, p_checkpoint)
+                ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint)
+            SELECT array_agg(t.kind), array_agg(t.count), array_agg(t.stored_key)
+            INTO v_kinds, v_counts, v_keys
+            FROM (SELECT d.kind, count(*)::bigint AS count, min(d.stored_key) AS stored_key FROM decided d
+                WHERE d.kind IS NOT NULL GROUP BY d.kind) t;
+        ELSE
+        -- Otherwise one upsert decides and writes each record with a single probe of the primary key:
+        -- a new record is inserted (ADDED); a stored one is updated only when it was deleted (ADDED),
+        -- is under another key (UNREADABLE: not configured), its fingerprint differs (UPDATED), or a
+        -- full scan has not seen it yet (seen mark only, its position and kind kept). A written
+        -- change gets the slot v_last + its ordinal in the page, above every stored position, which
+        -- is how RETURNING tells it from a seen mark. The changes take the positions after v_last
+        -- in the page's order without a gap; a record whose slot differs from its change's position
+        -- (an unchanged record before it in the page) is repointed by its ctid afterwards.
         WITH page AS (
-            SELECT u.id, u.fingerprint, u.body, u.deleted, u.n
-            FROM unnest(p_ids, p_prints, p_bodies, p_deleted) WITH ORDINALITY AS u(id, fingerprint, body, deleted, n)),
-        other AS (
-            SELECT o.key_id, o.id, o.fingerprint
-            FROM unnest(p_other_keys, p_other_ids, p_other_prints) AS o(key_id, id, fingerprint)),
-        stored AS (
-            SELECT s.id, s.key_id, s.fingerprint, s.deleted, s.ctid FROM page p
-            JOIN LATERAL (
-                SELECT r.id, r.key_id, r.fingerprint, r.deleted, r.ctid FROM hub_sync_records r
-                WHERE r.account = p_account AND r.resource = p_resource AND r.id = p.id LIMIT 1) s ON true),
-        decided AS (
-            SELECT p.id, p.fingerprint, p.body, p.n, s.id IS NOT NULL AS known, s.key_id AS stored_key, s.ctid,
-                CASE
-                    WHEN s.id IS NULL OR s.deleted THEN CASE WHEN p.deleted THEN NULL ELSE 'ADDED' END
-                    WHEN p.deleted THEN 'DELETED'
-                    WHEN s.key_id = p_key_id THEN CASE WHEN s.fingerprint = p.fingerprint THEN NULL ELSE 'UPDATED' END
-                    WHEN o.fingerprint IS NULL THEN 'UNREADABLE'
-                    WHEN s.fingerprint = o.fingerprint THEN NULL
-                    ELSE 'UPDATED'
-                END AS kind
-            FROM page p LEFT JOIN stored s ON s.id = p.id LEFT JOIN other o ON o.id = p.id AND o.key_id = s.key_id),
-        numbered AS (
-            SELECT d.id, d.fingerprint, d.body, d.kind, v_last + row_number() OVER (ORDER BY d.n) AS position
-            FROM decided d WHERE d.kind IN ('ADDED', 'UPDATED', 'DELETED')),
-        seen AS (
-            UPDATE hub_sync_records SET seen_run = p_run
-            WHERE p_full_scan AND ctid = ANY(ARRAY(SELECT d.ctid FROM decided d WHERE d.known AND d.kind IS NULL))),
+            SELECT u.id, u.fingerprint, u.body, u.n
+            FROM unnest(p_ids, p_prints, p_bodies) WITH ORDINALITY AS u(id, fingerprint, body, n)),
         saved AS (
-            INSERT INTO hub_sync_records (account, resource, id, key_id, fingerprint, deleted, seen_run, position, kind)
-            SELECT p_account, p_resource, m.id, p_key_id, m.fingerprint, m.kind = 'DELETED', p_run, m.position, m.kind FROM numbered m
-            ON CONFLICT (account, resource, id) DO UPDATE SET key_id = excluded.key_id, fingerprint = excluded.fingerprint,
-                deleted = excluded.deleted, seen_run = excluded.seen_run, position = excluded.position, kind = excluded.kind),
+            INSERT INTO hub_sync_records AS r (account, resource, id, key_id, fingerprint, deleted, seen_run, position, kind)
+            SELECT p_account, p_resource, p.id, p_key_id, p.fingerprint, false, p_run, v_last + p.n, 'ADDED' FROM page p
+            ON CONFLICT (account, resource, id) DO UPDATE SET
+                kind = CASE WHEN r.deleted THEN 'ADDED' WHEN r.key_id <> excluded.key_id THEN 'UNREADABLE'
+                    WHEN r.fingerprint <> excluded.fingerprint THEN 'UPDATED' ELSE r.kind END,
+                position = CASE WHEN r.deleted OR r.key_id <> excluded.key_id OR r.fingerprint <> excluded.fingerprint
+                    THEN excluded.position ELSE r.position END,
+                key_id = CASE WHEN NOT r.deleted AND r.key_id <> excluded.key_id THEN r.key_id ELSE excluded.key_id END,
+                fingerprint = excluded.fingerprint, deleted = false, seen_run = excluded.seen_run
+            WHERE r.deleted OR r.key_id <> excluded.key_id OR r.fingerprint <> excluded.fingerprint
+                OR (p_full_scan AND r.seen_run IS DISTINCT FROM excluded.seen_run)
+            RETURNING r.id, r.position AS slot, CASE WHEN r.position > v_last THEN r.kind END AS change, r.key_id, r.ctid),
+        numbered AS (
+            SELECT s.id, s.slot, s.change, s.ctid, v_last + row_number() OVER (ORDER BY s.slot) AS position
+            FROM saved s WHERE s.change IN ('ADDED', 'UPDATED')),
         logged AS (
             INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
-            SELECT p_account, m.position, p_resource, m.id, m.kind, p_key_id, m.body FROM numbered m),
+            SELECT p_account, m.position, p_resource, m.id, m.change, p_key_id, p.body FROM numbered m JOIN page p ON p.id = m.id),
         feed AS (
             UPDATE hub_sync_feeds SET last_position = v_last + (SELECT count(*) FROM numbered)
             WHERE account = p_account AND EXISTS (SELECT 1 FROM numbered)),
         state AS (
             INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (p_account, p_resource, p_checkpoint)
             ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint)
-        SELECT array_agg(t.kind), array_agg(t.count), array_agg(t.stored_key)
-        INTO v_kinds, v_counts, v_keys
-        FROM (SELECT d.kind, count(*)::bigint AS count, min(d.stored_key) AS stored_key FROM decided d
-            WHERE d.kind IS NOT NULL GROUP BY d.kind) t;
-    ELSE
-    -- Otherwise one upsert decides and writes each record with a single probe of the primary key:
-    -- a new record is inserted (ADDED); a stored one is updated only when it was deleted (ADDED),
-    -- is under another key (UNREADABLE: not configured), its fingerprint differs (UPDATED), or a
-    -- full scan has not seen it yet (seen mark only, its position and kind kept). A written
-    -- change gets the slot v_last + its ordinal in the page, above every stored position, which
-    -- is how RETURNING tells it from a seen mark. The changes take the positions after v_last
-    -- in the page's order without a gap; a record whose slot differs from its change's position
-    -- (an unchanged record before it in the page) is repointed by its ctid afterwards.
-    WITH page AS (
-        SELECT u.id, u.fingerprint, u.body, u.n
-        FROM unnest(p_ids, p_prints, p_bodies) WITH ORDINALITY AS u(id, fingerprint, body, n)),
-    saved AS (
-        INSERT INTO hub_sync_records AS r (account, resource, id, key_id, fingerprint, deleted, seen_run, position, kind)
-        SELECT p_account, p_resource, p.id, p_key_id, p.fingerprint, false, p_run, v_last + p.n, 'ADDED' FROM page p
-        ON CONFLICT (account, resource, id) DO UPDATE SET
-            kind = CASE WHEN r.deleted THEN 'ADDED' WHEN r.key_id <> excluded.key_id THEN 'UNREADABLE'
-                WHEN r.fingerprint <> excluded.fingerprint THEN 'UPDATED' ELSE r.kind END,
-            position = CASE WHEN r.deleted OR r.key_id <> excluded.key_id OR r.fingerprint <> excluded.fingerprint
-                THEN excluded.position ELSE r.position END,
-            key_id = CASE WHEN NOT r.deleted AND r.key_id <> excluded.key_id THEN r.key_id ELSE excluded.key_id END,
-            fingerprint = excluded.fingerprint, deleted = false, seen_run = excluded.seen_run
-        WHERE r.deleted OR r.key_id <> excluded.key_id OR r.fingerprint <> excluded.fingerprint
-            OR (p_full_scan AND r.seen_run IS DISTINCT FROM excluded.seen_run)
-        RETURNING r.id, r.position AS slot, CASE WHEN r.position > v_last THEN r.kind END AS change, r.key_id, r.ctid),
-    numbered AS (
-        SELECT s.id, s.slot, s.change, s.ctid, v_last + row_number() OVER (ORDER BY s.slot) AS position
-        FROM saved s WHERE s.change IN ('ADDED', 'UPDATED')),
-    logged AS (
-        INSERT INTO hub_sync_changes (account, position, resource, record_id, kind, key_id, body)
-        SELECT p_account, m.position, p_resource, m.id, m.change, p_key_id, p.body FROM numbered m JOIN page p ON p.id = m.id),
-    feed AS (
-        UPDATE hub_sync_feeds SET last_position = v_last + (SELECT count(*) FROM numbered)
-        WHERE account = p_account AND EXISTS (SELECT 1 FROM numbered)),
-    state AS (
-        INSERT INTO hub_sync_state (account, resource, checkpoint) VALUES (p_account, p_resource, p_checkpoint)
-        ON CONFLICT (account, resource) DO UPDATE SET checkpoint = excluded.checkpoint)
-    SELECT t.kinds, t.counts, t.keys, g.tids, g.positions
-    INTO v_kinds, v_counts, v_keys, v_tids, v_positions
-    FROM (SELECT array_agg(c.change) AS kinds, array_agg(c.count) AS counts, array_agg(c.key_id) AS keys
-            FROM (SELECT s.change, count(*)::bigint AS count, min(s.key_id) AS key_id FROM saved s
-                WHERE s.change IS NOT NULL GROUP BY s.change) c) t,
-        (SELECT array_agg(m.ctid) AS tids, array_agg(m.position) AS positions FROM numbered m WHERE m.position <> m.slot) g;
-    IF v_tids IS NOT NULL AND array_position(v_kinds, 'UNREADABLE') IS NULL THEN
-        UPDATE hub_sync_records r SET position = f.position FROM unnest(v_tids, v_positions) AS f(tid, position) WHERE r.ctid = f.tid;
-    END IF;
-    END IF;
-    v_at := array_position(v_kinds, 'UNREADABLE');
-    IF v_at IS NOT NULL THEN
-        RAISE EXCEPTION 'hub_sync_unreadable' USING DETAIL = coalesce(v_keys[v_at], '');
-    END IF;
-    RETURN QUERY SELECT k.kind, k.count, k.stored_key FROM unnest(v_kinds, v_counts, v_keys) AS k(kind, count, stored_key);
-END
-$fn$
+        SELECT t.kinds, t.counts, t.keys, g.tids, g.positions
+        INTO v_kinds, v_counts, v_keys, v_tids, v_positions
+        FROM (SELECT array_agg(c.change) AS kinds, array_agg(c.count) AS counts, array_agg(c.key_id) AS keys
+                FROM (SELECT s.change, count(*)::bigint AS count, min(s.key_id) AS key_id FROM saved s
+                    WHERE s.change IS NOT NULL GROUP BY s.change) c) t,
+            (SELECT array_agg(m.ctid) AS tids, array_agg(m.position) AS positions FROM numbered m WHERE m.position <> m.slot) g;
+        IF v_tids IS NOT NULL AND array_position(v_kinds, 'UNREADABLE') IS NULL THEN
+            UPDATE hub_sync_records r SET position = f.position FROM unnest(v_tids, v_positions) AS f(tid, position) WHERE r.ctid = f.tid;
+        END IF;
+        END IF;
+        v_at := array_position(v_kinds, 'UNREADABLE');
+        IF v_at IS NOT NULL THEN
+            RAISE EXCEPTION 'hub_sync_unreadable' USING DETAIL = coalesce(v_keys[v_at], '');
+        END IF;
+        RETURN QUERY SELECT k.kind, k.count, k.stored_key FROM unnest(v_kinds, v_counts, v_keys) AS k(kind, count, stored_key);
+    END
+    $fn$
     """
 }
