@@ -1,14 +1,14 @@
 import ConnectorRuntime
-package import NIOCore
-package import NIOHTTP1
+import NIOCore
+import NIOHTTP1
 
 // One request on a channel of ``PooledHTTP1Transport``: its state, and the handler that reads
 // the response.
 
 /// One response: its head and its body as NIO read it (nil when empty).
-package struct Collected: Sendable {
-    package var head: HTTPResponseHead
-    package var body: ByteBuffer?
+struct Collected: Sendable {
+    var head: HTTPResponseHead
+    var body: ByteBuffer?
 }
 
 /// One request's state. Every method runs on the promise's event loop.
@@ -86,7 +86,8 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
                     // Not worth reading to reuse the channel: the redirect is followed, the channel closed.
                     let collected = Collected(head: head, body: nil)
                     self.exchange = nil
-                    takeFinished()?(false)
+                    finished?(false)
+                    finished = nil
                     exchange.succeed(collected)
                 }
                 return
@@ -106,22 +107,17 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
             self.head = nil
             self.body = nil
             let reusable = head.isKeepAlive
-            takeFinished()?(reusable)
+            finished?(reusable)
+            finished = nil
             exchange.succeed(collected)
         }
-    }
-
-    /// The exchange's `finished` callback, cleared before it runs: it may hand the channel to a
-    /// waiting request at once, whose ``begin(_:finished:)`` sets the next one.
-    private func takeFinished() -> ((Bool) -> Void)? {
-        defer { finished = nil }
-        return finished
     }
 
     private func abandon(_ error: any Error) {
         guard let exchange else { return }
         self.exchange = nil
-        takeFinished()?(false)
+        finished?(false)
+        finished = nil
         exchange.fail(error)
     }
 

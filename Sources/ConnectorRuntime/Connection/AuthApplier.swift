@@ -60,34 +60,21 @@ struct AuthApplier {
     }
 
     private func addCredentials(to request: inout HTTPRequest, tokens: TokenSet?) throws(ConnectorError) {
-        if case let .apiKeyQuery(name, value) = configuration.auth {
-            request.url = try Self.appendingQuery(name, value.reveal(), to: request.url)
-            return
-        }
-        guard let fields = credentialFields(tokens: tokens) else {
-            throw .reconnectRequired(detail: "No tokens are available for this account.")
-        }
-        for field in fields { request.headers[field.name] = field.value }
-    }
-
-    /// The header fields that carry the credentials, each replacing any field of its name; `nil`
-    /// for an API key in the query (not a header) and for OAuth without `tokens`.
-    func credentialFields(tokens: TokenSet?) -> [HTTPField]? {
         switch configuration.auth {
         case let .apiKeyHeader(field):
-            return [HTTPField(name: field.name, value: field.value.reveal())]
-        case .apiKeyQuery:
-            return nil
+            request.headers[field.name] = field.value.reveal()
+        case let .apiKeyQuery(name, value):
+            request.url = try Self.appendingQuery(name, value.reveal(), to: request.url)
         case let .basic(username, password):
-            return [HTTPField(name: "Authorization", value: "Basic " + TemplateFilters.base64(username.reveal() + ":" + password.reveal()))]
+            request.headers["Authorization"] = "Basic " + TemplateFilters.base64(username.reveal() + ":" + password.reveal())
         case let .headers(fields):
-            return fields.map { HTTPField(name: $0.name, value: $0.value.reveal()) }
+            for field in fields { request.headers[field.name] = field.value.reveal() }
         case let .bearer(token):
-            return [HTTPField(name: "Authorization", value: "Bearer " + token.reveal())]
+            request.headers["Authorization"] = "Bearer " + token.reveal()
         case .authorizationCode, .clientCredentials, .refreshToken:
-            guard let tokens else { return nil }
+            guard let tokens else { throw .reconnectRequired(detail: "No tokens are available for this account.") }
             // Always "Bearer", whatever case the provider used in token_type (RFC 6750).
-            return [HTTPField(name: "Authorization", value: "Bearer " + tokens.accessToken.reveal())]
+            request.headers["Authorization"] = "Bearer " + tokens.accessToken.reveal()
         }
     }
 

@@ -49,17 +49,8 @@ extension HTTPServerBuilder {
 
 extension HTTPServerBuilder {
     /// The Hub's HTTP/1.1 server: connections on their event loops, or on the cooperative pool.
-    static func hubHTTP1(
-        idleTimeout: TimeAmount, connectionsOnEventLoops: Bool, fastPath: (ProxyFastPath, ConnectorHubService)?
-    ) -> HTTPServerBuilder {
+    static func hubHTTP1(idleTimeout: TimeAmount, connectionsOnEventLoops: Bool) -> HTTPServerBuilder {
         let configuration = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
-        guard let (fast, hub) = fastPath else {
-            return connectionsOnEventLoops ? .http1OnEventLoop(configuration: configuration) : .http1(configuration: configuration)
-        }
-        return .init { responder -> any ServerChildChannel in
-            let channel = ProxyFastPathChannel(HTTP1Channel(responder: responder, configuration: configuration), fastPath: fast, hub: hub)
-            if connectionsOnEventLoops { return EventLoopChannel(channel) }
-            return channel
-        }
+        return connectionsOnEventLoops ? .http1OnEventLoop(configuration: configuration) : .http1(configuration: configuration)
     }
 }
