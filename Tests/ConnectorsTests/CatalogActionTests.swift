@@ -260,3 +260,35 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data
         #expect(arguments.description.contains("/passwordProfile/password"))
     }
 }
+
+@Suite struct CatalogGoogleWorkspaceActionTests {
+    @Test func googleWritesThroughTheAdminVariantOnly() throws {
+        let actions = GoogleWorkspace.OauthAdmin.Actions.all
+        #expect(actions.map(\.id) == ["createUser", "suspendUser", "addGroupMember"])
+        #expect(actions.map(\.method) == ["POST", "PUT", "POST"])
+        #expect(actions.map(\.success) == [[200, 201], [200], [200]])
+        let user = "https://www.googleapis.com/auth/admin.directory.user"
+        let member = "https://www.googleapis.com/auth/admin.directory.group.member"
+        #expect(actions.map(\.scopes) == [[user], [user], [member]])
+        #expect(actions.map(\.destructive) == [false, true, false])
+        let create = GoogleWorkspace.OauthAdmin.Actions.createUserOperation
+        #expect(create.path == "/users")
+        #expect(create.inputs.filter(\.required).map(\.name) == ["primaryEmail", "givenName", "familyName", "password"])
+        #expect(create.inputs.filter(\.secret).map(\.name) == ["password"])
+        #expect(try wireBody(create, #"{"primaryEmail": "liz@example.com", "givenName": "Elizabeth", "familyName": "Smith", "password": "new-user-password"}"#) == json(
+            #"{"primaryEmail": "liz@example.com", "name": {"givenName": "Elizabeth", "familyName": "Smith"}, "password": "new-user-password"}"#))
+        let suspend = GoogleWorkspace.OauthAdmin.Actions.suspendUserOperation
+        #expect(suspend.path == "/users/{{userKey}}")
+        #expect(try wireBody(suspend, #"{"userKey": "liz@example.com"}"#) == json(#"{"suspended": true}"#))
+        let join = GoogleWorkspace.OauthAdmin.Actions.addGroupMemberOperation
+        #expect(join.path == "/groups/{{groupKey}}/members")
+        #expect(try wireBody(join, #"{"groupKey": "eng@example.com", "email": "liz@example.com", "role": "MEMBER"}"#) == json(
+            #"{"email": "liz@example.com", "role": "MEMBER"}"#))
+        // The oauth variant still requests its read-only scopes, and declares no action.
+        let connector = try #require(ConnectorCatalog.connector(id: "google_workspace"))
+        let oauth = try #require(connector.authVariants.first { $0.id == "oauth" })
+        #expect(oauth.actions.isEmpty)
+        #expect(GoogleWorkspace.Oauth.defaultScopes.allSatisfy { $0.rawValue.hasSuffix(".readonly") })
+        #expect(GoogleWorkspace.OauthAdmin.defaultScopes.map(\.rawValue).suffix(2) == [user, member])
+    }
+}

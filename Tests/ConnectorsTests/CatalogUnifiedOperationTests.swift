@@ -101,6 +101,13 @@ import Testing
         #expect(disable.path == ["userId": "u-7"])
     }
 
+    @Test func googleSuspendsByTheUsersKeyAndBindsNeitherCreateNorAddToGroup() throws {
+        let bindings = GoogleWorkspace.OauthAdmin.Unified.usersOperations
+        #expect(bindings.map(\.operation) == ["deactivate"])
+        let suspend = try Self.arguments(bindings, "deactivate", ["id": .string("118234567890123456789")])
+        #expect(suspend.path == ["userKey": "118234567890123456789"])
+    }
+
     @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
         let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
         let token = try #require(connector.authVariants.first { $0.id == "access_token" })

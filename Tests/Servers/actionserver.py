@@ -497,12 +497,19 @@ class Handler(BaseHTTPRequestHandler):
         elif effect == "member":
             group = records.get(params["group"])
             member = params.get("user") or pointer(body, route.get("member", "/id"))
+            if route.get("memberBy"):
+                # Google's members.insert names the member by e-mail: the record holding it.
+                member = next((rid for rid, rec in records.items() if rec.get(route["memberBy"]) == member), member)
             if route.get("memberURL") and isinstance(member, str):
                 # Microsoft Graph's @odata.id: .../directoryObjects/{id}.
                 member = member.rsplit("/", 1)[-1]
             if group is None or str(member) not in records:
                 return 404, {"message": "not found"}, {}
             group.setdefault("members", []).append(member)
+            if route.get("membership"):
+                # An answer describing the membership (Google's Member resource).
+                record = dict(route["membership"], id=member, email=pointer(body, route.get("member", "/id")),
+                              role=body.get("role", "MEMBER"))
         elif effect == "stage":
             # Ashby's application.changeStage: the application and the stage are in the body.
             record = records.get(str(body.get("applicationId")))
@@ -683,6 +690,22 @@ DIALECTS = {
         "invalid": (400, {"error": {"code": "Request_BadRequest",
                                     "message": "The password {echo} does not comply with the password complexity requirements.",
                                     "innerError": {"request-id": "5a0a6d0c-0000-4000-8000-000000000000"}}}),
+    },
+    # Google Admin SDK Directory API v1 (the catalog's google_workspace, oauth_admin variant): users.insert
+    # answers the user (the password never), users.update the updated user (patch semantics),
+    # members.insert the membership (its member named by e-mail). Base path /admin/directory/v1.
+    "google_workspace": {"auth": BEARER, "verify": {"kind": "admin#directory#users", "users": []}, "echo": "/password", "routes": [
+        route("POST", "/admin/directory/v1/users", "create", 200, id="1182345678901234%05d", drop=["password"],
+              template={"kind": "admin#directory#user", "suspended": False}),
+        route("PUT", "/admin/directory/v1/users/{id}", "update", 200),
+        route("POST", "/admin/directory/v1/groups/{group}/members", "member", 200, member="/email", memberBy="primaryEmail",
+              membership={"kind": "admin#directory#member", "type": "USER", "status": "ACTIVE"}),
+    ],
+        # Google's JSON error body (https://developers.google.com/admin-sdk/directory/v1/limits and the
+        # Google JSON style errors): {"error": {"code", "message", "errors": [{"domain", "reason", "message"}]}}.
+        # The message is the emulation's, quoting the password it was sent: it must come back redacted.
+        "invalid": (400, {"error": {"code": 400, "message": "Invalid Password: {echo}",
+                                    "errors": [{"domain": "global", "reason": "invalid", "message": "Invalid Password: {echo}"}]}}),
     },
     # OneLogin API v2: users answered as the user (integer ids); a delete answers 204.
     "onelogin": {"auth": BEARER, "verify": [], "routes": [

@@ -127,3 +127,64 @@ import Testing
         #expect(try await account.requests().count == 1)
     }
 }
+
+/// Google Workspace's oauth_admin variant through its generated functions against the
+/// google_workspace dialect: the account's access token is in the store already (the dialect
+/// accepts the token `test-key`; the authorization-code link itself is LinkingTests' subject).
+@Suite(.actionServer) struct GoogleWorkspaceActionsEndToEnd {
+    static func google(_ scenario: String) throws -> AtsActionsEndToEnd.Account {
+        let server = try TestServer.current(.action)
+        let key = scenario + "." + UUID().uuidString.lowercased()
+        let configuration = try GoogleWorkspace.OauthAdmin.configuration(
+            .init(domain: "acme.example", clientId: "google-client", clientSecret: Secret("google-client-secret-1")))
+            .overridingEndpoints(["admin.googleapis.com": server.url("/k/\(key)/google_workspace")])
+        let store = InMemoryTokenStore([key: TokenSet(accessToken: Secret("test-key"), expiresAt: Date().addingTimeInterval(3600))])
+        return AtsActionsEndToEnd.Account(server: server, key: key, connection: Connection(configuration: configuration, account: key, store: store))
+    }
+
+    @Test func createsSuspendsAndAddsToAGroup() async throws {
+        let account = try Self.google("ok")
+        let actions = GoogleWorkspace.OauthAdmin.Actions(account.connection)
+        let created = try await actions.createUser(
+            primaryEmail: "ada@acme.example", givenName: "Ada", familyName: "Lovelace", password: Secret("Tr0ub4dor&3-initial"))
+        #expect(created.status == 200)
+        let id = try #require(created.record?.id)
+        #expect(id == "118234567890123400001")
+        let suspended = try await actions.suspendUser(userKey: id, confirm: .confirmed)
+        #expect(suspended.status == 200)
+        let records = try await account.records()
+        #expect(records.first?["suspended"] as? Bool == true)
+        #expect(records.first?["password"] == nil)
+        #expect(records.first?["name"] as? [String: String] == ["givenName": "Ada", "familyName": "Lovelace"])
+        _ = try await account.server.control(
+            "POST", "/_control/records/\(account.key)", json: ["records": [["id": "eng-group", "email": "eng@acme.example"] as [String: any Sendable]]])
+        let joined = try await actions.addGroupMember(groupKey: "eng-group", email: "ada@acme.example", role: "MEMBER")
+        #expect(joined.status == 200)
+        let requests = try await account.requests()
+        #expect(requests.map { ($0["method"] ?? "") + " " + ($0["path"] ?? "") } == [
+            "POST /admin/directory/v1/users", "PUT /admin/directory/v1/users/118234567890123400001",
+            "POST /admin/directory/v1/groups/eng-group/members"])
+        #expect(requests[1]["body"].map { try? JSONValue.parse(Data($0.utf8)) } == .object(["suspended": .bool(true)]))
+        #expect(requests[2]["body"].map { try? JSONValue.parse(Data($0.utf8)) } == .object(["email": .string("ada@acme.example"), "role": .string("MEMBER")]))
+        #expect(try await account.records().first { $0["id"] as? String == "eng-group" }?["members"] as? [String] == [id])
+    }
+
+    @Test func aRefusalQuotingThePasswordComesBackRedacted() async throws {
+        let password = "Tr0ub4dor&3-initial"
+        let account = try Self.google("invalid")
+        do {
+            _ = try await GoogleWorkspace.OauthAdmin.Actions(account.connection).createUser(
+                primaryEmail: "ada@acme.example", givenName: "Ada", familyName: "Lovelace", password: Secret(password))
+            Issue.record("the emulation refuses the invalid scenario")
+        } catch {
+            guard case let .rejected(_, status, _, message) = error else {
+                Issue.record("expected rejected, got \(error)")
+                return
+            }
+            #expect(status == 400)
+            #expect(message == "Invalid Password: [redacted]")
+            #expect(!String(reflecting: error).contains(password))
+        }
+        #expect(try await account.requests().count == 1)
+    }
+}
