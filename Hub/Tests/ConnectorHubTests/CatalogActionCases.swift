@@ -5,6 +5,7 @@
 // (CatalogWrite).
 import ConnectorHub
 import Foundation
+import HTTPTypes
 import Testing
 
 /// How the tests link an account of a connector to the action emulation.
@@ -16,6 +17,13 @@ struct EmulatedLink: Sendable {
     /// The dialect's path segment in actionserver.py (`/k/<key>/<dialect>`); nil for the Okta and
     /// SCIM dialects, which answer under `/k/<key>` directly.
     var dialect: String?
+    /// For an authorization-code variant (which `importAccount` does not link): the provider's
+    /// OAuth paths on the Authlib emulation, the hosts pointed at it (authorize, token) and its
+    /// client authentication. The account is then linked through the Hub's pages, and the dialect
+    /// takes the access token the emulation issued.
+    var oauth: ProviderPaths? = nil
+    var oauthHosts: [String] = []
+    var oauthClientAuth = "client_secret_basic"
 
     /// The values no log may hold: every credential the link was made with.
     var secrets: [String] {
@@ -30,6 +38,12 @@ struct EmulatedLink: Sendable {
             variant: "api_key", values: ["serverURL": "https://auth.acme.example", "apiKey": "test-key"], hosts: ["auth.acme.example"],
             dialect: "fusionauth"),
         "github": .init(variant: "personal_access_token", values: ["accessToken": "test-key"], hosts: ["api.github.com"], dialect: "github"),
+        // The administrators' variant (authorization code): linked through the Hub's pages against
+        // the Authlib emulation at Google's OAuth paths; the API host goes to the dialect.
+        "google_workspace": .init(
+            variant: "oauth_admin", values: ["domain": "acme.example"], hosts: ["admin.googleapis.com"], dialect: "google_workspace",
+            oauth: ProviderPaths(authorize: "/o/oauth2/v2/auth", token: "/token", revoke: "/revoke"),
+            oauthHosts: ["accounts.google.com", "oauth2.googleapis.com"], oauthClientAuth: "client_secret_post"),
         "hibob": .init(
             variant: "service_user", values: ["serviceUserId": "SERVICE-ADA", "serviceUserToken": "test-key"], hosts: ["api.hibob.com"],
             dialect: "hibob"),
@@ -105,7 +119,7 @@ private let scimUser = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Use
 private let scimGroup = #"{"id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "Engineering", "members": []}"#
 
 extension CatalogWrite {
-    /// The catalog's actions not run through the Hub by another suite: 40 of its 45.
+    /// The catalog's actions not run through the Hub by another suite: 43 of its 48.
     static let actions: [CatalogWrite] = [
         // Ashby answers 200 {"success": true, "results": ...}; its refusals are 200 too (CatalogValidationHubTests).
         .init(
@@ -164,6 +178,26 @@ extension CatalogWrite {
             connector: "github", call: "actions/removeOrganizationMembership", inputs: #"{"org": "acme", "username": "octocat"}"#,
             destructive: true, seed: #"[{"id": "acme/octocat", "state": "active", "role": "member"}]"#,
             write: "DELETE /orgs/acme/memberships/octocat", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
+        // Google's Admin SDK, the oauth_admin variant linked through the Hub's pages; the initial
+        // password is a secret input: never in the log, and the dialect never keeps or answers it.
+        .init(
+            connector: "google_workspace", call: "actions/createUser",
+            inputs: #"{"primaryEmail": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace", "password": "\#(password)"}"#,
+            write: "POST /admin/directory/v1/users",
+            body: #"{"primaryEmail": "\#(email)", "name": {"givenName": "Augusta", "familyName": "Lovelace"}, "password": "\#(password)"}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "118234567890123400001", "/record/primaryEmail": "\#(email)", "/record/suspended": false, "/record/password": null}"#,
+            stored: #"{"/0/primaryEmail": "\#(email)", "/0/password": null}"#),
+        .init(
+            connector: "google_workspace", call: "actions/suspendUser", inputs: #"{"userKey": "118234567890123400007"}"#, destructive: true,
+            seed: #"[{"id": "118234567890123400007", "primaryEmail": "grace@example.com", "suspended": false}]"#,
+            write: "PUT /admin/directory/v1/users/118234567890123400007", body: #"{"suspended": true}"#,
+            answer: #"{"/providerStatus": 200, "/record/id": "118234567890123400007", "/record/suspended": true}"#, stored: #"{"/0/suspended": true}"#),
+        .init(
+            connector: "google_workspace", call: "actions/addGroupMember",
+            inputs: #"{"groupKey": "03x8tuzt1lbm7q0", "email": "grace@example.com", "role": "MEMBER"}"#,
+            seed: #"[{"id": "03x8tuzt1lbm7q0", "email": "engineering@acme.example"}, {"id": "118234567890123400007", "primaryEmail": "grace@example.com"}]"#,
+            write: "POST /admin/directory/v1/groups/03x8tuzt1lbm7q0/members", body: #"{"email": "grace@example.com", "role": "MEMBER"}"#,
+            answer: #"{"/providerStatus": 200}"#, stored: #"{"/0/members": ["118234567890123400007"]}"#),
         .init(
             connector: "hibob", call: "actions/createEmployee",
             inputs: #"{"email": "\#(email)", "firstName": "Augusta", "surname": "Lovelace", "site": "London", "startDate": "2027-01-04", "department": "Engineering", "title": "Analyst"}"#,
@@ -364,6 +398,11 @@ extension CatalogWrite {
             write: "DELETE /api/user/00000000-0000-0001-0000-000000000007?hardDelete=false",
             answer: #"{"/action": "deleteUser", "/providerStatus": 200, "/record": null}"#, stored: #"{"": []}"#),
         .init(
+            connector: "google_workspace", call: "unified/iam.user/operations/deactivate", inputs: #"{"id": "118234567890123400007"}"#,
+            destructive: true, seed: #"[{"id": "118234567890123400007", "primaryEmail": "grace@example.com", "suspended": false}]"#,
+            write: "PUT /admin/directory/v1/users/118234567890123400007", body: #"{"suspended": true}"#,
+            answer: #"{"/model": "iam.user", "/action": "suspendUser", "/providerStatus": 200}"#, stored: #"{"/0/suspended": true}"#),
+        .init(
             connector: "jumpcloud", call: "unified/iam.user/operations/create",
             inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace"}"#,
             write: "POST /api/systemusers", body: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace"}"#,
@@ -459,26 +498,59 @@ extension CatalogWrite {
 /// One test's linked account for a catalog write: the emulation's key (`<scenario>.<uuid>`, the
 /// scenario picks the failure), the connector's hosts pointed at its dialect, the account imported
 /// through the Hub (its verification request included), and the write's seed records stored.
-struct LinkedCatalogAccount {
+struct LinkedCatalogAccount: Sendable {
     let server: TestServer
     let key: String
     let link: EmulatedLink
     let harness: HubHarness
-    let account: String
+    let connector: String
+    /// The account `importAccount` linked; nil for an authorization-code variant (``account(_:)``).
+    let imported: String?
+    /// The emulated OAuth client of an authorization-code variant.
+    let oauthClient: EmulatedClient?
 
     init(_ write: CatalogWrite, scenario: String, actionTimeoutSeconds: TimeInterval = 30) async throws {
         server = try TestServer.current(.action)
         key = scenario + "." + UUID().uuidString.lowercased()
         link = try #require(EmulatedLink.all[write.connector])
+        connector = write.connector
         let base = server.url("/k/\(key)" + (link.dialect.map { "/" + $0 } ?? ""))
-        harness = try await HubHarness(
-            overrides: [write.connector: Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })],
-            actionTimeoutSeconds: actionTimeoutSeconds)
-        account = try await harness.hub.importAccount(
-            endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
-        ).id
+        var hosts = Dictionary(uniqueKeysWithValues: link.hosts.map { ($0, base) })
+        if let paths = link.oauth {
+            let auth = try TestServer.current(.auth)
+            let provider = try await auth.emulate(write.connector, paths: paths)
+            hosts.merge(provider.overrides(link.oauthHosts)) { $1 }
+            let redirect = try #require(URL(string: "http://127.0.0.1:8080/connect/oauth2/\(write.connector)/callback"))
+            oauthClient = try await auth.registerClient(write.connector, ClientOptions(authMethod: link.oauthClientAuth), redirectURI: redirect)
+        } else {
+            oauthClient = nil
+        }
+        harness = try await HubHarness(overrides: [write.connector: hosts], actionTimeoutSeconds: actionTimeoutSeconds)
+        if link.oauth == nil {
+            imported = try await harness.hub.importAccount(
+                endUserID: "user-1", endUserName: "Ada", connectorID: write.connector, variantID: link.variant, values: link.values
+            ).id
+        } else {
+            imported = nil
+        }
         if let seed = write.seed {
             try await server.post("/_control/records/\(key)", json: #"{"records": \#(seed)}"#)
         }
+    }
+
+    /// The linked account's id: the imported one, or for an authorization-code variant one linked
+    /// now through the Hub's pages (the form with the person's client and fields, the consent at
+    /// the emulation, the callback; the Hub's verification request goes to the dialect).
+    func account(_ client: HubClient) async throws -> String {
+        if let imported { return imported }
+        let oauthClient = try #require(oauthClient)
+        _ = try await client.openLinkSession(connectors: [connector])
+        let path = "/link/connectors/\(connector)/\(link.variant)"
+        let form = try await client.request(.get, path)
+        let start = try await client.submit(path, from: form, values: oauthClient.fields.merging(link.values) { $1 })
+        let callback = try await Browser.callbackURL(for: try #require(URL(string: start.location ?? ""), "\(start.status) \(start.text.prefix(300))"))
+        _ = try await client.request(.get, callback.path + "?" + (callback.query ?? ""))
+        let accounts = try #require(try await client.api(.get, "/v1/accounts").json["accounts"] as? [[String: Any]])
+        return try #require(accounts.first?["id"] as? String, "the OAuth link made an account")
     }
 }

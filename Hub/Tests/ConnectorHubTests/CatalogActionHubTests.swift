@@ -20,15 +20,16 @@ import Testing
 import FoundationNetworking
 #endif
 
-@Suite(.actionServer) struct CatalogActionHubTests {
+@Suite(.actionServer, .authServer) struct CatalogActionHubTests {
     @Test(arguments: CatalogWrite.actions + CatalogWrite.unified)
     func runsThroughTheHub(_ write: CatalogWrite) async throws {
         let linked = try await LinkedCatalogAccount(write, scenario: "ok")
-        let (server, key, link, harness, account) = (linked.server, linked.key, linked.link, linked.harness, linked.account)
+        let (server, key, link, harness) = (linked.server, linked.key, linked.link, linked.harness)
         @Sendable func requests() async throws -> [[String: String]] {
             try await server.control("GET", "/_control/requests/\(key)") as? [[String: String]] ?? []
         }
         try await harness.run { client in
+            let account = try await linked.account(client)
             let uri = "/v1/accounts/\(account)/\(write.call)"
             if write.destructive {
                 let refused = try await client.post(uri, json: #"{"inputs": \#(write.inputs)}"#)
@@ -68,7 +69,7 @@ import FoundationNetworking
     func failuresThroughTheHub(_ failing: FailingWrite) async throws {
         let (write, failure) = (failing.write, failing.failure)
         let linked = try await LinkedCatalogAccount(write, scenario: failure.rawValue, actionTimeoutSeconds: failure == .slow ? 3 : 30)
-        let (server, key, link, harness, account) = (linked.server, linked.key, linked.link, linked.harness, linked.account)
+        let (server, key, link, harness) = (linked.server, linked.key, linked.link, linked.harness)
         let seeded = try write.seed.map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any])?.count ?? 0 } ?? 0
         // The records the emulation holds once the write acted: one more when it created one.
         let acted = seeded + (write.seed == nil ? 1 : 0)
@@ -79,6 +80,7 @@ import FoundationNetworking
                     String(decoding: try JSONSerialization.data(withJSONObject: records), as: UTF8.self), (records as? [Any])?.count ?? -1)
         }
         try await harness.run { client in
+            let account = try await linked.account(client)
             let reply = try await client.post("/v1/accounts/\(account)/\(write.call)", json: #"{"inputs": \#(write.inputs)}"#)
             let entries: [[String: Any]]
             switch failure {
