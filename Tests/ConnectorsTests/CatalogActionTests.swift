@@ -181,6 +181,21 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data
         #expect(create.success == [201])
         #expect(create.resultPointer == nil)
     }
+
+    @Test func bambooHRUpdatesOnlyTheFieldsSentByTheEmployeesId() throws {
+        let update = Bamboohr.ApiKey.Actions.updateEmployeeOperation
+        #expect(Bamboohr.ApiKey.Actions.all.map(\.id) == ["createEmployee", "updateEmployee"])
+        #expect(update.method == "POST")
+        #expect(update.path == "/employees/{{id}}")
+        #expect(update.inputs.first?.location == .path)
+        #expect(update.inputs.filter(\.required).map(\.name) == ["id"])
+        #expect(update.success == [200])
+        #expect(update.resultPointer == nil)
+        #expect(!update.destructive)
+        // Only the inputs given are written, each under its BambooHR field name.
+        #expect(try wireBody(update, #"{"id": "7", "preferredName": "Ada", "homeEmail": "ada@example.com", "location": "London"}"#) == json(
+            #"{"preferredName": "Ada", "homeEmail": "ada@example.com", "location": "London"}"#))
+    }
 }
 
 @Suite struct CatalogAtsActionTests {

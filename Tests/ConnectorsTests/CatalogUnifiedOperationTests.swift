@@ -108,6 +108,28 @@ import Testing
         #expect(suspend.path == ["userKey": "118234567890123456789"])
     }
 
+    @Test func bambooHRUpdatesAnEmployeeByIdUnderItsOwnFieldNames() throws {
+        let bindings = Bamboohr.ApiKey.Unified.employeesOperations
+        #expect(bindings.map(\.operation) == ["update"])
+        #expect(bindings.map(\.action.id) == ["updateEmployee"])
+        let update = try Self.arguments(bindings, "update", [
+            "id": .string("7"), "firstName": .string("Ada"), "personalEmail": .string("ada@example.com"),
+            "workLocation": .string("London"), "jobTitle": .string("Analyst"),
+        ])
+        #expect(update.path == ["id": "7"])
+        #expect(Self.body(update) == [
+            "/firstName": .string("Ada"), "/homeEmail": .string("ada@example.com"), "/location": .string("London"),
+            "/jobTitle": .string("Analyst"),
+        ])
+        // The unified inputs BambooHR cannot take (displayName read-only, employment status
+        // read-only, startDate not its hire date) are not bound: given, they send nothing.
+        let ignored = try Self.arguments(bindings, "update", [
+            "id": .string("7"), "displayName": .string("Ada L."), "startDate": .string("2027-01-04"),
+        ])
+        #expect(Self.body(ignored).isEmpty)
+        #expect(bindings.first?.destructive == false)
+    }
+
     @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
         let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
         let token = try #require(connector.authVariants.first { $0.id == "access_token" })

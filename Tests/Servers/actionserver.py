@@ -587,9 +587,11 @@ DIALECTS = {
             "message": "Application not found - are you lacking permissions to edit candidates?",
             "requestId": "01JSJ8FEK5ZN4XQBZP7DBKK7ZC"}}),
     },
-    # BambooHR: Create Employee answers 201 with the new employee's URL in Location, no body.
+    # BambooHR: Create Employee answers 201 with the new employee's URL in Location, no body;
+    # Update Employee (POST to the employee's URL) changes the fields sent and answers 200, no body.
     "bamboohr": {"auth": {"Authorization": basic("test-key", "x")}, "verify": [], "routes": [
         route("POST", "/api/gateway.php/{company}/v1/employees/", "create", 201, answer=None, location=True),
+        route("POST", "/api/gateway.php/{company}/v1/employees/{id}", "update", 200, answer=None),
     ],
         # Technical Overview (https://documentation.bamboohr.com/docs/api-details): 400 "The request was
         # invalid or could not be understood by the server"; it documents no error body, so a plain message.

@@ -119,7 +119,7 @@ private let scimUser = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Use
 private let scimGroup = #"{"id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "Engineering", "members": []}"#
 
 extension CatalogWrite {
-    /// The catalog's actions not run through the Hub by another suite: 43 of its 48.
+    /// The catalog's actions not run through the Hub by another suite: 44 of its 49.
     static let actions: [CatalogWrite] = [
         // Ashby answers 200 {"success": true, "results": ...}; its refusals are 200 too (CatalogValidationHubTests).
         .init(
@@ -143,6 +143,14 @@ extension CatalogWrite {
             write: "POST /api/gateway.php/acme/v1/employees/",
             body: #"{"firstName": "Augusta", "lastName": "Lovelace", "workEmail": "\#(email)", "jobTitle": "Analyst", "hireDate": "2027-01-04"}"#,
             answer: #"{"/action": "createEmployee", "/providerStatus": 201, "/record": null}"#, stored: #"{"/0/workEmail": "\#(email)"}"#),
+        .init(
+            connector: "bamboohr", call: "actions/updateEmployee",
+            inputs: #"{"id": "7", "preferredName": "Augusta", "homeEmail": "\#(email)", "location": "London"}"#,
+            seed: #"[{"id": "7", "firstName": "Grace", "lastName": "Hopper", "location": "Arlington"}]"#,
+            write: "POST /api/gateway.php/acme/v1/employees/7",
+            body: #"{"preferredName": "Augusta", "homeEmail": "\#(email)", "location": "London"}"#,
+            answer: #"{"/action": "updateEmployee", "/providerStatus": 200, "/record": null}"#,
+            stored: #"{"/0/preferredName": "Augusta", "/0/homeEmail": "\#(email)", "/0/location": "London", "/0/firstName": "Grace"}"#),
         .init(
             connector: "clerk", call: "actions/createUser",
             inputs: #"{"emailAddress": ["\#(email)"], "username": "ada.lovelace", "firstName": "Augusta", "lastName": "Lovelace", "skipPasswordRequirement": true}"#,
@@ -360,7 +368,7 @@ extension CatalogWrite {
             write: "DELETE /v2/users/KDcuGIm1QgePTO8WbOq007?action=disassociate", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
     ]
 
-    /// The unified operations specs bind that no other suite runs through the Hub: 17.
+    /// The unified operations specs bind that no other suite runs through the Hub: 18.
     static let unified: [CatalogWrite] = [
         .init(
             connector: "ashby", call: "unified/ats.candidate/operations/create",
@@ -376,6 +384,14 @@ extension CatalogWrite {
             body: #"{"applicationId": "3ae2b801-19f6-41ef-ad28-214bd731948f", "interviewStageId": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#,
             answer: #"{"/model": "ats.application", "/action": "changeApplicationStage", "/id": "3ae2b801-19f6-41ef-ad28-214bd731948f", "/record/status": {"value": "active", "sourceValue": "Active"}, "/record/candidate": "5b591aac-0000-4000-8000-000000000007", "/conversionError": null}"#,
             stored: #"{"/0/currentInterviewStage/id": "2b0c3e5b-5d1f-4e2a-9c3b-0f6e1d2a3b4c"}"#),
+        .init(
+            connector: "bamboohr", call: "unified/hris.employee/operations/update",
+            inputs: #"{"id": "7", "firstName": "Augusta", "personalEmail": "\#(email)", "workLocation": "London"}"#,
+            seed: #"[{"id": "7", "firstName": "Grace", "lastName": "Hopper", "location": "Arlington"}]"#,
+            write: "POST /api/gateway.php/acme/v1/employees/7",
+            body: #"{"firstName": "Augusta", "homeEmail": "\#(email)", "location": "London"}"#,
+            answer: #"{"/model": "hris.employee", "/action": "updateEmployee", "/providerStatus": 200, "/record": null}"#,
+            stored: #"{"/0/firstName": "Augusta", "/0/homeEmail": "\#(email)", "/0/location": "London", "/0/lastName": "Hopper"}"#),
         .init(
             connector: "clerk", call: "unified/iam.user/operations/create",
             inputs: #"{"userName": "ada.lovelace", "givenName": "Augusta", "familyName": "Lovelace"}"#,
