@@ -368,7 +368,7 @@ extension CatalogWrite {
             write: "DELETE /v2/users/KDcuGIm1QgePTO8WbOq007?action=disassociate", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
     ]
 
-    /// The unified operations specs bind that no other suite runs through the Hub: 18.
+    /// The unified operations specs bind that no other suite runs through the Hub: 24.
     static let unified: [CatalogWrite] = [
         .init(
             connector: "ashby", call: "unified/ats.candidate/operations/create",
