@@ -182,6 +182,17 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data
         #expect(create.resultPointer == nil)
     }
 
+    @Test func hibobUpdatesTheRootNameFieldsWithAPutBobAppliesLikeAPatch() throws {
+        let update = Hibob.ServiceUser.Actions.updateEmployeeOperation
+        #expect(Hibob.ServiceUser.Actions.all.map(\.id) == ["createEmployee", "updateEmployee"])
+        #expect(update.method == "PUT")
+        #expect(update.path == "/people/{{id}}")
+        #expect(update.inputs.map(\.location) == [.path, .body("/firstName"), .body("/surname")])
+        #expect(update.success == [200])
+        #expect(update.resultPointer == nil)
+        #expect(try wireBody(update, #"{"id": "3000007", "surname": "Byron"}"#) == json(#"{"surname": "Byron"}"#))
+    }
+
     @Test func bambooHRUpdatesOnlyTheFieldsSentByTheEmployeesId() throws {
         let update = Bamboohr.ApiKey.Actions.updateEmployeeOperation
         #expect(Bamboohr.ApiKey.Actions.all.map(\.id) == ["createEmployee", "updateEmployee"])

@@ -130,6 +130,19 @@ import Testing
         #expect(bindings.first?.destructive == false)
     }
 
+    @Test func hibobUpdatesOnlyTheNamesWithLastNameAsSurname() throws {
+        let bindings = Hibob.ServiceUser.Unified.employeesOperations
+        #expect(bindings.map(\.action.id) == ["updateEmployee"])
+        let update = try Self.arguments(bindings, "update", [
+            "id": .string("3000007"), "firstName": .string("Ada"), "lastName": .string("Byron"), "workEmail": .string("ada@example.com"),
+        ])
+        #expect(update.path == ["id": "3000007"])
+        #expect(Self.body(update) == ["/firstName": .string("Ada"), "/surname": .string("Byron")])
+        // The OAuth variant has no actions, so it binds no operation.
+        let connector = try #require(ConnectorCatalog.connector(id: "hibob"))
+        #expect(connector.authVariants.first { $0.id == "oauth" }?.unifiedOperations.isEmpty == true)
+    }
+
     @Test func aVariantsDescriptorListsItsUnifiedOperationsForRunningThemByName() throws {
         let connector = try #require(ConnectorCatalog.connector(id: "smartsheet_iam"))
         let token = try #require(connector.authVariants.first { $0.id == "access_token" })

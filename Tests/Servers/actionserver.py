@@ -639,9 +639,11 @@ DIALECTS = {
             {"resource": "Membership", "field": "role", "code": "invalid"}],
             "documentation_url": "https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user"}),
     },
-    # HiBob: Create employee answers 200 with the created employee.
+    # HiBob: Create employee answers 200 with the created employee; Update company employee (a PUT
+    # applied like a PATCH) changes the fields sent and answers 200, no body documented.
     "hibob": {"auth": {"Authorization": basic("SERVICE-ADA", "test-key")}, "verify": {"values": []}, "routes": [
         route("POST", "/v1/people", "create", 200, id="3%08d"),
+        route("PUT", "/v1/people/{id}", "update", 200, answer=None),
     ],
         # Error handling (https://apidocs.hibob.com/reference/error-handling): 400 for an invalid request,
         # missing fields or a duplicate on create; the people APIs answer "a simpler key and error pair",

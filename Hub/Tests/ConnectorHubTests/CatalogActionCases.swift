@@ -119,7 +119,7 @@ private let scimUser = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Use
 private let scimGroup = #"{"id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "Engineering", "members": []}"#
 
 extension CatalogWrite {
-    /// The catalog's actions not run through the Hub by another suite: 44 of its 49.
+    /// The catalog's actions not run through the Hub by another suite: 45 of its 50.
     static let actions: [CatalogWrite] = [
         // Ashby answers 200 {"success": true, "results": ...}; its refusals are 200 too (CatalogValidationHubTests).
         .init(
@@ -212,6 +212,12 @@ extension CatalogWrite {
             write: "POST /v1/people",
             body: #"{"email": "\#(email)", "firstName": "Augusta", "surname": "Lovelace", "work": {"site": "London", "startDate": "2027-01-04", "department": "Engineering", "title": "Analyst"}}"#,
             answer: #"{"/providerStatus": 200, "/record": null}"#, stored: #"{"/0/id": "300000001", "/0/work/site": "London"}"#),
+        .init(
+            connector: "hibob", call: "actions/updateEmployee", inputs: #"{"id": "3000007", "firstName": "Augusta", "surname": "Lovelace"}"#,
+            seed: #"[{"id": "3000007", "firstName": "Grace", "surname": "Hopper", "email": "grace@example.com"}]"#,
+            write: "PUT /v1/people/3000007", body: #"{"firstName": "Augusta", "surname": "Lovelace"}"#,
+            answer: #"{"/action": "updateEmployee", "/providerStatus": 200, "/record": null}"#,
+            stored: #"{"/0/firstName": "Augusta", "/0/surname": "Lovelace", "/0/email": "grace@example.com"}"#),
         .init(
             connector: "jumpcloud", call: "actions/createUser",
             inputs: #"{"username": "ada.lovelace", "email": "\#(email)", "firstname": "Augusta", "lastname": "Lovelace"}"#,
@@ -368,7 +374,7 @@ extension CatalogWrite {
             write: "DELETE /v2/users/KDcuGIm1QgePTO8WbOq007?action=disassociate", answer: #"{"/providerStatus": 204}"#, stored: #"{"": []}"#),
     ]
 
-    /// The unified operations specs bind that no other suite runs through the Hub: 24.
+    /// The unified operations specs bind that no other suite runs through the Hub: 25.
     static let unified: [CatalogWrite] = [
         .init(
             connector: "ashby", call: "unified/ats.candidate/operations/create",
@@ -418,6 +424,13 @@ extension CatalogWrite {
             destructive: true, seed: #"[{"id": "118234567890123400007", "primaryEmail": "grace@example.com", "suspended": false}]"#,
             write: "PUT /admin/directory/v1/users/118234567890123400007", body: #"{"suspended": true}"#,
             answer: #"{"/model": "iam.user", "/action": "suspendUser", "/providerStatus": 200}"#, stored: #"{"/0/suspended": true}"#),
+        .init(
+            connector: "hibob", call: "unified/hris.employee/operations/update",
+            inputs: #"{"id": "3000007", "lastName": "Lovelace", "workEmail": "\#(email)"}"#,
+            seed: #"[{"id": "3000007", "firstName": "Grace", "surname": "Hopper", "email": "grace@example.com"}]"#,
+            write: "PUT /v1/people/3000007", body: #"{"surname": "Lovelace"}"#,
+            answer: #"{"/model": "hris.employee", "/action": "updateEmployee", "/providerStatus": 200, "/record": null}"#,
+            stored: #"{"/0/surname": "Lovelace", "/0/firstName": "Grace", "/0/email": "grace@example.com"}"#),
         .init(
             connector: "jumpcloud", call: "unified/iam.user/operations/create",
             inputs: #"{"userName": "ada.lovelace", "email": "\#(email)", "givenName": "Augusta", "familyName": "Lovelace"}"#,
