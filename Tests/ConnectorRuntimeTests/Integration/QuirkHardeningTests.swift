@@ -164,7 +164,10 @@ struct QuirkHardeningTests {
         let name = key("always-expired")
         let connection = connection(
             server, auth: .clientCredentials(ClientCredentialsConfiguration(endpoint: endpoint(server, "/token/json/\(name)?expires_in=2"))))
-        let error = await connectorError { _ = try await connection.send(path: "/api/expiring/\(name)?slow=100&delay=2.4") }
+        // The send's deadline is long enough for every retry to meet its expired token: with the
+        // default 30 s, requests queued behind the other tests' slow requests to this server ran out
+        // the deadline first on a loaded fresh clone, and the error was the timeout instead.
+        let error = await connectorError { _ = try await connection.send(path: "/api/expiring/\(name)?slow=100&delay=2.4", timeout: 300) }
         guard case let .providerUnavailable(detail, retryable) = error else {
             Issue.record("Expected retryable providerUnavailable, got \(String(describing: error))")
             return
