@@ -110,21 +110,36 @@ import Testing
 
         // The provider's refusal quotes the password it was sent: the error holds [redacted] instead.
         let account = try Self.entra("invalid")
-        do {
+        try await Self.expectRedactedRefusal(
+            account, password: password, status: 400,
+            message: "The password [redacted] does not comply with the password complexity requirements."
+        ) {
             _ = try await MicrosoftEntraId.ClientCredentials.Actions(account.connection).createUser(
                 userPrincipalName: "ada@acme.onmicrosoft.com", displayName: "Ada Lovelace", mailNickname: "ada", password: Secret(password))
-            Issue.record("the emulation refuses the invalid scenario")
-        } catch {
+        }
+    }
+
+    /// Runs `write` against an `invalid` scenario that quotes `password` in its refusal: the error
+    /// is `rejected` with `status` and `message` (the password as `[redacted]`), neither its
+    /// description nor its reflection holds the password, and the provider got one request.
+    static func expectRedactedRefusal(
+        _ account: Account, password: String, status expectedStatus: Int, message expectedMessage: String,
+        sourceLocation: SourceLocation = #_sourceLocation, _ write: () async throws -> Void
+    ) async throws {
+        do {
+            try await write()
+            Issue.record("the emulation refuses the invalid scenario", sourceLocation: sourceLocation)
+        } catch let error as ActionError {
             guard case let .rejected(_, status, _, message) = error else {
-                Issue.record("expected rejected, got \(error)")
+                Issue.record("expected rejected, got \(error)", sourceLocation: sourceLocation)
                 return
             }
-            #expect(status == 400)
-            #expect(message == "The password [redacted] does not comply with the password complexity requirements.")
-            #expect(!error.description.contains(password))
-            #expect(!String(reflecting: error).contains(password))
+            #expect(status == expectedStatus, sourceLocation: sourceLocation)
+            #expect(message == expectedMessage, sourceLocation: sourceLocation)
+            #expect(!error.description.contains(password), sourceLocation: sourceLocation)
+            #expect(!String(reflecting: error).contains(password), sourceLocation: sourceLocation)
         }
-        #expect(try await account.requests().count == 1)
+        #expect(try await account.requests().count == 1, sourceLocation: sourceLocation)
     }
 }
 
@@ -172,19 +187,9 @@ import Testing
     @Test func aRefusalQuotingThePasswordComesBackRedacted() async throws {
         let password = "Tr0ub4dor&3-initial"
         let account = try Self.google("invalid")
-        do {
+        try await AtsActionsEndToEnd.expectRedactedRefusal(account, password: password, status: 400, message: "Invalid Password: [redacted]") {
             _ = try await GoogleWorkspace.OauthAdmin.Actions(account.connection).createUser(
                 primaryEmail: "ada@acme.example", givenName: "Ada", familyName: "Lovelace", password: Secret(password))
-            Issue.record("the emulation refuses the invalid scenario")
-        } catch {
-            guard case let .rejected(_, status, _, message) = error else {
-                Issue.record("expected rejected, got \(error)")
-                return
-            }
-            #expect(status == 400)
-            #expect(message == "Invalid Password: [redacted]")
-            #expect(!String(reflecting: error).contains(password))
         }
-        #expect(try await account.requests().count == 1)
     }
 }
