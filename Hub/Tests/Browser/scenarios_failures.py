@@ -57,6 +57,10 @@ def missing_scopes_named(run):
         run.world.control("/_control/narrow?client_id=%s&withhold=" % client)
     # Granting everything on the next try links it (the operators' scenario removes it).
     run.driver.find_element(By.LINK_TEXT, "Try again").click()
+    # Google Workspace has two variants (read-only, and write access for administrators): the
+    # connector's page asks which, and the person takes the read-only one again.
+    run.wait_text("How do you want to connect?")
+    run.driver.find_element(By.CSS_SELECTOR, "a[href='/link/connectors/google_workspace/oauth']").click()
     run.wait_text("Connection guide")
     run.fill({"domain": "acme.com"})
     run.connect()
