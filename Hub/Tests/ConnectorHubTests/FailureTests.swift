@@ -130,8 +130,11 @@ import Testing
         try await harness.run { client in
             let page = try await google.linkAttempt(client)
             check(page.text.contains("Some permissions are missing"), "\(page.text.prefix(600))")
-            // Named without a description: the guide describes the scopes the spec requests.
-            check(page.text.contains("<li><code>\(EmulatedGoogle.manageUsers)</code></li>"), "the scope the grant lacks: \(page.text.prefix(900))")
+            // Named with the description the write variant's guide (oauth_admin, which requests it)
+            // gives it: the page describes a scope from any variant of the connector.
+            check(
+                page.text.contains("<li><code>\(EmulatedGoogle.manageUsers)</code>: View and manage the provisioning of users on your domain</li>"),
+                "the scope the grant lacks: \(page.text.prefix(900))")
             check(!page.text.contains("<li><code>\(EmulatedGoogle.users)</code>"), "the granted one is not named")
             checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 0, "nothing linked")
             checkEqual(try await server.revocations(google.client), 1, "the unusable grant is revoked (the spec has a revokeURL)")
