@@ -30,12 +30,7 @@ struct SyncStoreKeyRotationTests {
         let before = try TokenStoreKeys(current: "k1", keys: ["k1": k1])
         let after = try TokenStoreKeys(current: "k2", keys: ["k1": k1, "k2": Data(repeating: 9, count: 32)])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString).sqlite").path
-        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore {
-            switch backend {
-            case .sqlite: try SQLiteSyncStore(path: path, keys: keys)
-            case .postgres: try await PostgresSyncStore.connect(url: try SyncStoreTests.postgresURL(), keys: keys)
-            }
-        }
+        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore { try await Self.store(backend, path: path, keys: keys) }
         let account = SyncStoreTests.account()
         let old = try await store(before)
         let first = SyncStoreTests.run(fullScan: true)
@@ -75,12 +70,7 @@ struct SyncStoreKeyRotationTests {
         let before = try TokenStoreKeys(current: "k1", keys: ["k1": Data(repeating: 7, count: 32)])
         let after = try TokenStoreKeys(current: "k2", keys: ["k2": Data(repeating: 9, count: 32)])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString).sqlite").path
-        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore {
-            switch backend {
-            case .sqlite: try SQLiteSyncStore(path: path, keys: keys)
-            case .postgres: try await PostgresSyncStore.connect(url: try SyncStoreTests.postgresURL(), keys: keys)
-            }
-        }
+        func store(_ keys: TokenStoreKeys) async throws -> any SyncStore { try await Self.store(backend, path: path, keys: keys) }
         let account = SyncStoreTests.account()
         let old = try await store(before)
         let first = SyncStoreTests.run(fullScan: true)
@@ -99,5 +89,13 @@ struct SyncStoreKeyRotationTests {
         #expect(try await old.records(account: account, resource: "users", after: nil, limit: 10).map(\.id) == ["1"])
         if let old = old as? PostgresSyncStore { await old.shutdown() }
         if let rotated = rotated as? PostgresSyncStore { await rotated.shutdown() }
+    }
+
+    /// A store of `backend` with `keys`: on SQLite the file at `path`, on PostgreSQL the test database.
+    static func store(_ backend: SyncStoreTests.Backend, path: String, keys: TokenStoreKeys) async throws -> any SyncStore {
+        switch backend {
+        case .sqlite: try SQLiteSyncStore(path: path, keys: keys)
+        case .postgres: try await PostgresSyncStore.connect(url: try SyncStoreTests.postgresURL(), keys: keys)
+        }
     }
 }
