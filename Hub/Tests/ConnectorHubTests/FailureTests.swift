@@ -161,7 +161,7 @@ import Testing
             check(page.text.contains("The provider is not answering"), "provider unavailable: \(page.text.prefix(600))")
             check(page.text.contains("try again in a few minutes"), "says what to do")
             check(page.text.contains("the name of the integration (Zelt) and the error message you are seeing"), "the FAQ's contact advice")
-            check(page.text.contains("href=\"/link/connectors/zelt\">Try again"), "and offers to try again")
+            check(page.text.contains("href=\"/link/connectors/zelt/oauth\">Try again"), "and offers to try again, on the same sign-in method's form")
             checkEqual((try await client.api(.get, "/v1/accounts").json["accounts"] as? [Any])?.count, 0)
 
             try await server.failTokenRequests(oauthClient, status: 0)

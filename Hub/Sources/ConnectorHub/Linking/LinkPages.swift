@@ -336,7 +336,11 @@ extension Pages {
             event: parentOrigin == nil ? nil : "{\"type\":\"connector-hub:linked\",\"accountId\":\"\(account.id)\",\"connector\":\"\(connector.id)\"}")
     }
 
-    static func failure(_ failure: LinkFailure, connector: ConnectorDescriptor?, scopes: [String], parentOrigin: String?) -> String {
+    /// `variantID`: the sign-in method that failed; "Try again" goes back to its form (not to the
+    /// connector's choice of methods, which would ask the person again what they already chose).
+    static func failure(
+        _ failure: LinkFailure, connector: ConnectorDescriptor?, variantID: String? = nil, scopes: [String], parentOrigin: String?
+    ) -> String {
         let name = connector?.displayName ?? "The provider"
         var body = steps(.connect)
         body += "<section class=\"result failure\">\n<span class=\"result-icon\" aria-hidden=\"true\"></span>\n"
@@ -355,7 +359,8 @@ extension Pages {
         }
         body += "<p class=\"actions\">"
         if let connector, failure != .misconfigured {
-            body += "<a class=\"button\" href=\"/link/connectors/\(escape(connector.id))\">Try again</a> "
+            let retry = "/link/connectors/" + connector.id + (variantID.map { "/" + $0 } ?? "")
+            body += "<a class=\"button\" href=\"\(escape(retry))\">Try again</a> "
         }
         body += "<a class=\"button secondary\" href=\"/link\">All connectors</a></p>\n</section>\n"
         return layout(

@@ -218,7 +218,9 @@ extension ConnectorHubService {
             case "failed":
                 let failure = LinkFailure(rawValue: attempt.failure ?? "") ?? .providerUnavailable
                 let scopes = (attempt.failureDetail ?? "").split(separator: " ").map(String.init)
-                return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin(session)))
+                return self.html(
+                    .ok,
+                    Pages.failure(failure, connector: connector, variantID: attempt.variantID, scopes: scopes, parentOrigin: self.parentOrigin(session)))
             default:
                 return self.redirect("/link")
             }
@@ -229,7 +231,7 @@ extension ConnectorHubService {
             components.percentEncodedQuery = request.uri.query
             let state = request.uri.queryParameters.get("state")
             do {
-                let (_, outcome) = try await self.completeAuthorization(callbackURL: components.url!, state: state, browserSession: browser)
+                let (attempt, outcome) = try await self.completeAuthorization(callbackURL: components.url!, state: state, browserSession: browser)
                 switch outcome {
                 case .linked(let account):
                     let connector = self.connector(account.connectorID)!
@@ -240,7 +242,10 @@ extension ConnectorHubService {
                     let connector = self.connector(account.connectorID)!
                     return self.html(.ok, Pages.success(connector: connector, account: account, parentOrigin: nil, again: true))
                 case .failed(let failure, let scopes, let connector):
-                    return self.html(.ok, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: self.parentOrigin(browser)))
+                    return self.html(
+                        .ok,
+                        Pages.failure(
+                            failure, connector: connector, variantID: attempt.variantID, scopes: scopes, parentOrigin: self.parentOrigin(browser)))
                 default:
                     return try await self.noSessionPage(request)
                 }
@@ -344,7 +349,8 @@ extension ConnectorHubService {
                     connector: connector, variant: variant, session: session, secret: secret, values: values, failure: (failure, scopes)))
         case .failed(let failure, let scopes, let connector):
             let status: HTTPTypes.HTTPResponse.Status = failure == .providerUnavailable ? .badGateway : .ok
-            return html(status, Pages.failure(failure, connector: connector, scopes: scopes, parentOrigin: parentOrigin(session)))
+            return html(
+                status, Pages.failure(failure, connector: connector, variantID: variant.id, scopes: scopes, parentOrigin: parentOrigin(session)))
         case .tooManyAttempts:
             return html(
                 .tooManyRequests,
