@@ -95,56 +95,101 @@ final class PostgresSyncStore: SyncStore {
 
     /// A page as the write statement binds it: per record its id, fingerprint under the current
     /// key, sealed body and deleted flag, and its fingerprint under every other configured key (a
-    /// stored row under an older key is compared under that key).
-    private struct PageArrays {
+    /// stored row under an older key is compared under that key). Encoded ahead as the call's
+    /// first seven parameters (`binds`), so that encoding too is done while the previous page commits.
+    private struct PageArrays: Sendable {
+        var keyID: String
+        var binds: PostgresBindings
+    }
+
+    func preparePage(account: String, resource: String, records: [SyncRecordInput]) throws -> SyncPreparedPage {
+        SyncPreparedPage(account: account, resource: resource, records: records, ahead: try arrays(account: account, resource: resource, records: records))
+    }
+
+    private func arrays(account: String, resource: String, records: [SyncRecordInput]) throws -> PageArrays {
+        let sealing = self.sealing
+        let keyID = sealing.sealing.currentKeyID
+        let otherKeys = Array(sealing.sealing.keys.keyIDs.dropFirst())
         var ids: [String] = []
         var prints: [ByteBuffer] = []
         var bodies: [ByteBuffer] = []
         var deleted: [Bool] = []
-        var otherKeys: [String] = []
+        var otherKeyIDs: [String] = []
         var otherIDs: [String] = []
         var otherPrints: [ByteBuffer] = []
+        // Each record is serialised once (the canonical form is fingerprinted and sealed) and
+        // sealed before the transaction: which records changed is decided by the write statement.
+        for input in SQLiteSyncStore.lastByID(records) {
+            let canonical = input.record.data
+            ids.append(input.id)
+            prints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: keyID)))
+            bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)))
+            deleted.append(input.deleted)
+            for other in otherKeys {
+                otherKeyIDs.append(other)
+                otherIDs.append(input.id)
+                otherPrints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: other)))
+            }
+        }
+        var binds = PostgresBindings(capacity: 17)
+        binds.append(ids)
+        binds.append(prints)
+        binds.append(bodies)
+        binds.append(deleted)
+        binds.append(otherKeyIDs)
+        binds.append(otherIDs)
+        binds.append(otherPrints)
+        return PageArrays(keyID: keyID, binds: binds)
     }
 
     func commitPage(
         account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease?,
         beforeCommit: (@Sendable () async -> Void)?
     ) async throws -> SyncCounts {
+        try await commitPage(
+            account: account, resource: resource, prepared: try preparePage(account: account, resource: resource, records: records),
+            checkpoint: checkpoint, lease: lease, beforeCommit: beforeCommit)
+    }
+
+    func commitPage(
+        account: String, resource: String, prepared: SyncPreparedPage, checkpoint: SyncCheckpoint, lease: SyncLease?,
+        beforeCommit: (@Sendable () async -> Void)?
+    ) async throws -> SyncCounts {
         counter.add()
         let logger = self.logger
         let sealing = self.sealing
-        let keyID = sealing.sealing.currentKeyID
-        let otherKeys = Array(sealing.sealing.keys.keyIDs.dropFirst())
-        let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
-        // Each record is serialised once (the canonical form is fingerprinted and sealed) and
-        // sealed before the transaction: which records changed is decided by the write statement.
-        var arrays = PageArrays()
-        for input in SQLiteSyncStore.lastByID(records) {
-            let canonical = input.record.data
-            arrays.ids.append(input.id)
-            arrays.prints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: keyID)))
-            arrays.bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)))
-            arrays.deleted.append(input.deleted)
-            for other in otherKeys {
-                arrays.otherKeys.append(other)
-                arrays.otherIDs.append(input.id)
-                arrays.otherPrints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: other)))
-            }
+        let arrays: PageArrays
+        if let ahead = prepared.ahead as? PageArrays, prepared.account == account, prepared.resource == resource,
+            ahead.keyID == sealing.sealing.currentKeyID
+        {
+            arrays = ahead
+        } else {
+            arrays = try self.arrays(account: account, resource: resource, records: prepared.records)
         }
-        let page = arrays
-        let run = checkpoint.runID
-        let fullScan = checkpoint.fullScan
+        let checkpointText = try sealing.sealCheckpoint(checkpoint, account: account, resource: resource)
         // One statement: hub_sync_commit_page (SyncSchema.swift, schema version 3) locks the
         // feed row, checks the lease, decides and writes the page and the checkpoint, all or
         // nothing. Autocommitted, the page costs one round trip; a test's beforeCommit hook needs
-        // the transaction held open, so with one the call runs inside BEGIN … COMMIT.
-        let call: PostgresQuery = """
-            SELECT out_kind, out_count, out_key FROM hub_sync_commit_page(
-                \(account), \(resource), \(run), \(fullScan), \(keyID),
-                \(page.ids)::text[], \(page.prints)::bytea[], \(page.bodies)::bytea[], \(page.deleted)::boolean[],
-                \(page.otherKeys)::text[], \(page.otherIDs)::text[], \(page.otherPrints)::bytea[], \(checkpointText),
-                \(lease?.account), \(lease?.resource), \(lease?.owner), \(lease?.epoch))
-            """
+        // the transaction held open, so with one the call runs inside BEGIN … COMMIT. The page's
+        // arrays are $1 to $7 (encoded ahead), the rest follow.
+        var binds = arrays.binds
+        binds.append(account)
+        binds.append(resource)
+        binds.append(checkpoint.runID)
+        binds.append(checkpoint.fullScan)
+        binds.append(arrays.keyID)
+        binds.append(checkpointText)
+        binds.append(lease?.account)
+        binds.append(lease?.resource)
+        binds.append(lease?.owner)
+        binds.append(lease?.epoch)
+        let call = PostgresQuery(
+            unsafeSQL: """
+                SELECT out_kind, out_count, out_key FROM hub_sync_commit_page(
+                    $8, $9, $10, $11, $12, $1::text[], $2::bytea[], $3::bytea[], $4::boolean[], $5::text[], $6::text[], $7::bytea[],
+                    $13, $14, $15, $16, $17)
+                """,
+            binds: binds)
         @Sendable func write(_ connection: PostgresConnection) async throws -> SyncCounts {
             var counts = SyncCounts()
             do {

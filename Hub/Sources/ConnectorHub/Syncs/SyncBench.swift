@@ -30,6 +30,26 @@ enum SyncBench {
         return Double(usage.ru_maxrss) / 1024
     }
 
+    /// CPU seconds (user and system) the process has used so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+
+    /// CPU seconds (user and system) of process `pid` on this machine (`/proc`), or `nil`: the
+    /// bench's PostgreSQL backend, when the server runs here (`scripts/postgres.sh`).
+    static func processCPUSeconds(_ pid: Int) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else {
+            return nil
+        }
+        // After the command's ")": the state (field 3) first; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     static func seconds(_ work: () async throws -> Void) async rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try await work()
@@ -37,7 +57,13 @@ enum SyncBench {
     }
 
     static func run(url: String, records total: Int, pageSize: Int) async throws {
-        let store = try await PostgresSyncStore.connect(url: url, keys: .development, maximumConnections: 2)
+        // One connection, so one server backend runs the syncs and the loop, whose CPU is measured.
+        let store = try await PostgresSyncStore.connect(url: url, keys: .development, maximumConnections: 1)
+        let logger = Logger(label: "sync-bench")
+        func backendPID() async throws -> Int? {
+            for try await pid in try await store.client.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { return Int(pid) }
+            return nil
+        }
         let account = "bench-\(UUID().uuidString.prefix(8))"
         let ids = Array(0..<total)
         let changedIDs = ids.filter(changed)
@@ -52,14 +78,18 @@ enum SyncBench {
         let runner = SyncRunner(store: store, account: account, resource: "employees", lease: nil)
         var fullCounts = SyncCounts()
         var incrementalCounts = SyncCounts()
+        let syncPID = try await backendPID()
+        let syncServerCPU = syncPID.flatMap(processCPUSeconds)
+        let syncCPU = cpuSeconds()
         let fullSync = try await seconds { fullCounts = try await runner.run(fullScan: true, fetch: pages(ids) { _ in 1 }) }
         let incrementalSync = try await seconds {
             incrementalCounts = try await runner.run(fullScan: false, fetch: pages(changedIDs) { _ in 2 })
         }
         let syncRSS = peakRSSMiB()
+        let loopCPU = cpuSeconds()
+        let loopServerCPU = syncPID.flatMap(processCPUSeconds)
 
         // The hand-written loop: the same pages, serialised the same way, upserted in one statement each.
-        let logger = Logger(label: "sync-bench")
         try await store.client.query(
             "CREATE TABLE IF NOT EXISTS bench_plain_records (account text, id text, body text, PRIMARY KEY (account, id))", logger: logger)
         func plain(_ list: [Int], version: Int) async throws {
@@ -80,6 +110,8 @@ enum SyncBench {
         }
         let fullPlain = try await seconds { try await plain(ids, version: 1) }
         let incrementalPlain = try await seconds { try await plain(changedIDs, version: 2) }
+        let endCPU = cpuSeconds()
+        let endServerCPU = try await backendPID() == syncPID ? syncPID.flatMap(processCPUSeconds) : nil
 
         let fullPages = (total + pageSize - 1) / pageSize
         let incrementalPages = (changedIDs.count + pageSize - 1) / pageSize
@@ -96,7 +128,16 @@ enum SyncBench {
         print("sync bench: \(total) records, pages of \(pageSize), PostgreSQL")
         print(line("full sync", fullSync, fullPlain, fullCounts, fullRows))
         print(line("incremental after 1% changed", incrementalSync, incrementalPlain, incrementalCounts, incrementalRows))
-        print(String(format: "peak RSS after the syncs: %.1f MiB (one page in memory at a time)", syncRSS))
+        print(String(format: "peak RSS after the syncs: %.1f MiB (two pages in memory at most)", syncRSS))
+        print(String(
+            format: "CPU of this process (user and system): syncs %.2f s in %.2f s, loop %.2f s in %.2f s",
+            loopCPU - syncCPU, fullSync + incrementalSync, endCPU - loopCPU, fullPlain + incrementalPlain))
+        if let syncServerCPU, let loopServerCPU, let endServerCPU {
+            let syncs = loopServerCPU - syncServerCPU
+            let loop = endServerCPU - loopServerCPU
+            print(String(
+                format: "CPU of the PostgreSQL backend (user and system): syncs %.2f s, loop %.2f s, ratio %.2fx", syncs, loop, syncs / max(loop, 1e-9)))
+        }
         guard fullCounts.added == total, incrementalCounts.updated == changedIDs.count else {
             throw SyncStoreError(description: "The bench's syncs produced \(fullCounts) and \(incrementalCounts).")
         }

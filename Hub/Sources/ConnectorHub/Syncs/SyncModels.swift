@@ -158,6 +158,19 @@ protocol SyncStore: Sendable {
         beforeCommit: (@Sendable () async -> Void)?
     ) async throws -> SyncCounts
 
+    /// The part of a page's work that needs no database (PostgreSQL: each record serialised,
+    /// fingerprinted and sealed, the arrays the page's call binds), done ahead so that
+    /// ``SyncRunner`` can do it for the next page while the previous page commits. The default
+    /// does nothing ahead.
+    func preparePage(account: String, resource: String, records: [SyncRecordInput]) throws -> SyncPreparedPage
+
+    /// ``commitPage(account:resource:records:checkpoint:lease:beforeCommit:)`` of a page prepared by
+    /// ``preparePage(account:resource:records:)``: the same transaction, the same rows.
+    func commitPage(
+        account: String, resource: String, prepared page: SyncPreparedPage, checkpoint: SyncCheckpoint, lease: SyncLease?,
+        beforeCommit: (@Sendable () async -> Void)?
+    ) async throws -> SyncCounts
+
     /// Ends a run: for a full scan, every stored record the run did not see is DELETED; the mark
     /// becomes the run's, and the checkpoint is cleared. Fenced by `lease` like ``commitPage``.
     func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts
@@ -181,7 +194,29 @@ protocol SyncStore: Sendable {
     var statementCount: Int { get }
 }
 
+/// A page's records with the work its store did ahead (``SyncStore/preparePage(account:resource:records:)``).
+struct SyncPreparedPage: Sendable {
+    var account: String
+    var resource: String
+    var records: [SyncRecordInput]
+    /// What the store computed ahead, in its own form (`nil`: nothing); a store that finds
+    /// another form here, or another account or resource, prepares the page again.
+    var ahead: (any Sendable)?
+}
+
 extension SyncStore {
+    func preparePage(account: String, resource: String, records: [SyncRecordInput]) throws -> SyncPreparedPage {
+        SyncPreparedPage(account: account, resource: resource, records: records, ahead: nil)
+    }
+
+    func commitPage(
+        account: String, resource: String, prepared page: SyncPreparedPage, checkpoint: SyncCheckpoint, lease: SyncLease?,
+        beforeCommit: (@Sendable () async -> Void)?
+    ) async throws -> SyncCounts {
+        try await commitPage(
+            account: account, resource: resource, records: page.records, checkpoint: checkpoint, lease: lease, beforeCommit: beforeCommit)
+    }
+
     func commitPage(
         account: String, resource: String, records: [SyncRecordInput], checkpoint: SyncCheckpoint, lease: SyncLease? = nil
     ) async throws -> SyncCounts {

@@ -12,12 +12,23 @@ struct SyncPage: Sendable {
 }
 
 /// Runs one sync of one account's resource, page by page, resuming an interrupted run from its
-/// checkpoint. Memory is one page: each is committed (with the checkpoint) before the next is read.
+/// checkpoint. Each page is committed with its checkpoint, in order; while a page commits, the next
+/// one is read (its request needs only the page's `next`, not the commit) and prepared for the store
+/// (``SyncStore/preparePage(account:resource:records:)``), so memory is two pages at most. A page
+/// read ahead is committed only after the page before it was: when a commit fails, the run fails
+/// with that error (the page read ahead is dropped, and its request, if still running, cancelled)
+/// and the next run resumes from the last committed page.
 struct SyncRunner: Sendable {
     let store: any SyncStore
     let account: String
     let resource: String
     let lease: SyncLease?
+
+    /// A page as read and prepared for the store.
+    private struct ReadPage: Sendable {
+        var page: SyncPage
+        var prepared: SyncPreparedPage
+    }
 
     /// Reads pages from `fetch(next, startMark)` until the last, then finishes the run.
     func run(
@@ -33,13 +44,32 @@ struct SyncRunner: Sendable {
         }
         var counts = SyncCounts()
         // A checkpoint after the last page (pages > 0, no next) only needs finishing.
-        while checkpoint.pages == 0 || checkpoint.next != nil {
-            let page = try await fetch(checkpoint.next, checkpoint.startMark)
-            checkpoint.pages += 1
-            checkpoint.next = page.next
-            checkpoint.runMark = SyncMark.later(checkpoint.runMark, page.mark)
-            counts = counts + (try await store.commitPage(
-                account: account, resource: resource, records: page.records, checkpoint: checkpoint, lease: lease))
+        if checkpoint.pages == 0 || checkpoint.next != nil {
+            let startMark = checkpoint.startMark
+            let store = self.store
+            let account = self.account
+            let resource = self.resource
+            @Sendable func read(_ next: String?) async throws -> ReadPage {
+                let page = try await fetch(next, startMark)
+                return ReadPage(page: page, prepared: try store.preparePage(account: account, resource: resource, records: page.records))
+            }
+            var current = try await read(checkpoint.next)
+            while true {
+                checkpoint.pages += 1
+                checkpoint.next = current.page.next
+                checkpoint.runMark = SyncMark.later(checkpoint.runMark, current.page.mark)
+                guard let next = current.page.next else {
+                    counts = counts + (try await store.commitPage(
+                        account: account, resource: resource, prepared: current.prepared, checkpoint: checkpoint, lease: lease, beforeCommit: nil))
+                    break
+                }
+                // The next page is read while this one commits; the commit is awaited first, so its
+                // error wins, and leaving this scope cancels a read still running.
+                async let ahead = read(next)
+                counts = counts + (try await store.commitPage(
+                    account: account, resource: resource, prepared: current.prepared, checkpoint: checkpoint, lease: lease, beforeCommit: nil))
+                current = try await ahead
+            }
         }
         counts = counts + (try await confirmDeletions(checkpoint, fetch: fetch))
         return counts + (try await store.finishRun(account: account, resource: resource, checkpoint: checkpoint, lease: lease))
