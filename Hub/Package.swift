@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // TLS of PooledHTTP1Transport's own channels (already in the graph through AsyncHTTPClient).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        // The HTTP parts of Hummingbird's server pipeline, where the proxy's fast path sits
+        // (already in the graph through Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
         // Token stores for servers: SQLite (one machine) and PostgreSQL (many), encrypted at rest.
@@ -61,6 +64,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strictSettings
         ),
@@ -109,6 +114,7 @@ let package = Package(
             name: "hub-bench",
             dependencies: [
                 "ConnectorHub",
+                "ConnectorHubTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/hub-bench",

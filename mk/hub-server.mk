@@ -20,7 +20,7 @@
 #                          release build): nginx serving the upstream directly, nginx `proxy_pass`
 #                          adding the credential, and a Hub on each transport (AsyncHTTPClient,
 #                          URLSession; AsyncHTTPClient once more with each connection on its event
-#                          loop), in interleaved rounds; req/s, p50, p99, added p50, CPU per
+#                          loop; the NIO pool with the proxy's fast path, rows fast and fast16), in interleaved rounds; req/s, p50, p99, added p50, CPU per
 #                          request. Installs Debian's nginx and wrk when missing; starts and stops
 #                          its own nginx processes on loopback (Hub/Benchmarks/proxy-bench.py)
 #   make hub-proxy-bench-quick  the same rows for 1 s each, one round, on the debug build (make

@@ -13,6 +13,8 @@ Rows (each loaded by wrk, one after the other, round after round, medians report
   Hub (NIO pool) hub-bench with PooledHTTP1Transport (`--transport nio`): keep-alive NIO channels
                  per origin, the caller's event loop first (issue 19)
   Hub (NIO pool, event loops)  the same with each connection on its event loop
+  Hub (fast path) the NIO pool Hub with the proxy's fast path (`hub-bench --fast`): a channel
+                 handler on the connection's event loop forwards the common case itself
 
 Both nginx instances and the Hubs run on loopback only and are stopped at the end. CPU per request
 is the process's utime + stime (children included: nginx's workers) over the round, from
@@ -20,7 +22,7 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,fast,fast16,urlsession,baseline),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row;
 HUB_BENCH_BASELINE_TRANSPORT=nio runs it on the NIO channel pool instead),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
@@ -43,7 +45,7 @@ WARMUP = int(os.environ.get("HUB_BENCH_WARMUP", "2"))
 ROUNDS = int(os.environ.get("HUB_BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("HUB_BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
-ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,nio,nioloop,urlsession,baseline").split(",")
+ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,nio,nioloop,fast,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
 BASELINE_TRANSPORT = os.environ.get("HUB_BENCH_BASELINE_TRANSPORT", "asynchttpclient")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
@@ -165,8 +167,8 @@ class Hub:
     def statements(self):
         self.process.stdin.write("stats\n")
         self.process.stdin.flush()
-        _, tokens, records = self.process.stdout.readline().split()
-        return int(tokens), int(records)
+        _, tokens, records, served, handed = self.process.stdout.readline().split()
+        return int(tokens), int(records), int(served), int(handed)
 
     def stop(self):
         self.process.stdin.close()
@@ -216,6 +218,10 @@ def main():
                     ("nio", binary, "nio", "NIO channel pool", ()),
                     ("nioloop", binary, "nio", "NIO channel pool, each connection on its event loop",
                      ("--server", "eventloop")),
+                    ("fast", binary, "nio", "proxy fast path: a channel handler on the connection's event loop",
+                     ("--fast",)),
+                    ("fast16", binary, "nio", "proxy fast path, 16 upstream connections instead of 8",
+                     ("--fast", "--pool", "16")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
             label = "NIO channel pool" if BASELINE_TRANSPORT == "nio" else "AsyncHTTPClient"
@@ -266,13 +272,18 @@ def main():
         statement_lines = []
         for key, row in rows.items():
             if row[4]:
-                tokens, records = row[4].statements()
+                tokens, records, served, handed = row[4].statements()
                 tokens -= before[key][0]
                 records -= before[key][1]
+                served -= before[key][2]
+                handed -= before[key][3]
                 statement_lines.append(f"{key}: token-store statements after warm-up {tokens}, record-store statements "
                                        f"{records} (the account record is re-read when 5 s old: SQLite has no change "
-                                       "notifications)")
+                                       f"notifications); fast path served {served}, handed off {handed}")
                 failed = failed or tokens != 0
+                if key.startswith("fast") and served == 0:
+                    print("FAILED: the fast path served no request")
+                    failed = True
 
         def median(values):
             return statistics.median(values)
@@ -296,13 +307,13 @@ def main():
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {added} | {cpu:.1f} | {versus} | {added_versus} |")
         if "direct" in results:
             direct_rate = median([r[0] for r in results["direct"]])
-            for key in ("ahc", "ahcloop", "nio", "nioloop", "urlsession", "baseline"):
+            for key in ("ahc", "ahcloop", "nio", "nioloop", "fast", "fast16", "urlsession", "baseline"):
                 if key in results:
                     print(f"upstream headroom over the Hub ({key}): {direct_rate / median([r[0] for r in results[key]]):.1f}x")
         for line in statement_lines:
             print(line)
         if failed:
-            print("FAILED: a proxied request with a valid cached token reached the token store")
+            print("FAILED: a proxied request with a valid cached token reached the token store, or the fast path served none")
             return 1
         return 0
     finally:

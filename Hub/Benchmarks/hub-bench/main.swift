@@ -1,15 +1,21 @@
 // hub-bench: one Hub for `make hub-proxy-bench` (Hub/Benchmarks/proxy-bench.py drives it).
 //
-//   hub-bench --transport asynchttpclient|urlsession|nio --upstream http://127.0.0.1:PORT [--server pool|eventloop]
+//   hub-bench --transport asynchttpclient|urlsession|nio --upstream http://127.0.0.1:PORT [--server pool|eventloop] [--fast]
+//
+// `--fast` turns the proxy's fast path on (HubConfiguration.proxyFastPath; with `--transport nio`).
+// `--pool N`: with `--transport nio`, at most N upstream connections (PooledHTTP1Transport's
+// maxConnectionsPerOrigin; 8 by default).
 //
 // Opens a Hub (SQLite store in a temporary folder, development key) on a free loopback port, as
 // `connector-hub` serves it (ConnectorHubService.application()), whose
 // Smartsheet connector points at `--upstream`, links an account with the access-token variant
 // (token `bench-token`), and prints `READY <port> <account id>`. Each line read on standard input
-// prints `STATS <token-store statements> <record-store statements>`; end of input stops the Hub
+// prints `STATS <token-store statements> <record-store statements> <fast path served> <fast path
+// handed off>`; end of input stops the Hub
 // and removes its files. The driver loads it with wrk and reads its CPU time from /proc.
 
 import ConnectorHub
+import ConnectorHubTransport
 import Foundation
 import Hummingbird
 
@@ -41,12 +47,14 @@ else {
 
 let port = freePort()
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-bench-\(UUID().uuidString)")
-let configuration = HubConfiguration(
+var configuration = HubConfiguration(
     publicBaseURL: URL(string: "http://127.0.0.1:\(port)")!, port: port, appKeys: ["bench-app-key"],
     sqlitePath: directory.appendingPathComponent("hub.sqlite").path, signingKey: "bench",
     endpointOverrides: ["smartsheet_iam": ["api.smartsheet.com": upstream]],
     development: true, transport: transport)
-let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
+configuration.proxyFastPath = CommandLine.arguments.contains("--fast")
+let pool = argument("--pool").flatMap(Int.init).map { PooledHTTP1Transport(maxConnectionsPerOrigin: $0, maxIdlePerOrigin: $0) }
+let hub = try await ConnectorHubService.open(configuration: configuration, environment: [:], transport: pool)
 // The application `connector-hub` serves: its router (security headers, 405 answers) and its
 // server.
 // `--server eventloop`: each connection on its event loop instead of Swift's cooperative pool.
@@ -61,7 +69,8 @@ func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").ut
 
 say("READY \(port) \(account.id)")
 while readLine() != nil {
-    say("STATS \(hub.tokenStoreStatements ?? 0) \(hub.recordStoreStatements)")
+    let fast = hub.proxyFastPathStats
+    say("STATS \(hub.tokenStoreStatements ?? 0) \(hub.recordStoreStatements) \(fast?.served ?? 0) \(fast?.handedOff ?? 0)")
 }
 server.cancel()
 try? FileManager.default.removeItem(at: directory)

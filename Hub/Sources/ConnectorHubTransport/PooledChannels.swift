@@ -5,11 +5,11 @@ import NIOCore
 /// Where a request of ``PooledHTTP1Transport`` connects: scheme, host and port, and the address
 /// the channel connects to (the checked one under `refusePrivateAddresses`, else the host name).
 /// The pool's key: channels are shared only between requests of the same origin and address.
-struct Target: Hashable, Sendable {
-    var secure: Bool
-    var host: String
-    var port: Int
-    var address: String
+package struct Target: Hashable, Sendable {
+    package var secure: Bool
+    package var host: String
+    package var port: Int
+    package var address: String
 }
 
 /// A channel of the pool with its response handler.

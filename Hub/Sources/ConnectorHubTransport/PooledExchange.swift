@@ -1,14 +1,14 @@
 import ConnectorRuntime
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 
 // One request on a channel of ``PooledHTTP1Transport``: its state, and the handler that reads
 // the response.
 
 /// One response: its head and its body as NIO read it (nil when empty).
-struct Collected: Sendable {
-    var head: HTTPResponseHead
-    var body: ByteBuffer?
+package struct Collected: Sendable {
+    package var head: HTTPResponseHead
+    package var body: ByteBuffer?
 }
 
 /// One request's state. Every method runs on the promise's event loop.
@@ -86,8 +86,7 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
                     // Not worth reading to reuse the channel: the redirect is followed, the channel closed.
                     let collected = Collected(head: head, body: nil)
                     self.exchange = nil
-                    finished?(false)
-                    finished = nil
+                    takeFinished()?(false)
                     exchange.succeed(collected)
                 }
                 return
@@ -107,17 +106,22 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
             self.head = nil
             self.body = nil
             let reusable = head.isKeepAlive
-            finished?(reusable)
-            finished = nil
+            takeFinished()?(reusable)
             exchange.succeed(collected)
         }
+    }
+
+    /// The exchange's `finished` callback, cleared before it runs: it may hand the channel to a
+    /// waiting request at once, whose ``begin(_:finished:)`` sets the next one.
+    private func takeFinished() -> ((Bool) -> Void)? {
+        defer { finished = nil }
+        return finished
     }
 
     private func abandon(_ error: any Error) {
         guard let exchange else { return }
         self.exchange = nil
-        finished?(false)
-        finished = nil
+        takeFinished()?(false)
         exchange.fail(error)
     }
 

@@ -1,7 +1,7 @@
 public import ConnectorRuntime
-import Foundation
+package import Foundation
 public import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -110,16 +110,37 @@ public final class PooledHTTP1Transport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await follow(request, first: nil, deadline: Self.deadline(request.timeout))
+    }
+
+    /// The deadline of a request whose `timeout` starts now.
+    package static func deadline(_ timeout: Double) -> NIODeadline {
+        NIODeadline.now() + .nanoseconds(Int64(max(timeout, 0.001) * 1_000_000_000))
+    }
+
+    /// Completes `request` as ``send(_:)`` does, when its first exchange already happened
+    /// through ``forward(_:body:to:on:deadline:)`` with the outcome `first`: a redirect is
+    /// followed, the errors are ``send(_:)``'s.
+    package func complete(_ request: HTTPRequest, first: Result<Collected, any Error>, deadline: NIODeadline) async throws -> HTTPResponse {
+        try await follow(request, first: first, deadline: deadline)
+    }
+
+    private func follow(_ request: HTTPRequest, first: Result<Collected, any Error>?, deadline: NIODeadline) async throws -> HTTPResponse {
         let timeout = request.timeout
-        let start = NIODeadline.now()
-        let deadline = start + .nanoseconds(Int64(max(timeout, 0.001) * 1_000_000_000))
         let limit = request.maxResponseBytes.map { max($0, 0) } ?? maxResponseBytes
+        var first = first
         do {
             var current = request
             var redirects = 0
             while true {
-                let target = try await self.target(current.url)
-                let collected = try await exchange(current, target: target, deadline: deadline, limit: limit)
+                let collected: Collected
+                if let given = first {
+                    first = nil
+                    collected = try given.get()
+                } else {
+                    let target = try await self.target(current.url)
+                    collected = try await exchange(current, target: target, deadline: deadline, limit: limit)
+                }
                 guard let location = collected.head.headers.first(name: "location"),
                     let next = try RedirectPolicy.redirect(current, original: request, status: Int(collected.head.status.code), location: location)
                 else {
@@ -166,14 +187,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
             throw TransportError(.network, detail: "The request URL is not an absolute http or https URL.")
         }
         let port = url.port ?? (secure ? 443 : 80)
-        guard refusePrivateAddresses else { return Target(secure: secure, host: host, port: port, address: host) }
-        if NetworkAddressPolicy.isAddressLiteral(host) {
-            if let reason = addressRules.refusal(host) {
-                throw TransportError(.network, detail: "Refused: the host points at a private network address (\(reason)).")
-            }
-            return Target(secure: secure, host: host, port: port, address: host)
-        }
-        if let address = addressCache.address(of: host) { return Target(secure: secure, host: host, port: port, address: address) }
+        if let known = try knownTarget(secure: secure, host: host, port: port) { return known }
         let checked: Result<String, NetworkAddressPolicy.Refused>
         do {
             checked = try await addressRules.checkedAddress(of: host)
@@ -186,6 +200,48 @@ public final class PooledHTTP1Transport: HTTPTransport {
         case .success(let address):
             addressCache.store(address, for: host)
             return Target(secure: secure, host: host, port: port, address: address)
+        }
+    }
+
+    /// Where a request to `host` connects when that is known without resolving the name: always
+    /// without ``refusePrivateAddresses``, else for an address literal the rules allow or a name
+    /// whose checked address is cached; `nil` when the name must be resolved first (``send(_:)``
+    /// does it). Throws for an address literal the rules refuse.
+    package func knownTarget(secure: Bool, host: String, port: Int) throws -> Target? {
+        guard refusePrivateAddresses else { return Target(secure: secure, host: host, port: port, address: host) }
+        if NetworkAddressPolicy.isAddressLiteral(host) {
+            if let reason = addressRules.refusal(host) {
+                throw TransportError(.network, detail: "Refused: the host points at a private network address (\(reason)).")
+            }
+            return Target(secure: secure, host: host, port: port, address: host)
+        }
+        return addressCache.address(of: host).map { Target(secure: secure, host: host, port: port, address: $0) }
+    }
+
+    /// `url`'s scheme, host and port, for ``knownTarget(secure:host:port:)``; `nil` unless it is
+    /// an absolute http or https URL.
+    package static func origin(of url: URL) -> (secure: Bool, host: String, port: Int)? {
+        guard let secure = isSecure(url), let host = url.host, !host.isEmpty else { return nil }
+        return (secure, host, url.port ?? (secure ? 443 : 80))
+    }
+
+    /// Sends a request head (and body) as they are on a channel of `target`, an idle one of
+    /// `loop` first (else as ``send(_:)`` picks one, within the same connection limit), and
+    /// collects the response as ``send(_:)`` does (the body cap, the deadline, a channel closed
+    /// on failure), without a task: for the Hub's proxy fast path, which writes the head itself.
+    /// No redirect is followed: ``complete(_:first:deadline:)`` does it.
+    package func forward(_ head: HTTPRequestHead, body: ByteBuffer?, to target: Target, on loop: any EventLoop, deadline: NIODeadline)
+        -> EventLoopFuture<Collected>
+    {
+        let limit = maxResponseBytes
+        switch pool.acquire(target, preferring: loop, waitLoop: loop) {
+        case .lease(let lease):
+            return run(head, body: body, target: target, lease: lease, preferred: loop, deadline: deadline, limit: limit).promise.futureResult
+        case .wait(let waiter):
+            limitWait(waiter, target: target, deadline: deadline)
+            return waiter.promise.futureResult.flatMap { lease in
+                self.run(head, body: body, target: target, lease: lease, preferred: loop, deadline: deadline, limit: limit).promise.futureResult
+            }
         }
     }
 
@@ -204,6 +260,22 @@ public final class PooledHTTP1Transport: HTTPTransport {
         case .lease(let granted): lease = granted
         case .wait(let waiter): lease = try await wait(waiter, target: target, deadline: deadline)
         }
+        let exchange = run(head, body: body, target: target, lease: lease, preferred: current, deadline: deadline, limit: limit)
+        let loop = exchange.promise.futureResult.eventLoop
+        return try await withTaskCancellationHandler {
+            try await exchange.promise.futureResult.get()
+        } onCancel: {
+            loop.execute { exchange.fail(TransportError(.cancelled, detail: "The request was cancelled.")) }
+        }
+    }
+
+    /// Sends `head` and `body` on the channel `lease` grants (an idle one, or a new one on
+    /// `preferred`, else the group's next loop), under one deadline task on the channel's loop.
+    private func run(
+        _ head: HTTPRequestHead, body: ByteBuffer?, target: Target, lease: ChannelPool.Lease, preferred: (any EventLoop)?,
+        deadline: NIODeadline, limit: Int
+    ) -> Exchange {
+        let current = preferred
         let pooled: PooledChannel?
         if case .idle(let idle) = lease { pooled = idle } else { pooled = nil }
         let loop = pooled?.channel.eventLoop ?? current ?? group.next()
@@ -233,15 +305,11 @@ public final class PooledHTTP1Transport: HTTPTransport {
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenFailure { error in exchange.fail(error) }
             }
         }
-        return try await withTaskCancellationHandler {
-            try await exchange.promise.futureResult.get()
-        } onCancel: {
-            loop.execute { exchange.fail(TransportError(.cancelled, detail: "The request was cancelled.")) }
-        }
+        return exchange
     }
 
-    /// Waits for a lease of `target`'s pool until `deadline`, or until the task is cancelled.
-    private func wait(_ waiter: ChannelPool.Waiter, target: Target, deadline: NIODeadline) async throws -> ChannelPool.Lease {
+    /// Ends `waiter`'s wait at `deadline` (`timedOut`) unless it got a lease before.
+    private func limitWait(_ waiter: ChannelPool.Waiter, target: Target, deadline: NIODeadline) {
         let pool = self.pool
         let timer = waiter.promise.futureResult.eventLoop.scheduleTask(deadline: deadline) {
             if pool.withdraw(waiter, target) {
@@ -249,6 +317,12 @@ public final class PooledHTTP1Transport: HTTPTransport {
             }
         }
         waiter.promise.futureResult.whenComplete { _ in timer.cancel() }
+    }
+
+    /// Waits for a lease of `target`'s pool until `deadline`, or until the task is cancelled.
+    private func wait(_ waiter: ChannelPool.Waiter, target: Target, deadline: NIODeadline) async throws -> ChannelPool.Lease {
+        let pool = self.pool
+        limitWait(waiter, target: target, deadline: deadline)
         return try await withTaskCancellationHandler {
             try await waiter.promise.futureResult.get()
         } onCancel: {
@@ -308,25 +382,36 @@ public final class PooledHTTP1Transport: HTTPTransport {
     /// bodiless POST, PUT, PATCH).
     static func requestHead(_ request: HTTPRequest, target: Target) -> HTTPRequestHead? {
         guard let path = requestURI(request.url.absoluteString) else { return nil }
+        return requestHead(method: Self.method(request.method), uri: path, headers: request.headers, bodyLength: request.body?.count, target: target)
+    }
+
+    /// The head of a request to `target` with the request target `uri` (its encoded path and
+    /// query), `headers`, and a body of `bodyLength` bytes (`nil`: none), as ``send(_:)`` writes it.
+    package static func requestHead(
+        method: HTTPMethod, uri: String, headers fields: ConnectorRuntime.HTTPHeaders, bodyLength: Int?, target: Target
+    ) -> HTTPRequestHead {
         var headers = NIOHTTP1.HTTPHeaders()
-        headers.reserveCapacity(request.headers.fields.count + 2)
-        if !request.headers.contains("host") {
-            let host = target.host.utf8.contains(UInt8(ascii: ":")) ? "[\(target.host)]" : target.host
-            headers.add(name: "Host", value: target.port == (target.secure ? 443 : 80) ? host : "\(host):\(target.port)")
-        }
-        for field in request.headers { headers.add(name: field.name, value: field.value) }
-        let method = Self.method(request.method)
-        if let body = request.body {
-            headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
+        headers.reserveCapacity(fields.fields.count + 2)
+        if !fields.contains("host") { headers.add(name: "Host", value: hostField(target)) }
+        for field in fields { headers.add(name: field.name, value: field.value) }
+        if let bodyLength {
+            headers.replaceOrAdd(name: "Content-Length", value: String(bodyLength))
         } else if method == .POST || method == .PUT || method == .PATCH {
             headers.replaceOrAdd(name: "Content-Length", value: "0")
         }
-        return HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
+        return HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
+    }
+
+    /// The `Host` field of a request to `target`: the host (an IPv6 literal in brackets), with
+    /// the port when it is not the scheme's default.
+    package static func hostField(_ target: Target) -> String {
+        let host = target.host.utf8.contains(UInt8(ascii: ":")) ? "[\(target.host)]" : target.host
+        return target.port == (target.secure ? 443 : 80) ? host : "\(host):\(target.port)"
     }
 
     /// The request target of `absolute` (`http(s)://authority/path?query#fragment`): the encoded
     /// path and query, `/` when the path is empty; one pass over the bytes.
-    static func requestURI(_ absolute: String) -> String? {
+    package static func requestURI(_ absolute: String) -> String? {
         let bytes = absolute.utf8
         var index = bytes.startIndex
         // Past "://".

@@ -25,6 +25,16 @@ import Testing
         checkEqual(try HubConfiguration.load(file: fromFile, environment: environment).transport, .asyncHTTPClient, "the environment wins")
     }
 
+    @Test func theProxyFastPathIsOffByDefaultAndTurnedOnByFileOrEnvironment() throws {
+        checkEqual(try HubConfiguration.load(file: nil, environment: minimal).proxyFastPath, false)
+        let fromFile = try file(#"{"proxyFastPath": true, "transport": "nio"}"#)
+        defer { try? FileManager.default.removeItem(at: fromFile) }
+        checkEqual(try HubConfiguration.load(file: fromFile, environment: minimal).proxyFastPath, true)
+        var environment = minimal
+        environment["CONNECTOR_HUB_PROXY_FAST_PATH"] = "0"
+        checkEqual(try HubConfiguration.load(file: fromFile, environment: environment).proxyFastPath, false, "the environment wins")
+    }
+
     @Test func anUnknownTransportIsRefusedWithTheAllowedNames() throws {
         var environment = minimal
         environment["CONNECTOR_HUB_TRANSPORT"] = "curl"

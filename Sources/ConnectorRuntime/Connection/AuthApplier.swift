@@ -60,21 +60,34 @@ struct AuthApplier {
     }
 
     private func addCredentials(to request: inout HTTPRequest, tokens: TokenSet?) throws(ConnectorError) {
+        if case let .apiKeyQuery(name, value) = configuration.auth {
+            request.url = try Self.appendingQuery(name, value.reveal(), to: request.url)
+            return
+        }
+        guard let fields = credentialFields(tokens: tokens) else {
+            throw .reconnectRequired(detail: "No tokens are available for this account.")
+        }
+        for field in fields { request.headers[field.name] = field.value }
+    }
+
+    /// The header fields that carry the credentials, each replacing any field of its name; `nil`
+    /// for an API key in the query (not a header) and for OAuth without `tokens`.
+    func credentialFields(tokens: TokenSet?) -> [HTTPField]? {
         switch configuration.auth {
         case let .apiKeyHeader(field):
-            request.headers[field.name] = field.value.reveal()
-        case let .apiKeyQuery(name, value):
-            request.url = try Self.appendingQuery(name, value.reveal(), to: request.url)
+            return [HTTPField(name: field.name, value: field.value.reveal())]
+        case .apiKeyQuery:
+            return nil
         case let .basic(username, password):
-            request.headers["Authorization"] = "Basic " + TemplateFilters.base64(username.reveal() + ":" + password.reveal())
+            return [HTTPField(name: "Authorization", value: "Basic " + TemplateFilters.base64(username.reveal() + ":" + password.reveal()))]
         case let .headers(fields):
-            for field in fields { request.headers[field.name] = field.value.reveal() }
+            return fields.map { HTTPField(name: $0.name, value: $0.value.reveal()) }
         case let .bearer(token):
-            request.headers["Authorization"] = "Bearer " + token.reveal()
+            return [HTTPField(name: "Authorization", value: "Bearer " + token.reveal())]
         case .authorizationCode, .clientCredentials, .refreshToken:
-            guard let tokens else { throw .reconnectRequired(detail: "No tokens are available for this account.") }
+            guard let tokens else { return nil }
             // Always "Bearer", whatever case the provider used in token_type (RFC 6750).
-            request.headers["Authorization"] = "Bearer " + tokens.accessToken.reveal()
+            return [HTTPField(name: "Authorization", value: "Bearer " + tokens.accessToken.reveal())]
         }
     }
 

@@ -245,7 +245,57 @@ public actor Connection {
     /// Retries after a 401 on a token that expired while the request was on its way.
     private static let expiredTokenRetries = 3
 
-    private nonisolated func send(_ request: HTTPRequest, authenticate: Bool) async throws(ConnectorError) -> HTTPResponse {
+    /// What a caller that forwards a request itself (the Hub's proxy fast path) adds to it right
+    /// now, without waiting: the same fields ``send(_:)`` would add, from the cached tokens.
+    public struct ImmediateCredentials: Sendable {
+        /// The fixed base URL the request is resolved against (credentials may go to it: https,
+        /// or http to a loopback host).
+        public let baseURL: URL
+        /// The configuration's headers: a request's own field of the same name wins.
+        public let defaults: [HTTPField]
+        /// The credential fields: they replace any field of the same name.
+        public let credentials: [HTTPField]
+        /// The tokens the credentials come from (OAuth), for ``send(_:sentWith:answer:)``.
+        public let tokens: TokenSet?
+    }
+
+    /// The fields ``send(_:)`` would add to a request now, when it could add them without
+    /// waiting; `nil` when sending needs more than the cache: OAuth tokens that are not loaded,
+    /// expire within the refresh margin or are being saved, a discovery request, a base URL or
+    /// headers from the token response, an API key in the query, or a base URL credentials may
+    /// not go to (``send(_:)`` then refuses it with its own error). A request sent with them
+    /// whose answer needs the connection (a 401 to refresh and retry, a status ``send(_:)``
+    /// turns into an error) is completed with ``send(_:sentWith:answer:)``.
+    public nonisolated func immediateCredentials() -> ImmediateCredentials? {
+        guard configuration.discovery == nil, configuration.tokenHeaders == nil, case let .fixed(base) = configuration.baseURL,
+            TransportSecurity.allowsCredentials(to: base)
+        else { return nil }
+        var tokens: TokenSet?
+        if isOAuth {
+            guard let cached = cache.valid(at: now(), margin: refreshMargin) else { return nil }
+            tokens = cached
+        }
+        guard let credentials = AuthApplier(configuration: configuration).credentialFields(tokens: tokens) else { return nil }
+        return ImmediateCredentials(baseURL: base, defaults: configuration.headers, credentials: credentials, tokens: tokens)
+    }
+
+    /// Completes `request` as ``send(_:)`` would, when its first transmission happened outside
+    /// the connection with ``immediateCredentials()``: `tokens` are the ones it used, and
+    /// `answer` gives that transmission's outcome for the request as ``send(_:)`` prepares it
+    /// (resolved against the base URL, with the configuration's headers and the credentials),
+    /// in place of the transport's. What follows is ``send(_:)``'s own: its status checks and
+    /// errors, and for OAuth a 401 refreshes the tokens and sends the request again through the
+    /// transport. The request's `timeout` starts again for what follows.
+    public nonisolated func send(
+        _ request: HTTPRequest, sentWith tokens: TokenSet?, answer: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) async throws(ConnectorError) -> HTTPResponse {
+        try await send(request, authenticate: true, first: (tokens, answer))
+    }
+
+    private nonisolated func send(
+        _ request: HTTPRequest, authenticate: Bool,
+        first: (tokens: TokenSet?, answer: @Sendable (HTTPRequest) async throws -> HTTPResponse)? = nil
+    ) async throws(ConnectorError) -> HTTPResponse {
         let deadline = RequestDeadline(seconds: request.timeout)
         let applier = AuthApplier(configuration: configuration)
         let usesToken = authenticate && isOAuth
@@ -254,11 +304,23 @@ public actor Connection {
             if case .fromTokenResponse = configuration.baseURL { return true }
             return configuration.tokenHeaders != nil && isOAuth
         }()
-        var used = usesToken || needsTokenForURL ? try await usableTokens(deadline) : nil
-        if let current = used, let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
-            used = try await deadline.run { () async throws(ConnectorError) in try await self.discovered(current) }
+        var used: TokenSet?
+        var response: HTTPResponse
+        if let first {
+            used = first.tokens
+            let prepared = try applier.prepare(request, tokens: used, authenticate: authenticate)
+            do {
+                response = try await first.answer(prepared)
+            } catch {
+                throw Self.mappedTransportFailure(error)
+            }
+        } else {
+            used = usesToken || needsTokenForURL ? try await usableTokens(deadline) : nil
+            if let current = used, let discovery = configuration.discovery, !discovery.isSatisfied(by: current) {
+                used = try await deadline.run { () async throws(ConnectorError) in try await self.discovered(current) }
+            }
+            response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate), deadline)
         }
-        var response = try await transmit(applier.prepare(request, tokens: used, authenticate: authenticate), deadline)
         guard response.status == 401, usesToken, var stale = used, OAuthErrorMapping.insufficientScope(response) == nil else {
             return try check(response, authenticated: authenticate, tokens: used)
         }
@@ -312,9 +374,15 @@ public actor Connection {
         do {
             return try await transport.send(request)
         } catch {
-            if let failure = error as? TransportError { TransportFailureRecorder.note(failure.kind) }
-            throw OAuthErrorMapping.transportFailure(error)
+            throw Self.mappedTransportFailure(error)
         }
+    }
+
+    /// A transport's failure as the error a request throws (and noted for the transport's
+    /// failure counts).
+    private static func mappedTransportFailure(_ error: any Error) -> ConnectorError {
+        if let failure = error as? TransportError { TransportFailureRecorder.note(failure.kind) }
+        return OAuthErrorMapping.transportFailure(error)
     }
 
     // MARK: Tokens

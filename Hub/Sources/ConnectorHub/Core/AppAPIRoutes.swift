@@ -71,7 +71,12 @@ extension ConnectorHubService {
     }
 
     func authorizeApp(_ request: Request) throws {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw HubError.unauthorized }
+        try authorizeApp(header: request.headers[.authorization])
+    }
+
+    /// Refuses an `Authorization` value that is not `Bearer <one of the app keys>`.
+    func authorizeApp(header: String?) throws {
+        guard let header, header.hasPrefix("Bearer ") else { throw HubError.unauthorized }
         let presented = String(header.dropFirst(7))
         guard configuration.appKeys.contains(where: { Digest.constantTimeEqual($0, presented) }) else { throw HubError.unauthorized }
     }
@@ -220,17 +225,25 @@ extension ConnectorHubService {
             request.uri.path.hasPrefix(prefix)
             ? String(request.uri.path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
         let body = try await Self.body(of: request, upTo: Self.proxyBodyLimit)
-        var headers: [(String, String)] = []
-        for field in request.headers where Self.forwardedHeaderNames.contains(field.name) {
-            headers.append((field.name.canonicalName, field.value))
-        }
+        // A request the fast path forwarded and handed over with its answer (ProxyFastPath.swift).
+        let handoff = request.headers[ProxyFastPath.handoffField].flatMap { fastPath?.takeHandoff($0) }
         let response = try await proxy(
-            accountID: id, method: method, path: path, query: request.uri.query, headers: headers,
-            body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil)
+            accountID: id, method: method, path: path, query: request.uri.query, headers: Self.forwardedHeaders(of: request.headers),
+            body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil, handoff: handoff)
         var fields = HTTPFields()
         if let type = response.headers["Content-Type"] { fields[.contentType] = type }
         return Response(
             status: .init(code: response.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    /// The fields of `fields` the proxy passes on (``forwardedHeaderNames``), in order, with
+    /// their canonical names.
+    static func forwardedHeaders(of fields: HTTPFields) -> [(String, String)] {
+        var headers: [(String, String)] = []
+        for field in fields where forwardedHeaderNames.contains(field.name) {
+            headers.append((field.name.canonicalName, field.value))
+        }
+        return headers
     }
 
     /// ``forwardedHeaders`` as field names (compared case-insensitively, without allocating).

@@ -32,6 +32,9 @@ public final class ConnectorHubService: Sendable {
     let loginThrottle = LoginThrottle()
     /// The syncs' records, change feed and jobs, and this process's scheduler (Syncs/).
     let syncs: SyncSystem
+    /// The proxy's fast path, when ``HubConfiguration/proxyFastPath`` is on and the transport is
+    /// ``PooledHTTP1Transport`` (ProxyFastPath.swift).
+    let fastPath: ProxyFastPath?
 
     init(
         configuration: HubConfiguration, records: any RecordStore, tokens: any TokenStore, transport: any HTTPTransport,
@@ -45,6 +48,7 @@ public final class ConnectorHubService: Sendable {
         self.webhookTransport = webhookTransport ?? transport
         self.ownedTransports = ownedTransports
         self.now = now
+        fastPath = configuration.proxyFastPath ? (transport as? PooledHTTP1Transport).map { ProxyFastPath(transport: $0, configuration: configuration) } : nil
         let connections = ConnectionCache(
             notifiedLifetime: configuration.accountCacheSeconds,
             unnotifiedLifetime: min(configuration.accountCacheSeconds, HubConfiguration.unnotifiedAccountCacheSeconds))

@@ -59,6 +59,13 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// Seconds an action's request may wait for the provider's answer (default 30): past it the
     /// call is `outcomeUnknown` (504), never sent again (docs/actions.md).
     public var actionTimeoutSeconds: TimeInterval = 30
+    /// Whether the proxy's common case takes the fast path (docs/hub.md, "Fifth pass on issue
+    /// 19"): with the `nio` transport, a proxied request of a cached account whose credentials
+    /// need no refresh is forwarded by a channel handler on the connection's event loop, below
+    /// Hummingbird's routing; everything else, and every answer the connection acts on (a 401
+    /// to refresh and retry, errors), goes the regular way. Off by default; no effect on the
+    /// other transports.
+    public var proxyFastPath = false
 
     /// How long a cached account record is trusted when no change notification can reach the
     /// process: SQLite stores (several processes on one file), or PostgreSQL while the listener
@@ -139,6 +146,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         var accountCacheSeconds: Double?
         var allowPrivateNetworks: Bool?
         var idleTimeoutSeconds: Double?
+        var proxyFastPath: Bool?
         var actionTimeoutSeconds: Double?
     }
 
@@ -148,7 +156,8 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
     /// `CONNECTOR_HUB_WEBHOOK_URL`, `CONNECTOR_HUB_WEBHOOK_SECRET`, `CONNECTOR_HUB_DEVELOPMENT`
     /// (`1`), `CONNECTOR_HUB_TRANSPORT` (`asynchttpclient` or `urlsession`),
     /// `CONNECTOR_HUB_ACCOUNT_CACHE_SECONDS`, `CONNECTOR_HUB_ALLOW_PRIVATE_NETWORKS` (`1` or `0`),
-    /// `CONNECTOR_HUB_IDLE_TIMEOUT_SECONDS`, `CONNECTOR_HUB_ACTION_TIMEOUT_SECONDS`, and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
+    /// `CONNECTOR_HUB_IDLE_TIMEOUT_SECONDS`, `CONNECTOR_HUB_ACTION_TIMEOUT_SECONDS`,
+    /// `CONNECTOR_HUB_PROXY_FAST_PATH` (`1` or `0`), and `CONNECTOR_HUB_SETUP_<CONNECTOR>_<FIELD>` (e.g. `CONNECTOR_HUB_SETUP_ZELT_clientSecret`).
     public static func load(file: URL?, environment: [String: String]) throws -> HubConfiguration {
         var parsed = File()
         if let file {
@@ -222,6 +231,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
         guard actionTimeout > 0, actionTimeout.isFinite else {
             throw HubConfigurationError("actionTimeoutSeconds must be a number of seconds above 0.")
         }
+        let fastPath = value("PROXY_FAST_PATH").map { $0 == "1" || $0 == "true" } ?? parsed.proxyFastPath ?? false
         var configuration = HubConfiguration(
             publicBaseURL: baseURL, host: host, port: port, appKeys: appKeys, setup: setup, allowedOrigins: origins,
             sqlitePath: value("SQLITE") ?? parsed.sqlitePath ?? ".hub/hub.sqlite", databaseURL: value("DATABASE_URL") ?? parsed.databaseURL,
@@ -232,6 +242,7 @@ public struct HubConfiguration: Sendable, CustomStringConvertible {
             transport: transport, accountCacheSeconds: cacheSeconds, allowPrivateNetworks: allowPrivate,
             idleTimeoutSeconds: idleTimeout)
         configuration.actionTimeoutSeconds = actionTimeout
+        configuration.proxyFastPath = fastPath
         return configuration
     }
 }

@@ -73,13 +73,22 @@ extension ConnectorHubService {
     /// work the two event-loop threads get less CPU than the pool's and the loops' together, and
     /// the proxy served half the requests (docs/hub.md, "Benchmark"; `make hub-proxy-bench`
     /// compares the two).
+    ///
+    /// With ``HubConfiguration/proxyFastPath`` (and the `nio` transport) each connection's
+    /// pipeline also gets the proxy's fast path (``ProxyFastPathHandler``).
     public func application(connectionsOnEventLoops: Bool = false) -> some ApplicationProtocol {
+        application(connectionsOnEventLoops: connectionsOnEventLoops, port: configuration.port)
+    }
+
+    /// ``application(connectionsOnEventLoops:)`` listening on `port` instead of the configured
+    /// one (tests: 0 for a free port).
+    func application(connectionsOnEventLoops: Bool, port: Int) -> some ApplicationProtocol {
         Application(
             router: router(context: HubRequestContext.self),
             server: .hubHTTP1(
                 idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1_000_000_000)),
-                connectionsOnEventLoops: connectionsOnEventLoops),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connector-hub"))
+                connectionsOnEventLoops: connectionsOnEventLoops, fastPath: fastPath.map { ($0, self) }),
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: ProxyFastPath.serverName))
     }
 
     /// Every route of the Hub, for `router.addRoutes(_:)`.
@@ -118,16 +127,13 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     let configuration: HubConfiguration
     /// The embedding origin of the link session a session cookie names, if any.
     let sessionEmbedOrigin: @Sendable (String) async -> String?
-    /// The policy of every response outside a link session's pages, built once.
-    let defaultPolicy: String
-    /// Field names parsed once (a generic type has no static stored properties).
-    let referrerPolicy = HTTPTypes.HTTPField.Name("Referrer-Policy")!
-    let frameOptions = HTTPTypes.HTTPField.Name("X-Frame-Options")!
+    /// The fields of every response, built once.
+    let fields: SecurityHeaderFields
 
     init(configuration: HubConfiguration, sessionEmbedOrigin: @escaping @Sendable (String) async -> String?) {
         self.configuration = configuration
         self.sessionEmbedOrigin = sessionEmbedOrigin
-        defaultPolicy = Self.policy(configuration)
+        fields = SecurityHeaderFields(configuration: configuration)
     }
 
 
@@ -154,14 +160,41 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
             {
                 ancestors = await sessionEmbedOrigin(cookie).map { [$0] }
             }
-            response.headers[.contentSecurityPolicy] = ancestors.map { Self.policy(configuration, ancestors: $0) } ?? defaultPolicy
+            response.headers[.contentSecurityPolicy] = ancestors.map { Self.policy(configuration, ancestors: $0) } ?? fields.defaultPolicy
         }
-        response.headers[.xContentTypeOptions] = "nosniff"
+        fields.addFixed(to: &response.headers)
+        return response
+    }
+
+    /// The Content Security Policy; `ancestors` (default: the allowed origins) may frame the page.
+    static func policy(_ configuration: HubConfiguration, ancestors: [String]? = nil) -> String {
+        SecurityHeaderFields.policy(configuration, ancestors: ancestors)
+    }
+}
+
+/// The security fields of ``SecurityHeaders``, built once: the default Content Security Policy
+/// (every response outside a link session's pages) and the fields every response gets. The
+/// proxy's fast path (``ProxyFastPathHandler``) sets the same.
+struct SecurityHeaderFields: Sendable {
+    /// The policy of every response outside a link session's pages.
+    let defaultPolicy: String
+    /// `X-Frame-Options: DENY` (no allowed embedding origins).
+    let deniesFraming: Bool
+    static let referrerPolicy = HTTPTypes.HTTPField.Name("Referrer-Policy")!
+    static let frameOptions = HTTPTypes.HTTPField.Name("X-Frame-Options")!
+
+    init(configuration: HubConfiguration) {
+        defaultPolicy = Self.policy(configuration)
+        deniesFraming = configuration.allowedOrigins.isEmpty
+    }
+
+    /// Sets the fields every response gets, whatever its policy.
+    func addFixed(to headers: inout HTTPFields) {
+        headers[.xContentTypeOptions] = "nosniff"
         // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
         // which the origin check refuses. Cross-origin requests (the provider) still get referrer outside the Hub.
-        response.headers[referrerPolicy] = "same-origin"
-        if configuration.allowedOrigins.isEmpty { response.headers[frameOptions] = "DENY" }
-        return response
+        headers[Self.referrerPolicy] = "same-origin"
+        if deniesFraming { headers[Self.frameOptions] = "DENY" }
     }
 
     /// The Content Security Policy; `ancestors` (default: the allowed origins) may frame the page.

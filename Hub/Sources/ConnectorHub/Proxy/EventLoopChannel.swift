@@ -49,8 +49,17 @@ extension HTTPServerBuilder {
 
 extension HTTPServerBuilder {
     /// The Hub's HTTP/1.1 server: connections on their event loops, or on the cooperative pool.
-    static func hubHTTP1(idleTimeout: TimeAmount, connectionsOnEventLoops: Bool) -> HTTPServerBuilder {
+    static func hubHTTP1(
+        idleTimeout: TimeAmount, connectionsOnEventLoops: Bool, fastPath: (ProxyFastPath, ConnectorHubService)?
+    ) -> HTTPServerBuilder {
         let configuration = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
-        return connectionsOnEventLoops ? .http1OnEventLoop(configuration: configuration) : .http1(configuration: configuration)
+        guard let (fast, hub) = fastPath else {
+            return connectionsOnEventLoops ? .http1OnEventLoop(configuration: configuration) : .http1(configuration: configuration)
+        }
+        return .init { responder -> any ServerChildChannel in
+            let channel = ProxyFastPathChannel(HTTP1Channel(responder: responder, configuration: configuration), fastPath: fast, hub: hub)
+            if connectionsOnEventLoops { return EventLoopChannel(channel) }
+            return channel
+        }
     }
 }

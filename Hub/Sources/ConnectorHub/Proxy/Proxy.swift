@@ -1,5 +1,6 @@
 // The proxy: forwards an app's request to the account's provider with its credentials, from the
 // account record and connection this process cached (AccountCache.swift).
+import ConnectorHubTransport
 public import ConnectorRuntime
 public import Foundation
 
@@ -8,6 +9,16 @@ extension ConnectorHubService {
     /// the connector's base URL and may not leave it (see ``checkProxyPath(_:)``).
     public func proxy(
         accountID: String, method: String, path: String, query: String?, headers: [(String, String)], body: Data?
+    ) async throws -> HTTPResponse {
+        try await proxy(accountID: accountID, method: method, path: path, query: query, headers: headers, body: body, handoff: nil)
+    }
+
+    /// ``proxy(accountID:method:path:query:headers:body:)``; with `handoff`, the request was
+    /// already sent once by the fast path (``ProxyFastPath``), and its answer is completed by the
+    /// connection (``Connection/send(_:sentWith:answer:)``) instead of sent again.
+    func proxy(
+        accountID: String, method: String, path: String, query: String?, headers: [(String, String)], body: Data?,
+        handoff: ProxyHandoff?
     ) async throws -> HTTPResponse {
         // One lookup for the record and the connection when both are cached (the common case).
         let cached = connections.lookup(accountID, now: now())
@@ -29,6 +40,11 @@ extension ConnectorHubService {
             throw HubError.badRequest("The proxied path is not a valid URL reference.")
         }
         do {
+            if let handoff {
+                return try await connection.send(request, sentWith: handoff.tokens) { prepared in
+                    try await handoff.transport.complete(prepared, first: handoff.outcome, deadline: handoff.deadline)
+                }
+            }
             return try await connection.send(request)
         } catch {
             if case .reconnectRequired = error {

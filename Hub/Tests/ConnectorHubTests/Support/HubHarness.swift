@@ -1,4 +1,4 @@
-import ConnectorHub
+@testable import ConnectorHub
 import ConnectorRuntime
 import Foundation
 import Hummingbird
@@ -13,7 +13,11 @@ struct HubHarness {
     /// The Hub's transport: AsyncHTTPClient, or `CONNECTOR_HUB_TEST_TRANSPORT` (`nio`: the whole
     /// suite against ``PooledHTTP1Transport``, `make hub-test-nio`).
     static let transport = ProcessInfo.processInfo.environment["CONNECTOR_HUB_TEST_TRANSPORT"].flatMap(HubTransport.init(rawValue:))
-        ?? .asyncHTTPClient
+        ?? (fastPath ? .nio : .asyncHTTPClient)
+    /// `CONNECTOR_HUB_TEST_PROXY_FAST_PATH=1` (`make hub-test-fast`): the whole suite with the
+    /// proxy's fast path on (the `nio` transport), served on a live loopback port so requests go
+    /// through the server's pipeline, where the fast path sits.
+    static let fastPath = ProcessInfo.processInfo.environment["CONNECTOR_HUB_TEST_PROXY_FAST_PATH"] == "1"
     let hub: ConnectorHubService
     let directory: URL
 
@@ -21,23 +25,32 @@ struct HubHarness {
         setup: [String: [String: String]] = [:], overrides: [String: [String: URL]] = [:], webhookURL: URL? = nil,
         allowedOrigins: [String] = [], maxAttempts: Int = 20, databaseURL: String? = nil, accountCacheSeconds: TimeInterval = 60,
         allowPrivateNetworks: Bool? = nil, port: Int = 8080, idleTimeoutSeconds: TimeInterval = 30,
-        actionTimeoutSeconds: TimeInterval = 30
+        actionTimeoutSeconds: TimeInterval = 30, proxyFastPath: Bool = HubHarness.fastPath, transport: HubTransport? = nil
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("connector-hub-test-\(UUID().uuidString)")
         var configuration = HubConfiguration(
             publicBaseURL: URL(string: "http://127.0.0.1:8080")!, port: port, appKeys: [Self.appKey], setup: setup, allowedOrigins: allowedOrigins,
             sqlitePath: directory.appendingPathComponent("hub.sqlite").path, databaseURL: databaseURL, signingKey: "test signing key",
             webhookURL: webhookURL, webhookSecret: webhookURL == nil ? nil : "whsec-test", endpointOverrides: overrides,
-            development: true, maxAttemptsPerSession: maxAttempts, transport: Self.transport, accountCacheSeconds: accountCacheSeconds,
+            development: true, maxAttemptsPerSession: maxAttempts, transport: transport ?? (proxyFastPath ? .nio : Self.transport),
+            accountCacheSeconds: accountCacheSeconds,
             allowPrivateNetworks: allowPrivateNetworks, idleTimeoutSeconds: idleTimeoutSeconds)
         configuration.actionTimeoutSeconds = actionTimeoutSeconds
+        configuration.proxyFastPath = proxyFastPath
         hub = try await ConnectorHubService.open(configuration: configuration, environment: [:])
     }
 
     /// Runs `body` with a client of the Hub's router (``ConnectorHubService/router(context:)``).
+    /// With the proxy's fast path on, the client talks to the application `connector-hub`
+    /// serves on a free loopback port instead (the fast path is part of the server's pipeline).
     func run<Value: Sendable>(_ body: @Sendable (HubClient) async throws -> Value) async throws -> Value {
-        let app = Application(router: hub.router(context: BasicRequestContext.self))
         defer { try? FileManager.default.removeItem(at: directory) }
+        if hub.configuration.proxyFastPath {
+            return try await hub.application(connectionsOnEventLoops: false, port: 0).test(.live) { client in
+                try await body(HubClient(client: client))
+            }
+        }
+        let app = Application(router: hub.router(context: BasicRequestContext.self))
         return try await app.test(.router) { client in try await body(HubClient(client: client)) }
     }
 
