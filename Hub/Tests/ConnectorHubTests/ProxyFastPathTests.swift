@@ -175,6 +175,81 @@ import Testing
         checkEqual(received.all.filter { $0.path == "/2.0/status/500" }.count, 2, "each path sent it once: no second send on a handoff")
     }
 
+    // MARK: Order and keep-alive around handoffs
+
+    /// The statuses a request of each kind gets, asked one at a time: a proxied request the fast
+    /// path serves, two it hands off (the upstream's 503 and 401), and an app API call it never takes.
+    static func kinds(_ client: HubClient, _ id: String) async throws -> [(target: String, status: Int)] {
+        var kinds: [(target: String, status: Int)] = []
+        for target in ["/v1/accounts/\(id)/proxy/users", "/v1/accounts/\(id)/proxy/status/503", "/v1/accounts/\(id)",
+                       "/v1/accounts/\(id)/proxy/status/401"] {
+            kinds.append((target, try await client.api(.get, target).status))
+        }
+        return kinds
+    }
+
+    /// Requests written back to back on one connection, without waiting for answers (HTTP/1.1
+    /// pipelining), mixing fast, handed-off and regular ones in an order that changes per round:
+    /// every one is answered, in order, and the Hub closes the connection only after the last
+    /// (which asks for it). Parts that arrive while a fast exchange or a handoff is pending wait
+    /// in the fast path's handler; the regular path must get them in order after the handoff.
+    @Test(arguments: [true, false]) func pipelinedRequestsAroundHandoffsAreAllAnsweredInOrder(fast: Bool) async throws {
+        let received = Received()
+        let server = try Self.upstream(received)
+        defer { server.stop() }
+        let (harness, id) = try await Self.smartsheet(server, fast: fast)
+        let body: @Sendable (HubClient, Int) async throws -> Void = { client, port in
+            let kinds = try await Self.kinds(client, id)
+            let before = harness.hub.proxyFastPathStats
+            var generator = SplitMix(seed: 19)
+            for round in 0..<12 {
+                try await Self.warm(client, id)
+                let picks = (0..<24).map { _ in Int(generator.next() % UInt64(kinds.count)) }
+                var text = ""
+                for (index, pick) in picks.enumerated() {
+                    text += "GET \(kinds[pick].target) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(HubHarness.appKey)\r\n"
+                    text += index == picks.count - 1 ? "Connection: close\r\n\r\n" : "\r\n"
+                }
+                let connection = try RawConnection(port: port)
+                try connection.send(text)
+                let (answer, closed) = await connection.readUntilClosed()
+                // The bodies are JSON without a line end: each status line starts right after one.
+                let statuses = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { Int($0.prefix(3)) ?? 0 }
+                checkEqual(statuses, picks.map { kinds[$0].status }, "round \(round): every request answered, in order")
+                check(closed, "round \(round): closed after the last answer")
+            }
+            if fast, let before, let after = harness.hub.proxyFastPathStats {
+                check(after.served > before.served, "the fast path served some")
+                check(after.handedOff > before.handedOff, "and handed some off")
+            }
+        }
+        if fast {
+            try await harness.run { client in try await body(client, try #require(client.client.port)) }
+        } else {
+            try await harness.runLive(body)
+        }
+    }
+
+    /// Handoffs one after another on the test client's keep-alive connection, between fast and
+    /// regular requests: the connection stays open and every answer is the regular path's.
+    @Test func repeatedHandoffsKeepTheConnectionOpen() async throws {
+        let received = Received()
+        let server = try Self.upstream(received)
+        defer { server.stop() }
+        let (harness, id) = try await Self.smartsheet(server)
+        try await harness.run { client in
+            let kinds = try await Self.kinds(client, id)
+            let before = try #require(harness.hub.proxyFastPathStats)
+            for round in 0..<60 {
+                for kind in kinds {
+                    checkEqual(try await client.api(.get, kind.target).status, kind.status, "round \(round): \(kind.target)")
+                }
+            }
+            let after = try #require(harness.hub.proxyFastPathStats)
+            check(after.handedOff - before.handedOff > 60, "handed off: \(after.handedOff - before.handedOff)")
+        }
+    }
+
     // MARK: OAuth: what falls through
 
     /// A linked Zelt account (OAuth, refresh with the redirect URI) on a fast-path Hub.
@@ -221,6 +296,28 @@ import Testing
             // again on the regular path, the one after is fast again with the new token.
             for _ in 0..<2 { checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200) }
             check(try #require(harness.hub.proxyFastPathStats).served > after.served, "the new token is cached: the fast path again")
+        }
+    }
+
+    /// The previous test, ten times on one connection, in six Hubs at once (each with its own
+    /// OAuth client at the provider): each time the provider expires the token, the fast path's
+    /// 401 goes to the regular path, which refreshes and retries; the connection the test client
+    /// keeps open serves the next round.
+    @Test(arguments: 0..<6) func tokensThatExpireAgainAndAgainAreRefreshedOnOneConnection(instance: Int) async throws {
+        let server = try TestServer.current(.auth)
+        let (_, oauthClient, harness) = try await Self.zelt(server)
+        try await harness.run { client in
+            let id = try await Self.link(client, oauthClient)
+            checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200)
+            let before = try #require(harness.hub.proxyFastPathStats)
+            for round in 0..<10 {
+                try await Self.warm(client, id)
+                try await Self.warm(client, id)
+                try await server.expireAccessTokens(oauthClient)
+                let proxied = try await client.api(.get, "/v1/accounts/\(id)/proxy/users")
+                checkEqual(proxied.status, 200, "\(instance), round \(round): refreshed and retried: \(proxied.text.prefix(300))")
+            }
+            check(try #require(harness.hub.proxyFastPathStats).handedOff > before.handedOff, "the fast path handed 401s off")
         }
     }
 
@@ -287,5 +384,18 @@ import Testing
         ] {
             check(ConnectorHubService.proxyTarget(target) == nil, "\(target) falls through")
         }
+    }
+}
+
+/// A seeded generator (SplitMix64), so a test's "random" order is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -15,7 +15,14 @@ import Glibc
     /// and then closes it without saying so in a header.
     final class KeepAliveServer: @unchecked Sendable {
         let port: Int
-        private let listener: Int32
+        /// The listening socket: its descriptor number is `listenerNumber`; only the accept
+        /// thread closes it, once, and ``stop()`` shuts it down only while it is open (both under
+        /// `lock`). A descriptor number freed by `close` is soon another socket's: a parallel
+        /// test's connection, which a late `shutdown` of the old number would cut (issue 19: the
+        /// Hub's connection to a fast-path test's client was cut so, "I/O on closed channel").
+        let listenerNumber: Int32
+        private let lock = NSLock()
+        private var listenerOpen = true
 
         init(accepts: Int, answersPerConnection: Int) throws {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -32,19 +39,25 @@ import Glibc
             }
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            listener = fd
+            listenerNumber = fd
             port = Int(UInt16(bigEndian: address.sin_port))
-            let thread = Thread { [fd] in
+            let thread = Thread { [self, fd] in
                 for _ in 0..<accepts {
                     let connection = accept(fd, nil, nil)
-                    if connection < 0 { return }
+                    if connection < 0 { break }
                     Self.serve(connection, answers: answersPerConnection)
                 }
-                // No more connections: a transport that opens another one is refused.
-                close(fd)
+                // No more connections (or stopped): a transport that opens another one is refused.
+                lock.withLock {
+                    listenerOpen = false
+                    close(fd)
+                }
             }
             thread.start()
         }
+
+        /// Whether the accept thread closed the listener (tests).
+        var listenerClosed: Bool { lock.withLock { !listenerOpen } }
 
         private static func serve(_ connection: Int32, answers: Int) {
             defer { close(connection) }
@@ -63,8 +76,12 @@ import Glibc
             }
         }
 
+        /// Stops accepting: shuts the listener down (its blocked `accept` returns) while it is
+        /// open; the accept thread closes it.
         func stop() {
-            shutdown(listener, Int32(SHUT_RDWR))
+            lock.withLock {
+                if listenerOpen { shutdown(listenerNumber, Int32(SHUT_RDWR)) }
+            }
         }
 
         var url: URL { URL(string: "http://127.0.0.1:\(port)/n")! }
@@ -83,6 +100,42 @@ import Glibc
         // on the first, numbered by it.
         #expect(bodies == ["1", "2", "3"])
         try await transport.shutdown()
+    }
+
+    /// Stopping a server whose accept thread already closed its listener leaves that descriptor
+    /// number alone: it is free, and the next socket the process opens gets it (the lowest free
+    /// number). Before the fix ``KeepAliveServer/stop()`` shut the number down anyway and cut
+    /// that socket: in a full `make hub-test` a parallel test's connection, as the Hub's end of
+    /// a fast-path test's client connection ("I/O on closed channel", issue 19). Here the socket
+    /// is the test's own; a round where another thread of the test process took the number
+    /// first shows nothing, and the next round starts over with a new server.
+    @Test func stoppingAServerWhoseListenerIsClosedLeavesTheNextSocketWithItsNumberAlone() async throws {
+        var shown = false
+        for _ in 0..<20 where !shown {
+            let server = try KeepAliveServer(accepts: 1, answersPerConnection: 1)
+            let transport = PooledHTTP1Transport()
+            _ = try await transport.send(HTTPRequest(url: server.url, timeout: 5))
+            try await transport.shutdown()
+            // The accept thread closes the listener after its one connection (a bounded wait).
+            var free = false
+            for _ in 0..<5000 where !free {
+                free = fcntl(server.listenerNumber, F_GETFD) == -1
+                if !free { try await Task.sleep(nanoseconds: 1_000_000) }
+            }
+            var pair: [Int32] = [-1, -1]
+            guard free, socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { continue }
+            defer { close(pair[0]); close(pair[1]) }
+            guard let ours = pair.first(where: { $0 == server.listenerNumber }) else { continue }
+            let peer = ours == pair[0] ? pair[1] : pair[0]
+            server.stop()
+            let byte: [UInt8] = [42]
+            let sent = byte.withUnsafeBytes { send(ours, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }
+            var read: [UInt8] = [0]
+            let received = read.withUnsafeMutableBytes { recv(peer, $0.baseAddress, 1, Int32(MSG_DONTWAIT)) }
+            #expect(sent == 1 && received == 1 && read == byte, "the socket with the old listener's number still carries data")
+            shown = true
+        }
+        #expect(shown, "a round where the freed number went to the test's own socket")
     }
 
     @Test func aChannelTheServerClosedWhileIdleIsNotReused() async throws {

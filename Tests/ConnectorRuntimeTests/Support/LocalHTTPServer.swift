@@ -26,7 +26,13 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     let port: Int
+    /// The listening socket. Only the accept thread closes it, once, when `accept` fails (after
+    /// ``stop()``); ``stop()`` shuts it down only while it is open, both under `lock`. Closing it
+    /// in ``stop()`` instead freed its descriptor number while the accept thread could still
+    /// call `accept` with it, and a freed number is soon another socket's in a parallel test.
     private let listener: Int32
+    private let lock = NSLock()
+    private var listenerOpen = true
     private let handler: @Sendable (Request) -> Response
 
     init(_ handler: @escaping @Sendable (Request) -> Response) throws {
@@ -59,9 +65,11 @@ final class LocalHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops accepting: new connections are refused, and the accept thread closes the listener.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        lock.withLock {
+            if listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
+        }
     }
 
     func url(_ path: String, host: String = "127.0.0.1") -> URL {
@@ -71,7 +79,13 @@ final class LocalHTTPServer: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
-            if connection < 0 { return }
+            if connection < 0 {
+                lock.withLock {
+                    listenerOpen = false
+                    close(listener)
+                }
+                return
+            }
             let thread = Thread { [self] in serve(connection) }
             thread.start()
         }

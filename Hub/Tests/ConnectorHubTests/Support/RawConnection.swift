@@ -13,10 +13,17 @@ final class RawConnection: @unchecked Sendable {
     /// Connects; reads give up after `receiveTimeout` seconds without a byte (a deadline against
     /// hanging, not a measured limit).
     init(port: Int, receiveTimeout: Int = 60) throws {
+        // Connected before `descriptor` is set: a failed connect closes the socket here, once
+        // (with the property set, `deinit` would close the freed number again, and a freed
+        // number is soon another socket's in a parallel test).
+        descriptor = try Self.connect(port: port, receiveTimeout: receiveTimeout)
+    }
+
+    private static func connect(port: Int, receiveTimeout: Int) throws -> Int32 {
         #if canImport(Glibc)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { throw ServerError("socket() failed") }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
@@ -26,12 +33,19 @@ final class RawConnection: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                #if canImport(Glibc)
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                #else
+                Darwin.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                #endif
+            }
         }
         guard connected == 0 else {
             close(descriptor)
             throw ServerError("connect() to 127.0.0.1:\(port) failed")
         }
+        return descriptor
     }
 
     deinit { close(descriptor) }
