@@ -33,6 +33,7 @@ final class LocalHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var listenerOpen = true
+    private var stopping = false
     private let handler: @Sendable (Request) -> Response
 
     init(_ handler: @escaping @Sendable (Request) -> Response) throws {
@@ -68,6 +69,7 @@ final class LocalHTTPServer: @unchecked Sendable {
     /// Stops accepting: new connections are refused, and the accept thread closes the listener.
     func stop() {
         lock.withLock {
+            stopping = true
             if listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
         }
     }
@@ -80,11 +82,19 @@ final class LocalHTTPServer: @unchecked Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
-                lock.withLock {
+                let code = errno
+                // After stop(), or a listener that is no longer one: done. Anything else (a client
+                // that gave up before its connection was accepted, EINTR, no descriptor or memory
+                // left for a moment on a loaded machine) passes: the server keeps accepting.
+                let done = lock.withLock { () -> Bool in
+                    guard stopping || code == EINVAL || code == EBADF || code == ENOTSOCK else { return false }
                     listenerOpen = false
                     close(listener)
+                    return true
                 }
-                return
+                if done { return }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { usleep(10_000) }
+                continue
             }
             let thread = Thread { [self] in serve(connection) }
             thread.start()
