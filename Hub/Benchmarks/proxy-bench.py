@@ -22,9 +22,11 @@ is the process's utime + stime (children included: nginx's workers) over the rou
 does a proxied request that reached the token store (the cached token must serve every request).
 
 Environment: HUB_BENCH_SECONDS (8), HUB_BENCH_WARMUP (2 s per row), HUB_BENCH_ROUNDS (3), HUB_BENCH_CONNECTIONS (16),
-HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,fast,fast16,urlsession,baseline),
+HUB_BENCH_THREADS (1), HUB_BENCH_ROWS (comma-separated row keys: direct,nginx,ahc,ahcloop,nio,nioloop,fast,fast16,fast1,fast16x1,
+urlsession,baseline; fast1 and fast16x1 run the Hub with one event-loop thread, NIO_SINGLETON_GROUP_LOOP_COUNT=1),
 HUB_BENCH_BASELINE (another hub-bench binary, say an older build, as an extra AsyncHTTPClient row;
-HUB_BENCH_BASELINE_TRANSPORT=nio runs it on the NIO channel pool instead),
+HUB_BENCH_BASELINE_TRANSPORT=nio runs it on the NIO channel pool instead; HUB_BENCH_BASELINE_ARGS, say `--fast`,
+are passed to it),
 HUB_BENCH_PROFILE_ROW (row keys, comma-separated: `perf record` the Hub of each during its last round,
 report in HUB_BENCH_PROFILE_OUT, default /tmp/hub-proxy-bench.perf.txt, `.<row>` added when more than
 one row is profiled).
@@ -48,6 +50,7 @@ THREADS = int(os.environ.get("HUB_BENCH_THREADS", "1"))
 ROWS = os.environ.get("HUB_BENCH_ROWS", "direct,nginx,ahc,ahcloop,nio,nioloop,fast,urlsession,baseline").split(",")
 BASELINE = os.environ.get("HUB_BENCH_BASELINE", "")
 BASELINE_TRANSPORT = os.environ.get("HUB_BENCH_BASELINE_TRANSPORT", "asynchttpclient")
+BASELINE_ARGS = os.environ.get("HUB_BENCH_BASELINE_ARGS", "")
 PROFILE_ROWS = [row for row in os.environ.get("HUB_BENCH_PROFILE_ROW", "").split(",") if row]
 PROFILE_OUT = os.environ.get("HUB_BENCH_PROFILE_OUT", "/tmp/hub-proxy-bench.perf.txt")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -155,9 +158,16 @@ def load_average():
 
 class Hub:
     def __init__(self, binary, transport, upstream_port, extra=()):
+        # `--loops N` is the bench's own: NIO's process-wide group (the Hub's server and the NIO
+        # pool) with N event-loop threads instead of one per core.
+        environment = dict(os.environ)
+        if "--loops" in extra:
+            index = extra.index("--loops")
+            environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] = extra[index + 1]
+            extra = extra[:index] + extra[index + 2:]
         self.process = subprocess.Popen(
             [binary, "--transport", transport, "--upstream", f"http://127.0.0.1:{upstream_port}", *extra],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment)
         line = self.process.stdout.readline().split()
         if not line or line[0] != "READY":
             sys.exit(f"hub-bench ({transport}) did not start")
@@ -222,10 +232,17 @@ def main():
                      ("--fast",)),
                     ("fast16", binary, "nio", "proxy fast path, 16 upstream connections instead of 8",
                      ("--fast", "--pool", "16")),
+                    ("fast1", binary, "nio", "proxy fast path, one event-loop thread instead of one per core",
+                     ("--fast", "--loops", "1")),
+                    ("fast16x1", binary, "nio", "proxy fast path, 16 upstream connections, one event-loop thread",
+                     ("--fast", "--pool", "16", "--loops", "1")),
                     ("urlsession", binary, "urlsession", "URLSession", ())]
         if BASELINE:
             label = "NIO channel pool" if BASELINE_TRANSPORT == "nio" else "AsyncHTTPClient"
-            variants.append(("baseline", BASELINE, BASELINE_TRANSPORT, f"{label}, baseline build", ()))
+            extra = tuple(BASELINE_ARGS.split())
+            if extra:
+                label += " " + " ".join(extra)
+            variants.append(("baseline", BASELINE, BASELINE_TRANSPORT, f"{label}, baseline build", extra))
         for key, executable, transport, label, extra in variants:
             if key not in ROWS:
                 continue

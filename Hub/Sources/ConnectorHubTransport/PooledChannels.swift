@@ -65,13 +65,31 @@ final class ChannelPool: Sendable {
 
     /// An idle channel of `key` (one of `loop` first), else a slot to connect, else a place in
     /// the queue (its promise on `waitLoop`).
-    func acquire(_ key: Target, preferring loop: (any EventLoop)?, waitLoop: @autoclosure () -> any EventLoop) -> Acquired {
+    ///
+    /// `sameLoop` (the Hub's proxy fast path): an idle channel of `loop`, else a slot to connect
+    /// one on `loop`, and only at the origin's limit an idle channel of another loop, so that
+    /// once the pool has grown each loop's requests use channels of their own loop and no
+    /// request crosses threads.
+    func acquire(
+        _ key: Target, preferring loop: (any EventLoop)?, sameLoop: Bool = false, waitLoop: @autoclosure () -> any EventLoop
+    ) -> Acquired {
         let oldest = NIODeadline.now() - .nanoseconds(idleNanoseconds)
         var stale: [PooledChannel] = []
         defer { for pooled in stale { pooled.channel.close(promise: nil) } }
         return origins.withLockedValue { origins -> Acquired in
             var origin = origins[key] ?? Origin()
             defer { origins[key] = origin }
+            if sameLoop, let loop {
+                while let index = origin.idle.lastIndex(where: { $0.channel.eventLoop === loop }) {
+                    let taken = origin.idle.remove(at: index)
+                    if taken.idleSince > oldest && taken.channel.isActive { return .lease(.idle(taken)) }
+                    stale.append(taken)
+                }
+                if origin.open < maxOpen {
+                    origin.open += 1
+                    return .lease(.connect)
+                }
+            }
             while !origin.idle.isEmpty {
                 let index = loop.flatMap { loop in origin.idle.lastIndex { $0.channel.eventLoop === loop } } ?? origin.idle.count - 1
                 let taken = origin.idle.remove(at: index)

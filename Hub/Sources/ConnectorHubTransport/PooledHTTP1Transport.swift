@@ -225,8 +225,9 @@ public final class PooledHTTP1Transport: HTTPTransport {
         return (secure, host, url.port ?? (secure ? 443 : 80))
     }
 
-    /// Sends a request head (and body) as they are on a channel of `target`, an idle one of
-    /// `loop` first (else as ``send(_:)`` picks one, within the same connection limit), and
+    /// Sends a request head (and body) as they are on a channel of `target` on `loop`: an idle
+    /// one, else a new one while the origin is below its limit (at the limit, an idle channel of
+    /// another loop, else the first one freed; see ``ChannelPool/acquire(_:preferring:sameLoop:waitLoop:)``), and
     /// collects the response as ``send(_:)`` does (the body cap, the deadline, a channel closed
     /// on failure), without a task: for the Hub's proxy fast path, which writes the head itself.
     /// No redirect is followed: ``complete(_:first:deadline:)`` does it.
@@ -234,7 +235,7 @@ public final class PooledHTTP1Transport: HTTPTransport {
         -> EventLoopFuture<Collected>
     {
         let limit = maxResponseBytes
-        switch pool.acquire(target, preferring: loop, waitLoop: loop) {
+        switch pool.acquire(target, preferring: loop, sameLoop: true, waitLoop: loop) {
         case .lease(let lease):
             return run(head, body: body, target: target, lease: lease, preferred: loop, deadline: deadline, limit: limit).promise.futureResult
         case .wait(let waiter):
