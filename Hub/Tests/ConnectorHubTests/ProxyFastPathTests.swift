@@ -293,8 +293,11 @@ import Testing
             checkEqual(after.handedOff, primed.handedOff + 1, "the fast path's 401 was handed to the regular path")
             checkEqual(after.served, primed.served)
             // The refresh changed the account record (its last refresh): the next request reads it
-            // again on the regular path, the one after is fast again with the new token.
-            for _ in 0..<2 { checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200) }
+            // again on the regular path, the ones after are fast again with the new token. SQLite's
+            // record is trusted for 5 s, and on a loaded machine (the whole suite, 29 s for this
+            // test once) the request after a re-read can come later than that: four requests, of
+            // which the fast path takes at least one.
+            for _ in 0..<4 { checkEqual(try await client.api(.get, "/v1/accounts/\(id)/proxy/users").status, 200) }
             check(try #require(harness.hub.proxyFastPathStats).served > after.served, "the new token is cached: the fast path again")
         }
     }
