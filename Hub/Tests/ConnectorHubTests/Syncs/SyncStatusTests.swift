@@ -139,8 +139,11 @@ struct SyncSharedRateLimitTests {
         let redirect = URL(string: "http://127.0.0.1:8080/connect/oauth2/zelt/callback")!
         let oauthClient = try await server.registerClient("zelt", ClientOptions(refreshRedirectURI: true), redirectURI: redirect)
         let overrides = ["zelt": provider.overrides(["go.zelt.app"])]
-        let first = try await HubHarness(overrides: overrides, databaseURL: database)
-        let second = try await HubHarness(overrides: overrides, databaseURL: database)
+        // With the proxy's fast path on (make hub-test-fast) the harnesses serve on a live port,
+        // where the idle timeout applies: the second client's connection, opened at the start,
+        // is first used after the 20 s Retry-After below, past the default 30 s on a loaded run.
+        let first = try await HubHarness(overrides: overrides, databaseURL: database, idleTimeoutSeconds: 300)
+        let second = try await HubHarness(overrides: overrides, databaseURL: database, idleTimeoutSeconds: 300)
         let settings = SyncSchedulerSettings(enabled: true, tickSeconds: 1, concurrency: 1)
         // Long enough that the first process is still waiting when the test stops it: with 5 s, a
         // loaded fresh-clone run polled past the wait, the first run read the page and completed,
