@@ -119,16 +119,18 @@ final class PostgresSyncStore: SyncStore {
         var otherPrints: [ByteBuffer] = []
         // Each record is serialised once (the canonical form is fingerprinted and sealed) and
         // sealed before the transaction: which records changed is decided by the write statement.
-        for input in SQLiteSyncStore.lastByID(records) {
+        let page = SQLiteSyncStore.lastByID(records)
+        var pageSealing = SyncPageSealing(sealing, account: account, resource: resource, count: page.count)
+        for input in page {
             let canonical = input.record.data
             ids.append(input.id)
-            prints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: keyID)))
-            bodies.append(ByteBuffer(bytes: try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)))
+            prints.append(ByteBuffer(bytes: try pageSealing.fingerprint(canonical: canonical, keyID: keyID)))
+            bodies.append(ByteBuffer(bytes: try pageSealing.seal(canonical: canonical, id: input.id)))
             deleted.append(input.deleted)
             for other in otherKeys {
                 otherKeyIDs.append(other)
                 otherIDs.append(input.id)
-                otherPrints.append(ByteBuffer(bytes: try sealing.fingerprint(canonical: canonical, keyID: other)))
+                otherPrints.append(ByteBuffer(bytes: try pageSealing.fingerprint(canonical: canonical, keyID: other)))
             }
         }
         var binds = PostgresBindings(capacity: 17)

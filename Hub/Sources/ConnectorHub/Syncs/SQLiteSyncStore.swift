@@ -43,6 +43,7 @@ final class SQLiteSyncStore: SyncStore {
             try Self.checkLease(db, lease)
             var counts = SyncCounts()
             var position = try Int64.fetchOne(db, sql: "SELECT last_position FROM hub_sync_feeds WHERE account = ?", arguments: [account]) ?? 0
+            var pageSealing = SyncPageSealing(sealing, account: account, resource: resource, count: page.count)
             for input in page {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT key_id, fingerprint, deleted FROM hub_sync_records WHERE account = ? AND resource = ? AND id = ?",
@@ -50,7 +51,7 @@ final class SQLiteSyncStore: SyncStore {
                 let stored = row.map { StoredRecord(keyID: $0["key_id"], fingerprint: $0["fingerprint"], deleted: $0["deleted"]) }
                 // Serialised once: the canonical form is fingerprinted and sealed.
                 let canonical = input.record.data
-                let matches = try stored.map { try sealing.fingerprint(canonical: canonical, keyID: $0.keyID) == $0.fingerprint } ?? false
+                let matches = try stored.map { try pageSealing.fingerprint(canonical: canonical, keyID: $0.keyID) == $0.fingerprint } ?? false
                 guard let kind = SyncDiff.change(stored: stored, fingerprintMatches: matches, deleted: input.deleted) else {
                     if stored != nil, checkpoint.fullScan {
                         try db.execute(
@@ -60,8 +61,8 @@ final class SQLiteSyncStore: SyncStore {
                     continue
                 }
                 let keyID = sealing.sealing.currentKeyID
-                let body = try sealing.seal(canonical: canonical, account: account, resource: resource, id: input.id)
-                let print = try sealing.fingerprint(canonical: canonical, keyID: keyID)
+                let body = try pageSealing.seal(canonical: canonical, id: input.id)
+                let print = try pageSealing.fingerprint(canonical: canonical, keyID: keyID)
                 position += 1
                 // The body is kept once, in the change; the record row points at it.
                 try db.execute(

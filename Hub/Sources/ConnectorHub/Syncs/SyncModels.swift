@@ -132,6 +132,35 @@ struct SyncSealing: Sendable {
     }
 }
 
+/// Sealing and fingerprints of one page's records, with the same bytes as ``SyncSealing``: the key,
+/// the HMAC key states and the nonces are set up once per page (``RecordSealing/Batch``), and the
+/// associated data's account and resource part is built once. One task uses it.
+struct SyncPageSealing {
+    private var batch: RecordSealing.Batch
+    /// `SyncSealing.context` up to the record id.
+    private let contextPrefix: Data
+
+    init(_ sealing: SyncSealing, account: String, resource: String, count: Int) {
+        batch = sealing.sealing.batch(count: count)
+        contextPrefix = Data("connector-hub record v1\u{0}\(account)\u{0}\(resource)\u{0}".utf8)
+    }
+
+    /// As ``SyncSealing/seal(canonical:account:resource:id:)``.
+    mutating func seal(canonical: Data, id: String) throws -> Data {
+        var context = contextPrefix
+        context.append(contentsOf: id.utf8)
+        return try batch.seal(canonical, context: context)
+    }
+
+    /// As ``SyncSealing/fingerprint(canonical:keyID:)``.
+    mutating func fingerprint(canonical: Data, keyID: String) throws -> Data {
+        guard let print = batch.fingerprint(canonical, keyID: keyID) else {
+            throw SyncStoreError.unreadable("a stored record is sealed under key '\(keyID.prefix(64))', which is not configured")
+        }
+        return print
+    }
+}
+
 struct SyncStoreError: Error, CustomStringConvertible, Equatable {
     var description: String
 
