@@ -24,6 +24,54 @@ struct SyncStoreKeyRotationTests {
         #expect(sevens.fingerprint(record, keyID: "k2") == nil)
     }
 
+    /// A page's batch (the HMAC key state built once per key and copied per record) gives the same
+    /// bytes as one call per record, whatever the order of records and keys.
+    @Test func aBatchFingerprintsWithTheSameBytes() throws {
+        let record = Data(#"{"id":1,"name":"Ada"}"#.utf8)
+        let other = Data(#"{"id":2,"name":"Grace"}"#.utf8)
+        let keys = try TokenStoreKeys(current: "k1", keys: ["k1": Data(repeating: 7, count: 32), "k2": Data(repeating: 9, count: 32)])
+        let sealing = RecordSealing(keys: keys)
+        var batch = sealing.batch(count: 3)
+        for _ in 0..<3 {
+            #expect(batch.fingerprint(record, keyID: "k1").map(Self.hex) == "882ce95065095f7a0af9fdc818ce97b29f364b242ddaa7cd6825e224f9c6e136")
+            #expect(batch.fingerprint(other, keyID: "k2") == sealing.fingerprint(other, keyID: "k2"))
+            #expect(batch.fingerprint(other, keyID: "k1") == sealing.fingerprint(other, keyID: "k1"))
+            #expect(batch.fingerprint(record, keyID: "k3") == nil)
+        }
+        #expect(sealing.fingerprint(other, keyID: "k1") != sealing.fingerprint(record, keyID: "k1"))
+        var development = RecordSealing(keys: .development).batch(count: 1)
+        #expect(development.fingerprint(record, keyID: TokenStoreKeys.developmentKeyID).map(Self.hex)
+            == "fcebf6551c0f4a2fb2810328ab9155ea6694ddfdda72ec0ccfc7030cf4ff53c1")
+    }
+
+    /// A batch's sealed values open as the one-call ones do, with the same associated data only,
+    /// and every value has its own nonce, also across refills of the nonce block.
+    @Test func aBatchSealsWithAFreshNonceEachAndTheSameFormat() throws {
+        let sealing = RecordSealing(keys: try TokenStoreKeys(current: "k1", keys: ["k1": Data(repeating: 7, count: 32)]))
+        var batch = sealing.batch(count: 5)
+        let plain = Data(#"{"id":1}"#.utf8)
+        var nonces = Set<Data>()
+        for index in 0..<200 {
+            let context = Data("row \(index)".utf8)
+            let sealed = try batch.seal(plain, context: context)
+            #expect(sealed.count == 12 + plain.count + 16)
+            #expect(sealing.open(sealed, keyID: "k1", context: context) == plain)
+            #expect(sealing.open(sealed, keyID: "k1", context: Data("row \(index + 1)".utf8)) == nil)
+            nonces.insert(sealed.prefix(12))
+        }
+        #expect(nonces.count == 200)
+        #expect(!nonces.contains(Data(repeating: 0, count: 12)))
+
+        // A page's sealing binds account, resource and id as SyncSealing.context does.
+        let syncSealing = SyncSealing(sealing: sealing)
+        var page = SyncPageSealing(syncSealing, account: "acct", resource: "users", count: 2)
+        let body = try page.seal(canonical: plain, id: "42")
+        #expect(try syncSealing.open(body, keyID: "k1", account: "acct", resource: "users", id: "42") == .object(["id": .integer(1)]))
+        #expect(throws: SyncStoreError.self) { try syncSealing.open(body, keyID: "k1", account: "acct", resource: "users", id: "4") }
+        #expect(try page.fingerprint(canonical: plain, keyID: "k1") == (try syncSealing.fingerprint(canonical: plain, keyID: "k1")))
+        #expect(throws: SyncStoreError.self) { try page.fingerprint(canonical: plain, keyID: "k2") }
+    }
+
     @Test(arguments: SyncStoreTests.Backend.allCases)
     func aRecordStoredUnderAnOlderKeyIsComparedUnderThatKey(_ backend: SyncStoreTests.Backend) async throws {
         let k1 = Data(repeating: 7, count: 32)
