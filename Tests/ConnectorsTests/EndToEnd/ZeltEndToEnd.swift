@@ -25,7 +25,7 @@ extension CatalogEndToEnd {
             let server: TestServer = try TestServer.current(.auth)
             let paths = ProviderPaths(authorize: "/", token: "/apiv2/oauth/authorize/token")
             let provider: EmulatedProvider = try await server.emulate("zelt", paths: paths)
-            let options = ClientOptions(refreshRedirectURI: true, tokenLifetime: 30)
+            let options = ClientOptions(refreshRedirectURI: true, tokenLifetime: 100)
             let client: EmulatedClient = try await server.registerClient("zelt", options)
             let fields = Zelt.Oauth.Fields(clientId: client.id, clientSecret: Secret(client.secret))
             let configuration: ConnectionConfiguration = try Zelt.Oauth.configuration(fields)
@@ -34,9 +34,11 @@ extension CatalogEndToEnd {
             let life = OAuthLifecycle(
                 server: server, provider: provider, client: client, configuration: configuration, expected: expected, rotates: true)
             let linked: TokenSet = try await life.link()
-            // 20 s later, the 30 s token is past half its life: the margin (60 s, capped at half
-            // the lifetime) makes the first use refresh it, and the refreshed one is used as is.
-            try await life.verifyAndRequest(life.connection(now: { Date().addingTimeInterval(20) }))
+            // 60 s later, the 100 s token is past half its life: the margin (60 s, capped at half
+            // the lifetime: 50 s) makes the first use refresh it, and the refreshed one is used as
+            // is (for 50 s of its life: a loaded machine's slow requests stay well inside; with a
+            // 30 s token 20 s ahead, a 21 s run refreshed it a second time).
+            try await life.verifyAndRequest(life.connection(now: { Date().addingTimeInterval(60) }))
             let stored: TokenSet? = try await life.store.load(account: life.account)
             let requests: [String: Int] = try await server.tokenRequests(client)
             checkEqual(requests["refresh_token"], 1, "a 30 s token past half its life is refreshed before use")
