@@ -4,6 +4,10 @@
 # themselves, with the interpreter in CONNECTOR_TEST_PYTHON (set by `make test` to the venv's).
 #   make runtime-integration   only those tests, against Authlib and the quirk mock
 #   make runtime-servers-check the servers compile and start (no Swift needed)
+#   make runtime-story-test    AppStoryTests alone (part of make test, after the parallel run): its
+#                              real tokens live a few seconds, and the parallel run starts dozens of
+#                              server processes at once on a fresh machine, which delayed a request
+#                              past its token's life (three fresh-clone runs failed that way)
 #   make bench-runtime         Connection overhead, single-flight refresh, response-body memory and
 #                              time (part of `make bench`; `RUNTIME_BENCH_ARGS=--bodies` for those rows only)
 #   make bench-runtime-quick   --smoke on the debug build (make bench-quick): one round of each row,
@@ -13,7 +17,13 @@ BENCH_STEPS += bench-runtime
 BENCH_QUICK_STEPS += bench-runtime-quick
 RUNTIME_BENCH_ARGS ?=
 
-.PHONY: bench-runtime bench-runtime-quick runtime-integration runtime-servers-check
+ALONE_TESTS += AppStoryTests
+TEST_STEPS += runtime-story-test
+
+.PHONY: bench-runtime bench-runtime-quick runtime-integration runtime-servers-check runtime-story-test
+
+runtime-story-test: venv
+	CONNECTOR_TEST_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(SWIFT_FLAGS) --filter AppStoryTests
 
 bench-runtime:
 	$(SWIFT) build -c release $(SWIFT_FLAGS) --product runtime-bench
