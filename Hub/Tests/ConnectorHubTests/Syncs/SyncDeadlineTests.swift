@@ -77,7 +77,7 @@ struct SyncStoreDeadlineTests {
 
 /// A sync store that stops the test PostgreSQL inside page `stopAt`'s transaction, just before its
 /// `COMMIT`: the server closes the connection, and PostgresNIO never answers that `COMMIT`.
-final class StopBeforeCommit: SyncStore, @unchecked Sendable {
+final class StopBeforeCommit: ForwardingSyncStore, @unchecked Sendable {
     let base: PostgresSyncStore
     let stopAt: Int
     private let lock = NSLock()
@@ -99,27 +99,7 @@ final class StopBeforeCommit: SyncStore, @unchecked Sendable {
             beforeCommit: page == stopAt ? stop : beforeCommit)
     }
 
-    func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts {
-        try await base.finishRun(account: account, resource: resource, checkpoint: checkpoint, lease: lease)
-    }
-
-    func checkpoint(account: String, resource: String) async throws -> SyncCheckpoint? {
-        try await base.checkpoint(account: account, resource: resource)
-    }
-
-    func mark(account: String, resource: String) async throws -> String? { try await base.mark(account: account, resource: resource) }
-
-    func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
-        try await base.changes(account: account, after: position, resource: resource, limit: limit)
-    }
-
-    func lastPosition(account: String) async throws -> Int64 { try await base.lastPosition(account: account) }
-
-    func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)] {
-        try await base.records(account: account, resource: resource, after: after, limit: limit)
-    }
-
-    var statementCount: Int { base.statementCount }
+    var forwarded: any SyncStore { base }
 }
 
 extension SyncRestartTests {

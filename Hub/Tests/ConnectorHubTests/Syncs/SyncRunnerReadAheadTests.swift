@@ -11,7 +11,7 @@ import Testing
 
     /// A store that runs `hook(page)` (1-based, in commit order) before each page's commit, and
     /// otherwise forwards to `base`, prepared pages included.
-    final class CommitHook: SyncStore, @unchecked Sendable {
+    final class CommitHook: ForwardingSyncStore, @unchecked Sendable {
         let base: any SyncStore
         let hook: @Sendable (Int) async throws -> Void
         private let lock = NSLock()
@@ -46,27 +46,7 @@ import Testing
                 account: account, resource: resource, records: records, checkpoint: checkpoint, lease: lease, beforeCommit: beforeCommit)
         }
 
-        func finishRun(account: String, resource: String, checkpoint: SyncCheckpoint, lease: SyncLease?) async throws -> SyncCounts {
-            try await base.finishRun(account: account, resource: resource, checkpoint: checkpoint, lease: lease)
-        }
-
-        func checkpoint(account: String, resource: String) async throws -> SyncCheckpoint? {
-            try await base.checkpoint(account: account, resource: resource)
-        }
-
-        func mark(account: String, resource: String) async throws -> String? { try await base.mark(account: account, resource: resource) }
-
-        func changes(account: String, after position: Int64, resource: String?, limit: Int) async throws -> [SyncChange] {
-            try await base.changes(account: account, after: position, resource: resource, limit: limit)
-        }
-
-        func lastPosition(account: String) async throws -> Int64 { try await base.lastPosition(account: account) }
-
-        func records(account: String, resource: String, after: String?, limit: Int) async throws -> [(id: String, record: JSONValue)] {
-            try await base.records(account: account, resource: resource, after: after, limit: limit)
-        }
-
-        var statementCount: Int { base.statementCount }
+        var forwarded: any SyncStore { base }
     }
 
     static let ids = (0..<50).map { String(format: "%02d", $0) }
