@@ -202,7 +202,7 @@ final class PostgresSyncStore: SyncStore {
             } catch let error as PSQLError where error.serverInfo?[.message] == "hub_sync_unreadable" {
                 // Raised inside the statement: nothing of the page is kept.
                 let key = error.serverInfo?[.detail] ?? ""
-                throw SyncStoreError.unreadable("a stored record is sealed under key '\(key.prefix(64))', which is not configured")
+                throw SyncStoreError.unconfiguredKey(key)
             }
             return counts
         }

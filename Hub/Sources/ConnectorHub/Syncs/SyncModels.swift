@@ -95,7 +95,14 @@ struct SyncSealing: Sendable {
     let sealing: RecordSealing
 
     static func context(account: String, resource: String, id: String) -> Data {
-        Data("connector-hub record v1\u{0}\(account)\u{0}\(resource)\u{0}\(id)".utf8)
+        var context = contextPrefix(account: account, resource: resource)
+        context.append(contentsOf: id.utf8)
+        return context
+    }
+
+    /// ``context(account:resource:id:)`` up to the record id (a page's records share it).
+    static func contextPrefix(account: String, resource: String) -> Data {
+        Data("connector-hub record v1\u{0}\(account)\u{0}\(resource)\u{0}".utf8)
     }
 
     func seal(_ record: JSONValue, account: String, resource: String, id: String) throws -> Data {
@@ -125,9 +132,7 @@ struct SyncSealing: Sendable {
 
     /// The fingerprint of a record's canonical form (`JSONValue.data`).
     func fingerprint(canonical: Data, keyID: String) throws -> Data {
-        guard let print = sealing.fingerprint(canonical, keyID: keyID) else {
-            throw SyncStoreError.unreadable("a stored record is sealed under key '\(keyID.prefix(64))', which is not configured")
-        }
+        guard let print = sealing.fingerprint(canonical, keyID: keyID) else { throw SyncStoreError.unconfiguredKey(keyID) }
         return print
     }
 }
@@ -142,7 +147,7 @@ struct SyncPageSealing {
 
     init(_ sealing: SyncSealing, account: String, resource: String, count: Int) {
         batch = sealing.sealing.batch(count: count)
-        contextPrefix = Data("connector-hub record v1\u{0}\(account)\u{0}\(resource)\u{0}".utf8)
+        contextPrefix = SyncSealing.contextPrefix(account: account, resource: resource)
     }
 
     /// As ``SyncSealing/seal(canonical:account:resource:id:)``.
@@ -154,9 +159,7 @@ struct SyncPageSealing {
 
     /// As ``SyncSealing/fingerprint(canonical:keyID:)``.
     mutating func fingerprint(canonical: Data, keyID: String) throws -> Data {
-        guard let print = batch.fingerprint(canonical, keyID: keyID) else {
-            throw SyncStoreError.unreadable("a stored record is sealed under key '\(keyID.prefix(64))', which is not configured")
-        }
+        guard let print = batch.fingerprint(canonical, keyID: keyID) else { throw SyncStoreError.unconfiguredKey(keyID) }
         return print
     }
 }
@@ -165,6 +168,11 @@ struct SyncStoreError: Error, CustomStringConvertible, Equatable {
     var description: String
 
     static func unreadable(_ detail: String) -> SyncStoreError { SyncStoreError(description: "The sync store cannot read \(detail).") }
+
+    /// A stored record's key id that no configured key has.
+    static func unconfiguredKey(_ keyID: String) -> SyncStoreError {
+        unreadable("a stored record is sealed under key '\(keyID.prefix(64))', which is not configured")
+    }
 }
 
 /// Records, change feed and checkpoints of the syncs; SQLite (one process writes at a time) or
